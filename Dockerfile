@@ -1,0 +1,11 @@
+# One image for every process; docker-compose picks the entry point per service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run db:generate
+USER node
+EXPOSE 8080
+CMD ["npm", "start"]

@@ -1,0 +1,7 @@
+import { loadConfigOrExit } from "../core/config";
+import { closeOnSignal, compose } from "./compose";
+
+const services = compose(loadConfigOrExit());
+closeOnSignal(services);
+const app = await services.startApi();
+await app.listen({ port: services.config.PORT, host: services.config.HOST });

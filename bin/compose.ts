@@ -1,0 +1,115 @@
+import type { Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { createTelegramAdapter } from "../bots/telegram/telegram-bot";
+import type { Config } from "../core/config";
+import { ConsentService } from "../core/consents/consent-service";
+import { ConsultationService } from "../core/consultations/consultation-service";
+import { createPrisma } from "../core/db/prisma";
+import { Dialogue } from "../core/dialogue/dialogue";
+import { DoctorDirectory } from "../core/doctors/doctors";
+import { buildApp } from "../core/http/app";
+import { InboundDedupe } from "../core/inbound/inbound-dedupe";
+import { createLogger } from "../core/logger";
+import { Outbox } from "../core/outbox/outbox";
+import { PatientRepository } from "../core/patients/patient-repository";
+import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+
+/** The composition root shared by every process: wires the domain to Postgres, Redis, BullMQ and the messengers. */
+export function compose(config: Config) {
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = createPrisma(config.DATABASE_URL);
+  // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const outboxSettings = {
+    attempts: config.OUTBOX_ATTEMPTS,
+    backoffMs: config.OUTBOX_BACKOFF_MS,
+    backoffMaxMs: config.OUTBOX_BACKOFF_MAX_MS,
+  };
+  const queue = createOutboxQueue(redis, config.REDIS_PREFIX, outboxSettings);
+  const outbox = new Outbox(db, queue);
+  const patients = new PatientRepository(db);
+  const consents = new ConsentService(db);
+  const consultations = new ConsultationService(db, outbox);
+  const doctors = new DoctorDirectory(db);
+  const dialogue = new Dialogue({
+    patients,
+    consents,
+    consultations,
+    outbox,
+    dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+  });
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? createTelegramAdapter({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        onEvent: (event) => dialogue.handle(event),
+        onError: (error) => logger.error({ err: error }, "telegram update failed"),
+      })
+    : undefined;
+
+  const stack: Array<() => Promise<unknown>> = [];
+
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    outbox,
+    doctors,
+    consultations,
+    dialogue,
+    telegram,
+
+    async startApi() {
+      const app = await buildApp({
+        config,
+        db,
+        redis,
+        doctors,
+        consultations,
+        telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
+      });
+      stack.push(() => app.close());
+      if (telegram && config.TELEGRAM_MODE === "polling") {
+        telegram.startPolling();
+        stack.push(() => telegram.stop());
+      } else if (telegram && config.TELEGRAM_WEBHOOK_URL) {
+        await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET!);
+      }
+      return app;
+    },
+
+    async startWorkers(): Promise<Worker[]> {
+      const worker = await startOutboxWorker(redis, config.REDIS_PREFIX, outboxSettings, queue, {
+        outbox,
+        patients,
+        channels: { telegram: telegram?.channel },
+        logger,
+      });
+      stack.push(() => worker.close());
+      return [worker];
+    },
+
+    /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
+    async close() {
+      while (stack.length) await stack.pop()!();
+      await queue.close();
+      await db.$disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof compose>;
+
+/** Runs until SIGTERM/SIGINT, then shuts down in order. */
+export function closeOnSignal(services: Services): void {
+  const stop = async (signal: string) => {
+    services.logger.info({ signal }, "shutting down");
+    await services.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

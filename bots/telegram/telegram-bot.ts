@@ -1,0 +1,76 @@
+import { Bot, type Context } from "grammy";
+import type { IncomingContent, IncomingEvent } from "../../core/channels/channel";
+import { TelegramChannel } from "./telegram-channel";
+
+export interface TelegramAdapterOptions {
+  token: string;
+  apiRoot: string;
+  /** The channel-neutral handler (the dialogue); throws when the update must be redelivered. */
+  onEvent: (event: IncomingEvent) => Promise<unknown>;
+  onError?: (error: unknown) => void;
+}
+
+/** Translates a Telegram update into the channel-neutral event; undefined for updates we do not handle. */
+function toContent(ctx: Context): IncomingContent | undefined {
+  if (ctx.callbackQuery?.data !== undefined) return { kind: "button", data: ctx.callbackQuery.data };
+  const message = ctx.message;
+  if (!message) return undefined;
+  const command = /^\/([a-z_]+)(?:@\w+)?\s*(.*)$/is.exec(message.text ?? "");
+  if (command) return { kind: "command", command: command[1]!.toLowerCase(), args: command[2]!.trim() };
+  if (message.text !== undefined) return { kind: "text", text: message.text };
+  return { kind: "unsupported" };
+}
+
+/**
+ * The Telegram adapter: grammY parses updates (webhook or long polling) and sends messages.
+ * It holds no domain logic and no database access.
+ */
+export function createTelegramAdapter(options: TelegramAdapterOptions) {
+  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
+  // The numeric bot id is the token's prefix; it scopes update ids, which are unique per bot only.
+  const botId = options.token.split(":")[0];
+
+  bot.on(["message", "callback_query:data"], async (ctx) => {
+    const content = toContent(ctx);
+    const from = ctx.from;
+    const chat = ctx.chat;
+    if (!content || !from || !chat) return;
+    if (ctx.callbackQuery) {
+      // Only stops the button's spinner: not worth blocking the update on, nor retrying.
+      ctx.answerCallbackQuery().catch((error) => options.onError?.(error));
+    }
+    await options.onEvent({
+      eventId: `telegram-${botId}-${ctx.update.update_id}`,
+      sender: {
+        channel: "telegram",
+        externalUserId: String(from.id),
+        chatId: String(chat.id),
+        languageCode: from.language_code,
+      },
+      content,
+    });
+  });
+
+  // Used by long polling only; in webhook mode handleUpdate throws, the api answers 500 and Telegram redelivers.
+  bot.catch((error) => options.onError?.(error.error));
+
+  return {
+    channel: new TelegramChannel(bot.api),
+    async handleUpdate(update: unknown) {
+      if (!bot.isInited()) await bot.init();
+      await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
+    },
+    async setWebhook(url: string, secretToken: string) {
+      await bot.api.setWebhook(url, { secret_token: secretToken, allowed_updates: ["message", "callback_query"] });
+    },
+    /** Long polling for a developer laptop without a public URL. */
+    startPolling() {
+      void bot.start({ allowed_updates: ["message", "callback_query"], drop_pending_updates: false });
+    },
+    async stop() {
+      if (bot.isRunning()) await bot.stop();
+    },
+  };
+}
+
+export type TelegramAdapter = ReturnType<typeof createTelegramAdapter>;

@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("configuration was accepted");
+};
+
+describe("configuration", () => {
+  it("works on this machine with no variables set", () => {
+    expect(loadConfig({})).toMatchObject({
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/telecons",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      PORT: 8080,
+      TELEGRAM_MODE: "webhook",
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+    });
+  });
+
+  it("treats an empty value as unset", () => {
+    expect(loadConfig({ PORT: "", TELEGRAM_BOT_TOKEN: "" })).toMatchObject({ PORT: 8080, TELEGRAM_BOT_TOKEN: undefined });
+  });
+
+  it("names every problem on its own line, with an example", () => {
+    const problems = problemsOf({
+      DATABASE_URL: "mysql://root@localhost/telecons",
+      PORT: "eighty",
+      TELEGRAM_MODE: "carrier-pigeon",
+      TELEGRAM_BOT_TOKEN: "not-a-token",
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems).toContain(
+      "DATABASE_URL: must start with postgresql:// or postgres:// (example: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/telecons)",
+    );
+    expect(problems.find((p) => p.startsWith("PORT: "))).toMatch(/\(example: PORT=8080\)$/);
+    expect(problems.find((p) => p.startsWith("TELEGRAM_MODE: "))).toMatch(/webhook.*polling.*\(example: TELEGRAM_MODE=webhook\)$/);
+    expect(problems.find((p) => p.startsWith("TELEGRAM_BOT_TOKEN: "))).toContain("@BotFather");
+  });
+
+  it("requires a webhook secret for a bot in webhook mode but not in polling mode", () => {
+    const token = "123456789:AAE-example-token-from-BotFather";
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: token })).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_BOT_TOKEN is set and TELEGRAM_MODE is webhook (example: TELEGRAM_WEBHOOK_SECRET=a-long-random-secret-0123456789)",
+    ]);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: "polling" }).TELEGRAM_MODE).toBe("polling");
+  });
+
+  it("stops a process started with bad configuration, one line per problem", async () => {
+    const run = promisify(execFile)("node", ["--import", "tsx", "bin/api.ts"], {
+      env: { PATH: process.env.PATH, REDIS_URL: "localhost:6379", PORT: "99999" },
+    });
+    const failure = await run.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim().split("\n")).toEqual([
+      "Invalid configuration:",
+      expect.stringMatching(/^PORT: .*\(example: PORT=8080\)$/),
+      expect.stringMatching(/^REDIS_URL: .*\(example: REDIS_URL=redis:\/\/127\.0\.0\.1:6379\)$/),
+    ]);
+  });
+});

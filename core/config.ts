@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/**
+ * All configuration comes from the environment, parsed once at start.
+ * Each variable carries an example so an operator sees at once what a good value looks like.
+ */
+const url = (protocols: string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+  });
+
+const variables = {
+  NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), example: "production" },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), example: "info" },
+  PORT: { schema: z.coerce.number().int().min(1).max(65535).default(8080), example: "8080" },
+  HOST: { schema: z.string().min(1).default("0.0.0.0"), example: "0.0.0.0" },
+  DATABASE_URL: {
+    schema: url(["postgresql", "postgres"]).default("postgresql://postgres@127.0.0.1:5432/telecons"),
+    example: "postgresql://postgres@127.0.0.1:5432/telecons",
+  },
+  REDIS_URL: { schema: url(["redis", "rediss"]).default("redis://127.0.0.1:6379"), example: "redis://127.0.0.1:6379" },
+  REDIS_PREFIX: {
+    schema: z.string().regex(/^[a-zA-Z0-9_-]+$/, "only letters, digits, _ and -").default("telecons"),
+    example: "telecons",
+  },
+  DEFAULT_LANGUAGE: { schema: z.enum(["ru", "en"]).default("ru"), example: "ru" },
+  TELEGRAM_BOT_TOKEN: {
+    schema: z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-DEF... as issued by @BotFather").optional(),
+    example: "123456789:AAE-example-token-from-BotFather",
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
+    example: "a-long-random-secret-0123456789",
+  },
+  TELEGRAM_API_ROOT: { schema: url(["http", "https"]).default("https://api.telegram.org"), example: "https://api.telegram.org" },
+  TELEGRAM_MODE: { schema: z.enum(["webhook", "polling"]).default("webhook"), example: "webhook" },
+  TELEGRAM_WEBHOOK_URL: {
+    schema: url(["https"]).optional(),
+    example: "https://telecons.clinic.example/webhooks/telegram",
+  },
+  OUTBOX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(1000).default(40), example: "40" },
+  OUTBOX_BACKOFF_MS: { schema: z.coerce.number().int().min(1).default(1000), example: "1000" },
+  OUTBOX_BACKOFF_MAX_MS: { schema: z.coerce.number().int().min(1).default(300_000), example: "300000" },
+} as const;
+
+type Variables = typeof variables;
+export type Config = { [K in keyof Variables]: z.output<Variables[K]["schema"]> };
+
+const configSchema = z
+  .object(Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as {
+    [K in keyof Variables]: Variables[K]["schema"];
+  })
+  .superRefine((config, ctx) => {
+    if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === "webhook" && !config.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "is required when TELEGRAM_BOT_TOKEN is set and TELEGRAM_MODE is webhook",
+      });
+    }
+  });
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; an empty string counts as unset so `FOO=` in an .env file means "use the default". */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = Object.fromEntries(
+    Object.keys(variables).map((name) => [name, env[name] === "" ? undefined : env[name]]),
+  );
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data as Config;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]) as keyof Variables;
+    const shown = issue.code === "invalid_type" && input[name] === undefined ? "is missing" : issue.message;
+    return `${name}: ${shown} (example: ${name}=${variables[name].example})`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** For entry points: print one line per problem and stop the process. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,104 @@
+import type { TFunction } from "i18next";
+import { z } from "zod";
+import type { IncomingEvent, OutgoingMessage } from "../channels/channel";
+import { consentKindSchema, currentVersion, type ConsentKind, type ConsentService } from "../consents/consent-service";
+import type { ConsultationService } from "../consultations/consultation-service";
+import type { Language } from "../i18n";
+import { translator } from "../i18n";
+import type { InboundDedupe } from "../inbound/inbound-dedupe";
+import type { Outbox } from "../outbox/outbox";
+import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
+
+/** Button payloads the dialogue understands; anything else is ignored as stale or forged. */
+const consentButtonSchema = z
+  .string()
+  .regex(/^consent:[a-z_]+:(yes|no)$/)
+  .transform((data) => {
+    const [, kind, answer] = data.split(":");
+    return { kind: consentKindSchema.parse(kind), agreed: answer === "yes" };
+  });
+
+export interface DialogueDeps {
+  patients: PatientRepository;
+  consents: ConsentService;
+  consultations: ConsultationService;
+  outbox: Outbox;
+  dedupe: InboundDedupe;
+  defaultLanguage: Language;
+}
+
+/**
+ * The conversation with a patient, written once for every messenger. Nothing medical is stored
+ * before both consents are given: a complaint sent earlier is answered but not kept.
+ */
+export class Dialogue {
+  constructor(private readonly deps: DialogueDeps) {}
+
+  /** Processes a delivery once; throws (so the messenger redelivers) when processing failed. */
+  async handle(event: IncomingEvent): Promise<"processed" | "duplicate"> {
+    const { dedupe } = this.deps;
+    if (!(await dedupe.claim(event.eventId))) return "duplicate";
+    try {
+      await this.process(event);
+    } catch (error) {
+      await dedupe.release(event.eventId);
+      throw error;
+    }
+    await dedupe.complete(event.eventId);
+    return "processed";
+  }
+
+  private async process(event: IncomingEvent): Promise<void> {
+    const account = await this.deps.patients.findOrCreateAccount(event.sender, this.deps.defaultLanguage);
+    const t = translator(account.language);
+    const reply = (...messages: OutgoingMessage[]) => this.reply(account, messages);
+    const { content } = event;
+
+    switch (content.kind) {
+      case "command":
+        if (content.command === "start") return reply({ text: t("welcome") }, await this.nextStep(account, t));
+        return reply(await this.nextStep(account, t));
+      case "button": {
+        const consent = consentButtonSchema.safeParse(content.data);
+        if (!consent.success) return;
+        if (!consent.data.agreed) return reply({ text: t("consent.declined") });
+        await this.deps.consents.give(account.patientId, consent.data.kind);
+        return reply({ text: t(`consent.${consent.data.kind}.given`) }, await this.nextStep(account, t));
+      }
+      case "text": {
+        const missing = await this.deps.consents.missingConsent(account.patientId);
+        if (missing) return reply({ text: t("consent.required") }, this.askConsent(missing, t));
+        const { consultationNumber, opened } = await this.deps.consultations.acceptPatientMessage(
+          account.patientId,
+          account.accountId,
+          content.text,
+        );
+        const key = opened ? "consultation.created" : "consultation.message_added";
+        return reply({ text: t(key, { number: consultationNumber }) });
+      }
+      case "unsupported":
+        return reply({ text: t("unsupported") });
+    }
+  }
+
+  private async nextStep(account: PatientAccount, t: TFunction): Promise<OutgoingMessage> {
+    const missing = await this.deps.consents.missingConsent(account.patientId);
+    return missing ? this.askConsent(missing, t) : { text: t("complaint.ask") };
+  }
+
+  private askConsent(kind: ConsentKind, t: TFunction): OutgoingMessage {
+    return {
+      text: t(`consent.${kind}.ask`, { version: currentVersion(kind) }),
+      buttons: [
+        [
+          { label: t("buttons.agree"), data: `consent:${kind}:yes` },
+          { label: t("buttons.decline"), data: `consent:${kind}:no` },
+        ],
+      ],
+    };
+  }
+
+  private async reply(account: PatientAccount, messages: OutgoingMessage[]): Promise<void> {
+    for (const message of messages) await this.deps.outbox.send(account.accountId, message);
+  }
+}

@@ -1,0 +1,69 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { compose, type Services } from "../../bin/compose";
+import { loadConfig } from "../../core/config";
+import { TelegramStandIn, telegramUpdates } from "./telegram-stand-in";
+
+export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
+
+/** A whole service (api + workers) on the test database, its own Redis prefix and a Telegram stand-in. */
+export async function startHarness(env: Record<string, string> = {}) {
+  const telegram = await new TelegramStandIn().start();
+  const services: Services = compose(
+    loadConfig({
+      DATABASE_URL: inject("databaseUrl"),
+      REDIS_PREFIX: `${inject("redisPrefix")}-${randomUUID().slice(0, 8)}`,
+      LOG_LEVEL: "silent",
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      OUTBOX_BACKOFF_MS: "50",
+      OUTBOX_BACKOFF_MAX_MS: "400",
+      ...env,
+    }),
+  );
+  const app = await services.startApi();
+  await services.startWorkers();
+  let updateId = randomInt(1, 2 ** 31);
+
+  return {
+    telegram,
+    services,
+    app,
+    db: services.db,
+    /** A new patient: a Telegram user id no other test uses. */
+    newPatient: (languageCode = "ru") => ({ id: randomInt(10_000_000, 2 ** 40), languageCode }),
+    nextUpdateId: () => ++updateId,
+    /** `secret: null` sends no secret header at all. */
+    postUpdate: (update: unknown, secret: string | null = WEBHOOK_SECRET) =>
+      app.inject({
+        method: "POST",
+        url: "/webhooks/telegram",
+        headers: secret === null ? {} : { "x-telegram-bot-api-secret-token": secret },
+        payload: update as object,
+      }),
+    async say(user: { id: number; languageCode?: string }, text: string) {
+      const response = await this.postUpdate(telegramUpdates.text(this.nextUpdateId(), user, text));
+      if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+    },
+    async press(user: { id: number; languageCode?: string }, data: string) {
+      const response = await this.postUpdate(telegramUpdates.button(this.nextUpdateId(), user, data));
+      if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+    },
+    /** Gives both consents, as a patient pressing the buttons would. */
+    async onboard(user: { id: number; languageCode?: string }) {
+      await this.say(user, "/start");
+      await this.press(user, "consent:personal_data:yes");
+      await this.press(user, "consent:remote_care:yes");
+    },
+    async newDoctor(name = "Anna Petrova") {
+      return services.doctors.create({ name, specialties: ["gp"], languages: ["ru", "en"] });
+    },
+    async close() {
+      await services.close();
+      await telegram.stop();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+}
+
+type Failure = { status: number; description: string; retryAfter?: number };
+
+/**
+ * A local stand-in for the Telegram Bot API: answers `/bot<token>/<method>` like Telegram does
+ * (`{ ok, result }` or `{ ok: false, error_code, description, parameters }`) and records every call.
+ */
+export class TelegramStandIn {
+  readonly calls: RecordedCall[] = [];
+  private server?: Server;
+  private failures: Failure[] = [];
+  private down = false;
+  private nextMessageId = 1000;
+
+  constructor(readonly token = "123456789:TEST-token-for-the-telegram-stand-in") {}
+
+  get apiRoot(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get botId(): number {
+    return Number(this.token.split(":")[0]);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** The next `count` sendMessage calls fail with this answer. */
+  failNext(count: number, failure: Failure): void {
+    for (let i = 0; i < count; i++) this.failures.push(failure);
+  }
+
+  /** While down, every call answers 502 Bad Gateway as Telegram's front does during an outage. */
+  setDown(down: boolean): void {
+    this.down = down;
+  }
+
+  sent(chatId?: string | number): RecordedCall[] {
+    return this.calls.filter((call) => call.method === "sendMessage" && (chatId === undefined || String(call.params.chat_id) === String(chatId)));
+  }
+
+  /** Waits until `predicate` holds for the recorded calls, or fails after `timeoutMs`. */
+  async waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.calls)) {
+      if (Date.now() > deadline) throw new Error(`Telegram stand-in: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    const body = await readBody(req);
+    const reply = (status: number, payload: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(payload));
+    };
+    if (this.down) return reply(502, { ok: false, error_code: 502, description: "Bad Gateway" });
+    if (!match || match[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const method = match[2]!;
+    const params = parseParams(req.headers["content-type"], body);
+    this.calls.push({ method, params, at: Date.now() });
+
+    if (method === "sendMessage") {
+      const failure = this.failures.shift();
+      if (failure) {
+        return reply(failure.status, {
+          ok: false,
+          error_code: failure.status,
+          description: failure.description,
+          ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
+        });
+      }
+      return reply(200, {
+        ok: true,
+        result: {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(params.chat_id), type: "private" },
+          text: params.text,
+          ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
+        },
+      });
+    }
+    if (method === "getMe") {
+      return reply(200, {
+        ok: true,
+        result: { id: this.botId, is_bot: true, first_name: "Telecons", username: "telecons_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false },
+      });
+    }
+    // answerCallbackQuery, setWebhook and the like simply succeed.
+    return reply(200, { ok: true, result: true });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function parseParams(contentType: string | undefined, body: string): Record<string, unknown> {
+  if (!body) return {};
+  if (contentType?.includes("application/json")) return JSON.parse(body) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+/** Realistic Telegram updates for a private chat. */
+export const telegramUpdates = {
+  text(updateId: number, user: { id: number; languageCode?: string }, text: string) {
+    const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
+    return {
+      update_id: updateId,
+      message: {
+        message_id: updateId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: "Patient" },
+        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+        text,
+        ...(entities ? { entities } : {}),
+      },
+    };
+  },
+  button(updateId: number, user: { id: number; languageCode?: string }, data: string) {
+    return {
+      update_id: updateId,
+      callback_query: {
+        id: `cb${updateId}`,
+        chat_instance: "ci",
+        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: user.id, type: "private", first_name: "Patient" },
+          from: { id: 1, is_bot: true, first_name: "Telecons" },
+          text: "consent",
+        },
+        data,
+      },
+    };
+  },
+  photo(updateId: number, user: { id: number; languageCode?: string }) {
+    return {
+      update_id: updateId,
+      message: {
+        message_id: updateId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: "Patient" },
+        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+        photo: [{ file_id: "AgAC", file_unique_id: "u1", width: 90, height: 90, file_size: 1000 }],
+      },
+    };
+  },
+};

@@ -1,0 +1,108 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { z } from "zod";
+import { ChannelSendError, type Channel, type ChannelName } from "../core/channels/channel";
+import type { Logger } from "../core/logger";
+import type { Outbox, OutboxQueue } from "../core/outbox/outbox";
+import type { PatientRepository } from "../core/patients/patient-repository";
+
+export const OUTBOX_QUEUE = "outbox";
+const SWEEP_EVERY_MS = 60_000;
+const ORDER_WAIT_MS = 250;
+
+/** Job data holds ids only: BullMQ keeps it in clear text in Redis, so no patient data goes there. */
+const sendJobSchema = z.object({ outboxId: z.uuid() });
+
+export interface OutboxSettings {
+  attempts: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+}
+
+export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
+  const queue = new Queue(OUTBOX_QUEUE, { connection, prefix }) as Queue & OutboxQueue;
+  queue.enqueue = async (outboxId: string) => {
+    await queue.add(
+      "send",
+      sendJobSchema.parse({ outboxId }),
+      {
+        // One job per outbox row, however often the sweep finds it pending.
+        jobId: `out-${outboxId}`,
+        attempts: settings.attempts,
+        backoff: { type: "messenger" },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
+  };
+  return queue;
+}
+
+/** Waits what the messenger asked for on a 429, otherwise doubles the wait up to a ceiling, with jitter. */
+export const backoffDelay = (settings: OutboxSettings) => (attemptsMade: number, _type?: string, error?: Error) => {
+  if (error instanceof ChannelSendError && error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const exponential = Math.min(settings.backoffMs * 2 ** Math.max(0, attemptsMade - 1), settings.backoffMaxMs);
+  return Math.round(exponential * (0.8 + Math.random() * 0.4));
+};
+
+export interface OutboxWorkerDeps {
+  outbox: Outbox;
+  patients: PatientRepository;
+  channels: Partial<Record<ChannelName, Channel>>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
+export async function processSend(job: Job, token: string | undefined, deps: OutboxWorkerDeps): Promise<void> {
+  const { outboxId } = sendJobSchema.parse(job.data);
+  const delivery = await deps.outbox.pending(outboxId);
+  if (!delivery) return;
+  if (await deps.outbox.hasEarlierPending(delivery)) {
+    await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+    throw new DelayedError();
+  }
+  const channel = deps.channels[delivery.channel];
+  if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
+  const now = deps.now ?? (() => new Date());
+  try {
+    const { externalMessageId } = await channel.send(delivery.chatId, delivery.message);
+    await deps.outbox.markSent(outboxId, externalMessageId, now());
+  } catch (error) {
+    const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
+    const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await deps.outbox.recordAttemptFailed(outboxId, sendError.message, permanent || lastAttempt);
+    if (sendError.reason === "unreachable") await deps.patients.markUnreachable(delivery.accountId, now());
+    deps.logger.warn({ outboxId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
+    if (permanent) throw new UnrecoverableError(sendError.message);
+    throw sendError;
+  }
+}
+
+/** Queues again the rows whose job was lost (e.g. Redis was down when they were written). */
+export async function processSweep(queue: OutboxQueue, outbox: Outbox, now = new Date()): Promise<number> {
+  const ids = await outbox.stalePendingIds(SWEEP_EVERY_MS, now);
+  for (const id of ids) await queue.enqueue(id);
+  return ids.length;
+}
+
+export async function startOutboxWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  settings: OutboxSettings,
+  queue: Queue & OutboxQueue,
+  deps: OutboxWorkerDeps,
+  concurrency = 8,
+): Promise<Worker> {
+  await queue.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+  const worker = new Worker(
+    OUTBOX_QUEUE,
+    async (job, token) => {
+      if (job.name === "sweep") return processSweep(queue, deps.outbox);
+      return processSend(job, token, deps);
+    },
+    { connection, prefix, concurrency, settings: { backoffStrategy: backoffDelay(settings) } },
+  );
+  worker.on("error", (error) => deps.logger.error({ err: error }, "outbox worker error"));
+  return worker;
+}
