@@ -11,6 +11,7 @@ import { buildApp } from "../core/http/app";
 import { InboundDedupe } from "../core/inbound/inbound-dedupe";
 import { createLogger } from "../core/logger";
 import { Outbox } from "../core/outbox/outbox";
+import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
 
@@ -31,6 +32,7 @@ export function compose(config: Config) {
   const consents = new ConsentService(db);
   const consultations = new ConsultationService(db, outbox);
   const doctors = new DoctorDirectory(db);
+  const notifier = new PatientNotifier(db, outbox);
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -59,6 +61,7 @@ export function compose(config: Config) {
     doctors,
     consultations,
     dialogue,
+    notifier,
     telegram,
 
     async startApi() {

@@ -13,25 +13,28 @@ export function matchLanguage(code: string | undefined): Language | undefined {
   return languages.find((language) => language === base);
 }
 
+/** Each file `locales/<language>/<namespace>.json` is one namespace; `bot` is the dialogue's. */
 function loadResources() {
   return Object.fromEntries(
     languages.map((language) => {
       const dir = join(localesDir, language);
-      const namespaces = readdirSync(dir).filter((file) => file.endsWith(".json"));
+      const files = readdirSync(dir).filter((file) => file.endsWith(".json"));
       return [
         language,
-        Object.fromEntries(namespaces.map((file) => [file.replace(/\.json$/, ""), JSON.parse(readFileSync(join(dir, file), "utf8"))])),
+        Object.fromEntries(files.map((file) => [file.replace(/\.json$/, ""), JSON.parse(readFileSync(join(dir, file), "utf8"))])),
       ];
     }),
   );
 }
 
+const resources = loadResources();
+
 const instance = i18next.createInstance();
 await instance.init({
-  resources: loadResources(),
+  resources,
   supportedLngs: [...languages],
   fallbackLng: false,
-  ns: ["bot"],
+  ns: Object.keys(resources.ru ?? {}),
   defaultNS: "bot",
   // Texts go to messengers as plain text, not HTML.
   interpolation: { escapeValue: false },
@@ -39,5 +42,8 @@ await instance.init({
   initAsync: false,
 });
 
-/** A translator bound to one language; a missing key is a bug, so it shows the key rather than another language. */
-export const translator = (language: Language): TFunction => instance.getFixedT(language, "bot");
+/**
+ * A translator bound to one language and namespace (`bot` by default; other keys as `ns:key`).
+ * A missing key is a bug, so it shows the key rather than another language.
+ */
+export const translator = (language: Language, namespace = "bot"): TFunction => instance.getFixedT(language, namespace);

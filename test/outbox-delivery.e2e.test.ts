@@ -129,3 +129,17 @@ describe("console api", () => {
     expect(row.messages.filter((m) => m.authorRole === "doctor")).toHaveLength(1);
   });
 });
+
+describe("patient notifications", () => {
+  it("reach the patient's reachable account in their language, or report that none is left", async () => {
+    const { patient, account } = await openConsultation("en");
+    const sent = await h.services.notifier.notify(account.patientId, (t) => ({ text: t("complaint.ask") }));
+    expect(sent).toBe(true);
+    await h.telegram.waitFor(() =>
+      h.telegram.sent(patient.id).some((c) => c.params.text === "Please describe what is bothering you: symptoms, since when, and what you have already taken.") &&
+      h.telegram.sent(patient.id).filter((c) => String(c.params.text).startsWith("Please describe")).length === 2,
+    );
+    await h.db.messengerAccount.update({ where: { id: account.id }, data: { unreachableAt: new Date() } });
+    expect(await h.services.notifier.notify(account.patientId, (t) => ({ text: t("complaint.ask") }))).toBe(false);
+  });
+});

@@ -18,6 +18,15 @@ const consentButtonSchema = z
     return { kind: consentKindSchema.parse(kind), agreed: answer === "yes" };
   });
 
+/**
+ * A feature's buttons (reminders, queue, bookings…): button data `<prefix>:…` goes to the handler
+ * with that prefix, which answers with the messages to send. Registered in the composition root.
+ */
+export interface ButtonHandler {
+  prefix: string;
+  handle(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]>;
+}
+
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
@@ -25,6 +34,7 @@ export interface DialogueDeps {
   outbox: Outbox;
   dedupe: InboundDedupe;
   defaultLanguage: Language;
+  buttonHandlers?: ButtonHandler[];
 }
 
 /**
@@ -59,6 +69,8 @@ export class Dialogue {
         if (content.command === "start") return reply({ text: t("welcome") }, await this.nextStep(account, t));
         return reply(await this.nextStep(account, t));
       case "button": {
+        const handler = this.deps.buttonHandlers?.find((h) => content.data.startsWith(`${h.prefix}:`));
+        if (handler) return reply(...(await handler.handle(account, content.data, t)));
         const consent = consentButtonSchema.safeParse(content.data);
         if (!consent.success) return;
         if (!consent.data.agreed) return reply({ text: t("consent.declined") });

@@ -6,7 +6,7 @@ import type { ConsultationService } from "../consultations/consultation-service"
 import type { Db } from "../db/prisma";
 import type { DoctorDirectory } from "../doctors/doctors";
 import { loggerOptions } from "../logger";
-import { registerConsoleApi } from "./routes/console-api";
+import { consultationRoutes, requireDoctor } from "./routes/consultations";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
@@ -33,6 +33,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
-  await app.register(registerConsoleApi(deps), { prefix: "/api/v1" });
+  // The console API: every route module registered here requires staff authentication.
+  await app.register(
+    async (staff) => {
+      requireDoctor(staff, deps.doctors);
+      await staff.register(consultationRoutes(deps));
+    },
+    { prefix: "/api/v1" },
+  );
   return app;
 }

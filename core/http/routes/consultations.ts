@@ -13,17 +13,21 @@ declare module "fastify" {
   }
 }
 
-/** The console API for doctors, authenticated with a doctor's bearer token (staff login comes with the console). */
-export const registerConsoleApi =
-  (deps: { doctors: DoctorDirectory; consultations: ConsultationService }) => async (scope: FastifyInstance) => {
+/** Every route registered in `scope` after this requires a doctor's bearer token and sees `request.doctor`. */
+export function requireDoctor(scope: FastifyInstance, doctors: DoctorDirectory): void {
+  scope.decorateRequest("doctor", null as unknown as Doctor);
+  scope.addHook("onRequest", async (request: FastifyRequest) => {
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
+    const doctor = match ? await doctors.byApiToken(match[1]!) : undefined;
+    if (!doctor) throw new AppError("unauthorized", "a valid doctor bearer token is required");
+    request.doctor = doctor;
+  });
+}
+
+/** Consultations as doctors see them in the console. */
+export const consultationRoutes =
+  (deps: { consultations: ConsultationService }) => async (scope: FastifyInstance) => {
     const app = scope.withTypeProvider<ZodTypeProvider>();
-    app.decorateRequest("doctor", null as unknown as Doctor);
-    app.addHook("onRequest", async (request: FastifyRequest) => {
-      const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
-      const doctor = match ? await deps.doctors.byApiToken(match[1]!) : undefined;
-      if (!doctor) throw new AppError("unauthorized", "a valid doctor bearer token is required");
-      request.doctor = doctor;
-    });
 
     app.get("/consultations", async (request) => ({
       consultations: await deps.consultations.listOpen(request.doctor),
