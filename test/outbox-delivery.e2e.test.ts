@@ -18,7 +18,7 @@ async function openConsultation(language = "ru") {
     where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
   });
   const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
-  await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).includes("создано")));
+  await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => /создано|is open/.test(String(c.params.text))));
   const { doctor, apiToken } = await h.newDoctor();
   const reply = (text: string, token = apiToken) =>
     h.app.inject({
