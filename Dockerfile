@@ -5,7 +5,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run db:generate
+RUN npm run db:generate && mkdir -p /var/lib/telecons/files && chown node /var/lib/telecons/files
 USER node
 EXPOSE 8080
 CMD ["npm", "start"]

@@ -1,4 +1,5 @@
 import type { Worker } from "bullmq";
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { createTelegramAdapter } from "../bots/telegram/telegram-bot";
 import type { Config } from "../core/config";
@@ -7,6 +8,8 @@ import { ConsultationService } from "../core/consultations/consultation-service"
 import { createPrisma } from "../core/db/prisma";
 import { Dialogue } from "../core/dialogue/dialogue";
 import { DoctorDirectory } from "../core/doctors/doctors";
+import { EncryptedFileStore, LocalDiskBackend } from "../core/files/file-store";
+import { StoredFiles } from "../core/files/stored-files";
 import { buildApp } from "../core/http/app";
 import { InboundDedupe } from "../core/inbound/inbound-dedupe";
 import { createLogger } from "../core/logger";
@@ -14,6 +17,9 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+
+/** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
+const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
 
 /** The composition root shared by every process: wires the domain to Postgres, Redis, BullMQ and the messengers. */
 export function compose(config: Config) {
@@ -33,6 +39,11 @@ export function compose(config: Config) {
   const consultations = new ConsultationService(db, outbox);
   const doctors = new DoctorDirectory(db);
   const notifier = new PatientNotifier(db, outbox);
+  if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
+  const files = new StoredFiles(
+    db,
+    new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
+  );
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -62,6 +73,7 @@ export function compose(config: Config) {
     consultations,
     dialogue,
     notifier,
+    files,
     telegram,
 
     async startApi() {

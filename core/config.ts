@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { encryptionKeysSchema } from "./files/file-store";
 
 /**
  * All configuration comes from the environment, parsed once at start.
@@ -41,6 +42,11 @@ const variables = {
   OUTBOX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(1000).default(40), example: "40" },
   OUTBOX_BACKOFF_MS: { schema: z.coerce.number().int().min(1).default(1000), example: "1000" },
   OUTBOX_BACKOFF_MAX_MS: { schema: z.coerce.number().int().min(1).default(300_000), example: "300000" },
+  FILE_STORAGE_DIR: { schema: z.string().min(1).default("./data/files"), example: "/var/lib/telecons/files" },
+  FILE_ENCRYPTION_KEYS: {
+    schema: encryptionKeysSchema.optional(),
+    example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
+  },
 } as const;
 
 type Variables = typeof variables;
@@ -51,6 +57,9 @@ const configSchema = z
     [K in keyof Variables]: Variables[K]["schema"];
   })
   .superRefine((config, ctx) => {
+    if (config.NODE_ENV === "production" && !config.FILE_ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: "custom", path: ["FILE_ENCRYPTION_KEYS"], message: "is required in production" });
+    }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === "webhook" && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: "custom",
