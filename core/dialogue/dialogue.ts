@@ -27,6 +27,12 @@ export interface ButtonHandler {
   handle(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
+/** A feature's slash command (e.g. `/account`): answered by the handler, for patients who gave both consents. */
+export interface CommandHandler {
+  command: string;
+  handle(account: PatientAccount, args: string, t: TFunction): Promise<OutgoingMessage[]>;
+}
+
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
@@ -35,6 +41,7 @@ export interface DialogueDeps {
   dedupe: InboundDedupe;
   defaultLanguage: Language;
   buttonHandlers?: ButtonHandler[];
+  commandHandlers?: CommandHandler[];
 }
 
 /**
@@ -65,9 +72,13 @@ export class Dialogue {
     const { content } = event;
 
     switch (content.kind) {
-      case "command":
+      case "command": {
         if (content.command === "start") return reply({ text: t("welcome") }, await this.nextStep(account, t));
+        const handler = this.deps.commandHandlers?.find((h) => h.command === content.command);
+        const missing = handler && (await this.deps.consents.missingConsent(account.patientId));
+        if (handler && !missing) return reply(...(await handler.handle(account, content.args, t)));
         return reply(await this.nextStep(account, t));
+      }
       case "button": {
         const handler = this.deps.buttonHandlers?.find((h) => content.data.startsWith(`${h.prefix}:`));
         if (handler) return reply(...(await handler.handle(account, content.data, t)));
