@@ -1,0 +1,156 @@
+import type { TFunction } from "i18next";
+import type { OutgoingMessage } from "../channels/channel";
+import type { Db } from "../db/prisma";
+import type { ButtonHandler, CommandHandler } from "../dialogue/dialogue";
+import { AppError } from "../errors";
+import { translator } from "../i18n";
+import type { PatientAccount } from "../patients/patient-repository";
+import type { Recordings } from "./recording";
+import { longId, shortId } from "./short-id";
+import type { AppointmentView, SlotBooking, SlotView } from "./slots";
+import type { QueueStatus, RequestOutcome, VideoService } from "./video-service";
+
+type Deps = { db: Db; video: VideoService; slots: SlotBooking; recordings: Recordings };
+
+/**
+ * The patient's side of video consultations in the messenger, for the dialogue: the intake's format choice
+ * calls `requestNow` / `offerSlots`; the buttons below (`video:…`) carry the rest.
+ */
+export class VideoPatientFlow {
+  constructor(private readonly deps: Deps) {}
+
+  private t(account: PatientAccount): TFunction {
+    return translator(account.language, "video");
+  }
+
+  /** "Video now": enter the queue (or choose an interpreter when nobody speaks the patient's language). */
+  async requestNow(account: PatientAccount, specialty = "gp", consultationId?: string): Promise<OutgoingMessage[]> {
+    const outcome = await this.deps.video.requestVideo({ patientId: account.patientId, accountId: account.accountId, specialty, consultationId });
+    return [this.outcomeMessage(this.t(account), outcome)];
+  }
+
+  /** "Scheduled": the next free slots as buttons, or the patient's current bookings with move/cancel. */
+  async offerSlots(account: PatientAccount, specialty = "gp"): Promise<OutgoingMessage[]> {
+    const t = this.t(account);
+    const booked = await this.deps.slots.appointmentsOf(account.patientId);
+    const messages: OutgoingMessage[] = [];
+    const timezone = await this.timezone(account);
+    for (const appointment of booked) messages.push(this.appointmentMessage(t, appointment, timezone, account.language));
+    const free = await this.deps.slots.freeSlots(specialty);
+    if (free.length === 0) messages.push({ text: t("slots.none") });
+    else messages.push({ text: t("slots.choose"), buttons: this.slotButtons(free, timezone, account.language, (s) => `video:book:${shortId(s.id)}`) });
+    return messages;
+  }
+
+  private outcomeMessage(t: TFunction, outcome: RequestOutcome): OutgoingMessage {
+    if (outcome.kind === "queued") return queueMessage(t, outcome);
+    if (outcome.kind === "already") return { text: t("already", { status: t(`status.${outcome.status}`) }) };
+    const sid = shortId(outcome.visitId);
+    return {
+      text: t("interpreter.offer"),
+      buttons: [
+        [{ label: t("buttons.interpreter"), data: `video:int:${sid}` }],
+        [{ label: t("buttons.wait_language"), data: `video:wait:${sid}` }],
+        [{ label: t("buttons.leave"), data: `video:leave:${sid}` }],
+      ],
+    };
+  }
+
+  readonly buttons: ButtonHandler = {
+    prefix: "video",
+    handle: async (account, data) => {
+      const t = this.t(account);
+      try {
+        return await this.press(account, data, t);
+      } catch (error) {
+        if (error instanceof AppError && (error.code === "not_found" || error.code === "conflict")) {
+          return [{ text: t(error.code === "not_found" ? "errors.gone" : "errors.taken") }];
+        }
+        throw error;
+      }
+    },
+  };
+
+  readonly commands: CommandHandler[] = [
+    { command: "video", handle: (account, args) => this.requestNow(account, args.trim() || "gp") },
+    { command: "appointments", handle: (account, args) => this.offerSlots(account, args.trim() || "gp") },
+  ];
+
+  private async press(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]> {
+    const [, action, a, b] = data.split(":");
+    const first = a ? longId(a) : undefined;
+    if (!action || !first) return [];
+    switch (action) {
+      case "leave":
+        return [{ text: t((await this.deps.video.leave(account.patientId, first)) ? "left" : "errors.gone") }];
+      case "int":
+      case "wait":
+        return [queueMessage(t, await this.deps.video.chooseRoute(account.patientId, first, action === "int" ? "interpreter" : "wait"))];
+      case "link": {
+        const visit = await this.deps.video.ownVisit(account.patientId, first);
+        if (!["accepted", "in_call"].includes(visit.status)) return [{ text: t("errors.gone") }];
+        await this.deps.video.sendPatientLink(first);
+        return [];
+      }
+      case "rec": {
+        const agreed = b === "y";
+        await this.deps.recordings.giveConsent(account.patientId, first, agreed);
+        return [{ text: t(agreed ? "recording.given" : "recording.declined") }];
+      }
+      case "book": {
+        const appointment = await this.deps.slots.book(account, first);
+        return [this.appointmentMessage(t, appointment, await this.timezone(account), account.language, "slots.booked")];
+      }
+      case "cancel":
+        await this.deps.slots.cancel(account.patientId, first);
+        return [{ text: t("slots.cancelled") }];
+      case "move": {
+        const appointment = (await this.deps.slots.appointmentsOf(account.patientId)).find((x) => x.id === first);
+        if (!appointment) return [{ text: t("errors.gone") }];
+        const free = await this.deps.slots.freeSlots(appointment.specialty);
+        if (free.length === 0) return [{ text: t("slots.none") }];
+        const timezone = await this.timezone(account);
+        return [{ text: t("slots.choose_move"), buttons: this.slotButtons(free, timezone, account.language, (s) => `video:mv:${a}:${shortId(s.id)}`) }];
+      }
+      case "mv": {
+        const slotId = b ? longId(b) : undefined;
+        if (!slotId) return [];
+        const appointment = await this.deps.slots.move(account.patientId, first, slotId);
+        return [this.appointmentMessage(t, appointment, await this.timezone(account), account.language, "slots.moved")];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private appointmentMessage(t: TFunction, appointment: AppointmentView, timezone: string, language: string, key = "slots.your"): OutgoingMessage {
+    const sid = shortId(appointment.id);
+    return {
+      text: t(key, { when: formatWhen(appointment.startsAt, timezone, language) }),
+      buttons: [[
+        { label: t("buttons.move"), data: `video:move:${sid}` },
+        { label: t("buttons.cancel"), data: `video:cancel:${sid}` },
+      ]],
+    };
+  }
+
+  private slotButtons(slots: SlotView[], timezone: string, language: string, data: (s: SlotView) => string) {
+    return slots.map((slot) => [{ label: formatWhen(slot.startsAt, timezone, language), data: data(slot) }]);
+  }
+
+  private async timezone(account: PatientAccount): Promise<string> {
+    const patient = await this.deps.db.patient.findUnique({ where: { id: account.patientId }, select: { timezone: true } });
+    return patient?.timezone ?? "Europe/Moscow";
+  }
+}
+
+export function queueMessage(t: TFunction, status: QueueStatus): OutgoingMessage {
+  const text =
+    status.minutes === undefined
+      ? t("queue.position_unknown", { position: status.position })
+      : t("queue.position", { position: status.position, count: status.minutes });
+  return { text, buttons: [[{ label: t("buttons.leave"), data: `video:leave:${shortId(status.visitId)}` }]] };
+}
+
+export const formatWhen = (at: Date, timezone: string, language: string) =>
+  new Intl.DateTimeFormat(language, { timeZone: timezone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(at);

@@ -1,0 +1,63 @@
+import { EventEmitter } from "node:events";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+/** What every api instance tells its doctors' streams. Ids and routing facts only, never patient data. */
+export const videoEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("request"),
+    visitId: z.uuid(),
+    specialty: z.string(),
+    language: z.string(),
+    needsInterpreter: z.boolean(),
+    requestedAt: z.string(),
+  }),
+  z.object({ type: z.literal("taken"), visitId: z.uuid(), doctorId: z.uuid() }),
+  z.object({ type: z.literal("withdrawn"), visitId: z.uuid() }),
+]);
+export type VideoEvent = z.infer<typeof videoEventSchema>;
+
+/**
+ * Redis pub/sub fan-out: a request created or taken on one api instance reaches the console streams
+ * open on every instance. Subscribing needs a connection of its own (Redis puts it in subscriber mode).
+ */
+export class VideoEvents {
+  private readonly local = new EventEmitter();
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.local.setMaxListeners(0);
+  }
+
+  private get channel() {
+    return `${this.prefix}:video:events`;
+  }
+
+  async publish(event: VideoEvent): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(videoEventSchema.parse(event)));
+  }
+
+  /** Starts listening to Redis; returns once subscribed, so nothing published afterwards is missed. */
+  async start(): Promise<void> {
+    if (this.subscriber) return;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on("message", (_channel, message) => {
+      const parsed = videoEventSchema.safeParse(JSON.parse(message));
+      if (parsed.success) this.local.emit("event", parsed.data);
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  on(listener: (event: VideoEvent) => void): () => void {
+    this.local.on("event", listener);
+    return () => this.local.off("event", listener);
+  }
+
+  async stop(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+  }
+}
