@@ -17,6 +17,15 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { CallLinks } from "../core/video/call-links";
+import { LiveKit, type LiveKitPort } from "../core/video/livekit";
+import { LiveKitWebhooks } from "../core/video/livekit-webhooks";
+import { Recordings } from "../core/video/recording";
+import { SlotBooking } from "../core/video/slots";
+import { VideoPatientFlow } from "../core/video/video-buttons";
+import { VideoEvents } from "../core/video/video-events";
+import { VideoService } from "../core/video/video-service";
+import { createVideoQueue, startVideoWorker, videoJobs } from "../workers/video.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -44,7 +53,36 @@ export function compose(config: Config) {
     db,
     new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
   );
+  // --- video ---
+  const videoQueue = createVideoQueue(redis, config.REDIS_PREFIX);
+  const jobs = videoJobs(videoQueue);
+  const livekit: LiveKitPort = new LiveKit({
+    url: config.LIVEKIT_URL,
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+    tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
+  });
+  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
+  const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
+  const video = new VideoService({
+    db,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    events: videoEvents,
+    links: callLinks,
+    livekit,
+    notifier,
+    queueUpdates: jobs.queueUpdates,
+    settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
+  });
+  const recordings = new Recordings({ db, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
+  const slots = new SlotBooking({ db });
+  const videoFlow = new VideoPatientFlow({ db, video, slots, recordings });
+  const livekitWebhooks = new LiveKitWebhooks({ db, egressJobs: jobs.egressJobs });
+
   const dialogue = new Dialogue({
+    buttonHandlers: [videoFlow.buttons],
+    commandHandlers: [...videoFlow.commands],
     patients,
     consents,
     consultations,
@@ -75,6 +113,12 @@ export function compose(config: Config) {
     notifier,
     files,
     telegram,
+    video,
+    videoFlow,
+    slots,
+    recordings,
+    callLinks,
+    videoEvents,
 
     async startApi() {
       const app = await buildApp({
@@ -83,8 +127,11 @@ export function compose(config: Config) {
         redis,
         doctors,
         consultations,
+        video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
       });
+      await videoEvents.start();
+      stack.push(() => videoEvents.stop());
       stack.push(() => app.close());
       if (telegram && config.TELEGRAM_MODE === "polling") {
         telegram.startPolling();
@@ -103,13 +150,24 @@ export function compose(config: Config) {
         logger,
       });
       stack.push(() => worker.close());
-      return [worker];
+      const videoWorker = await startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
+        db,
+        redis,
+        prefix: config.REDIS_PREFIX,
+        video,
+        notifier,
+        recordings,
+        logger,
+      });
+      stack.push(() => videoWorker.close());
+      return [worker, videoWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
     async close() {
       while (stack.length) await stack.pop()!();
       await queue.close();
+      await videoQueue.close();
       await db.$disconnect();
       redis.disconnect();
     },

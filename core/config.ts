@@ -47,6 +47,18 @@ const variables = {
     schema: encryptionKeysSchema.optional(),
     example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
   },
+  // --- video ---
+  PUBLIC_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
+  LIVEKIT_URL: { schema: url(["ws", "wss"]).default("ws://127.0.0.1:7880"), example: "wss://video.clinic.example" },
+  LIVEKIT_API_KEY: { schema: z.string().min(3).default("devkey"), example: "APIxxxxxxxxxxxx" },
+  LIVEKIT_API_SECRET: {
+    schema: z.string().min(32, "must be at least 32 characters").default("development-secret-not-for-production-use"),
+    example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
+  },
+  LIVEKIT_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
+  LIVEKIT_RECORDINGS_DIR: { schema: z.string().min(1).default("./data/recordings"), example: "/var/lib/telecons/recordings" },
+  VIDEO_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
+  VIDEO_DEFAULT_CONSULT_MINUTES: { schema: z.coerce.number().min(1).max(240).default(15), example: "15" },
 } as const;
 
 type Variables = typeof variables;
@@ -59,6 +71,9 @@ const configSchema = z
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === "production" && !config.FILE_ENCRYPTION_KEYS) {
       ctx.addIssue({ code: "custom", path: ["FILE_ENCRYPTION_KEYS"], message: "is required in production" });
+    }
+    if (config.NODE_ENV === "production" && config.LIVEKIT_API_SECRET.startsWith("development-")) {
+      ctx.addIssue({ code: "custom", path: ["LIVEKIT_API_SECRET"], message: "must be set in production" });
     }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === "webhook" && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({

@@ -10,6 +10,12 @@ import { consultationRoutes, requireDoctor } from "./routes/consultations";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
+import type { CallLinks } from "../video/call-links";
+import type { LiveKitPort } from "../video/livekit";
+import type { LiveKitWebhooks } from "../video/livekit-webhooks";
+import { registerCallPage } from "./routes/call-page";
+import { registerLiveKitWebhook } from "./routes/livekit-webhook";
+import { videoRoutes, type VideoRouteDeps } from "./routes/video";
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +25,7 @@ export interface AppDeps {
   consultations: ConsultationService;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
+  video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -33,11 +40,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
+  registerLiveKitWebhook(app, deps.video);
+  registerCallPage(app, deps.video);
   // The console API: every route module registered here requires staff authentication.
   await app.register(
     async (staff) => {
       requireDoctor(staff, deps.doctors);
       await staff.register(consultationRoutes(deps));
+      await staff.register(videoRoutes(deps.video));
     },
     { prefix: "/api/v1" },
   );

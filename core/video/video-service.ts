@@ -48,6 +48,8 @@ export interface VideoSettings {
 }
 
 export interface JoinGrant {
+  /** For the doctor: what the patient told the intake, shown beside the video. */
+  intake?: string[];
   url: string;
   token: string;
   role: CallRole;
@@ -177,6 +179,7 @@ export class VideoService {
     });
     if (left.count === 0) return false;
     await this.deps.redis.zrem(this.queueKey(visit.specialty, servedLanguage(visit)), visitId);
+    await this.deps.redis.hdel(this.noticeKey, visitId);
     await this.deps.events.publish({ type: "withdrawn", visitId });
     await this.deps.queueUpdates.enqueue(visit.specialty, servedLanguage(visit));
     return true;
@@ -195,7 +198,26 @@ export class VideoService {
       requestedAt: visit.requestedAt.toISOString(),
     });
     await this.deps.queueUpdates.enqueue(visit.specialty, language);
-    return (await this.queueStatus(visitId))!;
+    const status = (await this.queueStatus(visitId))!;
+    // the patient is told this status in the reply to their button; the worker only tells changes after it
+    await this.recordNotice(status);
+    return status;
+  }
+
+  private get noticeKey() {
+    return `${this.deps.prefix}:video:notices`;
+  }
+
+  /** What the patient was last told about their place in the queue. */
+  async lastNotice(visitId: string): Promise<{ position: number; minutes: number | undefined } | undefined> {
+    const raw = await this.deps.redis.hget(this.noticeKey, visitId);
+    if (!raw) return undefined;
+    const parsed = JSON.parse(raw) as { position: number; minutes: number | null };
+    return { position: parsed.position, minutes: parsed.minutes ?? undefined };
+  }
+
+  async recordNotice(status: QueueStatus): Promise<void> {
+    await this.deps.redis.hset(this.noticeKey, status.visitId, JSON.stringify({ position: status.position, minutes: status.minutes ?? null }));
   }
 
   /** Everyone waiting in one queue with their position and estimate, in order. */
@@ -269,6 +291,7 @@ export class VideoService {
     });
     if (updated.count === 0) throw new AppError("conflict", "the request is no longer waiting");
     await this.deps.redis.zrem(this.queueKey(visit.specialty, servedLanguage(visit)), visitId);
+    await this.deps.redis.hdel(this.noticeKey, visitId);
     await this.deps.events.publish({ type: "taken", visitId, doctorId: doctor.id });
     await recordAudit(this.deps.db, {
       actor: { type: "doctor", id: doctor.id },
@@ -347,7 +370,36 @@ export class VideoService {
       entityId: visit.id,
       meta: { role: link.role, identity: link.identity },
     });
-    return { url: this.deps.livekit.url, token, role: link.role, visitId: visit.id, room: visit.room, language: link.language };
+    const grant: JoinGrant = { url: this.deps.livekit.url, token, role: link.role, visitId: visit.id, room: visit.room, language: link.language };
+    if (link.role === "doctor") grant.intake = await this.intake(visit.doctorId!, visit.consultationId);
+    return grant;
+  }
+
+  /** Opening a link that is not the device's own is refused inside `links.open`; only the doctor's page ends the call. */
+  async endFromLink(linkToken: string, device: string): Promise<void> {
+    const link = await this.deps.links.open(linkToken, device);
+    if (link.role !== "doctor") return;
+    const visit = await this.deps.db.videoVisit.findUniqueOrThrow({ where: { id: link.visitId } });
+    if (visit.doctorId && link.identity === identityOf("doctor", visit.doctorId)) {
+      await this.end({ id: visit.doctorId, name: link.name, specialties: [], languages: [] }, visit.id);
+    }
+  }
+
+  private async intake(doctorId: string, consultationId: string | null): Promise<string[]> {
+    if (!consultationId) return [];
+    const messages = await this.deps.db.message.findMany({
+      where: { consultationId, authorRole: "patient" },
+      orderBy: { createdAt: "asc" },
+      select: { text: true },
+    });
+    await recordAudit(this.deps.db, {
+      actor: { type: "doctor", id: doctorId },
+      action: "consultation.read",
+      entityType: "consultation",
+      entityId: consultationId,
+      meta: { via: "video_call" },
+    });
+    return messages.map((m) => m.text);
   }
 
   /** The doctor ends the call: LiveKit closes the room for everyone; the room_finished webhook records the end. */

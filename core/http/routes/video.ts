@@ -1,0 +1,125 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Db } from "../../db/prisma";
+import { notFound } from "../../errors";
+import type { Recordings } from "../../video/recording";
+import { slotSchema, type SlotBooking } from "../../video/slots";
+import type { VideoEvents, VideoEvent } from "../../video/video-events";
+import { shiftSchema, type VideoService } from "../../video/video-service";
+
+const idParams = z.object({ id: z.uuid() });
+const interpreterSchema = z.object({ name: z.string().trim().min(2).max(200), languages: z.array(z.string().length(2)).min(1) });
+
+export interface VideoRouteDeps {
+  db: Db;
+  video: VideoService;
+  videoEvents: VideoEvents;
+  slots: SlotBooking;
+  recordings: Recordings;
+}
+
+/** The console's side of video consultations (staff scope: `request.doctor` is set). */
+export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  // Streams are hijacked responses: closing the server would wait for them for ever, so they end first.
+  const streams = new Set<import("node:http").ServerResponse>();
+  scope.addHook("preClose", async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  app.post("/video/shifts", { schema: { body: shiftSchema } }, async (request, reply) =>
+    reply.status(201).send(await deps.video.publishShift(request.doctor, request.body)),
+  );
+  app.get("/video/shifts", async (request) => ({ shifts: await deps.video.shiftsOf(request.doctor) }));
+
+  app.get("/video/requests", async (request) => ({ requests: await deps.video.openRequestsFor(request.doctor) }));
+
+  /**
+   * Server-sent events: new requests this doctor can take, and requests taken or withdrawn, from every api
+   * instance (Redis pub/sub). The console shows a request as taken the moment another doctor wins it.
+   */
+  app.get("/video/stream", async (request, reply) => {
+    const doctor = request.doctor;
+    reply.hijack();
+    const raw = reply.raw;
+    streams.add(raw);
+    raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+    const send = (name: string, data: unknown) => raw.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    const relevant = (event: VideoEvent) =>
+      event.type !== "request" || (doctor.specialties.includes(event.specialty) && doctor.languages.includes(event.language));
+    const unsubscribe = deps.videoEvents.on((event) => {
+      if (relevant(event)) send(event.type, event);
+    });
+    send("snapshot", { requests: await deps.video.openRequestsFor(doctor) });
+    const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), 15_000);
+    request.raw.on("close", () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(raw);
+    });
+  });
+
+  app.post("/video/requests/:id/accept", { schema: { params: idParams } }, async (request) =>
+    deps.video.accept(request.doctor, request.params.id),
+  );
+
+  app.get("/video/visits/:id", { schema: { params: idParams } }, async (request) => {
+    const visit = await deps.video.doctorsVisit(request.doctor, request.params.id);
+    const events = await deps.db.videoParticipantEvent.findMany({
+      where: { visitId: visit.id },
+      orderBy: { at: "asc" },
+      select: { identity: true, kind: true, at: true },
+    });
+    return {
+      id: visit.id,
+      status: visit.status,
+      room: visit.room,
+      specialty: visit.specialty,
+      language: visit.language,
+      needsInterpreter: visit.needsInterpreter,
+      acceptedAt: visit.acceptedAt,
+      startedAt: visit.startedAt,
+      endedAt: visit.endedAt,
+      durationSeconds: visit.durationSeconds,
+      recordingConsent: await deps.recordings.hasConsent(visit.id),
+      recordings: await deps.recordings.list(visit.id),
+      events,
+    };
+  });
+
+  /** The doctor's own single-device link to the call page (with the intake beside the video). */
+  app.post("/video/visits/:id/link", { schema: { params: idParams } }, async (request) => ({
+    url: await deps.video.doctorLink(request.doctor, request.params.id),
+  }));
+
+  app.post("/video/visits/:id/end", { schema: { params: idParams } }, async (request, reply) => {
+    await deps.video.end(request.doctor, request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post("/video/visits/:id/recording", { schema: { params: idParams } }, async (request, reply) =>
+    reply.status(201).send(await deps.recordings.start(request.doctor, request.params.id)),
+  );
+  app.delete("/video/visits/:id/recording", { schema: { params: idParams } }, async (request, reply) => {
+    await deps.video.doctorsVisit(request.doctor, request.params.id);
+    await deps.recordings.stop(request.doctor, request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post("/video/slots", { schema: { body: slotSchema } }, async (request, reply) =>
+    reply.status(201).send(await deps.slots.publish(request.doctor, request.body)),
+  );
+  app.get("/video/slots", async (request) => ({ slots: await deps.slots.slotsOf(request.doctor) }));
+
+  /** Interpreters are listed here until staff roles reach main (then they become staff with a role). */
+  app.post("/video/interpreters", { schema: { body: interpreterSchema } }, async (request, reply) => {
+    const row = await deps.db.interpreter.create({ data: request.body });
+    return reply.status(201).send({ id: row.id, name: row.name, languages: row.languages });
+  });
+  app.get("/video/interpreters/:id", { schema: { params: idParams } }, async (request) => {
+    const row = await deps.db.interpreter.findUnique({ where: { id: request.params.id } });
+    if (!row) throw notFound("interpreter");
+    return { id: row.id, name: row.name, languages: row.languages };
+  });
+};
