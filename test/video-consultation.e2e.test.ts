@@ -1,0 +1,343 @@
+import { randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyToken } from "../core/video/livekit";
+import { shortId } from "../core/video/short-id";
+import { startHarness, type Harness } from "./helpers/harness";
+import { LIVEKIT_KEY, LIVEKIT_SECRET, LiveKitStandIn } from "./helpers/livekit-stand-in";
+
+let h: Harness;
+let lk: LiveKitStandIn;
+const filesDir = join("/tmp", `telecons-video-files-${randomUUID().slice(0, 8)}`);
+
+beforeAll(async () => {
+  lk = await new LiveKitStandIn().start();
+  h = await startHarness({
+    LIVEKIT_URL: lk.wsUrl,
+    LIVEKIT_API_KEY: LIVEKIT_KEY,
+    LIVEKIT_API_SECRET: LIVEKIT_SECRET,
+    LIVEKIT_TOKEN_TTL_SECONDS: "120",
+    FILE_STORAGE_DIR: filesDir,
+  });
+});
+afterAll(async () => {
+  await h?.close();
+  await lk?.stop();
+});
+
+const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
+const buttonsOf = (chatId: number) =>
+  h.telegram
+    .sent(chatId)
+    .flatMap((call) => ((call.params.reply_markup as { inline_keyboard?: { callback_data: string }[][] })?.inline_keyboard ?? []).flat())
+    .map((b) => b.callback_data);
+const waitText = (chatId: number, pattern: RegExp) => h.telegram.waitFor(() => texts(chatId).some((t) => pattern.test(t)));
+const newSpecialty = () => `t${randomUUID().slice(0, 8)}`;
+
+async function doctorOnDuty(specialty: string, languages = ["ru"]) {
+  const { doctor, apiToken } = await h.services.doctors.create({ name: "Ирина Соколова", specialties: [specialty], languages });
+  const auth = { authorization: `Bearer ${apiToken}` };
+  const now = Date.now();
+  const shift = await h.app.inject({
+    method: "POST",
+    url: "/api/v1/video/shifts",
+    headers: auth,
+    payload: { specialty, startsAt: new Date(now - 3600_000).toISOString(), endsAt: new Date(now + 3600_000).toISOString() },
+  });
+  expect(shift.statusCode).toBe(201);
+  return { doctor, auth };
+}
+
+async function patientId(userId: number) {
+  const account = await h.db.messengerAccount.findUniqueOrThrow({
+    where: { channel_externalUserId: { channel: "telegram", externalUserId: String(userId) } },
+  });
+  return account.patientId;
+}
+
+const linkIn = (chatId: number) => {
+  const match = texts(chatId).map((t) => /\/call\/([A-Za-z0-9_-]+)/.exec(t)).filter(Boolean).pop();
+  return match![1]!;
+};
+
+describe("video: queue, first accept, links, recording, webhooks", () => {
+  it("queues with position and estimate, lets a patient leave, and moves the next one up", async () => {
+    const specialty = newSpecialty();
+    const { auth } = await doctorOnDuty(specialty);
+    const first = h.newPatient("ru");
+    const second = h.newPatient("ru");
+    for (const p of [first, second]) await h.onboard(p);
+    await h.say(first, `/video ${specialty}`);
+    await waitText(first.id, /место 1\. Ожидание — около 0 минут/);
+    await h.say(second, `/video ${specialty}`);
+    // one doctor, free: the second waits for one consultation of the default 15 minutes
+    await waitText(second.id, /место 2\. Ожидание — около 15 минут/);
+
+    const firstVisit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(first.id) } });
+    expect(buttonsOf(first.id)).toContain(`video:leave:${shortId(firstVisit.id)}`);
+    await h.press(first, `video:leave:${shortId(firstVisit.id)}`);
+    await waitText(first.id, /Вы вышли из очереди/);
+    // the worker tells the second patient about the material change (now first, no wait)
+    await waitText(second.id, /место 1\. Ожидание — около 0 минут/);
+
+    const open = await h.app.inject({ method: "GET", url: "/api/v1/video/requests", headers: auth });
+    expect(open.json().requests.map((r: { visitId: string }) => r.visitId)).not.toContain(firstVisit.id);
+    expect(open.json().requests).toHaveLength(1);
+  });
+
+  it("issues room-bound short-lived tokens through single-device links and refuses a stolen link", async () => {
+    const specialty = newSpecialty();
+    const { doctor, auth } = await doctorOnDuty(specialty);
+    const patient = h.newPatient("ru");
+    await h.onboard(patient);
+    await h.say(patient, `/video ${specialty}`);
+    await waitText(patient.id, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+
+    const accepted = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
+    expect(accepted.statusCode).toBe(200);
+    const again = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
+    expect(again.statusCode).toBe(409);
+    await waitText(patient.id, /Врач готов начать видеоконсультацию/);
+    const token = linkIn(patient.id);
+
+    const join = (link: string, device: string) =>
+      h.app.inject({ method: "POST", url: `/call/${link}/join`, payload: { device } });
+    const joined = await join(token, "device-aaaa-1111");
+    expect(joined.statusCode).toBe(200);
+    const grant = joined.json();
+    expect(grant.url).toBe(lk.wsUrl);
+    const claims = await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET);
+    expect(claims.sub).toBe(`patient-${visit.patientId}`);
+    expect(claims.video).toMatchObject({ room: `visit-${visit.id}`, roomJoin: true, canPublish: true, canSubscribe: true });
+    expect(claims.video?.roomRecord).toBeFalsy();
+    expect(claims.video?.roomAdmin).toBeFalsy();
+    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(120);
+    await expect(verifyToken(grant.token, LIVEKIT_KEY, "another-secret-of-at-least-32-characters")).rejects.toThrow();
+
+    // the same device may come back (reload, reconnect); another device with the used link may not
+    expect((await join(token, "device-aaaa-1111")).statusCode).toBe(200);
+    const stolen = await join(token, "device-bbbb-2222");
+    expect(stolen.statusCode).toBe(403);
+
+    // a new link (to switch devices) replaces the first one, which stops working at once
+    await h.press(patient, `video:link:${shortId(visit.id)}`);
+    await h.telegram.waitFor(() => linkIn(patient.id) !== token);
+    const fresh = linkIn(patient.id);
+    expect((await join(token, "device-aaaa-1111")).statusCode).toBe(404);
+    expect((await join(fresh, "device-bbbb-2222")).statusCode).toBe(200);
+    expect(lk.calls.some((c) => c.path.endsWith("/RemoveParticipant") && c.body.identity === `patient-${visit.patientId}`)).toBe(true);
+
+    // the doctor's own link: same room, the doctor's identity; another doctor gets nothing
+    const doctorLink = await h.app.inject({ method: "POST", url: `/api/v1/video/visits/${visit.id}/link`, headers: auth });
+    const doctorToken = /\/call\/(.+)$/.exec(doctorLink.json().url)![1]!;
+    const doctorGrant = (await join(doctorToken, "device-cccc-3333")).json();
+    const doctorClaims = await verifyToken(doctorGrant.token, LIVEKIT_KEY, LIVEKIT_SECRET);
+    expect(doctorClaims.sub).toBe(`doctor-${doctor.id}`);
+    expect(doctorClaims.video?.room).toBe(`visit-${visit.id}`);
+    expect(doctorGrant.intake).toEqual([]);
+    const other = await h.services.doctors.create({ name: "Other Doctor", specialties: [specialty], languages: ["ru"] });
+    const foreign = await h.app.inject({
+      method: "POST",
+      url: `/api/v1/video/visits/${visit.id}/link`,
+      headers: { authorization: `Bearer ${other.apiToken}` },
+    });
+    expect(foreign.statusCode).toBe(403);
+  });
+
+  it("records only with the patient's consent for this consultation, and stores the file encrypted", async () => {
+    const specialty = newSpecialty();
+    const { auth } = await doctorOnDuty(specialty);
+    const patient = h.newPatient("ru");
+    await h.onboard(patient);
+    await h.say(patient, `/video ${specialty}`);
+    await waitText(patient.id, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
+    await waitText(patient.id, /Можно ли записать эту консультацию/);
+
+    const start = () => h.app.inject({ method: "POST", url: `/api/v1/video/visits/${visit.id}/recording`, headers: auth });
+    const refused = await start();
+    expect(refused.statusCode).toBe(403);
+    expect(lk.calls.filter((c) => c.path.endsWith("/StartRoomCompositeEgress") && c.body.roomName === visit.room)).toHaveLength(0);
+    // declining, then a doctor of another visit: still refused for everyone
+    await h.press(patient, `video:rec:${shortId(visit.id)}:n`);
+    await waitText(patient.id, /консультация записываться не будет/);
+    expect((await start()).statusCode).toBe(403);
+
+    await h.press(patient, `video:rec:${shortId(visit.id)}:y`);
+    await waitText(patient.id, /согласие на запись этой консультации сохранено/);
+    const consent = await h.db.recordingConsent.findFirstOrThrow({ where: { visitId: visit.id, withdrawnAt: null } });
+    expect(consent.version).toBe("2026-11-23");
+    const started = await start();
+    expect(started.statusCode).toBe(201);
+    const egress = lk.calls.find((c) => c.path.endsWith("/StartRoomCompositeEgress") && c.body.roomName === visit.room)!;
+    expect(egress.grant).toMatchObject({ roomRecord: true });
+    const { egressId } = started.json();
+
+    // egress_ended: the worker fetches the file, stores it encrypted and lists it on the consultation
+    const mp4 = Buffer.from(`fake mp4 bytes ${randomUUID()}`);
+    lk.files.set(`${visit.id}.mp4`, mp4);
+    const ended = await lk.webhook({
+      id: `EV_${randomUUID()}`,
+      event: "egress_ended",
+      createdAt: String(Math.floor(Date.now() / 1000)),
+      egressInfo: { egressId, roomName: visit.room, fileResults: [{ filename: "x.mp4", location: `${lk.httpUrl}/recordings/${visit.id}.mp4` }] },
+    });
+    const hook = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/livekit",
+      headers: { "content-type": "application/webhook+json", authorization: ended.authorization },
+      payload: ended.body,
+    });
+    expect(hook.statusCode).toBe(200);
+    let listed: { recordings: { storedFileId: string | null; status: string }[] } = { recordings: [] };
+    for (let i = 0; i < 100 && !listed.recordings[0]?.storedFileId; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      listed = (await h.app.inject({ method: "GET", url: `/api/v1/video/visits/${visit.id}`, headers: auth })).json();
+    }
+    expect(listed.recordings[0]).toMatchObject({ status: "stored" });
+    const file = await h.services.files.read(listed.recordings[0]!.storedFileId!);
+    expect(file.bytes.equals(mp4)).toBe(true);
+    const onDisk = await Promise.all((await readdir(filesDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name))));
+    expect(onDisk.some((bytes) => bytes.includes(mp4))).toBe(false);
+  });
+
+  it("verifies webhooks, dedupes them and records the actual start, end and duration", async () => {
+    const specialty = newSpecialty();
+    const { doctor, auth } = await doctorOnDuty(specialty);
+    const patient = h.newPatient("ru");
+    await h.onboard(patient);
+    await h.say(patient, `/video ${specialty}`);
+    await waitText(patient.id, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
+
+    const post = async (event: Record<string, unknown>, secret?: string) => {
+      const signed = await lk.webhook(event, secret);
+      return h.app.inject({
+        method: "POST",
+        url: "/webhooks/livekit",
+        headers: { "content-type": "application/webhook+json", authorization: signed.authorization },
+        payload: signed.body,
+      });
+    };
+    const t0 = Math.floor(Date.now() / 1000);
+    const joined = (identity: string, at: number) => ({
+      id: `EV_${randomUUID()}`,
+      event: "participant_joined",
+      createdAt: String(at),
+      room: { name: visit.room },
+      participant: { identity },
+    });
+    const forged = await post(joined(`patient-${visit.patientId}`, t0), "a-wrong-secret-that-is-long-enough-1234");
+    expect(forged.statusCode).toBe(401);
+    const unsigned = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/livekit",
+      headers: { "content-type": "application/webhook+json" },
+      payload: JSON.stringify(joined("x", t0)),
+    });
+    expect(unsigned.statusCode).toBe(401);
+    // a signed token over another body does not cover this one
+    const signed = await lk.webhook(joined(`patient-${visit.patientId}`, t0));
+    const tampered = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/livekit",
+      headers: { "content-type": "application/webhook+json", authorization: signed.authorization },
+      payload: signed.body.replace("participant_joined", "room_finished"),
+    });
+    expect(tampered.statusCode).toBe(401);
+    expect(await h.db.videoParticipantEvent.count({ where: { visitId: visit.id } })).toBe(0);
+
+    const patientJoined = joined(`patient-${visit.patientId}`, t0);
+    expect((await post(patientJoined)).json().outcome).toBe("processed");
+    expect((await post(patientJoined)).json().outcome).toBe("duplicate");
+    await post(joined(`doctor-${doctor.id}`, t0 + 20));
+    await post({ id: `EV_${randomUUID()}`, event: "participant_left", createdAt: String(t0 + 500), room: { name: visit.room }, participant: { identity: `patient-${visit.patientId}` } });
+    await post({ id: `EV_${randomUUID()}`, event: "room_finished", createdAt: String(t0 + 620), room: { name: visit.room } });
+
+    const details = (await h.app.inject({ method: "GET", url: `/api/v1/video/visits/${visit.id}`, headers: auth })).json();
+    expect(details.status).toBe("ended");
+    expect(new Date(details.startedAt).getTime()).toBe((t0 + 20) * 1000);
+    expect(new Date(details.endedAt).getTime()).toBe((t0 + 620) * 1000);
+    expect(details.durationSeconds).toBe(600);
+    expect(details.events.map((e: { kind: string }) => e.kind)).toEqual(["joined", "joined", "left"]);
+  });
+
+  it("offers a Russian-speaking doctor with an interpreter when nobody speaks the patient's language", async () => {
+    const specialty = newSpecialty();
+    const { auth } = await doctorOnDuty(specialty, ["ru"]);
+    const interpreter = await h.app.inject({
+      method: "POST",
+      url: "/api/v1/video/interpreters",
+      headers: auth,
+      payload: { name: "Interpreter EN", languages: ["en"] },
+    });
+    expect(interpreter.statusCode).toBe(201);
+    const patient = h.newPatient("en");
+    await h.onboard(patient);
+    await h.say(patient, `/video ${specialty}`);
+    await waitText(patient.id, /No doctor who speaks your language is on duty/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    expect(buttonsOf(patient.id)).toEqual(expect.arrayContaining([`video:int:${shortId(visit.id)}`, `video:wait:${shortId(visit.id)}`]));
+    await h.press(patient, `video:int:${shortId(visit.id)}`);
+    await waitText(patient.id, /queue: number 1/);
+
+    const accepted = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
+    expect(accepted.statusCode).toBe(200);
+    const interpreterToken = /\/call\/(.+)$/.exec(accepted.json().interpreterLink)![1]!;
+    const grant = (await h.app.inject({ method: "POST", url: `/call/${interpreterToken}/join`, payload: { device: "device-interp-1" } })).json();
+    const claims = await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET);
+    expect(claims.sub).toBe(`interpreter-${interpreter.json().id}`);
+    expect(claims.video?.room).toBe(visit.room);
+    await waitText(patient.id, /The doctor is ready/);
+  });
+});
+
+describe("scheduled appointments", () => {
+  it("books, moves and cancels from buttons; the database refuses a double booking", async () => {
+    const specialty = newSpecialty();
+    const { auth } = await doctorOnDuty(specialty);
+    const at = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+    const slot = async (from: number) =>
+      (await h.app.inject({ method: "POST", url: "/api/v1/video/slots", headers: auth, payload: { specialty, startsAt: at(from), endsAt: at(from + 0.5) } })).json();
+    const s1 = await slot(24);
+    const s2 = await slot(25);
+    const overlapping = await h.app.inject({ method: "POST", url: "/api/v1/video/slots", headers: auth, payload: { specialty, startsAt: at(24.25), endsAt: at(24.75) } });
+    expect(overlapping.statusCode).toBe(409);
+
+    const [a, b] = [h.newPatient("ru"), h.newPatient("ru")];
+    for (const p of [a, b]) await h.onboard(p);
+    await h.say(a, `/appointments ${specialty}`);
+    await waitText(a.id, /Выберите удобное время/);
+    expect(buttonsOf(a.id)).toEqual(expect.arrayContaining([`video:book:${shortId(s1.id)}`, `video:book:${shortId(s2.id)}`]));
+
+    // both press the same slot at once: one booking, one "taken"
+    await Promise.all([h.press(a, `video:book:${shortId(s1.id)}`), h.press(b, `video:book:${shortId(s1.id)}`)]);
+    await h.telegram.waitFor(() => [...texts(a.id), ...texts(b.id)].some((t) => /уже заняты/.test(t)));
+    expect(await h.db.appointment.count({ where: { activeSlotId: s1.id } })).toBe(1);
+
+    // not only the code: the database itself refuses a second active booking of the slot
+    const holder = await h.db.appointment.findFirstOrThrow({ where: { activeSlotId: s1.id } });
+    await expect(
+      h.db.appointment.create({ data: { patientId: holder.patientId, accountId: holder.accountId, slotId: s1.id, activeSlotId: s1.id } }),
+    ).rejects.toMatchObject({ code: "P2002" });
+    await expect(
+      h.db.$executeRawUnsafe(`UPDATE "Appointment" SET "activeSlotId" = $1::uuid WHERE id = $2::uuid`, s2.id, holder.id),
+    ).rejects.toThrow(/Appointment_active_is_slot|check constraint/);
+
+    const holderChat = holder.patientId === (await patientId(a.id)) ? a : b;
+    await h.press(holderChat, `video:move:${shortId(holder.id)}`);
+    await waitText(holderChat.id, /Выберите новое время/);
+    await h.press(holderChat, `video:mv:${shortId(holder.id)}:${shortId(s2.id)}`);
+    await waitText(holderChat.id, /Запись перенесена/);
+    expect((await h.db.appointment.findUniqueOrThrow({ where: { id: holder.id } })).activeSlotId).toBe(s2.id);
+    await h.press(holderChat, `video:cancel:${shortId(holder.id)}`);
+    await waitText(holderChat.id, /Запись отменена/);
+    expect(await h.db.appointment.count({ where: { activeSlotId: { in: [s1.id, s2.id] } } })).toBe(0);
+    const slots = (await h.app.inject({ method: "GET", url: "/api/v1/video/slots", headers: auth })).json().slots;
+    expect(slots.every((s: { booked: boolean }) => !s.booked)).toBe(true);
+  });
+});
