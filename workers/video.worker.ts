@@ -28,15 +28,13 @@ export const videoJobs = (queue: Queue): { queueUpdates: QueueUpdates; egressJob
   egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) },
 });
 
-/** Coalesces bursts: one recomputation per queue per two seconds is enough for the patients' messages. */
-export async function enqueueQueueUpdate(queue: Queue, specialty: string, language: string): Promise<void> {
+/**
+ * Every change adds a job (a jobId dedupe would drop a change that lands while the previous job runs);
+ * the per-queue lock in `processQueueUpdate` keeps two of them from telling a patient the same thing twice.
+ */
+export async function enqueueQueueUpdate(queue: Queue, specialty: string, language: string, delay = 200): Promise<void> {
   const data = queueUpdateSchema.parse({ specialty, language });
-  await queue.add("queue-update", data, {
-    jobId: `vq-${specialty}-${language}-${Math.floor(Date.now() / 2000)}`,
-    delay: 300,
-    removeOnComplete: true,
-    removeOnFail: { age: 24 * 3600 },
-  });
+  await queue.add("queue-update", data, { delay, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } });
 }
 
 export async function enqueueEgress(queue: Queue, egressId: string, location: string | undefined): Promise<void> {
@@ -60,8 +58,23 @@ export interface VideoWorkerDeps {
 }
 
 /** Recomputes one queue and tells each waiting patient whose position or estimate changed materially. */
-export async function processQueueUpdate(data: unknown, deps: VideoWorkerDeps): Promise<number> {
+export async function processQueueUpdate(data: unknown, deps: VideoWorkerDeps, queue?: Queue): Promise<number> {
   const { specialty, language } = queueUpdateSchema.parse(data);
+  const lock = `${deps.prefix}:video:q-lock:${specialty}:${language}`;
+  const owner = crypto.randomUUID();
+  if ((await deps.redis.set(lock, owner, "PX", 30_000, "NX")) !== "OK") {
+    // another job is on this queue right now: look again shortly, after it
+    if (queue) await enqueueQueueUpdate(queue, specialty, language, 500);
+    return 0;
+  }
+  try {
+    return await tellChanges(specialty, language, deps);
+  } finally {
+    await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, lock, owner);
+  }
+}
+
+async function tellChanges(specialty: string, language: string, deps: VideoWorkerDeps): Promise<number> {
   const snapshot = await deps.video.queueSnapshot(specialty, language);
   let told = 0;
   for (const status of snapshot) {
@@ -94,7 +107,7 @@ export async function startVideoWorker(connection: Redis, prefix: string, queue:
   const worker = new Worker(
     VIDEO_QUEUE,
     async (job: Job) => {
-      if (job.name === "queue-update") return processQueueUpdate(job.data, deps);
+      if (job.name === "queue-update") return processQueueUpdate(job.data, deps, queue);
       if (job.name === "egress") return processEgress(job.data, deps);
       if (job.name === "sweep") return sweepQueues(queue, deps);
     },
