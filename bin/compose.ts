@@ -130,7 +130,7 @@ export function compose(config: Config) {
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
       });
-      await videoEvents.start();
+      videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
       stack.push(() => app.close());
       if (telegram && config.TELEGRAM_MODE === "polling") {

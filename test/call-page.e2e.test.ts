@@ -88,7 +88,7 @@ describe("the call page in headless Chromium (fake camera and microphone)", () =
     }
     expect(await page.textContent("#check-camera")).toBe("Camera: works");
     // the preview really plays the fake camera
-    await page.waitForFunction(() => (document.getElementById("preview") as HTMLVideoElement).videoWidth > 0);
+    await page.waitForFunction("document.getElementById('preview').videoWidth > 0");
     expect(await page.isEnabled("#join")).toBe(true);
 
     await page.click("#join");

@@ -24,6 +24,7 @@ export type VideoEvent = z.infer<typeof videoEventSchema>;
 export class VideoEvents {
   private readonly local = new EventEmitter();
   private subscriber?: Redis;
+  private subscribed?: Promise<unknown>;
 
   constructor(
     private readonly redis: Redis,
@@ -40,15 +41,24 @@ export class VideoEvents {
     await this.redis.publish(this.channel, JSON.stringify(videoEventSchema.parse(event)));
   }
 
-  /** Starts listening to Redis; returns once subscribed, so nothing published afterwards is missed. */
-  async start(): Promise<void> {
+  /**
+   * Starts listening to Redis without waiting for it (the api must come up, and say it is not ready, while
+   * Redis is down); `ready()` resolves once subscribed, so a stream opened after it misses nothing.
+   */
+  start(onError: (error: unknown) => void = () => undefined): void {
     if (this.subscriber) return;
     this.subscriber = this.redis.duplicate();
+    this.subscriber.on("error", onError);
     this.subscriber.on("message", (_channel, message) => {
       const parsed = videoEventSchema.safeParse(JSON.parse(message));
       if (parsed.success) this.local.emit("event", parsed.data);
     });
-    await this.subscriber.subscribe(this.channel);
+    this.subscribed = this.subscriber.subscribe(this.channel);
+    this.subscribed.catch(onError);
+  }
+
+  async ready(): Promise<void> {
+    await this.subscribed;
   }
 
   on(listener: (event: VideoEvent) => void): () => void {

@@ -41,6 +41,7 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
    */
   app.get("/video/stream", async (request, reply) => {
     const doctor = request.doctor;
+    await deps.videoEvents.ready();
     reply.hijack();
     const raw = reply.raw;
     streams.add(raw);
