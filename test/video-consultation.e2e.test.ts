@@ -329,6 +329,18 @@ describe("scheduled appointments", () => {
     ).rejects.toThrow(/Appointment_active_is_slot|check constraint/);
 
     const holderChat = holder.patientId === (await patientId(a.id)) ? a : b;
+    // the doctor opens the call of a booked appointment: the patient gets a link to that visit's room
+    const listed = (await h.app.inject({ method: "GET", url: "/api/v1/video/slots", headers: auth })).json().slots;
+    expect(listed.find((s: { id: string }) => s.id === s1.id)).toMatchObject({ booked: true, appointmentId: holder.id });
+    const opened = await h.app.inject({ method: "POST", url: `/api/v1/video/appointments/${holder.id}/start`, headers: auth });
+    expect(opened.statusCode).toBe(200);
+    const reopened = await h.app.inject({ method: "POST", url: `/api/v1/video/appointments/${holder.id}/start`, headers: auth });
+    expect(reopened.json().visitId).toBe(opened.json().visitId);
+    await waitText(holderChat.id, /Врач готов начать видеоконсультацию/);
+    const link = /\/call\/([A-Za-z0-9_-]+)/.exec(texts(holderChat.id).find((t) => t.includes("/call/"))!)![1]!;
+    const grant = (await h.app.inject({ method: "POST", url: `/call/${link}/join`, payload: { device: "device-appt-0001" } })).json();
+    expect((await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET)).video?.room).toBe(opened.json().room);
+
     await h.press(holderChat, `video:move:${shortId(holder.id)}`);
     await waitText(holderChat.id, /Выберите новое время/);
     await h.press(holderChat, `video:mv:${shortId(holder.id)}:${shortId(s2.id)}`);

@@ -16,6 +16,7 @@ export interface SlotView {
   startsAt: Date;
   endsAt: Date;
   booked: boolean;
+  appointmentId?: string;
 }
 
 export interface AppointmentView {
@@ -54,7 +55,11 @@ export class SlotBooking {
       orderBy: { startsAt: "asc" },
       include: { activeAppointment: { select: { id: true } } },
     });
-    return rows.map(({ activeAppointment, cancelledAt: _c, createdAt: _d, ...row }) => ({ ...row, booked: activeAppointment !== null }));
+    return rows.map(({ activeAppointment, cancelledAt: _c, createdAt: _d, ...row }) => ({
+      ...row,
+      booked: activeAppointment !== null,
+      appointmentId: activeAppointment?.id,
+    }));
   }
 
   /** Free future slots of a specialty, soonest first. */

@@ -138,17 +138,18 @@ export class VideoService {
     }
     if (existing) return { kind: "already", visitId: existing.id, status: existing.status };
     const patient = await this.deps.db.patient.findUniqueOrThrow({ where: { id: request.patientId } });
+    const id = crypto.randomUUID();
     const visit = await this.deps.db.videoVisit.create({
       data: {
+        id,
         patientId: request.patientId,
         accountId: request.accountId,
         consultationId: request.consultationId,
         specialty: request.specialty,
         language: patient.language,
-        room: `pending-${crypto.randomUUID()}`,
+        room: `visit-${id}`,
       },
     });
-    await this.deps.db.videoVisit.update({ where: { id: visit.id }, data: { room: `visit-${visit.id}` } });
     await recordAudit(this.deps.db, {
       actor: { type: "patient", id: request.patientId },
       action: "video.request",
@@ -314,6 +315,43 @@ export class VideoService {
     }
     await this.sendPatientLink(visitId);
     return { visitId, room: visit.room, interpreterLink };
+  }
+
+  /**
+   * A booked appointment's time has come: the slot's doctor opens the call (no queue, already accepted)
+   * and the patient gets their link and the recording question. Calling it twice opens one visit.
+   */
+  async startAppointment(doctor: Doctor, appointmentId: string) {
+    const appointment = await this.deps.db.appointment.findUnique({ where: { id: appointmentId }, include: { slot: true } });
+    if (!appointment || appointment.activeSlotId === null) throw notFound("appointment");
+    if (appointment.slot.doctorId !== doctor.id) throw new AppError("forbidden", "this appointment is with another doctor");
+    const existing = await this.deps.db.videoVisit.findUnique({ where: { appointmentId } });
+    if (existing) return { visitId: existing.id, room: existing.room };
+    const patient = await this.deps.db.patient.findUniqueOrThrow({ where: { id: appointment.patientId } });
+    const id = crypto.randomUUID();
+    const visit = await this.deps.db.videoVisit.create({
+      data: {
+        id,
+        patientId: appointment.patientId,
+        accountId: appointment.accountId,
+        appointmentId,
+        specialty: appointment.slot.specialty,
+        language: patient.language,
+        status: "accepted",
+        doctorId: doctor.id,
+        acceptedAt: this.now(),
+        room: `visit-${id}`,
+      },
+    });
+    await recordAudit(this.deps.db, {
+      actor: { type: "doctor", id: doctor.id },
+      action: "video.appointment.start",
+      entityType: "video_visit",
+      entityId: visit.id,
+      meta: { appointmentId },
+    });
+    await this.sendPatientLink(visit.id);
+    return { visitId: visit.id, room: visit.room };
   }
 
   /** Sends the patient a fresh single-device link (also when they ask for a new one to switch devices). */

@@ -111,6 +111,9 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
   app.post("/video/slots", { schema: { body: slotSchema } }, async (request, reply) =>
     reply.status(201).send(await deps.slots.publish(request.doctor, request.body)),
   );
+  app.post("/video/appointments/:id/start", { schema: { params: idParams } }, async (request) =>
+    deps.video.startAppointment(request.doctor, request.params.id),
+  );
   app.get("/video/slots", async (request) => ({ slots: await deps.slots.slotsOf(request.doctor) }));
 
   /** Interpreters are listed here until staff roles reach main (then they become staff with a role). */
