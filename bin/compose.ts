@@ -17,6 +17,15 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { readFileSync } from "node:fs";
+import { accountCommand } from "../core/account/account-command";
+import { AccountService } from "../core/account/account-service";
+import { P12DocumentSigner } from "../core/documents/document-signer";
+import { DocumentService } from "../core/documents/document-service";
+import { Icd10Catalogue } from "../core/icd10/icd10";
+import { InPersonVisits } from "../core/protocols/in-person-visits";
+import { ProtocolService } from "../core/protocols/protocol-service";
+import { createDocumentsQueue, startDocumentsWorker } from "../workers/documents.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -44,6 +53,31 @@ export function compose(config: Config) {
     db,
     new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
   );
+  // --- documents: protocols, signed PDFs, the patient account ---
+  const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
+  const icd10 = Icd10Catalogue.fromShippedFile();
+  const visits = new InPersonVisits(db);
+  const protocols = new ProtocolService(db, visits, documentsQueue.enqueue);
+  const documents = new DocumentService({
+    db,
+    protocols,
+    files,
+    notifier,
+    icd10,
+    signer: new P12DocumentSigner(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD),
+    clinic: {
+      name: config.CLINIC_NAME,
+      licence: config.CLINIC_LICENSE,
+      address: config.CLINIC_ADDRESS,
+      seal: config.CLINIC_SEAL_PNG ? readFileSync(config.CLINIC_SEAL_PNG) : undefined,
+    },
+  });
+  const accounts = new AccountService(db, documents, {
+    baseUrl: config.ACCOUNT_BASE_URL,
+    linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
+    sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
+  });
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -51,6 +85,7 @@ export function compose(config: Config) {
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    commandHandlers: [accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS)],
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -75,6 +110,11 @@ export function compose(config: Config) {
     notifier,
     files,
     telegram,
+    protocols,
+    visits,
+    documents,
+    accounts,
+    icd10,
 
     async startApi() {
       const app = await buildApp({
@@ -84,6 +124,7 @@ export function compose(config: Config) {
         doctors,
         consultations,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
+        documents: { protocols, visits, icd10, documents, accounts },
       });
       stack.push(() => app.close());
       if (telegram && config.TELEGRAM_MODE === "polling") {
@@ -103,13 +144,16 @@ export function compose(config: Config) {
         logger,
       });
       stack.push(() => worker.close());
-      return [worker];
+      const documentsWorker = startDocumentsWorker(redis, config.REDIS_PREFIX, { documents, logger });
+      stack.push(() => documentsWorker.close());
+      return [worker, documentsWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
     async close() {
       while (stack.length) await stack.pop()!();
       await queue.close();
+      await documentsQueue.queue.close();
       await db.$disconnect();
       redis.disconnect();
     },

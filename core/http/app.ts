@@ -10,6 +10,9 @@ import { consultationRoutes, requireDoctor } from "./routes/consultations";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
+import type { AccountService } from "../account/account-service";
+import { accountRoutes } from "./routes/account";
+import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +22,8 @@ export interface AppDeps {
   consultations: ConsultationService;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
+  /** Protocols, in-person visits, ICD-10 and documents for the console; the patient account. */
+  documents?: ProtocolRouteDeps & { accounts: AccountService };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -38,8 +43,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (staff) => {
       requireDoctor(staff, deps.doctors);
       await staff.register(consultationRoutes(deps));
+      if (deps.documents) await staff.register(protocolRoutes(deps.documents));
     },
     { prefix: "/api/v1" },
   );
+  if (deps.documents) {
+    await app.register(
+      accountRoutes({
+        accounts: deps.documents.accounts,
+        secureCookies: deps.config.NODE_ENV === "production",
+        defaultLanguage: deps.config.DEFAULT_LANGUAGE,
+      }),
+    );
+  }
   return app;
 }
