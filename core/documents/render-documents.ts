@@ -45,6 +45,14 @@ function bilingual(language: string) {
   return { ru, label };
 }
 
+/** A title in Russian, with the patient's language on its own line below. */
+function title(layout: PdfLayout, label: Label, key: string, transform = (s: string) => s) {
+  const [first, second] = label(key).split(" / ");
+  layout.gap(8).text(transform(first!), { size: 15, bold: true });
+  if (second) layout.text(transform(second), { size: 12, bold: true, color: "grey" });
+  layout.gap(4);
+}
+
 const formatDate = (date: Date) =>
   `${String(date.getUTCDate()).padStart(2, "0")}.${String(date.getUTCMonth() + 1).padStart(2, "0")}.${date.getUTCFullYear()}`;
 
@@ -92,7 +100,7 @@ function assessment(layout: PdfLayout, { protocol, icd10 }: RenderInput, label: 
 
 function report(layout: PdfLayout, input: RenderInput, label: Label) {
   const { content } = input.protocol;
-  layout.gap(8).text(label("pdf.report_title"), { size: 15, bold: true }).gap(4);
+  title(layout, label, "pdf.report_title");
   patientBlock(layout, input, label);
   section(layout, label("pdf.complaints"), content.complaints);
   section(layout, label("pdf.objective"), content.objective);
@@ -116,7 +124,8 @@ function report(layout: PdfLayout, input: RenderInput, label: Label) {
 /** Modelled on form 107-1/u (Order of the Ministry of Health No. 1094n of 24.11.2021). */
 function prescription(layout: PdfLayout, input: RenderInput, label: Label) {
   layout.gap(4).rightText("Форма № 107-1/у, приказ Минздрава России от 24.11.2021 № 1094н");
-  layout.gap(14).text(`${label("pdf.prescription_title").toUpperCase()}`, { size: 15, bold: true }).gap(4);
+  layout.gap(6);
+  title(layout, label, "pdf.prescription_title", (s) => s.toUpperCase());
   patientBlock(layout, input, label);
   for (const p of input.protocol.content.prescriptions) {
     layout.gap(8).text(`Rp.: ${p.medicine} ${p.dose}`, { bold: true, size: 11 });
@@ -128,7 +137,7 @@ function prescription(layout: PdfLayout, input: RenderInput, label: Label) {
 }
 
 function referral(layout: PdfLayout, input: RenderInput, label: Label) {
-  layout.gap(8).text(label("pdf.referral_title"), { size: 15, bold: true }).gap(4);
+  title(layout, label, "pdf.referral_title");
   patientBlock(layout, input, label);
   assessment(layout, input, label);
   for (const r of input.protocol.content.referrals) {
