@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import fontkit from "@pdf-lib/fontkit";
+// pdfkit's fontkit fork: @pdf-lib/fontkit 1.1.1 subsets Noto Sans into blank glyphs (the text extracts, but
+// pdftoppm and viewers draw nothing); this fork subsets it correctly with the API pdf-lib expects.
+import fontkit from "@foliojs-fork/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
 
 const require = createRequire(import.meta.url);
@@ -35,7 +37,7 @@ export class PdfLayout {
 
   static async create(title: string): Promise<PdfLayout> {
     const doc = await PDFDocument.create();
-    doc.registerFontkit(fontkit);
+    doc.registerFontkit(fontkit as Parameters<PDFDocument["registerFontkit"]>[0]);
     doc.setTitle(title);
     doc.setProducer("Telecons");
     doc.setCreator("Telecons");
