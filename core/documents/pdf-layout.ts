@@ -12,6 +12,23 @@ const fontBytes = {
   bold: readFileSync(require.resolve("@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf")),
 };
 
+type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
+/**
+ * Parsing a 600 KB TTF takes most of a document's render time; the parsed font is immutable for layout and
+ * subsetting (each document makes its own subset), so it is parsed once per process.
+ */
+const parsed = new Map<Uint8Array, ReturnType<Fontkit["create"]>>();
+const cachingFontkit: Fontkit = {
+  create(buffer: Uint8Array, postscriptName?: string) {
+    let font = parsed.get(buffer);
+    if (!font) {
+      font = (fontkit as Fontkit).create(buffer, postscriptName);
+      parsed.set(buffer, font);
+    }
+    return font;
+  },
+};
+
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 50;
 const grey = rgb(0.35, 0.35, 0.35);
@@ -37,7 +54,7 @@ export class PdfLayout {
 
   static async create(title: string): Promise<PdfLayout> {
     const doc = await PDFDocument.create();
-    doc.registerFontkit(fontkit as Parameters<PDFDocument["registerFontkit"]>[0]);
+    doc.registerFontkit(cachingFontkit);
     doc.setTitle(title);
     doc.setProducer("Telecons");
     doc.setCreator("Telecons");
