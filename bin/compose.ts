@@ -26,6 +26,15 @@ import { VideoPatientFlow } from "../core/video/video-buttons";
 import { VideoEvents } from "../core/video/video-events";
 import { VideoService } from "../core/video/video-service";
 import { createVideoQueue, startVideoWorker, videoJobs } from "../workers/video.worker";
+import { readFileSync } from "node:fs";
+import { accountCommand } from "../core/account/account-command";
+import { AccountService } from "../core/account/account-service";
+import { P12DocumentSigner } from "../core/documents/document-signer";
+import { DocumentService } from "../core/documents/document-service";
+import { Icd10Catalogue } from "../core/icd10/icd10";
+import { InPersonVisits } from "../core/protocols/in-person-visits";
+import { ProtocolService } from "../core/protocols/protocol-service";
+import { createDocumentsQueue, startDocumentsWorker } from "../workers/documents.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -79,16 +88,40 @@ export function compose(config: Config) {
   const slots = new SlotBooking({ db });
   const videoFlow = new VideoPatientFlow({ db, video, slots, recordings });
   const livekitWebhooks = new LiveKitWebhooks({ db, egressJobs: jobs.egressJobs });
+  // --- documents: protocols, signed PDFs, the patient account ---
+  const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
+  const icd10 = Icd10Catalogue.fromShippedFile();
+  const visits = new InPersonVisits(db);
+  const protocols = new ProtocolService(db, visits, documentsQueue.enqueue);
+  const documents = new DocumentService({
+    db,
+    protocols,
+    files,
+    notifier,
+    icd10,
+    signer: new P12DocumentSigner(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD),
+    clinic: {
+      name: config.CLINIC_NAME,
+      licence: config.CLINIC_LICENSE,
+      address: config.CLINIC_ADDRESS,
+      seal: config.CLINIC_SEAL_PNG ? readFileSync(config.CLINIC_SEAL_PNG) : undefined,
+    },
+  });
+  const accounts = new AccountService(db, documents, {
+    baseUrl: config.ACCOUNT_BASE_URL,
+    linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
+    sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
+  });
 
   const dialogue = new Dialogue({
     buttonHandlers: [videoFlow.buttons],
-    commandHandlers: [...videoFlow.commands],
     patients,
     consents,
     consultations,
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    commandHandlers: [...videoFlow.commands, accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS)],
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -119,6 +152,11 @@ export function compose(config: Config) {
     recordings,
     callLinks,
     videoEvents,
+    protocols,
+    visits,
+    documents,
+    accounts,
+    icd10,
 
     async startApi() {
       const app = await buildApp({
@@ -129,6 +167,7 @@ export function compose(config: Config) {
         consultations,
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
+        documents: { protocols, visits, icd10, documents, accounts },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -160,7 +199,9 @@ export function compose(config: Config) {
         logger,
       });
       stack.push(() => videoWorker.close());
-      return [worker, videoWorker];
+      const documentsWorker = startDocumentsWorker(redis, config.REDIS_PREFIX, { documents, logger });
+      stack.push(() => documentsWorker.close());
+      return [worker, videoWorker, documentsWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -168,6 +209,7 @@ export function compose(config: Config) {
       while (stack.length) await stack.pop()!();
       await queue.close();
       await videoQueue.close();
+      await documentsQueue.queue.close();
       await db.$disconnect();
       redis.disconnect();
     },

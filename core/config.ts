@@ -59,6 +59,16 @@ const variables = {
   LIVEKIT_RECORDINGS_DIR: { schema: z.string().min(1).default("./data/recordings"), example: "/var/lib/telecons/recordings" },
   VIDEO_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
   VIDEO_DEFAULT_CONSULT_MINUTES: { schema: z.coerce.number().min(1).max(240).default(15), example: "15" },
+  // --- documents ---
+  CLINIC_NAME: { schema: z.string().trim().min(1).default("Клиника Телеконс (не настроено)"), example: "ООО «Клиника Здоровье»" },
+  CLINIC_LICENSE: { schema: z.string().trim().min(1).default("не настроено"), example: "Л041-01137-77/00368259 от 01.02.2021" },
+  CLINIC_ADDRESS: { schema: z.string().trim().min(1).default("не настроено"), example: "125009, Москва, ул. Тверская, д. 1" },
+  CLINIC_SEAL_PNG: { schema: z.string().min(1).optional(), example: "/etc/telecons/seal.png" },
+  DOCTOR_CERTS_DIR: { schema: z.string().min(1).default("./data/certs"), example: "/etc/telecons/certs" },
+  DOCTOR_CERTS_PASSWORD: { schema: z.string().optional(), example: "password-of-the-p12-files" },
+  ACCOUNT_BASE_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
+  ACCOUNT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(600), example: "600" },
+  ACCOUNT_SESSION_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
 } as const;
 
 type Variables = typeof variables;

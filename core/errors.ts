@@ -9,6 +9,8 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  /** What a primary remote consultation may not hold (a diagnosis, a prescription): see core/protocols/guardrail.ts. */
+  primary_consultation: 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

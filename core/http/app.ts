@@ -16,6 +16,9 @@ import type { LiveKitWebhooks } from "../video/livekit-webhooks";
 import { registerCallPage } from "./routes/call-page";
 import { registerLiveKitWebhook } from "./routes/livekit-webhook";
 import { videoRoutes, type VideoRouteDeps } from "./routes/video";
+import type { AccountService } from "../account/account-service";
+import { accountRoutes } from "./routes/account";
+import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 
 export interface AppDeps {
   config: Config;
@@ -26,6 +29,8 @@ export interface AppDeps {
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
+  /** Protocols, in-person visits, ICD-10 and documents for the console; the patient account. */
+  documents?: ProtocolRouteDeps & { accounts: AccountService };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -48,8 +53,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requireDoctor(staff, deps.doctors);
       await staff.register(consultationRoutes(deps));
       await staff.register(videoRoutes(deps.video));
+      if (deps.documents) await staff.register(protocolRoutes(deps.documents));
     },
     { prefix: "/api/v1" },
   );
+  if (deps.documents) {
+    await app.register(
+      accountRoutes({
+        accounts: deps.documents.accounts,
+        secureCookies: deps.config.NODE_ENV === "production",
+        defaultLanguage: deps.config.DEFAULT_LANGUAGE,
+      }),
+    );
+  }
   return app;
 }

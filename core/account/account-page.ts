@@ -1,0 +1,54 @@
+import { documentLanguage, documentTexts } from "../documents/document-texts";
+import type { AccountOverview } from "./account-service";
+
+const escape = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+const page = (language: string, title: string, body: string) => `<!doctype html>
+<html lang="${documentLanguage(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
+h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #d6dde5;padding-bottom:.2rem}
+ul{padding-left:1.1rem}li{margin:.35rem 0}.muted{color:#5b6775}.notice{background:#fff6e0;border:1px solid #e9c46a;padding:.7rem;border-radius:.4rem}
+a.download{margin-left:.5rem}button{font:inherit}
+</style></head><body>${body}</body></html>`;
+
+/** The account as one server-rendered page in the patient's language; downloads are links, refused server-side when not allowed. */
+export function renderAccountPage(overview: AccountOverview): string {
+  const t = documentTexts(overview.language);
+  const list = (items: string[]) => (items.length ? `<ul>${items.join("")}</ul>` : `<p class="muted">${escape(t("account.nothing"))}</p>`);
+  const consultations = overview.consultations.map(
+    (c) =>
+      `<li>${escape(t("account.consultation", { number: c.number, date: day(c.createdAt) }))} <span class="muted">(${escape(t(`account.status.${c.status}`))})</span></li>`,
+  );
+  const protocols = overview.protocols.map(
+    (p) => `<li>${escape(t("account.protocol", { number: p.consultationNumber, version: p.version, date: day(p.signedAt) }))}</li>`,
+  );
+  const documents = overview.documents.map((d) => {
+    const name = `${escape(t(`account.document_kind.${d.kind}`))} — № ${d.consultationNumber}, v${d.version}`;
+    const link = overview.canDownload ? `<a class="download" href="/account/documents/${d.id}">${escape(t("account.download"))}</a>` : "";
+    return `<li data-document="${d.id}">${name}${link}</li>`;
+  });
+  const notice =
+    !overview.canDownload && overview.documents.length
+      ? `<p class="notice" id="verify">${escape(t("account.verify_needed"))}</p>`
+      : "";
+  return page(
+    overview.language,
+    t("account.title"),
+    `<h1>${escape(t("account.title"))}</h1>
+<h2>${escape(t("account.consultations"))}</h2>${list(consultations)}
+<h2>${escape(t("account.protocols"))}</h2>${list(protocols)}
+<h2>${escape(t("account.documents"))}</h2>${notice}${list(documents)}
+<h2>${escape(t("account.results"))}</h2><p class="muted">${escape(t("account.results_later"))}</p>
+<form method="post" action="/account/logout"><button>${escape(t("account.logout"))}</button></form>`,
+  );
+}
+
+export function renderAccountMessage(language: string, key: "link_invalid" | "session_expired"): string {
+  const t = documentTexts(language);
+  return page(language, t("account.title"), `<h1>${escape(t("account.title"))}</h1><p>${escape(t(`account.${key}`))}</p>`);
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes } from "node:crypto";
+import { recordAudit } from "../audit/audit-log";
+import type { Db } from "../db/prisma";
+import type { DocumentService } from "../documents/document-service";
+import type { DocumentKind } from "../documents/render-documents";
+import { AppError, notFound } from "../errors";
+
+const hash = (token: string) => createHash("sha256").update(token).digest("hex");
+const newToken = () => randomBytes(32).toString("base64url");
+
+export interface AccountSettings {
+  baseUrl: string;
+  linkTtlSeconds: number;
+  sessionTtlSeconds: number;
+}
+
+export interface AccountOverview {
+  language: string;
+  identityLevel: "anonymous" | "phone_confirmed" | "verified";
+  canDownload: boolean;
+  consultations: Array<{ id: string; number: number; status: string; createdAt: Date }>;
+  protocols: Array<{ id: string; consultationNumber: number; version: number; signedAt: Date }>;
+  documents: Array<{ id: string; kind: DocumentKind; consultationNumber: number; version: number; createdAt: Date }>;
+  /** Laboratory results arrive with the labs feature; the section is there so the page does not change shape. */
+  results: [];
+}
+
+/**
+ * The patient account: a one-time link from the bot becomes a session; documents download only for
+ * patients whose identity is verified (a signed medical document goes to a known person only).
+ */
+export class AccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly documents: DocumentService,
+    private readonly settings: AccountSettings,
+  ) {}
+
+  async createLoginLink(patientId: string, now = new Date()): Promise<{ url: string; expiresAt: Date }> {
+    const token = newToken();
+    const expiresAt = new Date(now.getTime() + this.settings.linkTtlSeconds * 1000);
+    await this.db.accountLoginLink.create({ data: { tokenHash: hash(token), patientId, expiresAt } });
+    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "account.link", entityType: "patient", entityId: patientId });
+    return { url: `${this.settings.baseUrl.replace(/\/$/, "")}/account/login?token=${token}`, expiresAt };
+  }
+
+  /** Exchanges a link for a session. The link works once and only before it expires. */
+  async redeem(token: string, now = new Date()): Promise<{ sessionToken: string; patientId: string; maxAgeSeconds: number }> {
+    const link = await this.db.accountLoginLink.findUnique({ where: { tokenHash: hash(token) } });
+    // Conditional update: of two requests with one link, only one gets a session.
+    const used = link
+      ? await this.db.accountLoginLink.updateMany({ where: { id: link.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } })
+      : { count: 0 };
+    if (!link || used.count === 0) throw new AppError("unauthorized", "the login link is unknown, used or expired");
+    const sessionToken = newToken();
+    await this.db.accountSession.create({
+      data: {
+        tokenHash: hash(sessionToken),
+        patientId: link.patientId,
+        expiresAt: new Date(now.getTime() + this.settings.sessionTtlSeconds * 1000),
+      },
+    });
+    await recordAudit(this.db, { actor: { type: "patient", id: link.patientId }, action: "account.login", entityType: "patient", entityId: link.patientId });
+    return { sessionToken, patientId: link.patientId, maxAgeSeconds: this.settings.sessionTtlSeconds };
+  }
+
+  async patientOfSession(sessionToken: string | undefined, now = new Date()): Promise<string> {
+    const session = sessionToken
+      ? await this.db.accountSession.findUnique({ where: { tokenHash: hash(sessionToken) } })
+      : null;
+    if (!session || session.expiresAt <= now) throw new AppError("unauthorized", "no valid account session");
+    return session.patientId;
+  }
+
+  async logout(sessionToken: string): Promise<void> {
+    await this.db.accountSession.deleteMany({ where: { tokenHash: hash(sessionToken) } });
+  }
+
+  async overview(patientId: string): Promise<AccountOverview> {
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true, identityLevel: true } });
+    if (!patient) throw notFound("patient");
+    const [consultations, protocols, documents] = await Promise.all([
+      this.db.consultation.findMany({
+        where: { patientId },
+        orderBy: { createdAt: "desc" },
+        select: { id: true, number: true, status: true, createdAt: true },
+      }),
+      this.db.protocol.findMany({ where: { patientId, status: "signed" }, orderBy: { signedAt: "desc" } }),
+      this.documents.forPatient(patientId),
+    ]);
+    const numbers = new Map(consultations.map((c) => [c.id, c.number]));
+    const protocolById = new Map(protocols.map((p) => [p.id, p]));
+    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "account.view", entityType: "patient", entityId: patientId });
+    return {
+      language: patient.language,
+      identityLevel: patient.identityLevel,
+      canDownload: patient.identityLevel === "verified",
+      consultations,
+      protocols: protocols.map((p) => ({ id: p.id, consultationNumber: numbers.get(p.consultationId) ?? 0, version: p.version, signedAt: p.signedAt! })),
+      documents: documents.map((d) => {
+        const protocol = protocolById.get(d.protocolId);
+        return {
+          id: d.id,
+          kind: d.kind,
+          consultationNumber: protocol ? (numbers.get(protocol.consultationId) ?? 0) : 0,
+          version: protocol?.version ?? 0,
+          createdAt: d.createdAt,
+        };
+      }),
+      results: [],
+    };
+  }
+
+  /** The PDF for its own patient, verified identity only; refusals are audited like downloads. */
+  async download(patientId: string, documentId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { identityLevel: true } });
+    const document = await this.db.clinicalDocument.findUnique({ where: { id: documentId } });
+    if (!patient || !document || document.patientId !== patientId) throw notFound("document");
+    const actor = { type: "patient", id: patientId } as const;
+    if (patient.identityLevel !== "verified") {
+      await recordAudit(this.db, { actor, action: "document.download_refused", entityType: "document", entityId: documentId, meta: { identityLevel: patient.identityLevel } });
+      throw new AppError("forbidden", "documents can be downloaded after identity verification", { reason: "identity_not_verified" });
+    }
+    const { bytes, fileName } = await this.documents.content(documentId);
+    await recordAudit(this.db, { actor, action: "document.download", entityType: "document", entityId: documentId, meta: { kind: document.kind } });
+    return { bytes, fileName };
+  }
+}

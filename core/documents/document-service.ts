@@ -1,0 +1,107 @@
+import { recordAudit } from "../audit/audit-log";
+import { isUniqueViolation, type Db } from "../db/prisma";
+import { AppError, notFound } from "../errors";
+import type { StoredFiles } from "../files/stored-files";
+import type { Icd10Catalogue } from "../icd10/icd10";
+import type { PatientNotifier } from "../patients/patient-notifier";
+import type { ProtocolService } from "../protocols/protocol-service";
+import type { DocumentSigner } from "./document-signer";
+import { documentsFor, renderDocument, type ClinicInfo, type DocumentKind } from "./render-documents";
+
+export interface ClinicalDocument {
+  id: string;
+  protocolId: string;
+  patientId: string;
+  kind: DocumentKind;
+  fileId: string;
+  createdAt: Date;
+}
+
+export interface DocumentServiceDeps {
+  db: Db;
+  protocols: ProtocolService;
+  files: StoredFiles;
+  signer: DocumentSigner;
+  notifier: PatientNotifier;
+  icd10: Icd10Catalogue;
+  clinic: ClinicInfo;
+}
+
+/** Signed PDFs made from signed protocols, kept encrypted, told to the patient once. */
+export class DocumentService {
+  constructor(private readonly deps: DocumentServiceDeps) {}
+
+  /**
+   * Makes whatever documents of the protocol are still missing and tells the patient once.
+   * Safe to run again (a retried or stalled job): existing documents are kept, the notice is sent once.
+   */
+  async produce(protocolId: string, now = new Date()): Promise<ClinicalDocument[]> {
+    const { db } = this.deps;
+    const protocol = await this.deps.protocols.load(protocolId);
+    if (protocol.status !== "signed") throw new AppError("conflict", "documents are made from signed protocols only");
+    const existing = await db.clinicalDocument.findMany({ where: { protocolId } });
+    const [doctor, patient, previous] = await Promise.all([
+      db.doctor.findUniqueOrThrow({ where: { id: protocol.doctorId }, select: { name: true } }),
+      db.patient.findUniqueOrThrow({ where: { id: protocol.patientId }, select: { language: true } }),
+      protocol.previousId ? db.protocol.findUnique({ where: { id: protocol.previousId }, select: { version: true } }) : null,
+    ]);
+    for (const kind of documentsFor(protocol)) {
+      if (existing.some((document) => document.kind === kind)) continue;
+      const pdf = await renderDocument(kind, {
+        protocol,
+        previousVersion: previous?.version,
+        doctorName: doctor.name,
+        patientLanguage: patient.language,
+        clinic: this.deps.clinic,
+        icd10: this.deps.icd10,
+      });
+      const signed = await this.deps.signer.sign(pdf, {
+        doctorId: protocol.doctorId,
+        doctorName: doctor.name,
+        reason: `${kind} of consultation ${protocol.consultationNumber}, protocol version ${protocol.version}`,
+        location: this.deps.clinic.address,
+        contactInfo: this.deps.clinic.name,
+        signingTime: protocol.signedAt ?? now,
+      });
+      const fileId = await this.deps.files.save(signed, {
+        mimeType: "application/pdf",
+        fileName: `${kind}-${protocol.consultationNumber}-v${protocol.version}.pdf`,
+      });
+      try {
+        const row = await db.clinicalDocument.create({ data: { protocolId, patientId: protocol.patientId, kind, fileId } });
+        await recordAudit(db, { actor: { type: "system" }, action: "document.create", entityType: "document", entityId: row.id, meta: { protocolId, kind } });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    const documents = await this.forProtocol(protocolId);
+    // Claim the notice first: of two runs only one tells the patient.
+    const claimed = await db.protocol.updateMany({ where: { id: protocolId, notifiedAt: null }, data: { notifiedAt: now } });
+    if (claimed.count === 1) {
+      await this.deps.notifier.notify(
+        protocol.patientId,
+        (t) => ({ text: t("notify.ready", { count: documents.length, number: protocol.consultationNumber }) }),
+        "documents",
+      );
+    }
+    return documents;
+  }
+
+  async forProtocol(protocolId: string): Promise<ClinicalDocument[]> {
+    const rows = await this.deps.db.clinicalDocument.findMany({ where: { protocolId }, orderBy: { createdAt: "asc" } });
+    return rows as ClinicalDocument[];
+  }
+
+  async forPatient(patientId: string): Promise<ClinicalDocument[]> {
+    const rows = await this.deps.db.clinicalDocument.findMany({ where: { patientId }, orderBy: { createdAt: "desc" } });
+    return rows as ClinicalDocument[];
+  }
+
+  /** The PDF bytes; the caller checks who may read them and records the access. */
+  async content(documentId: string): Promise<{ document: ClinicalDocument; bytes: Buffer; fileName: string }> {
+    const row = await this.deps.db.clinicalDocument.findUnique({ where: { id: documentId } });
+    if (!row) throw notFound("document");
+    const file = await this.deps.files.read(row.fileId);
+    return { document: row as ClinicalDocument, bytes: file.bytes, fileName: file.fileName };
+  }
+}

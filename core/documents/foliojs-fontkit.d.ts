@@ -1,0 +1,4 @@
+declare module "@foliojs-fork/fontkit" {
+  const fontkit: unknown;
+  export default fontkit;
+}

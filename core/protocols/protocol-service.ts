@@ -1,0 +1,159 @@
+import { recordAudit } from "../audit/audit-log";
+import { isUniqueViolation, type Db } from "../db/prisma";
+import type { Doctor } from "../doctors/doctors";
+import { AppError, notFound } from "../errors";
+import { checkRemoteCare, enforceRemoteCare, type RemoteCareCheck } from "./guardrail";
+import type { InPersonVisits } from "./in-person-visits";
+import { protocolContentSchema, type Protocol, type ProtocolContentInput } from "./protocol";
+
+type ProtocolRow = Omit<Protocol, "content" | "consultationNumber"> & { content: unknown };
+
+export interface ProtocolView extends Protocol {
+  remoteCare: RemoteCareCheck;
+}
+
+/** Called once a protocol is signed (the documents queue); ids only. */
+export type OnSigned = (protocolId: string) => Promise<void>;
+
+/**
+ * The consultation protocol: drafts the doctor edits, then signed versions that never change.
+ * The remote-care guardrail runs on every save and again on signing (a visit may have been removed meanwhile).
+ */
+export class ProtocolService {
+  constructor(
+    private readonly db: Db,
+    private readonly visits: InPersonVisits,
+    private readonly onSigned: OnSigned,
+  ) {}
+
+  /** The open draft of the consultation, or a new first version with the complaints taken from the patient's messages. */
+  async startDraft(doctor: Doctor, consultationId: string): Promise<ProtocolView> {
+    const consultation = await this.db.consultation.findUnique({
+      where: { id: consultationId },
+      include: { messages: { where: { authorRole: "patient" }, orderBy: { createdAt: "asc" }, select: { text: true } } },
+    });
+    if (!consultation) throw notFound("consultation");
+    const latest = await this.db.protocol.findFirst({ where: { consultationId }, orderBy: { version: "desc" } });
+    if (latest?.status === "draft") return this.view(latest as ProtocolRow, consultation.number);
+    if (latest) throw new AppError("conflict", "the protocol is signed: create a correction of the latest version instead");
+    const content = protocolContentSchema.parse({ complaints: consultation.messages.map((m) => m.text).join("\n") });
+    try {
+      const row = await this.db.protocol.create({
+        data: { consultationId, patientId: consultation.patientId, doctorId: doctor.id, version: 1, primary: true, content },
+      });
+      await this.audit(doctor, "protocol.create", row.id, consultationId);
+      return this.view(row as ProtocolRow, consultation.number);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("conflict", "a protocol for this consultation was just created");
+      throw error;
+    }
+  }
+
+  async read(doctor: Doctor, protocolId: string): Promise<ProtocolView> {
+    const row = await this.row(protocolId);
+    await this.audit(doctor, "protocol.read", row.id, row.consultationId);
+    return this.view(row);
+  }
+
+  async listForConsultation(doctor: Doctor, consultationId: string): Promise<ProtocolView[]> {
+    const rows = await this.db.protocol.findMany({ where: { consultationId }, orderBy: { version: "asc" } });
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctor.id }, action: "protocol.list", entityType: "consultation", entityId: consultationId });
+    return Promise.all(rows.map((row) => this.view(row as ProtocolRow)));
+  }
+
+  async update(doctor: Doctor, protocolId: string, input: ProtocolContentInput): Promise<ProtocolView> {
+    const content = protocolContentSchema.parse(input);
+    const row = await this.row(protocolId);
+    this.assertEditable(doctor, row);
+    const check = checkRemoteCare(content, await this.visits.listForPatient(row.patientId));
+    enforceRemoteCare(check);
+    // Conditional on `draft`: a concurrent signature wins and this save is refused.
+    const { count } = await this.db.protocol.updateMany({
+      where: { id: protocolId, status: "draft" },
+      data: { content, primary: check.primary },
+    });
+    if (count === 0) throw signedConflict();
+    await this.audit(doctor, "protocol.update", protocolId, row.consultationId);
+    return this.view(await this.row(protocolId));
+  }
+
+  async sign(doctor: Doctor, protocolId: string, now = new Date()): Promise<ProtocolView> {
+    const row = await this.row(protocolId);
+    this.assertEditable(doctor, row);
+    const content = protocolContentSchema.parse(row.content);
+    const check = checkRemoteCare(content, await this.visits.listForPatient(row.patientId), now);
+    enforceRemoteCare(check);
+    const { count } = await this.db.protocol.updateMany({
+      where: { id: protocolId, status: "draft" },
+      data: { status: "signed", signedAt: now, primary: check.primary },
+    });
+    if (count === 0) throw signedConflict();
+    await this.audit(doctor, "protocol.sign", protocolId, row.consultationId);
+    await this.onSigned(protocolId);
+    return this.view(await this.row(protocolId));
+  }
+
+  /** A correction: a new draft version referencing the signed one it corrects (only the latest can be corrected). */
+  async correct(doctor: Doctor, protocolId: string): Promise<ProtocolView> {
+    const row = await this.row(protocolId);
+    if (row.status !== "signed") throw new AppError("conflict", "only a signed protocol is corrected; edit the draft instead");
+    const newer = await this.db.protocol.findFirst({ where: { consultationId: row.consultationId, version: { gt: row.version } } });
+    if (newer) throw new AppError("conflict", `version ${row.version} already has a newer version ${newer.version}`);
+    try {
+      const created = await this.db.protocol.create({
+        data: {
+          consultationId: row.consultationId,
+          patientId: row.patientId,
+          doctorId: doctor.id,
+          version: row.version + 1,
+          previousId: row.id,
+          primary: row.primary,
+          content: row.content as object,
+        },
+      });
+      await this.audit(doctor, "protocol.correct", created.id, row.consultationId, { previousId: row.id });
+      return this.view(created as ProtocolRow);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("conflict", "this version is already being corrected");
+      throw error;
+    }
+  }
+
+  /** For the documents worker and the patient account: no audit here, the caller records its own access. */
+  async load(protocolId: string): Promise<Protocol> {
+    return this.view(await this.row(protocolId));
+  }
+
+  private assertEditable(doctor: Doctor, row: ProtocolRow): void {
+    if (row.status === "signed") throw signedConflict();
+    if (row.doctorId !== doctor.id) throw new AppError("forbidden", "only the doctor who wrote the draft can change or sign it");
+  }
+
+  private async row(protocolId: string): Promise<ProtocolRow> {
+    const row = await this.db.protocol.findUnique({ where: { id: protocolId } });
+    if (!row) throw notFound("protocol");
+    return row as ProtocolRow;
+  }
+
+  private async view(row: ProtocolRow, consultationNumber?: number): Promise<ProtocolView> {
+    const content = protocolContentSchema.parse(row.content);
+    const number =
+      consultationNumber ??
+      (await this.db.consultation.findUniqueOrThrow({ where: { id: row.consultationId }, select: { number: true } })).number;
+    const remoteCare = checkRemoteCare(content, await this.visits.listForPatient(row.patientId), row.signedAt ?? new Date());
+    return { ...row, content, consultationNumber: number, remoteCare };
+  }
+
+  private audit(doctor: Doctor, action: string, protocolId: string, consultationId: string, meta: Record<string, unknown> = {}) {
+    return recordAudit(this.db, {
+      actor: { type: "doctor", id: doctor.id },
+      action,
+      entityType: "protocol",
+      entityId: protocolId,
+      meta: { consultationId, ...meta },
+    });
+  }
+}
+
+const signedConflict = () =>
+  new AppError("conflict", "a signed protocol cannot change: create a correction (POST /api/v1/protocols/:id/corrections)");

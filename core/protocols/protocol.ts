@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { icd10CodeSchema } from "../icd10/icd10";
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const referralSchema = z.object({
+  kind: z.enum(["in_person_visit", "specialist", "lab_tests"]),
+  /** Whom or what: "терапевт, очный приём", "кардиолог", "общий анализ крови, ТТГ". */
+  target: text(300).min(1),
+  note: text(1000).optional(),
+});
+
+export const prescriptionSchema = z.object({
+  medicine: text(200).min(1),
+  dose: text(100).min(1),
+  schedule: text(200).min(1),
+  durationDays: z.number().int().min(1).max(365),
+  /** `new` starts a medicine, `continue` renews it, `change` alters dose or schedule, `stop` ends it. */
+  treatmentChange: z.enum(["new", "continue", "change", "stop"]).default("new"),
+  note: text(500).optional(),
+});
+
+export const assessmentSchema = z.object({
+  /** A preliminary assessment (working assumption) is allowed in any consultation; a diagnosis only in a follow-up. */
+  kind: z.enum(["preliminary", "diagnosis"]),
+  text: text(4000).default(""),
+  codes: z.array(icd10CodeSchema).max(10).default([]),
+});
+
+/** The structured protocol the doctor fills; one schema for the HTTP body, the database column and the PDFs. */
+export const protocolContentSchema = z.object({
+  /** As the doctor confirmed them (the messenger gives no name); printed on the documents. */
+  patient: z
+    .object({
+      fullName: text(200).optional(),
+      birthDate: z.iso.date().optional(),
+    })
+    .default({}),
+  complaints: text(8000).default(""),
+  objective: text(8000).default(""),
+  assessment: assessmentSchema.default({ kind: "preliminary", text: "", codes: [] }),
+  recommendations: text(8000).default(""),
+  referrals: z.array(referralSchema).max(20).default([]),
+  prescriptions: z.array(prescriptionSchema).max(20).default([]),
+  /** A staff-linked problem: the in-person visit this consultation follows up, when the codes alone do not say so. */
+  followUpOfVisitId: z.uuid().optional(),
+});
+
+export type ProtocolContent = z.output<typeof protocolContentSchema>;
+export type ProtocolContentInput = z.input<typeof protocolContentSchema>;
+export type Referral = z.output<typeof referralSchema>;
+export type Prescription = z.output<typeof prescriptionSchema>;
+
+export interface Protocol {
+  id: string;
+  consultationId: string;
+  consultationNumber: number;
+  patientId: string;
+  doctorId: string;
+  version: number;
+  previousId: string | null;
+  status: "draft" | "signed";
+  primary: boolean;
+  content: ProtocolContent;
+  signedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const inPersonVisitInputSchema = z.object({
+  visitedAt: z.coerce.date(),
+  icd10Code: icd10CodeSchema,
+  problem: text(500).min(1),
+});
+
+export const visitImportSchema = z.object({
+  visits: z
+    .array(inPersonVisitInputSchema.extend({ patientId: z.uuid(), externalId: text(200).min(1) }))
+    .min(1)
+    .max(1000),
+});
+
+export interface InPersonVisit {
+  id: string;
+  patientId: string;
+  visitedAt: Date;
+  icd10Code: string;
+  problem: string;
+  source: "staff" | "import";
+  externalId: string | null;
+  recordedById: string | null;
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { crc32, deflateSync } from "node:zlib";
+
+const openssl = (args: string[], cwd: string) => execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+
+/**
+ * A clinic CA and doctors' certificates made with openssl at test time, each doctor's key + certificate + the CA
+ * in `<certsDir>/<doctorId>.p12`, and an NSS database trusting the CA for poppler's pdfsig.
+ */
+export class TestPki {
+  readonly dir = mkdtempSync(join(tmpdir(), "telecons-pki-"));
+  readonly certsDir = join(this.dir, "certs");
+  readonly nssDir = join(this.dir, "nss");
+  readonly password = "test-p12-password";
+
+  constructor() {
+    mkdirSync(this.certsDir);
+    mkdirSync(this.nssDir);
+    openssl(
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/O=Telecons Test Clinic/CN=Telecons Test Clinic CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+      this.dir,
+    );
+    execFileSync("certutil", ["-N", "-d", `sql:${this.nssDir}`, "--empty-password"]);
+    execFileSync("certutil", ["-A", "-d", `sql:${this.nssDir}`, "-n", "Telecons Test Clinic CA", "-t", "CT,C,C", "-a", "-i", join(this.dir, "ca.pem")]);
+  }
+
+  /** Issues a doctor's certificate from the clinic CA and writes `<doctorId>.p12` (3DES/SHA-1 PBE, which node-forge reads). */
+  issueDoctor(doctorId: string, name: string): void {
+    writeFileSync(join(this.dir, "doctor.ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n");
+    openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${doctorId}.key`, "-out", `${doctorId}.csr`, "-utf8", "-subj", `/O=Telecons Test Clinic/CN=${name}`], this.dir);
+    openssl(["x509", "-req", "-in", `${doctorId}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${doctorId}.pem`, "-days", "30", "-extfile", "doctor.ext"], this.dir);
+    openssl(
+      ["pkcs12", "-export", "-inkey", `${doctorId}.key`, "-in", `${doctorId}.pem`, "-certfile", "ca.pem", "-out", join(this.certsDir, `${doctorId}.p12`),
+        "-passout", `pass:${this.password}`, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
+      this.dir,
+    );
+  }
+}
+
+/** `pdfsig` on a file, with the test clinic CA trusted; returns its whole output (it exits non-zero on a bad signature). */
+export function pdfsig(file: string, nssDir?: string): string {
+  try {
+    return execFileSync("pdfsig", [...(nssDir ? ["-nssdir", `sql:${nssDir}`] : []), file], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ""}${e.stderr ?? ""}`;
+  }
+}
+
+/** A round blue seal as a PNG, drawn without an image library: a ring and a cross on transparent ground. */
+export function sealPng(size = 160): Buffer {
+  const raw = Buffer.alloc((size * 4 + 1) * size);
+  const c = size / 2;
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 4 + 1)] = 0;
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - c, y - c);
+      const ink = (r > c * 0.82 && r < c * 0.95) || (r < c * 0.6 && r > c * 0.55) || (r < c * 0.5 && (Math.abs(x - c) < 4 || Math.abs(y - c) < 4));
+      const o = y * (size * 4 + 1) + 1 + x * 4;
+      raw.set(ink ? [30, 60, 170, 230] : [0, 0, 0, 0], o);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
