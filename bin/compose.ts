@@ -17,6 +17,15 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { labButtons } from "../core/labs/lab-buttons";
+import { LabService } from "../core/labs/lab-service";
+import { LabDirectory, loadLabs } from "../core/labs/labs-config";
+import { AlertService } from "../core/monitoring/alerts";
+import { deviceCommand } from "../core/monitoring/device-command";
+import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
+import { ReadingService } from "../core/monitoring/reading-service";
+import { createLabsQueue, schedulePulls, startLabsWorker } from "../workers/labs.worker";
+import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -44,6 +53,17 @@ export function compose(config: Config) {
     db,
     new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
   );
+  // --- monitoring and labs ---
+  // Console live updates: ids only on the channel, the console fetches the rest through the api.
+  const publish = (channel: string) => async (event: object) => void (await redis.publish(`${config.REDIS_PREFIX}:${channel}`, JSON.stringify(event)));
+  const readingsQueue = createReadingsQueue(redis, config.REDIS_PREFIX);
+  const ingestionTokens = new IngestionTokens(db, config.MONITORING_PUBLIC_URL);
+  const readings = new ReadingService(db, readingsQueue);
+  const alerts = new AlertService(db, notifier, { publish: publish("monitoring:alerts") });
+  const labDirectory = new LabDirectory(loadLabs(config));
+  const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
+  const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -51,6 +71,8 @@ export function compose(config: Config) {
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    buttonHandlers: [labButtons(labs)],
+    commandHandlers: [deviceCommand(ingestionTokens)],
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -75,6 +97,11 @@ export function compose(config: Config) {
     notifier,
     files,
     telegram,
+    ingestionTokens,
+    readings,
+    alerts,
+    labs,
+    labDirectory,
 
     async startApi() {
       const app = await buildApp({
@@ -83,6 +110,8 @@ export function compose(config: Config) {
         redis,
         doctors,
         consultations,
+        monitoring: { readings, alerts, ingestionTokens },
+        labs: { labs, labDirectory },
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
       });
       stack.push(() => app.close());
@@ -103,13 +132,20 @@ export function compose(config: Config) {
         logger,
       });
       stack.push(() => worker.close());
-      return [worker];
+      const readingsWorker = startReadingsWorker(redis, config.REDIS_PREFIX, { alerts, logger });
+      stack.push(() => readingsWorker.close());
+      const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, logger });
+      stack.push(() => labsWorker.close());
+      await schedulePulls(labsQueue, labDirectory);
+      return [worker, readingsWorker, labsWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
     async close() {
       while (stack.length) await stack.pop()!();
       await queue.close();
+      await readingsQueue.close();
+      await labsQueue.close();
       await db.$disconnect();
       redis.disconnect();
     },

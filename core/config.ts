@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { encryptionKeysSchema } from "./files/file-store";
+import { labsConfigSchema } from "./labs/labs-config";
 
 /**
  * All configuration comes from the environment, parsed once at start.
@@ -47,6 +48,13 @@ const variables = {
     schema: encryptionKeysSchema.optional(),
     example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
   },
+  // --- monitoring ---
+  MONITORING_PUBLIC_URL: {
+    schema: url(["http", "https"]).default("http://127.0.0.1:8080"),
+    example: "https://telecons.clinic.example",
+  },
+  LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
+  LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },
 } as const;
 
 type Variables = typeof variables;

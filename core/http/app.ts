@@ -10,6 +10,8 @@ import { consultationRoutes, requireDoctor } from "./routes/consultations";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
+import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
+import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 
 export interface AppDeps {
   config: Config;
@@ -19,6 +21,10 @@ export interface AppDeps {
   consultations: ConsultationService;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
+  /** Home-device readings and alerts. */
+  monitoring?: MonitoringDeps;
+  /** Lab orders and results. */
+  labs?: LabsDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -33,11 +39,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
+  // Devices and laboratories authenticate with their own tokens, not as staff.
+  if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
+  if (deps.labs) await app.register(labResultsRoutes(deps.labs));
   // The console API: every route module registered here requires staff authentication.
   await app.register(
     async (staff) => {
       requireDoctor(staff, deps.doctors);
       await staff.register(consultationRoutes(deps));
+      if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
+      if (deps.labs) await staff.register(labStaffRoutes(deps.labs));
     },
     { prefix: "/api/v1" },
   );
