@@ -86,7 +86,8 @@ export class AlertService {
           lastReadingId: reading.id,
           lastValue: reading.value,
           lastAt: reading.measuredAt,
-          normalSince: null,
+          // A late-arriving older reading does not undo a normal stretch that started after it.
+          normalSince: alert.normalSince && alert.normalSince > reading.measuredAt ? alert.normalSince : null,
           ...(escalates ? { level, status: "open", acknowledgedAt: null, acknowledgedBy: null } : {}),
         },
       });
