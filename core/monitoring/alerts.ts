@@ -48,28 +48,30 @@ export class AlertService {
   ) {}
 
   async evaluate(patientId: string, readingIds: string[], now = new Date()): Promise<{ opened: number; escalated: number }> {
-    const [readings, plan] = await Promise.all([
+    // Three reads whatever the batch size; a normal reading with no open alert writes nothing.
+    const [readings, plan, openAlerts] = await Promise.all([
       this.db.reading.findMany({ where: { id: { in: readingIds }, patientId }, orderBy: { measuredAt: "asc" } }),
       this.db.monitoringPlan.findUnique({ where: { patientId } }),
+      this.db.monitoringAlert.findMany({ where: { patientId, openKey: { not: null } }, select: { openKey: true } }),
     ]);
     const thresholds = effectiveThresholds(plan?.thresholds);
-    let doctorId = plan?.doctorId ?? null;
-    if (!plan) {
-      const last = await this.db.consultation.findFirst({ where: { patientId, doctorId: { not: null } }, orderBy: { createdAt: "desc" } });
-      doctorId = last?.doctorId ?? null;
-    }
+    const hasOpen = new Set(openAlerts.map((a) => a.openKey));
     let opened = 0;
     let escalated = 0;
     for (const reading of readings) {
       if (now.getTime() - reading.measuredAt.getTime() > ALERT_MAX_AGE_MS) continue;
       const level = levelOf(reading.kind, reading.value, reading.value2, thresholds);
       const openKey = `${patientId}/${reading.kind}`;
+      if (level === "normal" && !hasOpen.has(openKey)) continue;
       const current = await this.db.monitoringAlert.findUnique({ where: { openKey } });
       if (level === "normal") {
         if (current) await this.recordNormal(current, reading.measuredAt);
+        else hasOpen.delete(openKey);
         continue;
       }
+      hasOpen.add(openKey);
       if (!current) {
+        const doctorId = plan ? plan.doctorId : await this.lastDoctor(patientId);
         const created = await this.open(openKey, patientId, doctorId, reading, level);
         if (created) {
           opened++;
@@ -97,6 +99,12 @@ export class AlertService {
       }
     }
     return { opened, escalated };
+  }
+
+  /** Without a monitoring plan, the doctor of the patient's latest consultation is responsible. */
+  private async lastDoctor(patientId: string): Promise<string | null> {
+    const last = await this.db.consultation.findFirst({ where: { patientId, doctorId: { not: null } }, orderBy: { createdAt: "desc" } });
+    return last?.doctorId ?? null;
   }
 
   private async open(openKey: string, patientId: string, doctorId: string | null, reading: { id: string; kind: ReadingKind; value: number; measuredAt: Date }, level: Level) {
