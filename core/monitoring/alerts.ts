@@ -48,19 +48,28 @@ export class AlertService {
   ) {}
 
   async evaluate(patientId: string, readingIds: string[], now = new Date()): Promise<{ opened: number; escalated: number }> {
-    // Three reads whatever the batch size; a normal reading with no open alert writes nothing.
-    const [readings, plan, openAlerts] = await Promise.all([
-      this.db.reading.findMany({ where: { id: { in: readingIds }, patientId }, orderBy: { measuredAt: "asc" } }),
-      this.db.monitoringPlan.findUnique({ where: { patientId } }),
-      this.db.monitoringAlert.findMany({ where: { patientId, openKey: { not: null } }, select: { openKey: true } }),
+    return this.evaluateMany([{ patientId, readingIds }], now);
+  }
+
+  /** Many requests' readings at once: three reads whatever the batch size; a normal reading with no open alert writes nothing. */
+  async evaluateMany(groups: Array<{ patientId: string; readingIds: string[] }>, now = new Date()): Promise<{ opened: number; escalated: number }> {
+    const owner = new Map(groups.flatMap((g) => g.readingIds.map((id) => [id, g.patientId] as const)));
+    const patientIds = [...new Set(groups.map((g) => g.patientId))];
+    const [rows, plans, openAlerts] = await Promise.all([
+      this.db.reading.findMany({ where: { id: { in: [...owner.keys()] } }, orderBy: { measuredAt: "asc" } }),
+      this.db.monitoringPlan.findMany({ where: { patientId: { in: patientIds } } }),
+      this.db.monitoringAlert.findMany({ where: { patientId: { in: patientIds }, openKey: { not: null } }, select: { openKey: true } }),
     ]);
-    const thresholds = effectiveThresholds(plan?.thresholds);
+    const planOf = new Map(plans.map((plan) => [plan.patientId, plan]));
     const hasOpen = new Set(openAlerts.map((a) => a.openKey));
     let opened = 0;
     let escalated = 0;
-    for (const reading of readings) {
+    for (const reading of rows) {
+      const patientId = reading.patientId;
+      if (owner.get(reading.id) !== patientId) continue;
       if (now.getTime() - reading.measuredAt.getTime() > ALERT_MAX_AGE_MS) continue;
-      const level = levelOf(reading.kind, reading.value, reading.value2, thresholds);
+      const plan = planOf.get(patientId);
+      const level = levelOf(reading.kind, reading.value, reading.value2, effectiveThresholds(plan?.thresholds));
       const openKey = `${patientId}/${reading.kind}`;
       if (level === "normal" && !hasOpen.has(openKey)) continue;
       const current = await this.db.monitoringAlert.findUnique({ where: { openKey } });
