@@ -37,7 +37,7 @@ try {
   for (let i = 0; i < patients; i++) {
     const patient = await services.db.patient.create({ data: {} });
     ids.push(patient.id);
-    tokens.push((await services.ingestionTokens.issue(patient.id, "bench")).token);
+    tokens.push((await services.ingestionTokens.issue({ type: "system" }, patient.id, "bench")).token);
   }
 
   let clock = Date.now() - 60 * 60_000;

@@ -211,6 +211,25 @@ describe("alerts", () => {
     expect(h.telegram.sent(p.user.id).map((c) => String(c.params.text)).filter((t) => t.includes("Glucose"))[1]).toMatch(/2\.8 mmol\/L is dangerously low.*103 or 112/s);
   });
 
+  it("evaluates readings of several patients arriving at the same moment (one shared job), each on its own", async () => {
+    const [a, b] = await Promise.all([linkedPatient(), linkedPatient()]);
+    await Promise.all([
+      post(a!.token, { readings: [{ kind: "spo2", value: 90, at: minutesAgo(3) }] }),
+      post(b!.token, { readings: [{ kind: "spo2", value: 97, at: minutesAgo(3) }, { kind: "glucose", value: 2.5, at: minutesAgo(2) }] }),
+    ]);
+    const alerts = await waitUntil(
+      () => h.db.monitoringAlert.findMany({ where: { patientId: { in: [a!.patientId, b!.patientId] } } }),
+      (rows) => rows.length === 2,
+    );
+    expect(alerts.map((x) => [x.patientId, x.metric, x.level]).sort()).toEqual(
+      [
+        [a!.patientId, "spo2", "low"],
+        [b!.patientId, "glucose", "critical_low"],
+      ].sort(),
+    );
+    expect(await h.db.auditEvent.count({ where: { action: "ingestion_token.issue", entityId: a!.patientId } })).toBe(1);
+  });
+
   it("uses the doctor's thresholds, who then gets the patient's alerts", async () => {
     const p = await linkedPatient();
     const put = await staff("PUT", `/patients/${p.patientId}/thresholds`, { spo2: { low: 95, criticalLow: 90 } });

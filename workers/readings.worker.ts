@@ -1,4 +1,4 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
 import type { Logger } from "../core/logger";
 import type { AlertService } from "../core/monitoring/alerts";
@@ -59,8 +59,9 @@ export function createReadingsQueue(connection: ConnectionOptions, prefix: strin
 
 /** Evaluates the readings of one job. Safe to run twice: it joins the open alert instead of opening another. */
 export async function processEvaluate(job: Pick<Job, "data">, deps: { alerts: AlertService }) {
-  const { groups } = evaluateJobSchema.parse(job.data);
-  return deps.alerts.evaluateMany(groups);
+  const parsed = evaluateJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError("malformed readings job");
+  return deps.alerts.evaluateMany(parsed.data.groups);
 }
 
 export function startReadingsWorker(connection: ConnectionOptions, prefix: string, deps: { alerts: AlertService; logger: Logger }): Worker {

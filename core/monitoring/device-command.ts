@@ -8,7 +8,7 @@ export function deviceCommand(tokens: IngestionTokens): CommandHandler {
     command: "device",
     async handle(account) {
       const t = translator(account.language, "monitoring");
-      const link = await tokens.issue(account.patientId, "messenger");
+      const link = await tokens.issue({ type: "patient", id: account.patientId }, account.patientId, "messenger");
       return [
         { text: t("device.link", { readingsUrl: link.readingsUrl, token: link.token, nightscoutUrl: link.nightscoutUrl }) },
       ];

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { notFound } from "../errors";
 
@@ -36,13 +37,14 @@ export class IngestionTokens {
     private readonly publicUrl: string,
   ) {}
 
-  async issue(patientId: string, label: string | null): Promise<DeviceLink> {
+  async issue(actor: Actor, patientId: string, label: string | null): Promise<DeviceLink> {
     const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
     if (!patient) throw notFound("patient");
     const token = `tcr_${randomBytes(24).toString("base64url")}`;
     const row = await this.db.ingestionToken.create({
       data: { patientId, label, tokenHash: sha256(token), nightscoutHash: sha256(sha1(token)) },
     });
+    await recordAudit(this.db, { actor, action: "ingestion_token.issue", entityType: "patient", entityId: patientId, meta: { tokenId: row.id } });
     return { id: row.id, token, ...this.links(token) };
   }
 
@@ -63,11 +65,12 @@ export class IngestionTokens {
     });
   }
 
-  async revoke(id: string, now = new Date()): Promise<IngestionTokenInfo> {
+  async revoke(actor: Actor, id: string, now = new Date()): Promise<IngestionTokenInfo> {
     const row = await this.db.ingestionToken.findUnique({ where: { id } });
     if (!row) throw notFound("ingestion token");
     this.cache.clear();
     const updated = await this.db.ingestionToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? now } });
+    await recordAudit(this.db, { actor, action: "ingestion_token.revoke", entityType: "patient", entityId: row.patientId, meta: { tokenId: id } });
     return { id: updated.id, label: updated.label, createdAt: updated.createdAt, revokedAt: updated.revokedAt };
   }
 

@@ -71,12 +71,12 @@ export const monitoringStaffRoutes = (deps: MonitoringDeps) => async (scope: Fas
   app.post(
     "/patients/:patientId/ingestion-tokens",
     { schema: { params: patientParams, body: z.object({ label: z.string().max(100).optional() }).optional() } },
-    async (request, reply) => reply.status(201).send(await deps.ingestionTokens.issue(request.params.patientId, request.body?.label ?? null)),
+    async (request, reply) => reply.status(201).send(await deps.ingestionTokens.issue({ type: "doctor", id: request.doctor.id }, request.params.patientId, request.body?.label ?? null)),
   );
   app.get("/patients/:patientId/ingestion-tokens", { schema: { params: patientParams } }, async (request) => ({
     tokens: await deps.ingestionTokens.list(request.params.patientId),
   }));
-  app.delete("/ingestion-tokens/:id", { schema: { params: idParams } }, async (request) => deps.ingestionTokens.revoke(request.params.id));
+  app.delete("/ingestion-tokens/:id", { schema: { params: idParams } }, async (request) => deps.ingestionTokens.revoke({ type: "doctor", id: request.doctor.id }, request.params.id));
 
   app.get("/patients/:patientId/thresholds", { schema: { params: patientParams } }, async (request) => deps.readings.thresholds(request.params.patientId));
   app.put("/patients/:patientId/thresholds", { schema: { params: patientParams, body: thresholdsSchema } }, async (request) =>
