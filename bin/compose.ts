@@ -35,6 +35,15 @@ import { Icd10Catalogue } from "../core/icd10/icd10";
 import { InPersonVisits } from "../core/protocols/in-person-visits";
 import { ProtocolService } from "../core/protocols/protocol-service";
 import { createDocumentsQueue, startDocumentsWorker } from "../workers/documents.worker";
+import { labButtons } from "../core/labs/lab-buttons";
+import { LabService } from "../core/labs/lab-service";
+import { LabDirectory, loadLabs } from "../core/labs/labs-config";
+import { AlertService } from "../core/monitoring/alerts";
+import { deviceCommand } from "../core/monitoring/device-command";
+import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
+import { ReadingService } from "../core/monitoring/reading-service";
+import { createLabsQueue, schedulePulls, startLabsWorker } from "../workers/labs.worker";
+import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -112,16 +121,30 @@ export function compose(config: Config) {
     linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
     sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
   });
+  // --- monitoring and labs ---
+  // Console live updates: ids only on the channel, the console fetches the rest through the api.
+  const publish = (channel: string) => async (event: object) => void (await redis.publish(`${config.REDIS_PREFIX}:${channel}`, JSON.stringify(event)));
+  const readingsQueue = createReadingsQueue(redis, config.REDIS_PREFIX);
+  const ingestionTokens = new IngestionTokens(db, config.MONITORING_PUBLIC_URL);
+  const readings = new ReadingService(db, readingsQueue);
+  const alerts = new AlertService(db, notifier, { publish: publish("monitoring:alerts") });
+  const labDirectory = new LabDirectory(loadLabs(config));
+  const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
+  const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
 
   const dialogue = new Dialogue({
-    buttonHandlers: [videoFlow.buttons],
     patients,
     consents,
     consultations,
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
-    commandHandlers: [...videoFlow.commands, accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS)],
+    buttonHandlers: [videoFlow.buttons, labButtons(labs)],
+    commandHandlers: [
+      ...videoFlow.commands,
+      accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
+      deviceCommand(ingestionTokens),
+    ],
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -157,6 +180,11 @@ export function compose(config: Config) {
     documents,
     accounts,
     icd10,
+    ingestionTokens,
+    readings,
+    alerts,
+    labs,
+    labDirectory,
 
     async startApi() {
       const app = await buildApp({
@@ -166,6 +194,8 @@ export function compose(config: Config) {
         doctors,
         consultations,
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
+        monitoring: { readings, alerts, ingestionTokens },
+        labs: { labs, labDirectory },
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
       });
@@ -201,7 +231,12 @@ export function compose(config: Config) {
       stack.push(() => videoWorker.close());
       const documentsWorker = startDocumentsWorker(redis, config.REDIS_PREFIX, { documents, logger });
       stack.push(() => documentsWorker.close());
-      return [worker, videoWorker, documentsWorker];
+      const readingsWorker = startReadingsWorker(redis, config.REDIS_PREFIX, { alerts, logger });
+      stack.push(() => readingsWorker.close());
+      const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, logger });
+      stack.push(() => labsWorker.close());
+      await schedulePulls(labsQueue, labDirectory);
+      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -210,6 +245,8 @@ export function compose(config: Config) {
       await queue.close();
       await videoQueue.close();
       await documentsQueue.queue.close();
+      await readingsQueue.close();
+      await labsQueue.close();
       await db.$disconnect();
       redis.disconnect();
     },

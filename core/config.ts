@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { encryptionKeysSchema } from "./files/file-store";
+import { labsConfigSchema } from "./labs/labs-config";
 
 /**
  * All configuration comes from the environment, parsed once at start.
@@ -69,6 +70,13 @@ const variables = {
   ACCOUNT_BASE_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
   ACCOUNT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(600), example: "600" },
   ACCOUNT_SESSION_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
+  // --- monitoring ---
+  MONITORING_PUBLIC_URL: {
+    schema: url(["http", "https"]).default("http://127.0.0.1:8080"),
+    example: "https://telecons.clinic.example",
+  },
+  LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
+  LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },
 } as const;
 
 type Variables = typeof variables;

@@ -19,6 +19,8 @@ import { videoRoutes, type VideoRouteDeps } from "./routes/video";
 import type { AccountService } from "../account/account-service";
 import { accountRoutes } from "./routes/account";
 import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
+import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
+import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 
 export interface AppDeps {
   config: Config;
@@ -31,6 +33,10 @@ export interface AppDeps {
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
   /** Protocols, in-person visits, ICD-10 and documents for the console; the patient account. */
   documents?: ProtocolRouteDeps & { accounts: AccountService };
+  /** Home-device readings and alerts. */
+  monitoring?: MonitoringDeps;
+  /** Lab orders and results. */
+  labs?: LabsDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -47,6 +53,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTelegramWebhook(app, deps.config, deps.telegram);
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
+  // Devices and laboratories authenticate with their own tokens, not as staff.
+  if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
+  if (deps.labs) await app.register(labResultsRoutes(deps.labs));
   // The console API: every route module registered here requires staff authentication.
   await app.register(
     async (staff) => {
@@ -54,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(consultationRoutes(deps));
       await staff.register(videoRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes(deps.documents));
+      if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
+      if (deps.labs) await staff.register(labStaffRoutes(deps.labs));
     },
     { prefix: "/api/v1" },
   );

@@ -1,0 +1,130 @@
+/**
+ * Home-device readings: how many readings per second `POST /api/v1/readings` stores, and how long a reading
+ * takes from arrival to its alert, next to a raw multi-row INSERT into the same table (the ceiling).
+ * Usage: npm run bench:readings -- [patients=2000] [requests=20000] [connections=50] [batch=50]
+ * Api and workers run in this one process (as `npm start` does); autocannon shares the same cores.
+ * One patient in four is hypertensive: their first evaluated reading opens an alert, so there are
+ * patients/4 "arrival → alert" samples (alert.openedAt − reading.receivedAt, both Postgres clock).
+ */
+import autocannon from "autocannon";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { compose } from "../bin/compose";
+import { loadConfig } from "../core/config";
+import { createScratchDatabase, deleteRedisKeys } from "../scripts/scratch";
+
+const patients = Number(process.argv[2] ?? 2000);
+const requests = Number(process.argv[3] ?? 20000);
+const connections = Number(process.argv[4] ?? 50);
+const batchSize = Number(process.argv[5] ?? 50);
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const database = await createScratchDatabase("bench");
+const prefix = `bench-${randomUUID().slice(0, 8)}`;
+const services = compose(loadConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }));
+const client = new pg.Client({ connectionString: database.url });
+
+try {
+  await client.connect();
+  const app = await services.startApi();
+  await services.startWorkers();
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/readings`;
+
+  const ids: string[] = [];
+  const tokens: string[] = [];
+  for (let i = 0; i < patients; i++) {
+    const patient = await services.db.patient.create({ data: {} });
+    ids.push(patient.id);
+    tokens.push((await services.ingestionTokens.issue({ type: "system" }, patient.id, "bench")).token);
+  }
+
+  let clock = Date.now() - 60 * 60_000;
+  const reading = (patient: number) => {
+    clock += 1;
+    const at = new Date(clock).toISOString();
+    return patient % 4 === 0
+      ? { kind: "blood_pressure", systolic: 165, diastolic: 100, at }
+      : { kind: "blood_pressure", systolic: 122, diastolic: 78, at };
+  };
+
+  async function blast(perRequest: number, amount: number) {
+    let next = 0;
+    const result = await autocannon({
+      url,
+      connections,
+      amount,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const patient = next++ % patients;
+            const body = { deviceId: "bench", readings: Array.from({ length: perRequest }, () => reading(patient)) };
+            return { ...request, headers: { "content-type": "application/json", authorization: `Bearer ${tokens[patient]}` }, body: JSON.stringify(body) };
+          },
+        },
+      ],
+    });
+    return {
+      "readings/s": Math.round(result.requests.average * perRequest),
+      "requests/s": Math.round(result.requests.average),
+      "p50 ms": result.latency.p50,
+      "p99 ms": result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+  }
+
+  async function drained() {
+    const started = Date.now();
+    while ((await services.db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) n FROM "Reading" r WHERE NOT EXISTS (SELECT 1 FROM "MonitoringAlert" a WHERE a."patientId" = r."patientId")` + ` AND r."value" >= 140 LIMIT 1`))[0]!.n > 0n) {
+      if (Date.now() - started > 120_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const queue = `${prefix}:readings`;
+    const redis = services.redis;
+    for (;;) {
+      const waiting = (await redis.llen(`${queue}:wait`)) + (await redis.llen(`${queue}:active`));
+      if (!waiting || Date.now() - started > 120_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return Date.now() - started;
+  }
+
+  const single = await blast(1, requests);
+  const singleDrainMs = await drained();
+  const latency = (await client.query<{ p50: number; p99: number; max: number; n: string }>(`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) p99, max(ms) max, count(*) n
+    FROM (SELECT extract(epoch FROM a."openedAt" - r."receivedAt") * 1000 ms FROM "MonitoringAlert" a JOIN "Reading" r ON r.id = a."firstReadingId") t`)).rows[0]!;
+  const batched = await blast(batchSize, Math.round(requests / batchSize) * 2);
+  const batchedDrainMs = await drained();
+
+  // The ceiling: the same rows straight into Postgres, 1000 per multi-row INSERT, no HTTP, no parsing.
+  const rows = 100_000;
+  const started = performance.now();
+  for (let done = 0; done < rows; done += 1000) {
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const at = new Date(clock++);
+      values.push(ids[i % patients], at);
+      tuples.push(`(gen_random_uuid(), $${values.length - 1}::uuid, 'raw', 'blood_pressure', 122, 78, $${values.length}, 'json')`);
+    }
+    await client.query(`INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source) VALUES ${tuples.join(",")} ON CONFLICT DO NOTHING`, values);
+  }
+  const rawPerSecond = Math.round(rows / ((performance.now() - started) / 1000));
+
+  console.log(`${patients} patients, ${connections} connections`);
+  console.table({
+    "raw multi-row INSERT (ceiling)": { "readings/s": rawPerSecond },
+    [`HTTP, 1 reading per request (${requests})`]: { ...single, "queue drained after ms": singleDrainMs },
+    [`HTTP, ${batchSize} readings per request`]: { ...batched, "queue drained after ms": batchedDrainMs },
+  });
+  console.log(`arrival → alert (during the 1-per-request run, ${latency.n} alerts): p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, max ${Math.round(latency.max)} ms`);
+} finally {
+  await client.end();
+  await services.close();
+  await database.drop();
+  await deleteRedisKeys(REDIS_URL, prefix);
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { newLabOrderSchema, type LabService } from "../../labs/lab-service";
+import type { LabDirectory } from "../../labs/labs-config";
+
+export interface LabsDeps {
+  labs: LabService;
+  labDirectory: LabDirectory;
+}
+
+/** Laboratories push FHIR results here with their own token: outside the staff scope. */
+export const labResultsRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  if (!app.hasContentTypeParser("application/fhir+json")) {
+    app.addContentTypeParser("application/fhir+json", { parseAs: "string" }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        (error as { statusCode?: number }).statusCode = 400;
+        done(error as Error, undefined);
+      }
+    });
+  }
+  app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }) } }, async (request, reply) => {
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
+    if (!deps.labDirectory.authenticates(request.params.labId, token)) throw new AppError("unauthorized", "a valid laboratory token is required");
+    const outcome = await deps.labs.ingest(request.params.labId, request.body);
+    // Accepted either way: a delivery in the review list is kept, so the lab must not resend it.
+    return reply.status(outcome.status === "stored" ? 200 : 202).send(outcome);
+  });
+};
+
+const patientParams = z.object({ patientId: z.uuid() });
+const idParams = z.object({ id: z.uuid() });
+
+export const labStaffRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get("/labs", async () => ({ labs: deps.labDirectory.labs.map((lab) => ({ id: lab.id, name: lab.name, delivery: lab.delivery.type })) }));
+  app.post("/patients/:patientId/lab-orders", { schema: { params: patientParams, body: newLabOrderSchema } }, async (request, reply) =>
+    reply.status(201).send(await deps.labs.createOrder(request.doctor.id, request.params.patientId, request.body)),
+  );
+  app.get("/patients/:patientId/lab-orders", { schema: { params: patientParams } }, async (request) => ({
+    orders: await deps.labs.listForPatient({ type: "doctor", id: request.doctor.id }, request.params.patientId),
+  }));
+  app.get("/lab-orders/:id", { schema: { params: idParams } }, async (request) => deps.labs.readOrder(request.doctor.id, request.params.id));
+  app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }) } }, async (request) => ({
+    items: await deps.labs.reviewList(request.doctor.id, request.query.all ?? false),
+  }));
+  app.post(
+    "/labs/review/:id/resolve",
+    { schema: { params: idParams, body: z.object({ orderId: z.uuid().optional() }) } },
+    async (request) => deps.labs.resolveReview(request.doctor.id, request.params.id, request.body.orderId),
+  );
+};

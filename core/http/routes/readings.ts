@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { alertStatusSchema, type AlertService } from "../../monitoring/alerts";
+import { renderChartSvg } from "../../monitoring/chart-svg";
+import type { IngestionTokens } from "../../monitoring/ingestion-tokens";
+import { readingKindSchema } from "../../monitoring/reading";
+import { chartInputFor } from "../../monitoring/readings-chart";
+import { chartWindowSchema, type IngestResult, type ReadingService } from "../../monitoring/reading-service";
+import { thresholdsSchema } from "../../monitoring/thresholds";
+
+export interface MonitoringDeps {
+  readings: ReadingService;
+  alerts: AlertService;
+  ingestionTokens: IngestionTokens;
+}
+
+/** Devices post here with their patient's ingestion token: outside the staff scope. */
+export const readingsIngestionRoutes = (deps: MonitoringDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  // FHIR clients send application/fhir+json.
+  app.addContentTypeParser("application/fhir+json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      (error as { statusCode?: number }).statusCode = 400;
+      done(error as Error, undefined);
+    }
+  });
+
+  const answer = (result: IngestResult, reply: { status(code: number): { send(body: unknown): unknown } }) => {
+    if (result.accepted + result.duplicates === 0 && result.rejected.length) {
+      return reply.status(400).send({ code: "validation", message: "no reading in the batch was valid", ...result });
+    }
+    return reply.status(200).send(result);
+  };
+
+  app.post("/api/v1/readings", async (request, reply) => {
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
+    const patientId = match ? await deps.ingestionTokens.patientForToken(match[1]!) : undefined;
+    if (!patientId) throw new AppError("unauthorized", "a valid ingestion token is required (Authorization: Bearer …)");
+    return answer(await deps.readings.ingest(patientId, request.body), reply);
+  });
+
+  // Nightscout's own upload path, so xDrip+ and other uploaders work unchanged (`api-secret: sha1(secret)`).
+  for (const url of ["/api/v1/entries", "/api/v1/entries.json"]) {
+    app.post(url, async (request, reply) => {
+      const patientId = await nightscoutPatient(request, deps.ingestionTokens);
+      if (!patientId) throw new AppError("unauthorized", "a valid api-secret is required");
+      return answer(await deps.readings.ingest(patientId, request.body, "nightscout"), reply);
+    });
+  }
+};
+
+async function nightscoutPatient(request: FastifyRequest, tokens: IngestionTokens) {
+  const header = request.headers["api-secret"];
+  const secret = typeof header === "string" ? header : /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
+  if (!secret) return undefined;
+  return (await tokens.patientForToken(secret)) ?? (await tokens.patientForNightscoutSecret(secret));
+}
+
+const patientParams = z.object({ patientId: z.uuid() });
+const idParams = z.object({ id: z.uuid() });
+const chartQuery = z.object({ window: chartWindowSchema.default("week"), kind: readingKindSchema.optional(), to: z.iso.datetime({ offset: true }).optional() });
+
+/** Staff side: device links, thresholds, readings for charts, alerts. */
+export const monitoringStaffRoutes = (deps: MonitoringDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    "/patients/:patientId/ingestion-tokens",
+    { schema: { params: patientParams, body: z.object({ label: z.string().max(100).optional() }).optional() } },
+    async (request, reply) => reply.status(201).send(await deps.ingestionTokens.issue({ type: "doctor", id: request.doctor.id }, request.params.patientId, request.body?.label ?? null)),
+  );
+  app.get("/patients/:patientId/ingestion-tokens", { schema: { params: patientParams } }, async (request) => ({
+    tokens: await deps.ingestionTokens.list(request.params.patientId),
+  }));
+  app.delete("/ingestion-tokens/:id", { schema: { params: idParams } }, async (request) => deps.ingestionTokens.revoke({ type: "doctor", id: request.doctor.id }, request.params.id));
+
+  app.get("/patients/:patientId/thresholds", { schema: { params: patientParams } }, async (request) => deps.readings.thresholds(request.params.patientId));
+  app.put("/patients/:patientId/thresholds", { schema: { params: patientParams, body: thresholdsSchema } }, async (request) =>
+    deps.readings.setThresholds(request.doctor.id, request.params.patientId, request.body),
+  );
+
+  app.get("/patients/:patientId/readings", { schema: { params: patientParams, querystring: chartQuery } }, async (request) => {
+    const { window, kind, to } = request.query;
+    return deps.readings.chart(request.doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
+  });
+  app.get(
+    "/patients/:patientId/readings/chart.svg",
+    { schema: { params: patientParams, querystring: chartQuery.extend({ kind: readingKindSchema }) } },
+    async (request, reply) => {
+      const { window, kind, to } = request.query;
+      const chart = await deps.readings.chart(request.doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
+      return reply.type("image/svg+xml").send(renderChartSvg(chartInputFor(chart, kind)));
+    },
+  );
+
+  app.get(
+    "/monitoring/alerts",
+    { schema: { querystring: z.object({ status: alertStatusSchema.optional(), patientId: z.uuid().optional() }) } },
+    async (request) => ({ alerts: await deps.alerts.list(request.doctor.id, request.query.status, request.query.patientId) }),
+  );
+  app.post("/monitoring/alerts/:id/acknowledge", { schema: { params: idParams } }, async (request) =>
+    deps.alerts.acknowledge(request.doctor.id, request.params.id),
+  );
+};

@@ -1,0 +1,279 @@
+import { z } from "zod";
+import { recordAudit } from "../audit/audit-log";
+import type { Db } from "../db/prisma";
+import { AppError, notFound } from "../errors";
+import type { PatientNotifier } from "../patients/patient-notifier";
+import {
+  displayOf,
+  extractReports,
+  interpretationOf,
+  loincOf,
+  ORDER_IDENTIFIER_SYSTEM,
+  PATIENT_IDENTIFIER_SYSTEM,
+  type FhirDiagnosticReport,
+  type LabReport,
+} from "./fhir-report";
+import type { LabDirectory } from "./labs-config";
+
+const loincCode = z.string().regex(/^\d{1,7}-\d$/, "a LOINC code such as 2345-7");
+export const newLabOrderSchema = z.object({
+  tests: z.array(loincCode).min(1).max(50),
+  /** The protocol's referral this order carries out, once protocols exist (see README). */
+  referralId: z.string().max(100).optional(),
+});
+
+/** Tells the console about lab events (Redis pub/sub); ids only. */
+export interface LabEventPublisher {
+  publish(event: { type: "lab.results" | "lab.review"; orderId?: string; reviewId?: string; doctorId?: string }): Promise<void>;
+}
+
+export interface LabOrderView {
+  id: string;
+  number: number;
+  patientId: string;
+  doctorId: string;
+  tests: string[];
+  labId: string | null;
+  labName: string | null;
+  status: string;
+  createdAt: Date;
+  results: LabResultView[];
+}
+
+export interface LabResultView {
+  code: string;
+  display: string | null;
+  value: string | null;
+  valueNumber: number | null;
+  unit: string | null;
+  referenceRange: string | null;
+  interpretation: string | null;
+  abnormal: boolean;
+  effectiveAt: Date | null;
+}
+
+export type IngestOutcome = { status: "stored"; orderIds: string[]; results: number } | { status: "review"; reviewId: string; reason: string };
+
+/** Lab orders, their results from FHIR deliveries, and the review list for what could not be matched. */
+export class LabService {
+  constructor(
+    private readonly db: Db,
+    private readonly labs: LabDirectory,
+    private readonly notifier: PatientNotifier,
+    private readonly publisher: LabEventPublisher,
+  ) {}
+
+  async createOrder(doctorId: string, patientId: string, input: z.infer<typeof newLabOrderSchema>): Promise<LabOrderView> {
+    const data = newLabOrderSchema.parse(input);
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
+    if (!patient) throw notFound("patient");
+    const order = await this.db.labOrder.create({ data: { patientId, doctorId, tests: [...new Set(data.tests)], referralId: data.referralId } });
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_order.create", entityType: "lab_order", entityId: order.id });
+    const labs = this.labs.labs;
+    await this.notifier.notify(
+      patientId,
+      (t) => ({
+        text: t("lab.choose", { number: order.number, tests: order.tests.length }),
+        buttons: labs.map((lab) => [{ label: lab.name, data: `lab:${order.number}:${lab.id}` }]),
+      }),
+      "monitoring",
+    );
+    return this.view(order.id);
+  }
+
+  /** The patient's choice from the messenger buttons; false when the order is not theirs or already placed. */
+  async chooseLab(patientId: string, orderNumber: number, labId: string): Promise<{ number: number; labName: string } | "unknown" | "already"> {
+    const lab = this.labs.get(labId);
+    const order = await this.db.labOrder.findUnique({ where: { number: orderNumber } });
+    if (!lab || !order || order.patientId !== patientId) return "unknown";
+    const updated = await this.db.labOrder.updateMany({
+      where: { id: order.id, status: "awaiting_lab" },
+      data: { labId, status: "ordered", orderedAt: new Date() },
+    });
+    if (!updated.count) return "already";
+    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "lab_order.choose_lab", entityType: "lab_order", entityId: order.id, meta: { labId } });
+    return { number: order.number, labName: lab.name };
+  }
+
+  /** A FHIR delivery from a lab (pushed or pulled). Anything unparseable or unmatched goes to the review list. */
+  async ingest(labId: string, body: unknown): Promise<IngestOutcome> {
+    const extracted = extractReports(body);
+    if (!extracted.ok) return this.toReview(labId, extracted.reason, body);
+    const orderIds = new Set<string>();
+    let results = 0;
+    const unmatched: LabReport[] = [];
+    for (const report of extracted.reports) {
+      const order = await this.match(labId, report);
+      if (!order) {
+        unmatched.push(report);
+        continue;
+      }
+      results += await this.store(labId, order, report);
+      orderIds.add(order.id);
+    }
+    for (const orderId of orderIds) await this.afterResults(orderId);
+    let review: IngestOutcome | undefined;
+    for (const { report, observations } of unmatched) {
+      // Each unmatched report with its results, so an operator can file it under an order later.
+      const payload = extracted.reports.length === 1 ? body : { resourceType: "Bundle", type: "collection", entry: [report, ...observations].map((resource) => ({ resource })) };
+      review = await this.toReview(labId, `no lab order matches report ${report.id ?? "(no id)"}`, payload);
+    }
+    if (review && !orderIds.size) return review;
+    return { status: "stored", orderIds: [...orderIds], results };
+  }
+
+  /** Order id in basedOn (`ServiceRequest/<id>`) or our identifier; else the patient identifier plus a test code. */
+  private async match(labId: string, { report, observations }: LabReport) {
+    const refs = [...(report.basedOn ?? []), ...observations.flatMap((o) => o.basedOn ?? [])];
+    const candidates = [
+      ...refs.map((r) => r.reference?.split("/").pop()),
+      ...refs.filter((r) => r.identifier?.system === ORDER_IDENTIFIER_SYSTEM).map((r) => r.identifier?.value),
+      ...(report.identifier ?? []).filter((i) => i.system === ORDER_IDENTIFIER_SYSTEM).map((i) => i.value),
+    ].filter((v): v is string => Boolean(v));
+    for (const candidate of candidates) {
+      const where = /^\d+$/.test(candidate) ? { number: Number(candidate) } : z.uuid().safeParse(candidate).success ? { id: candidate } : undefined;
+      if (!where) continue;
+      const order = await this.db.labOrder.findUnique({ where: where as { id: string } });
+      if (order && (order.labId === labId || order.labId === null)) return order;
+    }
+    const patientId = patientOf(report);
+    if (!patientId) return undefined;
+    const codes = [loincOf(report.code), ...observations.map((o) => loincOf(o.code))].filter((c): c is string => Boolean(c));
+    return this.db.labOrder.findFirst({
+      where: { patientId, labId, status: { in: ["ordered", "partial"] }, tests: { hasSome: codes } },
+      orderBy: { createdAt: "desc" },
+    });
+  }
+
+  private async store(labId: string, order: { id: string }, { report, observations }: LabReport): Promise<number> {
+    const reportId = report.id ?? report.identifier?.[0]?.value ?? "report";
+    const rows = observations.map((obs, index) => {
+      const range = obs.referenceRange?.[0];
+      const flag = interpretationOf(obs);
+      return {
+        orderId: order.id,
+        labId,
+        reportId,
+        observationKey: obs.id ?? `#${index}`,
+        code: loincOf(obs.code) ?? obs.code.coding?.[0]?.code ?? "unknown",
+        display: displayOf(obs.code) ?? null,
+        valueNumber: obs.valueQuantity?.value ?? null,
+        valueText: obs.valueString ?? (obs.valueCodeableConcept ? (displayOf(obs.valueCodeableConcept) ?? null) : null),
+        unit: obs.valueQuantity?.unit ?? obs.valueQuantity?.code ?? null,
+        refLow: range?.low?.value ?? null,
+        refHigh: range?.high?.value ?? null,
+        refText: range?.text ?? null,
+        interpretation: flag.code ?? null,
+        abnormal: flag.abnormal,
+        effectiveAt: date(obs.effectiveDateTime ?? report.effectiveDateTime),
+        issuedAt: date(obs.issued ?? report.issued),
+      };
+    });
+    if (!rows.length) {
+      // A report without discrete results (e.g. a conclusion only) is still a result.
+      rows.push({
+        orderId: order.id, labId, reportId, observationKey: "report", code: loincOf(report.code) ?? "report",
+        display: displayOf(report.code) ?? null, valueNumber: null, valueText: report.conclusion ?? null, unit: null,
+        refLow: null, refHigh: null, refText: null, interpretation: null, abnormal: false,
+        effectiveAt: date(report.effectiveDateTime), issuedAt: date(report.issued),
+      });
+    }
+    const created = await this.db.labResult.createMany({ data: rows, skipDuplicates: true });
+    return created.count;
+  }
+
+  private async afterResults(orderId: string) {
+    const order = await this.db.labOrder.findUniqueOrThrow({ where: { id: orderId }, include: { results: { select: { code: true } } } });
+    const have = new Set(order.results.map((r) => r.code));
+    const complete = order.tests.every((code) => have.has(code));
+    const status = complete ? "completed" : "partial";
+    if (order.status === status) return;
+    await this.db.labOrder.update({ where: { id: orderId }, data: { status, completedAt: complete ? new Date() : null } });
+    await recordAudit(this.db, { actor: { type: "system" }, action: "lab_order.results", entityType: "lab_order", entityId: orderId, meta: { status } });
+    await this.publisher.publish({ type: "lab.results", orderId, doctorId: order.doctorId });
+    await this.notifier.notify(order.patientId, (t) => ({ text: t(complete ? "lab.results_ready" : "lab.results_partial", { number: order.number }) }), "monitoring");
+  }
+
+  private async toReview(labId: string, reason: string, payload: unknown): Promise<IngestOutcome> {
+    const item = await this.db.labReviewItem.create({ data: { labId, reason, payload: (payload ?? null) as object } });
+    await this.publisher.publish({ type: "lab.review", reviewId: item.id });
+    return { status: "review", reviewId: item.id, reason };
+  }
+
+  async reviewList(doctorId: string, includeResolved = false) {
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_review.list", entityType: "lab_review", entityId: "*" });
+    return this.db.labReviewItem.findMany({
+      where: includeResolved ? {} : { resolvedAt: null },
+      orderBy: { receivedAt: "asc" },
+      take: 200,
+    });
+  }
+
+  /** An operator files a review item under an order (the delivery is processed again for that order) or dismisses it. */
+  async resolveReview(doctorId: string, reviewId: string, orderId?: string): Promise<{ results: number }> {
+    const item = await this.db.labReviewItem.findUnique({ where: { id: reviewId } });
+    if (!item) throw notFound("review item");
+    if (item.resolvedAt) throw new AppError("conflict", "review item already resolved");
+    let results = 0;
+    if (orderId) {
+      const order = await this.db.labOrder.findUnique({ where: { id: orderId } });
+      if (!order) throw notFound("lab order");
+      const extracted = extractReports(item.payload);
+      if (!extracted.ok) throw new AppError("validation", `the delivery cannot be read: ${extracted.reason}`);
+      for (const report of extracted.reports) results += await this.store(item.labId, order, report);
+      await this.afterResults(order.id);
+    }
+    await this.db.labReviewItem.update({ where: { id: reviewId }, data: { resolvedAt: new Date(), resolvedBy: doctorId, orderId: orderId ?? null } });
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_review.resolve", entityType: "lab_review", entityId: reviewId, meta: { orderId: orderId ?? null } });
+    return { results };
+  }
+
+  async view(orderId: string): Promise<LabOrderView> {
+    const order = await this.db.labOrder.findUnique({ where: { id: orderId }, include: { results: { orderBy: { code: "asc" } } } });
+    if (!order) throw notFound("lab order");
+    return {
+      id: order.id,
+      number: order.number,
+      patientId: order.patientId,
+      doctorId: order.doctorId,
+      tests: order.tests,
+      labId: order.labId,
+      labName: order.labId ? (this.labs.get(order.labId)?.name ?? order.labId) : null,
+      status: order.status,
+      createdAt: order.createdAt,
+      results: order.results.map((r) => ({
+        code: r.code,
+        display: r.display,
+        value: r.valueNumber !== null ? String(r.valueNumber) : r.valueText,
+        valueNumber: r.valueNumber,
+        unit: r.unit,
+        referenceRange: r.refText ?? (r.refLow !== null || r.refHigh !== null ? `${r.refLow ?? ""}–${r.refHigh ?? ""}` : null),
+        interpretation: r.interpretation,
+        abnormal: r.abnormal,
+        effectiveAt: r.effectiveAt,
+      })),
+    };
+  }
+
+  /** For the console. */
+  async readOrder(doctorId: string, orderId: string): Promise<LabOrderView> {
+    const view = await this.view(orderId);
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_order.read", entityType: "lab_order", entityId: orderId });
+    return view;
+  }
+
+  async listForPatient(actor: { type: "doctor" | "patient"; id: string }, patientId: string): Promise<LabOrderView[]> {
+    const orders = await this.db.labOrder.findMany({ where: { patientId }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    await recordAudit(this.db, { actor, action: "lab_orders.list", entityType: "patient", entityId: patientId });
+    return Promise.all(orders.map((o) => this.view(o.id)));
+  }
+}
+
+/** `Patient/<our id>` or our patient identifier in the report's subject. */
+function patientOf(report: FhirDiagnosticReport): string | undefined {
+  const subject = report.subject;
+  const candidate = subject?.identifier?.system === PATIENT_IDENTIFIER_SYSTEM ? subject.identifier.value : subject?.reference?.replace(/^Patient\//, "");
+  return candidate && z.uuid().safeParse(candidate).success ? candidate : undefined;
+}
+
+const date = (text: string | undefined) => (text && !Number.isNaN(Date.parse(text)) ? new Date(text) : null);

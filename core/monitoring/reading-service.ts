@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { recordAudit } from "../audit/audit-log";
+import type { Db } from "../db/prisma";
+import { AppError, notFound } from "../errors";
+import { parseReadings, type ReadingFormat } from "./parse-readings";
+import { canonicalUnit, readingKinds, type ReadingError, type ReadingKind } from "./reading";
+import { effectiveThresholds, thresholdsSchema, type Thresholds } from "./thresholds";
+
+/** Hands stored readings to the alert evaluation (a BullMQ queue in workers/readings.worker.ts). */
+export interface ReadingsQueue {
+  enqueueEvaluation(patientId: string, readingIds: string[]): Promise<void>;
+}
+
+export interface IngestResult {
+  format: ReadingFormat;
+  accepted: number;
+  duplicates: number;
+  rejected: ReadingError[];
+}
+
+export const chartWindowSchema = z.enum(["day", "week", "month"]);
+export type ChartWindow = z.infer<typeof chartWindowSchema>;
+const windowMs: Record<ChartWindow, number> = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
+
+export interface ReadingPoint {
+  at: Date;
+  value: number;
+  value2: number | null;
+  deviceId: string;
+}
+
+export interface ReadingSeries {
+  kind: ReadingKind;
+  unit: string;
+  points: ReadingPoint[];
+}
+
+export interface ReadingsChart {
+  window: ChartWindow;
+  from: Date;
+  to: Date;
+  series: ReadingSeries[];
+  thresholds: Thresholds;
+}
+
+/** Stores readings in one multi-row insert and hands their ids to the alert worker. */
+export class ReadingService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: ReadingsQueue,
+  ) {}
+
+  async ingest(patientId: string, body: unknown, format?: ReadingFormat, now = new Date()): Promise<IngestResult> {
+    let batch;
+    try {
+      batch = parseReadings(body, now, format);
+    } catch (error) {
+      if (error instanceof z.ZodError) throw new AppError("validation", `not a readings batch: ${error.issues[0]?.message}`);
+      throw error;
+    }
+    if (!batch) throw new AppError("validation", "unrecognised body: send a readings batch, FHIR Observations or Nightscout entries");
+    const { readings, errors } = batch;
+    // Duplicates (same device, time and kind) are dropped by the unique constraint in the same statement.
+    // One statement for the whole batch (arrays unnested server-side), cheaper than a generated multi-row insert.
+    const inserted = readings.length
+      ? await this.db.$queryRaw<Array<{ id: string }>>`
+          INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
+          SELECT gen_random_uuid(), ${patientId}::uuid, d, k::"ReadingKind", v, v2, m, s
+          FROM unnest(${readings.map((r) => r.deviceId)}::text[], ${readings.map((r) => r.kind)}::text[],
+                      ${readings.map((r) => r.value)}::float8[], ${readings.map((r) => r.value2 ?? null)}::float8[],
+                      ${readings.map((r) => r.measuredAt)}::timestamp[], ${readings.map((r) => r.source)}::text[]) AS t(d, k, v, v2, m, s)
+          ON CONFLICT DO NOTHING
+          RETURNING id`
+      : [];
+    if (inserted.length) await this.queue.enqueueEvaluation(patientId, inserted.map((r) => r.id));
+    return { format: batch.format, accepted: inserted.length, duplicates: readings.length - inserted.length, rejected: errors };
+  }
+
+  /** Readings of one patient for the console's charts, with the thresholds to draw. */
+  async chart(doctorId: string, patientId: string, window: ChartWindow, to = new Date(), kind?: ReadingKind): Promise<ReadingsChart> {
+    const from = new Date(to.getTime() - windowMs[window]);
+    const [rows, plan] = await Promise.all([
+      this.db.reading.findMany({
+        where: { patientId, measuredAt: { gte: from, lte: to }, ...(kind ? { kind } : {}) },
+        orderBy: { measuredAt: "asc" },
+        select: { kind: true, value: true, value2: true, measuredAt: true, deviceId: true },
+        take: 50_000,
+      }),
+      this.db.monitoringPlan.findUnique({ where: { patientId } }),
+    ]);
+    await recordAudit(this.db, {
+      actor: { type: "doctor", id: doctorId },
+      action: "readings.read",
+      entityType: "patient",
+      entityId: patientId,
+      meta: { window, kind: kind ?? null },
+    });
+    const series = readingKinds
+      .filter((k) => !kind || k === kind)
+      .map((k) => ({
+        kind: k,
+        unit: canonicalUnit[k],
+        points: rows.filter((r) => r.kind === k).map((r) => ({ at: r.measuredAt, value: r.value, value2: r.value2, deviceId: r.deviceId })),
+      }))
+      .filter((s) => s.points.length > 0 || kind);
+    return { window, from, to, series, thresholds: effectiveThresholds(plan?.thresholds) };
+  }
+
+  async thresholds(patientId: string): Promise<{ thresholds: Thresholds; custom: unknown; doctorId: string | null }> {
+    const plan = await this.db.monitoringPlan.findUnique({ where: { patientId } });
+    return { thresholds: effectiveThresholds(plan?.thresholds), custom: plan?.thresholds ?? {}, doctorId: plan?.doctorId ?? null };
+  }
+
+  /** The doctor who sets a patient's thresholds becomes responsible for their alerts. */
+  async setThresholds(doctorId: string, patientId: string, input: z.infer<typeof thresholdsSchema>) {
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
+    if (!patient) throw notFound("patient");
+    const thresholds = thresholdsSchema.parse(input);
+    await this.db.monitoringPlan.upsert({
+      where: { patientId },
+      create: { patientId, doctorId, thresholds },
+      update: { doctorId, thresholds },
+    });
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "thresholds.update", entityType: "patient", entityId: patientId });
+    return this.thresholds(patientId);
+  }
+}
