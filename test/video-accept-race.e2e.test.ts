@@ -99,10 +99,10 @@ describe("first accept wins across two api processes sharing Redis", () => {
 
     const rounds = 5;
     for (let round = 0; round < rounds; round++) {
+      // the patient side is covered elsewhere: here only the request matters
       const patient = h.newPatient("ru");
-      await h.onboard(patient);
-      const account = await h.db.messengerAccount.findUniqueOrThrow({
-        where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
+      const account = await h.db.messengerAccount.create({
+        data: { channel: "telegram", externalUserId: String(patient.id), chatId: String(patient.id), patient: { create: { language: "ru" } } },
       });
       // the request is created on the FIRST process …
       const outcome = await h.services.video.requestVideo({ patientId: account.patientId, accountId: account.id, specialty });
