@@ -179,6 +179,6 @@ ALTER TABLE "Appointment" ADD CONSTRAINT "Appointment_slotId_fkey" FOREIGN KEY (
 -- AddForeignKey
 ALTER TABLE "Appointment" ADD CONSTRAINT "Appointment_activeSlotId_fkey" FOREIGN KEY ("activeSlotId") REFERENCES "VideoSlot"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
--- The unique index on "activeSlotId" is what makes a double booking of a slot impossible; SlotBooking sets it
+-- The unique index on "activeSlotId" is what makes a double booking of a slot impossible, SlotBooking sets it
 -- to the booking's own slot. (A CHECK that the two are equal would say so in the database, but Prisma 6.19's
 -- WASM schema engine panics when it reads CHECK constraints, which breaks `npm run db:migrate:new`.)
