@@ -17,12 +17,18 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { join } from "node:path";
+import { ConsultationDesk } from "../core/consultations/consultation-desk";
+import { noIntake, type IntakeReader } from "../core/consultations/intake-reader";
+import { RedisConsoleEvents } from "../core/realtime/console-events";
+import { StaffService } from "../core/staff/staff-service";
+import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
 
 /** The composition root shared by every process: wires the domain to Postgres, Redis, BullMQ and the messengers. */
-export function compose(config: Config) {
+export function compose(config: Config, options: { intake?: IntakeReader } = {}) {
   const logger = createLogger(config.LOG_LEVEL);
   const db = createPrisma(config.DATABASE_URL);
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
@@ -36,7 +42,18 @@ export function compose(config: Config) {
   const outbox = new Outbox(db, queue);
   const patients = new PatientRepository(db);
   const consents = new ConsentService(db);
-  const consultations = new ConsultationService(db, outbox);
+  // --- console ---
+  const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
+  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? noIntake);
+  const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
+    maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
+    lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
+    sessionTtlMs: config.STAFF_SESSION_TTL_MINUTES * 60_000,
+  });
+  const escalationQueue = createEscalationQueue(redis, config.REDIS_PREFIX);
+  const consultations = new ConsultationService(db, outbox, (id, opened) =>
+    desk.publish(opened ? "consultation.opened" : "consultation.message", id),
+  );
   const doctors = new DoctorDirectory(db);
   const notifier = new PatientNotifier(db, outbox);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
@@ -75,6 +92,9 @@ export function compose(config: Config) {
     notifier,
     files,
     telegram,
+    staff,
+    desk,
+    events,
 
     async startApi() {
       const app = await buildApp({
@@ -83,6 +103,11 @@ export function compose(config: Config) {
         redis,
         doctors,
         consultations,
+        staff,
+        desk,
+        files,
+        events,
+        consoleDir: join(import.meta.dirname, "..", "console", "dist"),
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
       });
       stack.push(() => app.close());
@@ -103,13 +128,23 @@ export function compose(config: Config) {
         logger,
       });
       stack.push(() => worker.close());
-      return [worker];
+      const escalation = await startEscalationWorker(
+        redis,
+        config.REDIS_PREFIX,
+        escalationQueue,
+        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, logger },
+        config.ESCALATION_SWEEP_SECONDS * 1000,
+      );
+      stack.push(() => escalation.close());
+      return [worker, escalation];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
     async close() {
       while (stack.length) await stack.pop()!();
       await queue.close();
+      await escalationQueue.close();
+      await events.close();
       await db.$disconnect();
       redis.disconnect();
     },

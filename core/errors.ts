@@ -8,6 +8,7 @@ export const errorCodes = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  locked: 423,
   unavailable: 503,
 } as const;
 
