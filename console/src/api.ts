@@ -50,7 +50,6 @@ export interface QueueItem {
   createdAt: string;
   updatedAt: string;
   escalatedAt: string | null;
-  lastPatientMessageAt: string | null;
 }
 
 export interface Attachment {
