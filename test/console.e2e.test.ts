@@ -233,7 +233,8 @@ describe("the console", () => {
     await page.getByText("Too many failed attempts").waitFor();
     await page.screenshot({ path: `${shots}/07-locked.png` });
     await context.close();
-    const events = await h.db.auditEvent.findMany({ where: { entityType: "staff", action: "staff.locked" } });
+    const victim = await h.db.staffMember.findUniqueOrThrow({ where: { email: accounts.victim!.email } });
+    const events = await h.db.auditEvent.findMany({ where: { entityType: "staff", entityId: victim.id, action: "staff.locked" } });
     expect(events).toHaveLength(1);
   });
 
