@@ -53,6 +53,19 @@ describe("console api", () => {
     expect(answer.statusCode).toBe(403);
   });
 
+  it("lets an operator assign a consultation to a doctor, who then has it; a doctor cannot assign", async () => {
+    const operator = await staffWithCookie("operator");
+    const doctor = await staffWithCookie("doctor", ["cardiology"]);
+    const { consultation } = await openConsultation();
+    const url = `/api/v1/consultations/${consultation.id}/assign`;
+    const payload = { doctorId: doctor.staff.doctor!.id };
+    expect((await h.app.inject({ method: "POST", url, headers: doctor.headers, payload })).statusCode).toBe(403);
+    expect((await h.app.inject({ method: "POST", url, headers: operator.headers, payload })).statusCode).toBe(204);
+    const thread = await h.app.inject({ method: "GET", url: `/api/v1/consultations/${consultation.id}`, headers: doctor.headers });
+    expect(thread.statusCode).toBe(200);
+    expect(thread.json()).toMatchObject({ status: "in_progress", doctorId: doctor.staff.doctor!.id });
+  });
+
   it("asks a follow-up question and closes with an outcome, telling the patient in their language", async () => {
     const doctor = await staffWithCookie("doctor");
     const { patient, consultation } = await openConsultation();

@@ -239,6 +239,20 @@ export class ConsultationDesk {
     await this.publish("consultation.taken", consultationId);
   }
 
+  /** Operators route: give an open consultation to a doctor (who then sees it as theirs). */
+  async assign(staff: StaffMember, consultationId: string, doctorId: string): Promise<void> {
+    if (staff.role === "doctor") throw new AppError("forbidden", "operators and admins assign consultations");
+    const doctor = await this.db.doctor.findUnique({ where: { id: doctorId }, select: { id: true } });
+    if (!doctor) throw notFound("doctor");
+    const assigned = await this.db.consultation.updateMany({
+      where: { id: consultationId, status: { not: "closed" } },
+      data: { doctorId, status: "in_progress", takenAt: new Date() },
+    });
+    if (!assigned.count) throw notFound("open consultation");
+    await recordAudit(this.db, { actor: actorOf(staff), action: "consultation.assign", entityType: "consultation", entityId: consultationId, meta: { doctorId } });
+    await this.publish("consultation.taken", consultationId);
+  }
+
   /** The doctor's answer (or follow-up question) to the patient's messenger, with files when attached. */
   async answer(staff: StaffMember, consultationId: string, input: z.input<typeof answerSchema>): Promise<ThreadMessage> {
     const doctor = requireDoctor(staff);

@@ -35,6 +35,11 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
     return reply.status(204).send();
   });
 
+  app.post("/consultations/:id/assign", { schema: { params: idParams, body: z.object({ doctorId: z.uuid() }) } }, async (request, reply) => {
+    await deps.desk.assign(request.staff, request.params.id, request.body.doctorId);
+    return reply.status(204).send();
+  });
+
   app.post("/consultations/:id/messages", { schema: { params: idParams, body: answerSchema } }, async (request, reply) =>
     reply.status(201).send(await deps.desk.answer(request.staff, request.params.id, request.body)),
   );
