@@ -3,9 +3,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# dev dependencies too: vite builds the console into console/dist below.
+RUN npm ci --no-audit --no-fund --include=dev
 COPY . .
-RUN npm run db:generate && mkdir -p /var/lib/telecons/files && chown node /var/lib/telecons/files
+RUN npm run db:generate && npm run build:console && mkdir -p /var/lib/telecons/files && chown node /var/lib/telecons/files
 USER node
 EXPOSE 8080
 CMD ["npm", "start"]

@@ -44,12 +44,18 @@ import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
 import { ReadingService } from "../core/monitoring/reading-service";
 import { createLabsQueue, schedulePulls, startLabsWorker } from "../workers/labs.worker";
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
+import { join } from "node:path";
+import { ConsultationDesk } from "../core/consultations/consultation-desk";
+import { noIntake, type IntakeReader } from "../core/consultations/intake-reader";
+import { RedisConsoleEvents } from "../core/realtime/console-events";
+import { StaffService } from "../core/staff/staff-service";
+import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
 
 /** The composition root shared by every process: wires the domain to Postgres, Redis, BullMQ and the messengers. */
-export function compose(config: Config) {
+export function compose(config: Config, options: { intake?: IntakeReader } = {}) {
   const logger = createLogger(config.LOG_LEVEL);
   const db = createPrisma(config.DATABASE_URL);
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
@@ -63,7 +69,18 @@ export function compose(config: Config) {
   const outbox = new Outbox(db, queue);
   const patients = new PatientRepository(db);
   const consents = new ConsentService(db);
-  const consultations = new ConsultationService(db, outbox);
+  // --- console ---
+  const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
+  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? noIntake);
+  const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
+    maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
+    lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
+    sessionTtlMs: config.STAFF_SESSION_TTL_MINUTES * 60_000,
+  });
+  const escalationQueue = createEscalationQueue(redis, config.REDIS_PREFIX);
+  const consultations = new ConsultationService(db, outbox, (id, opened) =>
+    desk.publish(opened ? "consultation.opened" : "consultation.message", id),
+  );
   const doctors = new DoctorDirectory(db);
   const notifier = new PatientNotifier(db, outbox);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
@@ -185,6 +202,9 @@ export function compose(config: Config) {
     alerts,
     labs,
     labDirectory,
+    staff,
+    desk,
+    events,
 
     async startApi() {
       const app = await buildApp({
@@ -196,6 +216,11 @@ export function compose(config: Config) {
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
         monitoring: { readings, alerts, ingestionTokens },
         labs: { labs, labDirectory },
+        staff,
+        desk,
+        files,
+        events,
+        consoleDir: join(import.meta.dirname, "..", "console", "dist"),
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
       });
@@ -236,7 +261,15 @@ export function compose(config: Config) {
       const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, logger });
       stack.push(() => labsWorker.close());
       await schedulePulls(labsQueue, labDirectory);
-      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker];
+      const escalation = await startEscalationWorker(
+        redis,
+        config.REDIS_PREFIX,
+        escalationQueue,
+        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, logger },
+        config.ESCALATION_SWEEP_SECONDS * 1000,
+      );
+      stack.push(() => escalation.close());
+      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -247,6 +280,8 @@ export function compose(config: Config) {
       await documentsQueue.queue.close();
       await readingsQueue.close();
       await labsQueue.close();
+      await escalationQueue.close();
+      await events.close();
       await db.$disconnect();
       redis.disconnect();
     },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { escalationRulesSchema } from "./consultations/escalation";
 import { encryptionKeysSchema } from "./files/file-store";
 import { labsConfigSchema } from "./labs/labs-config";
 
@@ -77,6 +78,14 @@ const variables = {
   },
   LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
   LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },
+  // --- console ---
+  STAFF_SESSION_TTL_MINUTES: { schema: z.coerce.number().int().min(5).max(7 * 24 * 60).default(720), example: "720" },
+  STAFF_MAX_FAILED_LOGINS: { schema: z.coerce.number().int().min(1).max(100).default(5), example: "5" },
+  STAFF_LOCKOUT_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
+  /** Behind TLS in production; plain http only on a developer's machine or in tests. */
+  STAFF_COOKIE_SECURE: { schema: z.enum(["true", "false"]).transform((v) => v === "true").optional(), example: "true" },
+  ESCALATE_AFTER_MINUTES: { schema: escalationRulesSchema.prefault("*:120"), example: "gp:60,dermatology:240,*:120" },
+  ESCALATION_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
 } as const;
 
 type Variables = typeof variables;

@@ -8,6 +8,7 @@ export const errorCodes = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  locked: 423,
   unavailable: 503,
   /** What a primary remote consultation may not hold (a diagnosis, a prescription): see core/protocols/guardrail.ts. */
   primary_consultation: 422,

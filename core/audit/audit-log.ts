@@ -1,6 +1,10 @@
 import type { Db, Tx } from "../db/prisma";
 
-export type Actor = { type: "doctor"; id: string } | { type: "patient"; id: string } | { type: "system" };
+export type Actor =
+  | { type: "doctor"; id: string }
+  | { type: "patient"; id: string }
+  | { type: "staff"; id: string }
+  | { type: "system" };
 
 export interface AuditEntry {
   actor: Actor;

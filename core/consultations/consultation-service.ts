@@ -68,6 +68,8 @@ export class ConsultationService {
   constructor(
     private readonly db: Db,
     private readonly outbox: Outbox,
+    /** Told after the commit, so the console shows the change live. */
+    private readonly onPatientMessage?: (consultationId: string, opened: boolean) => Promise<void>,
   ) {}
 
   /** A patient's text joins their open consultation, or opens a new asynchronous one. */
@@ -76,7 +78,7 @@ export class ConsultationService {
     accountId: string,
     text: string,
   ): Promise<{ consultationNumber: number; opened: boolean }> {
-    return this.db.$transaction(async (tx) => {
+    const result = await this.db.$transaction(async (tx) => {
       const open = await tx.consultation.findFirst({
         where: { patientId, status: { not: "closed" } },
         orderBy: { createdAt: "desc" },
@@ -96,8 +98,10 @@ export class ConsultationService {
         entityType: "consultation",
         entityId: consultation.id,
       });
-      return { consultationNumber: consultation.number, opened: !open };
+      return { consultationId: consultation.id, consultationNumber: consultation.number, opened: !open };
     });
+    await this.onPatientMessage?.(result.consultationId, result.opened);
+    return { consultationNumber: result.consultationNumber, opened: result.opened };
   }
 
   /** Consultations not yet closed, urgent work first once triage exists; oldest waiting first for now. */

@@ -6,7 +6,17 @@ import type { ConsultationService } from "../consultations/consultation-service"
 import type { Db } from "../db/prisma";
 import type { DoctorDirectory } from "../doctors/doctors";
 import { loggerOptions } from "../logger";
-import { consultationRoutes, requireDoctor } from "./routes/consultations";
+import fastifyStatic from "@fastify/static";
+import { existsSync } from "node:fs";
+import type { ConsultationDesk } from "../consultations/consultation-desk";
+import type { StoredFiles } from "../files/stored-files";
+import type { RedisConsoleEvents } from "../realtime/console-events";
+import type { StaffService } from "../staff/staff-service";
+import { consoleAuthRoutes } from "./routes/console-auth";
+import { consoleEventRoutes } from "./routes/console-events";
+import { deskRoutes } from "./routes/desk";
+import { staffAdminRoutes } from "./routes/staff-admin";
+import { registerCookies, requireStaff } from "./staff-auth";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
@@ -28,6 +38,12 @@ export interface AppDeps {
   redis: Redis;
   doctors: DoctorDirectory;
   consultations: ConsultationService;
+  staff: StaffService;
+  desk: ConsultationDesk;
+  files: StoredFiles;
+  events: RedisConsoleEvents;
+  /** The built console (console/dist); served at /console when present. */
+  consoleDir?: string;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
@@ -56,11 +72,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
-  // The console API: every route module registered here requires staff authentication.
+  await registerCookies(app);
+  const sessionTtlMs = deps.config.STAFF_SESSION_TTL_MINUTES * 60_000;
+  const cookieSecure = deps.config.STAFF_COOKIE_SECURE ?? deps.config.NODE_ENV === "production";
+  await app.register(consoleAuthRoutes({ staff: deps.staff, cookieSecure, sessionTtlMs }), { prefix: "/api/v1" });
+  // The console API: every route module registered here requires a staff session or a doctor's bearer token.
   await app.register(
     async (staff) => {
-      requireDoctor(staff, deps.doctors);
-      await staff.register(consultationRoutes(deps));
+      requireStaff(staff, deps);
+      await staff.register(deskRoutes(deps));
+      await staff.register(staffAdminRoutes(deps));
+      await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes(deps.documents));
       if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
@@ -68,6 +90,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: "/api/v1" },
   );
+  if (deps.consoleDir && existsSync(deps.consoleDir)) {
+    await app.register(fastifyStatic, { root: deps.consoleDir, prefix: "/console/" });
+    app.get("/console", (_request, reply) => reply.redirect("/console/"));
+  }
   if (deps.documents) {
     await app.register(
       accountRoutes({

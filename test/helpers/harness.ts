@@ -2,12 +2,13 @@ import { randomInt, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { compose, type Services } from "../../bin/compose";
 import { loadConfig } from "../../core/config";
+import type { IntakeReader } from "../../core/consultations/intake-reader";
 import { TelegramStandIn, telegramUpdates } from "./telegram-stand-in";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
 /** A whole service (api + workers) on the test database, its own Redis prefix and a Telegram stand-in. */
-export async function startHarness(env: Record<string, string> = {}) {
+export async function startHarness(env: Record<string, string> = {}, options: { intake?: IntakeReader } = {}) {
   const telegram = await new TelegramStandIn().start();
   const services: Services = compose(
     loadConfig({
@@ -21,6 +22,7 @@ export async function startHarness(env: Record<string, string> = {}) {
       OUTBOX_BACKOFF_MAX_MS: "400",
       ...env,
     }),
+    options,
   );
   const app = await services.startApi();
   await services.startWorkers();

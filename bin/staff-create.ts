@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { loadConfigOrExit } from "../core/config";
+import { createPrisma } from "../core/db/prisma";
+import { StaffService } from "../core/staff/staff-service";
+
+/**
+ * Creates a console account (the first admin, usually) and prints the TOTP secret once.
+ * Usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [specialties] [languages]
+ * The password comes from STAFF_PASSWORD, or a random one is generated and printed.
+ */
+const [email, name, role = "admin", specialties = "", languages = ""] = process.argv.slice(2);
+if (!email || !name) {
+  process.stderr.write('usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [gp,derm] [ru,en]\n');
+  process.exit(64);
+}
+const config = loadConfigOrExit();
+const db = createPrisma(config.DATABASE_URL);
+const redis = new Redis(config.REDIS_URL, { lazyConnect: true });
+const password = process.env.STAFF_PASSWORD || randomBytes(12).toString("base64url");
+try {
+  const staff = new StaffService(db, redis, config.REDIS_PREFIX, { maxFailedAttempts: 5, lockoutMs: 0, sessionTtlMs: 0 });
+  const created = await staff.create({
+    email,
+    name,
+    role: role as "admin",
+    password,
+    specialties: specialties ? specialties.split(",") : [],
+    languages: languages ? languages.split(",") : [],
+  });
+  process.stdout.write(
+    [
+      `${created.staff.role} ${created.staff.name} <${created.staff.email}> (${created.staff.id})`,
+      process.env.STAFF_PASSWORD ? "Password: as given in STAFF_PASSWORD" : `Password (shown once): ${password}`,
+      `TOTP secret (shown once): ${created.totpSecret}`,
+      `Add it to an authenticator app: ${created.otpauthUrl}`,
+      "",
+    ].join("\n"),
+  );
+} finally {
+  await db.$disconnect();
+  redis.disconnect();
+}

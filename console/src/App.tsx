@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useState } from "react";
+import { Admin } from "./Admin";
+import { api, ApiError, type Staff } from "./api";
+import { setLanguage, useT } from "./i18n";
+import { Login } from "./Login";
+import { Queue } from "./Queue";
+import { ThreadView } from "./Thread";
+
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" };
+
+export function App() {
+  const { t, language } = useT();
+  const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
+  const [screen, setScreen] = useState<Screen>({ name: "queue" });
+  const [unread, setUnread] = useState<Set<string>>(new Set());
+  const [live, setLive] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    api<{ staff: Staff }>("/me")
+      .then((r) => setStaff(r.staff))
+      .catch(() => setStaff(null));
+  }, []);
+
+  // Live updates: the api relays Redis pub/sub events; the list refetches what this person may see.
+  useEffect(() => {
+    if (!staff) return;
+    const source = new EventSource("/api/v1/events");
+    const onEvent = (event: MessageEvent<string>) => {
+      const data = JSON.parse(event.data) as { type: string; consultationId: string };
+      if (data.type === "consultation.opened" || data.type === "consultation.message") {
+        setUnread((u) => new Set(u).add(data.consultationId));
+      }
+      if (data.type === "consultation.escalated" && staff.role !== "doctor") setNotice(t("notice.escalated"));
+      setLive((n) => n + 1);
+    };
+    for (const type of ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"]) {
+      source.addEventListener(type, onEvent as EventListener);
+    }
+    return () => source.close();
+  }, [staff, t]);
+
+  useEffect(() => {
+    document.title = unread.size ? `(${unread.size}) Telecons` : "Telecons";
+  }, [unread]);
+
+  const open = useCallback((id: string) => {
+    setUnread((u) => {
+      const next = new Set(u);
+      next.delete(id);
+      return next;
+    });
+    setScreen({ name: "thread", id });
+  }, []);
+
+  const logout = async () => {
+    await api("/auth/logout", { method: "POST" }).catch(() => undefined);
+    setStaff(null);
+  };
+
+  if (staff === undefined) return <div className="loading">…</div>;
+  if (staff === null) return <Login onLoggedIn={setStaff} />;
+
+  return (
+    <div className="app">
+      <header className="top">
+        <button className="brand" onClick={() => setScreen({ name: "queue" })}>
+          Telecons
+        </button>
+        <nav>
+          <button className={screen.name !== "admin" ? "active" : ""} onClick={() => setScreen({ name: "queue" })}>
+            {t("nav.queue")}
+            {unread.size > 0 && (
+              <span className="badge" data-testid="unread-count" aria-label={t("queue.unread")}>
+                {unread.size}
+              </span>
+            )}
+          </button>
+          {staff.role === "admin" && (
+            <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
+              {t("nav.admin")}
+            </button>
+          )}
+        </nav>
+        <div className="who">
+          <span>
+            {staff.name} · {t(`role.${staff.role}`)}
+          </span>
+          <button onClick={() => setLanguage(language === "ru" ? "en" : "ru")}>{language === "ru" ? "EN" : "RU"}</button>
+          <button onClick={logout}>{t("nav.logout")}</button>
+        </div>
+      </header>
+      {notice && (
+        <div className="notice" role="alert" onClick={() => setNotice(null)}>
+          {notice}
+        </div>
+      )}
+      <main>
+        {screen.name === "queue" && <Queue staff={staff} live={live} unread={unread} onOpen={open} />}
+        {screen.name === "thread" && (
+          <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
+        )}
+        {screen.name === "admin" && <Admin />}
+      </main>
+    </div>
+  );
+}
+
+export const errorText = (t: (key: string) => string, error: unknown) =>
+  error instanceof ApiError ? t(`errors.${error.code}`) || error.message : String(error);

@@ -1,0 +1,289 @@
+import { useEffect, useRef, useState } from "react";
+import { errorText } from "./App";
+import { api, fileUrl, type Staff, type Thread } from "./api";
+import { BodyMap } from "./BodyMap";
+import { useT } from "./i18n";
+import { age } from "./Queue";
+
+const outcomes = ["advice_given", "in_person_visit", "emergency_referral", "no_reply", "duplicate"] as const;
+
+interface Props {
+  staff: Staff;
+  id: string;
+  live: number;
+  onBack: () => void;
+}
+
+const readAsBase64 = (file: File) =>
+  new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",")[1] ?? "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+
+export function ThreadView({ staff, id, live, onBack }: Props) {
+  const { t } = useT();
+  const [thread, setThread] = useState<Thread | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState("");
+  const [followUp, setFollowUp] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const [zoom, setZoom] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<(typeof outcomes)[number]>("advice_given");
+  const [busy, setBusy] = useState(false);
+  const replyRef = useRef<HTMLTextAreaElement>(null);
+  const templates = t("templates", { returnObjects: true }) as Array<{ title: string; text: string }>;
+
+  const load = () =>
+    api<Thread>(`/consultations/${id}`).then(
+      (r) => setThread(r),
+      (e) => setError(errorText(t, e)),
+    );
+  useEffect(() => {
+    void load();
+  }, [id, live]);
+
+  const take = async () => {
+    try {
+      await api(`/consultations/${id}/take`, { method: "POST" });
+      await load();
+    } catch (e) {
+      setError(errorText(t, e));
+      await load();
+    }
+  };
+
+  const send = async () => {
+    if (!text.trim()) return;
+    setBusy(true);
+    try {
+      const fileIds: string[] = [];
+      for (const file of files) {
+        const base64 = await readAsBase64(file);
+        const { id: fileId } = await api<{ id: string }>("/files", {
+          method: "POST",
+          body: { fileName: file.name, mimeType: file.type, base64 },
+        });
+        fileIds.push(fileId);
+      }
+      await api(`/consultations/${id}/messages`, { method: "POST", body: { text, followUp, fileIds } });
+      setText("");
+      setFiles([]);
+      setFollowUp(false);
+      setError(null);
+      await load();
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const close = async () => {
+    try {
+      await api(`/consultations/${id}/close`, { method: "POST", body: { outcome } });
+      await load();
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") {
+        if (zoom) setZoom(null);
+        else if (document.activeElement === replyRef.current) replyRef.current?.blur();
+        else onBack();
+        event.preventDefault();
+        return;
+      }
+      if ((event.target as HTMLElement).closest("input, textarea, select")) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void send();
+        return;
+      }
+      if (event.key === "r") {
+        replyRef.current?.focus();
+        event.preventDefault();
+      } else if (event.key === "t" && thread && !thread.doctorId) {
+        void take();
+        event.preventDefault();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  if (!thread) {
+    return (
+      <section className="thread">
+        <button onClick={onBack}>← {t("thread.back_to_queue")}</button>
+        {error ? (
+          <p className="error" role="alert" data-testid="thread-error">
+            {error}
+          </p>
+        ) : (
+          <p>…</p>
+        )}
+      </section>
+    );
+  }
+
+  const mine = thread.doctorId === staff.doctorId;
+  const exam = thread.intake?.exam;
+  return (
+    <section className="thread" data-testid="thread">
+      <div className="thread-head">
+        <button onClick={onBack} title="Esc">
+          ← {t("thread.back_to_queue")}
+        </button>
+        <h2>
+          {t("thread.title", { number: thread.number })} {thread.urgent && <span className="tag red">{t("queue.urgent")}</span>}
+        </h2>
+        <span className="tag">{t(`status.${thread.status}`)}</span>
+        {!thread.doctorId && thread.status !== "closed" && (
+          <button className="primary" onClick={take} title="t">
+            {t("thread.take")}
+          </button>
+        )}
+        {thread.doctorId && !mine && <span className="tag amber">{t("thread.takenBy", { name: thread.doctorName })}</span>}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="columns">
+        <aside className="facts">
+          <dl>
+            <dt>{t("thread.language")}</dt>
+            <dd>{thread.patientLanguage}</dd>
+            <dt>{t("thread.identity")}</dt>
+            <dd>{t(`identity.${thread.identityLevel}`)}</dd>
+            <dt>{t("thread.specialty")}</dt>
+            <dd>{thread.specialty}</dd>
+            <dt>{t("thread.waiting")}</dt>
+            <dd>{age(thread.createdAt)}</dd>
+            <dt>{t("thread.inPerson")}</dt>
+            <dd data-testid="in-person">{t(`inPerson.${thread.inPersonVisit}`)}</dd>
+          </dl>
+          <h3>{t("thread.intake")}</h3>
+          {!thread.intake && <p className="muted">{t("thread.noIntake")}</p>}
+          {thread.intake && (
+            <div className="intake">
+              {thread.intake.complaint && <p>{thread.intake.complaint}</p>}
+              {thread.intake.redFlags.length > 0 && <p className="tag red">{thread.intake.redFlags.join(", ")}</p>}
+              {exam && (
+                <>
+                  <BodyMap regions={exam.regions} />
+                  <p data-testid="severity">
+                    {t("thread.severity")}: <b>{exam.severity}/10</b> · {t("thread.duration")}: <b>{t(`duration.${exam.duration}`)}</b>
+                  </p>
+                  {exam.symptoms.length > 0 && <p>{exam.symptoms.join(", ")}</p>}
+                  {exam.medicines && (
+                    <p>
+                      {t("thread.medicines")}: {exam.medicines}
+                    </p>
+                  )}
+                  {exam.allergies && (
+                    <p>
+                      {t("thread.allergies")}: {exam.allergies}
+                    </p>
+                  )}
+                </>
+              )}
+              {thread.intake.answers.length > 0 && (
+                <table className="answers">
+                  <tbody>
+                    {thread.intake.answers.map((a) => (
+                      <tr key={a.questionId}>
+                        <th>{a.questionId}</th>
+                        <td>{typeof a.answer === "string" ? a.answer : JSON.stringify(a.answer)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          )}
+          <h3>{t("thread.previous")}</h3>
+          {thread.previous.length === 0 && <p className="muted">{t("thread.noPrevious")}</p>}
+          <ul className="previous">
+            {thread.previous.map((p) => (
+              <li key={p.id}>
+                № {p.number} · {p.specialty} · {new Date(p.createdAt).toLocaleDateString()} · {t(`status.${p.status}`)}
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <div className="conversation">
+          <ol className="messages">
+            {thread.messages.map((m) => (
+              <li key={m.id} className={`msg ${m.authorRole}`}>
+                <div className="meta">
+                  {t(`author.${m.authorRole}`)} · {new Date(m.createdAt).toLocaleString()}
+                  {m.deliveryStatus && ` · ${t(`delivery.${m.deliveryStatus}`)}`}
+                </div>
+                <div className="text">{m.text}</div>
+                {m.attachments.map((a) =>
+                  a.kind === "photo" ? (
+                    <img
+                      key={a.fileId}
+                      className="thumb"
+                      src={fileUrl(thread.id, a.fileId)}
+                      alt={a.fileName}
+                      onClick={() => setZoom(fileUrl(thread.id, a.fileId))}
+                    />
+                  ) : (
+                    <a key={a.fileId} href={fileUrl(thread.id, a.fileId)} target="_blank" rel="noreferrer">
+                      📎 {a.fileName}
+                    </a>
+                  ),
+                )}
+              </li>
+            ))}
+          </ol>
+          {thread.status !== "closed" && (!thread.doctorId || mine) && (
+            <div className="reply">
+              <div className="templates">
+                {templates.map((tpl) => (
+                  <button key={tpl.title} className="small" onClick={() => setText(tpl.text)} data-template={tpl.title}>
+                    {tpl.title}
+                  </button>
+                ))}
+              </div>
+              <textarea ref={replyRef} value={text} onChange={(e) => setText(e.target.value)} placeholder={t("thread.replyPlaceholder")} rows={4} aria-label={t("thread.reply")} />
+              <div className="reply-actions">
+                <label className="check">
+                  <input type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} /> {t("thread.followUp")}
+                </label>
+                <input type="file" multiple accept="image/jpeg,image/png,application/pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-label={t("thread.attach")} />
+                <button className="primary" onClick={send} disabled={busy || !text.trim()}>
+                  {t("thread.send")}
+                </button>
+              </div>
+              {mine && (
+                <div className="close-row">
+                  <select value={outcome} onChange={(e) => setOutcome(e.target.value as (typeof outcomes)[number])} aria-label={t("thread.outcome")}>
+                    {outcomes.map((o) => (
+                      <option key={o} value={o}>
+                        {t(`outcome.${o}`)}
+                      </option>
+                    ))}
+                  </select>
+                  <button onClick={close}>{t("thread.close")}</button>
+                </div>
+              )}
+            </div>
+          )}
+          {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
+        </div>
+      </div>
+      {zoom && (
+        <div className="zoom" onClick={() => setZoom(null)} data-testid="zoom">
+          <img src={zoom} alt="" />
+        </div>
+      )}
+    </section>
+  );
+}

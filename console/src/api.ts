@@ -1,0 +1,85 @@
+/** The console's only way to the api: same origin, session cookie, JSON errors as { code, message }. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(`/api/v1${path}`, {
+    method: init.method ?? "GET",
+    credentials: "same-origin",
+    headers: {
+      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      // The api refuses state changes without it, so another site cannot ride the cookie.
+      "x-requested-with": "telecons-console",
+    },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
+  if (response.status === 204) return undefined as T;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data.code ?? "error", data.message ?? response.statusText);
+  return data as T;
+}
+
+export interface Staff {
+  id: string;
+  email: string;
+  name: string;
+  role: "doctor" | "operator" | "admin";
+  specialties: string[];
+  languages: string[];
+  doctorId: string | null;
+}
+
+export type Status = "new" | "in_progress" | "waiting_for_patient" | "closed";
+
+export interface QueueItem {
+  id: string;
+  number: number;
+  status: Status;
+  specialty: string;
+  patientLanguage: string;
+  urgent: boolean;
+  doctorId: string | null;
+  doctorName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  escalatedAt: string | null;
+}
+
+export interface Attachment {
+  fileId: string;
+  kind: "photo" | "document";
+  mimeType: string;
+  fileName: string;
+  size: number;
+}
+
+export interface Thread extends QueueItem {
+  patientId: string;
+  identityLevel: string;
+  outcome: string | null;
+  inPersonVisit: "yes" | "no" | "unknown";
+  intake: {
+    complaint: string;
+    answers: Array<{ questionId: string; answer: unknown }>;
+    exam: { regions: string[]; severity: number; duration: string; symptoms: string[]; medicines: string; allergies: string } | null;
+    redFlags: string[];
+  } | null;
+  previous: Array<{ id: string; number: number; status: Status; specialty: string; createdAt: string; outcome: string | null }>;
+  messages: Array<{
+    id: string;
+    authorRole: "patient" | "doctor";
+    text: string;
+    attachments: Attachment[];
+    deliveryStatus: string | null;
+    createdAt: string;
+  }>;
+}
+
+export const fileUrl = (consultationId: string, fileId: string) => `/api/v1/consultations/${consultationId}/files/${fileId}`;

@@ -1,0 +1,34 @@
+import i18next from "i18next";
+import { useEffect, useState } from "react";
+import en from "../../locales/en/console.json";
+import ru from "../../locales/ru/console.json";
+
+const stored = localStorage.getItem("telecons.lang");
+const initial = stored === "en" || stored === "ru" ? stored : navigator.language.startsWith("ru") ? "ru" : "en";
+
+void i18next.init({
+  initAsync: false,
+  resources: { ru: { console: ru }, en: { console: en } },
+  lng: initial,
+  fallbackLng: "ru",
+  defaultNS: "console",
+  interpolation: { escapeValue: false },
+});
+document.documentElement.lang = initial;
+
+export function setLanguage(language: "ru" | "en") {
+  localStorage.setItem("telecons.lang", language);
+  document.documentElement.lang = language;
+  void i18next.changeLanguage(language);
+}
+
+/** Re-renders the component when the language changes. */
+export function useT() {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const onChange = () => setTick((n) => n + 1);
+    i18next.on("languageChanged", onChange);
+    return () => i18next.off("languageChanged", onChange);
+  }, []);
+  return { t: i18next.t.bind(i18next), language: i18next.language as "ru" | "en" };
+}

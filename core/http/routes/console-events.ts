@@ -1,0 +1,45 @@
+import type { FastifyInstance } from "fastify";
+import type { ConsoleEvent, RedisConsoleEvents } from "../../realtime/console-events";
+import type { StaffMember } from "../../staff/staff-service";
+
+const HEARTBEAT_MS = 25_000;
+
+/** Doctors hear about their own consultations and open ones in their specialties and languages; operators about all. */
+export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
+  if (staff.role !== "doctor") return true;
+  const doctor = staff.doctor;
+  if (!doctor) return false;
+  if (event.doctorId) return event.doctorId === doctor.id;
+  return doctor.specialties.includes(event.specialty) && doctor.languages.includes(event.language);
+}
+
+/** Server-sent events: the browser's EventSource reconnects by itself after a network blip. */
+export const consoleEventRoutes = (deps: { events: RedisConsoleEvents }) => async (app: FastifyInstance) => {
+  const open = new Set<{ end(): void }>();
+  // Hijacked streams would keep the server from closing: end them first.
+  app.addHook("onClose", async () => {
+    for (const res of open) res.end();
+  });
+  app.get("/events", async (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    res.write(": connected\n\n");
+    open.add(res);
+    const staff = request.staff;
+    const unsubscribe = await deps.events.subscribe((event) => {
+      if (mayHear(staff, event)) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
+    request.raw.on("close", () => {
+      clearInterval(heartbeat);
+      open.delete(res);
+      unsubscribe();
+    });
+  });
+};

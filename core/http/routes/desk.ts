@@ -1,0 +1,72 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { recordAudit } from "../../audit/audit-log";
+import { answerSchema, closeSchema, queueFilterSchema, type ConsultationDesk } from "../../consultations/consultation-desk";
+import { AppError } from "../../errors";
+import type { StoredFiles } from "../../files/stored-files";
+import type { Db } from "../../db/prisma";
+import { requireRole } from "../staff-auth";
+import { publicStaff } from "./console-auth";
+
+const idParams = z.object({ id: z.uuid() });
+const fileParams = z.object({ id: z.uuid(), fileId: z.uuid() });
+const uploadSchema = z.object({
+  fileName: z.string().trim().min(1).max(200),
+  mimeType: z.enum(["image/jpeg", "image/png", "application/pdf"]),
+  base64: z.string().min(1),
+});
+const MAX_UPLOAD = 10 * 1024 * 1024;
+
+/** The console's consultation api: the queue (operators too), the thread and its actions (doctors only). */
+export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; db: Db }) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  app.get("/me", async (request) => ({ staff: publicStaff(request.staff) }));
+
+  app.get("/consultations", { schema: { querystring: queueFilterSchema } }, async (request) => ({
+    consultations: await deps.desk.queue(request.staff, request.query),
+  }));
+
+  app.get("/consultations/:id", { schema: { params: idParams } }, async (request) => deps.desk.thread(request.staff, request.params.id));
+
+  app.post("/consultations/:id/take", { schema: { params: idParams } }, async (request, reply) => {
+    await deps.desk.take(request.staff, request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post("/consultations/:id/assign", { schema: { params: idParams, body: z.object({ doctorId: z.uuid() }) } }, async (request, reply) => {
+    await deps.desk.assign(request.staff, request.params.id, request.body.doctorId);
+    return reply.status(204).send();
+  });
+
+  app.post("/consultations/:id/messages", { schema: { params: idParams, body: answerSchema } }, async (request, reply) =>
+    reply.status(201).send(await deps.desk.answer(request.staff, request.params.id, request.body)),
+  );
+
+  app.post("/consultations/:id/close", { schema: { params: idParams, body: closeSchema } }, async (request, reply) => {
+    await deps.desk.close(request.staff, request.params.id, request.body);
+    return reply.status(204).send();
+  });
+
+  // Files reach staff only through here: access checked, download audited, never cached by the browser.
+  app.get("/consultations/:id/files/:fileId", { schema: { params: fileParams } }, async (request, reply) => {
+    await deps.desk.authorizeFile(request.staff, request.params.id, request.params.fileId);
+    const file = await deps.files.read(request.params.fileId);
+    return reply
+      .header("content-type", file.mimeType)
+      .header("cache-control", "no-store")
+      .header("x-content-type-options", "nosniff")
+      .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+      .send(file.bytes);
+  });
+
+  app.post("/files", { schema: { body: uploadSchema }, bodyLimit: Math.ceil(MAX_UPLOAD * 1.4) }, async (request, reply) => {
+    requireRole(request, "doctor");
+    const bytes = Buffer.from(request.body.base64, "base64");
+    if (!bytes.length || bytes.length > MAX_UPLOAD) throw new AppError("validation", "a file must be 1 byte to 10 MB");
+    const id = await deps.files.save(bytes, { mimeType: request.body.mimeType, fileName: request.body.fileName });
+    await recordAudit(deps.db, { actor: { type: "doctor", id: request.doctor.id }, action: "file.upload", entityType: "file", entityId: id });
+    return reply.status(201).send({ id });
+  });
+};

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Db } from "../../db/prisma";
+import { newStaffSchema, type StaffService } from "../../staff/staff-service";
+import { requireRole } from "../staff-auth";
+import { publicStaff } from "./console-auth";
+
+const idParams = z.object({ id: z.uuid() });
+const auditQuery = z.object({
+  actorId: z.string().trim().min(1).optional(),
+  action: z.string().trim().min(1).optional(),
+  entityType: z.string().trim().min(1).optional(),
+  entityId: z.string().trim().min(1).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** Admin only: staff accounts and the audit log. */
+export const staffAdminRoutes = (deps: { staff: StaffService; db: Db }) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.addHook("preHandler", async (request) => requireRole(request, "admin"));
+
+  app.get("/staff", async () => ({
+    staff: (await deps.staff.list()).map((s) => ({ ...publicStaff(s), lockedUntil: s.lockedUntil, disabled: s.disabled })),
+  }));
+
+  app.post("/staff", { schema: { body: newStaffSchema } }, async (request, reply) => {
+    const created = await deps.staff.create(request.body, request.staff);
+    return reply.status(201).send({ staff: publicStaff(created.staff), totpSecret: created.totpSecret, otpauthUrl: created.otpauthUrl });
+  });
+
+  app.post("/staff/:id/unlock", { schema: { params: idParams } }, async (request, reply) => {
+    await deps.staff.unlock(request.params.id, request.staff);
+    return reply.status(204).send();
+  });
+
+  app.post("/staff/:id/disable", { schema: { params: idParams, body: z.object({ disabled: z.boolean() }) } }, async (request, reply) => {
+    await deps.staff.setDisabled(request.params.id, request.body.disabled, request.staff);
+    return reply.status(204).send();
+  });
+
+  app.get("/audit", { schema: { querystring: auditQuery } }, async (request) => {
+    const q = request.query;
+    const events = await deps.db.auditEvent.findMany({
+      where: {
+        actorId: q.actorId,
+        action: q.action ? { startsWith: q.action } : undefined,
+        entityType: q.entityType,
+        entityId: q.entityId,
+        at: q.from || q.to ? { gte: q.from, lte: q.to } : undefined,
+      },
+      orderBy: { at: "desc" },
+      take: q.limit,
+    });
+    return { events };
+  });
+};

@@ -1,0 +1,40 @@
+import { Queue, Worker, type ConnectionOptions } from "bullmq";
+import type { ConsultationDesk } from "../core/consultations/consultation-desk";
+import { escalateOverdue, type EscalationRules } from "../core/consultations/escalation";
+import type { Db } from "../core/db/prisma";
+import type { Logger } from "../core/logger";
+
+export const ESCALATION_QUEUE = "escalation";
+
+export interface EscalationDeps {
+  db: Db;
+  desk: ConsultationDesk;
+  rules: EscalationRules;
+  logger: Logger;
+}
+
+/** One sweep: mark overdue consultations and tell the operators' consoles. No job data at all. */
+export async function processEscalation(deps: EscalationDeps, now = new Date()): Promise<number> {
+  const ids = await escalateOverdue(deps.db, deps.rules, now);
+  for (const id of ids) await deps.desk.publish("consultation.escalated", id);
+  if (ids.length) deps.logger.info({ count: ids.length }, "consultations escalated to operators");
+  return ids.length;
+}
+
+export function createEscalationQueue(connection: ConnectionOptions, prefix: string): Queue {
+  return new Queue(ESCALATION_QUEUE, { connection, prefix });
+}
+
+/** A repeatable job (one scheduler, whatever the number of worker processes) sweeps every `everyMs`. */
+export async function startEscalationWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  queue: Queue,
+  deps: EscalationDeps,
+  everyMs: number,
+): Promise<Worker> {
+  await queue.upsertJobScheduler("escalation-sweep", { every: everyMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  const worker = new Worker(ESCALATION_QUEUE, async () => processEscalation(deps), { connection, prefix, concurrency: 1 });
+  worker.on("error", (error) => deps.logger.error({ err: error }, "escalation worker error"));
+  return worker;
+}
