@@ -17,6 +17,10 @@ import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
 import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
+import { reminderButtons } from "../core/reminders/reminder-buttons";
+import { ReminderService } from "../core/reminders/reminder-service";
+import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -39,6 +43,9 @@ export function compose(config: Config) {
   const consultations = new ConsultationService(db, outbox);
   const doctors = new DoctorDirectory(db);
   const notifier = new PatientNotifier(db, outbox);
+  const reminders = new ReminderService(db, outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
+  const remindersQueue = createRemindersQueue(redis, config.REDIS_PREFIX);
+  const sendLimiter = new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   const files = new StoredFiles(
     db,
@@ -51,6 +58,7 @@ export function compose(config: Config) {
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    buttonHandlers: [reminderButtons(reminders)],
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -73,6 +81,7 @@ export function compose(config: Config) {
     consultations,
     dialogue,
     notifier,
+    reminders,
     files,
     telegram,
 
@@ -83,6 +92,7 @@ export function compose(config: Config) {
         redis,
         doctors,
         consultations,
+        reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
       });
       stack.push(() => app.close());
@@ -101,15 +111,23 @@ export function compose(config: Config) {
         patients,
         channels: { telegram: telegram?.channel },
         logger,
+        limiter: sendLimiter,
       });
       stack.push(() => worker.close());
-      return [worker];
+      const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
+        reminders,
+        logger,
+        tickMs: config.REMINDERS_TICK_MS,
+      });
+      stack.push(() => remindersWorker.close());
+      return [worker, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
     async close() {
       while (stack.length) await stack.pop()!();
       await queue.close();
+      await remindersQueue.close();
       await db.$disconnect();
       redis.disconnect();
     },

@@ -9,6 +9,8 @@ import { loggerOptions } from "../logger";
 import { consultationRoutes, requireDoctor } from "./routes/consultations";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
+import type { ReminderService } from "../reminders/reminder-service";
+import { reminderRoutes } from "./routes/reminders";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
 
 export interface AppDeps {
@@ -17,6 +19,7 @@ export interface AppDeps {
   redis: Redis;
   doctors: DoctorDirectory;
   consultations: ConsultationService;
+  reminders: ReminderService;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
 }
@@ -38,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (staff) => {
       requireDoctor(staff, deps.doctors);
       await staff.register(consultationRoutes(deps));
+      await staff.register(reminderRoutes(deps));
     },
     { prefix: "/api/v1" },
   );
