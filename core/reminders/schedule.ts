@@ -38,13 +38,24 @@ export function plannedDoses(schedule: DailyTimes, from: Date, to: Date): Planne
     const date = day.toISODate()!;
     for (const time of [...schedule.timesOfDay].sort()) {
       const [hour, minute] = time.split(":").map(Number) as [number, number];
-      // luxon resolves a wall time in the autumn overlap to the earlier offset and shifts a skipped one forward.
-      const at = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone });
-      const dueAt = at.toJSDate();
+      const dueAt = wallTime(day, hour, minute, zone).toJSDate();
       if (dueAt >= from && dueAt < to) doses.push({ localKey: `${date}T${time}`, dueAt });
     }
   }
   return doses;
+}
+
+/**
+ * The instant a wall-clock time happens in a zone. luxon shifts a skipped time forward by the gap and puts a
+ * repeated one at its later instant; we want the first time the clock shows it, so look one shift earlier.
+ */
+function wallTime(day: DateTime, hour: number, minute: number, zone: string): DateTime {
+  const at = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone });
+  for (const shift of [60, 30]) {
+    const earlier = at.minus({ minutes: shift });
+    if (earlier.hour === hour && earlier.minute === minute && earlier.day === at.day) return earlier;
+  }
+  return at;
 }
 
 export interface QuietHours {
