@@ -14,7 +14,7 @@ export interface TickResult {
  * One scheduler pass: write the coming doses, mark unanswered doses missed, and hand every due reminder to the
  * outbox. Safe to run twice at once or after a crash: each step is a conditional update on unique rows.
  */
-export async function processTick(reminders: ReminderService, now = new Date(), batch = 500): Promise<TickResult> {
+export async function processTick(reminders: ReminderService, now = reminders.clock(), batch = 500): Promise<TickResult> {
   const materialized = await reminders.materialize(now);
   const missed = await reminders.markMissed(now);
   let sent = 0;

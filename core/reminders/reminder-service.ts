@@ -138,6 +138,8 @@ const defaultSettings: ReminderSettings = { snoozeMinutes: 15, horizonHours: 36,
  */
 export class ReminderService {
   readonly settings: ReminderSettings;
+  /** The service's clock; tests pin it. */
+  clock: () => Date = () => new Date();
 
   constructor(
     private readonly db: Db,
@@ -189,7 +191,7 @@ export class ReminderService {
     return schedules;
   }
 
-  async cancelSchedule(doctor: Doctor, scheduleId: string, now = new Date()): Promise<void> {
+  async cancelSchedule(doctor: Doctor, scheduleId: string, now = this.clock()): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const row = await tx.medicationSchedule.findUnique({ where: { id: scheduleId } });
       if (!row) throw notFound("medication schedule");
@@ -206,7 +208,7 @@ export class ReminderService {
   }
 
   /** 24 h and 1 h before an appointment. Called again with a new time, it replaces the reminders not yet sent. */
-  async scheduleAppointment(input: z.input<typeof appointmentRemindersSchema>, now = new Date()): Promise<number> {
+  async scheduleAppointment(input: z.input<typeof appointmentRemindersSchema>, now = this.clock()): Promise<number> {
     const { appointmentId, patientId, startsAt, consultationId } = appointmentRemindersSchema.parse(input);
     await this.patientOrThrow(patientId);
     const stamp = startsAt.getTime();
@@ -245,7 +247,7 @@ export class ReminderService {
     doctor: Doctor,
     consultationId: string,
     input: z.input<typeof followUpInputSchema>,
-    now = new Date(),
+    now = this.clock(),
   ): Promise<ReminderOccurrence> {
     const { question, dueAt, afterHours } = followUpInputSchema.parse(input);
     const consultation = await this.db.consultation.findUnique({ where: { id: consultationId } });
@@ -278,7 +280,7 @@ export class ReminderService {
   }
 
   /** Asks for a 0–10 rating of a finished consultation, once per consultation. */
-  async requestRating(consultationId: string, now = new Date()): Promise<void> {
+  async requestRating(consultationId: string, now = this.clock()): Promise<void> {
     const consultation = await this.db.consultation.findUnique({ where: { id: consultationId } });
     if (!consultation) throw notFound("consultation");
     await this.db.reminderOccurrence.createMany({
@@ -500,7 +502,7 @@ export class ReminderService {
   // ---- the patient's buttons ----
 
   /** "Taken": the dose counts as taken, even late (after it was marked missed). */
-  async markTaken(patientId: string, occurrenceId: string, now = new Date()) {
+  async markTaken(patientId: string, occurrenceId: string, now = this.clock()) {
     const row = await this.db.reminderOccurrence.findFirst({
       where: { id: occurrenceId, patientId, kind: "medication" },
       include: { schedule: true },
@@ -518,7 +520,7 @@ export class ReminderService {
   }
 
   /** "Snooze": the dose is asked again after the snooze time (quiet hours still apply). */
-  async snooze(patientId: string, occurrenceId: string, now = new Date()) {
+  async snooze(patientId: string, occurrenceId: string, now = this.clock()) {
     const row = await this.db.reminderOccurrence.findFirst({ where: { id: occurrenceId, patientId, kind: "medication" } });
     if (!row || row.status !== "sent") return { snoozed: false as const, reason: "stale" as const };
     const depth = row.idempotencyKey.split("-snooze").length - 1;
@@ -549,7 +551,7 @@ export class ReminderService {
   }
 
   /** A follow-up answer joins the consultation as the patient's message, for the doctor to read there. */
-  async answerFollowUp(patientId: string, occurrenceId: string, answerText: string, now = new Date()): Promise<boolean> {
+  async answerFollowUp(patientId: string, occurrenceId: string, answerText: string, now = this.clock()): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
       const row = await tx.reminderOccurrence.findFirst({ where: { id: occurrenceId, patientId, kind: "follow_up" } });
       if (!row?.consultationId) return false;
@@ -576,7 +578,7 @@ export class ReminderService {
     });
   }
 
-  async rate(patientId: string, occurrenceId: string, score: number, now = new Date()): Promise<boolean> {
+  async rate(patientId: string, occurrenceId: string, score: number, now = this.clock()): Promise<boolean> {
     if (!Number.isInteger(score) || score < 0 || score > 10) throw new AppError("validation", "score must be 0–10");
     const claimed = await this.db.reminderOccurrence.updateMany({
       where: { id: occurrenceId, patientId, kind: "rating", status: "sent" },
