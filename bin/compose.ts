@@ -105,15 +105,21 @@ export function compose(config: Config) {
       return app;
     },
 
-    async startWorkers(): Promise<Worker[]> {
-      const worker = await startOutboxWorker(redis, config.REDIS_PREFIX, outboxSettings, queue, {
-        outbox,
-        patients,
-        channels: { telegram: telegram?.channel },
-        logger,
-        limiter: sendLimiter,
-      });
+    /** `locks` shortens BullMQ's job locks (tests of a killed worker); `reminders: false` runs the outbox only. */
+    async startWorkers(
+      options: { locks?: { lockDuration?: number; stalledInterval?: number }; reminders?: boolean } = {},
+    ): Promise<Worker[]> {
+      const worker = await startOutboxWorker(
+        redis,
+        config.REDIS_PREFIX,
+        outboxSettings,
+        queue,
+        { outbox, patients, channels: { telegram: telegram?.channel }, logger, limiter: sendLimiter },
+        16,
+        options.locks,
+      );
       stack.push(() => worker.close());
+      if (options.reminders === false) return [worker];
       const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
         reminders,
         logger,

@@ -11,7 +11,7 @@ const url = (protocols: string[]) =>
   });
 
 /** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
-const defaultRateLimits = "telegram:30:1000,vk:20:0";
+const defaultRateLimits = "telegram:29:1100,vk:20:0";
 const rateLimitsSchema = z
   .string()
   .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
@@ -63,7 +63,7 @@ const variables = {
     example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
   },
   // --- reminders ---
-  OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:30:1000,vk:20:0" },
+  OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:29:1100,vk:20:0" },
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
   REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
 } as const;

@@ -55,8 +55,6 @@ export interface OutboxWorkerDeps {
   limiter?: SendRateLimiter;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
   // Not a failed attempt: the job only waits its turn, so it keeps all its tries.
   await job.moveToDelayed(Date.now() + Math.max(1, ms), token);
@@ -69,21 +67,22 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const delivery = await deps.outbox.pending(outboxId);
   if (!delivery) return;
   const limiter = deps.limiter;
-  if (await deps.outbox.hasEarlierPending(delivery)) {
-    // The earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
-    return delay(job, token, limiter ? limiter.rateOf(delivery.channel).chatIntervalMs : ORDER_WAIT_MS);
+  const earlier = await deps.outbox.earlierPendingCount(delivery);
+  if (earlier > 0) {
+    // Each earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
+    return delay(job, token, limiter ? earlier * limiter.rateOf(delivery.channel).chatIntervalMs : ORDER_WAIT_MS);
   }
   const channel = deps.channels[delivery.channel];
   if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
   const now = deps.now ?? (() => new Date());
   if (limiter) {
-    const slot = await limiter.reserve(delivery.channel, delivery.chatId);
+    const slot = await limiter.acquire(delivery.channel, delivery.chatId);
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
-    if (slot.waitMs > 0) await sleep(slot.waitMs);
   }
   try {
     const { externalMessageId } = await channel.send(delivery.chatId, delivery.message);
     await deps.outbox.markSent(outboxId, externalMessageId, now());
+    await limiter?.sent(delivery.channel, delivery.chatId);
   } catch (error) {
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
@@ -113,7 +112,7 @@ export async function startOutboxWorker(
   settings: OutboxSettings,
   queue: Queue & OutboxQueue,
   deps: OutboxWorkerDeps,
-  concurrency = 8,
+  concurrency = 16,
   /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
   locks: { lockDuration?: number; stalledInterval?: number } = {},
 ): Promise<Worker> {

@@ -2,13 +2,16 @@ import { randomInt, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { compose, type Services } from "../../bin/compose";
 import { loadConfig } from "../../core/config";
-import { TelegramStandIn, telegramUpdates } from "./telegram-stand-in";
+import { TelegramStandIn, telegramUpdates, type StandInLimits } from "./telegram-stand-in";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
 /** A whole service (api + workers) on the test database, its own Redis prefix and a Telegram stand-in. */
-export async function startHarness(env: Record<string, string> = {}) {
-  const telegram = await new TelegramStandIn().start();
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { telegram?: { limits?: StandInLimits; latencyMs?: number }; workers?: boolean } = {},
+) {
+  const telegram = await new TelegramStandIn(undefined, options.telegram).start();
   const services: Services = compose(
     loadConfig({
       DATABASE_URL: inject("databaseUrl"),
@@ -23,7 +26,7 @@ export async function startHarness(env: Record<string, string> = {}) {
     }),
   );
   const app = await services.startApi();
-  await services.startWorkers();
+  if (options.workers !== false) await services.startWorkers();
   let updateId = randomInt(1, 2 ** 31);
 
   return {
