@@ -22,6 +22,9 @@ export async function startHarness(
       TELEGRAM_API_ROOT: telegram.apiRoot,
       OUTBOX_BACKOFF_MS: "50",
       OUTBOX_BACKOFF_MAX_MS: "400",
+      // Conversations in tests would wait a second per message under Telegram's real per-chat limit;
+      // test/reminders-fanout.e2e.test.ts runs the real limits against a stand-in that enforces them.
+      OUTBOX_RATE_LIMITS: "telegram:200:20",
       ...env,
     }),
   );
