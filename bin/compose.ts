@@ -50,6 +50,10 @@ import { noIntake, type IntakeReader } from "../core/consultations/intake-reader
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { StaffService } from "../core/staff/staff-service";
 import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
+import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
+import { reminderButtons } from "../core/reminders/reminder-buttons";
+import { ReminderService } from "../core/reminders/reminder-service";
+import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -83,6 +87,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   );
   const doctors = new DoctorDirectory(db);
   const notifier = new PatientNotifier(db, outbox);
+  const reminders = new ReminderService(db, outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
+  const remindersQueue = createRemindersQueue(redis, config.REDIS_PREFIX);
+  const sendLimiter = new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   const files = new StoredFiles(
     db,
@@ -156,7 +163,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
-    buttonHandlers: [videoFlow.buttons, labButtons(labs)],
+    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders)],
     commandHandlers: [
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
@@ -184,6 +191,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     consultations,
     dialogue,
     notifier,
+    reminders,
     files,
     telegram,
     video,
@@ -221,6 +229,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         files,
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),
+        reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
       });
@@ -236,14 +245,21 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       return app;
     },
 
-    async startWorkers(): Promise<Worker[]> {
-      const worker = await startOutboxWorker(redis, config.REDIS_PREFIX, outboxSettings, queue, {
-        outbox,
-        patients,
-        channels: { telegram: telegram?.channel },
-        logger,
-      });
+    /** `locks` shortens BullMQ's job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
+    async startWorkers(
+      options: { locks?: { lockDuration?: number; stalledInterval?: number }; outboxOnly?: boolean } = {},
+    ): Promise<Worker[]> {
+      const worker = await startOutboxWorker(
+        redis,
+        config.REDIS_PREFIX,
+        outboxSettings,
+        queue,
+        { outbox, patients, channels: { telegram: telegram?.channel }, logger, limiter: sendLimiter },
+        16,
+        options.locks,
+      );
       stack.push(() => worker.close());
+      if (options.outboxOnly) return [worker];
       const videoWorker = await startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
         db,
         redis,
@@ -269,7 +285,13 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         config.ESCALATION_SWEEP_SECONDS * 1000,
       );
       stack.push(() => escalation.close());
-      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation];
+      const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
+        reminders,
+        logger,
+        tickMs: config.REMINDERS_TICK_MS,
+      });
+      stack.push(() => remindersWorker.close());
+      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -282,6 +304,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await labsQueue.close();
       await escalationQueue.close();
       await events.close();
+      await remindersQueue.close();
       await db.$disconnect();
       redis.disconnect();
     },

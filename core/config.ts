@@ -12,6 +12,21 @@ const url = (protocols: string[]) =>
     message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
   });
 
+/** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
+const defaultRateLimits = "telegram:29:1100,vk:20:0";
+const rateLimitsSchema = z
+  .string()
+  .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
+  .transform((value) =>
+    Object.fromEntries(
+      value.split(",").map((entry) => {
+        const [channel, perSecond, chatIntervalMs] = entry.split(":");
+        return [channel!, { perSecond: Number(perSecond), chatIntervalMs: Number(chatIntervalMs) }];
+      }),
+    ),
+  )
+  .refine((rates) => Object.values(rates).every((r) => r.perSecond > 0), "messages per second must be above 0");
+
 const variables = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), example: "production" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), example: "info" },
@@ -86,6 +101,10 @@ const variables = {
   STAFF_COOKIE_SECURE: { schema: z.enum(["true", "false"]).transform((v) => v === "true").optional(), example: "true" },
   ESCALATE_AFTER_MINUTES: { schema: escalationRulesSchema.prefault("*:120"), example: "gp:60,dermatology:240,*:120" },
   ESCALATION_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
+  // --- reminders ---
+  OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:29:1100,vk:20:0" },
+  REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
+  REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
 } as const;
 
 type Variables = typeof variables;

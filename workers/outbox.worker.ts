@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ChannelSendError, type Channel, type ChannelName } from "../core/channels/channel";
 import type { Logger } from "../core/logger";
 import type { Outbox, OutboxQueue } from "../core/outbox/outbox";
+import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 
 export const OUTBOX_QUEUE = "outbox";
@@ -50,6 +51,14 @@ export interface OutboxWorkerDeps {
   channels: Partial<Record<ChannelName, Channel>>;
   logger: Logger;
   now?: () => Date;
+  /** Messenger limits shared by every worker process (Redis); without it messages go out as fast as they come. */
+  limiter?: SendRateLimiter;
+}
+
+async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
+  // Not a failed attempt: the job only waits its turn, so it keeps all its tries.
+  await job.moveToDelayed(Date.now() + Math.max(1, ms), token);
+  throw new DelayedError();
 }
 
 /** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
@@ -57,22 +66,33 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const { outboxId } = sendJobSchema.parse(job.data);
   const delivery = await deps.outbox.pending(outboxId);
   if (!delivery) return;
-  if (await deps.outbox.hasEarlierPending(delivery)) {
-    await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
-    throw new DelayedError();
+  const limiter = deps.limiter;
+  const earlier = await deps.outbox.earlierPendingCount(delivery);
+  if (earlier > 0) {
+    // Each earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
+    return delay(job, token, limiter ? earlier * limiter.rateOf(delivery.channel).chatIntervalMs : ORDER_WAIT_MS);
   }
   const channel = deps.channels[delivery.channel];
   if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
   const now = deps.now ?? (() => new Date());
+  if (limiter) {
+    const slot = await limiter.acquire(delivery.channel, delivery.chatId);
+    if (slot.kind !== "send") return delay(job, token, slot.waitMs);
+  }
   try {
     const { externalMessageId } = await channel.send(delivery.chatId, delivery.message);
     await deps.outbox.markSent(outboxId, externalMessageId, now());
+    await limiter?.sent(delivery.channel, delivery.chatId);
   } catch (error) {
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await deps.outbox.recordAttemptFailed(outboxId, sendError.message, permanent || lastAttempt);
     if (sendError.reason === "unreachable") await deps.patients.markUnreachable(delivery.accountId, now());
+    if (sendError.reason === "rate_limited" && limiter) {
+      // Flood control is per bot: every process holds the whole channel back for as long as asked.
+      await limiter.pause(delivery.channel, delivery.chatId, sendError.retryAfterMs ?? 1000, true);
+    }
     deps.logger.warn({ outboxId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
     if (permanent) throw new UnrecoverableError(sendError.message);
     throw sendError;
@@ -92,7 +112,9 @@ export async function startOutboxWorker(
   settings: OutboxSettings,
   queue: Queue & OutboxQueue,
   deps: OutboxWorkerDeps,
-  concurrency = 8,
+  concurrency = 16,
+  /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
+  locks: { lockDuration?: number; stalledInterval?: number } = {},
 ): Promise<Worker> {
   await queue.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
   const worker = new Worker(
@@ -101,7 +123,7 @@ export async function startOutboxWorker(
       if (job.name === "sweep") return processSweep(queue, deps.outbox);
       return processSend(job, token, deps);
     },
-    { connection, prefix, concurrency, settings: { backoffStrategy: backoffDelay(settings) } },
+    { connection, prefix, concurrency, ...locks, settings: { backoffStrategy: backoffDelay(settings) } },
   );
   worker.on("error", (error) => deps.logger.error({ err: error }, "outbox worker error"));
   return worker;

@@ -19,6 +19,8 @@ import { staffAdminRoutes } from "./routes/staff-admin";
 import { registerCookies, requireStaff } from "./staff-auth";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
+import type { ReminderService } from "../reminders/reminder-service";
+import { reminderRoutes } from "./routes/reminders";
 import { registerTelegramWebhook, type TelegramWebhookHandler } from "./routes/telegram-webhook";
 import type { CallLinks } from "../video/call-links";
 import type { LiveKitPort } from "../video/livekit";
@@ -44,6 +46,7 @@ export interface AppDeps {
   events: RedisConsoleEvents;
   /** The built console (console/dist); served at /console when present. */
   consoleDir?: string;
+  reminders: ReminderService;
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
@@ -87,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.documents) await staff.register(protocolRoutes(deps.documents));
       if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
       if (deps.labs) await staff.register(labStaffRoutes(deps.labs));
+      await staff.register(reminderRoutes(deps));
     },
     { prefix: "/api/v1" },
   );

@@ -69,6 +69,18 @@ export class Outbox {
     return earlier !== null;
   }
 
+  /** How many of this chat's messages written before this one are still waiting (to space the retries). */
+  async earlierPendingCount(delivery: PendingDelivery): Promise<number> {
+    return this.db.outboxMessage.count({
+      where: {
+        accountId: delivery.accountId,
+        status: "pending",
+        id: { not: delivery.id },
+        createdAt: { lt: delivery.createdAt },
+      },
+    });
+  }
+
   async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const row = await tx.outboxMessage.update({

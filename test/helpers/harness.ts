@@ -3,13 +3,16 @@ import { inject } from "vitest";
 import { compose, type Services } from "../../bin/compose";
 import { loadConfig } from "../../core/config";
 import type { IntakeReader } from "../../core/consultations/intake-reader";
-import { TelegramStandIn, telegramUpdates } from "./telegram-stand-in";
+import { TelegramStandIn, telegramUpdates, type StandInLimits } from "./telegram-stand-in";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
 /** A whole service (api + workers) on the test database, its own Redis prefix and a Telegram stand-in. */
-export async function startHarness(env: Record<string, string> = {}, options: { intake?: IntakeReader } = {}) {
-  const telegram = await new TelegramStandIn().start();
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { intake?: IntakeReader; telegram?: { limits?: StandInLimits; latencyMs?: number }; workers?: boolean } = {},
+) {
+  const telegram = await new TelegramStandIn(undefined, options.telegram).start();
   const services: Services = compose(
     loadConfig({
       DATABASE_URL: inject("databaseUrl"),
@@ -20,12 +23,15 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       TELEGRAM_API_ROOT: telegram.apiRoot,
       OUTBOX_BACKOFF_MS: "50",
       OUTBOX_BACKOFF_MAX_MS: "400",
+      // Conversations in tests would wait a second per message under Telegram's real per-chat limit;
+      // test/reminders-fanout.e2e.test.ts runs the real limits against a stand-in that enforces them.
+      OUTBOX_RATE_LIMITS: "telegram:200:20",
       ...env,
     }),
-    options,
+    { intake: options.intake },
   );
   const app = await services.startApi();
-  await services.startWorkers();
+  if (options.workers !== false) await services.startWorkers();
   let updateId = randomInt(1, 2 ** 31);
 
   return {

@@ -9,6 +9,23 @@ export interface RecordedCall {
 
 type Failure = { status: number; description: string; retryAfter?: number };
 
+/** Telegram's flood control as the stand-in enforces it: over either limit a sendMessage gets a 429. */
+export interface StandInLimits {
+  /** accepted sendMessage calls in any sliding second, for the whole bot */
+  perSecond: number;
+  /** minimum gap between two accepted messages to one chat */
+  perChatIntervalMs: number;
+  /** the retry_after (seconds) the 429 carries */
+  retryAfter?: number;
+}
+
+/** A message Telegram accepted (answered 200 to a client still there to read it). */
+export interface DeliveredMessage {
+  chatId: string;
+  text: string;
+  at: number;
+}
+
 /**
  * A local stand-in for the Telegram Bot API: answers `/bot<token>/<method>` like Telegram does
  * (`{ ok, result }` or `{ ok: false, error_code, description, parameters }`) and records every call.
@@ -19,8 +36,45 @@ export class TelegramStandIn {
   private failures: Failure[] = [];
   private down = false;
   private nextMessageId = 1000;
+  readonly delivered: DeliveredMessage[] = [];
+  /** 429s answered because a limit was exceeded. */
+  rateLimited = { overall: 0, perChat: 0 };
+  private acceptedAt: number[] = [];
+  private lastPerChat = new Map<string, number>();
+  private held: Array<() => void> | undefined;
 
-  constructor(readonly token = "123456789:TEST-token-for-the-telegram-stand-in") {}
+  constructor(
+    readonly token = "123456789:TEST-token-for-the-telegram-stand-in",
+    private readonly options: { limits?: StandInLimits; latencyMs?: number } = {},
+  ) {}
+
+  /** Holds every request unanswered until `release()` (to kill a client while its sends are in flight). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Answers the held requests; those whose client went away meanwhile never reached "Telegram". */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const resume of held) resume();
+  }
+
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Undefined when accepted (and counted), else which limit refused it. */
+  private overLimit(chatId: string, now: number): "overall" | "perChat" | undefined {
+    const limits = this.options.limits;
+    if (!limits) return undefined;
+    while (this.acceptedAt.length && this.acceptedAt[0]! <= now - 1000) this.acceptedAt.shift();
+    if (now - (this.lastPerChat.get(chatId) ?? -Infinity) < limits.perChatIntervalMs) return "perChat";
+    if (this.acceptedAt.length >= limits.perSecond) return "overall";
+    this.acceptedAt.push(now);
+    this.lastPerChat.set(chatId, now);
+    return undefined;
+  }
 
   get apiRoot(): string {
     const { port } = this.server!.address() as AddressInfo;
@@ -79,6 +133,10 @@ export class TelegramStandIn {
     this.calls.push({ method, params, at: Date.now() });
 
     if (method === "sendMessage") {
+      if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+      if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+      // A client killed while waiting for us: the request is dropped as if it never got through.
+      if (req.socket.destroyed || res.writableEnded) return;
       const failure = this.failures.shift();
       if (failure) {
         return reply(failure.status, {
@@ -88,6 +146,19 @@ export class TelegramStandIn {
           ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
         });
       }
+      const chatId = String(params.chat_id);
+      const refused = this.overLimit(chatId, Date.now());
+      if (refused) {
+        this.rateLimited[refused]++;
+        const retryAfter = this.options.limits?.retryAfter ?? 1;
+        return reply(429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfter}`,
+          parameters: { retry_after: retryAfter },
+        });
+      }
+      this.delivered.push({ chatId, text: String(params.text), at: Date.now() });
       return reply(200, {
         ok: true,
         result: {

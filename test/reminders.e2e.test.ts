@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processTick } from "../workers/reminders.worker";
+import { startHarness, type Harness } from "./helpers/harness";
+import type { RecordedCall } from "./helpers/telegram-stand-in";
+
+let h: Harness;
+beforeAll(async () => {
+  // The scheduler is driven by hand with a pinned clock (in 2027, so the real-time ticks find nothing due).
+  // Per-chat spacing is the fan-out test's subject; here it would only make every exchange slower.
+  h = await startHarness({ REMINDERS_TICK_MS: "3600000", OUTBOX_RATE_LIMITS: "telegram:30:100" });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const buttonsOf = (call: RecordedCall | undefined): string[] => {
+  const markup = call?.params.reply_markup as { inline_keyboard: { callback_data: string }[][] } | undefined;
+  return markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
+};
+
+async function onboardedPatient(language = "ru") {
+  const patient = h.newPatient(language);
+  await h.onboard(patient);
+  const account = await h.db.messengerAccount.findUniqueOrThrow({
+    where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
+  });
+  const { apiToken } = await h.newDoctor();
+  const api = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, payload?: unknown) =>
+    h.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${apiToken}` }, payload: payload as object });
+  return { patient, patientId: account.patientId, api };
+}
+
+const texts = (chatId: number, fragment: string) =>
+  h.telegram.sent(chatId).filter((call) => String(call.params.text).includes(fragment));
+
+/** Pins the service's clock (buttons use it too) and runs one scheduler pass at that moment. */
+const tick = async (at: string) => {
+  h.services.reminders.clock = () => new Date(at);
+  await processTick(h.services.reminders);
+};
+
+/** Other tests' patients share the database, so count this patient's reminders only. */
+const count = (patientId: string, status?: "missed") =>
+  h.db.reminderOccurrence.count({ where: { patientId, ...(status ? { status } : { outboxId: { not: null } }) } });
+
+describe("medication reminders", () => {
+  it("sends each dose once at the patient's local time, snoozes, takes, and shows missed doses to the doctor", async () => {
+    const { patient, patientId, api } = await onboardedPatient();
+    const created = await api("POST", `/patients/${patientId}/medication-schedules`, {
+      medicine: "Эналаприл",
+      dose: "10 мг",
+      timesOfDay: ["20:00", "08:00"],
+      startDate: "2027-01-15",
+      endDate: "2027-01-16",
+    });
+    expect(created.statusCode).toBe(201);
+
+    // 07:00 in Moscow (UTC+3): the doses of the next 36 h are written, none is due yet.
+    await tick("2027-01-15T04:00:00Z");
+    await tick("2027-01-15T04:00:00Z");
+    expect(await h.db.reminderOccurrence.count({ where: { patientId } })).toBe(3);
+    expect(await count(patientId)).toBe(0);
+
+    // 08:00:30 Moscow: the morning dose goes out, once however often the scheduler runs.
+    await tick("2027-01-15T05:00:30Z");
+    expect(await count(patientId)).toBe(1);
+    await tick("2027-01-15T05:00:40Z");
+    expect(await count(patientId)).toBe(1);
+    await h.telegram.waitFor(() => texts(patient.id, "Эналаприл").length === 1);
+    const morning = texts(patient.id, "Эналаприл")[0]!;
+    expect(morning.params.text).toBe("💊 Пора принять Эналаприл: 10 мг (приём в 08:00).");
+    const [taken, snooze] = buttonsOf(morning);
+    expect(taken).toMatch(/^rem:t:/);
+    expect(snooze).toMatch(/^rem:s:/);
+
+    await h.press(patient, snooze!);
+    await h.telegram.waitFor(() => texts(patient.id, "напомню через 15 минут").length === 1);
+    await tick("2027-01-15T05:10:00Z");
+    expect(await count(patientId)).toBe(1);
+    await tick("2027-01-15T05:16:00Z");
+    expect(await count(patientId)).toBe(2);
+    await h.telegram.waitFor(() => texts(patient.id, "Эналаприл").length === 2);
+    const again = texts(patient.id, "Эналаприл")[1]!;
+    await h.press(patient, buttonsOf(again)[0]!);
+    await h.telegram.waitFor(() => texts(patient.id, "Отмечено: Эналаприл").length === 1);
+    // A second press of the same button changes nothing.
+    await h.press(patient, buttonsOf(again)[0]!);
+    await h.telegram.waitFor(() => texts(patient.id, "уже неактуально").length === 1);
+
+    // 20:00 Moscow: the evening dose; no answer within 120 minutes makes it missed.
+    await tick("2027-01-15T17:00:05Z");
+    expect(await count(patientId)).toBe(3);
+    await tick("2027-01-15T18:59:00Z");
+    expect(await count(patientId, "missed")).toBe(0);
+    await tick("2027-01-15T19:00:06Z");
+    expect(await count(patientId, "missed")).toBe(1);
+
+    const overview = await api("GET", `/patients/${patientId}/reminders`);
+    expect(overview.statusCode).toBe(200);
+    const body = overview.json();
+    expect(body).toMatchObject({ missedDoses: 1, takenDoses: 1 });
+    expect(body.occurrences.map((o: { status: string }) => o.status).sort()).toEqual(["missed", "scheduled", "scheduled", "snoozed", "taken"]);
+    const audit = await h.db.auditEvent.findFirst({ where: { action: "reminders.read", entityId: patientId } });
+    expect(audit).not.toBeNull();
+  });
+
+  it("creates a prescription's schedules once however often it is handed over, and refuses bad schedules", async () => {
+    const { patientId, api } = await onboardedPatient();
+    const prescription = {
+      id: `rx-${patientId}`,
+      patientId,
+      items: [
+        { medicine: "Амлодипин", dose: "5 мг", timesOfDay: ["09:00"], startDate: "2027-02-01", endDate: "2027-02-10" },
+        { medicine: "Аторвастатин", dose: "20 мг", timesOfDay: ["21:00"], startDate: "2027-02-01", endDate: "2027-03-01" },
+      ],
+    };
+    const first = await api("POST", "/prescriptions/medication-schedules", prescription);
+    const second = await api("POST", "/prescriptions/medication-schedules", prescription);
+    expect(first.statusCode).toBe(201);
+    expect(second.json().schedules.map((s: { id: string }) => s.id)).toEqual(first.json().schedules.map((s: { id: string }) => s.id));
+    expect(await h.db.medicationSchedule.count({ where: { patientId } })).toBe(2);
+
+    const bad = await api("POST", `/patients/${patientId}/medication-schedules`, {
+      medicine: "X",
+      dose: "1",
+      timesOfDay: ["25:00"],
+      startDate: "2027-02-10",
+      endDate: "2027-02-01",
+      timezone: "Mars/Olympus",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe("validation");
+  });
+});
+
+describe("appointment reminders and quiet hours", () => {
+  it("reminds 24 h and 1 h before, postponing a reminder that falls in quiet hours to their end", async () => {
+    const { patient, patientId, api } = await onboardedPatient("en");
+    expect((await api("PUT", `/patients/${patientId}/quiet-hours`, { start: "22:00", end: "09:00" })).statusCode).toBe(204);
+    // 09:30 Moscow on 17 January.
+    const booked = await api("POST", "/appointments/reminders", {
+      appointmentId: `appt-${patientId.slice(0, 8)}`,
+      patientId,
+      startsAt: "2027-01-17T06:30:00Z",
+    });
+    expect(booked.json()).toEqual({ created: 2 });
+
+    await tick("2027-01-16T06:30:01Z");
+    expect(await count(patientId)).toBe(1);
+    await h.telegram.waitFor(() => texts(patient.id, "tomorrow").length === 1);
+    expect(texts(patient.id, "tomorrow")[0]!.params.text).toBe(
+      "Reminder: your appointment with the doctor is tomorrow, January 17, 2027, at 09:30.",
+    );
+    // 08:30 Moscow is inside 22:00–09:00: held until 09:00 (06:00Z), still before the appointment.
+    await tick("2027-01-17T05:30:01Z");
+    expect(await count(patientId)).toBe(1);
+    await tick("2027-01-17T05:59:00Z");
+    expect(await count(patientId)).toBe(1);
+    await tick("2027-01-17T06:00:01Z");
+    expect(await count(patientId)).toBe(2);
+    await h.telegram.waitFor(() => texts(patient.id, "in one hour").length === 1);
+  });
+
+  it("replaces the reminders when the appointment moves", async () => {
+    const { patientId, api } = await onboardedPatient();
+    const appointmentId = `appt-move-${patientId.slice(0, 8)}`;
+    await api("POST", "/appointments/reminders", { appointmentId, patientId, startsAt: "2027-03-10T10:00:00Z" });
+    await api("POST", "/appointments/reminders", { appointmentId, patientId, startsAt: "2027-03-12T10:00:00Z" });
+    const rows = await h.db.reminderOccurrence.findMany({ where: { refId: appointmentId }, orderBy: { dueAt: "asc" } });
+    expect(rows.map((r) => [r.status, r.dueAt.toISOString()])).toEqual([
+      ["cancelled", "2027-03-09T10:00:00.000Z"],
+      ["cancelled", "2027-03-10T09:00:00.000Z"],
+      ["scheduled", "2027-03-11T10:00:00.000Z"],
+      ["scheduled", "2027-03-12T09:00:00.000Z"],
+    ]);
+  });
+});
+
+describe("follow-ups and ratings", () => {
+  it("asks the doctor's follow-up question and attaches the answer to the consultation", async () => {
+    const { patient, patientId, api } = await onboardedPatient();
+    await h.say(patient, "Давление 150/95 по утрам");
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
+    const scheduled = await api("POST", `/consultations/${consultation.id}/follow-ups`, {
+      question: "Как давление через неделю?",
+      dueAt: "2027-01-22T06:00:00Z",
+    });
+    expect(scheduled.statusCode).toBe(201);
+    await tick("2027-01-22T05:59:00Z");
+    expect(await count(patientId)).toBe(0);
+    await tick("2027-01-22T06:00:00Z");
+    expect(await count(patientId)).toBe(1);
+    await h.telegram.waitFor(() => texts(patient.id, "Как давление через неделю?").length === 1);
+    const ask = texts(patient.id, "Как давление через неделю?")[0]!;
+    expect(buttonsOf(ask).map((b) => b.split(":").at(-1))).toEqual(["better", "same", "worse"]);
+    await h.press(patient, buttonsOf(ask)[0]!);
+    await h.telegram.waitFor(() => texts(patient.id, "ответ передан врачу").length === 1);
+    const thread = await api("GET", `/consultations/${consultation.id}`);
+    expect(thread.json().messages.at(-1)).toMatchObject({
+      authorRole: "patient",
+      text: "Ответ на вопрос врача «Как давление через неделю?»: Лучше",
+    });
+  });
+
+  it("asks to rate a closed consultation 0–10 once and records the score; someone else's button does nothing", async () => {
+    const { patient, patientId } = await onboardedPatient();
+    await h.say(patient, "Болит голова");
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
+    await h.db.consultation.update({
+      where: { id: consultation.id },
+      data: { status: "closed", closedAt: new Date("2027-01-20T10:00:00Z") },
+    });
+    await tick("2027-01-20T10:05:00Z");
+    await tick("2027-01-20T10:06:00Z");
+    await h.telegram.waitFor(() => texts(patient.id, "Оцените её").length === 1);
+    const ask = texts(patient.id, "Оцените её")[0]!;
+    expect(buttonsOf(ask).map((b) => b.split(":").at(-1))).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+
+    const stranger = h.newPatient();
+    await h.onboard(stranger);
+    await h.press(stranger, buttonsOf(ask)[9]!);
+    await h.telegram.waitFor(() => texts(stranger.id, "уже неактуально").length === 1);
+
+    await h.press(patient, buttonsOf(ask)[9]!);
+    await h.telegram.waitFor(() => texts(patient.id, "Спасибо за оценку").length === 1);
+    const row = await h.db.reminderOccurrence.findUniqueOrThrow({ where: { idempotencyKey: `rating-${consultation.id}` } });
+    expect(row).toMatchObject({ status: "answered", answer: "9" });
+    expect(texts(patient.id, "Оцените её")).toHaveLength(1);
+  });
+});
