@@ -18,6 +18,9 @@ function toContent(ctx: Context): IncomingContent | undefined {
   const command = /^\/([a-z_]+)(?:@\w+)?\s*(.*)$/is.exec(message.text ?? "");
   if (command) return { kind: "command", command: command[1]!.toLowerCase(), args: command[2]!.trim() };
   if (message.text !== undefined) return { kind: "text", text: message.text };
+  if (message.contact) {
+    return { kind: "contact", phone: message.contact.phone_number, own: message.contact.user_id === ctx.from?.id };
+  }
   return { kind: "unsupported" };
 }
 

@@ -1,5 +1,6 @@
 import { GrammyError, HttpError, type Api } from "grammy";
-import { ChannelSendError, type Channel, type OutgoingMessage } from "../../core/channels/channel";
+import type { InlineKeyboardButton, ReplyKeyboardMarkup } from "grammy/types";
+import { ChannelSendError, type Channel, type OutgoingButton, type OutgoingMessage } from "../../core/channels/channel";
 
 /** Sends channel-neutral messages through the Bot API and names its failures in channel-neutral terms. */
 export class TelegramChannel implements Channel {
@@ -9,11 +10,7 @@ export class TelegramChannel implements Channel {
 
   async send(chatId: string, message: OutgoingMessage): Promise<{ externalMessageId: string }> {
     try {
-      const sent = await this.api.sendMessage(chatId, message.text, {
-        reply_markup: message.buttons
-          ? { inline_keyboard: message.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) }
-          : undefined,
-      });
+      const sent = await this.api.sendMessage(chatId, message.text, { reply_markup: replyMarkup(message.buttons) });
       return { externalMessageId: String(sent.message_id) };
     } catch (error) {
       throw toChannelError(error);
@@ -36,4 +33,27 @@ export function toChannelError(error: unknown): ChannelSendError {
   }
   if (error instanceof HttpError) return new ChannelSendError("transient", `telegram network: ${error.message}`);
   return new ChannelSendError("transient", String(error));
+}
+
+/**
+ * Telegram cannot mix the contact-sharing button (a reply keyboard under the input field) with inline
+ * buttons: a message that asks for the contact gets a one-time reply keyboard, every other one inline buttons.
+ */
+function replyMarkup(buttons: OutgoingButton[][] | undefined): { inline_keyboard: InlineKeyboardButton[][] } | ReplyKeyboardMarkup | undefined {
+  if (!buttons) return undefined;
+  if (buttons.flat().some((b) => "requestContact" in b)) {
+    return {
+      keyboard: buttons.map((row) => row.map((b) => ("requestContact" in b ? { text: b.label, request_contact: true } : { text: b.label }))),
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    };
+  }
+  return { inline_keyboard: buttons.map((row) => row.map(inlineButton)) };
+}
+
+function inlineButton(button: OutgoingButton): InlineKeyboardButton {
+  if ("data" in button) return { text: button.label, callback_data: button.data };
+  if ("url" in button) return { text: button.label, url: button.url };
+  if ("webApp" in button) return { text: button.label, web_app: { url: button.webApp } };
+  return { text: button.label, callback_data: "contact" };
 }

@@ -1,14 +1,37 @@
 import { z } from "zod";
 
 /** The messengers a patient can reach us through. Adding one means adding an adapter in bots/, nothing here. */
-export const channelNames = ["telegram"] as const;
+export const channelNames = ["telegram", "vk", "web"] as const;
 export const channelNameSchema = z.enum(channelNames);
 export type ChannelName = z.infer<typeof channelNameSchema>;
 
-/** A channel-neutral reply. Buttons carry opaque `data` that comes back as a `button` event. */
+/**
+ * A button under a reply. `data` comes back as a `button` event; `url` opens a page; `webApp` opens a page
+ * inside the messenger where it can (a Telegram Mini App; elsewhere a plain link); `requestContact` asks
+ * the messenger to share the patient's own phone number (Telegram; elsewhere the adapter leaves it out).
+ */
+export const outgoingButtonSchema = z.union([
+  z.object({ label: z.string().min(1), data: z.string().min(1).max(64) }),
+  z.object({ label: z.string().min(1), url: z.url() }),
+  z.object({ label: z.string().min(1), webApp: z.url() }),
+  z.object({ label: z.string().min(1), requestContact: z.literal(true) }),
+]);
+export type OutgoingButton = z.infer<typeof outgoingButtonSchema>;
+
+/** A file sent to the patient: the bytes are a StoredFile, read by the outbox worker when it sends. */
+export const outgoingFileSchema = z.object({
+  fileId: z.uuid(),
+  kind: z.enum(["photo", "document"]),
+  fileName: z.string().min(1),
+  mimeType: z.string().min(1),
+});
+export type OutgoingFile = z.infer<typeof outgoingFileSchema>;
+
+/** A channel-neutral reply: text, optional buttons (rows), optional files sent after the text. */
 export const outgoingMessageSchema = z.object({
   text: z.string().min(1).max(4096),
-  buttons: z.array(z.array(z.object({ label: z.string().min(1), data: z.string().min(1).max(64) }))).optional(),
+  buttons: z.array(z.array(outgoingButtonSchema)).optional(),
+  files: z.array(outgoingFileSchema).max(10).optional(),
 });
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 
@@ -27,7 +50,21 @@ export type IncomingContent =
   | { kind: "command"; command: string; args: string }
   | { kind: "text"; text: string }
   | { kind: "button"; data: string }
+  /** A phone number the messenger vouches for; `own` when it is the sender's own (Telegram's contact button). */
+  | { kind: "contact"; phone: string; own: boolean }
+  /** A photo or document; the bytes are fetched only when the dialogue decides to keep it. */
+  | { kind: "file"; file: IncomingFile; caption?: string }
   | { kind: "unsupported" };
+
+export interface IncomingFile {
+  kind: "photo" | "document";
+  /** The name the patient's device gave it, if any (never trusted for the type). */
+  fileName?: string;
+  /** The size the messenger reports, if it does: lets oversized files be refused without downloading them. */
+  declaredSize?: number;
+  /** Downloads the bytes from the messenger; refuses (throws) past `maxBytes`. */
+  download(maxBytes: number): Promise<Buffer>;
+}
 
 export interface IncomingEvent {
   /** Unique per platform delivery, used to process a redelivered update once (e.g. `telegram-<bot>-<update_id>`). */

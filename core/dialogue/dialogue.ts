@@ -99,6 +99,8 @@ export class Dialogue {
         const key = opened ? "consultation.created" : "consultation.message_added";
         return reply({ text: t(key, { number: consultationNumber }) });
       }
+      case "contact":
+      case "file":
       case "unsupported":
         return reply({ text: t("unsupported") });
     }
