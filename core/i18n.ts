@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import i18next, { type TFunction } from "i18next";
 
-export const languages = ["ru", "en"] as const;
+export const languages = ["ru", "en", "uz", "tg", "ky", "az"] as const;
 export type Language = (typeof languages)[number];
 
 const localesDir = join(import.meta.dirname, "..", "locales");

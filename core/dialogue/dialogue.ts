@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { z } from "zod";
-import type { IncomingEvent, OutgoingMessage } from "../channels/channel";
+import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, currentVersion, type ConsentKind, type ConsentService } from "../consents/consent-service";
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
@@ -27,10 +27,19 @@ export interface ButtonHandler {
   handle(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
-/** A feature's slash command (e.g. `/account`): answered by the handler, for patients who gave both consents. */
+/**
+ * A feature's slash command (e.g. `/account`): answered by the handler, for patients who gave both consents
+ * unless `beforeConsent` (commands that store nothing medical, such as linking a second messenger).
+ */
 export interface CommandHandler {
   command: string;
+  beforeConsent?: true;
   handle(account: PatientAccount, args: string, t: TFunction): Promise<OutgoingMessage[]>;
+}
+
+/** Keeps a patient's photo or document (checks, stores, attaches it) and says what to tell the patient. */
+export interface FileReceiver {
+  receive(account: PatientAccount, content: { file: IncomingFile; caption?: string }, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
 export interface DialogueDeps {
@@ -42,6 +51,7 @@ export interface DialogueDeps {
   defaultLanguage: Language;
   buttonHandlers?: ButtonHandler[];
   commandHandlers?: CommandHandler[];
+  files?: FileReceiver;
 }
 
 /**
@@ -75,7 +85,7 @@ export class Dialogue {
       case "command": {
         if (content.command === "start") return reply({ text: t("welcome") }, await this.nextStep(account, t));
         const handler = this.deps.commandHandlers?.find((h) => h.command === content.command);
-        const missing = handler && (await this.deps.consents.missingConsent(account.patientId));
+        const missing = handler && !handler.beforeConsent && (await this.deps.consents.missingConsent(account.patientId));
         if (handler && !missing) return reply(...(await handler.handle(account, content.args, t)));
         return reply(await this.nextStep(account, t));
       }
@@ -99,8 +109,13 @@ export class Dialogue {
         const key = opened ? "consultation.created" : "consultation.message_added";
         return reply({ text: t(key, { number: consultationNumber }) });
       }
+      case "file": {
+        const missing = await this.deps.consents.missingConsent(account.patientId);
+        if (missing) return reply({ text: t("consent.required") }, this.askConsent(missing, t));
+        if (this.deps.files) return reply(...(await this.deps.files.receive(account, content, t)));
+        return reply({ text: t("unsupported") });
+      }
       case "contact":
-      case "file":
       case "unsupported":
         return reply({ text: t("unsupported") });
     }
