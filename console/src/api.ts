@@ -4,6 +4,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -22,7 +23,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   });
   if (response.status === 204) return undefined as T;
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, data.code ?? "error", data.message ?? response.statusText);
+  if (!response.ok) throw new ApiError(response.status, data.code ?? "error", data.message ?? response.statusText, data.details);
   return data as T;
 }
 
@@ -83,3 +84,23 @@ export interface Thread extends QueueItem {
 }
 
 export const fileUrl = (consultationId: string, fileId: string) => `/api/v1/consultations/${consultationId}/files/${fileId}`;
+
+export interface ProtocolContent {
+  patient: { fullName?: string; birthDate?: string };
+  complaints: string;
+  objective: string;
+  assessment: { kind: "preliminary" | "diagnosis"; text: string; codes: string[] };
+  recommendations: string;
+  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string }>;
+  prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string }>;
+  followUpOfVisitId?: string;
+}
+
+export interface Protocol {
+  id: string;
+  version: number;
+  status: "draft" | "signed";
+  content: ProtocolContent;
+  signedAt: string | null;
+  remoteCare: { primary: boolean; followsUp: string[]; refused: string[] };
+}
