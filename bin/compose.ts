@@ -42,7 +42,7 @@ import { AlertService } from "../core/monitoring/alerts";
 import { deviceCommand } from "../core/monitoring/device-command";
 import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
 import { ReadingService } from "../core/monitoring/reading-service";
-import { createLabsQueue, schedulePulls, startLabsWorker } from "../workers/labs.worker";
+import { createLabsQueue, enqueueReferralOrders, schedulePulls, startLabsWorker } from "../workers/labs.worker";
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
@@ -125,7 +125,11 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(db);
-  const protocols = new ProtocolService(db, visits, documentsQueue.enqueue);
+  const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
+  const protocols = new ProtocolService(db, visits, async (protocolId) => {
+    await documentsQueue.enqueue(protocolId);
+    await enqueueReferralOrders(labsQueue, protocolId);
+  });
   const documents = new DocumentService({
     db,
     protocols,
@@ -154,7 +158,6 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const alerts = new AlertService(db, notifier, { publish: publish("monitoring:alerts") });
   const labDirectory = new LabDirectory(loadLabs(config));
   const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
-  const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
 
   const dialogue = new Dialogue({
     patients,
@@ -274,7 +277,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       stack.push(() => documentsWorker.close());
       const readingsWorker = startReadingsWorker(redis, config.REDIS_PREFIX, { alerts, logger });
       stack.push(() => readingsWorker.close());
-      const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, logger });
+      const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, protocols, logger });
       stack.push(() => labsWorker.close());
       await schedulePulls(labsQueue, labDirectory);
       const escalation = await startEscalationWorker(

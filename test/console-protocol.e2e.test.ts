@@ -47,7 +47,7 @@ async function takenThread(page: Page, complaint: string) {
 const protocolMessage = (page: Page) => page.getByTestId("protocol-message").textContent();
 
 describe("the protocol in the console", () => {
-  it("refuses a diagnosis in a primary consultation with the law's explanation, signs an assessment with a referral, then a follow-up diagnosis", async () => {
+  it("refuses a diagnosis in a primary consultation with the law's explanation, signs an assessment with referrals (lab tests become an order), then a follow-up diagnosis", async () => {
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 900 } });
     const page = await loginConsole(context, base, gp);
     const consultation = await takenThread(page, "Кашель и насморк третий день, температура 37,5");
@@ -81,6 +81,11 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Рекомендации").fill("Обильное питьё, промывание носа");
     await page.getByRole("button", { name: "Добавить направление" }).click();
     await page.getByLabel("Куда или к кому").fill("Терапевт, очный приём");
+    await page.getByRole("button", { name: "Добавить направление" }).click();
+    await page.getByLabel("Вид направления").nth(1).selectOption("lab_tests");
+    await page.getByTestId("lab-tests").getByLabel("Общий анализ крови (CBC)").check();
+    await page.getByTestId("lab-tests").getByLabel("С-реактивный белок").check();
+    expect(await page.getByLabel("Куда или к кому").nth(1).inputValue()).toBe("Общий анализ крови (CBC), С-реактивный белок");
     await page.getByRole("button", { name: "Подписать" }).click();
     await page.getByTestId("protocol-version").waitFor();
     expect(await page.getByTestId("protocol-version").textContent()).toContain("Версия 1");
@@ -89,9 +94,16 @@ describe("the protocol in the console", () => {
     expect(signed.content).toMatchObject({
       patient: { fullName: "Иванов Пётр Сергеевич" },
       assessment: { kind: "preliminary", text: "Острый назофарингит", codes: ["J00"] },
-      referrals: [{ kind: "in_person_visit", target: "Терапевт, очный приём" }],
+      referrals: [
+        { kind: "in_person_visit", target: "Терапевт, очный приём" },
+        { kind: "lab_tests", tests: ["58410-2", "1988-5"] },
+      ],
       prescriptions: [],
     });
+    // The lab-test referral becomes an order the patient is asked to place with a laboratory.
+    await expect.poll(() => h.db.labOrder.findMany({ where: { patientId: consultation.patientId } }), { timeout: 10_000 }).toMatchObject([
+      { tests: ["58410-2", "1988-5"], status: "awaiting_lab" },
+    ]);
     // The documents worker signs the PDFs; the console lists them once they exist.
     await expect.poll(() => page.getByTestId("protocol-version").textContent(), { timeout: 20_000 }).toMatch(/заключение.*направление/);
     await page.screenshot({ path: `${shots}/10-protocol-signed.png`, fullPage: true });

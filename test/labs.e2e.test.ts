@@ -25,7 +25,7 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const staff = (method: "GET" | "POST", url: string, payload?: object) =>
+const staff = (method: "GET" | "POST" | "PUT", url: string, payload?: object) =>
   h.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${doctorToken}` }, payload });
 const push = (labId: string, payload: unknown, token = LAB_TOKEN) =>
   h.app.inject({ method: "POST", url: `/api/v1/labs/${labId}/results`, headers: { authorization: `Bearer ${token}`, "content-type": "application/fhir+json" }, payload: JSON.stringify(payload) });
@@ -54,6 +54,31 @@ async function orderAt(p: { user: { id: number }; patientId: string }, tests: st
 }
 
 describe("lab orders and FHIR results", () => {
+  it("turns a signed protocol's lab-test referral into one order the patient is asked to place, once even after a correction", async () => {
+    const p = await patient();
+    await h.say(p.user, "Tired for a month and thirsty at night");
+    await expect.poll(() => h.db.consultation.count({ where: { patientId: p.patientId } })).toBe(1);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: p.patientId } });
+    const draft = (await staff("POST", `/consultations/${consultation.id}/protocol`)).json();
+    const glucose = { kind: "lab_tests", target: "Glucose, HbA1c", tests: ["4548-4", "2345-7"] };
+    const saved = await staff("PUT", `/protocols/${draft.id}`, { recommendations: "Fasting blood test", referrals: [glucose] });
+    expect(saved.statusCode).toBe(200);
+    expect((await staff("POST", `/protocols/${draft.id}/sign`)).statusCode).toBe(200);
+    await h.telegram.waitFor(() => texts(p.user.id).some((t) => t.includes("order No.")));
+    expect(await h.db.labOrder.findMany({ where: { patientId: p.patientId } })).toMatchObject([
+      { tests: ["4548-4", "2345-7"], status: "awaiting_lab", referralId: `${consultation.id}:2345-7,4548-4` },
+    ]);
+
+    // The correction repeats the referral and adds one: only the new one becomes an order.
+    const correction = (await staff("POST", `/protocols/${draft.id}/corrections`)).json();
+    const thyroid = { kind: "lab_tests", target: "TSH", tests: ["3016-3"] };
+    await staff("PUT", `/protocols/${correction.id}`, { recommendations: "Fasting blood test", referrals: [glucose, thyroid] });
+    expect((await staff("POST", `/protocols/${correction.id}/sign`)).statusCode).toBe(200);
+    await expect.poll(() => h.db.labOrder.count({ where: { patientId: p.patientId } }), { timeout: 10_000 }).toBe(2);
+    const orders = await h.db.labOrder.findMany({ where: { patientId: p.patientId }, orderBy: { number: "asc" } });
+    expect(orders.map((o) => o.tests)).toEqual([["4548-4", "2345-7"], ["3016-3"]]);
+  });
+
   it("matches a pushed DiagnosticReport by basedOn, stores ranges and flags, notifies, and ignores a resend", async () => {
     const p = await patient();
     const order = await orderAt(p, ["35200-5", "35217-9", "2085-9", "13457-7"], "helix");
@@ -157,7 +182,7 @@ describe("lab orders and FHIR results", () => {
         },
       ],
     );
-    const deps = { db: h.db, labs: h.services.labs, directory: h.services.labDirectory, logger: h.services.logger };
+    const deps = { db: h.db, labs: h.services.labs, directory: h.services.labDirectory, protocols: h.services.protocols, logger: h.services.logger };
     expect(await processPull({ data: { labId: "invitro" } }, deps)).toEqual({ pages: 1, reports: 1 });
     const view = (await staff("GET", `/lab-orders/${order.id}`)).json();
     expect(view.status).toBe("completed");

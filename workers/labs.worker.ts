@@ -4,15 +4,18 @@ import type { Db } from "../core/db/prisma";
 import type { LabService } from "../core/labs/lab-service";
 import type { LabDirectory } from "../core/labs/labs-config";
 import type { Logger } from "../core/logger";
+import type { ProtocolService } from "../core/protocols/protocol-service";
 
 export const LABS_QUEUE = "labs";
 const pullJobSchema = z.object({ labId: z.string().min(1) });
+const referralOrdersJobSchema = z.object({ protocolId: z.uuid() });
 const MAX_PAGES = 20;
 
 export interface LabsWorkerDeps {
   db: Db;
   labs: LabService;
   directory: LabDirectory;
+  protocols: ProtocolService;
   logger: Logger;
   fetch?: typeof fetch;
 }
@@ -30,6 +33,24 @@ export async function schedulePulls(queue: Queue, directory: LabDirectory): Prom
       opts: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
     });
   }
+}
+
+/** Called when a protocol is signed: its lab-test referrals become orders (one job per protocol version). */
+export async function enqueueReferralOrders(queue: Queue, protocolId: string): Promise<void> {
+  await queue.add("referral-orders", referralOrdersJobSchema.parse({ protocolId }), {
+    jobId: `orders-${protocolId}`,
+    attempts: 6,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+}
+
+export async function processReferralOrders(job: Pick<Job, "data">, deps: LabsWorkerDeps): Promise<number> {
+  const { protocolId } = referralOrdersJobSchema.parse(job.data);
+  const protocol = await deps.protocols.load(protocolId);
+  if (protocol.status !== "signed") return 0;
+  return deps.labs.ordersFromReferrals({ ...protocol, referrals: protocol.content.referrals });
 }
 
 /**
@@ -77,7 +98,11 @@ export async function processPull(job: Pick<Job, "data">, deps: LabsWorkerDeps):
 }
 
 export function startLabsWorker(connection: ConnectionOptions, prefix: string, deps: LabsWorkerDeps): Worker {
-  const worker = new Worker(LABS_QUEUE, (job) => processPull(job, deps), { connection, prefix, concurrency: 2 });
-  worker.on("failed", (job, error) => deps.logger.warn({ jobId: job?.id, err: error.message }, "lab pull failed"));
+  const worker = new Worker(LABS_QUEUE, (job) => (job.name === "referral-orders" ? processReferralOrders(job, deps) : processPull(job, deps)), {
+    connection,
+    prefix,
+    concurrency: 2,
+  });
+  worker.on("failed", (job, error) => deps.logger.warn({ jobId: job?.id, err: error.message }, "labs job failed"));
   return worker;
 }

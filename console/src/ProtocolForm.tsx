@@ -2,11 +2,12 @@ import { useEffect, useState } from "react";
 import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from "./api";
 import { useT } from "./i18n";
 
-const emptyReferral = { kind: "in_person_visit" as const, target: "" };
+const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
 const emptyPrescription = { medicine: "", dose: "", schedule: "", durationDays: 7, treatmentChange: "new" as const };
 type Visit = { id: string; visitedAt: string; icd10Code: string; problem: string };
 type Code = { code: string; ru: string; en: string };
 type Document = { id: string; kind: string };
+type LabTest = { code: string; ru: string; en: string };
 
 /** A report always; a prescription and a referral when the protocol holds them (core/documents/render-documents.ts). */
 const expectedDocuments = (content: ProtocolContent) => 1 + Number(content.prescriptions.length > 0) + Number(content.referrals.length > 0);
@@ -21,6 +22,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
   const [draft, setDraft] = useState<Protocol | null>(null);
   const [content, setContent] = useState<ProtocolContent | null>(null);
   const [visits, setVisits] = useState<Visit[]>([]);
+  const [labTests, setLabTests] = useState<LabTest[]>([]);
   const [documents, setDocuments] = useState<Record<string, Document[]>>({});
   const [query, setQuery] = useState("");
   const [codes, setCodes] = useState<Code[]>([]);
@@ -39,6 +41,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
   useEffect(() => {
     void load().catch(fail);
     void api<{ visits: Visit[] }>(`/patients/${thread.patientId}/in-person-visits`).then((r) => setVisits(r.visits), fail);
+    void api<{ tests: LabTest[] }>("/lab-tests").then((r) => setLabTests(r.tests), fail);
   }, [thread.id]);
 
   // The documents worker renders and signs the PDFs after the signature: look again until all have arrived.
@@ -216,6 +219,25 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
                 <button className="small" onClick={() => set({ referrals: content.referrals.filter((_, j) => j !== i) })}>
                   {t("protocol.remove")}
                 </button>
+                {r.kind === "lab_tests" && (
+                  <div className="lab-tests" data-testid="lab-tests">
+                    {labTests.map((test) => (
+                      <label key={test.code} className="check">
+                        <input
+                          type="checkbox"
+                          checked={r.tests.includes(test.code)}
+                          onChange={(e) => {
+                            const tests = e.target.checked ? [...r.tests, test.code] : r.tests.filter((c) => c !== test.code);
+                            // The printed referral names the tests; the codes become the lab order.
+                            const target = labTests.filter((l) => tests.includes(l.code)).map((l) => (language === "ru" ? l.ru : l.en)).join(", ");
+                            set({ referrals: content.referrals.map((x, j) => (j === i ? { ...x, tests, target } : x)) });
+                          }}
+                        />
+                        {language === "ru" ? test.ru : test.en}
+                      </label>
+                    ))}
+                  </div>
+                )}
               </div>
             ))}
             <button className="small" onClick={() => set({ referrals: [...content.referrals, { ...emptyReferral }] })}>

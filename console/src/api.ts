@@ -91,7 +91,7 @@ export interface ProtocolContent {
   objective: string;
   assessment: { kind: "preliminary" | "diagnosis"; text: string; codes: string[] };
   recommendations: string;
-  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string }>;
+  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[] }>;
   prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string }>;
   followUpOfVisitId?: string;
 }

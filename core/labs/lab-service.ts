@@ -14,12 +14,12 @@ import {
   type LabReport,
 } from "./fhir-report";
 import type { LabDirectory } from "./labs-config";
+import { loincCodeSchema as loincCode } from "./lab-tests";
 
-const loincCode = z.string().regex(/^\d{1,7}-\d$/, "a LOINC code such as 2345-7");
 export const newLabOrderSchema = z.object({
   tests: z.array(loincCode).min(1).max(50),
-  /** The protocol's referral this order carries out, once protocols exist (see README). */
-  referralId: z.string().max(100).optional(),
+  /** The protocol referral this order carries out: `<consultationId>:<sorted LOINC codes>`. */
+  referralId: z.string().max(1000).optional(),
 });
 
 /** Tells the console about lab events (Redis pub/sub); ids only. */
@@ -79,6 +79,27 @@ export class LabService {
       "monitoring",
     );
     return this.view(order.id);
+  }
+
+  /**
+   * A signed protocol's referrals to lab tests become lab orders, once each: a correction repeating a referral
+   * (same consultation, same tests) finds its order already there. Returns the orders created now.
+   */
+  async ordersFromReferrals(protocol: {
+    consultationId: string;
+    patientId: string;
+    doctorId: string;
+    referrals: Array<{ kind: string; tests: string[] }>;
+  }): Promise<number> {
+    let created = 0;
+    for (const referral of protocol.referrals) {
+      if (referral.kind !== "lab_tests" || referral.tests.length === 0) continue;
+      const referralId = `${protocol.consultationId}:${[...new Set(referral.tests)].sort().join(",")}`;
+      if (await this.db.labOrder.findFirst({ where: { referralId }, select: { id: true } })) continue;
+      await this.createOrder(protocol.doctorId, protocol.patientId, { tests: referral.tests, referralId });
+      created++;
+    }
+    return created;
   }
 
   /** The patient's choice from the messenger buttons; false when the order is not theirs or already placed. */

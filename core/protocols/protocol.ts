@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { icd10CodeSchema } from "../icd10/icd10";
+import { loincCodeSchema } from "../labs/lab-tests";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -8,6 +9,8 @@ export const referralSchema = z.object({
   /** Whom or what: "терапевт, очный приём", "кардиолог", "общий анализ крови, ТТГ". */
   target: text(300).min(1),
   note: text(1000).optional(),
+  /** For `lab_tests`: the LOINC codes; a signed protocol turns them into a lab order (core/labs). */
+  tests: z.array(loincCodeSchema).max(50).default([]),
 });
 
 export const prescriptionSchema = z.object({

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
 import { newLabOrderSchema, type LabService } from "../../labs/lab-service";
 import type { LabDirectory } from "../../labs/labs-config";
@@ -37,6 +38,7 @@ const idParams = z.object({ id: z.uuid() });
 
 export const labStaffRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get("/lab-tests", async () => ({ tests: labTestCatalogue }));
   app.get("/labs", async () => ({ labs: deps.labDirectory.labs.map((lab) => ({ id: lab.id, name: lab.name, delivery: lab.delivery.type })) }));
   app.post("/patients/:patientId/lab-orders", { schema: { params: patientParams, body: newLabOrderSchema } }, async (request, reply) =>
     reply.status(201).send(await deps.labs.createOrder(request.doctor.id, request.params.patientId, request.body)),
