@@ -48,6 +48,7 @@ import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
 import { noIntake, type IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
+import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import { StaffService } from "../core/staff/staff-service";
 import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
 import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
@@ -82,6 +83,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     sessionTtlMs: config.STAFF_SESSION_TTL_MINUTES * 60_000,
   });
   const escalationQueue = createEscalationQueue(redis, config.REDIS_PREFIX);
+  const specialties = new SpecialtyDirectory(db);
   const consultations = new ConsultationService(db, outbox, (id, opened) =>
     desk.publish(opened ? "consultation.opened" : "consultation.message", id),
   );
@@ -216,6 +218,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     staff,
     desk,
     events,
+    specialties,
 
     async startApi() {
       const app = await buildApp({
@@ -229,6 +232,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         labs: { labs, labDirectory },
         staff,
         desk,
+        specialties,
         files,
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),
@@ -284,7 +288,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         redis,
         config.REDIS_PREFIX,
         escalationQueue,
-        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, logger },
+        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, specialties, logger },
         config.ESCALATION_SWEEP_SECONDS * 1000,
       );
       stack.push(() => escalation.close());

@@ -3,6 +3,7 @@ import type { ConsultationDesk } from "../core/consultations/consultation-desk";
 import { escalateOverdue, type EscalationRules } from "../core/consultations/escalation";
 import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
+import type { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 
 export const ESCALATION_QUEUE = "escalation";
 
@@ -10,12 +11,13 @@ export interface EscalationDeps {
   db: Db;
   desk: ConsultationDesk;
   rules: EscalationRules;
+  specialties: SpecialtyDirectory;
   logger: Logger;
 }
 
 /** One sweep: mark overdue consultations and tell the operators' consoles. No job data at all. */
 export async function processEscalation(deps: EscalationDeps, now = new Date()): Promise<number> {
-  const ids = await escalateOverdue(deps.db, deps.rules, now);
+  const ids = await escalateOverdue(deps.db, await deps.specialties.escalationRules(deps.rules), now);
   for (const id of ids) await deps.desk.publish("consultation.escalated", id);
   if (ids.length) deps.logger.info({ count: ids.length }, "consultations escalated to operators");
   return ids.length;

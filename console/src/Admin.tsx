@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorText } from "./App";
 import { api, type Staff } from "./api";
 import { useT } from "./i18n";
+import { Specialties } from "./Specialties";
 
 type Listed = Staff & { lockedUntil: string | null; disabled: boolean };
 interface AuditEvent {
@@ -107,6 +108,7 @@ export function Admin() {
           <code>{created.otpauthUrl}</code>
         </p>
       )}
+      <Specialties />
       <h2>{t("admin.audit")}</h2>
       <form
         className="inline-form"

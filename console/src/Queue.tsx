@@ -19,9 +19,10 @@ interface Props {
 }
 
 export function Queue({ staff, live, unread, onOpen }: Props) {
-  const { t } = useT();
+  const { t, language: uiLanguage } = useT();
   const [view, setView] = useState<Status>("new");
   const [specialty, setSpecialty] = useState("");
+  const [specialties, setSpecialties] = useState<Array<{ code: string; nameRu: string; nameEn: string }>>([]);
   const [language, setLanguage] = useState("");
   const [urgentOnly, setUrgentOnly] = useState(false);
   const [minAge, setMinAge] = useState("");
@@ -44,6 +45,12 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
       cancelled = true;
     };
   }, [view, specialty, language, urgentOnly, minAge, live]);
+
+  useEffect(() => {
+    void api<{ specialties: Array<{ code: string; nameRu: string; nameEn: string; active: boolean }> }>("/specialties").then((r) =>
+      setSpecialties(r.specialties.filter((s) => s.active)),
+    );
+  }, []);
 
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, items.length - 1))), [items]);
 
@@ -87,7 +94,14 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
         ))}
       </div>
       <div className="filters">
-        <input placeholder={t("queue.specialty")} value={specialty} onChange={(e) => setSpecialty(e.target.value.trim())} aria-label={t("queue.specialty")} />
+        <select value={specialty} onChange={(e) => setSpecialty(e.target.value)} aria-label={t("queue.specialty")}>
+          <option value="">{t("queue.anySpecialty")}</option>
+          {specialties.map((s) => (
+            <option key={s.code} value={s.code}>
+              {uiLanguage === "ru" ? s.nameRu : s.nameEn}
+            </option>
+          ))}
+        </select>
         <select value={language} onChange={(e) => setLanguage(e.target.value)} aria-label={t("queue.language")}>
           <option value="">{t("queue.anyLanguage")}</option>
           {["ru", "en", "uz", "tg", "ky", "az"].map((l) => (

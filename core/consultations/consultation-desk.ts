@@ -229,12 +229,18 @@ export class ConsultationDesk {
   /** Of two doctors pressing "take" at once exactly one wins: the update only matches an unassigned row. */
   async take(staff: StaffMember, consultationId: string): Promise<void> {
     const doctor = requireDoctor(staff);
-    await this.visibleOrThrow(doctor, consultationId);
+    // One conditional update decides: of two doctors pressing "take" at once, the loser is told it is taken (409),
+    // not that it is not theirs, whichever of the two checks it would otherwise reach first.
     const taken = await this.db.consultation.updateMany({
-      where: { id: consultationId, doctorId: null, status: { not: "closed" } },
+      where: { id: consultationId, doctorId: null, status: { not: "closed" }, specialty: { in: doctor.specialties }, patient: { language: { in: doctor.languages } } },
       data: { doctorId: doctor.id, status: "in_progress", takenAt: new Date() },
     });
-    if (taken.count === 0) throw new AppError("conflict", "another doctor has already taken this consultation");
+    if (taken.count === 0) {
+      const row = await this.db.consultation.findUnique({ where: { id: consultationId }, select: { doctorId: true } });
+      if (!row) throw notFound("consultation");
+      if (row.doctorId) throw new AppError("conflict", "another doctor has already taken this consultation");
+      throw new AppError("forbidden", "this consultation is not open to you");
+    }
     await recordAudit(this.db, { actor: { type: "doctor", id: doctor.id }, action: "consultation.take", entityType: "consultation", entityId: consultationId });
     await this.publish("consultation.taken", consultationId);
   }

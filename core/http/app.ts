@@ -16,6 +16,8 @@ import { consoleAuthRoutes } from "./routes/console-auth";
 import { consoleEventRoutes } from "./routes/console-events";
 import { deskRoutes } from "./routes/desk";
 import { staffAdminRoutes } from "./routes/staff-admin";
+import { specialtyRoutes } from "./routes/specialties";
+import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { registerCookies, requireStaff } from "./staff-auth";
 import { registerErrorHandler } from "./error-handler";
 import { registerHealth } from "./routes/health";
@@ -42,6 +44,7 @@ export interface AppDeps {
   consultations: ConsultationService;
   staff: StaffService;
   desk: ConsultationDesk;
+  specialties: SpecialtyDirectory;
   files: StoredFiles;
   events: RedisConsoleEvents;
   /** The built console (console/dist); served at /console when present. */
@@ -85,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requireStaff(staff, deps);
       await staff.register(deskRoutes(deps));
       await staff.register(staffAdminRoutes(deps));
+      await staff.register(specialtyRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes(deps.documents));

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import type { Doctor } from "../doctors/doctors";
+import { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { AppError, notFound } from "../errors";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "./totp";
 
@@ -84,6 +85,7 @@ export class StaffService {
     if (data.role === "doctor" && (!data.specialties.length || !data.languages.length)) {
       throw new AppError("validation", "a doctor needs at least one specialty and one language");
     }
+    await new SpecialtyDirectory(this.db).assertActive(data.specialties);
     if (await this.db.staffMember.findUnique({ where: { email: data.email } })) {
       throw new AppError("conflict", "a staff member with this email exists");
     }

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { specialtyCodeSchema, specialtyInputSchema, type SpecialtyDirectory } from "../../specialties/specialty-directory";
+import { requireRole } from "../staff-auth";
+
+/** Every staff member reads the list (queue filters, names); only admins change it. */
+export const specialtyRoutes = (deps: { specialties: SpecialtyDirectory }) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  app.get("/specialties", async () => ({ specialties: await deps.specialties.list() }));
+
+  app.put("/specialties/:code", { schema: { params: z.object({ code: specialtyCodeSchema }), body: specialtyInputSchema } }, async (request) => {
+    requireRole(request, "admin");
+    return deps.specialties.save(request.params.code, request.body, { type: "staff", id: request.staff.id });
+  });
+};
