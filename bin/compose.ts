@@ -147,7 +147,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     },
   });
   const accounts = new AccountService(db, documents, {
-    baseUrl: config.ACCOUNT_BASE_URL,
+    baseUrl: config.PUBLIC_URL,
     linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
     sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
   });
@@ -155,7 +155,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   // Console live updates: ids only on the channel, the console fetches the rest through the api.
   const publish = (channel: string) => async (event: object) => void (await redis.publish(`${config.REDIS_PREFIX}:${channel}`, JSON.stringify(event)));
   const readingsQueue = createReadingsQueue(redis, config.REDIS_PREFIX);
-  const ingestionTokens = new IngestionTokens(db, config.MONITORING_PUBLIC_URL);
+  const ingestionTokens = new IngestionTokens(db, config.PUBLIC_URL);
   const readings = new ReadingService(db, readingsQueue);
   const alerts = new AlertService(db, notifier, { publish: publish("monitoring:alerts") });
   const labDirectory = new LabDirectory(loadLabs(config));

@@ -64,8 +64,9 @@ const variables = {
     schema: encryptionKeysSchema.optional(),
     example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
   },
-  // --- video ---
+  /** The api's address as patients and devices reach it: call, account, device and exam links are built on it. */
   PUBLIC_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
+  // --- video ---
   LIVEKIT_URL: { schema: url(["ws", "wss"]).default("ws://127.0.0.1:7880"), example: "wss://video.clinic.example" },
   LIVEKIT_API_KEY: { schema: z.string().min(3).default("devkey"), example: "APIxxxxxxxxxxxx" },
   LIVEKIT_API_SECRET: {
@@ -83,14 +84,9 @@ const variables = {
   CLINIC_SEAL_PNG: { schema: z.string().min(1).optional(), example: "/etc/telecons/seal.png" },
   DOCTOR_CERTS_DIR: { schema: z.string().min(1).default("./data/certs"), example: "/etc/telecons/certs" },
   DOCTOR_CERTS_PASSWORD: { schema: z.string().optional(), example: "password-of-the-p12-files" },
-  ACCOUNT_BASE_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
   ACCOUNT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(600), example: "600" },
   ACCOUNT_SESSION_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
   // --- monitoring ---
-  MONITORING_PUBLIC_URL: {
-    schema: url(["http", "https"]).default("http://127.0.0.1:8080"),
-    example: "https://telecons.clinic.example",
-  },
   LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
   LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },
   // --- console ---

@@ -21,7 +21,7 @@ beforeAll(async () => {
     CLINIC_LICENSE: "Л041-01137-77/00368259",
     CLINIC_ADDRESS: "Москва, ул. Тверская, д. 1",
     CLINIC_SEAL_PNG: seal,
-    ACCOUNT_BASE_URL: "https://telecons.test",
+    PUBLIC_URL: "https://telecons.test",
   });
 });
 afterAll(async () => {

@@ -7,19 +7,11 @@ import { AppError } from "../../errors";
 
 const COOKIE = "tc_account";
 
-const sessionToken = (request: FastifyRequest): string | undefined => {
-  for (const part of (request.headers.cookie ?? "").split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === COOKIE) return decodeURIComponent(value.join("="));
-  }
-  return undefined;
-};
+const sessionToken = (request: FastifyRequest): string | undefined => request.cookies[COOKIE];
 
+// Lax, not Strict: the login link is opened from the messenger, another site.
 const setSession = (reply: FastifyReply, token: string, maxAge: number, secure: boolean) =>
-  reply.header(
-    "set-cookie",
-    `${COOKIE}=${token}; Path=/account; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`,
-  );
+  reply.setCookie(COOKIE, token, { path: "/account", httpOnly: true, sameSite: "lax", maxAge, secure });
 
 /** The patient account at /account: its own cookie session, no staff token. */
 export const accountRoutes =
