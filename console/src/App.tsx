@@ -5,8 +5,9 @@ import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
 import { ThreadView } from "./Thread";
+import { Video } from "./Video";
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" };
 
 export function App() {
   const { t, language } = useT();
@@ -68,7 +69,7 @@ export function App() {
           Telecons
         </button>
         <nav>
-          <button className={screen.name !== "admin" ? "active" : ""} onClick={() => setScreen({ name: "queue" })}>
+          <button className={screen.name === "queue" || screen.name === "thread" ? "active" : ""} onClick={() => setScreen({ name: "queue" })}>
             {t("nav.queue")}
             {unread.size > 0 && (
               <span className="badge" data-testid="unread-count" aria-label={t("queue.unread")}>
@@ -76,6 +77,11 @@ export function App() {
               </span>
             )}
           </button>
+          {staff.doctorId && (
+            <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
+              {t("nav.video")}
+            </button>
+          )}
           {staff.role === "admin" && (
             <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
               {t("nav.admin")}
@@ -101,6 +107,7 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "video" && <Video staff={staff} />}
       </main>
     </div>
   );

@@ -451,6 +451,16 @@ export class VideoService {
     });
   }
 
+  /** The calls a doctor accepted or started and has not ended, for the console after a reload. */
+  async activeVisitsOf(doctor: Doctor) {
+    const visits = await this.deps.db.videoVisit.findMany({
+      where: { doctorId: doctor.id, status: { in: ["accepted", "in_call"] } },
+      orderBy: { acceptedAt: "asc" },
+      select: { id: true, specialty: true, status: true, acceptedAt: true },
+    });
+    return visits.map(({ id, ...visit }) => ({ visitId: id, ...visit }));
+  }
+
   async doctorsVisit(doctor: Doctor, visitId: string) {
     const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId } });
     if (!visit) throw notFound("video visit");

@@ -65,6 +65,8 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
     deps.video.accept(request.doctor, request.params.id),
   );
 
+  app.get("/video/visits", async (request) => ({ visits: await deps.video.activeVisitsOf(request.doctor) }));
+
   app.get("/video/visits/:id", { schema: { params: idParams } }, async (request) => {
     const visit = await deps.video.doctorsVisit(request.doctor, request.params.id);
     const events = await deps.db.videoParticipantEvent.findMany({

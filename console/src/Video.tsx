@@ -1,0 +1,186 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { errorText } from "./App";
+import { api, type Staff } from "./api";
+import { useT } from "./i18n";
+
+interface VideoRequest {
+  visitId: string;
+  specialty: string;
+  language: string;
+  needsInterpreter: boolean;
+  requestedAt: string;
+}
+interface Period {
+  id: string;
+  specialty: string;
+  startsAt: string;
+  endsAt: string;
+}
+type Slot = Period & { booked: boolean; appointmentId?: string };
+interface Call {
+  visitId: string;
+  interpreterLink?: string;
+}
+
+/** `datetime-local` input value → ISO in the doctor's own timezone. */
+const isoOf = (local: string) => new Date(local).toISOString();
+
+/**
+ * The doctor's video desk: on-call shifts, live "video now" requests (first accept wins, decided by the api),
+ * the calls this doctor accepted, and appointment slots for patients to book in the messenger.
+ */
+export function Video({ staff }: { staff: Staff }) {
+  const { t, language } = useT();
+  const [requests, setRequests] = useState<VideoRequest[]>([]);
+  const [taken, setTaken] = useState<Set<string>>(new Set());
+  const [shifts, setShifts] = useState<Period[]>([]);
+  const [slots, setSlots] = useState<Slot[]>([]);
+  const [calls, setCalls] = useState<Call[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const specialty = staff.specialties[0] ?? "gp";
+  const [shift, setShift] = useState({ specialty, startsAt: "", endsAt: "" });
+  const [slot, setSlot] = useState({ specialty, startsAt: "", endsAt: "" });
+  const when = (iso: string) => new Date(iso).toLocaleString(language, { dateStyle: "short", timeStyle: "short" });
+
+  const loadShifts = () => api<{ shifts: Period[] }>("/video/shifts").then((r) => setShifts(r.shifts));
+  const loadSlots = () => api<{ slots: Slot[] }>("/video/slots").then((r) => setSlots(r.slots));
+  useEffect(() => {
+    void loadShifts();
+    void loadSlots();
+    void api<{ visits: Call[] }>("/video/visits").then((r) => setCalls(r.visits));
+    // Requests and their fate arrive from every api instance; a request taken by someone else greys out at once.
+    const source = new EventSource("/api/v1/video/stream");
+    source.addEventListener("snapshot", (e) => setRequests((JSON.parse((e as MessageEvent).data) as { requests: VideoRequest[] }).requests));
+    source.addEventListener("request", (e) => {
+      const request = JSON.parse((e as MessageEvent).data) as VideoRequest;
+      setRequests((list) => (list.some((r) => r.visitId === request.visitId) ? list : [...list, request]));
+    });
+    const gone = (e: Event) => {
+      const { visitId } = JSON.parse((e as MessageEvent).data) as { visitId: string };
+      setTaken((s) => new Set(s).add(visitId));
+    };
+    source.addEventListener("taken", gone);
+    source.addEventListener("withdrawn", gone);
+    return () => source.close();
+  }, []);
+
+  const attempt = async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+      setError(null);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  const accept = (visitId: string) =>
+    attempt(async () => {
+      try {
+        const result = await api<Call>(`/video/requests/${visitId}/accept`, { method: "POST" });
+        setCalls((list) => [...list, result]);
+      } finally {
+        setTaken((s) => new Set(s).add(visitId));
+      }
+    });
+  const join = (visitId: string) =>
+    attempt(async () => {
+      // The link is single-device: a new one moves the doctor's call to this tab.
+      const { url } = await api<{ url: string }>(`/video/visits/${visitId}/link`, { method: "POST" });
+      window.open(url, "_blank", "noopener");
+    });
+  const end = (visitId: string) =>
+    attempt(async () => {
+      await api(`/video/visits/${visitId}/end`, { method: "POST" });
+      setCalls((list) => list.filter((c) => c.visitId !== visitId));
+    });
+  const startAppointment = (appointmentId: string) =>
+    attempt(async () => {
+      const { visitId } = await api<{ visitId: string }>(`/video/appointments/${appointmentId}/start`, { method: "POST" });
+      setCalls((list) => (list.some((c) => c.visitId === visitId) ? list : [...list, { visitId }]));
+    });
+  const publish = (path: string, body: { specialty: string; startsAt: string; endsAt: string }, reload: () => Promise<void>) => (event: FormEvent) => {
+    event.preventDefault();
+    void attempt(async () => {
+      await api(path, { method: "POST", body: { ...body, startsAt: isoOf(body.startsAt), endsAt: isoOf(body.endsAt) } });
+      await reload();
+    });
+  };
+
+  const periodForm = (value: typeof shift, onChange: (v: typeof shift) => void, onSubmit: (e: FormEvent) => void, label: string, testId: string) => (
+    <form className="inline-form" onSubmit={onSubmit} data-testid={testId}>
+      <select value={value.specialty} onChange={(e) => onChange({ ...value, specialty: e.target.value })} aria-label={t("video.specialty")}>
+        {staff.specialties.map((s) => (
+          <option key={s}>{s}</option>
+        ))}
+      </select>
+      <input type="datetime-local" required value={value.startsAt} onChange={(e) => onChange({ ...value, startsAt: e.target.value })} aria-label={t("video.from")} />
+      <input type="datetime-local" required value={value.endsAt} onChange={(e) => onChange({ ...value, endsAt: e.target.value })} aria-label={t("video.to")} />
+      <button className="primary">{label}</button>
+    </form>
+  );
+
+  return (
+    <section className="video" data-testid="video">
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>{t("video.requests")}</h2>
+      {requests.length === 0 && <p className="muted">{t("video.noRequests")}</p>}
+      <ul className="requests">
+        {requests.map((r) => (
+          <li key={r.visitId} data-visit={r.visitId} className={taken.has(r.visitId) ? "muted" : ""}>
+            {r.specialty} · {r.language}
+            {r.needsInterpreter && ` · ${t("video.interpreter")}`} · {t("video.waitingSince", { time: when(r.requestedAt) })}{" "}
+            {taken.has(r.visitId) ? (
+              <span className="tag">{t("video.taken")}</span>
+            ) : (
+              <button className="primary small" onClick={() => accept(r.visitId)}>
+                {t("video.accept")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <h2>{t("video.myCalls")}</h2>
+      {calls.length === 0 && <p className="muted">{t("video.noCalls")}</p>}
+      <ul className="calls">
+        {calls.map((c) => (
+          <li key={c.visitId} data-call={c.visitId}>
+            {t("video.call")} {c.visitId.slice(0, 8)}{" "}
+            <button className="primary small" onClick={() => join(c.visitId)}>
+              {t("video.join")}
+            </button>{" "}
+            <button className="small" onClick={() => end(c.visitId)}>
+              {t("video.end")}
+            </button>
+            {c.interpreterLink && <span className="muted"> · {t("video.interpreterInvited")}</span>}
+          </li>
+        ))}
+      </ul>
+      <h2>{t("video.shifts")}</h2>
+      <ul className="previous" data-testid="shifts">
+        {shifts.map((s) => (
+          <li key={s.id}>
+            {s.specialty} · {when(s.startsAt)} – {when(s.endsAt)}
+          </li>
+        ))}
+      </ul>
+      {periodForm(shift, setShift, publish("/video/shifts", shift, loadShifts), t("video.addShift"), "shift-form")}
+      <h2>{t("video.slots")}</h2>
+      <ul className="previous" data-testid="slots">
+        {slots.map((s) => (
+          <li key={s.id}>
+            {s.specialty} · {when(s.startsAt)} – {when(s.endsAt)} · {s.booked ? t("video.booked") : t("video.free")}
+            {s.appointmentId && (
+              <button className="small" onClick={() => startAppointment(s.appointmentId!)}>
+                {t("video.startAppointment")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {periodForm(slot, setSlot, publish("/video/slots", slot, loadSlots), t("video.addSlot"), "slot-form")}
+    </section>
+  );
+}
