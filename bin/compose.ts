@@ -46,7 +46,7 @@ import { createLabsQueue, schedulePulls, startLabsWorker } from "../workers/labs
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
-import { noIntake, type IntakeReader } from "../core/consultations/intake-reader";
+import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { StaffService } from "../core/staff/staff-service";
 import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
@@ -54,6 +54,15 @@ import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
 import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
+// --- intake ---
+import { consentsHandlers } from "../core/dialogue/consents-command";
+import { languageHandlers } from "../core/dialogue/language";
+import { PatientPreferences } from "../core/dialogue/patient-preferences";
+import { timezoneHandlers } from "../core/dialogue/timezone";
+import { IntakeConsultations } from "../core/intake/intake-consultations";
+import { IntakeFlow } from "../core/intake/intake-flow";
+import { IntakeRepository } from "../core/intake/intake-repository";
+import { RedFlagRules } from "../core/intake/red-flags";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -75,7 +84,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const consents = new ConsentService(db);
   // --- console ---
   const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
-  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? noIntake);
+  const intakes = new IntakeRepository(db); // --- intake ---
+  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? intakes);
   const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
     maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
     lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
@@ -156,6 +166,23 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
 
+  // --- intake ---
+  const preferences = new PatientPreferences(db);
+  const redFlags = new RedFlagRules(db);
+  const intakeFlow = new IntakeFlow({
+    intakes,
+    consultations: new IntakeConsultations(db, (id) => desk.publish("consultation.opened", id)),
+    messages: consultations,
+    redFlags,
+    formats: {
+      videoNow: (account, consultationId) => videoFlow.requestNow(account, "gp", consultationId),
+      appointment: (account) => videoFlow.offerSlots(account, "gp"),
+    },
+  });
+  const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
+  const timezone = timezoneHandlers(preferences);
+  const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -163,8 +190,12 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
-    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders)],
+    intake: intakeFlow,
+    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons],
     commandHandlers: [
+      language.command,
+      timezone.command,
+      consentsCommand.command,
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
@@ -213,6 +244,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     staff,
     desk,
     events,
+    intakes,
+    redFlags,
 
     async startApi() {
       const app = await buildApp({
