@@ -63,6 +63,10 @@ import { IntakeConsultations } from "../core/intake/intake-consultations";
 import { IntakeFlow } from "../core/intake/intake-flow";
 import { IntakeRepository } from "../core/intake/intake-repository";
 import { RedFlagRules } from "../core/intake/red-flags";
+import { IdentityService } from "../core/identity/identity-service";
+import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
+import { PhoneConfirmation } from "../core/identity/phone-flow";
+import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -181,6 +185,32 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   });
   const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
   const timezone = timezoneHandlers(preferences);
+  const identity = new IdentityService(db);
+  const sms = new LoggingSmsProvider(logger);
+  const phone = new PhoneConfirmation({
+    identity,
+    sms,
+    codes: new SmsCodes(redis, config.REDIS_PREFIX, { ttlSeconds: config.SMS_CODE_TTL_SECONDS, maxAttempts: config.SMS_CODE_MAX_ATTEMPTS }),
+    redis,
+    prefix: config.REDIS_PREFIX,
+    waitSeconds: config.IDENTITY_LINK_TTL_SECONDS,
+  });
+  const oidc =
+    config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? new OidcVerification({
+          provider: new OidcIdentityProvider({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            redirectUri: `${config.PUBLIC_URL}/identity/oidc/callback`,
+          }),
+          identity,
+          redis,
+          prefix: config.REDIS_PREFIX,
+          ttlSeconds: config.IDENTITY_LINK_TTL_SECONDS,
+          notify: (patientId) => notifier.notify(patientId, (t) => ({ text: t("identity.verify.done") })),
+        })
+      : undefined;
   const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
 
   const dialogue = new Dialogue({
@@ -191,11 +221,15 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intakeFlow,
+    contacts: phone.contacts,
+    textInterceptors: [phone.texts],
     buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons],
     commandHandlers: [
       language.command,
       timezone.command,
       consentsCommand.command,
+      phone.command,
+      ...(oidc ? [oidc.command] : []),
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
@@ -246,6 +280,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     events,
     intakes,
     redFlags,
+    identity,
+    sms,
 
     async startApi() {
       const app = await buildApp({
@@ -265,6 +301,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
+        intake: { identity, redFlags, oidc, defaultLanguage: config.DEFAULT_LANGUAGE },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

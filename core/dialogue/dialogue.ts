@@ -53,6 +53,11 @@ export interface ContactReceiver {
   receive(account: PatientAccount, contact: { phone: string; own: boolean }, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
+/** Claims a text before the intake sees it (a phone number or a code the patient was asked for), or passes. */
+export interface TextInterceptor {
+  intercept(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[] | undefined>;
+}
+
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
@@ -66,6 +71,7 @@ export interface DialogueDeps {
   /** Without it a text opens or joins an asynchronous consultation directly (the walking skeleton). */
   intake?: MedicalTextHandler;
   contacts?: ContactReceiver;
+  textInterceptors?: TextInterceptor[];
 }
 
 /**
@@ -117,6 +123,10 @@ export class Dialogue {
       case "text": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
         if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        for (const interceptor of this.deps.textInterceptors ?? []) {
+          const claimed = await interceptor.intercept(account, content.text, t);
+          if (claimed) return reply(...claimed);
+        }
         if (this.deps.intake) return reply(...(await this.deps.intake.onText(account, content.text, t)));
         const { consultationNumber, opened } = await this.deps.consultations.acceptPatientMessage(
           account.patientId,
@@ -132,9 +142,13 @@ export class Dialogue {
         if (this.deps.files) return reply(...(await this.deps.files.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
-      case "contact":
+      case "contact": {
+        // A phone number is personal data: not kept before consent either.
+        const missing = await this.deps.consents.missingConsent(account.patientId);
+        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
         if (this.deps.contacts) return reply(...(await this.deps.contacts.receive(account, content, t)));
         return reply({ text: t("unsupported") });
+      }
       case "unsupported":
         return reply({ text: t("unsupported") });
     }
