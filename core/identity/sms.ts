@@ -19,7 +19,7 @@ export class LoggingSmsProvider implements SmsProvider {
   }
 }
 
-export type CodeCheck = { ok: true; phone: string } | { ok: false; reason: "wrong" | "expired" | "too_many" };
+export type CodeCheck = { ok: true; phone: string } | { ok: false; reason: "wrong" | "expired" | "locked" };
 
 /**
  * One-time phone codes: 6 digits, only an HMAC of the code in Redis, expiring, and gone after too many wrong tries
@@ -54,12 +54,12 @@ export class SmsCodes {
     const attempts = await this.redis.hincrby(key, "attempts", 1);
     if (attempts > this.settings.maxAttempts) {
       await this.redis.del(key);
-      return { ok: false, reason: "too_many" };
+      return { ok: false, reason: "locked" };
     }
     const given = Buffer.from(this.hash(patientId, code));
     if (!timingSafeEqual(given, Buffer.from(stored.hash))) {
       if (attempts >= this.settings.maxAttempts) await this.redis.del(key);
-      return { ok: false, reason: attempts >= this.settings.maxAttempts ? "too_many" : "wrong" };
+      return { ok: false, reason: attempts >= this.settings.maxAttempts ? "locked" : "wrong" };
     }
     await this.redis.del(key);
     return { ok: true, phone: stored.phone };
