@@ -63,6 +63,7 @@ import { IntakeConsultations } from "../core/intake/intake-consultations";
 import { IntakeFlow } from "../core/intake/intake-flow";
 import { IntakeRepository } from "../core/intake/intake-repository";
 import { RedFlagRules } from "../core/intake/red-flags";
+import { ExamSessions } from "../core/exam/exam-sessions";
 import { IdentityService } from "../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
@@ -173,7 +174,19 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   // --- intake ---
   const preferences = new PatientPreferences(db);
   const redFlags = new RedFlagRules(db);
-  const intakeFlow = new IntakeFlow({
+  const exams: ExamSessions = new ExamSessions({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    publicUrl: config.PUBLIC_URL,
+    linkTtlSeconds: config.EXAM_LINK_TTL_SECONDS,
+    telegramBotToken: config.TELEGRAM_BOT_TOKEN,
+    initDataMaxAgeSeconds: config.EXAM_LINK_TTL_SECONDS,
+    telegramAccount: (id) => intakes.telegramAccount(id),
+    examSubmitted: (account, intakeId, exam, t) => intakeFlow.examSubmitted(account, intakeId, exam, t),
+    send: (accountId, message) => outbox.send(accountId, message),
+  });
+  const intakeFlow: IntakeFlow = new IntakeFlow({
+    examButton: (account, intakeId, label) => exams.button(account, intakeId, label),
     intakes,
     consultations: new IntakeConsultations(db, (id) => desk.publish("consultation.opened", id)),
     messages: consultations,
@@ -282,6 +295,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     redFlags,
     identity,
     sms,
+    exams,
 
     async startApi() {
       const app = await buildApp({
@@ -301,7 +315,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
-        intake: { identity, redFlags, oidc, defaultLanguage: config.DEFAULT_LANGUAGE },
+        intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

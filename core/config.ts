@@ -114,6 +114,8 @@ const variables = {
   OIDC_ISSUER: { schema: url(["http", "https"]).optional(), example: "https://esia.gosuslugi.ru" },
   OIDC_CLIENT_ID: { schema: z.string().min(1).optional(), example: "telecons-clinic" },
   OIDC_CLIENT_SECRET: { schema: z.string().min(1).optional(), example: "s3cr3t" },
+  /** How long a body-map link (VK, widget) stays valid, and how old a Telegram Mini App's initData may be. */
+  EXAM_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(3600), example: "3600" },
   IDENTITY_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(900), example: "900" },
 } as const;
 

@@ -1,5 +1,7 @@
 import type { IntakeReader, IntakeView } from "../consultations/intake-reader";
 import type { Db } from "../db/prisma";
+import { matchLanguage } from "../i18n";
+import type { PatientAccount } from "../patients/patient-repository";
 import { examResultSchema, type ExamResult } from "../exam/exam-result";
 import type { Answer, ComplaintArea } from "./questionnaire";
 
@@ -69,6 +71,16 @@ export class IntakeRepository implements IntakeReader {
   async discardUnfinished(patientId: string): Promise<number> {
     const { count } = await this.db.intake.deleteMany({ where: { patientId, step: { not: "done" }, consultationId: null } });
     return count;
+  }
+
+  /** The patient behind a Telegram user id (a Mini App names the user, not the account). */
+  async telegramAccount(externalUserId: string): Promise<PatientAccount | undefined> {
+    const row = await this.db.messengerAccount.findUnique({
+      where: { channel_externalUserId: { channel: "telegram", externalUserId } },
+      include: { patient: { select: { language: true } } },
+    });
+    if (!row) return undefined;
+    return { accountId: row.id, patientId: row.patientId, channel: row.channel, chatId: row.chatId, language: matchLanguage(row.patient.language) ?? "ru" };
   }
 
   async forConsultation(consultationId: string): Promise<IntakeView | null> {
