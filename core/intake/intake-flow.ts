@@ -79,7 +79,8 @@ export class IntakeFlow {
   /** The body-map page stored an examination: the intake moves on to the format choice. */
   async examSubmitted(account: PatientAccount, intakeId: string, exam: ExamResult, t: TFunction): Promise<OutgoingMessage[] | undefined> {
     const intake = await this.deps.intakes.byId(intakeId);
-    if (!intake || intake.patientId !== account.patientId || intake.step === "done") return undefined;
+    // Accepted while the examination or the format choice is pending (the patient may have skipped in the chat).
+    if (!intake || intake.patientId !== account.patientId || (intake.step !== "exam" && intake.step !== "format")) return undefined;
     await this.deps.intakes.update(intake.id, { exam, step: "format" });
     return [{ text: t("intake.exam.saved") }, this.askFormat(t)];
   }
