@@ -157,6 +157,32 @@ describe("the intake dialogue", () => {
     expect(await h.db.videoVisit.findFirstOrThrow({ where: { patientId } })).toMatchObject({ consultationId: consultation.id, specialty: "gp" });
   });
 
+  it("raises a red flag in a later message to an open consultation: emergency first, consultation urgent", async () => {
+    const user = h.newPatient("en");
+    await h.openConsultation(user, "Sore throat");
+    await settled(user);
+    const before = texts(user).length;
+    await say(user, "Now I fainted in the kitchen");
+    const replies = texts(user).slice(before);
+    expect(replies[0]).toMatch(/^⚠️ What you describe may be dangerous to life\. Call an ambulance now: 103 \(or 112/);
+    expect(replies[1]).toMatch(/^Added to consultation No\. \d+\.$/);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: (await patientOf(user)).id } });
+    expect(consultation.urgent).toBe(true);
+  });
+
+  it("greets a Kyrgyz-speaking patient in Kyrgyz and lets them keep or change the language", async () => {
+    const user = h.newPatient("ky");
+    await say(user, "/start");
+    expect(texts(user).slice(0, 2)).toEqual([
+      "Саламатсызбы! Бул Telecons — дарыгердин онлайн кеңеши.",
+      "Мен сиз менен кыргызча сүйлөшөм. Төмөндө башка тилди тандасаңыз болот — азыр же кийин /language буйругу менен.",
+    ]);
+    expect(texts(user)[2]).toMatch(/^Дарыгер сизге жардам бериши үчүн жеке маалыматтарыңызды.*макулдугуңуз керек/);
+    await press(user, "lang:tg");
+    expect(texts(user).slice(-2)[0]).toBe("Тайёр, акнун ман бо шумо бо забони тоҷикӣ гап мезанам.");
+    expect(texts(user).at(-1)).toMatch(/^Барои он ки духтур ба шумо ёрӣ расонад, розигии шумо барои коркарди маълумоти шахсӣ/);
+  });
+
   it("refuses a number out of range with a clear message and keeps the question", async () => {
     const user = h.newPatient("en");
     await onboard(user);
