@@ -77,6 +77,9 @@ describe("the intake dialogue", () => {
     await say(user, "I lifted a heavy box");
     expect(texts(user).slice(-2)).toEqual(["I have added this to the description of your complaint.", "Did it start after an injury or a fall?"]);
     await press(user, "intake:ans:0:yes");
+    // Coming back with /start asks the pending question again instead of starting over.
+    await say(user, "/start");
+    expect(texts(user).at(-1)).toBe("Is there numbness or weakness in an arm or a leg?");
     await press(user, "intake:ans:1:no");
     expect(texts(user).at(-1)).toMatch(/^Now show where it hurts/);
     await press(user, "intake:exam:chat");

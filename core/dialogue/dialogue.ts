@@ -46,6 +46,8 @@ export interface FileReceiver {
 /** What becomes of a patient's text once both consents are given (the intake, see core/intake/intake-flow.ts). */
 export interface MedicalTextHandler {
   onText(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[]>;
+  /** The pending question of an unfinished intake, asked again when the patient comes back (e.g. `/start`). */
+  resume?(account: PatientAccount, t: TFunction): Promise<OutgoingMessage | undefined>;
 }
 
 /** A contact the messenger vouches for (the identity module confirms the phone number with it). */
@@ -157,7 +159,8 @@ export class Dialogue {
   /** The consent still missing, or the invitation to describe the complaint. */
   readonly nextStep = async (account: PatientAccount, t: TFunction): Promise<OutgoingMessage> => {
     const missing = await this.deps.consents.missingConsent(account.patientId);
-    return missing ? askConsent(missing, t) : { text: t("complaint.ask") };
+    if (missing) return askConsent(missing, t);
+    return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
   };
 
   private async reply(account: PatientAccount, messages: OutgoingMessage[]): Promise<void> {

@@ -4,10 +4,11 @@ import type { ConsultationService } from "../consultations/consultation-service"
 import type { ButtonHandler } from "../dialogue/dialogue";
 import { durationSchema, type ExamResult } from "../exam/exam-result";
 import type { PatientAccount } from "../patients/patient-repository";
-import { durations, isRegionGroup, regionGroups } from "./exam-fallback";
+import { isRegionGroup, regionGroups } from "./exam-fallback";
 import type { ConsultationFormat, IntakeConsultations } from "./intake-consultations";
 import type { IntakeRepository, IntakeState } from "./intake-repository";
-import { complaintAreaSchema, complaintAreas, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
+import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency } from "./intake-prompts";
+import { complaintAreaSchema, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
 import { matchRedFlags, type RedFlagRules } from "./red-flags";
 
 export interface IntakeFlowDeps {
@@ -47,7 +48,7 @@ export class IntakeFlow {
     if (!intake) {
       const started = await intakes.start(account.patientId, account.accountId, text);
       const alarm = await this.raiseRedFlags(account, started, [text], t);
-      return [...alarm.messages, this.askArea(t)];
+      return [...alarm.messages, askArea(t)];
     }
     const question = intake.step === "question" ? this.currentQuestion(intake) : undefined;
     if (question && (question.type === "number" || question.type === "text")) return this.answer(account, intake, question, text, t);
@@ -55,6 +56,11 @@ export class IntakeFlow {
     const updated = await intakes.update(intake.id, { complaint: `${intake.complaint}\n${text}` });
     const alarm = await this.raiseRedFlags(account, updated, [text], t);
     return [...alarm.messages, { text: t("intake.added") }, await this.ask(account, alarm.intake, t)];
+  }
+
+  async resume(account: PatientAccount, t: TFunction): Promise<OutgoingMessage | undefined> {
+    const intake = await this.deps.intakes.active(account.patientId);
+    return intake ? this.ask(account, intake, t) : undefined;
   }
 
   readonly buttons: ButtonHandler = {
@@ -82,7 +88,7 @@ export class IntakeFlow {
     // Accepted while the examination or the format choice is pending (the patient may have skipped in the chat).
     if (!intake || intake.patientId !== account.patientId || (intake.step !== "exam" && intake.step !== "format")) return undefined;
     await this.deps.intakes.update(intake.id, { exam, step: "format" });
-    return [{ text: t("intake.exam.saved") }, this.askFormat(t)];
+    return [{ text: t("intake.exam.saved") }, askFormat(formats, t)];
   }
 
   private async chooseArea(account: PatientAccount, intake: IntakeState, raw: string, t: TFunction) {
@@ -123,18 +129,13 @@ export class IntakeFlow {
       const updated = await this.deps.intakes.update(intake.id, { step: "format" });
       return [await this.ask(account, updated, t)];
     }
-    const groups = Object.keys(regionGroups).map((group) => ({ label: t(`intake.exam.group.${group}`), data: `intake:sev:${group}` }));
-    return [{ text: t("intake.exam.region_ask"), buttons: rows(groups, 2) }];
+    return [askRegionGroup(t)];
   }
 
   private askDuration(group: string, severity: number, t: TFunction): OutgoingMessage {
     if (!isRegionGroup(group)) return { text: t("intake.stale") };
-    if (!Number.isInteger(severity) || severity < 1 || severity > 10) {
-      const scale = Array.from({ length: 10 }, (_, i) => ({ label: String(i + 1), data: `intake:sev:${group}:${i + 1}` }));
-      return { text: t("intake.exam.severity_ask"), buttons: rows(scale, 5) };
-    }
-    const choices = durations.map((d) => ({ label: t(`intake.exam.duration.${d}`), data: `intake:dur:${group}:${severity}:${d}` }));
-    return { text: t("intake.exam.duration_ask"), buttons: rows(choices, 1) };
+    if (!Number.isInteger(severity) || severity < 1 || severity > 10) return askSeverity(group, t);
+    return askDuration(group, severity, t);
   }
 
   private async fallbackExamDone(account: PatientAccount, intake: IntakeState, [group, severity, duration]: string[], t: TFunction) {
@@ -145,7 +146,7 @@ export class IntakeFlow {
     }
     const exam: ExamResult = { regions: [...regionGroups[group]], severity: level, duration: parsedDuration.data, symptoms: [], medicines: "", allergies: "" };
     await this.deps.intakes.update(intake.id, { exam, step: "format" });
-    return [{ text: t("intake.exam.saved") }, this.askFormat(t)];
+    return [{ text: t("intake.exam.saved") }, askFormat(formats, t)];
   }
 
   private async chooseFormat(account: PatientAccount, intake: IntakeState, raw: string, t: TFunction): Promise<OutgoingMessage[]> {
@@ -182,54 +183,20 @@ export class IntakeFlow {
     switch (intake.step) {
       case "area":
       case "done":
-        return this.askArea(t);
+        return askArea(t);
       case "question": {
         const question = this.currentQuestion(intake);
-        return question ? askQuestion(question, intake.questionIndex, t) : this.askArea(t);
+        return question ? askQuestion(question, intake.questionIndex, t) : askArea(t);
       }
       case "exam":
         return this.askExam(account, intake, t);
       case "format":
-        return this.askFormat(t);
+        return askFormat(formats, t);
     }
-  }
-
-  private askArea(t: TFunction): OutgoingMessage {
-    const buttons = complaintAreas.map((area) => ({ label: t(`intake.area.${area}`), data: `intake:area:${area}` }));
-    return { text: t("intake.area.ask"), buttons: rows(buttons, 2) };
   }
 
   private async askExam(account: PatientAccount, intake: IntakeState, t: TFunction): Promise<OutgoingMessage> {
     const page = this.deps.examButton ? [[await this.deps.examButton(account, intake.id, t("intake.exam.open"))]] : [];
-    return {
-      text: t("intake.exam.ask"),
-      buttons: [...page, [{ label: t("intake.exam.chat"), data: "intake:exam:chat" }], [{ label: t("intake.exam.skip"), data: "intake:exam:skip" }]],
-    };
+    return askExam(page, t);
   }
-
-  private askFormat(t: TFunction): OutgoingMessage {
-    return { text: t("intake.format.ask"), buttons: formats.map((f) => [{ label: t(`intake.format.${f}`), data: `intake:fmt:${f}` }]) };
-  }
-}
-
-function askQuestion(question: Question, index: number, t: TFunction): OutgoingMessage {
-  const text = t(`intake.q.${question.id}.text`);
-  const skip = [{ label: t("intake.answer.skip"), data: "intake:skipq" }];
-  switch (question.type) {
-    case "yes_no":
-      return { text, buttons: [[{ label: t("intake.answer.yes"), data: `intake:ans:${index}:yes` }, { label: t("intake.answer.no"), data: `intake:ans:${index}:no` }], skip] };
-    case "choice":
-      return { text, buttons: [...question.options.map((o) => [{ label: t(`intake.q.${question.id}.options.${o}`), data: `intake:ans:${index}:${o}` }]), skip] };
-    case "number":
-    case "text":
-      return { text, buttons: [skip] };
-  }
-}
-
-const emergency = (t: TFunction): OutgoingMessage => ({ text: t("intake.emergency") });
-
-function rows<T>(items: T[], perRow: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += perRow) result.push(items.slice(i, i + perRow));
-  return result;
 }
