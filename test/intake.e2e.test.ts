@@ -280,7 +280,7 @@ describe("identity", () => {
     expect((await patientOf(late)).identityLevel).toBe("anonymous");
   });
 
-  it("limits wrong SMS codes", async () => {
+  it("limits wrong SMS codes and how often a code is sent", async () => {
     const user = h.newPatient("en");
     await onboard(user);
     await say(user, "/phone");
@@ -291,6 +291,12 @@ describe("identity", () => {
     expect(texts(user).at(-1)).toBe("Too many wrong attempts. Send /phone to get a new code.");
     await say(user, code);
     expect((await patientOf(user)).identityLevel).toBe("anonymous");
+    // A new code within a minute of the last is refused: every SMS costs the clinic money.
+    const sent = h.services.sms.sent.length;
+    await say(user, "/phone");
+    await say(user, "+7 999 000-11-22");
+    expect(texts(user).at(-1)).toBe("A code was sent less than a minute ago. Please wait a minute and send /phone again.");
+    expect(h.services.sms.sent.length).toBe(sent);
   });
 
   it("verifies identity through the OpenID Connect provider and refuses a forged id_token", async () => {

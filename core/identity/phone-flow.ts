@@ -73,6 +73,7 @@ export class PhoneConfirmation {
         const phone = normalizePhone(trimmed);
         if (phone.length < 10 || phone.length > 15) return [{ text: t("identity.phone.invalid") }];
         const code = await codes.issue(account.patientId, phone);
+        if (!code) return [{ text: t("identity.phone.code_throttled") }];
         await this.deps.sms.send(`+${phone}`, t("identity.phone.sms", { code }));
         await redis.set(this.awaitKey(account.patientId, "code"), "1", "EX", this.deps.waitSeconds);
         return [{ text: t("identity.phone.code_sent", { tail: phone.slice(-2) }) }];

@@ -35,8 +35,10 @@ export class SmsCodes {
   private key = (patientId: string) => `${this.prefix}:sms-code:${patientId}`;
   private hash = (patientId: string, code: string) => createHmac("sha256", patientId).update(code).digest("hex");
 
-  /** A new code for the number (replacing any earlier one); the caller sends it. */
-  async issue(patientId: string, phone: string): Promise<string> {
+  /** A new code for the number (replacing any earlier one), or undefined within a minute of the last: each SMS costs money. */
+  async issue(patientId: string, phone: string): Promise<string | undefined> {
+    const fresh = await this.redis.set(`${this.key(patientId)}:throttle`, "1", "EX", 60, "NX");
+    if (fresh !== "OK") return undefined;
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const key = this.key(patientId);
     await this.redis.multi().del(key).hset(key, { hash: this.hash(patientId, code), phone, attempts: 0 }).expire(key, this.settings.ttlSeconds).exec();
