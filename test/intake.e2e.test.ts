@@ -112,6 +112,8 @@ describe("the intake dialogue", () => {
     await onboard(user);
     await say(user, "Болит в груди с утра");
     await press(user, "intake:area:chest");
+    const events: Array<{ type: string; consultationId: string }> = [];
+    const unsubscribe = await h.services.events.subscribe((event) => events.push(event));
     const before = texts(user).length;
     await press(user, "intake:ans:0:yes");
     const replies = await repliesAfter(user, before, (r) => r.length >= 2);
@@ -120,6 +122,9 @@ describe("the intake dialogue", () => {
     const patient = await patientOf(user);
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: patient.id } });
     expect(consultation.urgent).toBe(true);
+    // The console hears of it at once, like any new consultation.
+    await expect.poll(() => events.some((e) => e.type === "consultation.opened" && e.consultationId === consultation.id)).toBe(true);
+    unsubscribe();
     expect(await h.db.intake.findFirstOrThrow({ where: { patientId: patient.id } })).toMatchObject({
       redFlags: ["chest_pain_breathless"], urgent: true, consultationId: consultation.id, step: "question",
     });
