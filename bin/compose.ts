@@ -46,7 +46,7 @@ import { createLabsQueue, enqueueReferralOrders, schedulePulls, startLabsWorker 
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
-import { noIntake, type IntakeReader } from "../core/consultations/intake-reader";
+import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import { StaffService } from "../core/staff/staff-service";
@@ -55,6 +55,20 @@ import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
 import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
+// --- intake ---
+import { consentsHandlers } from "../core/dialogue/consents-command";
+import { languageHandlers } from "../core/dialogue/language";
+import { PatientPreferences } from "../core/dialogue/patient-preferences";
+import { timezoneHandlers } from "../core/dialogue/timezone";
+import { IntakeConsultations } from "../core/intake/intake-consultations";
+import { IntakeFlow } from "../core/intake/intake-flow";
+import { IntakeRepository } from "../core/intake/intake-repository";
+import { RedFlagRules } from "../core/intake/red-flags";
+import { ExamSessions } from "../core/exam/exam-sessions";
+import { IdentityService } from "../core/identity/identity-service";
+import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
+import { PhoneConfirmation } from "../core/identity/phone-flow";
+import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -76,7 +90,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const consents = new ConsentService(db);
   // --- console ---
   const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
-  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? noIntake);
+  const intakes = new IntakeRepository(db); // --- intake ---
+  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? intakes);
   const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
     maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
     lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
@@ -161,6 +176,61 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const labDirectory = new LabDirectory(loadLabs(config));
   const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
 
+  // --- intake ---
+  const preferences = new PatientPreferences(db);
+  const redFlags = new RedFlagRules(db);
+  const exams: ExamSessions = new ExamSessions({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    publicUrl: config.PUBLIC_URL,
+    linkTtlSeconds: config.EXAM_LINK_TTL_SECONDS,
+    telegramBotToken: config.TELEGRAM_BOT_TOKEN,
+    initDataMaxAgeSeconds: config.EXAM_LINK_TTL_SECONDS,
+    telegramAccount: (id) => intakes.telegramAccount(id),
+    examSubmitted: (account, intakeId, exam, t) => intakeFlow.examSubmitted(account, intakeId, exam, t),
+    send: (accountId, message) => outbox.send(accountId, message),
+  });
+  const intakeFlow: IntakeFlow = new IntakeFlow({
+    examButton: (account, intakeId, label) => exams.button(account, intakeId, label),
+    intakes,
+    consultations: new IntakeConsultations(db, (id) => desk.publish("consultation.opened", id)),
+    messages: consultations,
+    redFlags,
+    formats: {
+      videoNow: (account, consultationId) => videoFlow.requestNow(account, "gp", consultationId),
+      appointment: (account) => videoFlow.offerSlots(account, "gp"),
+    },
+  });
+  const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
+  const timezone = timezoneHandlers(preferences);
+  const identity = new IdentityService(db);
+  const sms = new LoggingSmsProvider(logger);
+  const phone = new PhoneConfirmation({
+    identity,
+    sms,
+    codes: new SmsCodes(redis, config.REDIS_PREFIX, { ttlSeconds: config.SMS_CODE_TTL_SECONDS, maxAttempts: config.SMS_CODE_MAX_ATTEMPTS }),
+    redis,
+    prefix: config.REDIS_PREFIX,
+    waitSeconds: config.IDENTITY_LINK_TTL_SECONDS,
+  });
+  const oidc =
+    config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? new OidcVerification({
+          provider: new OidcIdentityProvider({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            redirectUri: `${config.PUBLIC_URL}/identity/oidc/callback`,
+          }),
+          identity,
+          redis,
+          prefix: config.REDIS_PREFIX,
+          ttlSeconds: config.IDENTITY_LINK_TTL_SECONDS,
+          notify: (patientId) => notifier.notify(patientId, (t) => ({ text: t("identity.verify.done") })),
+        })
+      : undefined;
+  const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -168,8 +238,16 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     outbox,
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
-    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders)],
+    intake: intakeFlow,
+    contacts: phone.contacts,
+    textInterceptors: [phone.texts],
+    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons],
     commandHandlers: [
+      language.command,
+      timezone.command,
+      consentsCommand.command,
+      phone.command,
+      ...(oidc ? [oidc.command] : []),
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
@@ -219,6 +297,11 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     desk,
     events,
     specialties,
+    intakes,
+    redFlags,
+    identity,
+    sms,
+    exams,
 
     async startApi() {
       const app = await buildApp({
@@ -239,6 +322,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
+        intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

@@ -101,6 +101,18 @@ const variables = {
   OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:29:1100,vk:20:0" },
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
   REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
+  // --- intake ---
+  /** `log` writes codes to the log (development); a real gateway is another SmsProvider in core/identity/. */
+  SMS_PROVIDER: { schema: z.enum(["log"]).default("log"), example: "log" },
+  SMS_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
+  SMS_CODE_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(10).default(5), example: "5" },
+  /** OpenID Connect identity provider (ESIA / Gosuslugi through its OIDC interface); `/verify` is off without it. */
+  OIDC_ISSUER: { schema: url(["http", "https"]).optional(), example: "https://esia.gosuslugi.ru" },
+  OIDC_CLIENT_ID: { schema: z.string().min(1).optional(), example: "telecons-clinic" },
+  OIDC_CLIENT_SECRET: { schema: z.string().min(1).optional(), example: "s3cr3t" },
+  /** How long a body-map link (VK, widget) stays valid, and how old a Telegram Mini App's initData may be. */
+  EXAM_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(3600), example: "3600" },
+  IDENTITY_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(900), example: "900" },
 } as const;
 
 type Variables = typeof variables;

@@ -45,8 +45,8 @@ async function acceptedVisit(language: string, complaint?: string) {
     data: { doctorId: doctor.id, specialty, startsAt: new Date(Date.now() - 3600_000), endsAt: new Date(Date.now() + 3600_000) },
   });
   const patient = h.newPatient(language);
-  await h.onboard(patient);
-  if (complaint) await h.say(patient, complaint);
+  if (complaint) await h.openConsultation(patient, complaint);
+  else await h.onboard(patient);
   const account = await h.db.messengerAccount.findUniqueOrThrow({
     where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
   });

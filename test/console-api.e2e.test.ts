@@ -29,8 +29,7 @@ async function staffWithCookie(role: "doctor" | "operator" | "admin", specialtie
 
 async function openConsultation(text = "Кашель") {
   const patient = h.newPatient("ru");
-  await h.onboard(patient);
-  await h.say(patient, text);
+  await h.openConsultation(patient, text);
   await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).includes("создано")));
   return { patient, consultation: await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(patient.id) } } }) };
 }

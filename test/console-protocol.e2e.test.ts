@@ -31,8 +31,7 @@ afterAll(async () => {
 /** A patient's question, opened and taken by the doctor in the console. */
 async function takenThread(page: Page, complaint: string) {
   const patient = h.newPatient("ru");
-  await h.onboard(patient);
-  await h.say(patient, complaint);
+  await h.openConsultation(patient, complaint);
   const where = { account: { externalUserId: String(patient.id) } };
   await expect.poll(() => h.db.consultation.count({ where }), { timeout: 10_000 }).toBe(1);
   const consultation = await h.db.consultation.findFirstOrThrow({ where });

@@ -113,8 +113,7 @@ describe("the console", () => {
 
     // The patient writes to the Telegram bot while the doctor's queue is open.
     const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, "Сыпь на левой руке, чешется. Фото ниже.");
+    await h.openConsultation(patient, "Сыпь на левой руке, чешется. Фото ниже.");
     await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).includes("создано")));
     const consultation = await h.db.consultation.findFirstOrThrow({
       where: { account: { externalUserId: String(patient.id) } },
@@ -132,6 +131,8 @@ describe("the console", () => {
     });
     intakes.set(consultationId, {
       complaint: "Сыпь на руке",
+      area: "skin",
+      urgent: false,
       answers: [{ questionId: "fever", answer: "no" }],
       exam: { regions: ["arm_left", "hand_left"], severity: 6, duration: "days_1_3", symptoms: ["зуд"], medicines: "", allergies: "пенициллин" },
       redFlags: [],
@@ -201,8 +202,7 @@ describe("the console", () => {
 
   it("hides the consultation from a doctor of another specialty", async () => {
     const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, "Болит горло");
+    await h.openConsultation(patient, "Болит горло");
     await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).includes("создано")));
     const fresh = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(patient.id) } } });
     const { cookie } = await cookieOf("derm");

@@ -33,8 +33,7 @@ const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(c
 /** A patient with consents and an open consultation, and a doctor with a signing certificate. */
 async function setUp(language = "ru", complaint = "Давление 150/95 по вечерам, болит затылок") {
   const user = h.newPatient(language);
-  await h.onboard(user);
-  await h.say(user, complaint);
+  await h.openConsultation(user, complaint);
   await h.telegram.waitFor(() => texts(user.id).some((text) => /№|No\./.test(text)));
   const account = await h.db.messengerAccount.findUniqueOrThrow({
     where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } },

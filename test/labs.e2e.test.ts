@@ -4,6 +4,7 @@ import { processPull } from "../workers/labs.worker";
 import { FhirLabStandIn } from "./helpers/fhir-lab-stand-in";
 import { startHarness, type Harness } from "./helpers/harness";
 import { hl7 } from "./helpers/hl7-fixtures";
+import { walkIntake } from "./helpers/intake-steps";
 
 const LAB_TOKEN = "helix-push-token-0123456789";
 let h: Harness;
@@ -56,7 +57,7 @@ async function orderAt(p: { user: { id: number }; patientId: string }, tests: st
 describe("lab orders and FHIR results", () => {
   it("turns a signed protocol's lab-test referral into one order the patient is asked to place, once even after a correction", async () => {
     const p = await patient();
-    await h.say(p.user, "Tired for a month and thirsty at night");
+    await walkIntake(h.chat(p.user), "Tired for a month and thirsty at night");
     await expect.poll(() => h.db.consultation.count({ where: { patientId: p.patientId } })).toBe(1);
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: p.patientId } });
     const draft = (await staff("POST", `/consultations/${consultation.id}/protocol`)).json();

@@ -12,8 +12,7 @@ afterAll(async () => {
 /** A patient with an open consultation, and a doctor ready to answer it. */
 async function openConsultation(language = "ru") {
   const patient = h.newPatient(language);
-  await h.onboard(patient);
-  await h.say(patient, "Болит горло");
+  await h.openConsultation(patient, "Болит горло");
   const account = await h.db.messengerAccount.findUniqueOrThrow({
     where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processTick } from "../workers/reminders.worker";
+import { walkIntake } from "./helpers/intake-steps";
 import { startHarness, type Harness } from "./helpers/harness";
 import type { RecordedCall } from "./helpers/telegram-stand-in";
 
@@ -179,7 +180,7 @@ describe("appointment reminders and quiet hours", () => {
 describe("follow-ups and ratings", () => {
   it("asks the doctor's follow-up question and attaches the answer to the consultation", async () => {
     const { patient, patientId, api } = await onboardedPatient();
-    await h.say(patient, "Давление 150/95 по утрам");
+    await walkIntake(h.chat(patient), "Давление 150/95 по утрам");
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
     const scheduled = await api("POST", `/consultations/${consultation.id}/follow-ups`, {
       question: "Как давление через неделю?",
@@ -204,7 +205,7 @@ describe("follow-ups and ratings", () => {
 
   it("asks to rate a closed consultation 0–10 once and records the score; someone else's button does nothing", async () => {
     const { patient, patientId } = await onboardedPatient();
-    await h.say(patient, "Болит голова");
+    await walkIntake(h.chat(patient), "Болит голова");
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
     await h.db.consultation.update({
       where: { id: consultation.id },

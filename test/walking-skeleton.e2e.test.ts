@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./helpers/harness";
+import { walkIntake } from "./helpers/intake-steps";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
 
 let h: Harness;
@@ -23,9 +24,10 @@ describe("walking skeleton: Telegram message → consultation → doctor reply �
   it("runs the whole path in Russian, storing nothing medical before both consents", async () => {
     const patient = h.newPatient("ru");
     await h.say(patient, "/start");
-    await h.telegram.waitFor(() => h.telegram.sent(patient.id).length >= 2);
-    const [welcome, askPersonalData] = h.telegram.sent(patient.id);
+    await h.telegram.waitFor(() => h.telegram.sent(patient.id).length >= 3);
+    const [welcome, language, askPersonalData] = h.telegram.sent(patient.id);
     expect(welcome!.params.text).toMatch(/^Здравствуйте/);
+    expect(language!.params.text).toMatch(/^Я буду говорить с вами по-русски/);
     expect(askPersonalData!.params.text).toContain("персональных данных");
     expect(askPersonalData!.params.reply_markup).toEqual({
       inline_keyboard: [
@@ -54,7 +56,7 @@ describe("walking skeleton: Telegram message → consultation → doctor reply �
     // Both callback buttons were acknowledged so the patient's spinner stops.
     await h.telegram.waitFor((calls) => calls.filter((c) => c.method === "answerCallbackQuery").length >= 2);
 
-    await h.say(patient, "Болит голова третий день, температура 37,8");
+    await walkIntake(h.chat(patient), "Болит голова третий день, температура 37,8", { area: "head" });
     await h.telegram.waitFor(() => texts(patient.id).some((text) => /^Обращение № \d+ создано/.test(text)));
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
     expect(consultation).toMatchObject({ kind: "async_chat", status: "new", doctorId: null });
@@ -98,8 +100,7 @@ describe("walking skeleton: Telegram message → consultation → doctor reply �
 
   it("answers in English for an English Telegram user and keeps the thread going", async () => {
     const patient = h.newPatient("en-GB");
-    await h.onboard(patient);
-    await h.say(patient, "I have a rash on my arm");
+    await h.openConsultation(patient, "I have a rash on my arm");
     await h.say(patient, "It itches at night");
     await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Added to consultation No.")));
     expect(texts(patient.id)[0]).toBe("Hello! This is Telecons, online consultations with a doctor.");
@@ -156,10 +157,10 @@ describe("the Telegram webhook", () => {
     const responses = await Promise.all([h.postUpdate(update), h.postUpdate(update)]);
     expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
     expect((await h.postUpdate(update)).statusCode).toBe(200);
-    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.includes("создано")));
+    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("С чем связано обращение?")));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const patientId = await patientIdOf(patient.id);
-    expect(await h.db.message.count({ where: { consultation: { patientId } } })).toBe(1);
-    expect(texts(patient.id).filter((text) => text.includes("создано"))).toHaveLength(1);
+    expect(await h.db.intake.count({ where: { patientId } })).toBe(1);
+    expect(texts(patient.id).filter((text) => text.startsWith("С чем связано обращение?"))).toHaveLength(1);
   });
 });

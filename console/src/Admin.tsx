@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorText } from "./App";
 import { api, type Staff } from "./api";
 import { useT } from "./i18n";
+import { RedFlags } from "./RedFlags";
 import { Specialties } from "./Specialties";
 
 type Listed = Staff & { lockedUntil: string | null; disabled: boolean };
@@ -109,6 +110,7 @@ export function Admin() {
         </p>
       )}
       <Specialties />
+      <RedFlags />
       <h2>{t("admin.audit")}</h2>
       <form
         className="inline-form"

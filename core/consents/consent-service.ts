@@ -32,6 +32,34 @@ export class ConsentService {
     )?.kind;
   }
 
+  /** The consents in force (not withdrawn), oldest first. */
+  async given(patientId: string): Promise<Array<{ kind: ConsentKind; version: string; givenAt: Date }>> {
+    return this.db.consent.findMany({
+      where: { patientId, withdrawnAt: null },
+      orderBy: { givenAt: "asc" },
+      select: { kind: true, version: true, givenAt: true },
+    });
+  }
+
+  /** Withdrawal (152-FZ art. 9): recorded, never deleted; processing stops until the patient consents again. */
+  async withdraw(patientId: string, kind: ConsentKind): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const active = await tx.consent.findMany({ where: { patientId, kind, withdrawnAt: null }, select: { id: true } });
+      if (active.length === 0) return false;
+      await tx.consent.updateMany({ where: { id: { in: active.map((c) => c.id) } }, data: { withdrawnAt: new Date() } });
+      for (const consent of active) {
+        await recordAudit(tx, {
+          actor: { type: "patient", id: patientId },
+          action: "consent.withdraw",
+          entityType: "consent",
+          entityId: consent.id,
+          meta: { kind },
+        });
+      }
+      return true;
+    });
+  }
+
   async give(patientId: string, kind: ConsentKind): Promise<void> {
     const version = currentVersion(kind);
     await this.db.$transaction(async (tx) => {

@@ -8,6 +8,7 @@ import { translator } from "../i18n";
 import type { InboundDedupe } from "../inbound/inbound-dedupe";
 import type { Outbox } from "../outbox/outbox";
 import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
+import { languageChoice } from "./language";
 
 /** Button payloads the dialogue understands; anything else is ignored as stale or forged. */
 const consentButtonSchema = z
@@ -42,6 +43,23 @@ export interface FileReceiver {
   receive(account: PatientAccount, content: { file: IncomingFile; caption?: string }, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
+/** What becomes of a patient's text once both consents are given (the intake, see core/intake/intake-flow.ts). */
+export interface MedicalTextHandler {
+  onText(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[]>;
+  /** The pending question of an unfinished intake, asked again when the patient comes back (e.g. `/start`). */
+  resume?(account: PatientAccount, t: TFunction): Promise<OutgoingMessage | undefined>;
+}
+
+/** A contact the messenger vouches for (the identity module confirms the phone number with it). */
+export interface ContactReceiver {
+  receive(account: PatientAccount, contact: { phone: string; own: boolean }, t: TFunction): Promise<OutgoingMessage[]>;
+}
+
+/** Claims a text before the intake sees it (a phone number or a code the patient was asked for), or passes. */
+export interface TextInterceptor {
+  intercept(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[] | undefined>;
+}
+
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
@@ -52,6 +70,10 @@ export interface DialogueDeps {
   buttonHandlers?: ButtonHandler[];
   commandHandlers?: CommandHandler[];
   files?: FileReceiver;
+  /** Without it a text opens or joins an asynchronous consultation directly (the walking skeleton). */
+  intake?: MedicalTextHandler;
+  contacts?: ContactReceiver;
+  textInterceptors?: TextInterceptor[];
 }
 
 /**
@@ -83,7 +105,9 @@ export class Dialogue {
 
     switch (content.kind) {
       case "command": {
-        if (content.command === "start") return reply({ text: t("welcome") }, await this.nextStep(account, t));
+        if (content.command === "start") {
+          return reply({ text: t("welcome") }, languageChoice(t, account.language), await this.nextStep(account, t));
+        }
         const handler = this.deps.commandHandlers?.find((h) => h.command === content.command);
         const missing = handler && !handler.beforeConsent && (await this.deps.consents.missingConsent(account.patientId));
         if (handler && !missing) return reply(...(await handler.handle(account, content.args, t)));
@@ -100,7 +124,12 @@ export class Dialogue {
       }
       case "text": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, this.askConsent(missing, t));
+        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        for (const interceptor of this.deps.textInterceptors ?? []) {
+          const claimed = await interceptor.intercept(account, content.text, t);
+          if (claimed) return reply(...claimed);
+        }
+        if (this.deps.intake) return reply(...(await this.deps.intake.onText(account, content.text, t)));
         const { consultationNumber, opened } = await this.deps.consultations.acceptPatientMessage(
           account.patientId,
           account.accountId,
@@ -111,34 +140,42 @@ export class Dialogue {
       }
       case "file": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, this.askConsent(missing, t));
+        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
         if (this.deps.files) return reply(...(await this.deps.files.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
-      case "contact":
+      case "contact": {
+        // A phone number is personal data: not kept before consent either.
+        const missing = await this.deps.consents.missingConsent(account.patientId);
+        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        if (this.deps.contacts) return reply(...(await this.deps.contacts.receive(account, content, t)));
+        return reply({ text: t("unsupported") });
+      }
       case "unsupported":
         return reply({ text: t("unsupported") });
     }
   }
 
-  private async nextStep(account: PatientAccount, t: TFunction): Promise<OutgoingMessage> {
+  /** The consent still missing, or the invitation to describe the complaint. */
+  readonly nextStep = async (account: PatientAccount, t: TFunction): Promise<OutgoingMessage> => {
     const missing = await this.deps.consents.missingConsent(account.patientId);
-    return missing ? this.askConsent(missing, t) : { text: t("complaint.ask") };
-  }
-
-  private askConsent(kind: ConsentKind, t: TFunction): OutgoingMessage {
-    return {
-      text: t(`consent.${kind}.ask`, { version: currentVersion(kind) }),
-      buttons: [
-        [
-          { label: t("buttons.agree"), data: `consent:${kind}:yes` },
-          { label: t("buttons.decline"), data: `consent:${kind}:no` },
-        ],
-      ],
-    };
-  }
+    if (missing) return askConsent(missing, t);
+    return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
+  };
 
   private async reply(account: PatientAccount, messages: OutgoingMessage[]): Promise<void> {
     for (const message of messages) await this.deps.outbox.send(account.accountId, message);
   }
+}
+
+export function askConsent(kind: ConsentKind, t: TFunction): OutgoingMessage {
+  return {
+    text: t(`consent.${kind}.ask`, { version: currentVersion(kind) }),
+    buttons: [
+      [
+        { label: t("buttons.agree"), data: `consent:${kind}:yes` },
+        { label: t("buttons.decline"), data: `consent:${kind}:no` },
+      ],
+    ],
+  };
 }

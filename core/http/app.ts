@@ -34,6 +34,10 @@ import type { AccountService } from "../account/account-service";
 import { accountRoutes } from "./routes/account";
 import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
+// --- intake ---
+import { examPageRoutes } from "./routes/exam-page";
+import type { ExamSessions } from "../exam/exam-sessions";
+import { intakePublicRoutes, intakeStaffRoutes, type IntakePublicDeps, type IntakeStaffDeps } from "./routes/intake";
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 
 export interface AppDeps {
@@ -59,6 +63,9 @@ export interface AppDeps {
   monitoring?: MonitoringDeps;
   /** Lab orders and results. */
   labs?: LabsDeps;
+  // --- intake ---
+  /** Identity verification by staff, the red-flag list, the exam page and the identity provider's callback. */
+  intake?: IntakeStaffDeps & IntakePublicDeps & { exams: ExamSessions };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -78,6 +85,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
+  // --- intake ---
+  if (deps.intake) {
+    await app.register(intakePublicRoutes(deps.intake));
+    await app.register(examPageRoutes(deps.intake));
+  }
   await registerCookies(app);
   const sessionTtlMs = deps.config.STAFF_SESSION_TTL_MINUTES * 60_000;
   const cookieSecure = deps.config.STAFF_COOKIE_SECURE ?? deps.config.NODE_ENV === "production";
@@ -95,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
       if (deps.labs) await staff.register(labStaffRoutes(deps.labs));
       await staff.register(reminderRoutes(deps));
+      if (deps.intake) await staff.register(intakeStaffRoutes(deps.intake)); // --- intake ---
     },
     { prefix: "/api/v1" },
   );

@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import { compose, type Services } from "../../bin/compose";
 import { loadConfig } from "../../core/config";
 import type { IntakeReader } from "../../core/consultations/intake-reader";
+import { walkIntake } from "./intake-steps";
 import { TelegramStandIn, telegramUpdates, type StandInLimits } from "./telegram-stand-in";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
@@ -63,6 +64,15 @@ export async function startHarness(
       await this.say(user, "/start");
       await this.press(user, "consent:personal_data:yes");
       await this.press(user, "consent:remote_care:yes");
+    },
+    /** The patient as a reusable chat driver (test/helpers/intake-steps.ts). */
+    chat(user: { id: number; languageCode?: string }) {
+      return { say: (text: string) => this.say(user, text), press: (data: string) => this.press(user, data) };
+    },
+    /** Consents given, the shortest intake to an asynchronous consultation with `complaint` as its first message. */
+    async openConsultation(user: { id: number; languageCode?: string }, complaint: string) {
+      await this.onboard(user);
+      await walkIntake(this.chat(user), complaint);
     },
     async newDoctor(name = "Anna Petrova") {
       return services.doctors.create({ name, specialties: ["gp"], languages: ["ru", "en"] });

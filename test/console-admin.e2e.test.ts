@@ -32,8 +32,8 @@ async function cookieOf(staff: StaffLogin): Promise<string> {
 const call = (cookie: string, method: "GET" | "POST" | "PUT", url: string, payload?: object) =>
   h.app.inject({ method, url: `/api/v1${url}`, headers: { cookie, "x-requested-with": "telecons-console" }, payload });
 
-describe("specialties", () => {
-  it("are kept by an admin in the console and bound staff accounts and escalation", async () => {
+describe("the admin pages", () => {
+  it("keep specialties: added in the console, binding doctors and escalation", async () => {
     const context = await browser.newContext({ locale: "en-US", viewport: { width: 1366, height: 900 } });
     const page = await loginConsole(context, base, admin);
     await page.getByRole("button", { name: "Admin" }).click();
@@ -75,5 +75,34 @@ describe("specialties", () => {
     // A retired specialty takes no new doctors.
     expect((await call(adm, "PUT", "/specialties/ophthalmology", { nameRu: "Офтальмолог", nameEn: "Ophthalmologist", escalateAfterMinutes: 30, active: false })).statusCode).toBe(200);
     expect((await call(adm, "POST", "/staff", doctor("ophthalmology"))).statusCode).toBe(400);
+  }, 60_000);
+
+  it("let an admin add a red flag with phrases per language and answers, and remove it again", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1366, height: 900 } });
+    const page = await loginConsole(context, base, admin);
+    await page.getByRole("button", { name: "Admin" }).click();
+    const list = page.getByTestId("red-flags");
+    await list.locator('fieldset[data-rule="chest_pain_breathless"]').waitFor();
+    await page.getByRole("button", { name: "Add a red flag" }).click();
+    const added = list.locator("fieldset").last();
+    await added.getByLabel("Id").fill("ui_test_sudden_blindness");
+    await added.getByLabel("Name").fill("Sudden loss of vision");
+    await added.getByLabel("Phrases ru").fill("внезапно | резко\nослеп* | не виж*");
+    await added.getByLabel("Phrases en").fill("sudden* blind*");
+    await added.getByLabel("Answers (JSON)").fill('[{"vision_loss": true}]');
+    await page.getByRole("button", { name: "Save the list" }).click();
+    await expect.poll(() => page.getByTestId("red-flags-message").textContent()).toContain("Saved");
+    await page.screenshot({ path: "test-output/console/14-admin-red-flags.png" });
+    expect(await h.db.redFlagRule.findUnique({ where: { id: "ui_test_sudden_blindness" } })).toMatchObject({
+      label: "Sudden loss of vision",
+      phrases: { ru: [["внезапно", "резко"], ["ослеп*", "не виж*"]], en: [["sudden* blind*"]] },
+      answers: [{ vision_loss: true }],
+    });
+
+    await list.locator('fieldset[data-rule="ui_test_sudden_blindness"]').getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("button", { name: "Save the list" }).click();
+    await expect.poll(() => h.db.redFlagRule.count({ where: { id: "ui_test_sudden_blindness" } })).toBe(0);
+    expect(await h.db.redFlagRule.count({ where: { id: "chest_pain_breathless" } })).toBe(1);
+    await context.close();
   }, 60_000);
 });

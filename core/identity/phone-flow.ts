@@ -1,0 +1,84 @@
+import type { Redis } from "ioredis";
+import type { OutgoingMessage } from "../channels/channel";
+import type { CommandHandler, ContactReceiver, TextInterceptor } from "../dialogue/dialogue";
+import type { IdentityService } from "./identity-service";
+import { normalizePhone } from "./identity-service";
+import type { SmsCodes, SmsProvider } from "./sms";
+
+interface Deps {
+  identity: IdentityService;
+  codes: SmsCodes;
+  sms: SmsProvider;
+  redis: Redis;
+  prefix: string;
+  /** How long `/phone` waits for a number, and a sent code for its answer (longer than the code lives, to say "expired"). */
+  waitSeconds: number;
+}
+
+const phonePattern = /^\+?[\d\s()-]{10,20}$/;
+const codePattern = /^\d{6}$/;
+
+/**
+ * Confirming the patient's phone number: the messenger's own-contact button (Telegram vouches that the number
+ * belongs to the account) or a one-time SMS code. `/phone` starts it; the next texts are the number and the code.
+ */
+export class PhoneConfirmation {
+  constructor(private readonly deps: Deps) {}
+
+  private awaitKey = (patientId: string, what: "number" | "code") => `${this.deps.prefix}:phone-await:${what}:${patientId}`;
+
+  readonly command: CommandHandler = {
+    command: "phone",
+    handle: async (account, _args, t) => {
+      await this.deps.redis.set(this.awaitKey(account.patientId, "number"), "1", "EX", this.deps.waitSeconds);
+      return [{ text: t("identity.phone.ask"), buttons: [[{ label: t("identity.phone.share"), requestContact: true }]] }];
+    },
+  };
+
+  readonly contacts: ContactReceiver = {
+    receive: async (account, contact, t) => {
+      if (!contact.own) return [{ text: t("identity.phone.foreign_contact") }];
+      await this.deps.identity.record(account.patientId, {
+        level: "phone_confirmed",
+        method: "telegram_contact",
+        subject: normalizePhone(contact.phone),
+        actor: { type: "patient", id: account.patientId },
+      });
+      await this.deps.redis.del(this.awaitKey(account.patientId, "number"));
+      return [{ text: t("identity.phone.confirmed") }];
+    },
+  };
+
+  /** Takes the number or the code the patient types while `/phone` waits for them; anything else goes on to the intake. */
+  readonly texts: TextInterceptor = {
+    intercept: async (account, text, t): Promise<OutgoingMessage[] | undefined> => {
+      const { redis, codes } = this.deps;
+      const trimmed = text.trim();
+      if (codePattern.test(trimmed) && (await redis.exists(this.awaitKey(account.patientId, "code")))) {
+        const result = await codes.check(account.patientId, trimmed);
+        if (!result.ok) {
+          if (result.reason !== "wrong") await redis.del(this.awaitKey(account.patientId, "code"));
+          return [{ text: t(`identity.phone.code_${result.reason}`) }];
+        }
+        await redis.del(this.awaitKey(account.patientId, "code"));
+        await this.deps.identity.record(account.patientId, {
+          level: "phone_confirmed",
+          method: "sms",
+          subject: result.phone,
+          actor: { type: "patient", id: account.patientId },
+        });
+        return [{ text: t("identity.phone.confirmed") }];
+      }
+      if (phonePattern.test(trimmed) && (await redis.getdel(this.awaitKey(account.patientId, "number")))) {
+        const phone = normalizePhone(trimmed);
+        if (phone.length < 10 || phone.length > 15) return [{ text: t("identity.phone.invalid") }];
+        const code = await codes.issue(account.patientId, phone);
+        if (!code) return [{ text: t("identity.phone.code_throttled") }];
+        await this.deps.sms.send(`+${phone}`, t("identity.phone.sms", { code }));
+        await redis.set(this.awaitKey(account.patientId, "code"), "1", "EX", this.deps.waitSeconds);
+        return [{ text: t("identity.phone.code_sent", { tail: phone.slice(-2) }) }];
+      }
+      return undefined;
+    },
+  };
+}

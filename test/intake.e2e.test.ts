@@ -1,0 +1,389 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../core/staff/totp";
+import { startHarness, type Harness } from "./helpers/harness";
+import { walkIntake } from "./helpers/intake-steps";
+import { OidcStandIn } from "./helpers/oidc-stand-in";
+import type { RecordedCall } from "./helpers/telegram-stand-in";
+
+let h: Harness;
+let oidc: OidcStandIn;
+type User = { id: number; languageCode?: string };
+
+beforeAll(async () => {
+  oidc = await new OidcStandIn().start();
+  h = await startHarness({ OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, OIDC_CLIENT_SECRET: oidc.clientSecret });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await oidc?.stop();
+});
+
+const texts = (user: User) => h.telegram.sent(user.id).map((c) => String(c.params.text));
+const buttonsOf = (call: RecordedCall | undefined) =>
+  ((call?.params.reply_markup as { inline_keyboard?: Array<Array<{ callback_data?: string; url?: string }>> } | undefined)?.inline_keyboard ?? []).flat();
+const lastWith = (user: User, fragment: string) => h.telegram.sent(user.id).findLast((c) => String(c.params.text).includes(fragment));
+const patientOf = async (user: User) =>
+  (await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } }, include: { patient: true } })).patient;
+/** Waits until every reply queued for the patient reached the Telegram stand-in (the outbox sends asynchronously). */
+async function settled(user: User): Promise<void> {
+  const where = { account: { channel: "telegram" as const, externalUserId: String(user.id) } };
+  await expect.poll(async () => texts(user).length === (await h.db.outboxMessage.count({ where })), { timeout: 10_000, interval: 30 }).toBe(true);
+}
+const say = async (user: User, text: string) => {
+  await h.say(user, text);
+  await settled(user);
+};
+const press = async (user: User, data: string) => {
+  await h.press(user, data);
+  await settled(user);
+};
+const onboard = async (user: User) => {
+  await h.onboard(user);
+  await settled(user);
+};
+
+/** Replies sent after `count` earlier ones, once `settled` holds for them. */
+async function repliesAfter(user: User, count: number, settled: (replies: string[]) => boolean): Promise<string[]> {
+  await h.telegram.waitFor(() => settled(texts(user).slice(count)));
+  return texts(user).slice(count);
+}
+
+async function staffHeaders(role: "doctor" | "operator" | "admin") {
+  const email = `${role}-${Math.random().toString(36).slice(2)}@clinic.test`;
+  const password = "correct horse battery staple 42";
+  const created = await h.services.staff.create({ email, name: `Test ${role}`, role, password, specialties: ["gp"], languages: ["ru", "en"] });
+  const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: totpCode(created.totpSecret) } });
+  expect(login.statusCode).toBe(200);
+  return { staff: created.staff, headers: { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" } };
+}
+
+describe("the intake dialogue", () => {
+  it("runs start → language → consents → triage → in-chat exam → async format in English, and shows the intake to the doctor", async () => {
+    const user = h.newPatient("en-US");
+    await say(user, "/start");
+    expect(texts(user).slice(0, 2)).toEqual([
+      "Hello! This is Telecons, online consultations with a doctor.",
+      "I will talk to you in English. You can choose another language below, now or later with /language.",
+    ]);
+    expect(buttonsOf(h.telegram.sent(user.id)[1]).map((b) => b.callback_data)).toEqual(["lang:ru", "lang:en", "lang:uz", "lang:tg", "lang:ky", "lang:az"]);
+    await press(user, "consent:personal_data:yes");
+    await press(user, "consent:remote_care:yes");
+    await say(user, "Sharp pain in the lower back since yesterday");
+    expect(texts(user).at(-1)).toBe("What is it about? Choose the closest area:");
+    await press(user, "intake:area:back_limbs");
+    expect(texts(user).at(-1)).toBe("Did it start after an injury or a fall?");
+    // A typed answer to a yes/no question is kept with the complaint and the question is asked again.
+    await say(user, "I lifted a heavy box");
+    expect(texts(user).slice(-2)).toEqual(["I have added this to the description of your complaint.", "Did it start after an injury or a fall?"]);
+    await press(user, "intake:ans:0:yes");
+    // Coming back with /start asks the pending question again instead of starting over.
+    await say(user, "/start");
+    expect(texts(user).at(-1)).toBe("Is there numbness or weakness in an arm or a leg?");
+    await press(user, "intake:ans:1:no");
+    expect(texts(user).at(-1)).toMatch(/^Now show where it hurts/);
+    await press(user, "intake:exam:chat");
+    expect(buttonsOf(lastWith(user, "Where does it hurt?")).map((b) => b.callback_data)).toContain("intake:sev:back");
+    await press(user, "intake:sev:back");
+    await press(user, "intake:sev:back:7");
+    await press(user, "intake:dur:back:7:days_1_3");
+    expect(texts(user).slice(-2)).toEqual(["Thank you, the doctor will see this before the consultation.", "How would you like to consult the doctor?"]);
+    await press(user, "intake:fmt:async");
+    expect(texts(user).at(-1)).toMatch(/^Consultation No\. \d+ is open\. Send photos or documents now/);
+
+    const patient = await patientOf(user);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: patient.id } });
+    expect(consultation).toMatchObject({ kind: "async_chat", urgent: false });
+    const doctor = await staffHeaders("doctor");
+    const thread = await h.app.inject({ method: "GET", url: `/api/v1/consultations/${consultation.id}`, headers: doctor.headers });
+    expect(thread.statusCode).toBe(200);
+    expect(thread.json().intake).toEqual({
+      complaint: "Sharp pain in the lower back since yesterday\nI lifted a heavy box",
+      area: "back_limbs",
+      answers: [{ questionId: "injury", answer: true }, { questionId: "numbness", answer: false }],
+      exam: { regions: ["upper_back", "lower_back", "shoulder_blade_left", "shoulder_blade_right", "buttocks"], severity: 7, duration: "days_1_3", symptoms: [], medicines: "", allergies: "" },
+      redFlags: [],
+      urgent: false,
+    });
+  });
+
+  it("answers a red flag in the middle of triage (Russian) with emergency instructions first, marks the consultation urgent and goes on", async () => {
+    const user = h.newPatient("ru");
+    await onboard(user);
+    await say(user, "Болит в груди с утра");
+    await press(user, "intake:area:chest");
+    const events: Array<{ type: string; consultationId: string }> = [];
+    const unsubscribe = await h.services.events.subscribe((event) => events.push(event));
+    const before = texts(user).length;
+    await press(user, "intake:ans:0:yes");
+    const replies = await repliesAfter(user, before, (r) => r.length >= 2);
+    expect(replies[0]).toMatch(/^⚠️ То, что вы описываете, может быть опасно для жизни\. Вызовите скорую помощь сейчас: 103/);
+    expect(replies[1]).toBe("Какая боль?");
+    const patient = await patientOf(user);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: patient.id } });
+    expect(consultation.urgent).toBe(true);
+    // The console hears of it at once, like any new consultation.
+    await expect.poll(() => events.some((e) => e.type === "consultation.opened" && e.consultationId === consultation.id)).toBe(true);
+    unsubscribe();
+    expect(await h.db.intake.findFirstOrThrow({ where: { patientId: patient.id } })).toMatchObject({
+      redFlags: ["chest_pain_breathless"], urgent: true, consultationId: consultation.id, step: "question",
+    });
+    // The intake continues and ends in the same consultation.
+    await press(user, "intake:ans:1:pressing");
+    await press(user, "intake:exam:skip");
+    await press(user, "intake:fmt:async");
+    expect(await h.db.consultation.count({ where: { patientId: patient.id } })).toBe(1);
+    expect(texts(user).filter((t) => t.startsWith("⚠️"))).toHaveLength(1);
+  });
+
+  it("catches a red flag in the free-text complaint in Uzbek before asking anything", async () => {
+    const user = h.newPatient("uz");
+    await onboard(user);
+    const before = texts(user).length;
+    await say(user, "Ko'kragim qattiq og'riyapti va nafas qisyapti");
+    const replies = await repliesAfter(user, before, (r) => r.length >= 2);
+    expect(replies[0]).toMatch(/^⚠️/);
+    expect(replies[0]).toContain("103");
+    expect(replies[1]).not.toMatch(/^⚠️/);
+    const patient = await patientOf(user);
+    expect((await h.db.consultation.findFirstOrThrow({ where: { patientId: patient.id } })).urgent).toBe(true);
+  });
+
+  it("opens the other formats: second opinion asks for documents, video now joins the queue", async () => {
+    const second = h.newPatient("en");
+    await onboard(second);
+    await walkIntake(h.chat(second), "Please review my MRI report", { format: "second_opinion" });
+    await settled(second);
+    expect(texts(second).at(-1)).toMatch(/^Second-opinion request No\. \d+ is open\. Send your documents now/);
+    expect((await h.db.consultation.findFirstOrThrow({ where: { patientId: (await patientOf(second)).id } })).kind).toBe("second_opinion");
+
+    const video = h.newPatient("ru");
+    await onboard(video);
+    await walkIntake(h.chat(video), "Кашель неделю", { area: "cold", format: "video" });
+    const patientId = (await patientOf(video)).id;
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
+    expect(await h.db.videoVisit.findFirstOrThrow({ where: { patientId } })).toMatchObject({ consultationId: consultation.id, specialty: "gp" });
+  });
+
+  it("raises a red flag in a later message to an open consultation: emergency first, consultation urgent", async () => {
+    const user = h.newPatient("en");
+    await h.openConsultation(user, "Sore throat");
+    await settled(user);
+    const before = texts(user).length;
+    await say(user, "Now I fainted in the kitchen");
+    const replies = texts(user).slice(before);
+    expect(replies[0]).toMatch(/^⚠️ What you describe may be dangerous to life\. Call an ambulance now: 103 \(or 112/);
+    expect(replies[1]).toMatch(/^Added to consultation No\. \d+\.$/);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: (await patientOf(user)).id } });
+    expect(consultation.urgent).toBe(true);
+  });
+
+  it("greets a Kyrgyz-speaking patient in Kyrgyz and lets them keep or change the language", async () => {
+    const user = h.newPatient("ky");
+    await say(user, "/start");
+    expect(texts(user).slice(0, 2)).toEqual([
+      "Саламатсызбы! Бул Telecons — дарыгердин онлайн кеңеши.",
+      "Мен сиз менен кыргызча сүйлөшөм. Төмөндө башка тилди тандасаңыз болот — азыр же кийин /language буйругу менен.",
+    ]);
+    expect(texts(user)[2]).toMatch(/^Дарыгер сизге жардам бериши үчүн жеке маалыматтарыңызды.*макулдугуңуз керек/);
+    await press(user, "lang:tg");
+    expect(texts(user).slice(-2)[0]).toBe("Тайёр, акнун ман бо шумо бо забони тоҷикӣ гап мезанам.");
+    expect(texts(user).at(-1)).toMatch(/^Барои он ки духтур ба шумо ёрӣ расонад, розигии шумо барои коркарди маълумоти шахсӣ/);
+  });
+
+  it("refuses a number out of range with a clear message and keeps the question", async () => {
+    const user = h.newPatient("en");
+    await onboard(user);
+    await say(user, "My son is coughing");
+    await press(user, "intake:area:child");
+    await say(user, "forty");
+    expect(texts(user).slice(-2)).toEqual(["Please send a number from 0 to 17.", "How old is the child (full years)? Send a number."]);
+    await say(user, "4");
+    expect(texts(user).at(-1)).toMatch(/^What is your temperature now/);
+  });
+});
+
+describe("consents", () => {
+  it("shows given consents with version and local date, records a withdrawal and stops storing medical text", async () => {
+    const user = h.newPatient("en");
+    await h.openConsultation(user, "Headache for two days");
+    await settled(user);
+    await say(user, "/consents");
+    const list = lastWith(user, "Your consents:")!;
+    expect(String(list.params.text)).toMatch(/Processing of personal data: text version 2026-11-01, given \d{1,2} \w+ \d{4} at \d{2}:\d{2}/);
+    await press(user, "consents:withdraw:personal_data");
+    expect(texts(user).at(-1)).toMatch(/^If you withdraw this consent, we stop processing your data/);
+    await press(user, "consents:confirm:personal_data");
+    expect(texts(user).at(-2)).toMatch(/^Your consent is withdrawn and this is recorded/);
+    expect(texts(user).at(-1)).toContain("personal data");
+
+    const patient = await patientOf(user);
+    const consent = await h.db.consent.findFirstOrThrow({ where: { patientId: patient.id, kind: "personal_data" } });
+    expect(consent.withdrawnAt).toBeInstanceOf(Date);
+    expect(await h.db.auditEvent.count({ where: { action: "consent.withdraw", entityId: consent.id } })).toBe(1);
+    const messages = await h.db.message.count({ where: { consultation: { patientId: patient.id } } });
+    await say(user, "Now I also have a fever");
+    expect(texts(user).at(-2)).toBe("We need your consent first: without it we cannot accept medical information. Your message was not stored.");
+    expect(await h.db.message.count({ where: { consultation: { patientId: patient.id } } })).toBe(messages);
+    expect(await h.db.intake.count({ where: { patientId: patient.id, step: { not: "done" } } })).toBe(0);
+  });
+});
+
+describe("identity", () => {
+  const contactUpdate = (user: User, updateId: number, contactUserId: number) => ({
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user.id, type: "private", first_name: "Patient" },
+      from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+      contact: { phone_number: "+998901234567", first_name: "Patient", user_id: contactUserId },
+    },
+  });
+
+  it("confirms the phone by the patient's own Telegram contact and refuses someone else's", async () => {
+    const user = h.newPatient("uz");
+    await onboard(user);
+    await say(user, "/phone");
+    expect(h.telegram.sent(user.id).at(-1)!.params.reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
+    await h.postUpdate(contactUpdate(user, h.nextUpdateId(), user.id + 1));
+    await settled(user);
+    expect((await patientOf(user)).identityLevel).toBe("anonymous");
+    const refusal = texts(user).at(-1);
+    await h.postUpdate(contactUpdate(user, h.nextUpdateId(), user.id));
+    await settled(user);
+    const patient = await patientOf(user);
+    expect(patient.identityLevel).toBe("phone_confirmed");
+    expect(texts(user).at(-1)).not.toBe(refusal);
+    const proof = await h.db.identityVerification.findFirstOrThrow({ where: { patientId: patient.id } });
+    expect(proof).toMatchObject({ method: "telegram_contact", level: "phone_confirmed" });
+    expect(proof.subject).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("confirms the phone by SMS code: wrong, right, and an expired code", async () => {
+    const user = h.newPatient("ru");
+    await onboard(user);
+    await say(user, "/phone");
+    await say(user, "+7 (999) 123-45-67");
+    expect(texts(user).at(-1)).toBe("Мы отправили 6-значный код на номер, оканчивающийся на 67. Пришлите его сюда.");
+    const code = /(\d{6})/.exec(h.services.sms.sent.findLast((s) => s.phone === "+79991234567")!.text)![1]!;
+    await say(user, code === "000000" ? "000001" : "000000");
+    expect(texts(user).at(-1)).toBe("Код неверный. Проверьте СМС и попробуйте ещё раз.");
+    await say(user, code);
+    expect(texts(user).at(-1)).toBe("Спасибо, ваш номер телефона подтверждён.");
+    expect((await patientOf(user)).identityLevel).toBe("phone_confirmed");
+
+    const late = h.newPatient("en");
+    await onboard(late);
+    await say(late, "/phone");
+    await say(late, "+44 7700 900123");
+    const lateCode = /(\d{6})/.exec(h.services.sms.sent.at(-1)!.text)![1]!;
+    const patient = await patientOf(late);
+    await h.services.redis.del(`${h.services.config.REDIS_PREFIX}:sms-code:${patient.id}`); // as Redis does at expiry
+    await say(late, lateCode);
+    expect(texts(late).at(-1)).toBe("The code has expired. Send /phone to get a new one.");
+    expect((await patientOf(late)).identityLevel).toBe("anonymous");
+  });
+
+  it("limits wrong SMS codes and how often a code is sent", async () => {
+    const user = h.newPatient("en");
+    await onboard(user);
+    await say(user, "/phone");
+    await say(user, "+7 999 000-11-22");
+    const code = /(\d{6})/.exec(h.services.sms.sent.at(-1)!.text)![1]!;
+    const wrong = code === "111111" ? "222222" : "111111";
+    for (let i = 0; i < 5; i++) await say(user, wrong);
+    expect(texts(user).at(-1)).toBe("Too many wrong attempts. Send /phone to get a new code.");
+    await say(user, code);
+    expect((await patientOf(user)).identityLevel).toBe("anonymous");
+    // A new code within a minute of the last is refused: every SMS costs the clinic money.
+    const sent = h.services.sms.sent.length;
+    await say(user, "/phone");
+    await say(user, "+7 999 000-11-22");
+    expect(texts(user).at(-1)).toBe("A code was sent less than a minute ago. Please wait a minute and send /phone again.");
+    expect(h.services.sms.sent.length).toBe(sent);
+  });
+
+  it("verifies identity through the OpenID Connect provider and refuses a forged id_token", async () => {
+    const run = async (user: User) => {
+      await say(user, "/verify");
+      const link = buttonsOf(lastWith(user, "Gosuslugi"))[0]!.url!;
+      const authorize = await fetch(link, { redirect: "manual" });
+      const callback = new URL(authorize.headers.get("location")!);
+      return h.app.inject({ method: "GET", url: `${callback.pathname}${callback.search}` });
+    };
+    const forged = h.newPatient("en");
+    await onboard(forged);
+    oidc.forgeNext();
+    expect((await run(forged)).statusCode).toBe(401);
+    expect((await patientOf(forged)).identityLevel).toBe("anonymous");
+
+    const user = h.newPatient("en");
+    await onboard(user);
+    const response = await run(user);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain("Личность подтверждена");
+    const patient = await patientOf(user);
+    expect(patient.identityLevel).toBe("verified");
+    const proof = await h.db.identityVerification.findFirstOrThrow({ where: { patientId: patient.id } });
+    expect(proof).toMatchObject({ method: "oidc", level: "verified" });
+    expect(proof.subject).not.toContain("esia");
+    await h.telegram.waitFor(() => texts(user).includes("Your identity is confirmed through Gosuslugi."));
+  });
+
+  it("lets a doctor verify a patient (audited) but not an operator", async () => {
+    const user = h.newPatient("ru");
+    await onboard(user);
+    const patient = await patientOf(user);
+    const operator = await staffHeaders("operator");
+    const refused = await h.app.inject({ method: "POST", url: `/api/v1/patients/${patient.id}/identity/verify`, headers: operator.headers });
+    expect(refused.statusCode).toBe(403);
+    const doctor = await staffHeaders("doctor");
+    const done = await h.app.inject({ method: "POST", url: `/api/v1/patients/${patient.id}/identity/verify`, headers: doctor.headers });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toEqual({ identityLevel: "verified" });
+    expect(await h.db.auditEvent.count({ where: { action: "identity.verify", entityId: patient.id, actorId: doctor.staff.id } })).toBe(1);
+  });
+});
+
+describe("language, timezone and the red-flag list", () => {
+  it("changes the language with /language and the timezone with /timezone", async () => {
+    const user = h.newPatient("ru");
+    await onboard(user);
+    await say(user, "/language");
+    await press(user, "lang:en");
+    expect(texts(user).slice(-2)).toEqual([
+      "Done, I will now talk to you in English.",
+      "Please describe what is bothering you: symptoms, since when, and what you have already taken.",
+    ]);
+    expect((await patientOf(user)).language).toBe("en");
+    await say(user, "/timezone");
+    expect(buttonsOf(lastWith(user, "time zone")).map((b) => b.callback_data)).toContain("tz:tashkent");
+    await press(user, "tz:tashkent");
+    const hour = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tashkent", hour: "2-digit", hourCycle: "h23" }).format(new Date());
+    expect(texts(user).at(-1)).toMatch(new RegExp(`^Time zone: Tashkent\\. Your time now: \\d{1,2} \\w+ \\d{4} at ${hour}:\\d{2}\\.$`));
+    expect((await patientOf(user)).timezone).toBe("Asia/Tashkent");
+  });
+
+  it("lets an admin read and replace the red-flag list, audited, and matches the new list", async () => {
+    const admin = await staffHeaders("admin");
+    const doctor = await staffHeaders("doctor");
+    expect((await h.app.inject({ method: "GET", url: "/api/v1/red-flags", headers: doctor.headers })).statusCode).toBe(403);
+    const current = await h.app.inject({ method: "GET", url: "/api/v1/red-flags", headers: admin.headers });
+    expect(current.statusCode).toBe(200);
+    const rules = current.json().rules as Array<{ id: string }>;
+    expect(rules.map((r) => r.id)).toContain("stroke_signs");
+    const bad = await h.app.inject({ method: "PUT", url: "/api/v1/red-flags", headers: admin.headers, payload: { rules: [{ id: "X" }] } });
+    expect(bad.statusCode).toBe(400);
+    const added = [...rules, { id: "testicular_torsion", label: "Testicular torsion", phrases: { en: [["testicle* pain*"]] }, answers: [] }];
+    const saved = await h.app.inject({ method: "PUT", url: "/api/v1/red-flags", headers: admin.headers, payload: { rules: added } });
+    expect(saved.statusCode).toBe(200);
+    expect(await h.db.auditEvent.count({ where: { action: "red_flags.replace", actorId: admin.staff.id } })).toBe(1);
+
+    const user = h.newPatient("en");
+    await onboard(user);
+    await say(user, "Sudden testicle pain");
+    expect(texts(user).find((t) => t.startsWith("⚠️"))).toBeDefined();
+    await h.app.inject({ method: "PUT", url: "/api/v1/red-flags", headers: admin.headers, payload: { rules } });
+  });
+});
