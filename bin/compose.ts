@@ -316,6 +316,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         staff,
         desk,
         specialties,
+        consents,
         files,
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),

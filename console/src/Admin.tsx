@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorText } from "./App";
 import { api, type Staff } from "./api";
 import { useT } from "./i18n";
+import { ConsentTexts } from "./ConsentTexts";
 import { RedFlags } from "./RedFlags";
 import { Specialties } from "./Specialties";
 
@@ -111,6 +112,7 @@ export function Admin() {
       )}
       <Specialties />
       <RedFlags />
+      <ConsentTexts />
       <h2>{t("admin.audit")}</h2>
       <form
         className="inline-form"

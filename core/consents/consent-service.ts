@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
+import type { TFunction } from "i18next";
+import type { OutgoingMessage } from "../channels/channel";
 import type { Db } from "../db/prisma";
+import { AppError } from "../errors";
+import { languages, translator, type Language } from "../i18n";
 
 /**
  * Consents required before anything medical is stored (152-FZ, 323-FZ art. 36.2), in the order they are asked.
- * The version names the text in locales/ that the patient saw; a new text means a new version,
- * and consents to an older version no longer count.
+ * The shipped version names the text in locales/ (`consent.<kind>.ask`); an admin may publish a newer text
+ * (ConsentText). The patient is asked the newest version, and consents to an older one no longer count.
  */
 export const requiredConsents = [
   { kind: "personal_data", version: "2026-11-01" },
@@ -15,21 +19,91 @@ export const requiredConsents = [
 export const consentKindSchema = z.enum(["personal_data", "remote_care"]);
 export type ConsentKind = z.infer<typeof consentKindSchema>;
 
-export const currentVersion = (kind: ConsentKind): string =>
-  requiredConsents.find((consent) => consent.kind === kind)!.version;
+const shippedVersion = (kind: ConsentKind): string => requiredConsents.find((consent) => consent.kind === kind)!.version;
+
+export const publishConsentTextSchema = z.object({
+  version: z.string().trim().regex(/^[\w.-]{1,40}$/, "letters, digits, dots and dashes, e.g. 2027-01-15"),
+  /** Every language a patient can choose: a consent must be read in the patient's own language. */
+  texts: z.object(Object.fromEntries(languages.map((l) => [l, z.string().trim().min(50).max(8000)])) as Record<Language, z.ZodString>),
+});
+
+export interface ConsentTextView {
+  kind: ConsentKind;
+  version: string;
+  /** false while the shipped locales/ text applies. */
+  published: boolean;
+  publishedAt: Date | null;
+  texts: Record<Language, string>;
+}
 
 export class ConsentService {
   constructor(private readonly db: Db) {}
 
-  /** The first required consent the patient has not given for the current text, or undefined when all are given. */
-  async missingConsent(patientId: string): Promise<ConsentKind | undefined> {
-    const given = await this.db.consent.findMany({
-      where: { patientId, withdrawnAt: null },
+  /** The version each kind is asked in now: the newest published text, else the shipped one. */
+  async currentVersions(): Promise<Record<ConsentKind, string>> {
+    const newest = await this.db.consentText.findMany({
+      distinct: ["kind"],
+      orderBy: [{ kind: "asc" }, { publishedAt: "desc" }],
       select: { kind: true, version: true },
     });
+    return Object.fromEntries(
+      requiredConsents.map(({ kind }) => [kind, newest.find((row) => row.kind === kind)?.version ?? shippedVersion(kind)]),
+    ) as Record<ConsentKind, string>;
+  }
+
+  /** The first required consent the patient has not given for the current text, or undefined when all are given. */
+  async missingConsent(patientId: string): Promise<ConsentKind | undefined> {
+    const [given, current] = await Promise.all([
+      this.db.consent.findMany({ where: { patientId, withdrawnAt: null }, select: { kind: true, version: true } }),
+      this.currentVersions(),
+    ]);
     return requiredConsents.find(
-      (required) => !given.some((consent) => consent.kind === required.kind && consent.version === required.version),
+      ({ kind }) => !given.some((consent) => consent.kind === kind && consent.version === current[kind]),
     )?.kind;
+  }
+
+  /** The question with agree/decline buttons, in the patient's language, naming the version asked. */
+  async ask(kind: ConsentKind, language: Language, t: TFunction): Promise<OutgoingMessage> {
+    const version = (await this.currentVersions())[kind];
+    const published = await this.db.consentText.findUnique({ where: { kind_version_language: { kind, version, language } } });
+    return {
+      text: published ? `${published.text}\n\n${t("consent.version", { version })}` : t(`consent.${kind}.ask`, { version }),
+      buttons: [
+        [
+          { label: t("buttons.agree"), data: `consent:${kind}:yes` },
+          { label: t("buttons.decline"), data: `consent:${kind}:no` },
+        ],
+      ],
+    };
+  }
+
+  /** For admins: the text each kind is asked in now, in every language. */
+  async texts(): Promise<ConsentTextView[]> {
+    const current = await this.currentVersions();
+    return Promise.all(
+      requiredConsents.map(async ({ kind }) => {
+        const rows = await this.db.consentText.findMany({ where: { kind, version: current[kind] } });
+        const texts = Object.fromEntries(
+          languages.map((l) => [l, rows.find((r) => r.language === l)?.text ?? translator(l)(`consent.${kind}.ask`, { version: current[kind] })]),
+        ) as Record<Language, string>;
+        return { kind, version: current[kind], published: rows.length > 0, publishedAt: rows[0]?.publishedAt ?? null, texts };
+      }),
+    );
+  }
+
+  /** A new version of a consent text: from now on patients are asked it, and must agree again. */
+  async publish(kind: ConsentKind, input: z.input<typeof publishConsentTextSchema>, by: { type: "staff"; id: string }): Promise<ConsentTextView> {
+    const { version, texts } = publishConsentTextSchema.parse(input);
+    const exists = version === shippedVersion(kind) || (await this.db.consentText.count({ where: { kind, version } })) > 0;
+    if (exists) throw new AppError("conflict", `version ${version} of this consent exists: publish a new version`);
+    const publishedAt = new Date();
+    await this.db.$transaction(async (tx) => {
+      await tx.consentText.createMany({
+        data: languages.map((language) => ({ kind, version, language, text: texts[language], publishedAt, publishedById: by.id })),
+      });
+      await recordAudit(tx, { actor: by, action: "consent_text.publish", entityType: "consent_text", entityId: `${kind}:${version}` });
+    });
+    return { kind, version, published: true, publishedAt, texts };
   }
 
   /** The consents in force (not withdrawn), oldest first. */
@@ -61,7 +135,7 @@ export class ConsentService {
   }
 
   async give(patientId: string, kind: ConsentKind): Promise<void> {
-    const version = currentVersion(kind);
+    const version = (await this.currentVersions())[kind];
     await this.db.$transaction(async (tx) => {
       const already = await tx.consent.findFirst({ where: { patientId, kind, version, withdrawnAt: null } });
       if (already) return;

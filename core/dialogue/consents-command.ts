@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
-import { askConsent, type ButtonHandler, type CommandHandler } from "./dialogue";
+import type { ButtonHandler, CommandHandler } from "./dialogue";
 import { formatDateTime } from "./format-date";
 import type { PatientPreferences } from "./patient-preferences";
 
@@ -48,7 +48,7 @@ export function consentsHandlers(deps: Deps): { command: CommandHandler; buttons
         const withdrawn = await deps.consents.withdraw(account.patientId, kind.data);
         if (!withdrawn) return [{ text: t("consents.none") }];
         await deps.discardUnfinished(account.patientId);
-        return [{ text: t("consents.withdrawn") }, askConsent((await deps.consents.missingConsent(account.patientId))!, t)];
+        return [{ text: t("consents.withdrawn") }, await deps.consents.ask((await deps.consents.missingConsent(account.patientId))!, account.language, t)];
       },
     },
   };

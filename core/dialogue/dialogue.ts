@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import { z } from "zod";
 import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
-import { consentKindSchema, currentVersion, type ConsentKind, type ConsentService } from "../consents/consent-service";
+import { consentKindSchema, type ConsentService } from "../consents/consent-service";
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
@@ -124,7 +124,7 @@ export class Dialogue {
       }
       case "text": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
         for (const interceptor of this.deps.textInterceptors ?? []) {
           const claimed = await interceptor.intercept(account, content.text, t);
           if (claimed) return reply(...claimed);
@@ -140,14 +140,14 @@ export class Dialogue {
       }
       case "file": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
         if (this.deps.files) return reply(...(await this.deps.files.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
       case "contact": {
         // A phone number is personal data: not kept before consent either.
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, askConsent(missing, t));
+        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
         if (this.deps.contacts) return reply(...(await this.deps.contacts.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
@@ -159,7 +159,7 @@ export class Dialogue {
   /** The consent still missing, or the invitation to describe the complaint. */
   readonly nextStep = async (account: PatientAccount, t: TFunction): Promise<OutgoingMessage> => {
     const missing = await this.deps.consents.missingConsent(account.patientId);
-    if (missing) return askConsent(missing, t);
+    if (missing) return await this.deps.consents.ask(missing, account.language, t);
     return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
   };
 
@@ -168,14 +168,3 @@ export class Dialogue {
   }
 }
 
-export function askConsent(kind: ConsentKind, t: TFunction): OutgoingMessage {
-  return {
-    text: t(`consent.${kind}.ask`, { version: currentVersion(kind) }),
-    buttons: [
-      [
-        { label: t("buttons.agree"), data: `consent:${kind}:yes` },
-        { label: t("buttons.decline"), data: `consent:${kind}:no` },
-      ],
-    ],
-  };
-}

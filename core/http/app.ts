@@ -17,6 +17,8 @@ import { consoleEventRoutes } from "./routes/console-events";
 import { deskRoutes } from "./routes/desk";
 import { staffAdminRoutes } from "./routes/staff-admin";
 import { specialtyRoutes } from "./routes/specialties";
+import { consentTextRoutes } from "./routes/consent-texts";
+import type { ConsentService } from "../consents/consent-service";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { registerCookies, requireStaff } from "./staff-auth";
 import { registerErrorHandler } from "./error-handler";
@@ -49,6 +51,7 @@ export interface AppDeps {
   staff: StaffService;
   desk: ConsultationDesk;
   specialties: SpecialtyDirectory;
+  consents: ConsentService;
   files: StoredFiles;
   events: RedisConsoleEvents;
   /** The built console (console/dist); served at /console when present. */
@@ -101,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(deskRoutes(deps));
       await staff.register(staffAdminRoutes(deps));
       await staff.register(specialtyRoutes(deps));
+      await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes(deps.documents));
