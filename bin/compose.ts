@@ -54,6 +54,8 @@ import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
 import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
+// --- channels ---
+import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -156,6 +158,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
 
+  // --- channels ---
+  const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id));
+  const loadFile = (fileId: string) => files.read(fileId);
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -169,6 +175,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
     ],
+    files: attachments,
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -176,6 +183,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         apiRoot: config.TELEGRAM_API_ROOT,
         onEvent: (event) => dialogue.handle(event),
         onError: (error) => logger.error({ err: error }, "telegram update failed"),
+        loadFile,
       })
     : undefined;
 
