@@ -56,6 +56,9 @@ import { ReminderService } from "../core/reminders/reminder-service";
 import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
 // --- channels ---
 import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
+import { createVkAdapter } from "../bots/vk/vk-adapter";
+import { InboundEvents } from "../core/channels/inbound-events";
+import { acceptVkEvent, createVkInboundQueue, startVkInboundWorker } from "../workers/vk-inbound.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -187,6 +190,21 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       })
     : undefined;
 
+  // --- channels ---
+  const inbound = new InboundEvents(db);
+  const vkQueue = createVkInboundQueue(redis, config.REDIS_PREFIX);
+  const vk =
+    config.VK_TOKEN && config.VK_GROUP_ID
+      ? createVkAdapter({
+          token: config.VK_TOKEN,
+          groupId: config.VK_GROUP_ID,
+          apiRoot: config.VK_API_ROOT,
+          loadFile,
+          onError: (error) => logger.warn({ err: error }, "vk long poll"),
+        })
+      : undefined;
+  const acceptVk = (envelope: Parameters<typeof acceptVkEvent>[0]) => acceptVkEvent(envelope, { inbound, queue: vkQueue });
+
   const stack: Array<() => Promise<unknown>> = [];
 
   return {
@@ -202,6 +220,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     reminders,
     files,
     telegram,
+    vk,
     video,
     videoFlow,
     slots,
@@ -240,6 +259,11 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
+        // --- channels ---
+        vk:
+          vk && config.VK_MODE === "callback"
+            ? { groupId: vk.groupId, secret: config.VK_SECRET!, confirmation: config.VK_CONFIRMATION!, accept: acceptVk }
+            : undefined,
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -262,7 +286,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         config.REDIS_PREFIX,
         outboxSettings,
         queue,
-        { outbox, patients, channels: { telegram: telegram?.channel }, logger, limiter: sendLimiter },
+        { outbox, patients, channels: { telegram: telegram?.channel, vk: vk?.channel }, logger, limiter: sendLimiter },
         16,
         options.locks,
       );
@@ -299,7 +323,14 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         tickMs: config.REMINDERS_TICK_MS,
       });
       stack.push(() => remindersWorker.close());
-      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      // --- channels ---
+      const vkWorker = await startVkInboundWorker(redis, config.REDIS_PREFIX, vkQueue, { inbound, handle: (e) => dialogue.handle(e), logger });
+      stack.push(() => vkWorker.close());
+      if (vk && config.VK_MODE === "longpoll") {
+        vk.startLongPoll(acceptVk);
+        stack.push(async () => vk.stop());
+      }
+      return [vkWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -313,6 +344,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await escalationQueue.close();
       await events.close();
       await remindersQueue.close();
+      await vkQueue.queue.close();
       await db.$disconnect();
       redis.disconnect();
     },

@@ -33,6 +33,8 @@ import { accountRoutes } from "./routes/account";
 import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
+// --- channels ---
+import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +58,9 @@ export interface AppDeps {
   monitoring?: MonitoringDeps;
   /** Lab orders and results. */
   labs?: LabsDeps;
+  // --- channels ---
+  /** Present when a VK community is configured in callback mode. */
+  vk?: VkWebhookDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -70,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
+  registerVkWebhook(app, deps.vk); // --- channels ---
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.
