@@ -59,6 +59,10 @@ import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundEvents } from "../core/channels/inbound-events";
 import { acceptVkEvent, createVkInboundQueue, startVkInboundWorker } from "../workers/vk-inbound.worker";
+import { WebChannel } from "../bots/web/web-channel";
+import { WebInbox } from "../core/channels/web-inbox";
+import { WebTokens } from "../core/channels/web-tokens";
+import { recordAudit } from "../core/audit/audit-log";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -203,6 +207,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           onError: (error) => logger.warn({ err: error }, "vk long poll"),
         })
       : undefined;
+  const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
+  const web = new WebChannel(webInbox);
+  const webTokens = new WebTokens(config.WIDGET_SECRET, config.WIDGET_FILE_LINK_TTL_SECONDS);
   const acceptVk = (envelope: Parameters<typeof acceptVkEvent>[0]) => acceptVkEvent(envelope, { inbound, queue: vkQueue });
 
   const stack: Array<() => Promise<unknown>> = [];
@@ -221,6 +228,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     files,
     telegram,
     vk,
+    webInbox,
     video,
     videoFlow,
     slots,
@@ -264,6 +272,18 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           vk && config.VK_MODE === "callback"
             ? { groupId: vk.groupId, secret: config.VK_SECRET!, confirmation: config.VK_CONFIRMATION!, accept: acceptVk }
             : undefined,
+        widget: {
+          tokens: webTokens,
+          inbox: webInbox,
+          handle: (event) => dialogue.handle(event),
+          readFile: (id) => files.read(id),
+          auditDownload: async (visitorId, fileId) => {
+            const account = await patients.findAccount({ channel: "web", externalUserId: visitorId });
+            const actor = account ? { type: "patient" as const, id: account.patientId } : { type: "system" as const };
+            await recordAudit(db, { actor, action: "file.download", entityType: "file", entityId: fileId, meta: { channel: "web" } });
+          },
+          defaultLanguage: config.DEFAULT_LANGUAGE,
+        },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -286,7 +306,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         config.REDIS_PREFIX,
         outboxSettings,
         queue,
-        { outbox, patients, channels: { telegram: telegram?.channel, vk: vk?.channel }, logger, limiter: sendLimiter },
+        { outbox, patients, channels: { telegram: telegram?.channel, vk: vk?.channel, web }, logger, limiter: sendLimiter },
         16,
         options.locks,
       );
@@ -345,6 +365,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await events.close();
       await remindersQueue.close();
       await vkQueue.queue.close();
+      await webInbox.close();
       await db.$disconnect();
       redis.disconnect();
     },

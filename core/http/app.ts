@@ -35,6 +35,7 @@ import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
+import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +62,8 @@ export interface AppDeps {
   // --- channels ---
   /** Present when a VK community is configured in callback mode. */
   vk?: VkWebhookDeps;
+  /** The web chat widget at /widget. */
+  widget?: WidgetDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -75,7 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
-  registerVkWebhook(app, deps.vk); // --- channels ---
+  // --- channels ---
+  registerVkWebhook(app, deps.vk);
+  if (deps.widget) await app.register(widgetRoutes(deps.widget));
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.

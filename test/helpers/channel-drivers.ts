@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { Harness } from "./harness";
 
 /**
@@ -73,4 +73,43 @@ export async function onboard(driver: ChannelDriver): Promise<void> {
   await driver.say("/start");
   await driver.press("consent:personal_data:yes");
   await driver.press("consent:remote_care:yes");
+}
+
+/** A web chat visitor through the widget's HTTP api (the browser test drives the real page). */
+export async function webDriver(h: Harness, language = "ru") {
+  const session = await h.app.inject({ method: "POST", url: "/widget/api/session" });
+  const token: string = session.json().token;
+  const visitorId = token.split(".")[0]!;
+  const headers = { authorization: `Bearer ${token}` };
+  let received: string[] = [];
+  const refresh = async () => {
+    received = (await h.services.webInbox.since(visitorId, "0")).map((entry) => entry.message.text);
+  };
+  const post = async (payload: object) => {
+    const response = await h.app.inject({ method: "POST", url: "/widget/api/messages", headers, payload: { id: randomUUID(), language, ...payload } });
+    if (response.statusCode !== 204) throw new Error(`widget answered ${response.statusCode}: ${response.body}`);
+  };
+  return {
+    channel: "web" as const,
+    externalUserId: visitorId,
+    token,
+    headers,
+    say: (text: string) => post({ text }),
+    press: (data: string) => post({ button: data }),
+    async upload(bytes: Buffer, name: string) {
+      const url = `/widget/api/files?${new URLSearchParams({ id: randomUUID(), language, name })}`;
+      return h.app.inject({ method: "POST", url, headers: { ...headers, "content-type": "application/octet-stream" }, payload: bytes });
+    },
+    texts: () => received,
+    async waitForText(prefix: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await refresh();
+        const found = received.find((t) => t.startsWith(prefix));
+        if (found !== undefined) return found;
+        if (Date.now() > deadline) throw new Error(`no web reply starting with ${JSON.stringify(prefix)}; got ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    },
+  } satisfies ChannelDriver & Record<string, unknown>;
 }
