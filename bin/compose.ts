@@ -63,6 +63,8 @@ import { WebChannel } from "../bots/web/web-channel";
 import { WebInbox } from "../core/channels/web-inbox";
 import { WebTokens } from "../core/channels/web-tokens";
 import { recordAudit } from "../core/audit/audit-log";
+import { AccountLinking } from "../core/linking/account-linking";
+import { LinkCodes } from "../core/linking/link-codes";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -168,6 +170,12 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   // --- channels ---
   const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id));
   const loadFile = (fileId: string) => files.read(fileId);
+  const linkCodes = new LinkCodes(redis, config.REDIS_PREFIX, {
+    ttlSeconds: config.LINK_CODE_TTL_SECONDS,
+    maxAttempts: 5,
+    attemptWindowSeconds: 15 * 60,
+  });
+  const linking = new AccountLinking(db, linkCodes);
 
   const dialogue = new Dialogue({
     patients,
@@ -181,6 +189,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
+      linking.command(config.LINK_CODE_TTL_SECONDS), // --- channels ---
     ],
     files: attachments,
   });
