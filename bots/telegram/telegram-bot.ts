@@ -1,5 +1,6 @@
 import { Bot, type Api, type Context } from "grammy";
 import type { IncomingContent, IncomingEvent, OutgoingFileLoader } from "../../core/channels/channel";
+import { textContent } from "../../core/channels/command-text";
 import { telegramFile } from "./telegram-files";
 import { TelegramChannel } from "./telegram-channel";
 
@@ -18,9 +19,7 @@ function toContent(ctx: Context, api: Api, fileUrl: (path: string) => string): I
   if (ctx.callbackQuery?.data !== undefined) return { kind: "button", data: ctx.callbackQuery.data };
   const message = ctx.message;
   if (!message) return undefined;
-  const command = /^\/([a-z_]+)(?:@\w+)?\s*(.*)$/is.exec(message.text ?? "");
-  if (command) return { kind: "command", command: command[1]!.toLowerCase(), args: command[2]!.trim() };
-  if (message.text !== undefined) return { kind: "text", text: message.text };
+  if (message.text !== undefined) return textContent(message.text);
   if (message.contact) {
     return { kind: "contact", phone: message.contact.phone_number, own: message.contact.user_id === ctx.from?.id };
   }
