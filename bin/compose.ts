@@ -69,6 +69,17 @@ import { IdentityService } from "../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
 import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
+// --- channels ---
+import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
+import { createVkAdapter } from "../bots/vk/vk-adapter";
+import { InboundEvents } from "../core/channels/inbound-events";
+import { acceptVkEvent, createVkInboundQueue, startVkInboundWorker } from "../workers/vk-inbound.worker";
+import { WebChannel } from "../bots/web/web-channel";
+import { WebInbox } from "../core/channels/web-inbox";
+import { WebTokens } from "../core/channels/web-tokens";
+import { recordAudit } from "../core/audit/audit-log";
+import { AccountLinking } from "../core/linking/account-linking";
+import { LinkCodes } from "../core/linking/link-codes";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -231,6 +242,16 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       : undefined;
   const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
 
+  // --- channels ---
+  const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id));
+  const loadFile = (fileId: string) => files.read(fileId);
+  const linkCodes = new LinkCodes(redis, config.REDIS_PREFIX, {
+    ttlSeconds: config.LINK_CODE_TTL_SECONDS,
+    maxAttempts: 5,
+    attemptWindowSeconds: 15 * 60,
+  });
+  const linking = new AccountLinking(db, linkCodes);
+
   const dialogue = new Dialogue({
     patients,
     consents,
@@ -251,7 +272,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
+      linking.command(config.LINK_CODE_TTL_SECONDS), // --- channels ---
     ],
+    files: attachments,
   });
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -259,8 +282,27 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         apiRoot: config.TELEGRAM_API_ROOT,
         onEvent: (event) => dialogue.handle(event),
         onError: (error) => logger.error({ err: error }, "telegram update failed"),
+        loadFile,
       })
     : undefined;
+
+  // --- channels ---
+  const inbound = new InboundEvents(db);
+  const vkQueue = createVkInboundQueue(redis, config.REDIS_PREFIX);
+  const vk =
+    config.VK_TOKEN && config.VK_GROUP_ID
+      ? createVkAdapter({
+          token: config.VK_TOKEN,
+          groupId: config.VK_GROUP_ID,
+          apiRoot: config.VK_API_ROOT,
+          loadFile,
+          onError: (error) => logger.warn({ err: error }, "vk long poll"),
+        })
+      : undefined;
+  const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
+  const web = new WebChannel(webInbox);
+  const webTokens = new WebTokens(config.WIDGET_SECRET, config.WIDGET_FILE_LINK_TTL_SECONDS);
+  const acceptVk = (envelope: Parameters<typeof acceptVkEvent>[0]) => acceptVkEvent(envelope, { inbound, queue: vkQueue });
 
   const stack: Array<() => Promise<unknown>> = [];
 
@@ -277,6 +319,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     reminders,
     files,
     telegram,
+    vk,
+    webInbox,
     video,
     videoFlow,
     slots,
@@ -324,6 +368,23 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
         documents: { protocols, visits, icd10, documents, accounts },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
+        // --- channels ---
+        vk:
+          vk && config.VK_MODE === "callback"
+            ? { groupId: vk.groupId, secret: config.VK_SECRET!, confirmation: config.VK_CONFIRMATION!, accept: acceptVk }
+            : undefined,
+        widget: {
+          tokens: webTokens,
+          inbox: webInbox,
+          handle: (event) => dialogue.handle(event),
+          readFile: (id) => files.read(id),
+          auditDownload: async (visitorId, fileId) => {
+            const account = await patients.findAccount({ channel: "web", externalUserId: visitorId });
+            const actor = account ? { type: "patient" as const, id: account.patientId } : { type: "system" as const };
+            await recordAudit(db, { actor, action: "file.download", entityType: "file", entityId: fileId, meta: { channel: "web" } });
+          },
+          defaultLanguage: config.DEFAULT_LANGUAGE,
+        },
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -346,7 +407,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         config.REDIS_PREFIX,
         outboxSettings,
         queue,
-        { outbox, patients, channels: { telegram: telegram?.channel }, logger, limiter: sendLimiter },
+        { outbox, patients, channels: { telegram: telegram?.channel, vk: vk?.channel, web }, logger, limiter: sendLimiter },
         16,
         options.locks,
       );
@@ -383,7 +444,14 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         tickMs: config.REMINDERS_TICK_MS,
       });
       stack.push(() => remindersWorker.close());
-      return [worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      // --- channels ---
+      const vkWorker = await startVkInboundWorker(redis, config.REDIS_PREFIX, vkQueue, { inbound, handle: (e) => dialogue.handle(e), logger });
+      stack.push(() => vkWorker.close());
+      if (vk && config.VK_MODE === "longpoll") {
+        vk.startLongPoll(acceptVk);
+        stack.push(async () => vk.stop());
+      }
+      return [vkWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -397,6 +465,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await escalationQueue.close();
       await events.close();
       await remindersQueue.close();
+      await vkQueue.queue.close();
+      await webInbox.close();
       await db.$disconnect();
       redis.disconnect();
     },

@@ -13,7 +13,7 @@ const url = (protocols: string[]) =>
   });
 
 /** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
-const defaultRateLimits = "telegram:29:1100,vk:20:0";
+const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0";
 const rateLimitsSchema = z
   .string()
   .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
@@ -113,6 +113,22 @@ const variables = {
   /** How long a body-map link (VK, widget) stays valid, and how old a Telegram Mini App's initData may be. */
   EXAM_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(3600), example: "3600" },
   IDENTITY_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(900), example: "900" },
+  // --- channels ---
+  VK_TOKEN: { schema: z.string().min(20).optional(), example: "vk1.a.community-token-with-messages-and-photos-rights" },
+  VK_GROUP_ID: { schema: z.coerce.number().int().positive().optional(), example: "123456789" },
+  VK_MODE: { schema: z.enum(["callback", "longpoll"]).default("callback"), example: "callback" },
+  VK_SECRET: {
+    schema: z.string().regex(/^[A-Za-z0-9]{8,50}$/, "must be 8-50 letters and digits, as VK's Callback API allows").optional(),
+    example: "aLongCallbackSecret123",
+  },
+  VK_CONFIRMATION: { schema: z.string().regex(/^[A-Za-z0-9]{4,64}$/).optional(), example: "a1b2c3d4" },
+  VK_API_ROOT: { schema: url(["http", "https"]).default("https://api.vk.ru/method"), example: "https://api.vk.ru/method" },
+  WIDGET_SECRET: {
+    schema: z.string().min(32, "must be at least 32 characters").default("development-widget-secret-not-for-production"),
+    example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
+  },
+  WIDGET_FILE_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
+  LINK_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(600), example: "600" },
 } as const;
 
 type Variables = typeof variables;
@@ -128,6 +144,17 @@ const configSchema = z
     }
     if (config.NODE_ENV === "production" && config.LIVEKIT_API_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["LIVEKIT_API_SECRET"], message: "must be set in production" });
+    }
+    // --- channels ---
+    if (config.VK_TOKEN && !config.VK_GROUP_ID) {
+      ctx.addIssue({ code: "custom", path: ["VK_GROUP_ID"], message: "is required when VK_TOKEN is set" });
+    }
+    if (config.VK_TOKEN && config.VK_MODE === "callback" && (!config.VK_SECRET || !config.VK_CONFIRMATION)) {
+      const path = [config.VK_SECRET ? "VK_CONFIRMATION" : "VK_SECRET"];
+      ctx.addIssue({ code: "custom", path, message: "is required when VK_TOKEN is set and VK_MODE is callback" });
+    }
+    if (config.NODE_ENV === "production" && config.WIDGET_SECRET.startsWith("development-")) {
+      ctx.addIssue({ code: "custom", path: ["WIDGET_SECRET"], message: "must be set in production" });
     }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === "webhook" && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({

@@ -45,13 +45,16 @@ for (const file of namespaces) {
     }
   }
   const present = expected.filter((lng) => keysOf[`${lng}/${ns}`]);
-  // Plural keys are compared by their base; each language must have the forms its grammar uses.
-  const bases = new Set(present.flatMap((lng) => [...keysOf[`${lng}/${ns}`]].map((k) => k.replace(pluralSuffix, ""))));
+  // Plural keys are compared by their base; each language must have the forms its grammar uses. A key is a plural
+  // form only when its base has an `_other` form somewhere (i18next always needs it): "too_many" alone is a word.
+  const isPlural = (base) => present.some((other) => keysOf[`${other}/${ns}`].has(`${base}_other`));
+  const baseOf = (key) => (pluralSuffix.test(key) && isPlural(key.replace(pluralSuffix, "")) ? key.replace(pluralSuffix, "") : key);
+  const bases = new Set(present.flatMap((lng) => [...keysOf[`${lng}/${ns}`]].map(baseOf)));
   for (const lng of present) {
     const keys = keysOf[`${lng}/${ns}`];
     const categories = new Intl.PluralRules(lng).resolvedOptions().pluralCategories;
     for (const base of bases) {
-      const plural = present.some((other) => [...keysOf[`${other}/${ns}`]].some((k) => k !== base && k.replace(pluralSuffix, "") === base && pluralSuffix.test(k)));
+      const plural = isPlural(base);
       if (!plural) {
         if (!keys.has(base)) problems.push(`locales/${lng}/${file}: missing "${base}"`);
         continue;

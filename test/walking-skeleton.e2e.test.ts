@@ -126,12 +126,13 @@ describe("walking skeleton: Telegram message → consultation → doctor reply �
     expect(await h.db.consent.count({ where: { patientId: await patientIdOf(patient.id) } })).toBe(0);
   });
 
-  it("answers a photo, which the skeleton does not take yet, without storing it", async () => {
+  it("answers a photo sent before any complaint without storing it", async () => {
     const patient = h.newPatient("en");
     await h.onboard(patient);
     const response = await h.postUpdate(telegramUpdates.photo(h.nextUpdateId(), patient));
     expect(response.statusCode).toBe(200);
-    await h.telegram.waitFor(() => texts(patient.id).includes("For now I understand text messages only."));
+    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Please describe in a text message what is bothering you first")));
+    expect(await h.db.consultation.count({ where: { account: { externalUserId: String(patient.id) } } })).toBe(0);
   });
 });
 

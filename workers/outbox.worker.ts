@@ -80,7 +80,8 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
   }
   try {
-    const { externalMessageId } = await channel.send(delivery.chatId, delivery.message);
+    // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
+    const { externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId });
     await deps.outbox.markSent(outboxId, externalMessageId, now());
     await limiter?.sent(delivery.channel, delivery.chatId);
   } catch (error) {

@@ -1,5 +1,7 @@
-import { Bot, type Context } from "grammy";
-import type { IncomingContent, IncomingEvent } from "../../core/channels/channel";
+import { Bot, type Api, type Context } from "grammy";
+import type { IncomingContent, IncomingEvent, OutgoingFileLoader } from "../../core/channels/channel";
+import { textContent } from "../../core/channels/command-text";
+import { telegramFile } from "./telegram-files";
 import { TelegramChannel } from "./telegram-channel";
 
 export interface TelegramAdapterOptions {
@@ -8,19 +10,21 @@ export interface TelegramAdapterOptions {
   /** The channel-neutral handler (the dialogue); throws when the update must be redelivered. */
   onEvent: (event: IncomingEvent) => Promise<unknown>;
   onError?: (error: unknown) => void;
+  /** Reads the StoredFiles a reply carries (sendPhoto/sendDocument). */
+  loadFile?: OutgoingFileLoader;
 }
 
 /** Translates a Telegram update into the channel-neutral event; undefined for updates we do not handle. */
-function toContent(ctx: Context): IncomingContent | undefined {
+function toContent(ctx: Context, api: Api, fileUrl: (path: string) => string): IncomingContent | undefined {
   if (ctx.callbackQuery?.data !== undefined) return { kind: "button", data: ctx.callbackQuery.data };
   const message = ctx.message;
   if (!message) return undefined;
-  const command = /^\/([a-z_]+)(?:@\w+)?\s*(.*)$/is.exec(message.text ?? "");
-  if (command) return { kind: "command", command: command[1]!.toLowerCase(), args: command[2]!.trim() };
-  if (message.text !== undefined) return { kind: "text", text: message.text };
+  if (message.text !== undefined) return textContent(message.text);
   if (message.contact) {
     return { kind: "contact", phone: message.contact.phone_number, own: message.contact.user_id === ctx.from?.id };
   }
+  const file = telegramFile(message, api, fileUrl);
+  if (file) return { kind: "file", file, caption: message.caption };
   return { kind: "unsupported" };
 }
 
@@ -34,7 +38,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
   const botId = options.token.split(":")[0];
 
   bot.on(["message", "callback_query:data"], async (ctx) => {
-    const content = toContent(ctx);
+    const content = toContent(ctx, bot.api, (path) => `${options.apiRoot}/file/bot${options.token}/${path}`);
     const from = ctx.from;
     const chat = ctx.chat;
     if (!content || !from || !chat) return;
@@ -58,7 +62,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
   bot.catch((error) => options.onError?.(error.error));
 
   return {
-    channel: new TelegramChannel(bot.api),
+    channel: new TelegramChannel(bot.api, options.loadFile),
     async handleUpdate(update: unknown) {
       if (!bot.isInited()) await bot.init();
       await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);

@@ -1,16 +1,33 @@
-import { GrammyError, HttpError, type Api } from "grammy";
+import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { InlineKeyboardButton, ReplyKeyboardMarkup } from "grammy/types";
-import { ChannelSendError, type Channel, type OutgoingButton, type OutgoingMessage } from "../../core/channels/channel";
+import {
+  ChannelSendError,
+  type Channel,
+  type OutgoingButton,
+  type OutgoingFileLoader,
+  type OutgoingMessage,
+} from "../../core/channels/channel";
 
 /** Sends channel-neutral messages through the Bot API and names its failures in channel-neutral terms. */
 export class TelegramChannel implements Channel {
   readonly name = "telegram" as const;
 
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    private readonly loadFile?: OutgoingFileLoader,
+  ) {}
 
   async send(chatId: string, message: OutgoingMessage): Promise<{ externalMessageId: string }> {
     try {
       const sent = await this.api.sendMessage(chatId, message.text, { reply_markup: replyMarkup(message.buttons) });
+      // After the text, so the patient reads what the files are before they arrive.
+      for (const file of message.files ?? []) {
+        if (!this.loadFile) throw new ChannelSendError("rejected", "telegram: no file loader configured");
+        const { bytes, fileName } = await this.loadFile(file.fileId);
+        const input = new InputFile(bytes, file.fileName || fileName);
+        if (file.kind === "photo") await this.api.sendPhoto(chatId, input);
+        else await this.api.sendDocument(chatId, input);
+      }
       return { externalMessageId: String(sent.message_id) };
     } catch (error) {
       throw toChannelError(error);
@@ -19,6 +36,7 @@ export class TelegramChannel implements Channel {
 }
 
 export function toChannelError(error: unknown): ChannelSendError {
+  if (error instanceof ChannelSendError) return error;
   if (error instanceof GrammyError) {
     const summary = `telegram ${error.method}: ${error.error_code} ${error.description}`;
     if (error.error_code === 429) {

@@ -73,10 +73,26 @@ export interface IncomingEvent {
   content: IncomingContent;
 }
 
+/** What the outbox knows about a send: `idempotencyKey` is stable across retries of one outbox row. */
+export interface SendContext {
+  idempotencyKey: string;
+}
+
 /** A messenger adapter, implemented in bots/. */
 export interface Channel {
   readonly name: ChannelName;
-  send(chatId: string, message: OutgoingMessage): Promise<{ externalMessageId: string }>;
+  send(chatId: string, message: OutgoingMessage, context?: SendContext): Promise<{ externalMessageId: string }>;
+}
+
+/** The bytes of a StoredFile for an outgoing message (injected into adapters: they never read storage themselves). */
+export type OutgoingFileLoader = (fileId: string) => Promise<{ bytes: Buffer; fileName: string; mimeType: string }>;
+
+/** An incoming file is larger than the caller accepts: refused before or while downloading. */
+export class FileTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`file is larger than ${maxBytes} bytes`);
+    this.name = "FileTooLargeError";
+  }
 }
 
 /**

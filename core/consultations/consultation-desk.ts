@@ -300,7 +300,9 @@ export class ConsultationDesk {
       const outboxIds = [await this.outbox.write(tx, consultation.accountId, { text: patientText }, message.id)];
       if (attachments.length) {
         const note = translator(language, "console-patient")("files_attached", { count: attachments.length, number: consultation.number });
-        outboxIds.push(await this.outbox.write(tx, consultation.accountId, { text: note }));
+        // --- channels --- the files themselves follow the note in the patient's messenger
+        const files = attachments.map(({ fileId, kind, fileName, mimeType }) => ({ fileId, kind, fileName, mimeType }));
+        outboxIds.push(await this.outbox.write(tx, consultation.accountId, { text: note, files }));
       }
       await recordAudit(tx, {
         actor: { type: "doctor", id: doctor.id },

@@ -41,6 +41,9 @@ import { examPageRoutes } from "./routes/exam-page";
 import type { ExamSessions } from "../exam/exam-sessions";
 import { intakePublicRoutes, intakeStaffRoutes, type IntakePublicDeps, type IntakeStaffDeps } from "./routes/intake";
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
+// --- channels ---
+import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
+import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 
 export interface AppDeps {
   config: Config;
@@ -69,6 +72,11 @@ export interface AppDeps {
   // --- intake ---
   /** Identity verification by staff, the red-flag list, the exam page and the identity provider's callback. */
   intake?: IntakeStaffDeps & IntakePublicDeps & { exams: ExamSessions };
+  // --- channels ---
+  /** Present when a VK community is configured in callback mode. */
+  vk?: VkWebhookDeps;
+  /** The web chat widget at /widget. */
+  widget?: WidgetDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -83,6 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
+  // --- channels ---
+  registerVkWebhook(app, deps.vk);
+  if (deps.widget) await app.register(widgetRoutes(deps.widget));
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.

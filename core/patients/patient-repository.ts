@@ -48,6 +48,12 @@ export class PatientRepository {
     }
   }
 
+  /** An existing account, without creating one. */
+  async findAccount(who: { channel: ChannelName; externalUserId: string }): Promise<PatientAccount | undefined> {
+    const row = await this.db.messengerAccount.findUnique({ where: { channel_externalUserId: who }, include: { patient: true } });
+    return row ? toAccount(row) : undefined;
+  }
+
   private async find(sender: Sender): Promise<PatientAccount | undefined> {
     const where = { channel_externalUserId: { channel: sender.channel, externalUserId: sender.externalUserId } };
     const row = await this.db.messengerAccount.findUnique({ where, include: { patient: true } });

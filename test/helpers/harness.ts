@@ -5,6 +5,7 @@ import { loadConfig } from "../../core/config";
 import type { IntakeReader } from "../../core/consultations/intake-reader";
 import { walkIntake } from "./intake-steps";
 import { TelegramStandIn, telegramUpdates, type StandInLimits } from "./telegram-stand-in";
+import { VkStandIn } from "./vk-stand-in"; // --- channels ---
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
@@ -14,6 +15,7 @@ export async function startHarness(
   options: { intake?: IntakeReader; telegram?: { limits?: StandInLimits; latencyMs?: number }; workers?: boolean } = {},
 ) {
   const telegram = await new TelegramStandIn(undefined, options.telegram).start();
+  const vk = await new VkStandIn().start(); // --- channels ---
   const services: Services = compose(
     loadConfig({
       DATABASE_URL: inject("databaseUrl"),
@@ -26,7 +28,13 @@ export async function startHarness(
       OUTBOX_BACKOFF_MAX_MS: "400",
       // Conversations in tests would wait a second per message under Telegram's real per-chat limit;
       // test/reminders-fanout.e2e.test.ts runs the real limits against a stand-in that enforces them.
-      OUTBOX_RATE_LIMITS: "telegram:200:20",
+      OUTBOX_RATE_LIMITS: "telegram:200:20,vk:200:0,web:1000:0",
+      // --- channels ---
+      VK_TOKEN: vk.token,
+      VK_GROUP_ID: String(vk.groupId),
+      VK_SECRET: vk.secret,
+      VK_CONFIRMATION: vk.confirmation,
+      VK_API_ROOT: vk.apiRoot,
       ...env,
     }),
     { intake: options.intake },
@@ -37,6 +45,7 @@ export async function startHarness(
 
   return {
     telegram,
+    vk,
     services,
     app,
     db: services.db,
@@ -80,6 +89,7 @@ export async function startHarness(
     async close() {
       await services.close();
       await telegram.stop();
+      await vk.stop();
     },
   };
 }

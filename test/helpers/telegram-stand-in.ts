@@ -42,6 +42,10 @@ export class TelegramStandIn {
   private acceptedAt: number[] = [];
   private lastPerChat = new Map<string, number>();
   private held: Array<() => void> | undefined;
+  /** Files patients "sent": file_id → bytes, served by getFile and the file download route. */
+  private files = new Map<string, Buffer>();
+  /** Photos and documents the bot sent (sendPhoto / sendDocument), with their bytes. */
+  readonly sentFiles: Array<{ method: string; chatId: string; fileName: string; bytes: Buffer }> = [];
 
   constructor(
     readonly token = "123456789:TEST-token-for-the-telegram-stand-in",
@@ -96,6 +100,16 @@ export class TelegramStandIn {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
+  /** Registers a file a patient sends; `reportedSize` lets a test claim a size without the bytes. */
+  addFile(bytes: Buffer, reportedSize = bytes.length): { fileId: string; size: number } {
+    const fileId = `file-${this.files.size + 1}-${Math.random().toString(36).slice(2, 10)}`;
+    this.files.set(fileId, bytes);
+    this.fileSizes.set(fileId, reportedSize);
+    return { fileId, size: reportedSize };
+  }
+
+  private fileSizes = new Map<string, number>();
+
   /** The next `count` sendMessage calls fail with this answer. */
   failNext(count: number, failure: Failure): void {
     for (let i = 0; i < count; i++) this.failures.push(failure);
@@ -121,16 +135,36 @@ export class TelegramStandIn {
 
   private async handle(req: IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString("utf8");
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
     };
+    const download = /^\/file\/bot([^/]+)\/files\/([\w-]+)$/.exec(req.url ?? "");
+    if (download && download[1] === this.token && this.files.has(download[2]!)) {
+      this.calls.push({ method: "download", params: { file_id: download[2] }, at: Date.now() });
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      return void res.end(this.files.get(download[2]!));
+    }
     if (this.down) return reply(502, { ok: false, error_code: 502, description: "Bad Gateway" });
     if (!match || match[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
+    if (req.headers["content-type"]?.includes("multipart/form-data")) {
+      const parts = parseMultipart(req.headers["content-type"], raw);
+      const upload = parts.find((p) => p.fileName !== undefined);
+      const chatId = parts.find((p) => p.name === "chat_id")?.bytes.toString("utf8") ?? "";
+      this.calls.push({ method, params: { chat_id: chatId }, at: Date.now() });
+      if (upload) this.sentFiles.push({ method, chatId, fileName: upload.fileName!, bytes: upload.bytes });
+      return reply(200, { ok: true, result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId), type: "private" } } });
+    }
     const params = parseParams(req.headers["content-type"], body);
     this.calls.push({ method, params, at: Date.now() });
+    if (method === "getFile") {
+      const fileId = String(params.file_id);
+      if (!this.files.has(fileId)) return reply(400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" });
+      return reply(200, { ok: true, result: { file_id: fileId, file_unique_id: `u-${fileId}`, file_size: this.fileSizes.get(fileId), file_path: `files/${fileId}` } });
+    }
 
     if (method === "sendMessage") {
       if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
@@ -181,13 +215,33 @@ export class TelegramStandIn {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** Just enough multipart/form-data for grammY's uploads: each part's name, file name and bytes. */
+function parseMultipart(contentType: string, body: Buffer): Array<{ name: string; fileName?: string; bytes: Buffer }> {
+  const boundary = Buffer.from(`--${/boundary=("?)([^";]+)\1/.exec(contentType)![2]}`);
+  const parts: Array<{ name: string; fileName?: string; bytes: Buffer }> = [];
+  let start = body.indexOf(boundary);
+  while (start !== -1) {
+    const next = body.indexOf(boundary, start + boundary.length);
+    if (next === -1) break;
+    const part = body.subarray(start + boundary.length + 2, next - 2);
+    const headerEnd = part.indexOf("\r\n\r\n");
+    const headers = part.subarray(0, headerEnd).toString("utf8");
+    // grammY writes the names unquoted.
+    const name = /;\s*name="?([^";\r\n]*)"?/.exec(headers)?.[1] ?? "";
+    const fileName = /filename="?([^";\r\n]*)"?/.exec(headers)?.[1];
+    parts.push({ name, fileName, bytes: part.subarray(headerEnd + 4) });
+    start = next;
+  }
+  return parts;
 }
 
 function parseParams(contentType: string | undefined, body: string): Record<string, unknown> {
@@ -230,7 +284,7 @@ export const telegramUpdates = {
       },
     };
   },
-  photo(updateId: number, user: { id: number; languageCode?: string }) {
+  photo(updateId: number, user: { id: number; languageCode?: string }, file = { fileId: "AgAC", size: 1000 }, caption?: string) {
     return {
       update_id: updateId,
       message: {
@@ -238,7 +292,23 @@ export const telegramUpdates = {
         date: Math.floor(Date.now() / 1000),
         chat: { id: user.id, type: "private", first_name: "Patient" },
         from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
-        photo: [{ file_id: "AgAC", file_unique_id: "u1", width: 90, height: 90, file_size: 1000 }],
+        photo: [
+          { file_id: `${file.fileId}-small`, file_unique_id: "u0", width: 90, height: 90, file_size: 100 },
+          { file_id: file.fileId, file_unique_id: "u1", width: 1280, height: 960, file_size: file.size },
+        ],
+        ...(caption ? { caption } : {}),
+      },
+    };
+  },
+  document(updateId: number, user: { id: number; languageCode?: string }, file: { fileId: string; size: number }, fileName: string) {
+    return {
+      update_id: updateId,
+      message: {
+        message_id: updateId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: "Patient" },
+        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+        document: { file_id: file.fileId, file_unique_id: `u-${file.fileId}`, file_name: fileName, file_size: file.size },
       },
     };
   },

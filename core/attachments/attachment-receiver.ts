@@ -1,0 +1,78 @@
+import type { TFunction } from "i18next";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit-log";
+import { FileTooLargeError, type IncomingFile, type OutgoingMessage } from "../channels/channel";
+import { messageAttachmentSchema, type MessageAttachment } from "../channels/attachment";
+import type { Db } from "../db/prisma";
+import type { FileReceiver } from "../dialogue/dialogue";
+import type { StoredFiles } from "../files/stored-files";
+import { translator } from "../i18n";
+import type { PatientAccount } from "../patients/patient-repository";
+import { detectAcceptedType } from "./accepted-types";
+
+/** Issue 3: up to 10 files of 10 MB each per consultation. */
+export const attachmentLimits = { maxFiles: 10, maxBytes: 10 * 1024 * 1024 };
+
+const attachmentsSchema = z.array(messageAttachmentSchema).catch([]);
+
+/**
+ * Keeps a patient's photo or PDF in their open consultation. The Dialogue calls it only after both consents;
+ * every refusal says why in the patient's language and stores nothing.
+ */
+export class AttachmentReceiver implements FileReceiver {
+  constructor(
+    private readonly db: Db,
+    private readonly files: StoredFiles,
+    /** Told after the commit, so the console shows the file live (as for a patient's text). */
+    private readonly onAttached: (consultationId: string) => Promise<void>,
+    private readonly limits = attachmentLimits,
+  ) {}
+
+  async receive(account: PatientAccount, content: { file: IncomingFile; caption?: string }, _t: TFunction): Promise<OutgoingMessage[]> {
+    const t = translator(account.language, "channels");
+    const megabytes = Math.round(this.limits.maxBytes / 1024 / 1024);
+    const refuse = (key: string) => [{ text: t(key, { megabytes, count: this.limits.maxFiles }) }];
+    const { file, caption } = content;
+    if (file.declaredSize !== undefined && file.declaredSize > this.limits.maxBytes) return refuse("files.too_big");
+
+    const consultation = await this.db.consultation.findFirst({
+      where: { patientId: account.patientId, status: { not: "closed" } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, number: true, status: true, messages: { where: { authorRole: "patient" }, select: { attachments: true } } },
+    });
+    if (!consultation) return refuse("files.complaint_first");
+    const attached = consultation.messages.reduce((sum, m) => sum + attachmentsSchema.parse(m.attachments).length, 0);
+    if (attached >= this.limits.maxFiles) return refuse("files.too_many");
+
+    let bytes: Buffer;
+    try {
+      bytes = await file.download(this.limits.maxBytes);
+    } catch (error) {
+      if (error instanceof FileTooLargeError) return refuse("files.too_big");
+      throw error;
+    }
+    const type = await detectAcceptedType(bytes);
+    if (!type) return refuse("files.wrong_type");
+
+    const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
+    const fileId = await this.files.save(bytes, { mimeType: type.mimeType, fileName });
+    const attachment: MessageAttachment = { fileId, kind: type.kind, mimeType: type.mimeType, fileName, size: bytes.length };
+    await this.db.$transaction(async (tx) => {
+      await tx.message.create({
+        data: { consultationId: consultation.id, authorRole: "patient", text: caption ?? "", attachments: [attachment] },
+      });
+      // The patient answered a doctor's question with a file: the doctor's turn again, as for a text.
+      const status = consultation.status === "waiting_for_patient" ? "in_progress" : undefined;
+      await tx.consultation.update({ where: { id: consultation.id }, data: { updatedAt: new Date(), status } });
+      await recordAudit(tx, {
+        actor: { type: "patient", id: account.patientId },
+        action: "file.upload",
+        entityType: "file",
+        entityId: fileId,
+        meta: { consultationId: consultation.id },
+      });
+    });
+    await this.onAttached(consultation.id);
+    return [{ text: t("files.received", { number: consultation.number, count: attached + 1, max: this.limits.maxFiles }) }];
+  }
+}

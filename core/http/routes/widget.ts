@@ -1,0 +1,194 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { FileTooLargeError, type IncomingContent, type IncomingEvent } from "../../channels/channel";
+import { textContent } from "../../channels/command-text";
+import type { WebInbox } from "../../channels/web-inbox";
+import type { WebTokens } from "../../channels/web-tokens";
+import type { FileContent } from "../../files/stored-files";
+import { matchLanguage, type Language } from "../../i18n";
+
+const root = join(import.meta.dirname, "..", "..", "..");
+const HEARTBEAT_MS = 25_000;
+/** A little over the attachments' 10 MB, so the dialogue (not a bare 413) tells the patient the limit. */
+const UPLOAD_LIMIT = 12 * 1024 * 1024;
+
+export interface WidgetDeps {
+  tokens: WebTokens;
+  inbox: WebInbox;
+  /** The dialogue: processes each event id once; throws when processing failed. */
+  handle: (event: IncomingEvent) => Promise<unknown>;
+  readFile: (fileId: string) => Promise<FileContent>;
+  /** Leaves the audit trace of a patient downloading a file through a signed link. */
+  auditDownload: (visitorId: string, fileId: string) => Promise<void>;
+  defaultLanguage: Language;
+}
+
+const messageBody = z.union([
+  z.object({ id: z.uuid(), language: z.string().max(16).optional(), text: z.string().trim().min(1).max(4000) }),
+  z.object({ id: z.uuid(), language: z.string().max(16).optional(), button: z.string().min(1).max(64) }),
+]);
+const fileQuery = z.object({ id: z.uuid(), language: z.string().max(16).optional(), name: z.string().max(200).optional() });
+const eventsQuery = z.object({ token: z.string().max(200), after: z.string().regex(/^\d+-\d+$|^0$/).optional() });
+const fileLinkQuery = z.object({ v: z.uuid(), e: z.string().regex(/^\d+$/), s: z.string().max(100) });
+
+const pageLanguage = (request: FastifyRequest, fallback: Language): Language => {
+  const asked = (request.query as { lang?: string }).lang;
+  const accepted = request.headers["accept-language"]?.split(",").map((part) => part.split(";")[0]!.trim());
+  return matchLanguage(asked) ?? accepted?.map(matchLanguage).find((l) => l !== undefined) ?? fallback;
+};
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function renderPage(language: Language): string {
+  const texts = JSON.parse(readFileSync(join(root, "locales", language, "channels.json"), "utf8")).widget as Record<string, string>;
+  // `<` inside the JSON would let a text close the script element.
+  const json = JSON.stringify({ language, texts }).replace(/</g, "\\u003c");
+  return readFileSync(join(root, "widget", "index.html"), "utf8")
+    .replace("{{lang}}", language)
+    .replace("{{title}}", escapeHtml(texts.title!))
+    .replace("{{config}}", json);
+}
+
+const bundles = new Map<string, Promise<string>>();
+/** The page and embed scripts, bundled once per process with esbuild (as the call page is). */
+function bundle(entry: "chat" | "embed"): Promise<string> {
+  let cached = bundles.get(entry);
+  if (!cached) {
+    cached = import("esbuild").then(async (esbuild) => {
+      const result = await esbuild.build({
+        entryPoints: [join(root, "widget", `${entry}.ts`)],
+        bundle: true,
+        format: "iife",
+        target: "es2020",
+        minify: true,
+        write: false,
+        logLevel: "silent",
+      });
+      return result.outputFiles[0]!.text;
+    });
+    bundles.set(entry, cached);
+  }
+  return cached;
+}
+
+/**
+ * The web chat: `/widget` is the page (standalone or in the iframe that `/widget/embed.js` adds to a clinic's
+ * site); it talks to the same Dialogue as the bots through POSTs, and hears replies over server-sent events.
+ */
+export const widgetRoutes = (deps: WidgetDeps) => async (scope: FastifyInstance) => {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const open = new Set<{ end(): void }>();
+  app.addHook("onClose", async () => {
+    for (const res of open) res.end();
+  });
+  app.addContentTypeParser("application/octet-stream", { parseAs: "buffer", bodyLimit: UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
+
+  const visitorOf = (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    return deps.tokens.visitorOf(header?.startsWith("Bearer ") ? header.slice(7) : undefined);
+  };
+  const unauthorized = { code: "unauthorized", message: "missing or invalid visitor token" };
+  const event = (visitorId: string, id: string, language: string | undefined, content: IncomingContent): IncomingEvent => ({
+    eventId: `web-${visitorId}-${id}`,
+    sender: { channel: "web", externalUserId: visitorId, chatId: visitorId, languageCode: language },
+    content,
+  });
+
+  app.get("/widget", async (request, reply) =>
+    reply
+      .headers({ "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" })
+      .type("text/html; charset=utf-8")
+      .send(renderPage(pageLanguage(request, deps.defaultLanguage))),
+  );
+  app.get("/widget/chat.js", async (_request, reply) => reply.type("text/javascript; charset=utf-8").send(await bundle("chat")));
+  // Embedded on other sites by a clinic: any origin may load it.
+  app.get("/widget/embed.js", async (_request, reply) =>
+    reply.headers({ "access-control-allow-origin": "*" }).type("text/javascript; charset=utf-8").send(await bundle("embed")),
+  );
+
+  app.post("/widget/api/session", async () => ({ token: deps.tokens.newVisitor().token }));
+
+  app.post("/widget/api/messages", { schema: { body: messageBody } }, async (request, reply) => {
+    const visitorId = visitorOf(request);
+    if (!visitorId) return reply.status(401).send(unauthorized);
+    const body = request.body;
+    const content: IncomingContent = "text" in body ? textContent(body.text) : { kind: "button", data: body.button };
+    await deps.handle(event(visitorId, body.id, body.language, content));
+    return reply.status(204).send();
+  });
+
+  app.post("/widget/api/files", { schema: { querystring: fileQuery }, bodyLimit: UPLOAD_LIMIT }, async (request, reply) => {
+    const visitorId = visitorOf(request);
+    if (!visitorId) return reply.status(401).send(unauthorized);
+    const bytes = request.body as Buffer;
+    if (!Buffer.isBuffer(bytes)) return reply.status(415).send({ code: "validation", message: "send the file as application/octet-stream" });
+    const { id, language, name } = request.query;
+    const file = {
+      kind: "document" as const,
+      fileName: name,
+      declaredSize: bytes.length,
+      download: async (maxBytes: number) => {
+        if (bytes.length > maxBytes) throw new FileTooLargeError(maxBytes);
+        return bytes;
+      },
+    };
+    await deps.handle(event(visitorId, id, language, { kind: "file", file }));
+    return reply.status(204).send();
+  });
+
+  app.get("/widget/api/events", { schema: { querystring: eventsQuery } }, async (request, reply) => {
+    const visitorId = deps.tokens.visitorOf(request.query.token);
+    if (!visitorId) return reply.status(401).send(unauthorized);
+    // EventSource sends Last-Event-ID itself when it reconnects; a reloaded page passes `after`.
+    let lastId = String(request.headers["last-event-id"] ?? request.query.after ?? "0");
+    if (!/^\d+-\d+$|^0$/.test(lastId)) lastId = "0";
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.write(": connected\n\n");
+    open.add(res);
+    let flushing = Promise.resolve();
+    const flush = () => {
+      flushing = flushing.then(async () => {
+        for (const entry of await deps.inbox.since(visitorId, lastId)) {
+          const files = (entry.message.files ?? []).map((f) => ({
+            kind: f.kind,
+            fileName: f.fileName,
+            url: `/widget/files/${f.fileId}?${deps.tokens.fileLinkQuery(visitorId, f.fileId)}`,
+          }));
+          const data = { text: entry.message.text, buttons: entry.message.buttons ?? [], files };
+          res.write(`id: ${entry.id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`);
+          lastId = entry.id;
+        }
+      }).catch((error) => request.log.warn({ err: error }, "widget stream"));
+    };
+    // Listen first, then catch up: a message pushed in between is read by one of the two flushes.
+    const stop = await deps.inbox.listen(visitorId, flush);
+    flush();
+    const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
+    request.raw.on("close", () => {
+      clearInterval(heartbeat);
+      open.delete(res);
+      void stop();
+    });
+  });
+
+  app.get("/widget/files/:fileId", { schema: { params: z.object({ fileId: z.uuid() }), querystring: fileLinkQuery } }, async (request, reply) => {
+    const visitorId = deps.tokens.checkFileLink(request.params.fileId, request.query);
+    if (!visitorId) return reply.status(403).send({ code: "forbidden", message: "the link is invalid or has expired" });
+    const file = await deps.readFile(request.params.fileId);
+    await deps.auditDownload(visitorId, file.id);
+    return reply
+      .headers({
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      })
+      .type(file.mimeType)
+      .send(file.bytes);
+  });
+};
+

@@ -1,0 +1,115 @@
+import { randomInt, randomUUID } from "node:crypto";
+import type { Harness } from "./harness";
+
+/**
+ * One patient on one messenger, as a test sees them: what they say and press, and what the service
+ * answered. The same shape for every channel, so a dialogue test can run on each of them.
+ */
+export interface ChannelDriver {
+  channel: "telegram" | "vk" | "web";
+  /** The MessengerAccount's externalUserId. */
+  externalUserId: string;
+  say(text: string): Promise<void>;
+  press(data: string): Promise<void>;
+  /** Texts the patient received, in order. */
+  texts(): string[];
+  /** Waits until a received text starts with `prefix`; returns it. */
+  waitForText(prefix: string, timeoutMs?: number): Promise<string>;
+}
+
+async function waitFor(texts: () => string[], prefix: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = texts().find((t) => t.startsWith(prefix));
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no reply starting with ${JSON.stringify(prefix)}; got ${JSON.stringify(texts())}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function telegramDriver(h: Harness, languageCode = "ru"): ChannelDriver {
+  const user = h.newPatient(languageCode);
+  const texts = () => h.telegram.sent(user.id).map((c) => String(c.params.text));
+  return {
+    channel: "telegram",
+    externalUserId: String(user.id),
+    say: (text) => h.say(user, text),
+    press: (data) => h.press(user, data),
+    texts,
+    waitForText: (prefix, timeoutMs) => waitFor(texts, prefix, timeoutMs),
+  };
+}
+
+/** VK's lang_id for the languages VK reports: 0 Russian, 3 English. */
+export function vkDriver(h: Harness, langId = 0) {
+  const user = { id: randomInt(100_000, 2 ** 31 - 1), langId };
+  const texts = () => h.vk.sentTo(user.id).map((m) => m.text);
+  const post = async (event: object) => {
+    const response = await h.app.inject({ method: "POST", url: "/webhooks/vk", payload: event });
+    if (response.statusCode !== 200 || response.body !== "ok") throw new Error(`VK webhook answered ${response.statusCode}: ${response.body}`);
+    return event;
+  };
+  return {
+    channel: "vk" as const,
+    externalUserId: String(user.id),
+    user,
+    post,
+    say: async (text: string) => void (await post(h.vk.events.message(user, text))),
+    /** As VK delivers a keyboard press: the label as text, our data in the payload. */
+    press: async (data: string) => {
+      const button = h.vk
+        .sentTo(user.id)
+        .flatMap((m) => m.keyboard?.buttons.flat() ?? [])
+        .findLast((b) => b.action.payload === JSON.stringify({ d: data }));
+      await post(h.vk.events.message(user, button?.action.label ?? data, { payload: JSON.stringify({ d: data }) }));
+    },
+    texts,
+    waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
+  } satisfies ChannelDriver & Record<string, unknown>;
+}
+
+/** Gives both consents by pressing the buttons, as a patient would. */
+export async function onboard(driver: ChannelDriver): Promise<void> {
+  await driver.say("/start");
+  await driver.press("consent:personal_data:yes");
+  await driver.press("consent:remote_care:yes");
+}
+
+/** A web chat visitor through the widget's HTTP api (the browser test drives the real page). */
+export async function webDriver(h: Harness, language = "ru") {
+  const session = await h.app.inject({ method: "POST", url: "/widget/api/session" });
+  const token: string = session.json().token;
+  const visitorId = token.split(".")[0]!;
+  const headers = { authorization: `Bearer ${token}` };
+  let received: string[] = [];
+  const refresh = async () => {
+    received = (await h.services.webInbox.since(visitorId, "0")).map((entry) => entry.message.text);
+  };
+  const post = async (payload: object) => {
+    const response = await h.app.inject({ method: "POST", url: "/widget/api/messages", headers, payload: { id: randomUUID(), language, ...payload } });
+    if (response.statusCode !== 204) throw new Error(`widget answered ${response.statusCode}: ${response.body}`);
+  };
+  return {
+    channel: "web" as const,
+    externalUserId: visitorId,
+    token,
+    headers,
+    say: (text: string) => post({ text }),
+    press: (data: string) => post({ button: data }),
+    async upload(bytes: Buffer, name: string) {
+      const url = `/widget/api/files?${new URLSearchParams({ id: randomUUID(), language, name })}`;
+      return h.app.inject({ method: "POST", url, headers: { ...headers, "content-type": "application/octet-stream" }, payload: bytes });
+    },
+    texts: () => received,
+    async waitForText(prefix: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await refresh();
+        const found = received.find((t) => t.startsWith(prefix));
+        if (found !== undefined) return found;
+        if (Date.now() > deadline) throw new Error(`no web reply starting with ${JSON.stringify(prefix)}; got ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    },
+  } satisfies ChannelDriver & Record<string, unknown>;
+}

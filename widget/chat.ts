@@ -1,0 +1,170 @@
+/** The web chat page: the same dialogue as the bots, over POST (what the patient does) and SSE (the replies). */
+
+type Button = { label: string; data?: string; url?: string; webApp?: string };
+type Incoming = { text: string; buttons: Button[][]; files: Array<{ kind: string; fileName: string; url: string }> };
+type Config = { language: string; texts: Record<string, string> };
+
+const config = JSON.parse(document.getElementById("config")!.textContent!) as Config;
+const texts = config.texts;
+const t = (key: string, values: Record<string, string | number> = {}) =>
+  (texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
+const MAX_UPLOAD = 12 * 1024 * 1024;
+const TOKEN_KEY = "telecons.widget.token";
+
+const log = document.getElementById("log")!;
+const status = document.getElementById("status")!;
+const form = document.getElementById("composer") as HTMLFormElement;
+const input = document.getElementById("text") as HTMLTextAreaElement;
+const fileInput = document.getElementById("file") as HTMLInputElement;
+document.getElementById("title")!.textContent = texts.title ?? "";
+document.getElementById("send")!.textContent = texts.send ?? "";
+document.getElementById("attach-label")!.title = texts.attach ?? "";
+input.placeholder = texts.placeholder ?? "";
+
+/** crypto.randomUUID needs a secure context; a clinic testing on a LAN address over http has none. */
+function newId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function bubble(kind: "in" | "out" | "error", text: string): HTMLElement {
+  const el = document.createElement("div");
+  el.className = `msg ${kind}`;
+  el.textContent = text;
+  log.appendChild(el);
+  log.scrollTop = log.scrollHeight;
+  return el;
+}
+
+async function post(path: string, body: BodyInit, contentType: string): Promise<void> {
+  const response = await fetch(path, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${token}` }, body });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+}
+
+/** Sends what the patient did; on failure says so and gives the text back, so nothing is lost. */
+async function send(payload: { text: string } | { button: string }): Promise<boolean> {
+  try {
+    await post("/widget/api/messages", JSON.stringify({ id: newId(), language: config.language, ...payload }), "application/json");
+    return true;
+  } catch {
+    bubble("error", t("send_failed"));
+    return false;
+  }
+}
+
+function render(message: Incoming): void {
+  const el = bubble("in", message.text);
+  for (const file of message.files) {
+    const link = document.createElement("a");
+    link.className = "file";
+    link.href = file.url;
+    link.download = file.fileName;
+    link.textContent = t("download", { fileName: file.fileName });
+    el.appendChild(link);
+  }
+  for (const row of message.buttons) {
+    const line = document.createElement("div");
+    line.className = "buttons";
+    for (const button of row) {
+      const href = button.url ?? button.webApp;
+      if (href) {
+        const link = document.createElement("a");
+        link.href = href;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        link.textContent = button.label;
+        line.appendChild(link);
+      } else if (button.data) {
+        const data = button.data;
+        const element = document.createElement("button");
+        element.type = "button";
+        element.textContent = button.label;
+        element.addEventListener("click", async () => {
+          const all = el.querySelectorAll("button");
+          all.forEach((b) => (b.disabled = true));
+          bubble("out", button.label);
+          if (!(await send({ button: data }))) all.forEach((b) => (b.disabled = false));
+        });
+        line.appendChild(element);
+      }
+    }
+    if (line.childElementCount) el.appendChild(line);
+  }
+  log.scrollTop = log.scrollHeight;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  bubble("out", text);
+  if (!(await send({ text }))) input.value = text;
+});
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+fileInput.addEventListener("change", async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = "";
+  if (!file) return;
+  if (file.size > MAX_UPLOAD) return void bubble("error", t("file_too_big", { megabytes: 10 }));
+  bubble("out", `📎 ${file.name}`);
+  const query = new URLSearchParams({ id: newId(), language: config.language, name: file.name });
+  try {
+    await post(`/widget/api/files?${query}`, file, "application/octet-stream");
+  } catch {
+    bubble("error", t("send_failed"));
+  }
+});
+
+/**
+ * The visitor token lives in this origin's localStorage. Inside a clinic's site the browser may deny that
+ * storage to a third-party frame: then the embed script keeps the token on the clinic's side, hands it
+ * over in the frame's URL fragment and gets new ones by postMessage.
+ */
+function loadToken(): string {
+  try {
+    const kept = localStorage.getItem(TOKEN_KEY);
+    if (kept) return kept;
+  } catch {
+    // storage denied: fall through to what the embedding page gave us
+  }
+  return new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
+}
+function saveToken(value: string): void {
+  try {
+    localStorage.setItem(TOKEN_KEY, value);
+  } catch {
+    // storage denied: the embedding page keeps it (below)
+  }
+  if (window.parent !== window) window.parent.postMessage({ type: "telecons-widget-token", token: value }, "*");
+}
+
+let token = loadToken();
+
+async function start(): Promise<void> {
+  status.textContent = t("connecting");
+  const isNew = !token;
+  if (isNew) {
+    const response = await fetch("/widget/api/session", { method: "POST" });
+    token = ((await response.json()) as { token: string }).token;
+    saveToken(token);
+  }
+  // From the start of what is kept: a reloaded page shows the conversation again; EventSource resumes by itself.
+  const events = new EventSource(`/widget/api/events?${new URLSearchParams({ token, after: "0" })}`);
+  events.addEventListener("open", () => (status.textContent = ""));
+  events.addEventListener("error", () => (status.textContent = t("offline")));
+  events.addEventListener("message", (event) => render(JSON.parse((event as MessageEvent<string>).data) as Incoming));
+  if (isNew) await send({ text: "/start" });
+}
+
+start().catch(() => (status.textContent = t("offline")));
+
+export {};
