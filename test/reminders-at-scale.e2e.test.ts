@@ -100,7 +100,12 @@ describe("a worker killed mid-run", () => {
     // Freeze "Telegram" so the worker has sends in flight, then kill it while they are.
     telegram.hold();
     await telegram.waitFor(() => telegram.heldCount >= 1, 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Kill once every message Telegram accepted is recorded as sent: a crash between Telegram's "ok" and that
+    // record would resend one message, a window no Bot API call can close (README, Reminders). Under load the
+    // worker can lag behind by more than a fixed pause, so the test waits for the record itself.
+    await expect
+      .poll(() => services.db.outboxMessage.count({ where: { status: "sent" } }), { timeout: 10_000 })
+      .toBe(telegram.delivered.length);
     child.kill("SIGKILL");
     await new Promise((resolve) => child!.once("exit", resolve));
     child = undefined;
