@@ -229,6 +229,9 @@ describe("consents", () => {
     expect(texts(user).at(-2)).toBe("We need your consent first: without it we cannot accept medical information. Your message was not stored.");
     expect(await h.db.message.count({ where: { consultation: { patientId: patient.id } } })).toBe(messages);
     expect(await h.db.intake.count({ where: { patientId: patient.id, step: { not: "done" } } })).toBe(0);
+    // An intake button from before the withdrawal stores nothing either.
+    await press(user, "intake:area:head");
+    expect(texts(user).at(-2)).toBe("We need your consent first: without it we cannot accept medical information. Your message was not stored.");
   });
 });
 

@@ -65,6 +65,7 @@ export class IntakeFlow {
 
   readonly buttons: ButtonHandler = {
     prefix: "intake",
+    requiresConsent: true,
     handle: async (account, data, t) => {
       const intake = await this.deps.intakes.active(account.patientId);
       if (!intake) return [{ text: t("intake.stale") }];
