@@ -200,6 +200,9 @@ describe("the intake dialogue", () => {
     expect(texts(user).slice(-2)).toEqual(["Please send a number from 0 to 17.", "How old is the child (full years)? Send a number."]);
     await say(user, "4");
     expect(texts(user).at(-1)).toMatch(/^What is your temperature now/);
+    const intake = await h.db.intake.findFirstOrThrow({ where: { patientId: (await patientOf(user)).id } });
+    expect(intake.complaint).toBe("My son is coughing\nforty");
+    expect(intake.answers).toEqual([{ questionId: "child_age", answer: 4 }]);
   });
 });
 
@@ -226,6 +229,9 @@ describe("consents", () => {
     expect(texts(user).at(-2)).toBe("We need your consent first: without it we cannot accept medical information. Your message was not stored.");
     expect(await h.db.message.count({ where: { consultation: { patientId: patient.id } } })).toBe(messages);
     expect(await h.db.intake.count({ where: { patientId: patient.id, step: { not: "done" } } })).toBe(0);
+    // An intake button from before the withdrawal stores nothing either.
+    await press(user, "intake:area:head");
+    expect(texts(user).at(-2)).toBe("We need your consent first: without it we cannot accept medical information. Your message was not stored.");
   });
 });
 

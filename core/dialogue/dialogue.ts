@@ -25,6 +25,8 @@ const consentButtonSchema = z
  */
 export interface ButtonHandler {
   prefix: string;
+  /** Its buttons carry medical answers: refused (and consent asked for) while a required consent is missing. */
+  requiresConsent?: true;
   handle(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]>;
 }
 
@@ -115,6 +117,8 @@ export class Dialogue {
       }
       case "button": {
         const handler = this.deps.buttonHandlers?.find((h) => content.data.startsWith(`${h.prefix}:`));
+        const withoutConsent = handler?.requiresConsent && (await this.deps.consents.missingConsent(account.patientId));
+        if (withoutConsent) return reply({ text: t("consent.required") }, askConsent(withoutConsent, t));
         if (handler) return reply(...(await handler.handle(account, content.data, t)));
         const consent = consentButtonSchema.safeParse(content.data);
         if (!consent.success) return;

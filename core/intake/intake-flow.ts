@@ -65,6 +65,7 @@ export class IntakeFlow {
 
   readonly buttons: ButtonHandler = {
     prefix: "intake",
+    requiresConsent: true,
     handle: async (account, data, t) => {
       const intake = await this.deps.intakes.active(account.patientId);
       if (!intake) return [{ text: t("intake.stale") }];
@@ -109,7 +110,9 @@ export class IntakeFlow {
     const value = parseAnswer(question, raw);
     if (value === undefined) {
       const error = question.type === "number" ? t("intake.answer.invalid_number", { min: question.min, max: question.max }) : t("intake.answer.use_buttons");
-      return [{ text: error }, await this.ask(account, intake, t)];
+      // A typed reply that is not a valid answer ("39 and rising") still goes to the doctor with the complaint.
+      const kept = question.type === "number" ? await this.deps.intakes.update(intake.id, { complaint: `${intake.complaint}\n${raw}` }) : intake;
+      return [{ text: error }, await this.ask(account, kept, t)];
     }
     const answers: Answer[] = [...intake.answers.filter((a) => a.questionId !== question.id), { questionId: question.id, answer: value }];
     return this.advance(account, intake, answers, t, question.type === "text" ? [raw] : []);

@@ -67,10 +67,16 @@ export class IntakeRepository implements IntakeReader {
     return toState(row);
   }
 
-  /** After a consent is withdrawn nothing medical may stay unattached: unfinished intakes are deleted. */
-  async discardUnfinished(patientId: string): Promise<number> {
-    const { count } = await this.db.intake.deleteMany({ where: { patientId, step: { not: "done" }, consultationId: null } });
-    return count;
+  /**
+   * After a consent is withdrawn processing stops: unfinished intakes not yet in a consultation are deleted,
+   * and one a red flag already attached to a consultation (part of the medical record) is closed as it is.
+   */
+  async discardUnfinished(patientId: string): Promise<void> {
+    const unfinished = { patientId, step: { not: "done" } };
+    await this.db.$transaction([
+      this.db.intake.deleteMany({ where: { ...unfinished, consultationId: null } }),
+      this.db.intake.updateMany({ where: unfinished, data: { step: "done" } }),
+    ]);
   }
 
   /** The patient behind a Telegram user id (a Mini App names the user, not the account). */
