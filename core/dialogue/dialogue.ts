@@ -118,7 +118,7 @@ export class Dialogue {
       case "button": {
         const handler = this.deps.buttonHandlers?.find((h) => content.data.startsWith(`${h.prefix}:`));
         const withoutConsent = handler?.requiresConsent && (await this.deps.consents.missingConsent(account.patientId));
-        if (withoutConsent) return reply({ text: t("consent.required") }, askConsent(withoutConsent, t));
+        if (withoutConsent) return reply({ text: t("consent.required") }, await this.deps.consents.ask(withoutConsent, account.language, t));
         if (handler) return reply(...(await handler.handle(account, content.data, t)));
         const consent = consentButtonSchema.safeParse(content.data);
         if (!consent.success) return;
