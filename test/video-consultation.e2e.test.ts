@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../core/staff/totp";
 import { verifyToken } from "../core/video/livekit";
 import { shortId } from "../core/video/short-id";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -269,13 +270,9 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
   it("offers a Russian-speaking doctor with an interpreter when nobody speaks the patient's language", async () => {
     const specialty = newSpecialty();
     const { auth } = await doctorOnDuty(specialty, ["ru"]);
-    const interpreter = await h.app.inject({
-      method: "POST",
-      url: "/api/v1/video/interpreters",
-      headers: auth,
-      payload: { name: "Interpreter EN", languages: ["en"] },
-    });
-    expect(interpreter.statusCode).toBe(201);
+    const password = "interpreter password 1";
+    const email = `interpreter-${randomUUID()}@clinic.test`;
+    const interpreter = await h.services.staff.create({ email, name: "Interpreter EN", role: "interpreter", password, languages: ["en"] });
     const patient = h.newPatient("en");
     await h.onboard(patient);
     await h.say(patient, `/video ${specialty}`);
@@ -290,9 +287,19 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     const interpreterToken = /\/call\/(.+)$/.exec(accepted.json().interpreterLink)![1]!;
     const grant = (await h.app.inject({ method: "POST", url: `/call/${interpreterToken}/join`, payload: { device: "device-interp-1" } })).json();
     const claims = await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET);
-    expect(claims.sub).toBe(`interpreter-${interpreter.json().id}`);
+    expect(claims.sub).toBe(`interpreter-${interpreter.staff.interpreterId}`);
     expect(claims.video?.room).toBe(visit.room);
     await waitText(patient.id, /The doctor is ready/);
+
+    // The interpreter logs in to the console, sees the call and takes a link of their own; doctors' routes stay closed.
+    const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: totpCode(interpreter.totpSecret) } });
+    const headers = { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" };
+    const calls = (await h.app.inject({ method: "GET", url: "/api/v1/video/interpreting", headers })).json();
+    expect(calls.visits).toMatchObject([{ visitId: visit.id, language: "en" }]);
+    const link = await h.app.inject({ method: "POST", url: `/api/v1/video/interpreting/${visit.id}/link`, headers });
+    expect(link.json().url).toMatch(/\/call\//);
+    expect((await h.app.inject({ method: "GET", url: "/api/v1/video/requests", headers })).statusCode).toBe(403);
+    expect((await h.app.inject({ method: "GET", url: `/api/v1/consultations/${randomUUID()}`, headers })).statusCode).toBe(403);
   });
 });
 

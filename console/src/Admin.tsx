@@ -91,7 +91,7 @@ export function Admin() {
         <input placeholder="Email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} required />
         <input placeholder={t("admin.name")} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required />
         <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
-          {["doctor", "operator", "admin"].map((r) => (
+          {["doctor", "operator", "admin", "interpreter"].map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>

@@ -5,7 +5,7 @@ import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
 import { ThreadView } from "./Thread";
-import { Video } from "./Video";
+import { InterpreterCalls, Video } from "./Video";
 
 type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" };
 
@@ -77,7 +77,7 @@ export function App() {
               </span>
             )}
           </button>
-          {staff.doctorId && (
+          {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
             </button>
@@ -107,7 +107,7 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
-        {screen.name === "video" && <Video staff={staff} />}
+        {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}
       </main>
     </div>
   );

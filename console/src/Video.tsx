@@ -184,3 +184,46 @@ export function Video({ staff }: { staff: Staff }) {
     </section>
   );
 }
+
+/** An interpreter's calls: those a doctor accepted with them invited; each link is their own and single-device. */
+export function InterpreterCalls() {
+  const { t } = useT();
+  const [calls, setCalls] = useState<Array<{ visitId: string; language: string }>>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const load = () => api<{ visits: Array<{ visitId: string; language: string }> }>("/video/interpreting").then((r) => setCalls(r.visits));
+    void load();
+    // Invitations come with a doctor's accept; a short poll is enough for a person waiting to be called in.
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  const join = async (visitId: string) => {
+    try {
+      const { url } = await api<{ url: string }>(`/video/interpreting/${visitId}/link`, { method: "POST" });
+      window.open(url, "_blank", "noopener");
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  return (
+    <section className="video" data-testid="interpreting">
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>{t("video.interpreting")}</h2>
+      {calls.length === 0 && <p className="muted">{t("video.noCalls")}</p>}
+      <ul className="calls">
+        {calls.map((c) => (
+          <li key={c.visitId} data-call={c.visitId}>
+            {t("video.call")} {c.visitId.slice(0, 8)} · {c.language}{" "}
+            <button className="primary small" onClick={() => join(c.visitId)}>
+              {t("video.join")}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -31,7 +31,7 @@ export interface Staff {
   id: string;
   email: string;
   name: string;
-  role: "doctor" | "operator" | "admin";
+  role: "doctor" | "operator" | "admin" | "interpreter";
   specialties: string[];
   languages: string[];
   doctorId: string | null;

@@ -9,7 +9,7 @@ import { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { AppError, notFound } from "../errors";
 import { newTotpSecret, otpauthUrl, verifyTotp } from "./totp";
 
-export const staffRoleSchema = z.enum(["doctor", "operator", "admin"]);
+export const staffRoleSchema = z.enum(["doctor", "operator", "admin", "interpreter"]);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
 export interface StaffMember {
@@ -19,6 +19,8 @@ export interface StaffMember {
   role: StaffRole;
   /** Present for role doctor: the Doctor the consultations are assigned to. */
   doctor: Doctor | null;
+  /** Present for role interpreter: whom video calls invite as a third participant. */
+  interpreterId: string | null;
   lockedUntil: Date | null;
   disabled: boolean;
 }
@@ -54,6 +56,7 @@ type Row = {
   name: string;
   role: StaffRole;
   doctor: Doctor | null;
+  interpreterId: string | null;
   lockedUntil: Date | null;
   disabledAt: Date | null;
 };
@@ -64,6 +67,7 @@ const toStaff = (r: Row): StaffMember => ({
   name: r.name,
   role: r.role,
   doctor: r.doctor,
+  interpreterId: r.interpreterId,
   lockedUntil: r.lockedUntil,
   disabled: r.disabledAt !== null,
 });
@@ -85,6 +89,9 @@ export class StaffService {
     if (data.role === "doctor" && (!data.specialties.length || !data.languages.length)) {
       throw new AppError("validation", "a doctor needs at least one specialty and one language");
     }
+    if (data.role === "interpreter" && !data.languages.length) {
+      throw new AppError("validation", "an interpreter needs the languages they interpret from Russian");
+    }
     await new SpecialtyDirectory(this.db).assertActive(data.specialties);
     if (await this.db.staffMember.findUnique({ where: { email: data.email } })) {
       throw new AppError("conflict", "a staff member with this email exists");
@@ -96,8 +103,10 @@ export class StaffService {
         data.role === "doctor"
           ? await tx.doctor.create({ data: { name: data.name, specialties: data.specialties, languages: data.languages } })
           : null;
+      const interpreter =
+        data.role === "interpreter" ? await tx.interpreter.create({ data: { name: data.name, languages: data.languages } }) : null;
       const member = await tx.staffMember.create({
-        data: { email: data.email, name: data.name, role: data.role, passwordHash, totpSecret, doctorId: doctor?.id },
+        data: { email: data.email, name: data.name, role: data.role, passwordHash, totpSecret, doctorId: doctor?.id, interpreterId: interpreter?.id },
         ...row,
       });
       await recordAudit(tx, {
@@ -178,7 +187,7 @@ export class StaffService {
   async forDoctor(doctor: Doctor): Promise<StaffMember> {
     const member = await this.db.staffMember.findUnique({ where: { doctorId: doctor.id }, ...row });
     if (member) return toStaff(member);
-    return { id: doctor.id, email: "", name: doctor.name, role: "doctor", doctor, lockedUntil: null, disabled: false };
+    return { id: doctor.id, email: "", name: doctor.name, role: "doctor", doctor, interpreterId: null, lockedUntil: null, disabled: false };
   }
 
   async logout(token: string): Promise<void> {

@@ -451,6 +451,24 @@ export class VideoService {
     });
   }
 
+  /** The calls an interpreter is invited to and that have not ended. */
+  async interpreterVisits(interpreterId: string) {
+    const visits = await this.deps.db.videoVisit.findMany({
+      where: { interpreterId, status: { in: ["accepted", "in_call"] } },
+      orderBy: { acceptedAt: "asc" },
+      select: { id: true, language: true, status: true, acceptedAt: true },
+    });
+    return visits.map(({ id, ...visit }) => ({ visitId: id, ...visit }));
+  }
+
+  /** The interpreter's own single-device link to a call they are invited to. */
+  async interpreterLink(interpreterId: string, visitId: string): Promise<string> {
+    const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId }, include: { interpreter: true } });
+    if (!visit) throw notFound("video visit");
+    if (visit.interpreterId !== interpreterId || !visit.interpreter) throw new AppError("forbidden", "this call has another interpreter");
+    return this.linkUrl(visitId, "interpreter", interpreterId, visit.interpreter.name, "ru");
+  }
+
   /** The calls a doctor accepted or started and has not ended, for the console after a reload. */
   async activeVisitsOf(doctor: Doctor) {
     const visits = await this.deps.db.videoVisit.findMany({

@@ -2,14 +2,13 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Db } from "../../db/prisma";
-import { notFound } from "../../errors";
 import type { Recordings } from "../../video/recording";
 import { slotSchema, type SlotBooking } from "../../video/slots";
 import type { VideoEvents, VideoEvent } from "../../video/video-events";
 import { shiftSchema, type VideoService } from "../../video/video-service";
+import { requireRole } from "../staff-auth";
 
 const idParams = z.object({ id: z.uuid() });
-const interpreterSchema = z.object({ name: z.string().trim().min(2).max(200), languages: z.array(z.string().length(2)).min(1) });
 
 export interface VideoRouteDeps {
   db: Db;
@@ -22,6 +21,10 @@ export interface VideoRouteDeps {
 /** The console's side of video consultations (staff scope: `request.doctor` is set). */
 export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+  // Everything here is the doctor's, except an interpreter's own calls.
+  scope.addHook("preHandler", async (request) => {
+    if (!request.routeOptions.url?.includes("/video/interpreting")) requireRole(request, "doctor");
+  });
   // Streams are hijacked responses: closing the server would wait for them for ever, so they end first.
   const streams = new Set<import("node:http").ServerResponse>();
   scope.addHook("preClose", async () => {
@@ -118,14 +121,13 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
   );
   app.get("/video/slots", async (request) => ({ slots: await deps.slots.slotsOf(request.doctor) }));
 
-  /** Interpreters are listed here until staff roles reach main (then they become staff with a role). */
-  app.post("/video/interpreters", { schema: { body: interpreterSchema } }, async (request, reply) => {
-    const row = await deps.db.interpreter.create({ data: request.body });
-    return reply.status(201).send({ id: row.id, name: row.name, languages: row.languages });
+  // Interpreters are staff with the role `interpreter` (created like any staff account): their calls and links.
+  app.get("/video/interpreting", async (request) => {
+    requireRole(request, "interpreter");
+    return { visits: await deps.video.interpreterVisits(request.staff.interpreterId!) };
   });
-  app.get("/video/interpreters/:id", { schema: { params: idParams } }, async (request) => {
-    const row = await deps.db.interpreter.findUnique({ where: { id: request.params.id } });
-    if (!row) throw notFound("interpreter");
-    return { id: row.id, name: row.name, languages: row.languages };
+  app.post("/video/interpreting/:id/link", { schema: { params: idParams } }, async (request) => {
+    requireRole(request, "interpreter");
+    return { url: await deps.video.interpreterLink(request.staff.interpreterId!, request.params.id) };
   });
 };
