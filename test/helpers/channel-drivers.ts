@@ -17,7 +17,8 @@ export interface ChannelDriver {
   waitForText(prefix: string, timeoutMs?: number): Promise<string>;
 }
 
-async function waitFor(texts: () => string[], prefix: string, timeoutMs = 10_000): Promise<string> {
+// Queued processing (VK events, the outbox) can lag by seconds on a loaded two-core CI machine.
+async function waitFor(texts: () => string[], prefix: string, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = texts().find((t) => t.startsWith(prefix));
@@ -101,7 +102,7 @@ export async function webDriver(h: Harness, language = "ru") {
       return h.app.inject({ method: "POST", url, headers: { ...headers, "content-type": "application/octet-stream" }, payload: bytes });
     },
     texts: () => received,
-    async waitForText(prefix: string, timeoutMs = 10_000) {
+    async waitForText(prefix: string, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await refresh();
