@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { errorText } from "./App";
 import { api, fileUrl, type Staff, type Thread } from "./api";
 import { BodyMap } from "./BodyMap";
+import { PatientMonitoring } from "./PatientMonitoring";
 import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
 import { age } from "./Queue";
@@ -278,6 +279,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
             </div>
           )}
           {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
+          {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <ProtocolForm thread={thread} />}
         </div>
       </div>
