@@ -126,4 +126,23 @@ describe("the widget api", () => {
     const files = (await h.db.message.findMany({ where: { consultationId: consultation.id } })).flatMap((m) => m.attachments as Array<{ mimeType: string }>);
     expect(files.map((f) => f.mimeType)).toEqual(["application/pdf"]);
   });
+
+  it("keeps at most ten files per consultation, even when the last uploads arrive at the same moment", async () => {
+    const visitor = await webDriver(h, "en");
+    await onboard(visitor);
+    await walkIntake(visitor, "Old discharge summaries");
+    await visitor.waitForText("Consultation No.");
+    const consultation = await latestWebConsultation();
+    const attached = async () =>
+      (await h.db.message.findMany({ where: { consultationId: consultation.id } })).flatMap((m) => m.attachments as unknown[]).length;
+    for (let i = 1; i <= 8; i++) {
+      await visitor.upload(samplePdf, `page-${i}.pdf`);
+      await expect.poll(attached).toBe(i);
+    }
+    await Promise.all([1, 2, 3].map((i) => visitor.upload(samplePdf, `late-${i}.pdf`)));
+    await visitor.waitForText("A consultation can have at most 10 files.");
+    await expect.poll(attached).toBe(10);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await attached()).toBe(10);
+  });
 });

@@ -38,11 +38,10 @@ export class AttachmentReceiver implements FileReceiver {
     const consultation = await this.db.consultation.findFirst({
       where: { patientId: account.patientId, status: { not: "closed" } },
       orderBy: { createdAt: "desc" },
-      select: { id: true, number: true, status: true, messages: { where: { authorRole: "patient" }, select: { attachments: true } } },
+      select: { id: true, number: true, status: true },
     });
     if (!consultation) return refuse("files.complaint_first");
-    const attached = consultation.messages.reduce((sum, m) => sum + attachmentsSchema.parse(m.attachments).length, 0);
-    if (attached >= this.limits.maxFiles) return refuse("files.too_many");
+    if ((await this.attachedTo(this.db, consultation.id)) >= this.limits.maxFiles) return refuse("files.too_many");
 
     let bytes: Buffer;
     try {
@@ -55,9 +54,14 @@ export class AttachmentReceiver implements FileReceiver {
     if (!type) return refuse("files.wrong_type");
 
     const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
-    const fileId = await this.files.save(bytes, { mimeType: type.mimeType, fileName });
-    const attachment: MessageAttachment = { fileId, kind: type.kind, mimeType: type.mimeType, fileName, size: bytes.length };
-    await this.db.$transaction(async (tx) => {
+    // Files of one consultation are counted and stored one at a time (row lock), so two uploads at once
+    // from the web chat cannot both be the tenth.
+    const attached = await this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Consultation" WHERE id = ${consultation.id}::uuid FOR UPDATE`;
+      const count = await this.attachedTo(tx, consultation.id);
+      if (count >= this.limits.maxFiles) return undefined;
+      const fileId = await this.files.save(bytes, { mimeType: type.mimeType, fileName });
+      const attachment: MessageAttachment = { fileId, kind: type.kind, mimeType: type.mimeType, fileName, size: bytes.length };
       await tx.message.create({
         data: { consultationId: consultation.id, authorRole: "patient", text: caption ?? "", attachments: [attachment] },
       });
@@ -71,8 +75,16 @@ export class AttachmentReceiver implements FileReceiver {
         entityId: fileId,
         meta: { consultationId: consultation.id },
       });
+      return count + 1;
     });
+    if (attached === undefined) return refuse("files.too_many");
     await this.onAttached(consultation.id);
-    return [{ text: t("files.received", { number: consultation.number, count: attached + 1, max: this.limits.maxFiles }) }];
+    return [{ text: t("files.received", { number: consultation.number, count: attached, max: this.limits.maxFiles }) }];
+  }
+
+  /** Files the patient attached to the consultation so far. */
+  private async attachedTo(db: Pick<Db, "message">, consultationId: string): Promise<number> {
+    const messages = await db.message.findMany({ where: { consultationId, authorRole: "patient" }, select: { attachments: true } });
+    return messages.reduce((sum, m) => sum + attachmentsSchema.parse(m.attachments).length, 0);
   }
 }
