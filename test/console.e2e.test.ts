@@ -151,6 +151,7 @@ describe("the console", () => {
     await expect.poll(() => page.locator(".body-map .region.marked").count()).toBe(2);
     expect(await page.locator('[data-region="arm_left"]').getAttribute("class")).toContain("marked");
     expect(await page.getByTestId("severity").textContent()).toContain("6/10");
+    expect(await page.getByTestId("area").textContent()).toBe("Кожа, аллергия");
     expect(await page.getByTestId("in-person").textContent()).toBe("неизвестно");
     const photo = page.locator("img.thumb");
     await expect.poll(() => photo.evaluate((img) => {

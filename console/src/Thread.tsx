@@ -173,6 +173,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {!thread.intake && <p className="muted">{t("thread.noIntake")}</p>}
           {thread.intake && (
             <div className="intake">
+              {thread.intake.area && <p className="tag" data-testid="area">{t(`area.${thread.intake.area}`)}</p>}
               {thread.intake.complaint && <p>{thread.intake.complaint}</p>}
               {thread.intake.redFlags.length > 0 && <p className="tag red">{thread.intake.redFlags.join(", ")}</p>}
               {exam && (

@@ -71,6 +71,7 @@ export interface Thread extends QueueItem {
     answers: Array<{ questionId: string; answer: unknown }>;
     exam: { regions: string[]; severity: number; duration: string; symptoms: string[]; medicines: string; allergies: string } | null;
     redFlags: string[];
+    area: string | null;
   } | null;
   previous: Array<{ id: string; number: number; status: Status; specialty: string; createdAt: string; outcome: string | null }>;
   messages: Array<{
