@@ -287,7 +287,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     : undefined;
 
   // --- channels ---
-  const inbound = new InboundEvents(db);
+  const inbound = new InboundEvents(db, config.REDIS_PREFIX);
   const vkQueue = createVkInboundQueue(redis, config.REDIS_PREFIX);
   const vk =
     config.VK_TOKEN && config.VK_GROUP_ID

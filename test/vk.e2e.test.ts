@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomIdFor } from "../bots/vk/vk-channel";
 import { messageAttachmentSchema } from "../core/channels/attachment";
+import { InboundEvents } from "../core/channels/inbound-events";
 import { onboard, vkDriver } from "./helpers/channel-drivers";
 import { consoleDoctor, notReallyPdf, samplePdf, samplePng } from "./helpers/channel-fixtures";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -113,6 +115,22 @@ describe("VK Callback API", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(patient.texts().filter((t) => t.startsWith("Здравствуйте"))).toHaveLength(1);
     await expect.poll(() => h.db.inboundEvent.count({ where: { id: `vk-${h.vk.groupId}-${event.event_id}` } })).toBe(0);
+  });
+});
+
+describe("the inbound table", () => {
+  it("queues again only this deployment's events that waited too long, never another's on the same database", async () => {
+    const ours = new InboundEvents(h.db, `test-ours-${randomUUID()}`);
+    const theirs = new InboundEvents(h.db, `test-theirs-${randomUUID()}`);
+    const id = () => `vk-1-${randomUUID()}`;
+    const [mine, other] = [id(), id()];
+    await ours.accept("vk", mine, { type: "message_new" });
+    await theirs.accept("vk", other, { type: "message_new" });
+    const later = new Date(Date.now() + 120_000);
+    expect(await ours.stale(60_000, later)).toEqual([mine]);
+    expect(await ours.stale(60_000)).toEqual([]);
+    await ours.done(mine);
+    await theirs.done(other);
   });
 });
 

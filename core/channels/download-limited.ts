@@ -4,8 +4,9 @@ import { FileTooLargeError } from "./channel";
  * Fetches a messenger's file, stopping as soon as it grows past `maxBytes` (a declared Content-Length
  * is refused before reading): a patient's 2 GB video must not be pulled into memory to be refused.
  */
-export async function downloadLimited(url: string, maxBytes: number): Promise<Buffer> {
-  const response = await fetch(url);
+export async function downloadLimited(url: string, maxBytes: number, timeoutMs = 60_000): Promise<Buffer> {
+  // A download that never ends would hold the inbound worker, which takes one event at a time.
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok || !response.body) throw new Error(`file download answered ${response.status}`);
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {

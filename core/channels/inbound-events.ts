@@ -6,12 +6,16 @@ import { isUniqueViolation, type Db } from "../db/prisma";
  * so a crash between the two loses nothing and the queue job needs only the id.
  */
 export class InboundEvents {
-  constructor(private readonly db: Db) {}
+  /** `source`: the deployment's queue namespace, so a database shared with another deployment is swept apart. */
+  constructor(
+    private readonly db: Db,
+    private readonly source: string,
+  ) {}
 
   /** False when this event id was already accepted (the messenger redelivered it). */
   async accept(channel: ChannelName, id: string, payload: object): Promise<boolean> {
     try {
-      await this.db.inboundEvent.create({ data: { id, channel, payload } });
+      await this.db.inboundEvent.create({ data: { id, channel, payload, source: this.source } });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -30,7 +34,7 @@ export class InboundEvents {
   /** Accepted but not handled for longer than `olderThanMs` (their job was lost): to queue again. */
   async stale(olderThanMs: number, now = new Date()): Promise<string[]> {
     const rows = await this.db.inboundEvent.findMany({
-      where: { receivedAt: { lt: new Date(now.getTime() - olderThanMs) } },
+      where: { source: this.source, receivedAt: { lt: new Date(now.getTime() - olderThanMs) } },
       select: { id: true },
       take: 500,
     });

@@ -17,8 +17,7 @@ export interface ChannelDriver {
   waitForText(prefix: string, timeoutMs?: number): Promise<string>;
 }
 
-// Queued processing (VK events, the outbox) can lag by seconds on a loaded two-core CI machine.
-async function waitFor(texts: () => string[], prefix: string, timeoutMs = 20_000): Promise<string> {
+async function waitFor(texts: () => string[], prefix: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = texts().find((t) => t.startsWith(prefix));
@@ -43,7 +42,8 @@ export function telegramDriver(h: Harness, languageCode = "ru"): ChannelDriver {
 
 /** VK's lang_id for the languages VK reports: 0 Russian, 3 English. */
 export function vkDriver(h: Harness, langId = 0) {
-  const user = { id: randomInt(100_000, 2 ** 31 - 1), langId };
+  // VK user ids stay below 2e9: peer ids from 2e9 up are group chats, which the adapter ignores.
+  const user = { id: randomInt(100_000, 2_000_000_000), langId };
   const texts = () => h.vk.sentTo(user.id).map((m) => m.text);
   const post = async (event: object) => {
     const response = await h.app.inject({ method: "POST", url: "/webhooks/vk", payload: event });
@@ -102,7 +102,7 @@ export async function webDriver(h: Harness, language = "ru") {
       return h.app.inject({ method: "POST", url, headers: { ...headers, "content-type": "application/octet-stream" }, payload: bytes });
     },
     texts: () => received,
-    async waitForText(prefix: string, timeoutMs = 20_000) {
+    async waitForText(prefix: string, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await refresh();
