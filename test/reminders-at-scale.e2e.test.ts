@@ -109,6 +109,8 @@ describe("a worker killed mid-run", () => {
     child.kill("SIGKILL");
     await new Promise((resolve) => child!.once("exit", resolve));
     child = undefined;
+    // The dead process's connections close a moment after it exits; releasing before that would deliver them.
+    await telegram.waitFor(() => telegram.heldOpenCount === 0, 5_000);
     const deliveredBeforeKill = telegram.delivered.length;
     // The requests of the dead process never reach Telegram: their client is gone.
     telegram.release();

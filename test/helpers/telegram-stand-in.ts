@@ -41,7 +41,7 @@ export class TelegramStandIn {
   rateLimited = { overall: 0, perChat: 0 };
   private acceptedAt: number[] = [];
   private lastPerChat = new Map<string, number>();
-  private held: Array<() => void> | undefined;
+  private held: Array<{ resume: () => void; socket: import("node:net").Socket }> | undefined;
   /** Files patients "sent": file_id → bytes, served by getFile and the file download route. */
   private files = new Map<string, Buffer>();
   /** Photos and documents the bot sent (sendPhoto / sendDocument), with their bytes. */
@@ -61,7 +61,12 @@ export class TelegramStandIn {
   release(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    for (const resume of held) resume();
+    for (const { resume } of held) resume();
+  }
+
+  /** Held requests whose client has not gone away (yet): a killed client's sockets close a moment after it dies. */
+  get heldOpenCount(): number {
+    return this.held?.filter(({ socket }) => !socket.destroyed).length ?? 0;
   }
 
   get heldCount(): number {
@@ -168,7 +173,7 @@ export class TelegramStandIn {
 
     if (method === "sendMessage") {
       if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
-      if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+      if (this.held) await new Promise<void>((resolve) => this.held!.push({ resume: resolve, socket: req.socket }));
       // A client killed while waiting for us: the request is dropped as if it never got through.
       if (req.socket.destroyed || res.writableEnded) return;
       const failure = this.failures.shift();
