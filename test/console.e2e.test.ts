@@ -1,54 +1,24 @@
 import { mkdirSync } from "node:fs";
-import { deflateSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IntakeView } from "../core/consultations/intake-reader";
 import { totpCode } from "../core/staff/totp";
+import { launchChromium } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
+import { encodePng } from "./helpers/png";
 
 const shots = "test-output/console";
 mkdirSync(shots, { recursive: true });
 
-// The intake module owns the Intake table (another branch); until it is merged the thread reads it through this port.
+// The thread reads the intake through the IntakeReader port; a fixed one here makes the body map and severity known.
 const intakes = new Map<string, IntakeView>();
 /** A real PNG (a reddish patch on skin tone), so the thumbnail and the zoom show something. */
 function skinPhoto(width = 240, height = 160): Buffer {
-  const crc = (buf: Buffer) => {
-    let c = ~0;
-    for (const byte of buf) {
-      c ^= byte;
-      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-    }
-    return ~c >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), body.length + 4);
-    return out;
-  };
-  const rows: Buffer[] = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) {
-      const d = Math.hypot(x - width / 2, y - height / 2) / (height / 2);
-      const red = d < 0.6 ? 1 - d : 0;
-      row.set([230, Math.round(190 - 120 * red), Math.round(160 - 110 * red)], 1 + x * 3);
-    }
-    rows.push(row);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(Buffer.concat(rows))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, 3, (x, y) => {
+    const d = Math.hypot(x - width / 2, y - height / 2) / (height / 2);
+    const red = d < 0.6 ? 1 - d : 0;
+    return [230, Math.round(190 - 120 * red), Math.round(160 - 110 * red)];
+  });
 }
 const png = skinPhoto();
 
@@ -84,10 +54,7 @@ async function cookieOf(key: string, code = totpCode(accounts[key]!.secret), pw 
 beforeAll(async () => {
   h = await startHarness({}, { intake: { forConsultation: async (id) => intakes.get(id) ?? null } });
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
   await account("gp", "doctor", ["gp"]);
   await account("derm", "doctor", ["dermatology"]);
   await account("op", "operator");
@@ -119,7 +86,7 @@ describe("the console", () => {
       where: { account: { externalUserId: String(patient.id) } },
     });
     consultationId = consultation.id;
-    // The photo step is the intake branch's (not on main yet): its result is stored the way that flow stores it.
+    // The photo is stored as the attachment receiver stores a patient's photo (the messenger path is test/telegram-files).
     const fileId = await h.services.files.save(png, { mimeType: "image/png", fileName: "rash.png" });
     await h.db.message.create({
       data: {

@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInitData } from "../core/exam/telegram-init-data";
+import { launchChromium } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 
 let h: Harness;
@@ -11,10 +12,7 @@ type User = { id: number; languageCode?: string };
 beforeAll(async () => {
   h = await startHarness();
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { totpCode } from "../core/staff/totp";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 import { OidcStandIn } from "./helpers/oidc-stand-in";
-import type { RecordedCall } from "./helpers/telegram-stand-in";
+import { telegramUpdates, type RecordedCall } from "./helpers/telegram-stand-in";
 
 let h: Harness;
 let oidc: OidcStandIn;
@@ -236,27 +236,17 @@ describe("consents", () => {
 });
 
 describe("identity", () => {
-  const contactUpdate = (user: User, updateId: number, contactUserId: number) => ({
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: user.id, type: "private", first_name: "Patient" },
-      from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
-      contact: { phone_number: "+998901234567", first_name: "Patient", user_id: contactUserId },
-    },
-  });
 
   it("confirms the phone by the patient's own Telegram contact and refuses someone else's", async () => {
     const user = h.newPatient("uz");
     await onboard(user);
     await say(user, "/phone");
     expect(h.telegram.sent(user.id).at(-1)!.params.reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
-    await h.postUpdate(contactUpdate(user, h.nextUpdateId(), user.id + 1));
+    await h.postUpdate(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id + 1));
     await settled(user);
     expect((await patientOf(user)).identityLevel).toBe("anonymous");
     const refusal = texts(user).at(-1);
-    await h.postUpdate(contactUpdate(user, h.nextUpdateId(), user.id));
+    await h.postUpdate(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id));
     await settled(user);
     const patient = await patientOf(user);
     expect(patient.identityLevel).toBe("phone_confirmed");

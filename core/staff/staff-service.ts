@@ -50,16 +50,8 @@ const row = {
   include: { doctor: { select: { id: true, name: true, specialties: true, languages: true } } },
 } as const;
 
-type Row = {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  doctor: Doctor | null;
-  interpreterId: string | null;
-  lockedUntil: Date | null;
-  disabledAt: Date | null;
-};
+/** A staff row as `row` reads it: the member, with `disabledAt` where the member says `disabled`. */
+type Row = Omit<StaffMember, "disabled"> & { disabledAt: Date | null };
 
 const toStaff = (r: Row): StaffMember => ({
   id: r.id,

@@ -2,11 +2,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { totpCode } from "../../core/staff/totp";
 import type { Harness } from "./harness";
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
-export const launchChromium = (): Promise<Browser> =>
+/** Debian's Chromium, headless, with the flags this machine's closed network needs (and any `extraArgs`). */
+export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", ...extraArgs],
   });
 
 export const staffPassword = "correct horse battery";

@@ -255,23 +255,27 @@ function parseParams(contentType: string | undefined, body: string): Record<stri
   return Object.fromEntries(new URLSearchParams(body));
 }
 
+type Patient = { id: number; languageCode?: string };
+
+/** A patient's message in their private chat with the bot, with `content` (text, photo, document, contact…). */
+const privateMessage = (updateId: number, user: Patient, content: object) => ({
+  update_id: updateId,
+  message: {
+    message_id: updateId,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: user.id, type: "private", first_name: "Patient" },
+    from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
+    ...content,
+  },
+});
+
 /** Realistic Telegram updates for a private chat. */
 export const telegramUpdates = {
-  text(updateId: number, user: { id: number; languageCode?: string }, text: string) {
+  text(updateId: number, user: Patient, text: string) {
     const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
-    return {
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: user.id, type: "private", first_name: "Patient" },
-        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
-        text,
-        ...(entities ? { entities } : {}),
-      },
-    };
+    return privateMessage(updateId, user, { text, ...(entities ? { entities } : {}) });
   },
-  button(updateId: number, user: { id: number; languageCode?: string }, data: string) {
+  button(updateId: number, user: Patient, data: string) {
     return {
       update_id: updateId,
       callback_query: {
@@ -289,32 +293,22 @@ export const telegramUpdates = {
       },
     };
   },
-  photo(updateId: number, user: { id: number; languageCode?: string }, file = { fileId: "AgAC", size: 1000 }, caption?: string) {
-    return {
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: user.id, type: "private", first_name: "Patient" },
-        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
-        photo: [
-          { file_id: `${file.fileId}-small`, file_unique_id: "u0", width: 90, height: 90, file_size: 100 },
-          { file_id: file.fileId, file_unique_id: "u1", width: 1280, height: 960, file_size: file.size },
-        ],
-        ...(caption ? { caption } : {}),
-      },
-    };
+  photo(updateId: number, user: Patient, file = { fileId: "AgAC", size: 1000 }, caption?: string) {
+    return privateMessage(updateId, user, {
+      photo: [
+        { file_id: `${file.fileId}-small`, file_unique_id: "u0", width: 90, height: 90, file_size: 100 },
+        { file_id: file.fileId, file_unique_id: "u1", width: 1280, height: 960, file_size: file.size },
+      ],
+      ...(caption ? { caption } : {}),
+    });
   },
-  document(updateId: number, user: { id: number; languageCode?: string }, file: { fileId: string; size: number }, fileName: string) {
-    return {
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: user.id, type: "private", first_name: "Patient" },
-        from: { id: user.id, is_bot: false, first_name: "Patient", language_code: user.languageCode },
-        document: { file_id: file.fileId, file_unique_id: `u-${file.fileId}`, file_name: fileName, file_size: file.size },
-      },
-    };
+  document(updateId: number, user: Patient, file: { fileId: string; size: number }, fileName: string) {
+    return privateMessage(updateId, user, {
+      document: { file_id: file.fileId, file_unique_id: `u-${file.fileId}`, file_name: fileName, file_size: file.size },
+    });
+  },
+  /** The contact-sharing button: `contactUserId` is whose number it is (the sender's own, or someone else's). */
+  contact(updateId: number, user: Patient, phone: string, contactUserId: number) {
+    return privateMessage(updateId, user, { contact: { phone_number: phone, first_name: "Patient", user_id: contactUserId } });
   },
 };

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32, deflateSync } from "node:zlib";
+import { encodePng } from "./png";
 
 const openssl = (args: string[], cwd: string) => execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 
@@ -51,35 +51,12 @@ export function pdfsig(file: string, nssDir?: string): string {
   }
 }
 
-/** A round blue seal as a PNG, drawn without an image library: a ring and a cross on transparent ground. */
+/** A round blue seal as a PNG: a ring and a cross on transparent ground. */
 export function sealPng(size = 160): Buffer {
-  const raw = Buffer.alloc((size * 4 + 1) * size);
   const c = size / 2;
-  for (let y = 0; y < size; y++) {
-    raw[y * (size * 4 + 1)] = 0;
-    for (let x = 0; x < size; x++) {
-      const r = Math.hypot(x - c, y - c);
-      const ink = (r > c * 0.82 && r < c * 0.95) || (r < c * 0.6 && r > c * 0.55) || (r < c * 0.5 && (Math.abs(x - c) < 4 || Math.abs(y - c) < 4));
-      const o = y * (size * 4 + 1) + 1 + x * 4;
-      raw.set(ink ? [30, 60, 170, 230] : [0, 0, 0, 0], o);
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
+  return encodePng(size, size, 4, (x, y) => {
+    const r = Math.hypot(x - c, y - c);
+    const ink = (r > c * 0.82 && r < c * 0.95) || (r < c * 0.6 && r > c * 0.55) || (r < c * 0.5 && (Math.abs(x - c) < 4 || Math.abs(y - c) < 4));
+    return ink ? [30, 60, 170, 230] : [0, 0, 0, 0];
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { acceptFhirJson } from "../fhir-json";
 import { z } from "zod";
 import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
@@ -14,16 +15,7 @@ export interface LabsDeps {
 /** Laboratories push FHIR results here with their own token: outside the staff scope. */
 export const labResultsRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  if (!app.hasContentTypeParser("application/fhir+json")) {
-    app.addContentTypeParser("application/fhir+json", { parseAs: "string" }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (error) {
-        (error as { statusCode?: number }).statusCode = 400;
-        done(error as Error, undefined);
-      }
-    });
-  }
+  acceptFhirJson(app);
   app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }) } }, async (request, reply) => {
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!deps.labDirectory.authenticates(request.params.labId, token)) throw new AppError("unauthorized", "a valid laboratory token is required");

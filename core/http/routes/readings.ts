@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { acceptFhirJson } from "../fhir-json";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { alertStatusSchema, type AlertService } from "../../monitoring/alerts";
@@ -19,15 +20,7 @@ export interface MonitoringDeps {
 /** Devices post here with their patient's ingestion token: outside the staff scope. */
 export const readingsIngestionRoutes = (deps: MonitoringDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  // FHIR clients send application/fhir+json.
-  app.addContentTypeParser("application/fhir+json", { parseAs: "string" }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      (error as { statusCode?: number }).statusCode = 400;
-      done(error as Error, undefined);
-    }
-  });
+  acceptFhirJson(app);
 
   const answer = (result: IngestResult, reply: { status(code: number): { send(body: unknown): unknown } }) => {
     if (result.accepted + result.duplicates === 0 && result.rejected.length) {
