@@ -33,7 +33,7 @@ describe("consent texts", () => {
     const patient = h.newPatient("ru");
     await h.onboard(patient);
     const account = await h.db.messengerAccount.findFirstOrThrow({ where: { externalUserId: String(patient.id) } });
-    await expect.poll(() => h.db.consent.count({ where: { patientId: account.patientId } })).toBe(2);
+    await expect.poll(() => h.db.consent.count({ where: { patientId: account.patientId } }), { timeout: 10_000 }).toBe(2);
 
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 900 } });
     const page = await loginConsole(context, base, admin);

@@ -91,7 +91,7 @@ describe("the admin pages", () => {
     await added.getByLabel("Phrases en").fill("sudden* blind*");
     await added.getByLabel("Answers (JSON)").fill('[{"vision_loss": true}]');
     await page.getByRole("button", { name: "Save the list" }).click();
-    await expect.poll(() => page.getByTestId("red-flags-message").textContent()).toContain("Saved");
+    await expect.poll(() => page.getByTestId("red-flags-message").textContent(), { timeout: 10_000 }).toContain("Saved");
     await page.screenshot({ path: "test-output/console/14-admin-red-flags.png" });
     expect(await h.db.redFlagRule.findUnique({ where: { id: "ui_test_sudden_blindness" } })).toMatchObject({
       label: "Sudden loss of vision",
@@ -101,7 +101,7 @@ describe("the admin pages", () => {
 
     await list.locator('fieldset[data-rule="ui_test_sudden_blindness"]').getByRole("button", { name: "Remove" }).click();
     await page.getByRole("button", { name: "Save the list" }).click();
-    await expect.poll(() => h.db.redFlagRule.count({ where: { id: "ui_test_sudden_blindness" } })).toBe(0);
+    await expect.poll(() => h.db.redFlagRule.count({ where: { id: "ui_test_sudden_blindness" } }), { timeout: 10_000 }).toBe(0);
     expect(await h.db.redFlagRule.count({ where: { id: "chest_pain_breathless" } })).toBe(1);
     await context.close();
   }, 60_000);

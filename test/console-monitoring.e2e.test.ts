@@ -54,14 +54,14 @@ describe("the patient between consultations, in the console", () => {
     await panel.waitFor();
     // The chart is the api's SVG with the reading and the thresholds, loaded with the doctor's session.
     const chart = panel.getByTestId("chart");
-    await expect.poll(() => chart.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => chart.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     const alert = panel.getByTestId("alerts").locator("li");
-    await expect.poll(() => alert.textContent()).toContain("АД: 186");
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toContain("АД: 186");
     expect(await alert.textContent()).toContain("критически высоко");
     expect(await panel.getByTestId("adherence").textContent()).toContain("Лозартан 50 мг (08:00)");
     await page.screenshot({ path: "test-output/console/16-monitoring.png", fullPage: true });
     await alert.getByRole("button", { name: "Принять к сведению" }).click();
-    await expect.poll(() => h.db.monitoringAlert.findFirstOrThrow({ where: { patientId: account.patientId } }).then((a) => a.status)).toBe("acknowledged");
+    await expect.poll(() => h.db.monitoringAlert.findFirstOrThrow({ where: { patientId: account.patientId } }).then((a) => a.status), { timeout: 10_000 }).toBe("acknowledged");
     await context.close();
   }, 60_000);
 });

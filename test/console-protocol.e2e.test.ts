@@ -53,7 +53,7 @@ describe("the protocol in the console", () => {
 
     await page.getByRole("button", { name: "Начать протокол" }).click();
     const complaints = page.getByLabel("Жалобы");
-    await expect.poll(() => complaints.inputValue()).toBe("Кашель и насморк третий день, температура 37,5");
+    await expect.poll(() => complaints.inputValue(), { timeout: 10_000 }).toBe("Кашель и насморк третий день, температура 37,5");
     expect(await page.getByTestId("protocol-kind").textContent()).toContain("Первичная");
 
     // A diagnosis with an ICD-10 code and a new medicine: the server refuses and the console shows why.
@@ -67,7 +67,7 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Доза").fill("0,1% по 1 дозе");
     await page.getByLabel("Схема приёма").fill("2 раза в день");
     await page.getByRole("button", { name: "Подписать" }).click();
-    await expect.poll(() => protocolMessage(page)).toContain("Консультация первичная");
+    await expect.poll(() => protocolMessage(page), { timeout: 10_000 }).toContain("Консультация первичная");
     expect(await protocolMessage(page)).toContain("Диагноз в первичной дистанционной консультации не ставится");
     await page.screenshot({ path: `${shots}/09-protocol-refused.png`, fullPage: true });
     const refused = await h.db.protocol.findFirstOrThrow({ where: { consultationId: consultation.id } });
@@ -125,7 +125,7 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Доза").fill("0,1% по 1 дозе");
     await page.getByLabel("Схема приёма").fill("2 раза в день");
     await page.getByRole("button", { name: "Подписать" }).click();
-    await expect.poll(() => page.getByTestId("protocol-version").count()).toBe(2);
+    await expect.poll(() => page.getByTestId("protocol-version").count(), { timeout: 10_000 }).toBe(2);
     const correction = await h.db.protocol.findFirstOrThrow({ where: { consultationId: consultation.id, version: 2 } });
     expect(correction).toMatchObject({ status: "signed", previousId: signed.id });
     expect(correction.content).toMatchObject({ assessment: { kind: "diagnosis", codes: ["J00"] }, prescriptions: [{ medicine: "Ксилометазолин", durationDays: 7 }] });

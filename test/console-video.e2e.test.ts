@@ -59,7 +59,7 @@ describe("the console's video desk", () => {
     await shiftForm.getByLabel("From").fill(local(-5));
     await shiftForm.getByLabel("To").fill(local(8 * 60));
     await shiftForm.getByRole("button", { name: "Add a shift" }).click();
-    await expect.poll(() => a.getByTestId("shifts").locator("li").count()).toBe(1);
+    await expect.poll(() => a.getByTestId("shifts").locator("li").count(), { timeout: 10_000 }).toBe(1);
     expect(await h.db.dutyShift.count({ where: { doctorId: first.doctorId! } })).toBe(1);
 
     const patient = h.newPatient("ru");
@@ -97,7 +97,7 @@ describe("the console's video desk", () => {
     await slotForm.getByLabel("From").fill(local(24 * 60));
     await slotForm.getByLabel("To").fill(local(24 * 60 + 30));
     await slotForm.getByRole("button", { name: "Publish a slot" }).click();
-    await expect.poll(() => a.getByTestId("slots").textContent()).toContain("free");
+    await expect.poll(() => a.getByTestId("slots").textContent(), { timeout: 10_000 }).toContain("free");
     expect(await h.db.videoSlot.count({ where: { doctorId: first.doctorId! } })).toBe(1);
     await a.screenshot({ path: "test-output/console/13-video-desk.png", fullPage: true });
     await contextA.close();
