@@ -178,14 +178,12 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
   });
   // --- monitoring and labs ---
-  // Console live updates: ids only on the channel, the console fetches the rest through the api.
-  const publish = (channel: string) => async (event: object) => void (await redis.publish(`${config.REDIS_PREFIX}:${channel}`, JSON.stringify(event)));
   const readingsQueue = createReadingsQueue(redis, config.REDIS_PREFIX);
   const ingestionTokens = new IngestionTokens(db, config.PUBLIC_URL);
   const readings = new ReadingService(db, readingsQueue);
-  const alerts = new AlertService(db, notifier, { publish: publish("monitoring:alerts") });
+  const alerts = new AlertService(db, notifier, events);
   const labDirectory = new LabDirectory(loadLabs(config));
-  const labs = new LabService(db, labDirectory, notifier, { publish: publish("labs:events") });
+  const labs = new LabService(db, labDirectory, notifier, events);
 
   // --- intake ---
   const preferences = new PatientPreferences(db);

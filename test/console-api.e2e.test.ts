@@ -179,7 +179,7 @@ describe("console api", () => {
     expect(await escalateOverdue(h.db, rules, now)).not.toContain(consultation.id);
     const later = new Date(consultation.createdAt.getTime() + 31 * 60_000);
     const events: string[] = [];
-    const unsubscribe = await h.services.events.subscribe((e) => void events.push(`${e.type} ${e.consultationId}`));
+    const unsubscribe = await h.services.events.subscribe((e) => void ("consultationId" in e && events.push(`${e.type} ${e.consultationId}`)));
     const escalated = await processEscalation({ db: h.db, desk: h.services.desk, rules, specialties: h.services.specialties, logger: h.services.logger }, later);
     expect(escalated).toBeGreaterThanOrEqual(1);
     await expect.poll(() => events).toContain(`consultation.escalated ${consultation.id}`);

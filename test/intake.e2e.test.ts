@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConsultationEvent } from "../core/realtime/console-events";
 import { totpCode } from "../core/staff/totp";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
@@ -112,8 +113,8 @@ describe("the intake dialogue", () => {
     await onboard(user);
     await say(user, "Болит в груди с утра");
     await press(user, "intake:area:chest");
-    const events: Array<{ type: string; consultationId: string }> = [];
-    const unsubscribe = await h.services.events.subscribe((event) => events.push(event));
+    const events: ConsultationEvent[] = [];
+    const unsubscribe = await h.services.events.subscribe((event) => void ("consultationId" in event && events.push(event)));
     const before = texts(user).length;
     await press(user, "intake:ans:0:yes");
     const replies = await repliesAfter(user, before, (r) => r.length >= 2);

@@ -1,23 +1,19 @@
 import { createHash } from "node:crypto";
-import { Redis } from "ioredis";
+import type { ConsoleEvent } from "../core/realtime/console-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./helpers/harness";
 import { hl7 } from "./helpers/hl7-fixtures";
 
 let h: Harness;
 let doctorToken: string;
-let subscriber: Redis;
-const published: Array<{ type: string; alertId: string; patientId: string }> = [];
+const published: ConsoleEvent[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
   doctorToken = (await h.newDoctor()).apiToken;
-  subscriber = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  await subscriber.subscribe(`${h.services.config.REDIS_PREFIX}:monitoring:alerts`);
-  subscriber.on("message", (_channel, message) => published.push(JSON.parse(message)));
+  await h.services.events.subscribe((event) => void published.push(event));
 });
 afterAll(async () => {
-  subscriber?.disconnect();
   await h?.close();
 });
 
@@ -172,8 +168,9 @@ describe("alerts", () => {
     // Listed for the doctor and pushed to the console channel.
     const listed = (await staff("GET", `/monitoring/alerts?status=open&patientId=${p.patientId}`)).json().alerts;
     expect(listed).toHaveLength(1);
-    await waitUntil(async () => published, (list) => list.some((e) => e.alertId === alerts[0]!.id));
-    expect(published.find((e) => e.alertId === alerts[0]!.id)).toEqual({ type: "alert.opened", alertId: alerts[0]!.id, patientId: p.patientId, doctorId: null });
+    const ofPatient = () => published.filter((e) => "patientId" in e && e.patientId === p.patientId).map((e) => e.type);
+    await waitUntil(async () => ofPatient(), (types) => types.length > 0);
+    expect(ofPatient()).toEqual(["alert.opened"]);
 
     // Acknowledged: further high readings join it silently; a critical one re-opens it and tells the patient what to do.
     expect((await staff("POST", `/monitoring/alerts/${alerts[0]!.id}/acknowledge`)).json().status).toBe("acknowledged");
@@ -186,6 +183,7 @@ describe("alerts", () => {
     expect([escalated.status, escalated.readingsCount]).toEqual(["open", 8]);
     await h.telegram.waitFor(() => messages().length === 2);
     expect(messages()[1]).toMatch(/186\/124 mmHg — опасно высокое.*103 или 112/s);
+    expect(await waitUntil(async () => ofPatient(), (types) => types.length === 2)).toEqual(["alert.opened", "alert.escalated"]);
     expect(await h.db.monitoringAlert.count({ where: { patientId: p.patientId } })).toBe(1);
   });
 

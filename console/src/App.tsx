@@ -1,13 +1,18 @@
 import { useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
-import { api, ApiError, type Staff } from "./api";
+import { Alerts } from "./Alerts";
+import { api, ApiError, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
 import { ThreadView } from "./Thread";
+import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" };
+
+const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
+const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
 
 export function App() {
   const { t, language } = useT();
@@ -16,6 +21,11 @@ export function App() {
   const [unread, setUnread] = useState<Set<string>>(new Set());
   const [live, setLive] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const [openAlerts, setOpenAlerts] = useState(0);
+  const [alertsLive, setAlertsLive] = useState(0);
+  const [toReview, setToReview] = useState(0);
+  const [reviewLive, setReviewLive] = useState(0);
+  const reviews = !!staff && staff.role !== "interpreter";
 
   useEffect(() => {
     api<{ staff: Staff }>("/me")
@@ -23,11 +33,11 @@ export function App() {
       .catch(() => setStaff(null));
   }, []);
 
-  // Live updates: the api relays Redis pub/sub events; the list refetches what this person may see.
+  // Live updates: the api relays Redis pub/sub events; screens refetch what this person may see.
   useEffect(() => {
     if (!staff) return;
     const source = new EventSource("/api/v1/events");
-    const onEvent = (event: MessageEvent<string>) => {
+    const onConsultation = (event: MessageEvent<string>) => {
       const data = JSON.parse(event.data) as { type: string; consultationId: string };
       if (data.type === "consultation.opened" || data.type === "consultation.message") {
         setUnread((u) => new Set(u).add(data.consultationId));
@@ -35,11 +45,35 @@ export function App() {
       if (data.type === "consultation.escalated" && staff.role !== "doctor") setNotice(t("notice.escalated"));
       setLive((n) => n + 1);
     };
-    for (const type of ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"]) {
-      source.addEventListener(type, onEvent as EventListener);
-    }
+    // The server sends these to the patient's responsible doctor only.
+    const onPatient = (event: MessageEvent<string>) => {
+      const { type } = JSON.parse(event.data) as { type: string };
+      setNotice(t(type === "lab.results" ? "notice.labResults" : "notice.alert"));
+      setAlertsLive((n) => n + 1);
+    };
+    const onReview = () => {
+      setNotice(t("notice.labReview"));
+      setReviewLive((n) => n + 1);
+    };
+    for (const type of consultationEvents) source.addEventListener(type, onConsultation as EventListener);
+    for (const type of patientEvents) source.addEventListener(type, onPatient as EventListener);
+    source.addEventListener("lab.review", onReview);
     return () => source.close();
   }, [staff, t]);
+
+  // The counts on the navigation: open alerts for a doctor, unfiled lab deliveries for everyone who files them.
+  useEffect(() => {
+    if (!staff?.doctorId) return;
+    api<{ alerts: MonitoringAlert[] }>("/monitoring/alerts?status=open")
+      .then((r) => setOpenAlerts(r.alerts.length))
+      .catch(() => undefined);
+  }, [staff, alertsLive]);
+  useEffect(() => {
+    if (!reviews) return;
+    api<{ items: unknown[] }>("/labs/review")
+      .then((r) => setToReview(r.items.length))
+      .catch(() => undefined);
+  }, [reviews, reviewLive]);
 
   useEffect(() => {
     document.title = unread.size ? `(${unread.size}) Telecons` : "Telecons";
@@ -77,6 +111,26 @@ export function App() {
               </span>
             )}
           </button>
+          {staff.doctorId && (
+            <button className={screen.name === "alerts" ? "active" : ""} onClick={() => setScreen({ name: "alerts" })}>
+              {t("nav.alerts")}
+              {openAlerts > 0 && (
+                <span className="badge" data-testid="alert-count">
+                  {openAlerts}
+                </span>
+              )}
+            </button>
+          )}
+          {reviews && (
+            <button className={screen.name === "labReview" ? "active" : ""} onClick={() => setScreen({ name: "labReview" })}>
+              {t("nav.labReview")}
+              {toReview > 0 && (
+                <span className="badge" data-testid="review-count">
+                  {toReview}
+                </span>
+              )}
+            </button>
+          )}
           {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
@@ -97,7 +151,7 @@ export function App() {
         </div>
       </header>
       {notice && (
-        <div className="notice" role="alert" onClick={() => setNotice(null)}>
+        <div className="notice" role="alert" data-testid="notice" onClick={() => setNotice(null)}>
           {notice}
         </div>
       )}
@@ -107,6 +161,8 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
+        {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}
       </main>
     </div>

@@ -1,20 +1,11 @@
 import { useEffect, useState } from "react";
 import { errorText } from "./App";
-import { api } from "./api";
+import { api, type MonitoringAlert } from "./api";
 import { useT } from "./i18n";
 
 const windows = ["day", "week", "month"] as const;
 const kinds = ["blood_pressure", "glucose", "heart_rate", "spo2", "weight"] as const;
 
-interface Alert {
-  id: string;
-  metric: string;
-  level: string;
-  status: string;
-  lastValue: string;
-  readingsCount: number;
-  openedAt: string;
-}
 interface LabOrder {
   id: string;
   number: number;
@@ -36,12 +27,12 @@ export function PatientMonitoring({ patientId }: { patientId: string }) {
   const { t, language } = useT();
   const [window, setWindow] = useState<(typeof windows)[number]>("week");
   const [kind, setKind] = useState<(typeof kinds)[number]>("blood_pressure");
-  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [alerts, setAlerts] = useState<MonitoringAlert[]>([]);
   const [orders, setOrders] = useState<LabOrder[]>([]);
   const [reminders, setReminders] = useState<Reminders | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const loadAlerts = () => api<{ alerts: Alert[] }>(`/monitoring/alerts?patientId=${patientId}`).then((r) => setAlerts(r.alerts));
+  const loadAlerts = () => api<{ alerts: MonitoringAlert[] }>(`/monitoring/alerts?patientId=${patientId}`).then((r) => setAlerts(r.alerts));
   useEffect(() => {
     const fail = (e: unknown) => setError(errorText(t, e));
     void loadAlerts().catch(fail);

@@ -105,3 +105,17 @@ export interface Protocol {
   signedAt: string | null;
   remoteCare: { primary: boolean; followsUp: string[]; refused: string[] };
 }
+
+/** An alert from home readings; `lastValue` comes formatted with its unit. */
+export interface MonitoringAlert {
+  id: string;
+  patientId: string;
+  metric: string;
+  level: string;
+  status: "open" | "acknowledged" | "resolved";
+  lastValue: string;
+  readingsCount: number;
+  openedAt: string;
+  lastAt: string;
+  consultation: { id: string; number: number } | null;
+}

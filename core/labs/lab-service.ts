@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
+import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { AppError, notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
+import type { ConsoleEvents } from "../realtime/console-events";
 import {
   displayOf,
   extractReports,
@@ -22,10 +23,8 @@ export const newLabOrderSchema = z.object({
   referralId: z.string().max(1000).optional(),
 });
 
-/** Tells the console about lab events (Redis pub/sub); ids only. */
-export interface LabEventPublisher {
-  publish(event: { type: "lab.results" | "lab.review"; orderId?: string; reviewId?: string; doctorId?: string }): Promise<void>;
-}
+/** Where a review item goes: an order by id or by its number; neither dismisses it. */
+export const reviewTargetSchema = z.object({ orderId: z.uuid().optional(), orderNumber: z.number().int().positive().optional() });
 
 export interface LabOrderView {
   id: string;
@@ -60,7 +59,7 @@ export class LabService {
     private readonly db: Db,
     private readonly labs: LabDirectory,
     private readonly notifier: PatientNotifier,
-    private readonly publisher: LabEventPublisher,
+    private readonly events: ConsoleEvents,
   ) {}
 
   async createOrder(doctorId: string, patientId: string, input: z.infer<typeof newLabOrderSchema>): Promise<LabOrderView> {
@@ -211,18 +210,18 @@ export class LabService {
     if (order.status === status) return;
     await this.db.labOrder.update({ where: { id: orderId }, data: { status, completedAt: complete ? new Date() : null } });
     await recordAudit(this.db, { actor: { type: "system" }, action: "lab_order.results", entityType: "lab_order", entityId: orderId, meta: { status } });
-    await this.publisher.publish({ type: "lab.results", orderId, doctorId: order.doctorId });
+    await this.events.publish({ type: "lab.results", patientId: order.patientId, doctorId: order.doctorId });
     await this.notifier.notify(order.patientId, (t) => ({ text: t(complete ? "lab.results_ready" : "lab.results_partial", { number: order.number }) }), "monitoring");
   }
 
   private async toReview(labId: string, reason: string, payload: unknown): Promise<IngestOutcome> {
     const item = await this.db.labReviewItem.create({ data: { labId, reason, payload: (payload ?? null) as object } });
-    await this.publisher.publish({ type: "lab.review", reviewId: item.id });
+    await this.events.publish({ type: "lab.review" });
     return { status: "review", reviewId: item.id, reason };
   }
 
-  async reviewList(doctorId: string, includeResolved = false) {
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_review.list", entityType: "lab_review", entityId: "*" });
+  async reviewList(actor: Actor, includeResolved = false) {
+    await recordAudit(this.db, { actor, action: "lab_review.list", entityType: "lab_review", entityId: "*" });
     return this.db.labReviewItem.findMany({
       where: includeResolved ? {} : { resolvedAt: null },
       orderBy: { receivedAt: "asc" },
@@ -230,22 +229,23 @@ export class LabService {
     });
   }
 
-  /** An operator files a review item under an order (the delivery is processed again for that order) or dismisses it. */
-  async resolveReview(doctorId: string, reviewId: string, orderId?: string): Promise<{ results: number }> {
+  /** Staff file a review item under an order, by id or by the number the patient was given (the delivery is processed again for that order), or dismiss it. */
+  async resolveReview(actor: Actor & { id: string }, reviewId: string, target: z.infer<typeof reviewTargetSchema>): Promise<{ results: number }> {
     const item = await this.db.labReviewItem.findUnique({ where: { id: reviewId } });
     if (!item) throw notFound("review item");
     if (item.resolvedAt) throw new AppError("conflict", "review item already resolved");
     let results = 0;
-    if (orderId) {
-      const order = await this.db.labOrder.findUnique({ where: { id: orderId } });
-      if (!order) throw notFound("lab order");
+    const where = target.orderId ? { id: target.orderId } : target.orderNumber ? { number: target.orderNumber } : undefined;
+    const order = where ? await this.db.labOrder.findUnique({ where }) : null;
+    if (where && !order) throw notFound("lab order");
+    if (order) {
       const extracted = extractReports(item.payload);
       if (!extracted.ok) throw new AppError("validation", `the delivery cannot be read: ${extracted.reason}`);
       for (const report of extracted.reports) results += await this.store(item.labId, order, report);
       await this.afterResults(order.id);
     }
-    await this.db.labReviewItem.update({ where: { id: reviewId }, data: { resolvedAt: new Date(), resolvedBy: doctorId, orderId: orderId ?? null } });
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_review.resolve", entityType: "lab_review", entityId: reviewId, meta: { orderId: orderId ?? null } });
+    await this.db.labReviewItem.update({ where: { id: reviewId }, data: { resolvedAt: new Date(), resolvedBy: actor.id, orderId: order?.id ?? null } });
+    await recordAudit(this.db, { actor, action: "lab_review.resolve", entityType: "lab_review", entityId: reviewId, meta: { orderId: order?.id ?? null } });
     return { results };
   }
 

@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
 import { notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
+import type { ConsoleEvents } from "../realtime/console-events";
 import { formatReading, type ReadingKind } from "./reading";
 import { effectiveThresholds, levelOf, severity, type Level } from "./thresholds";
 
@@ -13,11 +14,6 @@ export const RESOLVE_AFTER_NORMAL_MS = 30 * 60_000;
 
 export const alertStatusSchema = z.enum(["open", "acknowledged", "resolved"]);
 
-/** Tells the console (Redis pub/sub in production) about an alert; ids only, no readings. */
-export interface AlertPublisher {
-  publish(event: { type: "alert.opened" | "alert.escalated"; alertId: string; patientId: string; doctorId: string | null }): Promise<void>;
-}
-
 export interface Alert {
   id: string;
   patientId: string;
@@ -25,12 +21,15 @@ export interface Alert {
   metric: ReadingKind;
   level: Level;
   status: z.infer<typeof alertStatusSchema>;
+  /** As the patient was told it, with the unit: "186/122 mmHg". */
   lastValue: string;
   readingsCount: number;
   openedAt: Date;
   lastAt: Date;
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
+  /** The patient's latest consultation, how the console names a patient and opens their thread. */
+  consultation: { id: string; number: number } | null;
 }
 
 type AlertRow = Awaited<ReturnType<Db["monitoringAlert"]["findUniqueOrThrow"]>>;
@@ -44,7 +43,7 @@ export class AlertService {
   constructor(
     private readonly db: Db,
     private readonly notifier: PatientNotifier,
-    private readonly publisher: AlertPublisher,
+    private readonly events: ConsoleEvents,
   ) {}
 
   async evaluate(patientId: string, readingIds: string[], now = new Date()): Promise<{ opened: number; escalated: number }> {
@@ -96,6 +95,7 @@ export class AlertService {
           readingsCount: { increment: 1 },
           lastReadingId: reading.id,
           lastValue: reading.value,
+          lastValue2: reading.value2,
           lastAt: reading.measuredAt,
           // A late-arriving older reading does not undo a normal stretch that started after it.
           normalSince: alert.normalSince && alert.normalSince > reading.measuredAt ? alert.normalSince : null,
@@ -116,7 +116,7 @@ export class AlertService {
     return last?.doctorId ?? null;
   }
 
-  private async open(openKey: string, patientId: string, doctorId: string | null, reading: { id: string; kind: ReadingKind; value: number; measuredAt: Date }, level: Level) {
+  private async open(openKey: string, patientId: string, doctorId: string | null, reading: { id: string; kind: ReadingKind; value: number; value2: number | null; measuredAt: Date }, level: Level) {
     try {
       return await this.db.monitoringAlert.create({
         data: {
@@ -128,6 +128,7 @@ export class AlertService {
           firstReadingId: reading.id,
           lastReadingId: reading.id,
           lastValue: reading.value,
+          lastValue2: reading.value2,
           lastAt: reading.measuredAt,
         },
       });
@@ -147,7 +148,7 @@ export class AlertService {
   }
 
   private async announce(type: "alert.opened" | "alert.escalated", alert: AlertRow, kind: ReadingKind, level: Level, value: string) {
-    await this.publisher.publish({ type, alertId: alert.id, patientId: alert.patientId, doctorId: alert.doctorId });
+    await this.events.publish({ type, patientId: alert.patientId, doctorId: alert.doctorId });
     await this.notifier.notify(
       alert.patientId,
       (t) => ({ text: t(`alert.${level}`, { metric: t(`metric.${kind}`), value }) }),
@@ -161,34 +162,44 @@ export class AlertService {
       where: { OR: [{ doctorId }, { doctorId: null }], ...(status ? { status } : {}), ...(patientId ? { patientId } : {}) },
       orderBy: { openedAt: "desc" },
       take: 500,
+      include: latestConsultation,
     });
     await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "alerts.list", entityType: "monitoring_alert", entityId: patientId ?? "*" });
     return rows.map(toAlert);
   }
 
   async acknowledge(doctorId: string, alertId: string, now = new Date()): Promise<Alert> {
-    const row = await this.db.monitoringAlert.findUnique({ where: { id: alertId } });
+    const row = await this.db.monitoringAlert.findUnique({ where: { id: alertId }, include: latestConsultation });
     if (!row) throw notFound("alert");
     const updated =
       row.status === "open"
-        ? await this.db.monitoringAlert.update({ where: { id: alertId }, data: { status: "acknowledged", acknowledgedAt: now, acknowledgedBy: doctorId } })
+        ? await this.db.monitoringAlert.update({
+            where: { id: alertId },
+            data: { status: "acknowledged", acknowledgedAt: now, acknowledgedBy: doctorId },
+            include: latestConsultation,
+          })
         : row;
     await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "alert.acknowledge", entityType: "monitoring_alert", entityId: alertId });
     return toAlert(updated);
   }
 }
 
-const toAlert = (row: AlertRow): Alert => ({
+const latestConsultation = {
+  patient: { select: { consultations: { orderBy: { createdAt: "desc" as const }, take: 1, select: { id: true, number: true } } } },
+};
+
+const toAlert = (row: AlertRow & { patient: { consultations: Array<{ id: string; number: number }> } }): Alert => ({
   id: row.id,
   patientId: row.patientId,
   doctorId: row.doctorId,
   metric: row.metric as ReadingKind,
   level: row.level as Level,
   status: row.status,
-  lastValue: String(row.lastValue),
+  lastValue: formatReading(row.metric as ReadingKind, row.lastValue, row.lastValue2),
   readingsCount: row.readingsCount,
   openedAt: row.openedAt,
   lastAt: row.lastAt,
   acknowledgedAt: row.acknowledgedAt,
   resolvedAt: row.resolvedAt,
+  consultation: row.patient.consultations[0] ?? null,
 });

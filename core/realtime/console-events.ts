@@ -1,11 +1,8 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 
-/**
- * What the console hears live. Ids and routing facts only, never clinical text: the browser
- * refetches what it may see, so access rules stay in one place (the api).
- */
-export const consoleEventSchema = z.object({
+/** A consultation changed: heard by the doctors it concerns and by operators. */
+const consultationEventSchema = z.object({
   type: z.enum(["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"]),
   consultationId: z.uuid(),
   specialty: z.string(),
@@ -13,10 +10,30 @@ export const consoleEventSchema = z.object({
   doctorId: z.uuid().nullable(),
   at: z.string(),
 });
+
+/** Something arrived about a patient between consultations: heard by the responsible doctor (any doctor while there is none). */
+const patientEventSchema = z.object({
+  type: z.enum(["alert.opened", "alert.escalated", "lab.results"]),
+  patientId: z.uuid(),
+  doctorId: z.uuid().nullable(),
+  at: z.string(),
+});
+
+/** A lab delivery could not be matched to an order and waits in the review list. */
+const reviewEventSchema = z.object({ type: z.literal("lab.review"), at: z.string() });
+
+/**
+ * What the console hears live. Ids and routing facts only, never clinical text: the browser
+ * refetches what it may see, so access rules stay in one place (the api).
+ */
+export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, reviewEventSchema]);
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
+export type ConsultationEvent = z.infer<typeof consultationEventSchema>;
+export type PatientEvent = z.infer<typeof patientEventSchema>;
+type Unstamped<E> = E extends unknown ? Omit<E, "at"> : never;
 
 export interface ConsoleEvents {
-  publish(event: Omit<ConsoleEvent, "at">): Promise<void>;
+  publish(event: Unstamped<ConsoleEvent>): Promise<void>;
 }
 
 /** Redis pub/sub, so an event raised by any api or worker process reaches browsers connected to any api process. */
@@ -29,11 +46,11 @@ export class RedisConsoleEvents implements ConsoleEvents {
     private readonly prefix: string,
   ) {}
 
-  private get channel() {
+  get channel(): string {
     return `${this.prefix}:console-events`;
   }
 
-  async publish(event: Omit<ConsoleEvent, "at">): Promise<void> {
+  async publish(event: Unstamped<ConsoleEvent>): Promise<void> {
     await this.redis.publish(this.channel, JSON.stringify({ ...event, at: new Date().toISOString() }));
   }
 

@@ -4,10 +4,17 @@ import type { StaffMember } from "../../staff/staff-service";
 
 const HEARTBEAT_MS = 25_000;
 
-/** Doctors hear about their own consultations and open ones in their specialties and languages; operators about all. */
+/**
+ * Doctors hear about their own consultations and open ones in their specialties and languages; other staff
+ * about all consultations. Alerts and lab results are clinical: only the patient's responsible doctor
+ * hears them, or every doctor while the patient has none (as the alert list shows them). Unmatched lab
+ * deliveries concern everyone who works the review list.
+ */
 export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
-  if (staff.role !== "doctor") return true;
   const doctor = staff.doctor;
+  if (event.type === "lab.review") return staff.role !== "interpreter";
+  if (!("consultationId" in event)) return !!doctor && (event.doctorId === null || event.doctorId === doctor.id);
+  if (staff.role !== "doctor") return true;
   if (!doctor) return false;
   if (event.doctorId) return event.doctorId === doctor.id;
   return doctor.specialties.includes(event.specialty) && doctor.languages.includes(event.language);

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { acceptFhirJson } from "../fhir-json";
 import { z } from "zod";
 import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
-import { newLabOrderSchema, type LabService } from "../../labs/lab-service";
+import { newLabOrderSchema, reviewTargetSchema, type LabService } from "../../labs/lab-service";
 import type { LabDirectory } from "../../labs/labs-config";
+import { requireRole } from "../staff-auth";
 
 export interface LabsDeps {
   labs: LabService;
@@ -39,12 +40,15 @@ export const labStaffRoutes = (deps: LabsDeps) => async (scope: FastifyInstance)
     orders: await deps.labs.listForPatient({ type: "doctor", id: request.doctor.id }, request.params.patientId),
   }));
   app.get("/lab-orders/:id", { schema: { params: idParams } }, async (request) => deps.labs.readOrder(request.doctor.id, request.params.id));
+  // The review list is worked by operators as much as by doctors; interpreters have no business with results.
+  const reviewer = (request: FastifyRequest) => {
+    requireRole(request, "operator", "admin", "doctor");
+    return { type: "staff" as const, id: request.staff.id };
+  };
   app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }) } }, async (request) => ({
-    items: await deps.labs.reviewList(request.doctor.id, request.query.all ?? false),
+    items: await deps.labs.reviewList(reviewer(request), request.query.all ?? false),
   }));
-  app.post(
-    "/labs/review/:id/resolve",
-    { schema: { params: idParams, body: z.object({ orderId: z.uuid().optional() }) } },
-    async (request) => deps.labs.resolveReview(request.doctor.id, request.params.id, request.body.orderId),
+  app.post("/labs/review/:id/resolve", { schema: { params: idParams, body: reviewTargetSchema } }, async (request) =>
+    deps.labs.resolveReview(reviewer(request), request.params.id, request.body),
   );
 };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MonitoringAlert" ADD COLUMN     "lastValue2" DOUBLE PRECISION;
