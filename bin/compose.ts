@@ -172,11 +172,6 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       seal: config.CLINIC_SEAL_PNG ? readFileSync(config.CLINIC_SEAL_PNG) : undefined,
     },
   });
-  const accounts = new AccountService(db, documents, {
-    baseUrl: config.PUBLIC_URL,
-    linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
-    sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
-  });
   // --- monitoring and labs ---
   const readingsQueue = createReadingsQueue(redis, config.REDIS_PREFIX);
   const ingestionTokens = new IngestionTokens(db, config.PUBLIC_URL);
@@ -184,6 +179,12 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const alerts = new AlertService(db, notifier, events);
   const labDirectory = new LabDirectory(loadLabs(config));
   const labs = new LabService(db, labDirectory, notifier, events);
+  // The patient account shows signed documents and lab results.
+  const accounts = new AccountService(db, documents, labs, {
+    baseUrl: config.PUBLIC_URL,
+    linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
+    sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
+  });
 
   // --- intake ---
   const preferences = new PatientPreferences(db);

@@ -107,9 +107,21 @@ describe("lab orders and FHIR results", () => {
     await h.telegram.waitFor(() => texts(p.user.id).some((t) => t.startsWith(`The results of order No. ${order.number} are ready`)));
     expect(texts(p.user.id).filter((t) => t.includes(`results of order No. ${order.number}`))).toHaveLength(1);
 
-    // Ready for the patient account.
-    const mine = await h.services.labs.listForPatient({ type: "patient", id: p.patientId }, p.patientId);
-    expect(mine.map((o) => [o.number, o.status, o.results.length])).toEqual([[order.number, "completed", 4]]);
+    // In the patient account, once the patient's identity is verified.
+    const link = new URL((await h.services.accounts.createLoginLink(p.patientId)).url);
+    const login = await h.app.inject({ method: "GET", url: `${link.pathname}${link.search}` });
+    const cookie = String(login.headers["set-cookie"]).split(";")[0]!;
+    const account = () => h.app.inject({ method: "GET", url: "/account", headers: { cookie } }).then((r) => r.body);
+    const unverified = await account();
+    expect(unverified).toContain("can be shown only after your identity is verified");
+    expect(unverified).not.toContain("6.3 mmol/L");
+    await h.db.patient.update({ where: { id: p.patientId }, data: { identityLevel: "verified" } });
+    const verified = await account();
+    expect(verified).toContain(`Order No. ${order.number} — Helix <span class="muted">(ready)</span>`);
+    expect(verified).toMatch(/<tr class="abnormal"><td>Cholesterol[^<]*<\/td><td>6.3 mmol\/L<\/td><td class="muted">normal: –4.5<\/td><td>out of range<\/td><\/tr>/);
+    expect(verified).toMatch(/<tr><td>[^<]*<\/td><td>1.3 mmol\/L<\/td><td class="muted">normal: –2<\/td><td><\/td><\/tr>/);
+    const json = (await h.app.inject({ method: "GET", url: "/account/overview.json", headers: { cookie } })).json();
+    expect(json.labOrders.map((o: { number: number; status: string; results: unknown[] }) => [o.number, o.status, o.results.length])).toEqual([[order.number, "completed", 4]]);
   });
 
   it("matches a Bundle by patient identifier and test code when the lab does not echo the order", async () => {

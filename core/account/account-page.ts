@@ -14,6 +14,7 @@ body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding
 h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #d6dde5;padding-bottom:.2rem}
 ul{padding-left:1.1rem}li{margin:.35rem 0}.muted{color:#5b6775}.notice{background:#fff6e0;border:1px solid #e9c46a;padding:.7rem;border-radius:.4rem}
 a.download{margin-left:.5rem}button{font:inherit}
+table{border-collapse:collapse;margin:.3rem 0;font-size:.95rem}td{padding:.15rem .6rem .15rem 0}tr.abnormal td{color:#b42318;font-weight:600}
 </style></head><body>${body}</body></html>`;
 
 /** The account as one server-rendered page in the patient's language; downloads are links, refused server-side when not allowed. */
@@ -36,6 +37,18 @@ export function renderAccountPage(overview: AccountOverview): string {
     !overview.canDownload && overview.documents.length
       ? `<p class="notice" id="verify">${escape(t("account.verify_needed"))}</p>`
       : "";
+  const resultsNotice = overview.hiddenLabOrders ? `<p class="notice" id="verify-results">${escape(t("account.results_verify_needed"))}</p>` : "";
+  const labOrders = overview.labOrders.map((order) => {
+    const title = t("account.lab_order", { number: order.number, lab: order.labName ?? t("account.lab_no_lab") });
+    const rows = order.results.map(
+      (r) =>
+        `<tr${r.abnormal ? ' class="abnormal"' : ""}><td>${escape(r.name)}</td><td>${escape([r.value, r.unit].filter(Boolean).join(" "))}</td>` +
+        `<td class="muted">${r.referenceRange ? escape(t("account.lab_reference", { range: r.referenceRange })) : ""}</td>` +
+        `<td>${r.abnormal ? escape(t("account.lab_abnormal")) : ""}</td></tr>`,
+    );
+    const table = rows.length ? `<table>${rows.join("")}</table>` : "";
+    return `<li data-lab-order="${order.number}">${escape(title)} <span class="muted">(${escape(t(`account.lab_status.${order.status}`))})</span>${table}</li>`;
+  });
   return page(
     overview.language,
     t("account.title"),
@@ -43,7 +56,7 @@ export function renderAccountPage(overview: AccountOverview): string {
 <h2>${escape(t("account.consultations"))}</h2>${list(consultations)}
 <h2>${escape(t("account.protocols"))}</h2>${list(protocols)}
 <h2>${escape(t("account.documents"))}</h2>${notice}${list(documents)}
-<h2>${escape(t("account.results"))}</h2><p class="muted">${escape(t("account.results_later"))}</p>
+<h2>${escape(t("account.results"))}</h2>${resultsNotice}${resultsNotice ? "" : list(labOrders)}
 <form method="post" action="/account/logout"><button>${escape(t("account.logout"))}</button></form>`,
   );
 }

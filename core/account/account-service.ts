@@ -4,6 +4,7 @@ import type { Db } from "../db/prisma";
 import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
 import { AppError, notFound } from "../errors";
+import type { LabOrderView } from "../labs/lab-service";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 const newToken = () => randomBytes(32).toString("base64url");
@@ -14,6 +15,18 @@ export interface AccountSettings {
   sessionTtlSeconds: number;
 }
 
+/** Where the account reads the patient's lab orders and results (core/labs). */
+export interface LabResultsSource {
+  listForPatient(actor: { type: "patient"; id: string }, patientId: string): Promise<LabOrderView[]>;
+}
+
+export interface AccountLabOrder {
+  number: number;
+  labName: string | null;
+  status: string;
+  results: Array<{ name: string; value: string | null; unit: string | null; referenceRange: string | null; abnormal: boolean }>;
+}
+
 export interface AccountOverview {
   language: string;
   identityLevel: "anonymous" | "phone_confirmed" | "verified";
@@ -21,8 +34,10 @@ export interface AccountOverview {
   consultations: Array<{ id: string; number: number; status: string; createdAt: Date }>;
   protocols: Array<{ id: string; consultationNumber: number; version: number; signedAt: Date }>;
   documents: Array<{ id: string; kind: DocumentKind; consultationNumber: number; version: number; createdAt: Date }>;
-  /** Laboratory results arrive with the labs feature; the section is there so the page does not change shape. */
-  results: [];
+  /** Lab orders with their results, for a verified patient only (results reach a known person only). */
+  labOrders: AccountLabOrder[];
+  /** How many orders an unverified patient would see once verified. */
+  hiddenLabOrders: number;
 }
 
 /**
@@ -33,6 +48,7 @@ export class AccountService {
   constructor(
     private readonly db: Db,
     private readonly documents: DocumentService,
+    private readonly labs: LabResultsSource,
     private readonly settings: AccountSettings,
   ) {}
 
@@ -79,7 +95,8 @@ export class AccountService {
   async overview(patientId: string): Promise<AccountOverview> {
     const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true, identityLevel: true } });
     if (!patient) throw notFound("patient");
-    const [consultations, protocols, documents] = await Promise.all([
+    const verified = patient.identityLevel === "verified";
+    const [consultations, protocols, documents, labOrders] = await Promise.all([
       this.db.consultation.findMany({
         where: { patientId },
         orderBy: { createdAt: "desc" },
@@ -87,6 +104,7 @@ export class AccountService {
       }),
       this.db.protocol.findMany({ where: { patientId, status: "signed" }, orderBy: { signedAt: "desc" } }),
       this.documents.forPatient(patientId),
+      verified ? this.labs.listForPatient({ type: "patient", id: patientId }, patientId) : this.db.labOrder.count({ where: { patientId } }),
     ]);
     const numbers = new Map(consultations.map((c) => [c.id, c.number]));
     const protocolById = new Map(protocols.map((p) => [p.id, p]));
@@ -94,7 +112,7 @@ export class AccountService {
     return {
       language: patient.language,
       identityLevel: patient.identityLevel,
-      canDownload: patient.identityLevel === "verified",
+      canDownload: verified,
       consultations,
       protocols: protocols.map((p) => ({ id: p.id, consultationNumber: numbers.get(p.consultationId) ?? 0, version: p.version, signedAt: p.signedAt! })),
       documents: documents.map((d) => {
@@ -107,7 +125,8 @@ export class AccountService {
           createdAt: d.createdAt,
         };
       }),
-      results: [],
+      labOrders: Array.isArray(labOrders) ? labOrders.map(toAccountLabOrder) : [],
+      hiddenLabOrders: Array.isArray(labOrders) ? 0 : labOrders,
     };
   }
 
@@ -126,3 +145,10 @@ export class AccountService {
     return { bytes, fileName };
   }
 }
+
+const toAccountLabOrder = (order: LabOrderView): AccountLabOrder => ({
+  number: order.number,
+  labName: order.labName,
+  status: order.status,
+  results: order.results.map((r) => ({ name: r.display ?? r.code, value: r.value, unit: r.unit, referenceRange: r.referenceRange, abnormal: r.abnormal })),
+});
