@@ -64,4 +64,60 @@ describe("the patient between consultations, in the console", () => {
     await expect.poll(() => h.db.monitoringAlert.findFirstOrThrow({ where: { patientId: account.patientId } }).then((a) => a.status), { timeout: 10_000 }).toBe("acknowledged");
     await context.close();
   }, 60_000);
+
+  it("lets the doctor set medication reminders, a follow-up question and quiet hours, and shows the patient's answer", async () => {
+    const patient = h.newPatient("ru");
+    await h.openConsultation(patient, "Давление высокое, назначили таблетки");
+    const account = await h.db.messengerAccount.findFirstOrThrow({ where: { externalUserId: String(patient.id) } });
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
+
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 1000 } });
+    const page = await loginConsole(context, base, gp);
+    const row = page.locator(`li[data-id="${consultation.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole("button", { name: "Открыть" }).click();
+    await page.getByRole("button", { name: "Взять" }).click();
+    const panel = page.getByTestId("reminders");
+    await panel.waitFor();
+
+    // A bad time is refused with a clear error and nothing is stored.
+    const form = panel.getByTestId("schedule-form");
+    await form.getByLabel("Лекарство").fill("Амлодипин");
+    await form.getByLabel("Доза").fill("5 мг");
+    await form.getByLabel("Время приёма").fill("8 утра");
+    await form.getByRole("button", { name: "Назначить напоминания" }).click();
+    await expect.poll(() => panel.locator(".error").textContent().catch(() => null), { timeout: 10_000 }).toBe("Проверьте введённые данные.");
+    expect(await h.db.medicationSchedule.count({ where: { patientId: account.patientId } })).toBe(0);
+
+    await form.getByLabel("Время приёма").fill("08:00, 20:00");
+    await form.getByRole("button", { name: "Назначить напоминания" }).click();
+    await expect.poll(() => panel.getByTestId("schedules").textContent(), { timeout: 10_000 }).toContain("Амлодипин 5 мг · 08:00, 20:00");
+    const schedule = await h.db.medicationSchedule.findFirstOrThrow({ where: { patientId: account.patientId } });
+    expect([schedule.timesOfDay, schedule.consultationId]).toEqual([["08:00", "20:00"], consultation.id]);
+
+    const ask = panel.getByTestId("follow-up-form");
+    await ask.getByLabel("Вопрос пациенту").fill("Как давление через неделю?");
+    await ask.getByRole("button", { name: "Спросить" }).click();
+    await expect.poll(() => panel.getByTestId("follow-ups").textContent(), { timeout: 10_000 }).toContain("Как давление через неделю? · запланирован");
+    const followUp = await h.db.reminderOccurrence.findFirstOrThrow({ where: { patientId: account.patientId, kind: "follow_up" } });
+    expect(followUp.consultationId).toBe(consultation.id);
+    expect(Math.abs(followUp.dueAt.getTime() - (Date.now() + 7 * 86_400_000))).toBeLessThan(120_000);
+
+    const quiet = panel.getByTestId("quiet-hours-form");
+    await quiet.getByLabel("Тихие часы с").fill("21:30");
+    await quiet.getByLabel("Тихие часы до").fill("07:30");
+    await quiet.getByRole("button", { name: "Сохранить" }).click();
+    await expect
+      .poll(() => h.db.reminderPreference.findUnique({ where: { patientId: account.patientId } }).then((p) => p && [p.quietStart, p.quietEnd]), { timeout: 10_000 })
+      .toEqual(["21:30", "07:30"]);
+
+    // The answer arrives through the bot (test/reminders.e2e.test.ts); the panel shows it on its next load.
+    await h.db.reminderOccurrence.update({ where: { id: followUp.id }, data: { status: "answered", answer: "130/85, голова не болит", answeredAt: new Date() } });
+    await panel.getByTestId("schedules").getByRole("button", { name: "Отменить" }).click();
+    await expect.poll(() => h.db.medicationSchedule.findUniqueOrThrow({ where: { id: schedule.id } }).then((s) => s.cancelledAt !== null), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => panel.getByTestId("schedules").textContent(), { timeout: 10_000 }).toContain("отменено");
+    expect(await panel.getByTestId("follow-ups").textContent()).toContain("ответ получен · Ответ пациента: 130/85, голова не болит");
+    await panel.screenshot({ path: "test-output/console/20-reminders.png" });
+    await context.close();
+  }, 90_000);
 });

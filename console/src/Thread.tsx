@@ -3,6 +3,7 @@ import { errorText } from "./App";
 import { api, fileUrl, type Staff, type Thread } from "./api";
 import { BodyMap } from "./BodyMap";
 import { PatientMonitoring } from "./PatientMonitoring";
+import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
 import { age } from "./Queue";
@@ -281,6 +282,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           )}
           {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
+          {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
         </div>
       </div>

@@ -90,6 +90,8 @@ export interface ReminderOccurrence {
   answeredAt: Date | null;
   answer: string | null;
   parentId: string | null;
+  /** A follow-up's question, an appointment reminder's time. */
+  payload: unknown;
 }
 
 const occurrenceSelect = {
@@ -106,6 +108,7 @@ const occurrenceSelect = {
   answeredAt: true,
   answer: true,
   parentId: true,
+  payload: true,
 } as const;
 
 const toSchedule = (row: MedicationSchedule & Record<string, unknown>): MedicationSchedule => ({
