@@ -54,7 +54,7 @@ import { createEscalationQueue, startEscalationWorker } from "../workers/escalat
 import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
-import { createRemindersQueue, startRemindersWorker } from "../workers/reminders.worker";
+import { createRemindersQueue, enqueuePrescribedReminders, startRemindersWorker } from "../workers/reminders.worker";
 // --- intake ---
 import { consentsHandlers } from "../core/dialogue/consents-command";
 import { languageHandlers } from "../core/dialogue/language";
@@ -157,6 +157,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const protocols = new ProtocolService(db, visits, async (protocolId) => {
     await documentsQueue.enqueue(protocolId);
     await enqueueReferralOrders(labsQueue, protocolId);
+    await enqueuePrescribedReminders(remindersQueue, protocolId);
   });
   const documents = new DocumentService({
     db,
@@ -439,6 +440,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       stack.push(() => escalation.close());
       const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
         reminders,
+        db,
+        protocols,
         logger,
         tickMs: config.REMINDERS_TICK_MS,
       });

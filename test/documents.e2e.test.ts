@@ -142,6 +142,40 @@ describe("protocol guardrail through the api", () => {
     expect(versions[0].content.recommendations).toBe("Дневник давления");
   });
 
+  it("turns signed prescriptions with reminder times into medication reminders; a correction keeps, changes or stops them", async () => {
+    const { patientId, consultation, doctor, api } = await setUp("en", "Blood pressure again, the pills ran out");
+    await api("POST", `/patients/${patientId}/in-person-visits`, { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "Essential hypertension" });
+    // Entered by hand earlier; the protocol below stops it.
+    await h.services.reminders.createSchedule(doctor, patientId, { medicine: "Amlodipine", dose: "5 mg", timesOfDay: ["08:00"], startDate: "2026-11-01", endDate: "2026-12-31" });
+    const losartan = { ...hypertension.prescriptions[0]!, remindAt: ["09:00", "21:00"] };
+    const active = () => h.db.medicationSchedule.findMany({ where: { patientId, cancelledAt: null }, orderBy: { createdAt: "asc" } });
+    const signVersion = async (protocolId: string, prescriptions: object[]) => {
+      expect((await api("PUT", `/protocols/${protocolId}`, { ...hypertension, prescriptions })).statusCode).toBe(200);
+      expect((await api("POST", `/protocols/${protocolId}/sign`)).statusCode).toBe(200);
+    };
+
+    const v1 = (await api("POST", `/consultations/${consultation.id}/protocol`)).json();
+    expect((await api("PUT", `/protocols/${v1.id}`, { ...hypertension, prescriptions: [{ ...losartan, remindAt: ["9:00"] }] })).statusCode).toBe(400);
+    await signVersion(v1.id, [losartan]);
+    await expect.poll(async () => (await active()).map((s) => s.medicine), { timeout: 20_000 }).toEqual(["Amlodipine", "Лозартан"]);
+    const first = (await active())[1]!;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Moscow" }).format(new Date());
+    const end = new Date(Date.parse(`${today}T00:00:00Z`) + 29 * 86_400_000).toISOString().slice(0, 10);
+    expect([first.dose, first.timesOfDay, first.startDate, first.endDate, first.consultationId]).toEqual(["50 мг", ["09:00", "21:00"], today, end, consultation.id]);
+
+    // v2 repeats it unchanged (kept); v3 halves the times, raises the dose and stops amlodipine.
+    const v2 = (await api("POST", `/protocols/${v1.id}/corrections`)).json();
+    await signVersion(v2.id, [losartan]);
+    const v3 = (await api("POST", `/protocols/${v2.id}/corrections`)).json();
+    await signVersion(v3.id, [
+      { ...losartan, dose: "100 мг", remindAt: ["09:00"] },
+      { medicine: "amlodipine", dose: "5 mg", schedule: "-", durationDays: 1, treatmentChange: "stop" },
+    ]);
+    await expect.poll(async () => (await active()).map((s) => [s.medicine, s.dose, s.timesOfDay]), { timeout: 20_000 }).toEqual([["Лозартан", "100 мг", ["09:00"]]]);
+    expect(await h.db.medicationSchedule.count({ where: { patientId } })).toBe(3);
+    expect((await h.db.medicationSchedule.findUniqueOrThrow({ where: { id: first.id } })).cancelledAt).not.toBeNull();
+  });
+
   it("treats a visit the doctor linked to the consultation as the same problem", async () => {
     const { patientId, consultation, api } = await setUp();
     const imported = await api("POST", "/in-person-visits/import", {

@@ -1,5 +1,9 @@
-import { Queue, Worker, type ConnectionOptions } from "bullmq";
+import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { z } from "zod";
+import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
+import type { Protocol } from "../core/protocols/protocol";
+import { syncPrescribedReminders } from "../core/reminders/prescribed-reminders";
 import type { ReminderService } from "../core/reminders/reminder-service";
 
 export const REMINDERS_QUEUE = "reminders";
@@ -26,6 +30,26 @@ export async function processTick(reminders: ReminderService, now = reminders.cl
   return { materialized, missed, sent };
 }
 
+const prescribedJobSchema = z.object({ protocolId: z.uuid() });
+
+/** A signed protocol's prescriptions become medication reminders; one job per protocol version. */
+export async function enqueuePrescribedReminders(queue: Queue, protocolId: string): Promise<void> {
+  await queue.add("prescribed", prescribedJobSchema.parse({ protocolId }), {
+    jobId: `prescribed-${protocolId}`,
+    attempts: 6,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+}
+
+export async function processPrescribed(job: Pick<Job, "data">, deps: { db: Db; protocols: { load(id: string): Promise<Protocol> } }) {
+  const { protocolId } = prescribedJobSchema.parse(job.data);
+  const protocol = await deps.protocols.load(protocolId);
+  if (protocol.status !== "signed" || !protocol.signedAt) return { created: 0, cancelled: 0 };
+  return syncPrescribedReminders(deps.db, { ...protocol, signedAt: protocol.signedAt, items: protocol.content.prescriptions });
+}
+
 export function createRemindersQueue(connection: ConnectionOptions, prefix: string): Queue {
   return new Queue(REMINDERS_QUEUE, { connection, prefix });
 }
@@ -34,12 +58,13 @@ export async function startRemindersWorker(
   connection: ConnectionOptions,
   prefix: string,
   queue: Queue,
-  deps: { reminders: ReminderService; logger: Logger; tickMs: number },
+  deps: { reminders: ReminderService; db: Db; protocols: { load(id: string): Promise<Protocol> }; logger: Logger; tickMs: number },
 ): Promise<Worker> {
   await queue.upsertJobScheduler("reminders-tick", { every: deps.tickMs }, { name: "tick", opts: { removeOnComplete: true, removeOnFail: 100 } });
   const worker = new Worker(
     REMINDERS_QUEUE,
     async (job) => {
+      if (job.name === "prescribed") return processPrescribed(job, deps);
       if (job.name !== "tick") return undefined;
       const result = await processTick(deps.reminders);
       if (result.sent || result.missed) deps.logger.info(result, "reminders tick");

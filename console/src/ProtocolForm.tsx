@@ -3,7 +3,12 @@ import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from 
 import { useT } from "./i18n";
 
 const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
-const emptyPrescription = { medicine: "", dose: "", schedule: "", durationDays: 7, treatmentChange: "new" as const };
+const emptyPrescription = { medicine: "", dose: "", schedule: "", durationDays: 7, treatmentChange: "new" as const, remindAt: [] as string[] };
+/** Reminder times are typed as "08:00, 20:00"; blanks left while typing are dropped before saving. */
+const withoutBlankTimes = (content: ProtocolContent): ProtocolContent => ({
+  ...content,
+  prescriptions: content.prescriptions.map((p) => ({ ...p, remindAt: (p.remindAt ?? []).filter(Boolean) })),
+});
 type Visit = { id: string; visitedAt: string; icd10Code: string; problem: string };
 type Code = { code: string; ru: string; en: string };
 type Document = { id: string; kind: string };
@@ -79,11 +84,11 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
     }
   };
   const start = () => run(() => api(`/consultations/${thread.id}/protocol`, { method: "POST" }), "protocol.started");
-  const save = () => run(() => api(`/protocols/${draft!.id}`, { method: "PUT", body: content }), "protocol.saved");
+  const save = () => run(() => api(`/protocols/${draft!.id}`, { method: "PUT", body: withoutBlankTimes(content!) }), "protocol.saved");
   // Signing signs what is stored, so the form is saved first.
   const sign = () =>
     run(async () => {
-      await api(`/protocols/${draft!.id}`, { method: "PUT", body: content });
+      await api(`/protocols/${draft!.id}`, { method: "PUT", body: withoutBlankTimes(content!) });
       await api(`/protocols/${draft!.id}/sign`, { method: "POST" });
     }, "protocol.signedNotice");
   const correct = (id: string) => run(() => api(`/protocols/${id}/corrections`, { method: "POST" }), "protocol.started");
@@ -253,6 +258,13 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
                   <input aria-label={t("protocol.medicine")} placeholder={t("protocol.medicine")} value={p.medicine} onChange={(e) => change({ medicine: e.target.value })} />
                   <input aria-label={t("protocol.dose")} placeholder={t("protocol.dose")} value={p.dose} onChange={(e) => change({ dose: e.target.value })} />
                   <input aria-label={t("protocol.schedule")} placeholder={t("protocol.schedule")} value={p.schedule} onChange={(e) => change({ schedule: e.target.value })} />
+                  <input
+                    aria-label={t("protocol.remindAt")}
+                    placeholder={t("protocol.remindAt")}
+                    title={t("protocol.remindAtHint")}
+                    value={(p.remindAt ?? []).join(", ")}
+                    onChange={(e) => change({ remindAt: e.target.value.split(",").map((time) => time.trim()) })}
+                  />
                   <input aria-label={t("protocol.days")} type="number" min={1} max={365} value={p.durationDays} onChange={(e) => change({ durationDays: Number(e.target.value) })} />
                   <select aria-label={t("protocol.change")} value={p.treatmentChange} onChange={(e) => change({ treatmentChange: e.target.value as typeof p.treatmentChange })}>
                     {(["new", "continue", "change", "stop"] as const).map((k) => (

@@ -93,7 +93,7 @@ export interface ProtocolContent {
   assessment: { kind: "preliminary" | "diagnosis"; text: string; codes: string[] };
   recommendations: string;
   referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[] }>;
-  prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string }>;
+  prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string; remindAt?: string[] }>;
   followUpOfVisitId?: string;
 }
 

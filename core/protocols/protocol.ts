@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { icd10CodeSchema } from "../icd10/icd10";
 import { loincCodeSchema } from "../labs/lab-tests";
+import { timeOfDaySchema } from "../reminders/schedule";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -21,6 +22,8 @@ export const prescriptionSchema = z.object({
   /** `new` starts a medicine, `continue` renews it, `change` alters dose or schedule, `stop` ends it. */
   treatmentChange: z.enum(["new", "continue", "change", "stop"]).default("new"),
   note: text(500).optional(),
+  /** Times of day (the patient's own) the patient is reminded to take it once signed; none, no reminders. */
+  remindAt: z.array(timeOfDaySchema).max(12).default([]),
 });
 
 export const assessmentSchema = z.object({

@@ -1,0 +1,77 @@
+import { DateTime } from "luxon";
+import { recordAudit } from "../audit/audit-log";
+import type { Db } from "../db/prisma";
+
+/** A signed protocol's prescriptions, as far as reminders care. */
+export interface PrescribedMedicines {
+  consultationId: string;
+  patientId: string;
+  doctorId: string;
+  version: number;
+  signedAt: Date;
+  items: Array<{ medicine: string; dose: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; remindAt: string[] }>;
+}
+
+const sameMedicine = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
+
+/**
+ * Medication reminders from a consultation's signed prescriptions (the items the doctor gave reminder times).
+ * The newest signed version is what the patient takes: a correction keeps the reminders it repeats unchanged,
+ * cancels those it no longer prescribes, and a `stop` item cancels that medicine's reminders whatever set them.
+ * Running it again for the same version changes nothing (each schedule is keyed by consultation, version and item).
+ */
+export async function syncPrescribedReminders(db: Db, input: PrescribedMedicines, now = new Date()): Promise<{ created: number; cancelled: number }> {
+  const prefix = `rx:${input.consultationId}:`;
+  return db.$transaction(async (tx) => {
+    const patient = await tx.patient.findUniqueOrThrow({ where: { id: input.patientId }, select: { timezone: true } });
+    const active = await tx.medicationSchedule.findMany({ where: { patientId: input.patientId, cancelledAt: null }, orderBy: { createdAt: "asc" } });
+    const ours = active.filter((s) => s.prescriptionRef?.startsWith(prefix));
+    const kept = new Set<string>();
+    let created = 0;
+    const start = DateTime.fromJSDate(input.signedAt, { zone: patient.timezone }).startOf("day");
+    for (const [index, item] of input.items.entries()) {
+      if (item.treatmentChange === "stop" || !item.remindAt.length) continue;
+      const same = ours.find(
+        (s) => !kept.has(s.id) && sameMedicine(s.medicine, item.medicine) && s.dose === item.dose && s.timesOfDay.join() === item.remindAt.join(),
+      );
+      if (same) {
+        kept.add(same.id);
+        continue;
+      }
+      const prescriptionRef = `${prefix}v${input.version}#${index}`;
+      const row = await tx.medicationSchedule.upsert({
+        where: { prescriptionRef },
+        update: {},
+        create: {
+          prescriptionRef,
+          patientId: input.patientId,
+          doctorId: input.doctorId,
+          consultationId: input.consultationId,
+          medicine: item.medicine,
+          dose: item.dose,
+          timesOfDay: item.remindAt,
+          startDate: start.toISODate()!,
+          endDate: start.plus({ days: item.durationDays - 1 }).toISODate()!,
+        },
+      });
+      kept.add(row.id);
+      created++;
+    }
+    const stopped = input.items.filter((i) => i.treatmentChange === "stop").map((i) => i.medicine);
+    const cancel = active.filter((s) => !kept.has(s.id) && (ours.includes(s) || stopped.some((m) => sameMedicine(m, s.medicine))));
+    for (const schedule of cancel) {
+      await tx.medicationSchedule.update({ where: { id: schedule.id }, data: { cancelledAt: now } });
+      await tx.reminderOccurrence.updateMany({ where: { scheduleId: schedule.id, status: "scheduled" }, data: { status: "cancelled" } });
+    }
+    if (created || cancel.length) {
+      await recordAudit(tx, {
+        actor: { type: "doctor", id: input.doctorId },
+        action: "medication_schedule.prescribed",
+        entityType: "patient",
+        entityId: input.patientId,
+        meta: { consultationId: input.consultationId, version: input.version, created, cancelled: cancel.map((s) => s.id) },
+      });
+    }
+    return { created, cancelled: cancel.length };
+  });
+}
