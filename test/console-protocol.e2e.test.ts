@@ -63,9 +63,9 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Поиск по МКБ-10: код или название").fill("J00");
     await page.getByRole("button", { name: /^J00 — / }).click();
     await page.getByRole("button", { name: "Добавить назначение" }).click();
-    await page.getByLabel("Препарат").fill("Ксилометазолин");
-    await page.getByLabel("Доза").fill("0,1% по 1 дозе");
-    await page.getByLabel("Схема приёма").fill("2 раза в день");
+    await page.getByTestId("prescription").getByLabel("Препарат").fill("Ксилометазолин");
+    await page.getByTestId("prescription").getByLabel("Доза").fill("0,1% по 1 дозе");
+    await page.getByTestId("prescription").getByLabel("Схема приёма").fill("2 раза в день");
     await page.getByRole("button", { name: "Подписать" }).click();
     await expect.poll(() => protocolMessage(page), { timeout: 10_000 }).toContain("Консультация первичная");
     expect(await protocolMessage(page)).toContain("Диагноз в первичной дистанционной консультации не ставится");
@@ -121,14 +121,20 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Продолжение очного приёма").selectOption(visit.id);
     await page.getByLabel("Вид оценки").selectOption("diagnosis");
     await page.getByRole("button", { name: "Добавить назначение" }).click();
-    await page.getByLabel("Препарат").fill("Ксилометазолин");
-    await page.getByLabel("Доза").fill("0,1% по 1 дозе");
-    await page.getByLabel("Схема приёма").fill("2 раза в день");
+    const prescription = page.getByTestId("prescription");
+    await prescription.getByLabel("Препарат").fill("Ксилометазолин");
+    await prescription.getByLabel("Доза").fill("0,1% по 1 дозе");
+    await prescription.getByLabel("Схема приёма").fill("2 раза в день");
+    await prescription.getByLabel("Напоминать в").fill("08:00, 20:00");
     await page.getByRole("button", { name: "Подписать" }).click();
     await expect.poll(() => page.getByTestId("protocol-version").count(), { timeout: 10_000 }).toBe(2);
     const correction = await h.db.protocol.findFirstOrThrow({ where: { consultationId: consultation.id, version: 2 } });
     expect(correction).toMatchObject({ status: "signed", previousId: signed.id });
-    expect(correction.content).toMatchObject({ assessment: { kind: "diagnosis", codes: ["J00"] }, prescriptions: [{ medicine: "Ксилометазолин", durationDays: 7 }] });
+    expect(correction.content).toMatchObject({ assessment: { kind: "diagnosis", codes: ["J00"] }, prescriptions: [{ medicine: "Ксилометазолин", durationDays: 7, remindAt: ["08:00", "20:00"] }] });
+    // The signed prescription's reminder times become the patient's medication reminders.
+    await expect
+      .poll(() => h.db.medicationSchedule.findMany({ where: { consultationId: consultation.id } }).then((rows) => rows.map((r) => [r.medicine, r.timesOfDay])), { timeout: 10_000 })
+      .toEqual([["Ксилометазолин", ["08:00", "20:00"]]]);
     await context.close();
   }, 90_000);
 });
