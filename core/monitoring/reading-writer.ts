@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/prisma";
+import { groupCommit } from "../group-commit";
 import type { NewReading } from "./reading";
 
 /** One patient's newly stored readings, as the alert evaluation takes them. */
@@ -18,26 +19,25 @@ export interface Written {
   duplicates: number;
 }
 
-interface Waiting {
+interface Request {
   patientId: string;
   readings: NewReading[];
-  resolve: (written: Written) => void;
-  reject: (error: unknown) => void;
 }
 
-/** Most rows in one write; a single request is never split, so one carrying more is written alone. */
+/** Most rows in one INSERT; a single request is never split, so one carrying more is written alone. */
 const MAX_ROWS_PER_WRITE = 1000;
 
 /**
- * Group commit of readings. A Postgres round trip through Prisma costs about a millisecond of CPU whatever its
- * size, as does a BullMQ job, so one reading per request paid both per reading. Here the requests that arrive
- * while a write is in flight share the next one: one INSERT and one evaluation job for all of them.
- * A request's promise settles only once its rows are committed and their evaluation job is in Redis, so an
+ * Stores the readings of all requests that arrive while a write is in flight in one INSERT and hands them to
+ * the alert evaluation in one job (group commit: one request per reading used to pay a Postgres round trip and
+ * a BullMQ job each). A request is answered only once its rows are committed and their job is in Redis, so an
  * answered request is never lost or left unevaluated; if the write fails, every request in it gets the error.
  */
 export class ReadingWriter {
-  private waiting: Waiting[] = [];
-  private writing = false;
+  private readonly batch = groupCommit((requests: Request[]) => this.writeAll(requests), {
+    max: MAX_ROWS_PER_WRITE,
+    size: (request) => request.readings.length,
+  });
 
   constructor(
     private readonly db: Db,
@@ -45,51 +45,32 @@ export class ReadingWriter {
   ) {}
 
   write(patientId: string, readings: NewReading[]): Promise<Written> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ patientId, readings, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
+    return this.batch({ patientId, readings });
   }
 
-  private async drain() {
-    this.writing = true;
-    // Requests parsed in the same turn of the event loop go into the first write too.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.waiting.length) {
-      let rows = 0;
-      const over = this.waiting.findIndex((w) => (rows += w.readings.length) > MAX_ROWS_PER_WRITE);
-      await this.writeBatch(this.waiting.splice(0, over === -1 ? this.waiting.length : Math.max(over, 1)));
+  private async writeAll(requests: Request[]): Promise<Written[]> {
+    // Our own ids tell each request which of its rows were stored: a duplicate (already stored, or sent twice
+    // within this write by one request or several) is dropped by the unique key and its id is not returned.
+    const ids = requests.map((r) => r.readings.map(() => randomUUID()));
+    const rows = requests.flatMap((r, i) => r.readings.map((reading, j) => ({ ...reading, id: ids[i]![j]!, patientId: r.patientId })));
+    const inserted = await this.db.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
+      SELECT i, p, d, k::"ReadingKind", v, v2, m, s
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.patientId)}::uuid[], ${rows.map((r) => r.deviceId)}::text[],
+                  ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.value)}::float8[], ${rows.map((r) => r.value2 ?? null)}::float8[],
+                  ${rows.map((r) => r.measuredAt)}::timestamp[], ${rows.map((r) => r.source)}::text[]) AS t(i, p, d, k, v, v2, m, s)
+      ON CONFLICT DO NOTHING
+      RETURNING id`;
+    const stored = new Set(inserted.map((r) => r.id));
+    const groups = requests.map((r, i) => ({ patientId: r.patientId, readingIds: ids[i]!.filter((id) => stored.has(id)) }));
+    const evaluate = groups.filter((g) => g.readingIds.length);
+    if (evaluate.length) {
+      await this.queue.enqueueEvaluation(evaluate).catch(async (error) => {
+        // Rows nobody will evaluate must not stay: the device resends after the error and they are stored anew.
+        await this.db.reading.deleteMany({ where: { id: { in: [...stored] } } }).catch(() => undefined);
+        throw error;
+      });
     }
-    this.writing = false;
-  }
-
-  private async writeBatch(batch: Waiting[]) {
-    try {
-      // Our own ids tell each request which of its rows were stored: a duplicate (already stored, or sent twice
-      // within this write by one request or several) is dropped by the unique key and its id is not returned.
-      const ids = batch.map((w) => w.readings.map(() => randomUUID()));
-      const rows = batch.flatMap((w, i) => w.readings.map((r, j) => ({ ...r, id: ids[i]![j]!, patientId: w.patientId })));
-      const inserted = await this.db.$queryRaw<Array<{ id: string }>>`
-        INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
-        SELECT i, p, d, k::"ReadingKind", v, v2, m, s
-        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.patientId)}::uuid[], ${rows.map((r) => r.deviceId)}::text[],
-                    ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.value)}::float8[], ${rows.map((r) => r.value2 ?? null)}::float8[],
-                    ${rows.map((r) => r.measuredAt)}::timestamp[], ${rows.map((r) => r.source)}::text[]) AS t(i, p, d, k, v, v2, m, s)
-        ON CONFLICT DO NOTHING
-        RETURNING id`;
-      const stored = new Set(inserted.map((r) => r.id));
-      const groups = batch.map((w, i) => ({ patientId: w.patientId, readingIds: ids[i]!.filter((id) => stored.has(id)) }));
-      const evaluate = groups.filter((g) => g.readingIds.length);
-      if (evaluate.length) {
-        await this.queue.enqueueEvaluation(evaluate).catch(async (error) => {
-          // Rows nobody will evaluate must not stay: the device resends after the error and they are stored anew.
-          await this.db.reading.deleteMany({ where: { id: { in: [...stored] } } }).catch(() => undefined);
-          throw error;
-        });
-      }
-      batch.forEach((w, i) => w.resolve({ accepted: groups[i]!.readingIds.length, duplicates: w.readings.length - groups[i]!.readingIds.length }));
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-    }
+    return requests.map((r, i) => ({ accepted: groups[i]!.readingIds.length, duplicates: r.readings.length - groups[i]!.readingIds.length }));
   }
 }
