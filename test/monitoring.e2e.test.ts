@@ -280,7 +280,7 @@ describe("many devices at once", () => {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: JSON.stringify({ deviceId: "watch", readings }),
-      }).then(async (response) => ({ status: response.status, body: await response.json() }));
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { accepted: number } }));
     // One clock for all requests, so the same minute is the same reading.
     const now = Date.now();
     const at = (minute: number) => new Date(now - minute * 60_000).toISOString();
@@ -300,7 +300,7 @@ describe("many devices at once", () => {
     const ok = { status: 200, body: { format: "json", accepted: 1, duplicates: 0, rejected: [] } };
     const dup = { status: 200, body: { format: "json", accepted: 0, duplicates: 1, rejected: [] } };
     expect(unique).toEqual(Array.from({ length: 40 }, () => ok));
-    twiceA.forEach((a, i) => expect([a, twiceB[i]].sort((x, y) => y.body.accepted - x.body.accepted)).toEqual([ok, dup]));
+    twiceA.forEach((a, i) => expect([a, twiceB[i]!].sort((x, y) => y.body.accepted - x.body.accepted)).toEqual([ok, dup]));
     expect(sameTwice).toEqual({ status: 200, body: { format: "json", accepted: 1, duplicates: 1, rejected: [] } });
     expect(bad).toMatchObject({ status: 400, body: { code: "validation", accepted: 0, duplicates: 0, rejected: [{ index: 0 }] } });
     expect(highs).toEqual(Array.from({ length: 5 }, () => ok));
