@@ -4,6 +4,7 @@
  * Usage: npm run bench:readings -- [patients=2000] [requests=20000] [connections=50] [batch=50]
  * Api and workers run in this one process, as `npm start` runs them; autocannon runs in a child process
  * (bench/readings-load.ts) so it does not take this event loop, though it still shares the machine's cores.
+ * A second one-reading run pauses the readings worker, to show what the endpoint alone takes.
  * One patient in four is hypertensive: their first evaluated reading opens an alert, so there are
  * patients/4 "arrival → alert" samples (alert.openedAt − reading.receivedAt, both Postgres clock).
  */
@@ -16,6 +17,7 @@ import pg from "pg";
 import { compose } from "../bin/compose";
 import { loadConfig } from "../core/config";
 import { createScratchDatabase, deleteRedisKeys } from "../scripts/scratch";
+import { READINGS_QUEUE } from "../workers/readings.worker";
 import type { LoadResult, LoadTask } from "./readings-load";
 
 const patients = Number(process.argv[2] ?? 2000);
@@ -32,7 +34,7 @@ const client = new pg.Client({ connectionString: database.url });
 try {
   await client.connect();
   const app = await services.startApi();
-  await services.startWorkers();
+  const readingsWorker = (await services.startWorkers()).find((w) => w.name === READINGS_QUEUE)!;
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/readings`;
 
@@ -75,6 +77,11 @@ try {
   const latency = (await client.query<{ p50: number; p99: number; max: number; n: string }>(`
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) p99, max(ms) max, count(*) n
     FROM (SELECT extract(epoch FROM a."openedAt" - r."receivedAt") * 1000 ms FROM "MonitoringAlert" a JOIN "Reading" r ON r.id = a."firstReadingId") t`)).rows[0]!;
+  // The endpoint alone: the same load with the alert evaluation paused (its jobs wait in Redis until resumed).
+  await readingsWorker.pause();
+  const ingestOnly = await blast(1, requests);
+  readingsWorker.resume();
+  const ingestOnlyDrainMs = await drained();
   const batched = await blast(batchSize, Math.round(requests / batchSize) * 2);
   const batchedDrainMs = await drained();
 
@@ -97,6 +104,7 @@ try {
   console.table({
     "raw multi-row INSERT (ceiling)": { "readings/s": rawPerSecond },
     [`HTTP, 1 reading per request (${requests})`]: { ...single, "queue drained after ms": singleDrainMs },
+    ["  the same, alert evaluation paused"]: { ...ingestOnly, "queue drained after ms": ingestOnlyDrainMs },
     [`HTTP, ${batchSize} readings per request`]: { ...batched, "queue drained after ms": batchedDrainMs },
   });
   console.log(`arrival → alert (during the 1-per-request run, ${latency.n} alerts): p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, max ${Math.round(latency.max)} ms`);
