@@ -32,4 +32,17 @@ describe("groupCommit", () => {
     expect(batches).toEqual([["ab", "cd"], ["e"], ["toolong"], ["bad", "f"]]);
     expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([2, 2, 1, 7, "insert failed", "insert failed"]);
   });
+
+  it("runs up to `concurrency` batches at once, the calls arriving meanwhile waiting for a free one", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const run = groupCommit(async (items: number[]) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return items;
+    }, { max: 1, concurrency: 2 });
+    expect(await Promise.all([1, 2, 3, 4, 5].map(run))).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
+  });
 });

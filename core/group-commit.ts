@@ -3,18 +3,20 @@
  * small calls costs one database round trip instead of N (through Prisma a round trip costs about a millisecond
  * of CPU whatever its size). At low load a call waits only for the current turn of the event loop.
  * `run` answers the items in order; if it throws, every caller in that batch gets the error.
- * One batch runs at a time; `max` caps a batch by the sum of `size` (an item bigger than that runs alone).
+ * At most `concurrency` batches (default 1) run at a time; `max` caps a batch by the sum of `size` (an item bigger
+ * than that runs alone).
  */
 export function groupCommit<T, R>(
   run: (items: T[]) => Promise<R[]>,
-  limit: { max: number; size?: (item: T) => number },
+  limit: { max: number; size?: (item: T) => number; concurrency?: number },
 ): (item: T) => Promise<R> {
   const waiting: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
   const size = limit.size ?? (() => 1);
-  let running = false;
+  const concurrency = limit.concurrency ?? 1;
+  let running = 0;
 
   const drain = async () => {
-    running = true;
+    running++;
     // Calls made in the same turn of the event loop (requests read from several sockets) share the first batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (waiting.length) {
@@ -28,12 +30,12 @@ export function groupCommit<T, R>(
         for (const w of batch) w.reject(error);
       }
     }
-    running = false;
+    running--;
   };
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (!running) void drain();
+      if (running < concurrency) void drain();
     });
 }

@@ -26,6 +26,8 @@ interface Request {
 
 /** Most rows in one INSERT; a single request is never split, so one carrying more is written alone. */
 const MAX_ROWS_PER_WRITE = 1000;
+/** Writes in flight at once: with one, big uploads (hubs, apps) left Postgres' own core idle between writes. */
+const WRITES_IN_FLIGHT = 3;
 
 /**
  * Stores the readings of all requests that arrive while a write is in flight in one INSERT and hands them to
@@ -37,6 +39,7 @@ export class ReadingWriter {
   private readonly batch = groupCommit((requests: Request[]) => this.writeAll(requests), {
     max: MAX_ROWS_PER_WRITE,
     size: (request) => request.readings.length,
+    concurrency: WRITES_IN_FLIGHT,
   });
 
   constructor(
@@ -59,6 +62,8 @@ export class ReadingWriter {
       FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.patientId)}::uuid[], ${rows.map((r) => r.deviceId)}::text[],
                   ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.value)}::float8[], ${rows.map((r) => r.value2 ?? null)}::float8[],
                   ${rows.map((r) => r.measuredAt)}::timestamp[], ${rows.map((r) => r.source)}::text[]) AS t(i, p, d, k, v, v2, m, s)
+      -- Rows in key order: concurrent writes then take their unique-index locks in the same order and cannot deadlock.
+      ORDER BY p, d, k, m
       ON CONFLICT DO NOTHING
       RETURNING id`;
     const stored = new Set(inserted.map((r) => r.id));
