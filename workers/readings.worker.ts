@@ -27,14 +27,35 @@ export function createReadingsQueue(connection: ConnectionOptions, prefix: strin
 }
 
 /** Evaluates the readings of one job. Safe to run twice: it joins the open alert instead of opening another. */
-export async function processEvaluate(job: Pick<Job, "data">, deps: { alerts: AlertService }) {
+export async function processEvaluate(job: Pick<Job, "data">, deps: { alerts: AlertService }, inOrder = inPatientOrder()) {
   const parsed = evaluateJobSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("malformed readings job");
-  return deps.alerts.evaluateMany(parsed.data.groups);
+  const { groups } = parsed.data;
+  return inOrder(groups.map((g) => g.patientId), () => deps.alerts.evaluateMany(groups));
+}
+
+/**
+ * Jobs run eight at a time, but one patient's readings must be evaluated in the order their jobs were queued (an
+ * alert opens, joins and closes by that sequence, and a device's next request is answered within milliseconds):
+ * a job first waits for the earlier jobs of its patients in this process. Jobs start in queue order, and each
+ * waits only for jobs started before it, so nothing waits in a circle.
+ */
+function inPatientOrder() {
+  const last = new Map<string, Promise<unknown>>();
+  return async <T>(patientIds: string[], evaluate: () => Promise<T>): Promise<T> => {
+    const ids = [...new Set(patientIds)];
+    const earlier = ids.map((id) => last.get(id));
+    const mine = Promise.allSettled(earlier).then(evaluate);
+    const settled = mine.catch(() => undefined);
+    for (const id of ids) last.set(id, settled);
+    void settled.then(() => ids.forEach((id) => last.get(id) === settled && last.delete(id)));
+    return mine;
+  };
 }
 
 export function startReadingsWorker(connection: ConnectionOptions, prefix: string, deps: { alerts: AlertService; logger: Logger }): Worker {
-  const worker = new Worker(READINGS_QUEUE, (job) => processEvaluate(job, deps), { connection, prefix, concurrency: 8 });
+  const inOrder = inPatientOrder();
+  const worker = new Worker(READINGS_QUEUE, (job) => processEvaluate(job, deps, inOrder), { connection, prefix, concurrency: 8 });
   worker.on("failed", (job, error) => deps.logger.warn({ jobId: job?.id, err: error.message }, "readings evaluation failed"));
   return worker;
 }
