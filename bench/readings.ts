@@ -2,17 +2,23 @@
  * Home-device readings: how many readings per second `POST /api/v1/readings` stores, and how long a reading
  * takes from arrival to its alert, next to a raw multi-row INSERT into the same table (the ceiling).
  * Usage: npm run bench:readings -- [patients=2000] [requests=20000] [connections=50] [batch=50]
- * Api and workers run in this one process (as `npm start` does); autocannon shares the same cores.
+ * Api and workers run in this one process, as `npm start` runs them; autocannon runs in a child process
+ * (bench/readings-load.ts) so it does not take this event loop, though it still shares the machine's cores.
+ * A second one-reading run pauses the readings worker, to show what the endpoint alone takes.
  * One patient in four is hypertensive: their first evaluated reading opens an alert, so there are
  * patients/4 "arrival → alert" samples (alert.openedAt − reading.receivedAt, both Postgres clock).
  */
-import autocannon from "autocannon";
+import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import pg from "pg";
 import { compose } from "../bin/compose";
 import { loadConfig } from "../core/config";
 import { createScratchDatabase, deleteRedisKeys } from "../scripts/scratch";
+import { READINGS_QUEUE } from "../workers/readings.worker";
+import type { LoadResult, LoadTask } from "./readings-load";
 
 const patients = Number(process.argv[2] ?? 2000);
 const requests = Number(process.argv[3] ?? 20000);
@@ -28,7 +34,7 @@ const client = new pg.Client({ connectionString: database.url });
 try {
   await client.connect();
   const app = await services.startApi();
-  await services.startWorkers();
+  const readingsWorker = (await services.startWorkers()).find((w) => w.name === READINGS_QUEUE)!;
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/readings`;
 
@@ -41,39 +47,13 @@ try {
   }
 
   let clock = Date.now() - 60 * 60_000;
-  const reading = (patient: number) => {
-    clock += 1;
-    const at = new Date(clock).toISOString();
-    return patient % 4 === 0
-      ? { kind: "blood_pressure", systolic: 165, diastolic: 100, at }
-      : { kind: "blood_pressure", systolic: 122, diastolic: 78, at };
-  };
-
   async function blast(perRequest: number, amount: number) {
-    let next = 0;
-    const result = await autocannon({
-      url,
-      connections,
-      amount,
-      requests: [
-        {
-          method: "POST",
-          setupRequest: (request) => {
-            const patient = next++ % patients;
-            const body = { deviceId: "bench", readings: Array.from({ length: perRequest }, () => reading(patient)) };
-            return { ...request, headers: { "content-type": "application/json", authorization: `Bearer ${tokens[patient]}` }, body: JSON.stringify(body) };
-          },
-        },
-      ],
-    });
-    return {
-      "readings/s": Math.round(result.requests.average * perRequest),
-      "requests/s": Math.round(result.requests.average),
-      "p50 ms": result.latency.p50,
-      "p99 ms": result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
+    const load = fork(join(import.meta.dirname, "readings-load.ts"), { execArgv: ["--import", "tsx"] });
+    const task: LoadTask = { url, tokens, connections, amount, perRequest, clock };
+    load.send(task);
+    const [{ clock: after, ...figures }] = (await once(load, "message")) as [LoadResult];
+    clock = after;
+    return figures;
   }
 
   async function drained() {
@@ -97,6 +77,11 @@ try {
   const latency = (await client.query<{ p50: number; p99: number; max: number; n: string }>(`
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) p99, max(ms) max, count(*) n
     FROM (SELECT extract(epoch FROM a."openedAt" - r."receivedAt") * 1000 ms FROM "MonitoringAlert" a JOIN "Reading" r ON r.id = a."firstReadingId") t`)).rows[0]!;
+  // The endpoint alone: the same load with the alert evaluation paused (its jobs wait in Redis until resumed).
+  await readingsWorker.pause();
+  const ingestOnly = await blast(1, requests);
+  readingsWorker.resume();
+  const ingestOnlyDrainMs = await drained();
   const batched = await blast(batchSize, Math.round(requests / batchSize) * 2);
   const batchedDrainMs = await drained();
 
@@ -119,6 +104,7 @@ try {
   console.table({
     "raw multi-row INSERT (ceiling)": { "readings/s": rawPerSecond },
     [`HTTP, 1 reading per request (${requests})`]: { ...single, "queue drained after ms": singleDrainMs },
+    ["  the same, alert evaluation paused"]: { ...ingestOnly, "queue drained after ms": ingestOnlyDrainMs },
     [`HTTP, ${batchSize} readings per request`]: { ...batched, "queue drained after ms": batchedDrainMs },
   });
   console.log(`arrival → alert (during the 1-per-request run, ${latency.n} alerts): p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, max ${Math.round(latency.max)} ms`);

@@ -268,3 +268,52 @@ describe("readings for charts", () => {
     expect((await h.app.inject({ method: "GET", url: `/api/v1/patients/${p.patientId}/readings` })).statusCode).toBe(401);
   });
 });
+
+describe("many devices at once", () => {
+  it("answers each of many concurrent one-reading requests over HTTP with its own counts; duplicates across requests are stored once, all evaluated", async () => {
+    const [calm, high] = await Promise.all([linkedPatient(), linkedPatient()]);
+    const address = await h.app.listen({ port: 0, host: "127.0.0.1" });
+    const send = (token: string, readings: object[]) =>
+      fetch(`${address}/api/v1/readings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ deviceId: "watch", readings }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { accepted: number } }));
+    // One clock for all requests, so the same minute is the same reading.
+    const now = Date.now();
+    const at = (minute: number) => new Date(now - minute * 60_000).toISOString();
+    const pulse = (minute: number) => ({ kind: "heart_rate", value: 60 + (minute % 30), at: at(minute) });
+    const pressure = (minute: number) => ({ kind: "blood_pressure", systolic: 150, diastolic: 95, at: at(minute) });
+
+    const [unique, twiceA, twiceB, sameTwice, bad, ...highs] = await Promise.all([
+      Promise.all(Array.from({ length: 40 }, (_, i) => send(calm!.token, [pulse(100 + i)]))),
+      // The same reading sent by two requests at once (a device retrying): one stores it, the other is told it is a duplicate.
+      Promise.all(Array.from({ length: 10 }, (_, i) => send(calm!.token, [pulse(200 + i)]))),
+      Promise.all(Array.from({ length: 10 }, (_, i) => send(calm!.token, [pulse(200 + i)]))),
+      send(calm!.token, [pulse(300), pulse(300)]),
+      send(calm!.token, [{ kind: "heart_rate", value: 900, at: at(301) }]),
+      ...Array.from({ length: 5 }, (_, i) => send(high!.token, [pressure(50 - i)])),
+    ]);
+
+    const ok = { status: 200, body: { format: "json", accepted: 1, duplicates: 0, rejected: [] } };
+    const dup = { status: 200, body: { format: "json", accepted: 0, duplicates: 1, rejected: [] } };
+    expect(unique).toEqual(Array.from({ length: 40 }, () => ok));
+    twiceA.forEach((a, i) => expect([a, twiceB[i]!].sort((x, y) => y.body.accepted - x.body.accepted)).toEqual([ok, dup]));
+    expect(sameTwice).toEqual({ status: 200, body: { format: "json", accepted: 1, duplicates: 1, rejected: [] } });
+    expect(bad).toMatchObject({ status: 400, body: { code: "validation", accepted: 0, duplicates: 0, rejected: [{ index: 0 }] } });
+    expect(highs).toEqual(Array.from({ length: 5 }, () => ok));
+
+    const stored = await h.db.reading.findMany({ where: { patientId: calm!.patientId }, orderBy: { measuredAt: "asc" } });
+    expect(stored).toHaveLength(40 + 10 + 1);
+    expect(new Set(stored.map((r) => `${r.kind}/${r.measuredAt.getTime()}`)).size).toBe(51);
+    expect(stored.every((r) => r.kind === "heart_rate" && r.deviceId === "watch" && r.value >= 60 && r.value < 90)).toBe(true);
+    expect(await h.db.reading.count({ where: { patientId: high!.patientId } })).toBe(5);
+
+    // Every high reading was evaluated, whichever write and job carried it: one alert counting all five.
+    const alerts = await waitUntil(
+      () => h.db.monitoringAlert.findMany({ where: { patientId: { in: [calm!.patientId, high!.patientId] } } }),
+      (rows) => rows.length === 1 && rows[0]!.readingsCount === 5,
+    );
+    expect(alerts.map((a) => [a.patientId, a.metric, a.level, a.readingsCount])).toEqual([[high!.patientId, "blood_pressure", "high", 5]]);
+  });
+});

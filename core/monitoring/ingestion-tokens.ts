@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { notFound } from "../errors";
+import { groupCommit } from "../group-commit";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -28,9 +29,13 @@ export interface IngestionTokenInfo {
 /** A short-lived cache keeps the ingestion endpoint off the database for every request of a busy device. */
 const CACHE_MS = 5_000;
 
+type TokenHash = { tokenHash: string } | { nightscoutHash: string };
+
 /** Per-patient device tokens: random, stored hashed, revocable. */
 export class IngestionTokens {
   private readonly cache = new Map<string, { patientId: string | undefined; until: number }>();
+  // Many devices each sending once a minute mostly miss the cache: their lookups share one query.
+  private readonly find = groupCommit((hashes: TokenHash[]) => this.findPatients(hashes), { max: 500 });
 
   constructor(
     private readonly db: Db,
@@ -85,12 +90,24 @@ export class IngestionTokens {
     return this.lookup(`n:${sha256(hashed)}`, { nightscoutHash: sha256(hashed) });
   }
 
-  private async lookup(key: string, where: { tokenHash: string } | { nightscoutHash: string }) {
+  private async lookup(key: string, where: TokenHash) {
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.patientId;
-    const row = await this.db.ingestionToken.findFirst({ where: { ...where, revokedAt: null }, select: { patientId: true } });
+    const patientId = await this.find(where);
     if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(key, { patientId: row?.patientId, until: Date.now() + CACHE_MS });
-    return row?.patientId;
+    this.cache.set(key, { patientId, until: Date.now() + CACHE_MS });
+    return patientId;
+  }
+
+  private async findPatients(hashes: TokenHash[]): Promise<Array<string | undefined>> {
+    const tokenHashes = hashes.flatMap((h) => ("tokenHash" in h ? [h.tokenHash] : []));
+    const nightscoutHashes = hashes.flatMap((h) => ("nightscoutHash" in h ? [h.nightscoutHash] : []));
+    const rows = await this.db.ingestionToken.findMany({
+      where: { revokedAt: null, OR: [{ tokenHash: { in: tokenHashes } }, { nightscoutHash: { in: nightscoutHashes } }] },
+      select: { patientId: true, tokenHash: true, nightscoutHash: true },
+    });
+    const byToken = new Map(rows.map((r) => [r.tokenHash, r.patientId]));
+    const byNightscout = new Map(rows.map((r) => [r.nightscoutHash, r.patientId]));
+    return hashes.map((h) => ("tokenHash" in h ? byToken.get(h.tokenHash) : byNightscout.get(h.nightscoutHash)));
   }
 }

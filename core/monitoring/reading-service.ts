@@ -4,12 +4,8 @@ import type { Db } from "../db/prisma";
 import { AppError, notFound } from "../errors";
 import { parseReadings, type ReadingFormat } from "./parse-readings";
 import { canonicalUnit, readingKinds, type ReadingError, type ReadingKind } from "./reading";
+import { ReadingWriter, type ReadingsQueue } from "./reading-writer";
 import { effectiveThresholds, thresholdsSchema, type Thresholds } from "./thresholds";
-
-/** Hands stored readings to the alert evaluation (a BullMQ queue in workers/readings.worker.ts). */
-export interface ReadingsQueue {
-  enqueueEvaluation(patientId: string, readingIds: string[]): Promise<void>;
-}
 
 export interface IngestResult {
   format: ReadingFormat;
@@ -43,12 +39,16 @@ export interface ReadingsChart {
   thresholds: Thresholds;
 }
 
-/** Stores readings in one multi-row insert and hands their ids to the alert worker. */
+/** Stores readings (several requests' in one insert, see ReadingWriter) and hands them to the alert worker. */
 export class ReadingService {
+  private readonly writer: ReadingWriter;
+
   constructor(
     private readonly db: Db,
-    private readonly queue: ReadingsQueue,
-  ) {}
+    queue: ReadingsQueue,
+  ) {
+    this.writer = new ReadingWriter(db, queue);
+  }
 
   async ingest(patientId: string, body: unknown, format?: ReadingFormat, now = new Date()): Promise<IngestResult> {
     let batch;
@@ -60,20 +60,8 @@ export class ReadingService {
     }
     if (!batch) throw new AppError("validation", "unrecognised body: send a readings batch, FHIR Observations or Nightscout entries");
     const { readings, errors } = batch;
-    // Duplicates (same device, time and kind) are dropped by the unique constraint in the same statement.
-    // One statement for the whole batch (arrays unnested server-side), cheaper than a generated multi-row insert.
-    const inserted = readings.length
-      ? await this.db.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
-          SELECT gen_random_uuid(), ${patientId}::uuid, d, k::"ReadingKind", v, v2, m, s
-          FROM unnest(${readings.map((r) => r.deviceId)}::text[], ${readings.map((r) => r.kind)}::text[],
-                      ${readings.map((r) => r.value)}::float8[], ${readings.map((r) => r.value2 ?? null)}::float8[],
-                      ${readings.map((r) => r.measuredAt)}::timestamp[], ${readings.map((r) => r.source)}::text[]) AS t(d, k, v, v2, m, s)
-          ON CONFLICT DO NOTHING
-          RETURNING id`
-      : [];
-    if (inserted.length) await this.queue.enqueueEvaluation(patientId, inserted.map((r) => r.id));
-    return { format: batch.format, accepted: inserted.length, duplicates: readings.length - inserted.length, rejected: errors };
+    const written = readings.length ? await this.writer.write(patientId, readings) : { accepted: 0, duplicates: 0 };
+    return { format: batch.format, ...written, rejected: errors };
   }
 
   /** Readings of one patient for the console's charts, with the thresholds to draw. */
