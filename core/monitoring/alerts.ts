@@ -50,17 +50,22 @@ export class AlertService {
     return this.evaluateMany([{ patientId, readingIds }], now);
   }
 
-  /** Many requests' readings at once: three reads whatever the batch size; a normal reading with no open alert writes nothing. */
+  /**
+   * Many requests' readings at once: three reads whatever the batch size (the open alerts come whole and are kept
+   * up to date in memory), then one write per abnormal reading; a normal reading with no open alert writes nothing.
+   * The in-memory alerts rely on one patient's jobs not running at once (workers/readings.worker.ts keeps them in
+   * order within a worker process).
+   */
   async evaluateMany(groups: Array<{ patientId: string; readingIds: string[] }>, now = new Date()): Promise<{ opened: number; escalated: number }> {
     const owner = new Map(groups.flatMap((g) => g.readingIds.map((id) => [id, g.patientId] as const)));
     const patientIds = [...new Set(groups.map((g) => g.patientId))];
     const [rows, plans, openAlerts] = await Promise.all([
       this.db.reading.findMany({ where: { id: { in: [...owner.keys()] } }, orderBy: { measuredAt: "asc" } }),
       this.db.monitoringPlan.findMany({ where: { patientId: { in: patientIds } } }),
-      this.db.monitoringAlert.findMany({ where: { patientId: { in: patientIds }, openKey: { not: null } }, select: { openKey: true } }),
+      this.db.monitoringAlert.findMany({ where: { patientId: { in: patientIds }, openKey: { not: null } } }),
     ]);
     const planOf = new Map(plans.map((plan) => [plan.patientId, plan]));
-    const hasOpen = new Set(openAlerts.map((a) => a.openKey));
+    const open = new Map<string, AlertRow>(openAlerts.map((a) => [a.openKey!, a]));
     let opened = 0;
     let escalated = 0;
     for (const reading of rows) {
@@ -70,26 +75,27 @@ export class AlertService {
       const plan = planOf.get(patientId);
       const level = levelOf(reading.kind, reading.value, reading.value2, effectiveThresholds(plan?.thresholds));
       const openKey = `${patientId}/${reading.kind}`;
-      if (level === "normal" && !hasOpen.has(openKey)) continue;
-      const current = await this.db.monitoringAlert.findUnique({ where: { openKey } });
+      const current = open.get(openKey);
       if (level === "normal") {
-        if (current) await this.recordNormal(current, reading.measuredAt);
-        else hasOpen.delete(openKey);
+        const still = current && (await this.recordNormal(current, reading.measuredAt));
+        if (still) open.set(openKey, still);
+        else open.delete(openKey);
         continue;
       }
-      hasOpen.add(openKey);
       if (!current) {
         const doctorId = plan ? plan.doctorId : await this.lastDoctor(patientId);
         const created = await this.open(openKey, patientId, doctorId, reading, level);
         if (created) {
+          open.set(openKey, created);
           opened++;
           await this.announce("alert.opened", created, reading.kind, level, formatReading(reading.kind, reading.value, reading.value2));
           continue;
         }
       }
+      // Open here, or a moment ago by another job of the same patient (then read it).
       const alert = current ?? (await this.db.monitoringAlert.findUniqueOrThrow({ where: { openKey } }));
       const escalates = severity(level) > severity(alert.level as Level);
-      await this.db.monitoringAlert.update({
+      const updated = await this.db.monitoringAlert.update({
         where: { id: alert.id },
         data: {
           readingsCount: { increment: 1 },
@@ -102,6 +108,7 @@ export class AlertService {
           ...(escalates ? { level, status: "open", acknowledgedAt: null, acknowledgedBy: null } : {}),
         },
       });
+      open.set(openKey, updated);
       if (escalates) {
         escalated++;
         await this.announce("alert.escalated", alert, reading.kind, level, formatReading(reading.kind, reading.value, reading.value2));
@@ -139,12 +146,16 @@ export class AlertService {
     }
   }
 
-  private async recordNormal(alert: AlertRow, at: Date) {
+  /** The alert as it stands after a normal reading, or undefined once the metric has been normal long enough to close it. */
+  private async recordNormal(alert: AlertRow, at: Date): Promise<AlertRow | undefined> {
     if (!alert.normalSince || at < alert.normalSince) {
-      await this.db.monitoringAlert.update({ where: { id: alert.id }, data: { normalSince: at } });
-    } else if (at.getTime() - alert.normalSince.getTime() >= RESOLVE_AFTER_NORMAL_MS) {
-      await this.db.monitoringAlert.update({ where: { id: alert.id }, data: { status: "resolved", resolvedAt: at, openKey: null } });
+      return this.db.monitoringAlert.update({ where: { id: alert.id }, data: { normalSince: at } });
     }
+    if (at.getTime() - alert.normalSince.getTime() >= RESOLVE_AFTER_NORMAL_MS) {
+      await this.db.monitoringAlert.update({ where: { id: alert.id }, data: { status: "resolved", resolvedAt: at, openKey: null } });
+      return undefined;
+    }
+    return alert;
   }
 
   private async announce(type: "alert.opened" | "alert.escalated", alert: AlertRow, kind: ReadingKind, level: Level, value: string) {
