@@ -2,13 +2,15 @@
  * Home-device readings: how many readings per second `POST /api/v1/readings` stores, and how long a reading
  * takes from arrival to its alert, next to a raw multi-row INSERT into the same table (the ceiling).
  * Usage: npm run bench:readings -- [patients=2000] [requests=20000] [connections=50] [batch=50]
- * Api and workers run in this one process, as `npm start` runs them; autocannon runs in a child process
- * (bench/readings-load.ts) so it does not take this event loop, though it still shares the machine's cores.
+ * Api and workers run in this one process, as `npm start` runs them; with BENCH_WORKERS=process the workers run in
+ * a process of their own (`npm run start:workers`), as a deployment that gives each a core would. autocannon runs
+ * in a child process (bench/readings-load.ts) so it does not take this event loop, though it shares the cores.
  * A second one-reading run pauses the readings worker, to show what the endpoint alone takes.
  * One patient in four is hypertensive: their first evaluated reading opens an alert, so there are
  * patients/4 "arrival → alert" samples (alert.openedAt − reading.receivedAt, both Postgres clock).
  */
-import { fork } from "node:child_process";
+import { Queue } from "bullmq";
+import { fork, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
@@ -26,15 +28,21 @@ const connections = Number(process.argv[4] ?? 50);
 const batchSize = Number(process.argv[5] ?? 50);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
+const workersApart = process.env.BENCH_WORKERS === "process";
 const database = await createScratchDatabase("bench");
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
-const services = compose(loadConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }));
+const env = { DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
+const services = compose(loadConfig(env));
+const evaluations = new Queue(READINGS_QUEUE, { connection: services.redis, prefix });
+const workers = workersApart
+  ? spawn(process.execPath, ["--import", "tsx", "bin/workers.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] })
+  : undefined;
 const client = new pg.Client({ connectionString: database.url });
 
 try {
   await client.connect();
   const app = await services.startApi();
-  const readingsWorker = (await services.startWorkers()).find((w) => w.name === READINGS_QUEUE)!;
+  if (!workersApart) await services.startWorkers();
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/readings`;
 
@@ -78,9 +86,9 @@ try {
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) p99, max(ms) max, count(*) n
     FROM (SELECT extract(epoch FROM a."openedAt" - r."receivedAt") * 1000 ms FROM "MonitoringAlert" a JOIN "Reading" r ON r.id = a."firstReadingId") t`)).rows[0]!;
   // The endpoint alone: the same load with the alert evaluation paused (its jobs wait in Redis until resumed).
-  await readingsWorker.pause();
+  await evaluations.pause();
   const ingestOnly = await blast(1, requests);
-  readingsWorker.resume();
+  await evaluations.resume();
   const ingestOnlyDrainMs = await drained();
   const batched = await blast(batchSize, Math.round(requests / batchSize) * 2);
   const batchedDrainMs = await drained();
@@ -100,7 +108,7 @@ try {
   }
   const rawPerSecond = Math.round(rows / ((performance.now() - started) / 1000));
 
-  console.log(`${patients} patients, ${connections} connections`);
+  console.log(`${patients} patients, ${connections} connections, workers ${workersApart ? "in a process of their own" : "in the api process"}`);
   console.table({
     "raw multi-row INSERT (ceiling)": { "readings/s": rawPerSecond },
     [`HTTP, 1 reading per request (${requests})`]: { ...single, "queue drained after ms": singleDrainMs },
@@ -109,6 +117,8 @@ try {
   });
   console.log(`arrival → alert (during the 1-per-request run, ${latency.n} alerts): p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, max ${Math.round(latency.max)} ms`);
 } finally {
+  workers?.kill("SIGTERM");
+  await evaluations.close();
   await client.end();
   await services.close();
   await database.drop();

@@ -20,16 +20,33 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** A Russian-speaking patient with an open consultation. */
+async function patientWithConsultation(complaint: string) {
+  const patient = h.newPatient("ru");
+  await h.openConsultation(patient, complaint);
+  const account = await h.db.messengerAccount.findFirstOrThrow({ where: { externalUserId: String(patient.id) } });
+  const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
+  return { patientId: account.patientId, consultation };
+}
+
+/** The doctor logs in, opens the consultation and takes it: the panels beside the thread are theirs then. */
+async function takeInConsole(consultationId: string) {
+  const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 1000 } });
+  const page = await loginConsole(context, base, gp);
+  const row = page.locator(`li[data-id="${consultationId}"]`);
+  await row.waitFor({ timeout: 10_000 });
+  await row.getByRole("button", { name: "Открыть" }).click();
+  await page.getByRole("button", { name: "Взять" }).click();
+  return { context, page };
+}
+
 describe("the patient between consultations, in the console", () => {
   it("shows the doctor the readings chart with thresholds, the critical alert to acknowledge and the medication schedule with its adherence", async () => {
-    const patient = h.newPatient("ru");
-    await h.openConsultation(patient, "Давление скачет, голова болит по утрам");
-    const account = await h.db.messengerAccount.findFirstOrThrow({ where: { externalUserId: String(patient.id) } });
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
+    const { patientId, consultation } = await patientWithConsultation("Давление скачет, голова болит по утрам");
     const doctorOf = await h.db.staffMember.findUniqueOrThrow({ where: { email: gp.email }, include: { doctor: true } });
 
     // A tonometer linked to the patient sends a critical reading through the device api.
-    const device = await h.services.ingestionTokens.issue({ type: "doctor", id: gp.doctorId! }, account.patientId, "tonometer");
+    const device = await h.services.ingestionTokens.issue({ type: "doctor", id: gp.doctorId! }, patientId, "tonometer");
     const at = new Date(Date.now() - 10 * 60_000).toISOString();
     const posted = await h.app.inject({
       method: "POST",
@@ -38,18 +55,13 @@ describe("the patient between consultations, in the console", () => {
       payload: { readings: [{ kind: "blood_pressure", systolic: 186, diastolic: 122, at }] },
     });
     expect(posted.statusCode).toBeLessThan(300);
-    await expect.poll(() => h.db.monitoringAlert.count({ where: { patientId: account.patientId, status: "open" } }), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => h.db.monitoringAlert.count({ where: { patientId, status: "open" } }), { timeout: 10_000 }).toBe(1);
     // A medication schedule with a dose nobody confirmed.
-    await h.services.reminders.createSchedule(doctorOf.doctor!, account.patientId, {
+    await h.services.reminders.createSchedule(doctorOf.doctor!, patientId, {
       medicine: "Лозартан", dose: "50 мг", timesOfDay: ["08:00"], startDate: "2026-11-01", endDate: "2026-12-31",
     });
 
-    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 1000 } });
-    const page = await loginConsole(context, base, gp);
-    const row = page.locator(`li[data-id="${consultation.id}"]`);
-    await row.waitFor({ timeout: 10_000 });
-    await row.getByRole("button", { name: "Открыть" }).click();
-    await page.getByRole("button", { name: "Взять" }).click();
+    const { context, page } = await takeInConsole(consultation.id);
     const panel = page.getByTestId("monitoring");
     await panel.waitFor();
     // The chart is the api's SVG with the reading and the thresholds, loaded with the doctor's session.
@@ -61,22 +73,13 @@ describe("the patient between consultations, in the console", () => {
     expect(await panel.getByTestId("adherence").textContent()).toContain("Лозартан 50 мг (08:00)");
     await page.screenshot({ path: "test-output/console/16-monitoring.png", fullPage: true });
     await alert.getByRole("button", { name: "Принять к сведению" }).click();
-    await expect.poll(() => h.db.monitoringAlert.findFirstOrThrow({ where: { patientId: account.patientId } }).then((a) => a.status), { timeout: 10_000 }).toBe("acknowledged");
+    await expect.poll(() => h.db.monitoringAlert.findFirstOrThrow({ where: { patientId } }).then((a) => a.status), { timeout: 10_000 }).toBe("acknowledged");
     await context.close();
   }, 60_000);
 
   it("lets the doctor set medication reminders, a follow-up question and quiet hours, and shows the patient's answer", async () => {
-    const patient = h.newPatient("ru");
-    await h.openConsultation(patient, "Давление высокое, назначили таблетки");
-    const account = await h.db.messengerAccount.findFirstOrThrow({ where: { externalUserId: String(patient.id) } });
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
-
-    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 1000 } });
-    const page = await loginConsole(context, base, gp);
-    const row = page.locator(`li[data-id="${consultation.id}"]`);
-    await row.waitFor({ timeout: 10_000 });
-    await row.getByRole("button", { name: "Открыть" }).click();
-    await page.getByRole("button", { name: "Взять" }).click();
+    const { patientId, consultation } = await patientWithConsultation("Давление высокое, назначили таблетки");
+    const { context, page } = await takeInConsole(consultation.id);
     const panel = page.getByTestId("reminders");
     await panel.waitFor();
 
@@ -87,19 +90,19 @@ describe("the patient between consultations, in the console", () => {
     await form.getByLabel("Время приёма").fill("8 утра");
     await form.getByRole("button", { name: "Назначить напоминания" }).click();
     await expect.poll(() => panel.locator(".error").textContent().catch(() => null), { timeout: 10_000 }).toBe("Проверьте введённые данные.");
-    expect(await h.db.medicationSchedule.count({ where: { patientId: account.patientId } })).toBe(0);
+    expect(await h.db.medicationSchedule.count({ where: { patientId } })).toBe(0);
 
     await form.getByLabel("Время приёма").fill("08:00, 20:00");
     await form.getByRole("button", { name: "Назначить напоминания" }).click();
     await expect.poll(() => panel.getByTestId("schedules").textContent(), { timeout: 10_000 }).toContain("Амлодипин 5 мг · 08:00, 20:00");
-    const schedule = await h.db.medicationSchedule.findFirstOrThrow({ where: { patientId: account.patientId } });
+    const schedule = await h.db.medicationSchedule.findFirstOrThrow({ where: { patientId } });
     expect([schedule.timesOfDay, schedule.consultationId]).toEqual([["08:00", "20:00"], consultation.id]);
 
     const ask = panel.getByTestId("follow-up-form");
     await ask.getByLabel("Вопрос пациенту").fill("Как давление через неделю?");
     await ask.getByRole("button", { name: "Спросить" }).click();
     await expect.poll(() => panel.getByTestId("follow-ups").textContent(), { timeout: 10_000 }).toContain("Как давление через неделю? · запланирован");
-    const followUp = await h.db.reminderOccurrence.findFirstOrThrow({ where: { patientId: account.patientId, kind: "follow_up" } });
+    const followUp = await h.db.reminderOccurrence.findFirstOrThrow({ where: { patientId, kind: "follow_up" } });
     expect(followUp.consultationId).toBe(consultation.id);
     expect(Math.abs(followUp.dueAt.getTime() - (Date.now() + 7 * 86_400_000))).toBeLessThan(120_000);
 
@@ -108,7 +111,7 @@ describe("the patient between consultations, in the console", () => {
     await quiet.getByLabel("Тихие часы до").fill("07:30");
     await quiet.getByRole("button", { name: "Сохранить" }).click();
     await expect
-      .poll(() => h.db.reminderPreference.findUnique({ where: { patientId: account.patientId } }).then((p) => p && [p.quietStart, p.quietEnd]), { timeout: 10_000 })
+      .poll(() => h.db.reminderPreference.findUnique({ where: { patientId } }).then((p) => p && [p.quietStart, p.quietEnd]), { timeout: 10_000 })
       .toEqual(["21:30", "07:30"]);
 
     // The answer arrives through the bot (test/reminders.e2e.test.ts); the panel shows it on its next load.
