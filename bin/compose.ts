@@ -94,6 +94,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     attempts: config.OUTBOX_ATTEMPTS,
     backoffMs: config.OUTBOX_BACKOFF_MS,
     backoffMaxMs: config.OUTBOX_BACKOFF_MAX_MS,
+    claimMs: config.OUTBOX_CLAIM_SECONDS * 1000,
   };
   const queue = createOutboxQueue(redis, config.REDIS_PREFIX, outboxSettings);
   const outbox = new Outbox(db, queue);

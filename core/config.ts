@@ -59,6 +59,7 @@ const variables = {
   OUTBOX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(1000).default(40), example: "40" },
   OUTBOX_BACKOFF_MS: { schema: z.coerce.number().int().min(1).default(1000), example: "1000" },
   OUTBOX_BACKOFF_MAX_MS: { schema: z.coerce.number().int().min(1).default(300_000), example: "300000" },
+  OUTBOX_CLAIM_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
   FILE_STORAGE_DIR: { schema: z.string().min(1).default("./data/files"), example: "/var/lib/telecons/files" },
   FILE_ENCRYPTION_KEYS: {
     schema: encryptionKeysSchema.optional(),

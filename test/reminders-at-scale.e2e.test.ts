@@ -70,6 +70,8 @@ describe("a worker killed mid-run", () => {
       TELEGRAM_API_ROOT: telegram.apiRoot,
       OUTBOX_BACKOFF_MS: "50",
       OUTBOX_BACKOFF_MAX_MS: "400",
+      // The dead worker's rows stay claimed this long before the new worker may send them.
+      OUTBOX_CLAIM_SECONDS: "3",
     };
     services = compose(loadConfig(env));
   });

@@ -17,6 +17,8 @@ export interface OutboxSettings {
   attempts: number;
   backoffMs: number;
   backoffMaxMs: number;
+  /** How long one send attempt holds its row (longer than any send takes). */
+  claimMs: number;
 }
 
 export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
@@ -53,6 +55,8 @@ export interface OutboxWorkerDeps {
   now?: () => Date;
   /** Messenger limits shared by every worker process (Redis); without it messages go out as fast as they come. */
   limiter?: SendRateLimiter;
+  /** How long one send attempt holds its row: OutboxSettings.claimMs. */
+  claimMs: number;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -79,6 +83,9 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     const slot = await limiter.acquire(delivery.channel, delivery.chatId);
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
   }
+  // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
+  // sending: the row's claim keeps the second from sending it too.
+  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, deps.claimMs);
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
     const { externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId });
@@ -112,7 +119,7 @@ export async function startOutboxWorker(
   prefix: string,
   settings: OutboxSettings,
   queue: Queue & OutboxQueue,
-  deps: OutboxWorkerDeps,
+  deps: Omit<OutboxWorkerDeps, "claimMs">,
   concurrency = 16,
   /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
   locks: { lockDuration?: number; stalledInterval?: number } = {},
@@ -122,7 +129,7 @@ export async function startOutboxWorker(
     OUTBOX_QUEUE,
     async (job, token) => {
       if (job.name === "sweep") return processSweep(queue, deps.outbox);
-      return processSend(job, token, deps);
+      return processSend(job, token, { ...deps, claimMs: settings.claimMs });
     },
     { connection, prefix, concurrency, ...locks, settings: { backoffStrategy: backoffDelay(settings) } },
   );

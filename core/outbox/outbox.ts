@@ -81,6 +81,15 @@ export class Outbox {
     });
   }
 
+  /** Takes the row for one send attempt; false while another worker's attempt holds it. */
+  async claim(outboxId: string, now: Date, forMs: number): Promise<boolean> {
+    const { count } = await this.db.outboxMessage.updateMany({
+      where: { id: outboxId, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+      data: { claimedUntil: new Date(now.getTime() + forMs) },
+    });
+    return count === 1;
+  }
+
   async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const row = await tx.outboxMessage.update({
@@ -95,7 +104,7 @@ export class Outbox {
     await this.db.$transaction(async (tx) => {
       const row = await tx.outboxMessage.update({
         where: { id: outboxId },
-        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), status: final ? "failed" : "pending" },
+        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), status: final ? "failed" : "pending", claimedUntil: null },
       });
       if (final && row.messageId) {
         await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "failed" } });
