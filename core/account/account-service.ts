@@ -96,7 +96,7 @@ export class AccountService {
     const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true, identityLevel: true } });
     if (!patient) throw notFound("patient");
     const verified = patient.identityLevel === "verified";
-    const [consultations, protocols, documents, labOrders] = await Promise.all([
+    const [consultations, protocols, documents, labOrders, hiddenLabOrders] = await Promise.all([
       this.db.consultation.findMany({
         where: { patientId },
         orderBy: { createdAt: "desc" },
@@ -104,7 +104,8 @@ export class AccountService {
       }),
       this.db.protocol.findMany({ where: { patientId, status: "signed" }, orderBy: { signedAt: "desc" } }),
       this.documents.forPatient(patientId),
-      verified ? this.labs.listForPatient({ type: "patient", id: patientId }, patientId) : this.db.labOrder.count({ where: { patientId } }),
+      verified ? this.labs.listForPatient({ type: "patient", id: patientId }, patientId) : [],
+      verified ? 0 : this.db.labOrder.count({ where: { patientId } }),
     ]);
     const numbers = new Map(consultations.map((c) => [c.id, c.number]));
     const protocolById = new Map(protocols.map((p) => [p.id, p]));
@@ -125,8 +126,8 @@ export class AccountService {
           createdAt: d.createdAt,
         };
       }),
-      labOrders: Array.isArray(labOrders) ? labOrders.map(toAccountLabOrder) : [],
-      hiddenLabOrders: Array.isArray(labOrders) ? 0 : labOrders,
+      labOrders: labOrders.map(toAccountLabOrder),
+      hiddenLabOrders,
     };
   }
 

@@ -29,7 +29,6 @@ const reviewEventSchema = z.object({ type: z.literal("lab.review"), at: z.string
 export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, reviewEventSchema]);
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
 export type ConsultationEvent = z.infer<typeof consultationEventSchema>;
-export type PatientEvent = z.infer<typeof patientEventSchema>;
 type Unstamped<E> = E extends unknown ? Omit<E, "at"> : never;
 
 export interface ConsoleEvents {
