@@ -46,10 +46,6 @@ export class AlertService {
     private readonly events: ConsoleEvents,
   ) {}
 
-  async evaluate(patientId: string, readingIds: string[], now = new Date()): Promise<{ opened: number; escalated: number }> {
-    return this.evaluateMany([{ patientId, readingIds }], now);
-  }
-
   /**
    * Many requests' readings at once: three reads whatever the batch size (the open alerts come whole and are kept
    * up to date in memory), then one write per abnormal reading; a normal reading with no open alert writes nothing.

@@ -55,21 +55,7 @@ export class Outbox {
     };
   }
 
-  /** Messages to one chat go out in the order they were written. */
-  async hasEarlierPending(delivery: PendingDelivery): Promise<boolean> {
-    const earlier = await this.db.outboxMessage.findFirst({
-      where: {
-        accountId: delivery.accountId,
-        status: "pending",
-        id: { not: delivery.id },
-        createdAt: { lt: delivery.createdAt },
-      },
-      select: { id: true },
-    });
-    return earlier !== null;
-  }
-
-  /** How many of this chat's messages written before this one are still waiting (to space the retries). */
+  /** Messages to one chat go out in the order they were written: how many written before this one still wait. */
   async earlierPendingCount(delivery: PendingDelivery): Promise<number> {
     return this.db.outboxMessage.count({
       where: {
