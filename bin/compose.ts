@@ -70,7 +70,8 @@ import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
 import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
 // --- channels ---
-import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
+import { AttachmentReceiver, attachmentLimits } from "../core/attachments/attachment-receiver";
+import { checkSealImage } from "../core/attachments/upload-check";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundEvents } from "../core/channels/inbound-events";
 import { acceptVkEvent, createVkInboundQueue, startVkInboundWorker } from "../workers/vk-inbound.worker";
@@ -171,7 +172,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       name: config.CLINIC_NAME,
       licence: config.CLINIC_LICENSE,
       address: config.CLINIC_ADDRESS,
-      seal: config.CLINIC_SEAL_PNG ? readFileSync(config.CLINIC_SEAL_PNG) : undefined,
+      seal: config.CLINIC_SEAL_PNG
+        ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 })
+        : undefined,
     },
   });
   // --- monitoring and labs ---
@@ -244,7 +247,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
 
   // --- channels ---
-  const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id));
+  const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id), {
+    ...attachmentLimits,
+    maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
+  });
   const loadFile = (fileId: string) => files.read(fileId);
   const linkCodes = new LinkCodes(redis, config.REDIS_PREFIX, {
     ttlSeconds: config.LINK_CODE_TTL_SECONDS,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { escalationRulesSchema } from "./consultations/escalation";
 import { encryptionKeysSchema } from "./files/file-store";
+import { defaultMaxMegapixels } from "./attachments/upload-check";
 import { labsConfigSchema } from "./labs/labs-config";
 
 /**
@@ -65,6 +66,8 @@ const variables = {
     schema: encryptionKeysSchema.optional(),
     example: "2026a:<base64 of 32 random bytes, e.g. from: openssl rand -base64 32>",
   },
+  /** Largest image (width × height, in millions of pixels) a patient or staff member may upload; read from the header. */
+  UPLOAD_MAX_MEGAPIXELS: { schema: z.coerce.number().positive().max(1000).default(defaultMaxMegapixels), example: "40" },
   /** The api's address as patients and devices reach it: call, account, device and exam links are built on it. */
   PUBLIC_URL: { schema: url(["http", "https"]).default("http://127.0.0.1:8080"), example: "https://telecons.clinic.example" },
   // --- video ---

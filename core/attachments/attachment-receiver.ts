@@ -8,10 +8,10 @@ import type { FileReceiver } from "../dialogue/dialogue";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
-import { detectAcceptedType } from "./accepted-types";
+import { checkUpload, defaultMaxMegapixels, megapixels } from "./upload-check";
 
-/** Issue 3: up to 10 files of 10 MB each per consultation. */
-export const attachmentLimits = { maxFiles: 10, maxBytes: 10 * 1024 * 1024 };
+/** Issue 3: up to 10 files of 10 MB each per consultation; issue 12: images up to UPLOAD_MAX_MEGAPIXELS. */
+export const attachmentLimits = { maxFiles: 10, maxBytes: 10 * 1024 * 1024, maxPixels: defaultMaxMegapixels * 1_000_000 };
 
 const attachmentsSchema = z.array(messageAttachmentSchema).catch([]);
 
@@ -31,7 +31,7 @@ export class AttachmentReceiver implements FileReceiver {
   async receive(account: PatientAccount, content: { file: IncomingFile; caption?: string }, _t: TFunction): Promise<OutgoingMessage[]> {
     const t = translator(account.language, "channels");
     const megabytes = Math.round(this.limits.maxBytes / 1024 / 1024);
-    const refuse = (key: string) => [{ text: t(key, { megabytes, count: this.limits.maxFiles }) }];
+    const refuse = (key: string, values: Record<string, unknown> = {}) => [{ text: t(key, { megabytes, count: this.limits.maxFiles, ...values }) }];
     const { file, caption } = content;
     if (file.declaredSize !== undefined && file.declaredSize > this.limits.maxBytes) return refuse("files.too_big");
 
@@ -50,8 +50,13 @@ export class AttachmentReceiver implements FileReceiver {
       if (error instanceof FileTooLargeError) return refuse("files.too_big");
       throw error;
     }
-    const type = await detectAcceptedType(bytes);
-    if (!type) return refuse("files.wrong_type");
+    const verdict = await checkUpload(bytes, this.limits);
+    if (!verdict.ok && verdict.reason === "too_many_pixels") {
+      const { width, height } = verdict;
+      return refuse("files.too_many_pixels", { width, height, megapixels: megapixels(this.limits.maxPixels) });
+    }
+    if (!verdict.ok) return refuse("files.wrong_type");
+    const { type } = verdict;
 
     const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
     // Files of one consultation are counted and stored one at a time (row lock), so two uploads at once

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { recordAudit } from "../../audit/audit-log";
 import { answerSchema, closeSchema, queueFilterSchema, type ConsultationDesk } from "../../consultations/consultation-desk";
 import { AppError } from "../../errors";
+import { checkUpload, describeRefusal } from "../../attachments/upload-check";
+import type { Config } from "../../config";
 import type { StoredFiles } from "../../files/stored-files";
 import type { Db } from "../../db/prisma";
 import { requireRole } from "../staff-auth";
@@ -19,7 +21,7 @@ const uploadSchema = z.object({
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
 /** The console's consultation api: the queue (operators too), the thread and its actions (doctors only). */
-export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; db: Db }) => async (scope: FastifyInstance) => {
+export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; db: Db; config: Pick<Config, "UPLOAD_MAX_MEGAPIXELS"> }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
 
   app.get("/me", async (request) => ({ staff: publicStaff(request.staff) }));
@@ -65,6 +67,10 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
     requireRole(request, "doctor");
     const bytes = Buffer.from(request.body.base64, "base64");
     if (!bytes.length || bytes.length > MAX_UPLOAD) throw new AppError("validation", "a file must be 1 byte to 10 MB");
+    // The same check as a patient's file (core/attachments/upload-check.ts): the declared type must be the bytes' type.
+    const limits = { maxPixels: deps.config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 };
+    const verdict = await checkUpload(bytes, limits, request.body.mimeType);
+    if (!verdict.ok) throw new AppError("validation", describeRefusal(verdict, request.body.mimeType, limits));
     const id = await deps.files.save(bytes, { mimeType: request.body.mimeType, fileName: request.body.fileName });
     await recordAudit(deps.db, { actor: { type: "doctor", id: request.doctor.id }, action: "file.upload", entityType: "file", entityId: id });
     return reply.status(201).send({ id });
