@@ -1,3 +1,5 @@
+import { neutraliseDirection } from "./bidi";
+
 /** The console's only way to the api: same origin, session cookie, JSON errors as { code, message }. */
 export class ApiError extends Error {
   constructor(
@@ -22,7 +24,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   });
   if (response.status === 204) return undefined as T;
-  const data = await response.json().catch(() => ({}));
+  const data = neutraliseDirection(await response.json().catch(() => ({})));
   if (!response.ok) throw new ApiError(response.status, data.code ?? "error", data.message ?? response.statusText, data.details);
   return data as T;
 }
