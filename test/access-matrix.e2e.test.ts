@@ -252,7 +252,7 @@ const staffCases: StaffCase[] = [
   {
     // The issue's case: another specialty's doctor raising the critical limit and becoming "responsible".
     route: "PUT /api/v1/patients/:patientId/thresholds",
-    call: () => ({ url: api(`/patients/${ids.patient}/thresholds`), payload: { systolic: { high: 160, critical: 180 } } }),
+    call: () => ({ url: api(`/patients/${ids.patient}/thresholds`), payload: { systolic: { high: 160, criticalHigh: 180 } } }),
     allow: careOnly(200),
     audit: patientAudit("thresholds.update"),
   },
