@@ -43,6 +43,8 @@ async function setUp(language = "ru", complaint = "Давление 150/95 по 
   pki.issueDoctor(doctor.id, "Анна Петрова");
   const api = (method: "GET" | "POST" | "PUT", url: string, payload?: object) =>
     h.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${apiToken}` }, payload });
+  // The protocol is its consultation's doctor's to write.
+  expect((await api("POST", `/consultations/${consultation.id}/take`)).statusCode).toBe(204);
   return { user, patientId: account.patientId, consultation, doctor, api };
 }
 

@@ -328,18 +328,21 @@ describe("identity", () => {
     await h.telegram.waitFor(() => texts(user).includes("Your identity is confirmed through Gosuslugi."));
   });
 
-  it("lets a doctor verify a patient (audited) but not an operator", async () => {
+  it("lets the patient's doctor verify a patient (audited), not another doctor nor an operator", async () => {
     const user = h.newPatient("ru");
     await onboard(user);
     const patient = await patientOf(user);
+    const url = `/api/v1/patients/${patient.id}/identity/verify`;
     const operator = await staffHeaders("operator");
-    const refused = await h.app.inject({ method: "POST", url: `/api/v1/patients/${patient.id}/identity/verify`, headers: operator.headers });
-    expect(refused.statusCode).toBe(403);
+    expect((await h.app.inject({ method: "POST", url, headers: operator.headers })).statusCode).toBe(403);
     const doctor = await staffHeaders("doctor");
-    const done = await h.app.inject({ method: "POST", url: `/api/v1/patients/${patient.id}/identity/verify`, headers: doctor.headers });
+    // Verification unlocks documents and lab results in the account: not for a doctor who does not treat the patient.
+    expect((await h.app.inject({ method: "POST", url, headers: doctor.headers })).statusCode).toBe(403);
+    await h.careOf(doctor.staff.doctor!.id, patient.id);
+    const done = await h.app.inject({ method: "POST", url, headers: doctor.headers });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toEqual({ identityLevel: "verified" });
-    expect(await h.db.auditEvent.count({ where: { action: "identity.verify", entityId: patient.id, actorId: doctor.staff.id } })).toBe(1);
+    expect(await h.db.auditEvent.count({ where: { action: "identity.verify", entityId: patient.id, actorId: doctor.staff.doctor!.id } })).toBe(1);
   });
 });
 

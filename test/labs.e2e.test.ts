@@ -10,6 +10,7 @@ const LAB_TOKEN = "helix-push-token-0123456789";
 let h: Harness;
 let lab: FhirLabStandIn;
 let doctorToken: string;
+let doctorId: string;
 
 beforeAll(async () => {
   lab = await new FhirLabStandIn().start();
@@ -19,7 +20,9 @@ beforeAll(async () => {
       { id: "invitro", name: "Invitro", delivery: { type: "pull", baseUrl: lab.baseUrl, intervalSeconds: 3600 } },
     ]),
   });
-  doctorToken = (await h.newDoctor()).apiToken;
+  const created = await h.newDoctor();
+  doctorToken = created.apiToken;
+  doctorId = created.doctor.id;
 });
 afterAll(async () => {
   await h?.close();
@@ -37,6 +40,7 @@ async function patient() {
   await h.onboard(user);
   const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
   await h.telegram.waitFor(() => texts(user.id).length >= 6);
+  await h.careOf(doctorId, account.patientId);
   return { user, patientId: account.patientId };
 }
 
@@ -58,8 +62,11 @@ describe("lab orders and FHIR results", () => {
   it("turns a signed protocol's lab-test referral into one order the patient is asked to place, once even after a correction", async () => {
     const p = await patient();
     await walkIntake(h.chat(p.user), "Tired for a month and thirsty at night");
-    await expect.poll(() => h.db.consultation.count({ where: { patientId: p.patientId } })).toBe(1);
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: p.patientId } });
+    const open = { patientId: p.patientId, status: { not: "closed" as const } };
+    await expect.poll(() => h.db.consultation.count({ where: open })).toBe(1);
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: open });
+    // The protocol is its consultation's doctor's to write.
+    expect((await staff("POST", `/consultations/${consultation.id}/take`)).statusCode).toBe(204);
     const draft = (await staff("POST", `/consultations/${consultation.id}/protocol`)).json();
     const glucose = { kind: "lab_tests", target: "Glucose, HbA1c", tests: ["4548-4", "2345-7"] };
     const saved = await staff("PUT", `/protocols/${draft.id}`, { recommendations: "Fasting blood test", referrals: [glucose] });

@@ -6,11 +6,14 @@ import { hl7 } from "./helpers/hl7-fixtures";
 
 let h: Harness;
 let doctorToken: string;
+let doctorId: string;
 const published: ConsoleEvent[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  doctorToken = (await h.newDoctor()).apiToken;
+  const created = await h.newDoctor();
+  doctorToken = created.apiToken;
+  doctorId = created.doctor.id;
   await h.services.events.subscribe((event) => void published.push(event));
 });
 afterAll(async () => {
@@ -29,6 +32,7 @@ async function linkedPatient(language = "ru") {
   });
   // Onboarding replies go out first, so later assertions see only what monitoring sends.
   await waitUntil(() => h.db.outboxMessage.count({ where: { accountId: account.id, status: "pending" } }), (n) => n === 0);
+  await h.careOf(doctorId, account.patientId);
   const link = await staff("POST", `/patients/${account.patientId}/ingestion-tokens`, { label: "tonometer" });
   expect(link.statusCode).toBe(201);
   const { token, id, qrPayload, nightscoutUrl } = link.json();

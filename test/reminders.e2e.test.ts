@@ -25,7 +25,8 @@ async function onboardedPatient(language = "ru") {
   const account = await h.db.messengerAccount.findUniqueOrThrow({
     where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
   });
-  const { apiToken } = await h.newDoctor();
+  const { doctor, apiToken } = await h.newDoctor();
+  await h.careOf(doctor.id, account.patientId);
   const api = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, payload?: unknown) =>
     h.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${apiToken}` }, payload: payload as object });
   return { patient, patientId: account.patientId, api };
@@ -181,7 +182,9 @@ describe("follow-ups and ratings", () => {
   it("asks the doctor's follow-up question and attaches the answer to the consultation", async () => {
     const { patient, patientId, api } = await onboardedPatient();
     await walkIntake(h.chat(patient), "Давление 150/95 по утрам");
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId, status: { not: "closed" } } });
+    // A follow-up question is the consultation's own doctor's.
+    expect((await api("POST", `/consultations/${consultation.id}/take`)).statusCode).toBe(204);
     const scheduled = await api("POST", `/consultations/${consultation.id}/follow-ups`, {
       question: "Как давление через неделю?",
       dueAt: "2027-01-22T06:00:00Z",

@@ -26,10 +26,15 @@ export function App() {
   const [toReview, setToReview] = useState(0);
   const [reviewLive, setReviewLive] = useState(0);
   const reviews = !!staff && staff.role !== "interpreter";
+  // Interpreters work only the calls they are invited to: the queue is not theirs (the api refuses it).
+  const home: Screen = staff?.role === "interpreter" ? { name: "video" } : { name: "queue" };
 
   useEffect(() => {
     api<{ staff: Staff }>("/me")
-      .then((r) => setStaff(r.staff))
+      .then((r) => {
+        setStaff(r.staff);
+        if (r.staff.role === "interpreter") setScreen({ name: "video" });
+      })
       .catch(() => setStaff(null));
   }, []);
 
@@ -94,23 +99,33 @@ export function App() {
   };
 
   if (staff === undefined) return <div className="loading">…</div>;
-  if (staff === null) return <Login onLoggedIn={setStaff} />;
+  if (staff === null)
+    return (
+      <Login
+        onLoggedIn={(s) => {
+          setStaff(s);
+          setScreen(s.role === "interpreter" ? { name: "video" } : { name: "queue" });
+        }}
+      />
+    );
 
   return (
     <div className="app">
       <header className="top">
-        <button className="brand" onClick={() => setScreen({ name: "queue" })}>
+        <button className="brand" onClick={() => setScreen(home)}>
           Telecons
         </button>
         <nav>
-          <button className={screen.name === "queue" || screen.name === "thread" ? "active" : ""} onClick={() => setScreen({ name: "queue" })}>
-            {t("nav.queue")}
-            {unread.size > 0 && (
-              <span className="badge" data-testid="unread-count" aria-label={t("queue.unread")}>
-                {unread.size}
-              </span>
-            )}
-          </button>
+          {staff.role !== "interpreter" && (
+            <button className={screen.name === "queue" || screen.name === "thread" ? "active" : ""} onClick={() => setScreen({ name: "queue" })}>
+              {t("nav.queue")}
+              {unread.size > 0 && (
+                <span className="badge" data-testid="unread-count" aria-label={t("queue.unread")}>
+                  {unread.size}
+                </span>
+              )}
+            </button>
+          )}
           {staff.doctorId && (
             <button className={screen.name === "alerts" ? "active" : ""} onClick={() => setScreen({ name: "alerts" })}>
               {t("nav.alerts")}

@@ -52,10 +52,13 @@ export function LabReview({ live, onChanged }: { live: number; onChanged: () => 
         {items.map((item) => (
           <li key={item.id} data-id={item.id}>
             <strong>{item.labId}</strong> · {new Date(item.receivedAt).toLocaleString(language)} · {item.reason}
-            <details>
-              <summary>{t("labReview.payload")}</summary>
-              <pre>{JSON.stringify(item.payload, null, 2)}</pre>
-            </details>
+            {/* The results themselves are clinical: the api sends them to doctors only. */}
+            {item.payload !== null && (
+              <details>
+                <summary>{t("labReview.payload")}</summary>
+                <pre>{JSON.stringify(item.payload, null, 2)}</pre>
+              </details>
+            )}
             <div className="actions">
               <input
                 type="number"

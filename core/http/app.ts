@@ -8,6 +8,7 @@ import type { DoctorDirectory } from "../doctors/doctors";
 import { loggerOptions } from "../logger";
 import fastifyStatic from "@fastify/static";
 import { existsSync } from "node:fs";
+import { CareAccess } from "../access/care-access";
 import type { ConsultationDesk } from "../consultations/consultation-desk";
 import type { StoredFiles } from "../files/stored-files";
 import type { RedisConsoleEvents } from "../realtime/console-events";
@@ -44,6 +45,13 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Method and url of every route registered (HEAD left out: Fastify adds it to each GET). */
+    registeredRoutes: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
 
 export interface AppDeps {
   config: Config;
@@ -86,6 +94,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Messengers send bursts; a body over 1 MiB is not an update we want.
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
+  // Every route the app registers, for the route × role matrix test (test/access-matrix.e2e.test.ts):
+  // a route it does not classify fails it.
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) if (method !== "HEAD") routes.push({ method, url: route.url });
+  });
+  app.decorate("registeredRoutes", routes);
+  const access = new CareAccess(deps.db);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
@@ -118,11 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
-      if (deps.documents) await staff.register(protocolRoutes(deps.documents));
-      if (deps.monitoring) await staff.register(monitoringStaffRoutes(deps.monitoring));
-      if (deps.labs) await staff.register(labStaffRoutes(deps.labs));
-      await staff.register(reminderRoutes(deps));
-      if (deps.intake) await staff.register(intakeStaffRoutes(deps.intake)); // --- intake ---
+      if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access, db: deps.db }));
+      if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access }));
+      if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access }));
+      await staff.register(reminderRoutes({ ...deps, access }));
+      if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access })); // --- intake ---
     },
     { prefix: "/api/v1" },
   );

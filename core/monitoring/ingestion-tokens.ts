@@ -62,7 +62,8 @@ export class IngestionTokens {
     return { readingsUrl, nightscoutUrl, qrPayload: JSON.stringify({ telecons: 1, readingsUrl, nightscoutUrl, token }) };
   }
 
-  async list(patientId: string): Promise<IngestionTokenInfo[]> {
+  async list(actor: Actor, patientId: string): Promise<IngestionTokenInfo[]> {
+    await recordAudit(this.db, { actor, action: "ingestion_tokens.list", entityType: "patient", entityId: patientId });
     return this.db.ingestionToken.findMany({
       where: { patientId },
       orderBy: { createdAt: "desc" },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
+import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { AppError, notFound } from "../errors";
 import { parseReadings, type ReadingFormat } from "./parse-readings";
@@ -94,7 +94,9 @@ export class ReadingService {
     return { window, from, to, series, thresholds: effectiveThresholds(plan?.thresholds) };
   }
 
-  async thresholds(patientId: string): Promise<{ thresholds: Thresholds; custom: unknown; doctorId: string | null }> {
+  /** With an actor (the console), the read is audited; without, it is the service's own use. */
+  async thresholds(patientId: string, actor?: Actor): Promise<{ thresholds: Thresholds; custom: unknown; doctorId: string | null }> {
+    if (actor) await recordAudit(this.db, { actor, action: "thresholds.read", entityType: "patient", entityId: patientId });
     const plan = await this.db.monitoringPlan.findUnique({ where: { patientId } });
     return { thresholds: effectiveThresholds(plan?.thresholds), custom: plan?.thresholds ?? {}, doctorId: plan?.doctorId ?? null };
   }

@@ -37,7 +37,6 @@ export type MedicationScheduleInput = z.input<typeof medicationScheduleInputSche
 export const prescriptionSchema = z.object({
   id: z.string().min(1).max(100),
   patientId: z.uuid(),
-  doctorId: z.uuid().optional(),
   consultationId: z.uuid().optional(),
   items: z
     .array(z.object(scheduleFields).refine(datesInOrder, { message: "endDate is before startDate", path: ["endDate"] }))
@@ -171,8 +170,11 @@ export class ReminderService {
     return toSchedule(row);
   }
 
-  /** One schedule per prescription item; handing the same prescription over again changes nothing. */
-  async fromPrescription(input: Prescription): Promise<MedicationSchedule[]> {
+  /**
+   * One schedule per prescription item; handing the same prescription over again changes nothing. The prescribing
+   * doctor is whoever hands it over (the console's credentials, the signed protocol's author), never a field.
+   */
+  async fromPrescription(input: Prescription, doctor: { id: string }): Promise<MedicationSchedule[]> {
     const prescription = prescriptionSchema.parse(input);
     await this.patientOrThrow(prescription.patientId);
     const schedules: MedicationSchedule[] = [];
@@ -185,12 +187,19 @@ export class ReminderService {
           ...item,
           prescriptionRef,
           patientId: prescription.patientId,
-          doctorId: prescription.doctorId,
+          doctorId: doctor.id,
           consultationId: prescription.consultationId,
         },
       });
       schedules.push(toSchedule(row));
     }
+    await recordAudit(this.db, {
+      actor: { type: "doctor", id: doctor.id },
+      action: "medication_schedule.prescribe",
+      entityType: "patient",
+      entityId: prescription.patientId,
+      meta: { prescriptionId: prescription.id, scheduleIds: schedules.map((s) => s.id) },
+    });
     return schedules;
   }
 
@@ -210,13 +219,16 @@ export class ReminderService {
     });
   }
 
-  /** 24 h and 1 h before an appointment. Called again with a new time, it replaces the reminders not yet sent. */
-  async scheduleAppointment(input: z.input<typeof appointmentRemindersSchema>, now = this.clock()): Promise<number> {
+  /**
+   * 24 h and 1 h before an appointment. Called again with a new time, it replaces the reminders not yet sent —
+   * of this patient only: an appointment id is the caller's, and must not reach another patient's reminders.
+   */
+  async scheduleAppointment(input: z.input<typeof appointmentRemindersSchema>, actor: Actor, now = this.clock()): Promise<number> {
     const { appointmentId, patientId, startsAt, consultationId } = appointmentRemindersSchema.parse(input);
     await this.patientOrThrow(patientId);
     const stamp = startsAt.getTime();
     await this.db.reminderOccurrence.updateMany({
-      where: { kind: "appointment", refId: appointmentId, status: "scheduled", NOT: { idempotencyKey: { contains: `-${stamp}-` } } },
+      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled", NOT: { idempotencyKey: { contains: `-${stamp}-` } } },
       data: { status: "cancelled" },
     });
     const rows = [
@@ -235,12 +247,19 @@ export class ReminderService {
         sendAt: r.dueAt,
       }));
     const created = await this.db.reminderOccurrence.createMany({ data: rows, skipDuplicates: true });
+    await recordAudit(this.db, {
+      actor,
+      action: "appointment_reminders.schedule",
+      entityType: "patient",
+      entityId: patientId,
+      meta: { appointmentId, created: created.count },
+    });
     return created.count;
   }
 
-  async cancelAppointment(appointmentId: string): Promise<void> {
+  async cancelAppointment(patientId: string, appointmentId: string): Promise<void> {
     await this.db.reminderOccurrence.updateMany({
-      where: { kind: "appointment", refId: appointmentId, status: "scheduled" },
+      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled" },
       data: { status: "cancelled" },
     });
   }

@@ -83,6 +83,17 @@ export async function startHarness(
       await this.onboard(user);
       await walkIntake(this.chat(user), complaint);
     },
+    /**
+     * A consultation of this patient the doctor held a month ago: the care relationship every clinical route asks
+     * for (core/access/care-access.ts). Closed long enough ago that no rating request follows it.
+     */
+    async careOf(doctorId: string, patientId: string) {
+      const account = await services.db.messengerAccount.findFirstOrThrow({ where: { patientId } });
+      const closedAt = new Date(Date.now() - 30 * 86_400_000);
+      await services.db.consultation.create({
+        data: { patientId, accountId: account.id, doctorId, kind: "async_chat", status: "closed", createdAt: closedAt, takenAt: closedAt, closedAt, outcome: "advice_given" },
+      });
+    },
     async newDoctor(name = "Anna Petrova") {
       return services.doctors.create({ name, specialties: ["gp"], languages: ["ru", "en"] });
     },

@@ -5,8 +5,8 @@ import type { StaffMember } from "../../staff/staff-service";
 const HEARTBEAT_MS = 25_000;
 
 /**
- * Doctors hear about their own consultations and open ones in their specialties and languages; other staff
- * about all consultations. Alerts and lab results are clinical: only the patient's responsible doctor
+ * Doctors hear about their own consultations and open ones in their specialties and languages; operators and
+ * admins about all consultations, interpreters about none. Alerts and lab results are clinical: only the patient's responsible doctor
  * hears them, or every doctor while the patient has none (as the alert list shows them). Unmatched lab
  * deliveries concern everyone who works the review list.
  */
@@ -14,6 +14,9 @@ export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
   const doctor = staff.doctor;
   if (event.type === "lab.review") return staff.role !== "interpreter";
   if (!("consultationId" in event)) return !!doctor && (event.doctorId === null || event.doctorId === doctor.id);
+  // Consultation events are routing facts (ids, specialty, language): operators and admins route; interpreters
+  // only hear of the calls they are invited to (/video/interpreting).
+  if (staff.role === "interpreter") return false;
   if (staff.role !== "doctor") return true;
   if (!doctor) return false;
   if (event.doctorId) return event.doctorId === doctor.id;

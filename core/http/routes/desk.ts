@@ -26,9 +26,11 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
 
   app.get("/me", async (request) => ({ staff: publicStaff(request.staff) }));
 
-  app.get("/consultations", { schema: { querystring: queueFilterSchema } }, async (request) => ({
-    consultations: await deps.desk.queue(request.staff, request.query),
-  }));
+  // Routing facts: doctors (their own queue), operators and admins; interpreters only ever see their calls.
+  app.get("/consultations", { schema: { querystring: queueFilterSchema } }, async (request) => {
+    requireRole(request, "doctor", "operator", "admin");
+    return { consultations: await deps.desk.queue(request.staff, request.query) };
+  });
 
   app.get("/consultations/:id", { schema: { params: idParams } }, async (request) => deps.desk.thread(request.staff, request.params.id));
 
@@ -38,6 +40,7 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
   });
 
   app.post("/consultations/:id/assign", { schema: { params: idParams, body: z.object({ doctorId: z.uuid() }) } }, async (request, reply) => {
+    requireRole(request, "operator", "admin");
     await deps.desk.assign(request.staff, request.params.id, request.body.doctorId);
     return reply.status(204).send();
   });

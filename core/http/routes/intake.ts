@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { CareAccess } from "../../access/care-access";
 import type { IdentityService } from "../../identity/identity-service";
 import { AppError } from "../../errors";
 import { translator, type Language } from "../../i18n";
@@ -17,15 +18,17 @@ export interface IntakeStaffDeps {
  * Staff side of the intake: a doctor or admin confirms a patient's identity (documents seen in person or on a
  * call); an admin edits the red-flag list clinicians keep. Both are audited by the services.
  */
-export const intakeStaffRoutes = (deps: IntakeStaffDeps) => async (scope: FastifyInstance) => {
+export const intakeStaffRoutes = (deps: IntakeStaffDeps & { access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
 
+  // Verification unlocks documents and lab results in the patient's account: the treating doctor (who saw the
+  // documents on a call) or an admin at the front desk, never a doctor who does not treat the patient.
   app.post("/patients/:id/identity/verify", { schema: { params: z.object({ id: z.uuid() }) } }, async (request) => {
-    requireRole(request, "doctor", "admin");
+    await deps.access.identityVerifier(request.staff, request.params.id);
     const level = await deps.identity.record(request.params.id, {
       level: "verified",
       method: "staff",
-      actor: { type: "staff", id: request.staff.id },
+      actor: request.staff.doctor ? { type: "doctor", id: request.staff.doctor.id } : { type: "staff", id: request.staff.id },
     });
     return { identityLevel: level };
   });

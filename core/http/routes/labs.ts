@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { acceptFhirJson } from "../fhir-json";
 import { z } from "zod";
+import type { CareAccess } from "../../access/care-access";
 import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
 import { newLabOrderSchema, reviewTargetSchema, type LabService } from "../../labs/lab-service";
@@ -29,25 +30,32 @@ export const labResultsRoutes = (deps: LabsDeps) => async (scope: FastifyInstanc
 const patientParams = z.object({ patientId: z.uuid() });
 const idParams = z.object({ id: z.uuid() });
 
-export const labStaffRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
+export const labStaffRoutes = (deps: LabsDeps & { access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+  const { access } = deps;
   app.get("/lab-tests", async () => ({ tests: labTestCatalogue }));
   app.get("/labs", async () => ({ labs: deps.labDirectory.labs.map((lab) => ({ id: lab.id, name: lab.name, delivery: lab.delivery.type })) }));
   app.post("/patients/:patientId/lab-orders", { schema: { params: patientParams, body: newLabOrderSchema } }, async (request, reply) =>
-    reply.status(201).send(await deps.labs.createOrder(request.doctor.id, request.params.patientId, request.body)),
+    reply.status(201).send(await deps.labs.createOrder((await access.patient(request.staff, request.params.patientId)).id, request.params.patientId, request.body)),
   );
-  app.get("/patients/:patientId/lab-orders", { schema: { params: patientParams } }, async (request) => ({
-    orders: await deps.labs.listForPatient({ type: "doctor", id: request.doctor.id }, request.params.patientId),
-  }));
-  app.get("/lab-orders/:id", { schema: { params: idParams } }, async (request) => deps.labs.readOrder(request.doctor.id, request.params.id));
+  app.get("/patients/:patientId/lab-orders", { schema: { params: patientParams } }, async (request) => {
+    const doctor = await access.patient(request.staff, request.params.patientId);
+    return { orders: await deps.labs.listForPatient({ type: "doctor", id: doctor.id }, request.params.patientId) };
+  });
+  app.get("/lab-orders/:id", { schema: { params: idParams } }, async (request) =>
+    deps.labs.readOrder((await access.labOrder(request.staff, request.params.id)).id, request.params.id),
+  );
   // The review list is worked by operators as much as by doctors; interpreters have no business with results.
   const reviewer = (request: FastifyRequest) => {
     requireRole(request, "operator", "admin", "doctor");
     return { type: "staff" as const, id: request.staff.id };
   };
-  app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }) } }, async (request) => ({
-    items: await deps.labs.reviewList(reviewer(request), request.query.all ?? false),
-  }));
+  // Filing needs the lab, the reason and the identifiers the delivery names; the results themselves are
+  // clinical content, shown to doctors only.
+  app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }) } }, async (request) => {
+    const items = await deps.labs.reviewList(reviewer(request), request.query.all ?? false);
+    return { items: request.staff.role === "doctor" ? items : items.map((item) => ({ ...item, payload: null })) };
+  });
   app.post("/labs/review/:id/resolve", { schema: { params: idParams, body: reviewTargetSchema } }, async (request) =>
     deps.labs.resolveReview(reviewer(request), request.params.id, request.body),
   );

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { CareAccess } from "../../access/care-access";
+import { recordAudit } from "../../audit/audit-log";
+import type { Db } from "../../db/prisma";
 import type { DocumentService } from "../../documents/document-service";
 import type { Icd10Catalogue } from "../../icd10/icd10";
 import type { InPersonVisits } from "../../protocols/in-person-visits";
@@ -16,48 +19,60 @@ export interface ProtocolRouteDeps {
   documents: DocumentService;
 }
 
-/** The protocol, in-person visits and ICD-10 search for the console (staff scope: `request.doctor` is set). */
-export const protocolRoutes = (deps: ProtocolRouteDeps) => async (scope: FastifyInstance) => {
+/**
+ * The protocol, in-person visits and ICD-10 search for the console. Clinical: a doctor in the patient's care
+ * (CareAccess); the draft is started by the consultation's own doctor and edited or signed by its author only.
+ */
+export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; db: Db }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  const actor = (doctorId: string) => ({ type: "doctor" as const, id: doctorId });
+  const { access } = deps;
+  const actor = (doctor: { id: string }) => ({ type: "doctor" as const, id: doctor.id });
 
   app.get("/icd10", { schema: { querystring: z.object({ q: z.string().max(100).default(""), limit: z.coerce.number().int().min(1).max(50).default(20) }) } }, async (request) => ({
     codes: deps.icd10.search(request.query.q, request.query.limit),
   }));
 
   app.get("/patients/:id/in-person-visits", { schema: { params: idParams } }, async (request) => ({
-    visits: await deps.visits.listAudited(actor(request.doctor.id), request.params.id),
+    visits: await deps.visits.listAudited(actor(await access.patient(request.staff, request.params.id)), request.params.id),
   }));
 
   app.post("/patients/:id/in-person-visits", { schema: { params: idParams, body: inPersonVisitInputSchema } }, async (request, reply) =>
-    reply.status(201).send(await deps.visits.record(actor(request.doctor.id), request.params.id, request.body)),
+    reply.status(201).send(await deps.visits.record(actor(await access.patient(request.staff, request.params.id)), request.params.id, request.body)),
   );
 
-  app.post("/in-person-visits/import", { schema: { body: visitImportSchema } }, async (request) =>
-    deps.visits.import(actor(request.doctor.id), request.body),
-  );
+  app.post("/in-person-visits/import", { schema: { body: visitImportSchema } }, async (request) => {
+    const doctor = await access.patients(request.staff, request.body.visits.map((v) => v.patientId));
+    return deps.visits.import(actor(doctor), request.body);
+  });
 
   app.post("/consultations/:id/protocol", { schema: { params: idParams } }, async (request, reply) =>
-    reply.status(201).send(await deps.protocols.startDraft(request.doctor, request.params.id)),
+    reply.status(201).send(await deps.protocols.startDraft(await access.consultationDoctor(request.staff, request.params.id), request.params.id)),
   );
 
   app.get("/consultations/:id/protocols", { schema: { params: idParams } }, async (request) => ({
-    protocols: await deps.protocols.listForConsultation(request.doctor, request.params.id),
+    protocols: await deps.protocols.listForConsultation(await access.consultationPatient(request.staff, request.params.id), request.params.id),
   }));
 
-  app.get("/protocols/:id", { schema: { params: idParams } }, async (request) => deps.protocols.read(request.doctor, request.params.id));
+  app.get("/protocols/:id", { schema: { params: idParams } }, async (request) =>
+    deps.protocols.read(await access.protocol(request.staff, request.params.id), request.params.id),
+  );
 
   app.put("/protocols/:id", { schema: { params: idParams, body: protocolContentSchema } }, async (request) =>
-    deps.protocols.update(request.doctor, request.params.id, request.body),
+    deps.protocols.update(await access.protocol(request.staff, request.params.id), request.params.id, request.body),
   );
 
-  app.post("/protocols/:id/sign", { schema: { params: idParams } }, async (request) => deps.protocols.sign(request.doctor, request.params.id));
+  app.post("/protocols/:id/sign", { schema: { params: idParams } }, async (request) =>
+    deps.protocols.sign(await access.protocol(request.staff, request.params.id), request.params.id),
+  );
 
   app.post("/protocols/:id/corrections", { schema: { params: idParams } }, async (request, reply) =>
-    reply.status(201).send(await deps.protocols.correct(request.doctor, request.params.id)),
+    reply.status(201).send(await deps.protocols.correct(await access.protocol(request.staff, request.params.id), request.params.id)),
   );
 
-  app.get("/protocols/:id/documents", { schema: { params: idParams } }, async (request) => ({
-    documents: await deps.documents.forProtocol(request.params.id),
-  }));
+  app.get("/protocols/:id/documents", { schema: { params: idParams } }, async (request) => {
+    const doctor = await access.protocol(request.staff, request.params.id);
+    const documents = await deps.documents.forProtocol(request.params.id);
+    await recordAudit(deps.db, { actor: actor(doctor), action: "document.list", entityType: "protocol", entityId: request.params.id });
+    return { documents };
+  });
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { acceptFhirJson } from "../fhir-json";
 import { z } from "zod";
+import type { CareAccess } from "../../access/care-access";
 import { AppError } from "../../errors";
 import { alertStatusSchema, type AlertService } from "../../monitoring/alerts";
 import { renderChartSvg } from "../../monitoring/chart-svg";
@@ -57,35 +58,48 @@ const patientParams = z.object({ patientId: z.uuid() });
 const idParams = z.object({ id: z.uuid() });
 const chartQuery = z.object({ window: chartWindowSchema.default("week"), kind: readingKindSchema.optional(), to: z.iso.datetime({ offset: true }).optional() });
 
-/** Staff side: device links, thresholds, readings for charts, alerts. */
-export const monitoringStaffRoutes = (deps: MonitoringDeps) => async (scope: FastifyInstance) => {
+/** Staff side: device links, thresholds, readings for charts, alerts. All of it a doctor's in the patient's care. */
+export const monitoringStaffRoutes = (deps: MonitoringDeps & { access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+  const { access } = deps;
+  const actor = (doctor: { id: string }) => ({ type: "doctor" as const, id: doctor.id });
 
   app.post(
     "/patients/:patientId/ingestion-tokens",
     { schema: { params: patientParams, body: z.object({ label: z.string().max(100).optional() }).optional() } },
-    async (request, reply) => reply.status(201).send(await deps.ingestionTokens.issue({ type: "doctor", id: request.doctor.id }, request.params.patientId, request.body?.label ?? null)),
+    async (request, reply) => {
+      const doctor = await access.patient(request.staff, request.params.patientId);
+      return reply.status(201).send(await deps.ingestionTokens.issue(actor(doctor), request.params.patientId, request.body?.label ?? null));
+    },
   );
   app.get("/patients/:patientId/ingestion-tokens", { schema: { params: patientParams } }, async (request) => ({
-    tokens: await deps.ingestionTokens.list(request.params.patientId),
+    tokens: await deps.ingestionTokens.list(actor(await access.patient(request.staff, request.params.patientId)), request.params.patientId),
   }));
-  app.delete("/ingestion-tokens/:id", { schema: { params: idParams } }, async (request) => deps.ingestionTokens.revoke({ type: "doctor", id: request.doctor.id }, request.params.id));
-
-  app.get("/patients/:patientId/thresholds", { schema: { params: patientParams } }, async (request) => deps.readings.thresholds(request.params.patientId));
-  app.put("/patients/:patientId/thresholds", { schema: { params: patientParams, body: thresholdsSchema } }, async (request) =>
-    deps.readings.setThresholds(request.doctor.id, request.params.patientId, request.body),
+  app.delete("/ingestion-tokens/:id", { schema: { params: idParams } }, async (request) =>
+    deps.ingestionTokens.revoke(actor(await access.ingestionToken(request.staff, request.params.id)), request.params.id),
   );
+
+  app.get("/patients/:patientId/thresholds", { schema: { params: patientParams } }, async (request) =>
+    deps.readings.thresholds(request.params.patientId, actor(await access.patient(request.staff, request.params.patientId))),
+  );
+  // Setting thresholds makes the doctor responsible for the alerts: only a doctor already in the patient's care may.
+  app.put("/patients/:patientId/thresholds", { schema: { params: patientParams, body: thresholdsSchema } }, async (request) => {
+    const doctor = await access.patient(request.staff, request.params.patientId);
+    return deps.readings.setThresholds(doctor.id, request.params.patientId, request.body);
+  });
 
   app.get("/patients/:patientId/readings", { schema: { params: patientParams, querystring: chartQuery } }, async (request) => {
     const { window, kind, to } = request.query;
-    return deps.readings.chart(request.doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
+    const doctor = await access.patient(request.staff, request.params.patientId);
+    return deps.readings.chart(doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
   });
   app.get(
     "/patients/:patientId/readings/chart.svg",
     { schema: { params: patientParams, querystring: chartQuery.extend({ kind: readingKindSchema }) } },
     async (request, reply) => {
       const { window, kind, to } = request.query;
-      const chart = await deps.readings.chart(request.doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
+      const doctor = await access.patient(request.staff, request.params.patientId);
+      const chart = await deps.readings.chart(doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
       return reply.type("image/svg+xml").send(renderChartSvg(chartInputFor(chart, kind)));
     },
   );
@@ -93,9 +107,9 @@ export const monitoringStaffRoutes = (deps: MonitoringDeps) => async (scope: Fas
   app.get(
     "/monitoring/alerts",
     { schema: { querystring: z.object({ status: alertStatusSchema.optional(), patientId: z.uuid().optional() }) } },
-    async (request) => ({ alerts: await deps.alerts.list(request.doctor.id, request.query.status, request.query.patientId) }),
+    async (request) => ({ alerts: await deps.alerts.list(access.doctor(request.staff).id, request.query.status, request.query.patientId) }),
   );
   app.post("/monitoring/alerts/:id/acknowledge", { schema: { params: idParams } }, async (request) =>
-    deps.alerts.acknowledge(request.doctor.id, request.params.id),
+    deps.alerts.acknowledge((await access.alert(request.staff, request.params.id)).id, request.params.id),
   );
 };

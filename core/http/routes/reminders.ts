@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { CareAccess } from "../../access/care-access";
 import {
   appointmentRemindersSchema,
   followUpInputSchema,
@@ -13,37 +14,44 @@ import {
 const patientParams = z.object({ patientId: z.uuid() });
 const idParams = z.object({ id: z.uuid() });
 
-/** Reminders in the console: schedules, follow-ups, quiet hours, and what the patient took or missed. */
-export const reminderRoutes = (deps: { reminders: ReminderService }) => async (scope: FastifyInstance) => {
+/**
+ * Reminders in the console: schedules, follow-ups, quiet hours, and what the patient took or missed. All of it a
+ * doctor's in the patient's care (CareAccess); the acting doctor is always the one signed in, never a body field.
+ */
+export const reminderRoutes = (deps: { reminders: ReminderService; access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  const { reminders } = deps;
+  const { reminders, access } = deps;
 
   app.get("/patients/:patientId/reminders", { schema: { params: patientParams } }, async (request) =>
-    reminders.overview(request.doctor, request.params.patientId),
+    reminders.overview(await access.patient(request.staff, request.params.patientId), request.params.patientId),
   );
 
   app.post(
     "/patients/:patientId/medication-schedules",
     { schema: { params: patientParams, body: medicationScheduleInputSchema } },
-    async (request, reply) =>
-      reply.status(201).send(await reminders.createSchedule(request.doctor, request.params.patientId, request.body)),
+    async (request, reply) => {
+      const doctor = await access.patient(request.staff, request.params.patientId);
+      return reply.status(201).send(await reminders.createSchedule(doctor, request.params.patientId, request.body));
+    },
   );
 
   app.delete("/medication-schedules/:id", { schema: { params: idParams } }, async (request, reply) => {
-    await reminders.cancelSchedule(request.doctor, request.params.id);
+    await reminders.cancelSchedule(await access.medicationSchedule(request.staff, request.params.id), request.params.id);
     return reply.status(204).send();
   });
 
   /** For the prescriptions feature (or an integration) to hand a prescription over; idempotent per prescription id. */
-  app.post("/prescriptions/medication-schedules", { schema: { body: prescriptionSchema } }, async (request, reply) =>
-    reply.status(201).send({ schedules: await reminders.fromPrescription({ ...request.body, doctorId: request.body.doctorId ?? request.doctor.id }) }),
-  );
+  app.post("/prescriptions/medication-schedules", { schema: { body: prescriptionSchema } }, async (request, reply) => {
+    const doctor = await access.patient(request.staff, request.body.patientId);
+    return reply.status(201).send({ schedules: await reminders.fromPrescription(request.body, doctor) });
+  });
 
   app.put(
     "/patients/:patientId/quiet-hours",
     { schema: { params: patientParams, body: quietHoursSchema.nullable() } },
     async (request, reply) => {
-      await reminders.setQuietHours({ type: "doctor", id: request.doctor.id }, request.params.patientId, request.body);
+      const doctor = await access.patient(request.staff, request.params.patientId);
+      await reminders.setQuietHours({ type: "doctor", id: doctor.id }, request.params.patientId, request.body);
       return reply.status(204).send();
     },
   );
@@ -51,11 +59,13 @@ export const reminderRoutes = (deps: { reminders: ReminderService }) => async (s
   app.post(
     "/consultations/:id/follow-ups",
     { schema: { params: idParams, body: followUpInputSchema } },
-    async (request, reply) => reply.status(201).send(await reminders.scheduleFollowUp(request.doctor, request.params.id, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await reminders.scheduleFollowUp(await access.consultationDoctor(request.staff, request.params.id), request.params.id, request.body)),
   );
 
   /** For the appointments feature: 24 h and 1 h reminders; posting a new time replaces the old reminders. */
-  app.post("/appointments/reminders", { schema: { body: appointmentRemindersSchema } }, async (request, reply) =>
-    reply.status(201).send({ created: await reminders.scheduleAppointment(request.body) }),
-  );
+  app.post("/appointments/reminders", { schema: { body: appointmentRemindersSchema } }, async (request, reply) => {
+    const doctor = await access.patient(request.staff, request.body.patientId);
+    return reply.status(201).send({ created: await reminders.scheduleAppointment(request.body, { type: "doctor", id: doctor.id }) });
+  });
 };

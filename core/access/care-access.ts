@@ -1,0 +1,127 @@
+import type { Db } from "../db/prisma";
+import type { Doctor } from "../doctors/doctors";
+import { AppError, notFound } from "../errors";
+import type { StaffMember } from "../staff/staff-service";
+
+/**
+ * Where a care relationship between a doctor and a patient comes from. Each source answers "is this doctor in
+ * this patient's care?"; invitations into a case (doctor-to-doctor, consilium) become one more source here and
+ * every route that asks `CareAccess` follows.
+ */
+export type CareSource = (db: Db, doctorId: string, patientId: string) => Promise<boolean>;
+
+/** The doctor holds, or held, a consultation of this patient. */
+const heldConsultation: CareSource = async (db, doctorId, patientId) =>
+  (await db.consultation.count({ where: { patientId, doctorId }, take: 1 })) > 0;
+
+/** The doctor is responsible for the patient's monitoring (receives their alerts). */
+const responsibleDoctor: CareSource = async (db, doctorId, patientId) =>
+  (await db.monitoringPlan.count({ where: { patientId, doctorId }, take: 1 })) > 0;
+
+export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor];
+
+/** One answer for "no such patient" and "not your patient": a doctor must not learn which ids exist. */
+const notInCare = () => new AppError("forbidden", "you have no care relationship with this patient");
+
+/**
+ * "May this staff member do this to this patient?" — asked by every patient- and consultation-scoped route
+ * (authorization is a domain rule: STYLE.md). Roles decide first: clinical content is for doctors only, and
+ * for a doctor only of the patients in their care; operators see routing facts, admins staff and settings,
+ * interpreters the calls they are invited to (checked by the video service).
+ */
+export class CareAccess {
+  constructor(
+    private readonly db: Db,
+    private readonly sources: readonly CareSource[] = careSources,
+  ) {}
+
+  async inCare(doctorId: string, patientId: string): Promise<boolean> {
+    for (const source of this.sources) if (await source(this.db, doctorId, patientId)) return true;
+    return false;
+  }
+
+  /** Clinical reads and writes about a patient: a doctor in the patient's care. */
+  async patient(staff: StaffMember, patientId: string): Promise<Doctor> {
+    const doctor = doctorOnly(staff);
+    if (!(await this.inCare(doctor.id, patientId))) throw notInCare();
+    return doctor;
+  }
+
+  /** Every patient of a batch (e.g. an import of in-person visits) must be in the doctor's care. */
+  async patients(staff: StaffMember, patientIds: string[]): Promise<Doctor> {
+    const doctor = doctorOnly(staff);
+    for (const id of new Set(patientIds)) if (!(await this.inCare(doctor.id, id))) throw notInCare();
+    return doctor;
+  }
+
+  /** Identity seen in person or on a call: a doctor in the patient's care, or an admin at the front desk. */
+  async identityVerifier(staff: StaffMember, patientId: string): Promise<void> {
+    if (staff.role === "admin") return;
+    if (staff.role !== "doctor") throw new AppError("forbidden", "identity is confirmed by the treating doctor or an admin");
+    await this.patient(staff, patientId);
+  }
+
+  /** What is written into a consultation (follow-up questions, the protocol draft) is its own doctor's. */
+  async consultationDoctor(staff: StaffMember, consultationId: string): Promise<Doctor> {
+    const doctor = doctorOnly(staff);
+    const row = await this.db.consultation.findUnique({ where: { id: consultationId }, select: { doctorId: true } });
+    if (!row) throw notFound("consultation");
+    if (row.doctorId !== doctor.id) throw new AppError("forbidden", "only the consultation's doctor may do this");
+    return doctor;
+  }
+
+  /** Reads about a consultation beyond its thread (its protocols): a doctor in its patient's care. */
+  async consultationPatient(staff: StaffMember, consultationId: string): Promise<Doctor> {
+    const doctor = doctorOnly(staff);
+    const row = await this.db.consultation.findUnique({ where: { id: consultationId }, select: { patientId: true } });
+    if (!row) throw notFound("consultation");
+    await this.patient(staff, row.patientId);
+    return doctor;
+  }
+
+  async protocol(staff: StaffMember, protocolId: string): Promise<Doctor> {
+    return this.owned(staff, await this.db.protocol.findUnique({ where: { id: protocolId }, select: { patientId: true } }), "protocol");
+  }
+
+  async labOrder(staff: StaffMember, orderId: string): Promise<Doctor> {
+    return this.owned(staff, await this.db.labOrder.findUnique({ where: { id: orderId }, select: { patientId: true } }), "lab order");
+  }
+
+  async ingestionToken(staff: StaffMember, tokenId: string): Promise<Doctor> {
+    return this.owned(staff, await this.db.ingestionToken.findUnique({ where: { id: tokenId }, select: { patientId: true } }), "ingestion token");
+  }
+
+  async medicationSchedule(staff: StaffMember, scheduleId: string): Promise<Doctor> {
+    return this.owned(staff, await this.db.medicationSchedule.findUnique({ where: { id: scheduleId }, select: { patientId: true } }), "medication schedule");
+  }
+
+  /** An alert is the responsible doctor's; an alert nobody is responsible for is any doctor's to pick up. */
+  async alert(staff: StaffMember, alertId: string): Promise<Doctor> {
+    const doctor = doctorOnly(staff);
+    const row = await this.db.monitoringAlert.findUnique({ where: { id: alertId }, select: { patientId: true, doctorId: true } });
+    if (!row) throw notFound("alert");
+    if (row.doctorId === doctor.id || (row.doctorId === null && !(await this.responsibleOf(row.patientId)))) return doctor;
+    return this.patient(staff, row.patientId);
+  }
+
+  /** Monitoring alerts and their list are for doctors; what a doctor may see in it is the alert service's rule. */
+  doctor(staff: StaffMember): Doctor {
+    return doctorOnly(staff);
+  }
+
+  private async responsibleOf(patientId: string) {
+    return (await this.db.monitoringPlan.findUnique({ where: { patientId }, select: { doctorId: true } }))?.doctorId ?? null;
+  }
+
+  /** A thing that belongs to a patient: 404 when it does not exist (a random uuid tells nothing), 403 when not in care. */
+  private async owned(staff: StaffMember, row: { patientId: string } | null, what: string): Promise<Doctor> {
+    doctorOnly(staff);
+    if (!row) throw notFound(what);
+    return this.patient(staff, row.patientId);
+  }
+}
+
+function doctorOnly(staff: StaffMember): Doctor {
+  if (staff.role !== "doctor" || !staff.doctor) throw new AppError("forbidden", "clinical content is for the treating doctors only");
+  return staff.doctor;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import type { ConsoleEvent } from "../../realtime/console-events";
+import type { StaffMember } from "../../staff/staff-service";
+import { mayHear } from "./console-events";
+
+const member = (role: StaffMember["role"], doctor: StaffMember["doctor"] = null): StaffMember => ({
+  id: `${role}-1`,
+  email: "",
+  name: role,
+  role,
+  doctor,
+  interpreterId: null,
+  lockedUntil: null,
+  disabled: false,
+});
+const gp = member("doctor", { id: "11111111-1111-4111-8111-111111111111", name: "GP", specialties: ["gp"], languages: ["ru"] });
+const cardiologist = member("doctor", { id: "22222222-2222-4222-8222-222222222222", name: "Card", specialties: ["cardiology"], languages: ["ru"] });
+const at = new Date().toISOString();
+const opened: ConsoleEvent = { type: "consultation.opened", consultationId: "33333333-3333-4333-8333-333333333333", specialty: "gp", language: "ru", doctorId: null, at };
+const alert: ConsoleEvent = { type: "alert.opened", patientId: "44444444-4444-4444-8444-444444444444", doctorId: gp.doctor!.id, at };
+
+describe("mayHear", () => {
+  it("sends routing facts to operators and admins, consultation news to the doctors it concerns, nothing to interpreters", () => {
+    expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, opened))).toEqual([true, false, true, true, false]);
+  });
+
+  it("sends a patient's alert to the responsible doctor only", () => {
+    expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, alert))).toEqual([true, false, false, false, false]);
+  });
+});
