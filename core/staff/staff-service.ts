@@ -148,7 +148,6 @@ export class StaffService {
       throw denied();
     }
     const actor = { type: "staff", id: member.id } as const;
-    if (slot === "locking") await recordAudit(this.db, { actor, action: "staff.locked", entityType: "staff", entityId: member.id });
     const passwordOk = await verify(member.passwordHash, password);
     const step = matchTotp(member.totpSecret, code, now.getTime());
     // Taking the step is conditional, so a replayed code (or one of an older step) fails even when sent in parallel.
@@ -164,6 +163,8 @@ export class StaffService {
     if (!signedIn) {
       const reason = passwordOk && step !== null ? "code_reused" : "wrong";
       await recordAudit(this.db, { actor, action: "staff.login_failed", entityType: "staff", entityId: member.id, meta: { reason } });
+      // This attempt filled the counter: the account now refuses everyone but known addresses for `lockoutMs`.
+      if (slot === "locking") await recordAudit(this.db, { actor, action: "staff.locked", entityType: "staff", entityId: member.id });
       throw denied();
     }
     if (ip) await this.addresses.succeeded(member.id, ip);
