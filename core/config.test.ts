@@ -24,6 +24,13 @@ describe("configuration", () => {
     });
   });
 
+  it("trusts X-Forwarded-For only when told, and has rate limits by default", () => {
+    expect(loadConfig({})).toMatchObject({ TRUST_PROXY: false, RATE_LIMIT_LOGIN_PER_MINUTE: 10, RATE_LIMIT_WIDGET_MESSAGES_PER_MINUTE: 30 });
+    expect(loadConfig({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "127.0.0.1,10.0.0.0/8" }).TRUST_PROXY).toBe("127.0.0.1,10.0.0.0/8");
+    expect(problemsOf({ TRUST_PROXY: "yes please" })[0]).toMatch(/^TRUST_PROXY: /);
+  });
+
   it("treats an empty value as unset", () => {
     expect(loadConfig({ PORT: "", TELEGRAM_BOT_TOKEN: "" })).toMatchObject({ PORT: 8080, TELEGRAM_BOT_TOKEN: undefined });
   });

@@ -42,6 +42,23 @@ const variables = {
     schema: z.string().regex(/^[a-zA-Z0-9_-]+$/, "only letters, digits, _ and -").default("telecons"),
     example: "telecons",
   },
+  /**
+   * Behind a reverse proxy the client's address is in X-Forwarded-For, and the per-address limits must key on it:
+   * `true` trusts every proxy, a comma list only these proxies' addresses or CIDRs. Off by default,
+   * because a client talking to the api directly could otherwise pick any address it likes.
+   */
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .regex(/^(true|false|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, "must be true, false or a comma list of proxy addresses")
+      .default("false")
+      .transform((value): boolean | string => (value === "true" ? true : value === "false" ? false : value)),
+    example: "127.0.0.1,10.0.0.0/8",
+  },
+  /** Requests per minute and client address (per visitor for widget messages); a 429 `rate_limited` beyond. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), example: "10" },
+  RATE_LIMIT_WIDGET_SESSIONS_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(10), example: "10" },
+  RATE_LIMIT_WIDGET_MESSAGES_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(30), example: "30" },
   DEFAULT_LANGUAGE: { schema: z.enum(["ru", "en"]).default("ru"), example: "ru" },
   TELEGRAM_BOT_TOKEN: {
     schema: z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-DEF... as issued by @BotFather").optional(),

@@ -9,6 +9,8 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   locked: 423,
+  /** Too many requests from one client address (or widget visitor) in a window: see core/http/rate-limit.ts. */
+  rate_limited: 429,
   unavailable: 503,
   /** What a primary remote consultation may not hold (a diagnosis, a prescription): see core/protocols/guardrail.ts. */
   primary_consultation: 422,

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escalationRulesSchema } from "../core/consultations/escalation";
-import { totpCode } from "../core/staff/totp";
+import { freshTotpCode } from "./helpers/totp";
 import { processEscalation } from "../workers/escalation.worker";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function cookieOf(staff: StaffLogin): Promise<string> {
-  const response = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: staff.email, password: staffPassword, code: totpCode(staff.secret) } });
+  const response = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: staff.email, password: staffPassword, code: await freshTotpCode(staff.secret) } });
   return String(response.headers["set-cookie"]).split(";")[0]!;
 }
 const call = (cookie: string, method: "GET" | "POST" | "PUT", url: string, payload?: object) =>

@@ -39,9 +39,17 @@ function bubble(kind: "in" | "out" | "error", text: string): HTMLElement {
   return el;
 }
 
+class HttpError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+/** The api limits requests per visitor and address (429 `rate_limited`): say so, not "check your connection". */
+const failure = (error: unknown) => t(error instanceof HttpError && error.status === 429 ? "rate_limited" : "send_failed");
+
 async function post(path: string, body: BodyInit, contentType: string): Promise<void> {
   const response = await fetch(path, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${token}` }, body });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  if (!response.ok) throw new HttpError(response.status);
 }
 
 /** Sends what the patient did; on failure says so and gives the text back, so nothing is lost. */
@@ -49,8 +57,8 @@ async function send(payload: { text: string } | { button: string }): Promise<boo
   try {
     await post("/widget/api/messages", JSON.stringify({ id: newId(), language: config.language, ...payload }), "application/json");
     return true;
-  } catch {
-    bubble("error", t("send_failed"));
+  } catch (error) {
+    bubble("error", failure(error));
     return false;
   }
 }
@@ -119,8 +127,8 @@ fileInput.addEventListener("change", async () => {
   const query = new URLSearchParams({ id: newId(), language: config.language, name: file.name });
   try {
     await post(`/widget/api/files?${query}`, file, "application/octet-stream");
-  } catch {
-    bubble("error", t("send_failed"));
+  } catch (error) {
+    bubble("error", failure(error));
   }
 });
 
@@ -154,6 +162,7 @@ async function start(): Promise<void> {
   const isNew = !token;
   if (isNew) {
     const response = await fetch("/widget/api/session", { method: "POST" });
+    if (!response.ok) throw new HttpError(response.status);
     token = ((await response.json()) as { token: string }).token;
     saveToken(token);
   }
@@ -165,6 +174,6 @@ async function start(): Promise<void> {
   if (isNew) await send({ text: "/start" });
 }
 
-start().catch(() => (status.textContent = t("offline")));
+start().catch((error) => (status.textContent = error instanceof HttpError && error.status === 429 ? t("rate_limited") : t("offline")));
 
 export {};

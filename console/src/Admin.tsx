@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { errorText } from "./App";
-import { api, type Staff } from "./api";
+import { api, ApiError, type Staff } from "./api";
 import { useT } from "./i18n";
 import { ConsentTexts } from "./ConsentTexts";
 import { RedFlags } from "./RedFlags";
@@ -25,6 +25,8 @@ export function Admin() {
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState({ actorId: "", action: "", entityType: "", entityId: "", from: "", to: "" });
   const [events, setEvents] = useState<AuditEvent[]>([]);
+  /** The account being unlocked: the admin confirms with a current code of their own authenticator app. */
+  const [unlocking, setUnlocking] = useState<{ id: string; code: string } | null>(null);
 
   const loadStaff = () => api<{ staff: Listed[] }>("/staff").then((r) => setStaff(r.staff));
   const loadAudit = () => {
@@ -53,6 +55,19 @@ export function Admin() {
     }
   };
 
+  const unlock = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!unlocking) return;
+    try {
+      await api(`/staff/${unlocking.id}/unlock`, { method: "POST", body: { code: unlocking.code } });
+      setUnlocking(null);
+      setError(null);
+      await loadStaff();
+    } catch (e) {
+      setError(e instanceof ApiError && e.code === "forbidden" ? t("admin.unlockCodeWrong") : errorText(t, e));
+    }
+  };
+
   return (
     <section className="admin">
       <h2>{t("admin.staff")}</h2>
@@ -74,10 +89,26 @@ export function Admin() {
               <td>{t(`role.${s.role}`)}</td>
               <td>{s.specialties.join(", ")}</td>
               <td>
-                {s.lockedUntil && new Date(s.lockedUntil) > new Date() && (
-                  <button className="small" onClick={() => api(`/staff/${s.id}/unlock`, { method: "POST" }).then(loadStaff)}>
+                {s.lockedUntil && new Date(s.lockedUntil) > new Date() && unlocking?.id !== s.id && (
+                  <button className="small" onClick={() => setUnlocking({ id: s.id, code: "" })}>
                     {t("admin.unlock")}
                   </button>
+                )}
+                {unlocking?.id === s.id && (
+                  <form className="inline-form" onSubmit={unlock}>
+                    <input
+                      name="unlock-code"
+                      placeholder={t("admin.unlockCode")}
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      pattern="\d{6}"
+                      value={unlocking.code}
+                      onChange={(e) => setUnlocking({ id: s.id, code: e.target.value.trim() })}
+                      required
+                      autoFocus
+                    />
+                    <button className="small primary">{t("admin.unlock")}</button>
+                  </form>
                 )}
                 <button className="small" onClick={() => api(`/staff/${s.id}/disable`, { method: "POST", body: { disabled: !s.disabled } }).then(loadStaff)}>
                   {s.disabled ? t("admin.enable") : t("admin.disable")}

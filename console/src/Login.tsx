@@ -18,7 +18,7 @@ export function Login({ onLoggedIn }: { onLoggedIn: (staff: Staff) => void }) {
       const { staff } = await api<{ staff: Staff }>("/auth/login", { method: "POST", body: { email, password, code } });
       onLoggedIn(staff);
     } catch (e) {
-      setError(e instanceof ApiError && e.code === "locked" ? t("login.locked") : t("login.failed"));
+      setError(e instanceof ApiError && e.code === "rate_limited" ? t("login.rateLimited") : t("login.failed"));
     } finally {
       setBusy(false);
     }

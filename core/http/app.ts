@@ -23,6 +23,7 @@ import type { ConsentService } from "../consents/consent-service";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { registerCookies, requireStaff } from "./staff-auth";
 import { registerErrorHandler } from "./error-handler";
+import { registerRateLimit } from "./rate-limit";
 import { registerHealth } from "./routes/health";
 import type { ReminderService } from "../reminders/reminder-service";
 import { reminderRoutes } from "./routes/reminders";
@@ -93,6 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: loggerOptions(deps.config.LOG_LEVEL),
     // Messengers send bursts; a body over 1 MiB is not an update we want.
     bodyLimit: 1024 * 1024,
+    // request.ip (and so every per-address limit) comes from X-Forwarded-For only when ops say a proxy sets it.
+    trustProxy: deps.config.TRUST_PROXY,
   }).withTypeProvider<ZodTypeProvider>();
   // Every route the app registers, for the route × role matrix test (test/access-matrix.e2e.test.ts):
   // a route it does not classify fails it.
@@ -106,10 +109,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerHealth(app, deps);
+  // --- rate limits: before the routes that use them ---
+  await registerRateLimit(app, deps.redis, deps.config.REDIS_PREFIX);
   registerTelegramWebhook(app, deps.config, deps.telegram);
   // --- channels ---
   registerVkWebhook(app, deps.vk);
-  if (deps.widget) await app.register(widgetRoutes(deps.widget));
+  if (deps.widget) {
+    await app.register(
+      widgetRoutes(deps.widget, {
+        sessionsPerMinute: deps.config.RATE_LIMIT_WIDGET_SESSIONS_PER_MINUTE,
+        messagesPerMinute: deps.config.RATE_LIMIT_WIDGET_MESSAGES_PER_MINUTE,
+      }),
+    );
+  }
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.
@@ -123,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCookies(app);
   const sessionTtlMs = deps.config.STAFF_SESSION_TTL_MINUTES * 60_000;
   const cookieSecure = deps.config.STAFF_COOKIE_SECURE ?? deps.config.NODE_ENV === "production";
-  await app.register(consoleAuthRoutes({ staff: deps.staff, cookieSecure, sessionTtlMs }), { prefix: "/api/v1" });
+  await app.register(consoleAuthRoutes({ staff: deps.staff, cookieSecure, sessionTtlMs, loginsPerMinute: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE }), { prefix: "/api/v1" });
   // The console API: every route module registered here requires a staff session or a doctor's bearer token.
   await app.register(
     async (staff) => {

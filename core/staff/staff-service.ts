@@ -7,7 +7,8 @@ import type { Db } from "../db/prisma";
 import type { Doctor } from "../doctors/doctors";
 import { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { AppError, notFound } from "../errors";
-import { newTotpSecret, otpauthUrl, verifyTotp } from "./totp";
+import { LoginAddresses } from "./login-addresses";
+import { matchTotp, newTotpSecret, otpauthUrl } from "./totp";
 
 export const staffRoleSchema = z.enum(["doctor", "operator", "admin", "interpreter"]);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
@@ -40,6 +41,12 @@ export const loginSchema = z.object({
   code: z.string().trim().max(10),
 });
 
+export interface LoginContext {
+  /** The client's address (behind a proxy: from X-Forwarded-For when TRUST_PROXY is on); none from scripts. */
+  ip?: string;
+  now?: Date;
+}
+
 export interface StaffPolicy {
   maxFailedAttempts: number;
   lockoutMs: number;
@@ -68,12 +75,17 @@ const sessionHash = (token: string) => createHash("sha256").update(token).digest
 
 /** Staff accounts, login with a second factor, lockout, and server-side sessions in Redis. */
 export class StaffService {
+  private readonly addresses: LoginAddresses;
+  private decoy: Promise<string> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly policy: StaffPolicy,
-  ) {}
+  ) {
+    this.addresses = new LoginAddresses(redis, prefix);
+  }
 
   /** Creates an account; a doctor also gets a Doctor row. The TOTP secret is returned once for the authenticator app. */
   async create(input: z.input<typeof newStaffSchema>, by?: StaffMember) {
@@ -118,47 +130,81 @@ export class StaffService {
   }
 
   /**
-   * Password and TOTP code together, so an attacker never learns which of the two was wrong.
-   * Every failure counts towards the lockout, which ends by itself after `lockoutMs`.
+   * Password and TOTP code together, so an attacker never learns which of the two was wrong. Every refusal
+   * (unknown email, disabled, locked, wrong password, wrong or reused code) is the same 401 after the same
+   * argon2 work, so neither the answer nor its timing tells whether an account exists or is locked.
+   *
+   * An attempt slot is taken *before* the password is checked (one conditional UPDATE, or a Redis INCR for a
+   * known address): 40 guesses sent at once get at most `maxFailedAttempts` evaluations, not 40.
    */
-  async login(input: z.input<typeof loginSchema>, now = new Date()): Promise<{ staff: StaffMember; sessionToken: string }> {
+  async login(input: z.input<typeof loginSchema>, context: LoginContext = {}): Promise<{ staff: StaffMember; sessionToken: string }> {
     const { email, password, code } = loginSchema.parse(input);
-    const member = await this.db.staffMember.findUnique({ where: { email } });
+    const { ip, now = new Date() } = context;
     const denied = () => new AppError("unauthorized", "wrong email, password or code");
-    if (!member || member.disabledAt) {
-      // Spend the same time as a real check so timing does not tell which emails exist.
-      await verify("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0wQGdrPTkIh3TJx5d3nA1R8c9dJvQd8l1m3lCqH0yQk", password).catch(() => false);
+    const member = await this.db.staffMember.findUnique({ where: { email } });
+    const slot = member && !member.disabledAt ? await this.reserveAttempt(member.id, ip, now) : "refused";
+    if (!member || slot === "refused") {
+      await verify(await this.decoyHash(), password);
       throw denied();
     }
-    if (member.lockedUntil && member.lockedUntil > now) {
-      throw new AppError("locked", `too many failed attempts; try again after ${member.lockedUntil.toISOString()}`);
-    }
-    const ok = (await verify(member.passwordHash, password)) && verifyTotp(member.totpSecret, code, now.getTime());
-    if (!ok) {
-      const failed = member.lockedUntil ? 1 : member.failedAttempts + 1;
-      const lock = failed >= this.policy.maxFailedAttempts;
-      await this.db.staffMember.update({
-        where: { id: member.id },
-        data: { failedAttempts: lock ? 0 : failed, lockedUntil: lock ? new Date(now.getTime() + this.policy.lockoutMs) : null },
-      });
-      await recordAudit(this.db, {
-        actor: { type: "staff", id: member.id },
-        action: lock ? "staff.locked" : "staff.login_failed",
-        entityType: "staff",
-        entityId: member.id,
-      });
-      if (lock) throw new AppError("locked", "too many failed attempts; the account is locked for a while");
+    const actor = { type: "staff", id: member.id } as const;
+    const passwordOk = await verify(member.passwordHash, password);
+    const step = matchTotp(member.totpSecret, code, now.getTime());
+    // Taking the step is conditional, so a replayed code (or one of an older step) fails even when sent in parallel.
+    const signedIn =
+      passwordOk &&
+      step !== null &&
+      (
+        await this.db.staffMember.updateMany({
+          where: { id: member.id, lastTotpStep: { lt: step } },
+          data: { lastTotpStep: step, failedAttempts: 0, lockedUntil: null, lastLoginAt: now },
+        })
+      ).count === 1;
+    if (!signedIn) {
+      const reason = passwordOk && step !== null ? "code_reused" : "wrong";
+      await recordAudit(this.db, { actor, action: "staff.login_failed", entityType: "staff", entityId: member.id, meta: { reason } });
+      // This attempt filled the counter: the account now refuses everyone but known addresses for `lockoutMs`.
+      if (slot === "locking") await recordAudit(this.db, { actor, action: "staff.locked", entityType: "staff", entityId: member.id });
       throw denied();
     }
-    const updated = await this.db.staffMember.update({
-      where: { id: member.id },
-      data: { failedAttempts: 0, lockedUntil: null, lastLoginAt: now },
-      ...row,
-    });
+    if (ip) await this.addresses.succeeded(member.id, ip);
+    const signed = await this.db.staffMember.findUniqueOrThrow({ where: { id: member.id }, ...row });
     const sessionToken = randomBytes(32).toString("base64url");
     await this.redis.set(this.sessionKey(sessionToken), member.id, "PX", this.policy.sessionTtlMs);
-    await recordAudit(this.db, { actor: { type: "staff", id: member.id }, action: "staff.login", entityType: "staff", entityId: member.id });
-    return { staff: toStaff(updated), sessionToken };
+    await recordAudit(this.db, { actor, action: "staff.login", entityType: "staff", entityId: member.id });
+    return { staff: toStaff(signed), sessionToken };
+  }
+
+  /**
+   * Counts the attempt before it is evaluated. From an address the account signed in from before, the count is
+   * per account and address (Redis), so failures sent from elsewhere never lock the owner out of their own
+   * network; from any other address it is the account's own counter, which locks for `lockoutMs` once full.
+   * "locking": this attempt filled the counter (it is still evaluated); "refused": no slot is left.
+   */
+  private async reserveAttempt(id: string, ip: string | undefined, now: Date): Promise<"reserved" | "locking" | "refused"> {
+    const { maxFailedAttempts: max, lockoutMs } = this.policy;
+    if (ip && (await this.addresses.isKnown(id, ip))) {
+      return (await this.addresses.reserve(id, ip, max, lockoutMs)) ? "reserved" : "refused";
+    }
+    // Timestamps go in as UTC text: the column is a timestamp without time zone holding UTC, as Prisma writes it.
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + lockoutMs).toISOString();
+    // An expired lock starts the count again at this attempt; an active one matches no row.
+    const rows = await this.db.$queryRaw<{ failedAttempts: number }[]>`
+      UPDATE "StaffMember" SET
+        "failedAttempts" = CASE WHEN "lockedUntil" IS NOT NULL THEN 1 ELSE "failedAttempts" + 1 END,
+        "lockedUntil" = CASE WHEN (CASE WHEN "lockedUntil" IS NOT NULL THEN 1 ELSE "failedAttempts" + 1 END) >= ${max}
+                        THEN (${until}::timestamptz AT TIME ZONE 'UTC') ELSE NULL END
+      WHERE "id" = ${id}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= (${at}::timestamptz AT TIME ZONE 'UTC'))
+      RETURNING "failedAttempts"`;
+    if (!rows.length) return "refused";
+    return rows[0]!.failedAttempts >= max ? "locking" : "reserved";
+  }
+
+  /** A hash made with the same parameters as real ones, so a refusal costs what a real check costs. */
+  private decoyHash(): Promise<string> {
+    this.decoy ??= hash(randomBytes(16).toString("hex"));
+    return this.decoy;
   }
 
   /** The staff member behind a session cookie; each use extends the session (idle timeout). */
@@ -186,7 +232,15 @@ export class StaffService {
     await this.redis.del(this.sessionKey(token));
   }
 
-  async unlock(id: string, by: StaffMember): Promise<void> {
+  /** An admin unlocks an account by typing a current code of their own authenticator: a stolen session alone cannot. */
+  async unlock(id: string, by: StaffMember, code: string, now = new Date()): Promise<void> {
+    const admin = await this.db.staffMember.findUnique({ where: { id: by.id } });
+    const step = admin ? matchTotp(admin.totpSecret, code, now.getTime()) : null;
+    const confirmed =
+      step !== null &&
+      (await this.db.staffMember.updateMany({ where: { id: by.id, lastTotpStep: { lt: step } }, data: { lastTotpStep: step } })).count === 1;
+    if (!confirmed) throw new AppError("forbidden", "the code from your authenticator app is wrong or already used");
+    await this.addresses.clearAttempts(id);
     const result = await this.db.staffMember.updateMany({ where: { id }, data: { failedAttempts: 0, lockedUntil: null } });
     if (!result.count) throw notFound("staff member");
     await recordAudit(this.db, { actor: { type: "staff", id: by.id }, action: "staff.unlock", entityType: "staff", entityId: id });

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { totpCode } from "../../core/staff/totp";
+import { freshTotpCode } from "./totp";
 import type { Harness } from "./harness";
 
 /** Debian's Chromium, headless, with the flags this machine's closed network needs (and any `extraArgs`). */
@@ -30,7 +30,7 @@ export async function loginConsole(context: BrowserContext, base: string, staff:
   await page.goto(`${base}/console/`);
   await page.fill("input[name=email]", staff.email);
   await page.fill("input[name=password]", staffPassword);
-  await page.fill("input[name=code]", totpCode(staff.secret));
+  await page.fill("input[name=code]", await freshTotpCode(staff.secret));
   await page.click("button[type=submit]");
   await page.waitForSelector("[data-testid=queue]");
   return page;

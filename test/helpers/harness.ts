@@ -35,6 +35,10 @@ export async function startHarness(
       VK_SECRET: vk.secret,
       VK_CONFIRMATION: vk.confirmation,
       VK_API_ROOT: vk.apiRoot,
+      // Tests log in and open widget sessions far faster than people; test/signin.e2e.test.ts tests the limits.
+      RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
+      RATE_LIMIT_WIDGET_SESSIONS_PER_MINUTE: "100000",
+      RATE_LIMIT_WIDGET_MESSAGES_PER_MINUTE: "100000",
       ...env,
     }),
     { intake: options.intake },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { loginSchema, type StaffMember, type StaffService } from "../../staff/staff-service";
+import { perMinute } from "../rate-limit";
 import { SESSION_COOKIE } from "../staff-auth";
 
 export const publicStaff = (s: StaffMember) => ({
@@ -15,10 +16,12 @@ export const publicStaff = (s: StaffMember) => ({
 
 /** Login and logout: outside the authenticated scope. */
 export const consoleAuthRoutes =
-  (deps: { staff: StaffService; cookieSecure: boolean; sessionTtlMs: number }) => async (scope: FastifyInstance) => {
+  (deps: { staff: StaffService; cookieSecure: boolean; sessionTtlMs: number; loginsPerMinute: number }) => async (scope: FastifyInstance) => {
     const app = scope.withTypeProvider<ZodTypeProvider>();
-    app.post("/auth/login", { schema: { body: loginSchema } }, async (request, reply) => {
-      const { staff, sessionToken } = await deps.staff.login(request.body);
+    // Per address, before any account is looked at: the account's own lockout lives in StaffService.login.
+    const rateLimit = perMinute(deps.loginsPerMinute, (request) => `login:${request.ip}`);
+    app.post("/auth/login", { schema: { body: loginSchema }, config: { rateLimit } }, async (request, reply) => {
+      const { staff, sessionToken } = await deps.staff.login(request.body, { ip: request.ip });
       reply.setCookie(SESSION_COOKIE, sessionToken, {
         path: "/",
         httpOnly: true,

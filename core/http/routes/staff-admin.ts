@@ -31,8 +31,10 @@ export const staffAdminRoutes = (deps: { staff: StaffService; db: Db }) => async
     return reply.status(201).send({ staff: publicStaff(created.staff), totpSecret: created.totpSecret, otpauthUrl: created.otpauthUrl });
   });
 
-  app.post("/staff/:id/unlock", { schema: { params: idParams } }, async (request, reply) => {
-    await deps.staff.unlock(request.params.id, request.staff);
+  // The admin's own current TOTP code: a hijacked admin session alone cannot reopen an account to guessing.
+  const unlockBody = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+  app.post("/staff/:id/unlock", { schema: { params: idParams, body: unlockBody } }, async (request, reply) => {
+    await deps.staff.unlock(request.params.id, request.staff, request.body.code);
     return reply.status(204).send();
   });
 

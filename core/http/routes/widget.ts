@@ -9,6 +9,7 @@ import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
 import type { FileContent } from "../../files/stored-files";
 import { matchLanguage, type Language } from "../../i18n";
+import { perMinute } from "../rate-limit";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 const HEARTBEAT_MS = 25_000;
@@ -78,7 +79,13 @@ function bundle(entry: "chat" | "embed"): Promise<string> {
  * The web chat: `/widget` is the page (standalone or in the iframe that `/widget/embed.js` adds to a clinic's
  * site); it talks to the same Dialogue as the bots through POSTs, and hears replies over server-sent events.
  */
-export const widgetRoutes = (deps: WidgetDeps) => async (scope: FastifyInstance) => {
+/** Requests a minute: new sessions per client address, messages per visitor (per address without a valid token). */
+export interface WidgetLimits {
+  sessionsPerMinute: number;
+  messagesPerMinute: number;
+}
+
+export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const open = new Set<{ end(): void }>();
   app.addHook("onClose", async () => {
@@ -109,9 +116,13 @@ export const widgetRoutes = (deps: WidgetDeps) => async (scope: FastifyInstance)
     reply.headers({ "access-control-allow-origin": "*" }).type("text/javascript; charset=utf-8").send(await bundle("embed")),
   );
 
-  app.post("/widget/api/session", async () => ({ token: deps.tokens.newVisitor().token }));
+  // --- rate limits: an anonymous page must not create patients or dialogue work as fast as a script can ---
+  const sessionLimit = perMinute(limits.sessionsPerMinute, (request) => `widget-session:${request.ip}`);
+  const messageLimit = perMinute(limits.messagesPerMinute, (request) => `widget-message:${visitorOf(request) ?? request.ip}`);
 
-  app.post("/widget/api/messages", { schema: { body: messageBody } }, async (request, reply) => {
+  app.post("/widget/api/session", { config: { rateLimit: sessionLimit } }, async () => ({ token: deps.tokens.newVisitor().token }));
+
+  app.post("/widget/api/messages", { schema: { body: messageBody }, config: { rateLimit: messageLimit } }, async (request, reply) => {
     const visitorId = visitorOf(request);
     if (!visitorId) return reply.status(401).send(unauthorized);
     const body = request.body;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StaffMember" ADD COLUMN     "lastTotpStep" INTEGER NOT NULL DEFAULT 0;
