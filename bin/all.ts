@@ -1,8 +1,12 @@
 import { loadConfigOrExit } from "../core/config";
-import { closeOnSignal, compose } from "./compose";
+import { exitUnlessReachable } from "./preflight";
 
 /** One process for a single machine: the api and the workers together. */
-const services = compose(loadConfigOrExit());
+const config = loadConfigOrExit();
+await exitUnlessReachable(config);
+// Loaded only now: the whole application takes seconds to import, the check above should not wait for it.
+const { closeOnSignal, compose } = await import("./compose");
+const services = compose(config);
 closeOnSignal(services);
 await services.startWorkers();
 const app = await services.startApi();

@@ -11,7 +11,6 @@ import { DoctorDirectory } from "../core/doctors/doctors";
 import { EncryptedFileStore, LocalDiskBackend } from "../core/files/file-store";
 import { StoredFiles } from "../core/files/stored-files";
 import { buildApp } from "../core/http/app";
-import { InboundDedupe } from "../core/inbound/inbound-dedupe";
 import { createLogger } from "../core/logger";
 import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
@@ -73,8 +72,13 @@ import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
 import { AttachmentReceiver, attachmentLimits } from "../core/attachments/attachment-receiver";
 import { checkSealImage } from "../core/attachments/upload-check";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
-import { InboundEvents } from "../core/channels/inbound-events";
-import { acceptVkEvent, createVkInboundQueue, startVkInboundWorker } from "../workers/vk-inbound.worker";
+import { InboundIntake } from "../core/inbound/inbound-intake";
+import { InboundStore } from "../core/inbound/inbound-store";
+import type { ChannelName, IncomingEvent } from "../core/channels/channel";
+import { createInboundQueue, startInboundWorker } from "../workers/inbound.worker";
+import { parseTelegramUpdate } from "../bots/telegram/telegram-update";
+import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../bots/vk/vk-event";
+import { parseWebMessage, webToIncomingEvent, type WebMessage } from "../bots/web/web-event";
 import { WebChannel } from "../bots/web/web-channel";
 import { WebInbox } from "../core/channels/web-inbox";
 import { WebTokens } from "../core/channels/web-tokens";
@@ -264,7 +268,6 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     consents,
     consultations,
     outbox,
-    dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intakeFlow,
     contacts: phone.contacts,
@@ -287,15 +290,16 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     ? createTelegramAdapter({
         token: config.TELEGRAM_BOT_TOKEN,
         apiRoot: config.TELEGRAM_API_ROOT,
-        onEvent: (event) => dialogue.handle(event),
         onError: (error) => logger.error({ err: error }, "telegram update failed"),
         loadFile,
       })
     : undefined;
 
   // --- channels ---
-  const inbound = new InboundEvents(db, config.REDIS_PREFIX);
-  const vkQueue = createVkInboundQueue(redis, config.REDIS_PREFIX);
+  // One inbound path for every channel: the edge stores the raw event, the inbound worker runs the dialogue.
+  const inbound = new InboundStore(db, config.REDIS_PREFIX);
+  const inboundQueue = createInboundQueue(redis, config.REDIS_PREFIX);
+  const intake = new InboundIntake(inbound, inboundQueue.enqueue, (error) => logger.warn({ err: error }, "inbound event not queued: the sweep will"));
   const vk =
     config.VK_TOKEN && config.VK_GROUP_ID
       ? createVkAdapter({
@@ -309,7 +313,21 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
   const web = new WebChannel(webInbox);
   const webTokens = new WebTokens(config.WIDGET_SECRET, config.WIDGET_FILE_LINK_TTL_SECONDS);
-  const acceptVk = (envelope: Parameters<typeof acceptVkEvent>[0]) => acceptVkEvent(envelope, { inbound, queue: vkQueue });
+  const acceptTelegram = (update: unknown) => intake.accept("telegram", parseTelegramUpdate(update, telegram!.botId), update);
+  // VK's secret is ours, not the patient's: it is not kept.
+  const acceptVk = ({ secret: _secret, ...envelope }: VkEnvelope) => intake.accept("vk", parseVkEvent(envelope), envelope);
+  const acceptWeb = (message: WebMessage) => intake.accept("web", parseWebMessage(message), message);
+  const decoders: Record<ChannelName, (payload: unknown) => IncomingEvent | undefined> = {
+    telegram: (payload) => {
+      if (!telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+      return telegram.toEvent(payload);
+    },
+    vk: vkToIncomingEvent,
+    web: webToIncomingEvent,
+  };
+  /** A widget upload runs at once (its bytes are not stored); its inbound row is written with the replies. */
+  const handleWebFile = (event: IncomingEvent) =>
+    dialogue.handle(event, (tx) => inbound.acceptProcessed(tx, "web", { id: event.eventId, chatKey: `web:${event.sender.chatId}` }));
 
   const stack: Array<() => Promise<unknown>> = [];
 
@@ -372,7 +390,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),
         reminders,
-        telegram: telegram && config.TELEGRAM_MODE === "webhook" ? (update) => telegram.handleUpdate(update) : undefined,
+        telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
+        inbound,
         documents: { protocols, visits, icd10, documents, accounts },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         // --- channels ---
@@ -383,7 +402,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         widget: {
           tokens: webTokens,
           inbox: webInbox,
-          handle: (event) => dialogue.handle(event),
+          accept: acceptWeb,
+          handleFile: handleWebFile,
           readFile: (id) => files.read(id),
           auditDownload: async (visitorId, fileId) => {
             const account = await patients.findAccount({ channel: "web", externalUserId: visitorId });
@@ -397,7 +417,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       stack.push(() => videoEvents.stop());
       stack.push(() => app.close());
       if (telegram && config.TELEGRAM_MODE === "polling") {
-        telegram.startPolling();
+        telegram.startPolling(acceptTelegram);
         stack.push(() => telegram.stop());
       } else if (telegram && config.TELEGRAM_WEBHOOK_URL) {
         await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET!);
@@ -454,13 +474,20 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       });
       stack.push(() => remindersWorker.close());
       // --- channels ---
-      const vkWorker = await startVkInboundWorker(redis, config.REDIS_PREFIX, vkQueue, { inbound, handle: (e) => dialogue.handle(e), logger });
-      stack.push(() => vkWorker.close());
+      const inboundWorker = await startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
+        store: inbound,
+        decode: (channel, payload) => decoders[channel](payload),
+        handle: (event, finish) => dialogue.handle(event, finish),
+        logger,
+        attempts: config.INBOUND_ATTEMPTS,
+        claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
+      });
+      stack.push(() => inboundWorker.close());
       if (vk && config.VK_MODE === "longpoll") {
         vk.startLongPoll(acceptVk);
         stack.push(async () => vk.stop());
       }
-      return [vkWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      return [inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -474,7 +501,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await escalationQueue.close();
       await events.close();
       await remindersQueue.close();
-      await vkQueue.queue.close();
+      await inboundQueue.queue.close();
       await webInbox.close();
       await db.$disconnect();
       redis.disconnect();

@@ -243,11 +243,11 @@ describe("identity", () => {
     await onboard(user);
     await say(user, "/phone");
     expect(h.telegram.sent(user.id).at(-1)!.params.reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
-    await h.postUpdate(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id + 1));
+    await h.deliver(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id + 1));
     await settled(user);
     expect((await patientOf(user)).identityLevel).toBe("anonymous");
     const refusal = texts(user).at(-1);
-    await h.postUpdate(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id));
+    await h.deliver(telegramUpdates.contact(h.nextUpdateId(), user, "+998901234567", user.id));
     await settled(user);
     const patient = await patientOf(user);
     expect(patient.identityLevel).toBe("phone_confirmed");

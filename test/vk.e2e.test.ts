@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomIdFor } from "../bots/vk/vk-channel";
 import { messageAttachmentSchema } from "../core/channels/attachment";
-import { InboundEvents } from "../core/channels/inbound-events";
+import { InboundStore } from "../core/inbound/inbound-store";
 import { onboard, vkDriver } from "./helpers/channel-drivers";
 import { consoleDoctor, notReallyPdf, samplePdf, samplePng } from "./helpers/channel-fixtures";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -106,31 +106,52 @@ describe("VK Callback API", () => {
     expect(messages.flatMap((m) => m.attachments as unknown[])).toEqual([]);
   });
 
-  it("processes a redelivered event once and clears it from the inbound table", async () => {
+  it("processes a redelivered event once: the inbound row, kept as processed, is the dedupe", async () => {
     const patient = vkDriver(h, 0);
     const event = h.vk.events.message(patient.user, "/start");
     await patient.post(event);
     await patient.post(event);
     await patient.waitForText("Здравствуйте");
+    const id = `vk-${h.vk.groupId}-${event.event_id}`;
+    await expect.poll(async () => (await h.db.inboundEvent.findUnique({ where: { id } }))?.status).toBe("processed");
+    await patient.post(event);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(patient.texts().filter((t) => t.startsWith("Здравствуйте"))).toHaveLength(1);
-    await expect.poll(() => h.db.inboundEvent.count({ where: { id: `vk-${h.vk.groupId}-${event.event_id}` } })).toBe(0);
+    // The secret is ours, not the patient's: it is not kept.
+    expect(JSON.stringify((await h.db.inboundEvent.findUniqueOrThrow({ where: { id } })).payload)).not.toContain(h.vk.secret);
+  });
+
+  it("acknowledges a message of the wrong shape with ok and keeps it as a dead letter, never handled", async () => {
+    const patient = vkDriver(h, 0);
+    const event = h.vk.events.message(patient.user, "/start");
+    const poison = { ...event, object: { message: { ...(event.object as { message: object }).message, from_id: "not a number" } } };
+    for (let i = 0; i < 2; i++) {
+      const response = await h.app.inject({ method: "POST", url: "/webhooks/vk", payload: poison });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe("ok");
+    }
+    const dead = await h.db.inboundEvent.findMany({ where: { channel: "vk", status: "dead", lastError: { contains: "from_id" } } });
+    expect(dead).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.vk.sentTo(patient.user.id)).toEqual([]);
   });
 });
 
 describe("the inbound table", () => {
   it("queues again only this deployment's events that waited too long, never another's on the same database", async () => {
-    const ours = new InboundEvents(h.db, `test-ours-${randomUUID()}`);
-    const theirs = new InboundEvents(h.db, `test-theirs-${randomUUID()}`);
-    const id = () => `vk-1-${randomUUID()}`;
-    const [mine, other] = [id(), id()];
-    await ours.accept("vk", mine, { type: "message_new" });
+    const ours = new InboundStore(h.db, `test-ours-${randomUUID()}`);
+    const theirs = new InboundStore(h.db, `test-theirs-${randomUUID()}`);
+    const event = () => ({ id: `vk-1-${randomUUID()}`, chatKey: `vk:${randomUUID()}` });
+    const [mine, other] = [event(), event()];
+    expect(await ours.accept("vk", mine, { type: "message_new" })).toBe(true);
+    expect(await ours.accept("vk", mine, { type: "message_new" })).toBe(false);
     await theirs.accept("vk", other, { type: "message_new" });
     const later = new Date(Date.now() + 120_000);
     expect(await ours.stale(60_000, later)).toEqual([mine]);
     expect(await ours.stale(60_000)).toEqual([]);
-    await ours.done(mine);
-    await theirs.done(other);
+    await ours.finish(mine.id);
+    await theirs.finish(other.id);
+    expect(await ours.stale(60_000, later)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config";
 import { randomIdFor } from "./vk-channel";
-import { vkToIncomingEvent, type VkEnvelope } from "./vk-event";
+import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "./vk-event";
 
 const envelope = (message: Record<string, unknown>, langId = 0): VkEnvelope => ({
   type: "message_new",
@@ -34,6 +34,14 @@ describe("VK events as channel-neutral events", () => {
     expect(content).toMatchObject({ kind: "file", caption: "сыпь", file: { kind: "photo" } });
     expect(vkToIncomingEvent(envelope({ peer_id: 2_000_000_001, text: "hi" }))).toBeUndefined();
     expect(vkToIncomingEvent({ ...envelope({ text: "hi" }), type: "message_reply" })).toBeUndefined();
+  });
+
+  it("keys a message by group and event id and its chat by peer, and calls a message of the wrong shape malformed", () => {
+    expect(parseVkEvent(envelope({ text: "hi" }))).toEqual({ kind: "event", id: "vk-42-abc123", chatKey: "vk:7" });
+    expect(parseVkEvent({ ...envelope({ text: "hi" }), type: "message_reply" })).toEqual({ kind: "ignored" });
+    expect(parseVkEvent(envelope({ peer_id: 2_000_000_001, text: "hi" }))).toEqual({ kind: "ignored" });
+    expect(parseVkEvent(envelope({ from_id: "seven" }))).toMatchObject({ kind: "malformed", reason: expect.stringContaining("from_id") });
+    expect(parseVkEvent({ type: "message_new", group_id: 42, event_id: "x", object: null })).toMatchObject({ kind: "malformed" });
   });
 
   it("derives a stable positive 32-bit random_id from the outbox row", () => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { IncomingContent, IncomingEvent, IncomingFile } from "../../core/channels/channel";
 import { textContent } from "../../core/channels/command-text";
 import { downloadLimited } from "../../core/channels/download-limited";
+import type { ParsedInbound } from "../../core/inbound/inbound-store";
 
 /** The envelope of a Callback API (and Bots Long Poll) event. */
 export const vkEnvelopeSchema = z.object({
@@ -71,14 +72,29 @@ function contentOf(message: z.infer<typeof messageNewSchema>["message"]): Incomi
   return { kind: "unsupported" };
 }
 
-/** A `message_new` event as the channel-neutral event; undefined for events we do not handle. */
-export function vkToIncomingEvent(envelope: VkEnvelope): IncomingEvent | undefined {
-  if (envelope.type !== "message_new" || !envelope.event_id) return undefined;
+/** Community chats (peer ids ≥ 2e9) are not a patient's private dialogue. */
+const privateDialogue = (message: { peer_id: number; from_id: number }) => message.peer_id < 2_000_000_000 && message.from_id > 0;
+
+/** What the callback route (and the long poll) does with a verified event: its row key and chat, or why it is not kept. */
+export function parseVkEvent(envelope: VkEnvelope): ParsedInbound {
+  if (envelope.type !== "message_new") return { kind: "ignored" };
+  if (!envelope.event_id) return { kind: "malformed", reason: "event_id: missing" };
   const parsed = messageNewSchema.safeParse(envelope.object);
-  if (!parsed.success) return undefined;
-  const { message, client_info } = parsed.data;
-  // Community chats (peer ids ≥ 2e9) are not a patient's private dialogue.
-  if (message.peer_id >= 2_000_000_000 || message.from_id <= 0) return undefined;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { kind: "malformed", reason: `object.${issue.path.join(".")}: ${issue.message}` };
+  }
+  const { message } = parsed.data;
+  if (!privateDialogue(message)) return { kind: "ignored" };
+  return { kind: "event", id: `vk-${envelope.group_id}-${envelope.event_id}`, chatKey: `vk:${message.peer_id}` };
+}
+
+/** A stored `message_new` event as the channel-neutral event; undefined for events we do not handle; throws when malformed. */
+export function vkToIncomingEvent(payload: unknown): IncomingEvent | undefined {
+  const envelope = vkEnvelopeSchema.parse(payload);
+  if (envelope.type !== "message_new" || !envelope.event_id) return undefined;
+  const { message, client_info } = messageNewSchema.parse(envelope.object);
+  if (!privateDialogue(message)) return undefined;
   return {
     eventId: `vk-${envelope.group_id}-${envelope.event_id}`,
     sender: {

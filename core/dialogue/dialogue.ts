@@ -5,7 +5,7 @@ import { consentKindSchema, type ConsentService } from "../consents/consent-serv
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
-import type { InboundDedupe } from "../inbound/inbound-dedupe";
+import type { Tx } from "../db/prisma";
 import type { Outbox } from "../outbox/outbox";
 import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
 import { languageChoice } from "./language";
@@ -67,7 +67,6 @@ export interface DialogueDeps {
   consents: ConsentService;
   consultations: ConsultationService;
   outbox: Outbox;
-  dedupe: InboundDedupe;
   defaultLanguage: Language;
   buttonHandlers?: ButtonHandler[];
   commandHandlers?: CommandHandler[];
@@ -85,24 +84,27 @@ export interface DialogueDeps {
 export class Dialogue {
   constructor(private readonly deps: DialogueDeps) {}
 
-  /** Processes a delivery once; throws (so the messenger redelivers) when processing failed. */
-  async handle(event: IncomingEvent): Promise<"processed" | "duplicate"> {
-    const { dedupe } = this.deps;
-    if (!(await dedupe.claim(event.eventId))) return "duplicate";
-    try {
-      await this.process(event);
-    } catch (error) {
-      await dedupe.release(event.eventId);
-      throw error;
-    }
-    await dedupe.complete(event.eventId);
-    return "processed";
+  /**
+   * Runs one incoming event. The replies are written in one transaction with `finish` (the inbound row marked
+   * processed, see workers/inbound.worker.ts): when it says the event was already processed, nothing is written,
+   * so an event run twice after a crash still answers once. Throws when processing failed.
+   */
+  async handle(event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>): Promise<void> {
+    const replies: OutgoingMessage[] = [];
+    const account = await this.process(event, replies);
+    await this.deps.outbox.sendOnce(account.accountId, replies, finish);
   }
 
-  private async process(event: IncomingEvent): Promise<void> {
+  /** The dialogue's step for the event; its replies go to `replies`. */
+  private async process(event: IncomingEvent, replies: OutgoingMessage[]): Promise<PatientAccount> {
     const account = await this.deps.patients.findOrCreateAccount(event.sender, this.deps.defaultLanguage);
+    await this.step(account, event, replies);
+    return account;
+  }
+
+  private async step(account: PatientAccount, event: IncomingEvent, replies: OutgoingMessage[]): Promise<void> {
     const t = translator(account.language);
-    const reply = (...messages: OutgoingMessage[]) => this.reply(account, messages);
+    const reply = (...messages: OutgoingMessage[]) => void replies.push(...messages);
     const { content } = event;
 
     switch (content.kind) {
@@ -166,9 +168,5 @@ export class Dialogue {
     if (missing) return await this.deps.consents.ask(missing, account.language, t);
     return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
   };
-
-  private async reply(account: PatientAccount, messages: OutgoingMessage[]): Promise<void> {
-    for (const message of messages) await this.deps.outbox.send(account.accountId, message);
-  }
 }
 

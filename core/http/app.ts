@@ -17,6 +17,7 @@ import { consoleAuthRoutes } from "./routes/console-auth";
 import { consoleEventRoutes } from "./routes/console-events";
 import { deskRoutes } from "./routes/desk";
 import { staffAdminRoutes } from "./routes/staff-admin";
+import { inboundAdminRoutes } from "./routes/inbound-admin";
 import { specialtyRoutes } from "./routes/specialties";
 import { consentTextRoutes } from "./routes/consent-texts";
 import type { ConsentService } from "../consents/consent-service";
@@ -46,6 +47,7 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
+import type { InboundStore } from "../inbound/inbound-store";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -84,6 +86,8 @@ export interface AppDeps {
   // --- channels ---
   /** Present when a VK community is configured in callback mode. */
   vk?: VkWebhookDeps;
+  /** The inbound table: its dead letters for admins. */
+  inbound?: InboundStore;
   /** The web chat widget at /widget. */
   widget?: WidgetDeps;
 }
@@ -142,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requireStaff(staff, deps);
       await staff.register(deskRoutes(deps));
       await staff.register(staffAdminRoutes(deps));
+      if (deps.inbound) await staff.register(inboundAdminRoutes({ inbound: deps.inbound }));
       await staff.register(specialtyRoutes(deps));
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));

@@ -64,13 +64,27 @@ export async function startHarness(
         headers: secret === null ? {} : { "x-telegram-bot-api-secret-token": secret },
         payload: update as object,
       }),
-    async say(user: { id: number; languageCode?: string }, text: string) {
-      const response = await this.postUpdate(telegramUpdates.text(this.nextUpdateId(), user, text));
+    /** Waits until the inbound worker has handled the stored event (the webhook only stores it). */
+    async settled(eventId: string, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const row = await services.db.inboundEvent.findUnique({ where: { id: eventId }, select: { status: true } });
+        if (row && row.status !== "pending") return row.status;
+        if (Date.now() > until) throw new Error(`inbound event ${eventId} still ${row?.status ?? "missing"} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    /** Posts the update and waits until the dialogue has handled it, as a patient's next message would. */
+    async deliver(update: { update_id: number }) {
+      const response = await this.postUpdate(update);
       if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+      await this.settled(`telegram-${telegram.token.split(":")[0]}-${update.update_id}`);
+    },
+    async say(user: { id: number; languageCode?: string }, text: string) {
+      await this.deliver(telegramUpdates.text(this.nextUpdateId(), user, text));
     },
     async press(user: { id: number; languageCode?: string }, data: string) {
-      const response = await this.postUpdate(telegramUpdates.button(this.nextUpdateId(), user, data));
-      if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}: ${response.body}`);
+      await this.deliver(telegramUpdates.button(this.nextUpdateId(), user, data));
     },
     /** Gives both consents, as a patient pressing the buttons would. */
     async onboard(user: { id: number; languageCode?: string }) {

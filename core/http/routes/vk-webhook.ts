@@ -6,7 +6,7 @@ export interface VkWebhookDeps {
   groupId: number;
   secret: string;
   confirmation: string;
-  /** Stores and queues the event; throws when it could not (VK then delivers it again). */
+  /** Stores the event (core/inbound); throws only when it could not be stored. */
   accept: (envelope: VkEnvelope) => Promise<void>;
 }
 
@@ -18,21 +18,28 @@ const sameSecret = (given: string | undefined, expected: string) => {
 
 /**
  * VK's Callback API. VK wants the plain text `ok` with HTTP 200 quickly, or it stops sending for a while;
- * the event is stored and queued before that `ok`, so a crash loses nothing.
+ * the event is stored before that `ok`, so a crash loses nothing, and handled later by the inbound worker.
  */
 export function registerVkWebhook(app: FastifyInstance, deps: VkWebhookDeps | undefined): void {
   app.post("/webhooks/vk", async (request, reply) => {
     const parsed = vkEnvelopeSchema.safeParse(request.body);
     if (!deps) return reply.status(404).send({ code: "not_found", message: "VK is not configured" });
+    // Without an envelope there is no secret to check: whoever sent it, it was not VK.
     if (!parsed.success) return reply.status(400).send({ code: "validation", message: "not a VK Callback API event" });
     const envelope = parsed.data;
     // Checked before anything else: without our secret and group the request did not come from VK.
     if (envelope.group_id !== deps.groupId || !sameSecret(envelope.secret, deps.secret)) {
       return reply.status(403).send({ code: "forbidden", message: "wrong secret or group" });
     }
-    reply.type("text/plain; charset=utf-8");
-    if (envelope.type === "confirmation") return deps.confirmation;
-    await deps.accept(envelope);
-    return "ok";
+    if (envelope.type === "confirmation") return reply.type("text/plain; charset=utf-8").send(deps.confirmation);
+    try {
+      // A malformed event is stored as a dead letter and answered `ok` too: redelivering it would not help.
+      await deps.accept(envelope);
+    } catch (error) {
+      // Not stored (Postgres away): anything but `ok` makes VK deliver it again.
+      request.log.error({ err: error }, "vk event not stored");
+      return reply.status(503).send({ code: "unavailable", message: "try again later" });
+    }
+    return reply.type("text/plain; charset=utf-8").send("ok");
   });
 }

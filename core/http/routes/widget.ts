@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { FileTooLargeError, type IncomingContent, type IncomingEvent } from "../../channels/channel";
-import { textContent } from "../../channels/command-text";
+import type { WebMessage } from "../../../bots/web/web-event";
 import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
 import type { FileContent } from "../../files/stored-files";
@@ -19,8 +19,10 @@ const UPLOAD_LIMIT = 12 * 1024 * 1024;
 export interface WidgetDeps {
   tokens: WebTokens;
   inbox: WebInbox;
-  /** The dialogue: processes each event id once; throws when processing failed. */
-  handle: (event: IncomingEvent) => Promise<unknown>;
+  /** Stores a text or button message for the inbound worker (core/inbound); throws when it could not be stored. */
+  accept: (message: WebMessage) => Promise<void>;
+  /** Runs the dialogue on an uploaded file at once (its bytes are not kept in the inbound table); throws when it failed. */
+  handleFile: (event: IncomingEvent) => Promise<void>;
   readFile: (fileId: string) => Promise<FileContent>;
   /** Leaves the audit trace of a patient downloading a file through a signed link. */
   auditDownload: (visitorId: string, fileId: string) => Promise<void>;
@@ -125,9 +127,13 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
   app.post("/widget/api/messages", { schema: { body: messageBody }, config: { rateLimit: messageLimit } }, async (request, reply) => {
     const visitorId = visitorOf(request);
     if (!visitorId) return reply.status(401).send(unauthorized);
-    const body = request.body;
-    const content: IncomingContent = "text" in body ? textContent(body.text) : { kind: "button", data: body.button };
-    await deps.handle(event(visitorId, body.id, body.language, content));
+    try {
+      await deps.accept({ ...request.body, visitorId });
+    } catch (error) {
+      request.log.error({ err: error }, "widget message not stored");
+      return reply.status(503).send({ code: "unavailable", message: "try again later" });
+    }
+    // Stored: the reply comes over the event stream once the inbound worker has run the dialogue.
     return reply.status(204).send();
   });
 
@@ -146,7 +152,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
         return bytes;
       },
     };
-    await deps.handle(event(visitorId, id, language, { kind: "file", file }));
+    await deps.handleFile(event(visitorId, id, language, { kind: "file", file }));
     return reply.status(204).send();
   });
 

@@ -1,0 +1,151 @@
+import { createHash } from "node:crypto";
+import type { ChannelName } from "../channels/channel";
+import { Prisma } from "../db/generated/client";
+import type { Db, Tx } from "../db/prisma";
+
+/** What an edge makes of a raw update once the sender is verified (see core/inbound/inbound-intake.ts). */
+export type ParsedInbound =
+  | { kind: "event"; id: string; chatKey: string }
+  /** An update type we do not handle (an edited message, a group chat): acknowledged, not kept. */
+  | { kind: "ignored" }
+  /** Fields missing or of the wrong type: acknowledged and kept as a dead letter, never retried. */
+  | { kind: "malformed"; reason: string };
+
+export interface ClaimedEvent {
+  id: string;
+  channel: ChannelName;
+  payload: unknown;
+  /** Including this one. */
+  attempts: number;
+}
+
+export interface DeadLetter {
+  id: string;
+  channel: ChannelName;
+  chatKey: string;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: Date;
+}
+
+/**
+ * Every messenger update as one Postgres row keyed by channel + event id, written before the messenger gets
+ * its answer. The row is the dedupe: a redelivery finds it (INSERT … ON CONFLICT DO NOTHING), however long
+ * after a crash. Rows of one chat are handed out one at a time, oldest first (`claimNext`).
+ */
+export class InboundStore {
+  /** `source`: the deployment's queue namespace, so a database shared with another deployment is swept apart. */
+  constructor(
+    private readonly db: Db,
+    private readonly source: string,
+  ) {}
+
+  /** False when the row already existed (a redelivery). */
+  async accept(channel: ChannelName, event: { id: string; chatKey: string }, payload: unknown): Promise<boolean> {
+    const { count } = await this.db.inboundEvent.createMany({
+      data: [{ id: event.id, channel, chatKey: event.chatKey, payload: payload as Prisma.InputJsonValue, source: this.source }],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+
+  /**
+   * For an event handled at once rather than by the worker (a widget upload, whose bytes are not kept):
+   * writes its row as processed inside the caller's transaction; false when it already existed.
+   */
+  async acceptProcessed(tx: Db | Tx, channel: ChannelName, event: { id: string; chatKey: string }): Promise<boolean> {
+    const { count } = await tx.inboundEvent.createMany({
+      data: [{ id: event.id, channel, chatKey: event.chatKey, payload: {}, source: this.source, status: "processed", processedAt: new Date() }],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+
+  /** Keeps a malformed update for an admin; the same body delivered again is the same row. */
+  async deadLetter(channel: ChannelName, reason: string, payload: unknown): Promise<void> {
+    const hash = createHash("sha256")
+      .update(JSON.stringify(payload) ?? "undefined")
+      .digest("hex")
+      .slice(0, 32);
+    await this.db.inboundEvent.createMany({
+      data: [
+        {
+          id: `${channel}-dead-${hash}`,
+          channel,
+          payload: payload === null || payload === undefined ? Prisma.JsonNull : (payload as Prisma.InputJsonValue),
+          source: this.source,
+          status: "dead",
+          lastError: reason.slice(0, 500),
+        },
+      ],
+      skipDuplicates: true,
+    });
+  }
+
+  /**
+   * Takes the oldest pending row of the chat for `forMs`: the row, "busy" while another worker holds it
+   * (that worker goes on to the rows after it), or undefined when the chat has nothing pending.
+   */
+  async claimNext(chatKey: string, forMs: number): Promise<ClaimedEvent | "busy" | undefined> {
+    // The head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
+    const rows = await this.db.$queryRaw<Array<ClaimedEvent>>`
+      UPDATE "InboundEvent" SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = "attempts" + 1
+      WHERE "id" = (
+        SELECT "id" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending'
+        ORDER BY "seq" LIMIT 1 FOR UPDATE
+      ) AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+      RETURNING "id", "channel", "payload", "attempts"`;
+    if (rows[0]) return rows[0];
+    const pending = await this.db.inboundEvent.count({ where: { chatKey, status: "pending" } });
+    return pending > 0 ? "busy" : undefined;
+  }
+
+  /** Marks the row processed inside the caller's transaction; false when it already was (the work is not repeated). */
+  async finish(id: string, tx: Db | Tx = this.db): Promise<boolean> {
+    const { count } = await tx.inboundEvent.updateMany({
+      where: { id, status: "pending" },
+      data: { status: "processed", processedAt: new Date(), claimedUntil: null, lastError: null },
+    });
+    return count === 1;
+  }
+
+  /** An attempt threw: the row is free for the next one, or dead when `final`. */
+  async failed(id: string, error: string, final: boolean): Promise<void> {
+    await this.db.inboundEvent.updateMany({
+      where: { id, status: "pending" },
+      data: { claimedUntil: null, lastError: error.slice(0, 500), ...(final ? { status: "dead" as const } : {}) },
+    });
+  }
+
+  /** Pending, unclaimed and older than `olderThanMs`: their job was lost (a crash between insert and enqueue, Redis down). */
+  async stale(olderThanMs: number, now = new Date()): Promise<Array<{ id: string; chatKey: string }>> {
+    return this.db.inboundEvent.findMany({
+      where: {
+        source: this.source,
+        status: "pending",
+        receivedAt: { lt: new Date(now.getTime() - olderThanMs) },
+        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
+      },
+      orderBy: { seq: "asc" },
+      select: { id: true, chatKey: true },
+      take: 1000,
+    });
+  }
+
+  /** Processed rows are kept as long as a messenger may redeliver (Telegram: 24 h), then go. */
+  async purgeProcessed(olderThanMs: number, now = new Date()): Promise<number> {
+    const { count } = await this.db.inboundEvent.deleteMany({
+      where: { source: this.source, status: "processed", processedAt: { lt: new Date(now.getTime() - olderThanMs) } },
+    });
+    return count;
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    return this.db.inboundEvent.findMany({
+      where: { status: "dead" },
+      orderBy: { receivedAt: "desc" },
+      take: limit,
+      select: { id: true, channel: true, chatKey: true, attempts: true, lastError: true, receivedAt: true },
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { compose } from "../bin/compose";
+import { loadConfig } from "../core/config";
+import { totpCode } from "../core/staff/totp";
+import { createStaff, staffPassword, type StaffLogin } from "./helpers/browser";
+import { freePort } from "./helpers/free-port";
+import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
+import { telegramUpdates } from "./helpers/telegram-stand-in";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ INBOUND_ATTEMPTS: "2" });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
+
+async function cookieOf(staff: StaffLogin): Promise<string> {
+  const response = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: staff.email, password: staffPassword, code: totpCode(staff.secret) } });
+  return String(response.headers["set-cookie"]).split(";")[0]!;
+}
+
+describe("poison updates", () => {
+  it("acknowledges a null body and fields of the wrong type with 200, once each in the dead letters, for admins only", async () => {
+    const patient = h.newPatient("ru");
+    const wrongTypes = { update_id: h.nextUpdateId(), message: { message_id: "one", chat: { id: patient.id }, from: { id: patient.id }, text: 42 } };
+    for (const body of ["null", JSON.stringify(wrongTypes), JSON.stringify(wrongTypes)]) {
+      const response = await h.app.inject({
+        method: "POST",
+        url: "/webhooks/telegram",
+        headers: { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET, "content-type": "application/json" },
+        payload: body,
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    const dead = await h.db.inboundEvent.findMany({ where: { channel: "telegram", status: "dead" } });
+    expect(dead.map((d) => d.lastError).sort()).toEqual(["body: Invalid input: expected object, received null", "message.message_id: Invalid input: expected number, received string"]);
+
+    const admin = await createStaff(h, "inbound-admin", "admin");
+    const operator = await createStaff(h, "inbound-operator", "operator");
+    const list = (cookie?: string) =>
+      h.app.inject({ method: "GET", url: "/api/v1/inbound/dead-letters", headers: cookie ? { cookie, "x-requested-with": "telecons-console" } : {} });
+    const answer = await list(await cookieOf(admin));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json().deadLetters.map((d: { id: string }) => d.id).sort()).toEqual(dead.map((d) => d.id).sort());
+    expect(JSON.stringify(answer.json())).not.toContain(String(patient.id));
+    expect((await list(await cookieOf(operator))).statusCode).toBe(403);
+    expect((await list()).statusCode).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.telegram.sent(patient.id)).toEqual([]);
+  });
+
+  it("stops trying a stored event after INBOUND_ATTEMPTS and keeps it as a dead letter", async () => {
+    const id = `vk-${h.vk.groupId}-${randomUUID()}`;
+    const chatKey = `vk:${randomUUID()}`;
+    // Stored by an older version, say, in a shape this one cannot read.
+    await h.db.inboundEvent.create({ data: { id, channel: "vk", chatKey, payload: { type: "message_new" }, source: h.services.config.REDIS_PREFIX } });
+    const queue = (await import("../workers/inbound.worker")).createInboundQueue(h.services.redis, h.services.config.REDIS_PREFIX);
+    await queue.enqueue({ eventId: id, chatKey });
+    await queue.queue.close();
+    expect(await h.settled(id)).toBe("dead");
+    expect((await h.db.inboundEvent.findUniqueOrThrow({ where: { id } })).lastError).toMatch(/^malformed/);
+  });
+});
+
+describe("one path for every update", () => {
+  it("answers at once and runs one chat's updates in the order they came", async () => {
+    const patient = h.newPatient("en");
+    const updates = [
+      telegramUpdates.text(h.nextUpdateId(), patient, "/start"),
+      telegramUpdates.button(h.nextUpdateId(), patient, "consent:personal_data:yes"),
+      telegramUpdates.button(h.nextUpdateId(), patient, "consent:remote_care:yes"),
+    ];
+    for (const update of updates) expect((await h.postUpdate(update)).statusCode).toBe(200);
+    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Please describe")));
+    const sent = texts(patient.id);
+    expect(sent[0]).toMatch(/^Hello/);
+    expect(sent.at(-1)).toMatch(/^Please describe/);
+    const rows = await h.db.inboundEvent.findMany({ where: { chatKey: `telegram:${patient.id}` }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["processed", 1], ["processed", 1], ["processed", 1]]);
+  });
+
+  it("answers 503 when Postgres cannot take the update, so Telegram delivers it again", async () => {
+    const services = compose(
+      loadConfig({
+        DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/telecons`,
+        REDIS_PREFIX: `${inject("redisPrefix")}-${randomUUID().slice(0, 8)}`,
+        LOG_LEVEL: "silent",
+        TELEGRAM_BOT_TOKEN: h.telegram.token,
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: h.telegram.apiRoot,
+      }),
+    );
+    const app = await services.startApi();
+    try {
+      const patient = h.newPatient("en");
+      const response = await app.inject({
+        method: "POST",
+        url: "/webhooks/telegram",
+        headers: { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+        payload: telegramUpdates.text(h.nextUpdateId(), patient, "/start"),
+      });
+      expect(response.statusCode).toBe(503);
+    } finally {
+      await services.close();
+    }
+  });
+});

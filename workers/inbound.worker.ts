@@ -1,0 +1,111 @@
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { z } from "zod";
+import type { ChannelName, IncomingEvent } from "../core/channels/channel";
+import type { Tx } from "../core/db/prisma";
+import type { InboundStore } from "../core/inbound/inbound-store";
+import type { Logger } from "../core/logger";
+
+export const INBOUND_QUEUE = "inbound";
+/** How often stored-but-unqueued rows are looked for, and how old they must be. */
+const SWEEP_EVERY_MS = 15_000;
+/** Processed rows stay as the dedupe key this long: Telegram keeps an undelivered update 24 h. */
+const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
+/** While another worker holds the chat's oldest event, look again this much later. */
+const BUSY_RETRY_MS = 300;
+
+/** Ids only: the event itself (a patient's words) waits in Postgres, not in Redis. */
+const jobSchema = z.object({ eventId: z.string().min(1).max(300), chatKey: z.string().min(1).max(200) });
+export type InboundJob = z.infer<typeof jobSchema>;
+
+export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
+  const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
+  const enqueue = async (job: InboundJob) => {
+    await queue.add("event", jobSchema.parse(job), {
+      // BullMQ job ids may not contain ":" (event ids do not).
+      jobId: job.eventId,
+      attempts: 20,
+      backoff: { type: "exponential", delay: 500 },
+      // Removed either way so the sweep can queue the id again; the row keeps the outcome and the error.
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  };
+  return { queue, enqueue };
+}
+export type InboundQueue = ReturnType<typeof createInboundQueue>;
+
+export interface InboundDeps {
+  store: InboundStore;
+  /** The channel's raw event as the channel-neutral event; undefined for one we do not handle; throws when malformed. */
+  decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
+  /** The dialogue: `finish` marks the row processed in the transaction that writes the replies. */
+  handle: (event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>) => Promise<void>;
+  logger: Logger;
+  /** Attempts per event before it becomes a dead letter. */
+  attempts: number;
+  /** How long one attempt holds its event (a killed worker's event waits this long). */
+  claimMs: number;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs the chat's pending events oldest first until none is left: events of one chat in order, chats in
+ * parallel (one job per event, whichever job holds the chat's head does the work).
+ */
+export async function processInbound(job: Job, token: string | undefined, deps: InboundDeps): Promise<void> {
+  const { chatKey } = jobSchema.parse(job.data);
+  for (;;) {
+    const claimed = await deps.store.claimNext(chatKey, deps.claimMs);
+    if (claimed === undefined) return;
+    if (claimed === "busy") {
+      // The holder goes on to this job's event after its own; if it died, its claim runs out and this job takes over.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    let event: IncomingEvent | undefined;
+    try {
+      event = deps.decode(claimed.channel, claimed.payload);
+    } catch (error) {
+      await deps.store.failed(claimed.id, `malformed: ${message(error)}`, true);
+      deps.logger.warn({ eventId: claimed.id }, "inbound event malformed: kept as a dead letter");
+      continue;
+    }
+    if (!event) {
+      await deps.store.finish(claimed.id);
+      continue;
+    }
+    try {
+      await deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+    } catch (error) {
+      const final = claimed.attempts >= deps.attempts;
+      await deps.store.failed(claimed.id, message(error), final);
+      if (!final) throw error;
+      deps.logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
+    }
+  }
+}
+
+export async function startInboundWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  queue: InboundQueue,
+  deps: InboundDeps,
+  concurrency = 8,
+) {
+  await queue.queue.upsertJobScheduler("inbound-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+  const worker = new Worker(
+    INBOUND_QUEUE,
+    async (job, token) => {
+      if (job.name !== "sweep") return processInbound(job, token, deps);
+      for (const row of await deps.store.stale(SWEEP_EVERY_MS)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
+      await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
+    },
+    { connection, prefix, concurrency },
+  );
+  worker.on("error", (error) => deps.logger.error({ err: error }, "inbound worker error"));
+  worker.on("failed", (job, error) => {
+    if (!(error instanceof DelayedError)) deps.logger.warn({ jobId: job?.id, err: error }, "inbound event attempt failed");
+  });
+  return worker;
+}
