@@ -37,6 +37,7 @@ const password = "a long enough password";
 const headers: Partial<Record<Actor, Record<string, string>>> = {};
 const ids: Record<string, string> = {};
 const doctorIds: Partial<Record<StaffActor, string>> = {};
+const secrets: Partial<Record<StaffActor, string>> = {};
 
 async function staffSession(actor: StaffActor, role: "doctor" | "operator" | "admin" | "interpreter", specialties: string[]) {
   const email = `matrix-${actor}-${randomUUID().slice(0, 8)}@clinic.test`;
@@ -45,6 +46,7 @@ async function staffSession(actor: StaffActor, role: "doctor" | "operator" | "ad
   expect(login.statusCode).toBe(200);
   headers[actor] = { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" };
   if (created.staff.doctor) doctorIds[actor] = created.staff.doctor.id;
+  secrets[actor] = created.totpSecret;
   return created.staff;
 }
 
@@ -382,9 +384,15 @@ const staffCases: StaffCase[] = [
     call: () => ({ url: api("/staff"), payload: { email: `new-${randomUUID().slice(0, 8)}@clinic.test`, name: "New Operator", role: "operator", password } }),
     allow: { admin: 201 },
   },
-  { route: "POST /api/v1/staff/:id/unlock", call: () => ({ url: api(`/staff/${ids.spareStaff}/unlock`) }), allow: { admin: 204 } },
+  {
+    route: "POST /api/v1/staff/:id/unlock",
+    // The admin re-enters a code of their own; the next step's is accepted and newer than the one they logged in with.
+    call: () => ({ url: api(`/staff/${ids.spareStaff}/unlock`), payload: { code: totpCode(secrets.admin!, Date.now() + 30_000) } }),
+    allow: { admin: 204 },
+  },
   { route: "POST /api/v1/staff/:id/disable", call: () => ({ url: api(`/staff/${ids.spareStaff}/disable`), payload: { disabled: true } }), allow: { admin: 204 } },
   { route: "GET /api/v1/audit", call: () => ({ url: api("/audit?limit=5") }), allow: { admin: 200 } },
+  { route: "GET /api/v1/inbound/dead-letters", call: () => ({ url: api("/inbound/dead-letters?limit=5") }), allow: { admin: 200 } },
   { route: "PUT /api/v1/specialties/:code", call: () => ({ url: api("/specialties/matrix"), payload: { nameRu: "Матрица", nameEn: "Matrix", active: false } }), allow: { admin: 200 } },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },
   {
@@ -410,7 +418,7 @@ const publicRoutes: Record<string, { call: () => Call; refused: number } | { ope
   "GET /widget": { open: "the chat page" },
   "GET /widget/chat.js": { open: "a script" },
   "GET /widget/embed.js": { open: "a script" },
-  "POST /widget/api/session": { open: "an anonymous visitor starts a chat (rate limits: another part of issue 12)" },
+  "POST /widget/api/session": { open: "an anonymous visitor starts a chat (rate-limited per address)" },
   "POST /widget/api/messages": { call: () => ({ url: "/widget/api/messages", payload: { id: nowhere, text: "hi" } }), refused: 401 },
   "POST /widget/api/files": { call: () => ({ url: `/widget/api/files?id=${nowhere}&name=a.png` }), refused: 401 },
   "GET /widget/api/events": { call: () => ({ url: "/widget/api/events?token=wrong" }), refused: 401 },
