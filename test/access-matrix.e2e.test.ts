@@ -41,7 +41,9 @@ const secrets: Partial<Record<StaffActor, string>> = {};
 
 async function staffSession(actor: StaffActor, role: "doctor" | "operator" | "admin" | "interpreter", specialties: string[]) {
   const email = `matrix-${actor}-${randomUUID().slice(0, 8)}@clinic.test`;
-  const created = await h.services.staff.create({ email, name: `Matrix ${actor}`, role, password, specialties, languages: ["ru", "en"] });
+  // The run's database is shared: an English interpreter here would be offered to other tests' English calls.
+  const languages = role === "interpreter" ? ["az"] : ["ru", "en"];
+  const created = await h.services.staff.create({ email, name: `Matrix ${actor}`, role, password, specialties, languages });
   const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: totpCode(created.totpSecret) } });
   expect(login.statusCode).toBe(200);
   headers[actor] = { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" };
