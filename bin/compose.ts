@@ -302,7 +302,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       : undefined;
   const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
   const web = new WebChannel(webInbox);
-  const webTokens = new WebTokens(config.WIDGET_SECRET, config.WIDGET_FILE_LINK_TTL_SECONDS);
+  const webTokens = new WebTokens(config.WIDGET_SECRET, {
+    fileLinkTtlSeconds: config.WIDGET_FILE_LINK_TTL_SECONDS,
+    visitorTtlSeconds: config.WIDGET_TOKEN_TTL_SECONDS,
+  });
   const acceptVk = (envelope: Parameters<typeof acceptVkEvent>[0]) => acceptVkEvent(envelope, { inbound, queue: vkQueue });
 
   const stack: Array<() => Promise<unknown>> = [];

@@ -52,6 +52,19 @@ describe("configuration", () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: "polling" }).TELEGRAM_MODE).toBe("polling");
   });
 
+  it("reads the widget's frame ancestors as CSP sources, 'self' by default", () => {
+    expect(loadConfig({}).WIDGET_FRAME_ANCESTORS).toEqual(["'self'"]);
+    expect(loadConfig({ WIDGET_FRAME_ANCESTORS: "self https://clinic.example, https://*.clinic.example:8443" }).WIDGET_FRAME_ANCESTORS).toEqual([
+      "'self'",
+      "https://clinic.example",
+      "https://*.clinic.example:8443",
+    ]);
+    // Anything else could smuggle another directive into the policy.
+    expect(problemsOf({ WIDGET_FRAME_ANCESTORS: "https://clinic.example; script-src *" })).toEqual([
+      expect.stringMatching(/^WIDGET_FRAME_ANCESTORS: must be 'self' or origins/),
+    ]);
+  });
+
   it("stops a process started with bad configuration, one line per problem", async () => {
     const run = promisify(execFile)("node", ["--import", "tsx", "bin/api.ts"], {
       env: { PATH: process.env.PATH, REDIS_URL: "localhost:6379", PORT: "99999" },

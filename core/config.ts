@@ -27,6 +27,17 @@ const rateLimitsSchema = z
   )
   .refine((rates) => Object.values(rates).every((r) => r.perSecond > 0), "messages per second must be above 0");
 
+/** CSP sources as an operator writes them: `'self'` or origins such as `https://clinic.example` / `https://*.clinic.example`. */
+const frameAncestorsSchema = z
+  .string()
+  // `self` without quotes too: shells and env files strip them.
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((source) => (source === "self" ? "'self'" : source)))
+  .refine((sources) => sources.length > 0, "must name at least one origin")
+  .refine(
+    (sources) => sources.every((s) => s === "'self'" || /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?$/.test(s)),
+    "must be 'self' or origins like https://clinic.example, separated by spaces",
+  );
+
 const variables = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), example: "production" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), example: "info" },
@@ -128,7 +139,11 @@ const variables = {
     schema: z.string().min(32, "must be at least 32 characters").default("development-widget-secret-not-for-production"),
     example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
   },
+  /** CSP frame-ancestors of /widget: the clinic's site(s) that embed it with /widget/embed.js, space-separated. */
+  WIDGET_FRAME_ANCESTORS: { schema: frameAncestorsSchema.prefault("'self'"), example: "https://clinic.example https://www.clinic.example" },
   WIDGET_FILE_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
+  /** A visitor token's lifetime; the open page renews it, so only a longer absence starts a new conversation. */
+  WIDGET_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400), example: "604800" },
   LINK_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(600), example: "600" },
 } as const;
 

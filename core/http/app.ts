@@ -44,6 +44,8 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
+// --- headers ---
+import { registerSecurityHeaders } from "./security-headers";
 
 export interface AppDeps {
   config: Config;
@@ -88,6 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // --- headers ---
+  await registerSecurityHeaders(app, {
+    production: deps.config.NODE_ENV === "production",
+    livekitUrl: deps.config.LIVEKIT_URL,
+    widgetFrameAncestors: deps.config.WIDGET_FRAME_ANCESTORS,
+  });
   registerErrorHandler(app);
   registerHealth(app, deps);
   registerTelegramWebhook(app, deps.config, deps.telegram);
