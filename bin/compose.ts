@@ -68,7 +68,7 @@ import { ExamSessions } from "../core/exam/exam-sessions";
 import { IdentityService } from "../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
-import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
+import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, type SmsProvider } from "../core/identity/sms";
 // --- channels ---
 import { AttachmentReceiver } from "../core/attachments/attachment-receiver";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
@@ -216,7 +216,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
   const timezone = timezoneHandlers(preferences);
   const identity = new IdentityService(db);
-  const sms = new LoggingSmsProvider(logger);
+  // Development keeps the texts in SMS_DEV_FILE (and in memory, where tests read them); production refuses `log`.
+  const devSms = config.SMS_PROVIDER === "log" ? new DevelopmentSmsProvider(logger, config.SMS_DEV_FILE) : undefined;
+  const sms: SmsProvider = devSms ?? new HttpSmsProvider({ url: config.SMS_HTTP_URL!, token: config.SMS_HTTP_TOKEN! });
   const phone = new PhoneConfirmation({
     identity,
     sms,
@@ -349,6 +351,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     redFlags,
     identity,
     sms,
+    devSms,
     exams,
 
     async startApi() {
