@@ -67,7 +67,7 @@ import { ExamSessions } from "../core/exam/exam-sessions";
 import { IdentityService } from "../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
-import { LoggingSmsProvider, SmsCodes } from "../core/identity/sms";
+import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, type SmsProvider } from "../core/identity/sms";
 // --- channels ---
 import { AttachmentReceiver, attachmentLimits } from "../core/attachments/attachment-receiver";
 import { checkSealImage } from "../core/attachments/upload-check";
@@ -223,7 +223,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
   const timezone = timezoneHandlers(preferences);
   const identity = new IdentityService(db);
-  const sms = new LoggingSmsProvider(logger);
+  // Development keeps the texts in SMS_DEV_FILE (and in memory, where tests read them); production refuses `log`.
+  const devSms = config.SMS_PROVIDER === "log" ? new DevelopmentSmsProvider(logger, config.SMS_DEV_FILE) : undefined;
+  const sms: SmsProvider = devSms ?? new HttpSmsProvider({ url: config.SMS_HTTP_URL!, token: config.SMS_HTTP_TOKEN! });
   const phone = new PhoneConfirmation({
     identity,
     sms,
@@ -312,7 +314,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       : undefined;
   const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
   const web = new WebChannel(webInbox);
-  const webTokens = new WebTokens(config.WIDGET_SECRET, config.WIDGET_FILE_LINK_TTL_SECONDS);
+  const webTokens = new WebTokens(config.WIDGET_SECRET, {
+    fileLinkTtlSeconds: config.WIDGET_FILE_LINK_TTL_SECONDS,
+    visitorTtlSeconds: config.WIDGET_TOKEN_TTL_SECONDS,
+  });
   const acceptTelegram = (update: unknown) => intake.accept("telegram", parseTelegramUpdate(update, telegram!.botId), update);
   // VK's secret is ours, not the patient's: it is not kept.
   const acceptVk = ({ secret: _secret, ...envelope }: VkEnvelope) => intake.accept("vk", parseVkEvent(envelope), envelope);
@@ -370,6 +375,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     redFlags,
     identity,
     sms,
+    devSms,
     exams,
 
     async startApi() {

@@ -59,6 +59,33 @@ describe("configuration", () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MODE: "polling" }).TELEGRAM_MODE).toBe("polling");
   });
 
+  it("reads the widget's frame ancestors as CSP sources, 'self' by default", () => {
+    expect(loadConfig({}).WIDGET_FRAME_ANCESTORS).toEqual(["'self'"]);
+    expect(loadConfig({ WIDGET_FRAME_ANCESTORS: "self https://clinic.example, https://*.clinic.example:8443" }).WIDGET_FRAME_ANCESTORS).toEqual([
+      "'self'",
+      "https://clinic.example",
+      "https://*.clinic.example:8443",
+    ]);
+    // Anything else could smuggle another directive into the policy.
+    expect(problemsOf({ WIDGET_FRAME_ANCESTORS: "https://clinic.example; script-src *" })).toEqual([
+      expect.stringMatching(/^WIDGET_FRAME_ANCESTORS: must be 'self' or origins/),
+    ]);
+  });
+
+  it("refuses the development SMS provider in production and needs a gateway's url and token for http", () => {
+    const production = {
+      NODE_ENV: "production",
+      FILE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
+      LIVEKIT_API_SECRET: "a-production-livekit-secret-of-32-chars",
+      WIDGET_SECRET: "a-production-widget-secret-of-32-chars",
+    };
+    expect(problemsOf(production)).toEqual([expect.stringMatching(/^SMS_PROVIDER: log sends nothing and is refused in production.*\(example: SMS_PROVIDER=http\)$/)]);
+    expect(problemsOf({ ...production, SMS_PROVIDER: "http" }).map((p) => p.split(":")[0])).toEqual(["SMS_HTTP_URL", "SMS_HTTP_TOKEN"]);
+    const config = loadConfig({ ...production, SMS_PROVIDER: "http", SMS_HTTP_URL: "https://sms.example/send", SMS_HTTP_TOKEN: "gateway-token-123" });
+    expect(config.SMS_PROVIDER).toBe("http");
+    expect(loadConfig({}).SMS_PROVIDER).toBe("log");
+  });
+
   it("stops a process started with bad configuration, one line per problem", async () => {
     const run = promisify(execFile)("node", ["--import", "tsx", "bin/api.ts"], {
       env: { PATH: process.env.PATH, REDIS_URL: "localhost:6379", PORT: "99999" },

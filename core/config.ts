@@ -28,6 +28,17 @@ const rateLimitsSchema = z
   )
   .refine((rates) => Object.values(rates).every((r) => r.perSecond > 0), "messages per second must be above 0");
 
+/** CSP sources as an operator writes them: `'self'` or origins such as `https://clinic.example` / `https://*.clinic.example`. */
+const frameAncestorsSchema = z
+  .string()
+  // `self` without quotes too: shells and env files strip them.
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((source) => (source === "self" ? "'self'" : source)))
+  .refine((sources) => sources.length > 0, "must name at least one origin")
+  .refine(
+    (sources) => sources.every((s) => s === "'self'" || /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?$/.test(s)),
+    "must be 'self' or origins like https://clinic.example, separated by spaces",
+  );
+
 const variables = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), example: "production" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), example: "info" },
@@ -125,8 +136,11 @@ const variables = {
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
   REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
   // --- intake ---
-  /** `log` writes codes to the log (development); a real gateway is another SmsProvider in core/identity/. */
-  SMS_PROVIDER: { schema: z.enum(["log"]).default("log"), example: "log" },
+  /** `log`: development, the text goes to SMS_DEV_FILE (never the log; refused in production); `http`: a gateway. */
+  SMS_PROVIDER: { schema: z.enum(["log", "http"]).default("log"), example: "http" },
+  SMS_DEV_FILE: { schema: z.string().min(1).default("./data/sms-outbox.txt"), example: "./data/sms-outbox.txt" },
+  SMS_HTTP_URL: { schema: url(["http", "https"]).optional(), example: "https://sms-gateway.clinic.example/send" },
+  SMS_HTTP_TOKEN: { schema: z.string().min(8).optional(), example: "<the gateway's API token>" },
   SMS_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
   SMS_CODE_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(10).default(5), example: "5" },
   /** OpenID Connect identity provider (ESIA / Gosuslugi through its OIDC interface); `/verify` is off without it. */
@@ -150,7 +164,11 @@ const variables = {
     schema: z.string().min(32, "must be at least 32 characters").default("development-widget-secret-not-for-production"),
     example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
   },
+  /** CSP frame-ancestors of /widget: the clinic's site(s) that embed it with /widget/embed.js, space-separated. */
+  WIDGET_FRAME_ANCESTORS: { schema: frameAncestorsSchema.prefault("'self'"), example: "https://clinic.example https://www.clinic.example" },
   WIDGET_FILE_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
+  /** A visitor token's lifetime; the open page renews it, so only a longer absence starts a new conversation. */
+  WIDGET_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400), example: "604800" },
   LINK_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(600), example: "600" },
 } as const;
 
@@ -167,6 +185,15 @@ const configSchema = z
     }
     if (config.NODE_ENV === "production" && config.LIVEKIT_API_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["LIVEKIT_API_SECRET"], message: "must be set in production" });
+    }
+    // --- intake ---
+    if (config.NODE_ENV === "production" && config.SMS_PROVIDER === "log") {
+      ctx.addIssue({ code: "custom", path: ["SMS_PROVIDER"], message: "log sends nothing and is refused in production: use http with SMS_HTTP_URL and SMS_HTTP_TOKEN" });
+    }
+    if (config.SMS_PROVIDER === "http") {
+      for (const name of ["SMS_HTTP_URL", "SMS_HTTP_TOKEN"] as const) {
+        if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when SMS_PROVIDER is http" });
+      }
     }
     // --- channels ---
     if (config.VK_TOKEN && !config.VK_GROUP_ID) {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -78,7 +79,8 @@ describe("the call page in headless Chromium (fake camera and microphone)", () =
     }
     expect(await page.textContent("#check-camera")).toBe("Camera: works");
     // the preview really plays the fake camera
-    await page.waitForFunction("document.getElementById('preview').videoWidth > 0");
+    // Polled from outside: waitForFunction with a string is an eval, which the page's CSP refuses.
+    await expect.poll(() => page.evaluate(() => (document.getElementById("preview") as HTMLVideoElement).videoWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.isEnabled("#join")).toBe(true);
 
     await page.click("#join");

@@ -263,7 +263,7 @@ describe("identity", () => {
     await say(user, "/phone");
     await say(user, "+7 (999) 123-45-67");
     expect(texts(user).at(-1)).toBe("Мы отправили 6-значный код на номер, оканчивающийся на 67. Пришлите его сюда.");
-    const code = /(\d{6})/.exec(h.services.sms.sent.findLast((s) => s.phone === "+79991234567")!.text)![1]!;
+    const code = /(\d{6})/.exec(h.services.devSms!.sent.findLast((s) => s.phone === "+79991234567")!.text)![1]!;
     await say(user, code === "000000" ? "000001" : "000000");
     expect(texts(user).at(-1)).toBe("Код неверный. Проверьте СМС и попробуйте ещё раз.");
     await say(user, code);
@@ -274,7 +274,7 @@ describe("identity", () => {
     await onboard(late);
     await say(late, "/phone");
     await say(late, "+44 7700 900123");
-    const lateCode = /(\d{6})/.exec(h.services.sms.sent.at(-1)!.text)![1]!;
+    const lateCode = /(\d{6})/.exec(h.services.devSms!.sent.at(-1)!.text)![1]!;
     const patient = await patientOf(late);
     await h.services.redis.del(`${h.services.config.REDIS_PREFIX}:sms-code:${patient.id}`); // as Redis does at expiry
     await say(late, lateCode);
@@ -287,18 +287,18 @@ describe("identity", () => {
     await onboard(user);
     await say(user, "/phone");
     await say(user, "+7 999 000-11-22");
-    const code = /(\d{6})/.exec(h.services.sms.sent.at(-1)!.text)![1]!;
+    const code = /(\d{6})/.exec(h.services.devSms!.sent.at(-1)!.text)![1]!;
     const wrong = code === "111111" ? "222222" : "111111";
     for (let i = 0; i < 5; i++) await say(user, wrong);
     expect(texts(user).at(-1)).toBe("Too many wrong attempts. Send /phone to get a new code.");
     await say(user, code);
     expect((await patientOf(user)).identityLevel).toBe("anonymous");
     // A new code within a minute of the last is refused: every SMS costs the clinic money.
-    const sent = h.services.sms.sent.length;
+    const sent = h.services.devSms!.sent.length;
     await say(user, "/phone");
     await say(user, "+7 999 000-11-22");
     expect(texts(user).at(-1)).toBe("A code was sent less than a minute ago. Please wait a minute and send /phone again.");
-    expect(h.services.sms.sent.length).toBe(sent);
+    expect(h.services.devSms!.sent.length).toBe(sent);
   });
 
   it("verifies identity through the OpenID Connect provider and refuses a forged id_token", async () => {

@@ -58,7 +58,8 @@ function openStream(url: string, lastEventId?: string) {
 describe("the web chat across api instances", () => {
   it("delivers replies to a page connected to another instance, and catches up after a reconnect", async () => {
     const visitor = await webDriver(h, "ru");
-    const url = `${secondUrl}/widget/api/events?token=${encodeURIComponent(visitor.token)}`;
+    const ticket = await h.app.inject({ method: "POST", url: "/widget/api/events/ticket", headers: { authorization: `Bearer ${visitor.token}` } });
+    const url = `${secondUrl}/widget/api/events?ticket=${encodeURIComponent(ticket.json().ticket)}`;
     const first = openStream(url);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await visitor.say("/start");

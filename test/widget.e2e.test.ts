@@ -13,7 +13,8 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // The clinic's site of the embedding test is http://localhost:<port>; the api is on 127.0.0.1.
+  h = await startHarness({ WIDGET_FRAME_ANCESTORS: "http://localhost:*" });
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
   browser = await launchChromium();
 });

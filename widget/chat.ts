@@ -49,6 +49,7 @@ const failure = (error: unknown) => t(error instanceof HttpError && error.status
 
 async function post(path: string, body: BodyInit, contentType: string): Promise<void> {
   const response = await fetch(path, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${token}` }, body });
+  if (response.status === 401) void expired();
   if (!response.ok) throw new HttpError(response.status);
 }
 
@@ -156,21 +157,87 @@ function saveToken(value: string): void {
 }
 
 let token = loadToken();
+let events: EventSource | undefined;
+let lastId = "0";
+let renewTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** POSTs with the visitor token; `undefined` when the server no longer accepts it. */
+async function authorized<T>(path: string): Promise<T | undefined> {
+  const response = await fetch(path, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  if (response.status === 401) return undefined;
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** The token is renewed half-way through its life while the page is open, so only a long absence ends the conversation. */
+function keep(fresh: { token: string; expiresAt?: number }): void {
+  token = fresh.token;
+  saveToken(token);
+  clearTimeout(renewTimer);
+  const halfLifeMs = ((fresh.expiresAt ?? 0) * 1000 - Date.now()) / 2;
+  renewTimer = setTimeout(() => void renew(), Math.min(Math.max(halfLifeMs, 60_000), 2 ** 31 - 1));
+}
+async function renew(): Promise<void> {
+  const fresh = await authorized<{ token: string; expiresAt: number }>("/widget/api/session/renew").catch(() => null);
+  if (fresh === undefined) return expired();
+  if (fresh) keep(fresh);
+  else renewTimer = setTimeout(() => void renew(), 60_000); // offline: try again soon
+}
+
+/** A reply stream opened with a one-minute ticket (EventSource cannot send the token as a header). */
+async function listen(): Promise<void> {
+  const ticket = await authorized<{ ticket: string }>("/widget/api/events/ticket");
+  if (!ticket) return expired();
+  events?.close();
+  const source = new EventSource(`/widget/api/events?${new URLSearchParams({ ticket: ticket.ticket, after: lastId })}`);
+  events = source;
+  source.addEventListener("open", () => (status.textContent = ""));
+  source.addEventListener("message", (event) => {
+    const message = event as MessageEvent<string>;
+    if (message.lastEventId) lastId = message.lastEventId;
+    render(JSON.parse(message.data) as Incoming);
+  });
+  source.addEventListener("error", () => {
+    status.textContent = t("offline");
+    // EventSource retries by itself, but not once its ticket is refused: then it is closed and we open it anew.
+    if (source.readyState === EventSource.CLOSED && events === source) setTimeout(() => void listen().catch(() => undefined), 2000);
+  });
+}
+
+let restarting = false;
+/** The token outlived its lifetime (the device slept longer than that): the patient is told and a new conversation starts. */
+async function expired(): Promise<void> {
+  if (restarting) return;
+  restarting = true;
+  events?.close();
+  events = undefined;
+  clearTimeout(renewTimer);
+  token = "";
+  lastId = "0";
+  log.replaceChildren();
+  bubble("error", t("session_expired"));
+  await start().finally(() => (restarting = false));
+}
 
 async function start(): Promise<void> {
   status.textContent = t("connecting");
+  if (token) {
+    // A returning visitor within the token's lifetime keeps the conversation; an older token starts a new one.
+    const fresh = await authorized<{ token: string; expiresAt: number }>("/widget/api/session/renew");
+    if (fresh) keep(fresh);
+    else {
+      token = "";
+      bubble("error", t("session_expired"));
+    }
+  }
   const isNew = !token;
   if (isNew) {
     const response = await fetch("/widget/api/session", { method: "POST" });
     if (!response.ok) throw new HttpError(response.status);
-    token = ((await response.json()) as { token: string }).token;
-    saveToken(token);
+    keep((await response.json()) as { token: string; expiresAt?: number });
   }
   // From the start of what is kept: a reloaded page shows the conversation again; EventSource resumes by itself.
-  const events = new EventSource(`/widget/api/events?${new URLSearchParams({ token, after: "0" })}`);
-  events.addEventListener("open", () => (status.textContent = ""));
-  events.addEventListener("error", () => (status.textContent = t("offline")));
-  events.addEventListener("message", (event) => render(JSON.parse((event as MessageEvent<string>).data) as Incoming));
+  await listen();
   if (isNew) await send({ text: "/start" });
 }
 

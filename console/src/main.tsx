@@ -1,3 +1,4 @@
+import "./zod-jitless";
 import { createRoot } from "react-dom/client";
 import "./i18n";
 import { App } from "./App";

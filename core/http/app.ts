@@ -55,6 +55,8 @@ declare module "fastify" {
     registeredRoutes: ReadonlyArray<{ method: string; url: string }>;
   }
 }
+// --- headers ---
+import { registerSecurityHeaders } from "./security-headers";
 
 export interface AppDeps {
   config: Config;
@@ -111,6 +113,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const access = new CareAccess(deps.db);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // --- headers ---
+  await registerSecurityHeaders(app, {
+    production: deps.config.NODE_ENV === "production",
+    livekitUrl: deps.config.LIVEKIT_URL,
+    widgetFrameAncestors: deps.config.WIDGET_FRAME_ANCESTORS,
+  });
   registerErrorHandler(app);
   registerHealth(app, deps);
   // --- rate limits: before the routes that use them ---

@@ -1,4 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -7,15 +9,45 @@ export interface SmsProvider {
   send(phone: string, text: string): Promise<void>;
 }
 
-/** Development provider: the code goes to the log instead of a phone. Never use it with real patients. */
-export class LoggingSmsProvider implements SmsProvider {
+/**
+ * Development provider (`SMS_PROVIDER=log`, refused in production): nothing is sent and the code never reaches the
+ * log, which is shipped and kept; the text is appended to a file on the developer's machine instead (and kept in
+ * memory for in-process tests). The log only says that a code went to a number ending in two digits.
+ */
+export class DevelopmentSmsProvider implements SmsProvider {
   readonly sent: Array<{ phone: string; text: string }> = [];
-  constructor(private readonly logger: Pick<Logger, "warn">) {}
+  constructor(
+    private readonly logger: Pick<Logger, "warn">,
+    private readonly file: string,
+  ) {}
 
   async send(phone: string, text: string): Promise<void> {
     this.sent.push({ phone, text });
     if (this.sent.length > 100) this.sent.shift();
-    this.logger.warn({ phoneTail: phone.slice(-2), sms: text }, "SMS (logging provider, not sent)");
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, `${new Date().toISOString()} ${phone} ${text.replace(/\n/g, " ")}\n`, { mode: 0o600 });
+    this.logger.warn({ phoneTail: phone.slice(-2), file: this.file }, "SMS not sent (development provider): the text is in the file");
+  }
+}
+
+/**
+ * A generic HTTP SMS gateway (`SMS_PROVIDER=http`): `POST SMS_HTTP_URL` with `{"to": "+7…", "text": "…"}` and
+ * `Authorization: Bearer SMS_HTTP_TOKEN`; any 2xx is accepted. Most gateways take this shape directly or through a
+ * small relay of the clinic's.
+ */
+export class HttpSmsProvider implements SmsProvider {
+  constructor(private readonly settings: { url: string; token: string; timeoutMs?: number }) {}
+
+  async send(phone: string, text: string): Promise<void> {
+    const response = await fetch(this.settings.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.settings.token}` },
+      body: JSON.stringify({ to: phone, text }),
+      signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000),
+    });
+    await response.body?.cancel();
+    // The error names the status only: the text holds the code.
+    if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
   }
 }
 

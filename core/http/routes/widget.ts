@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { FileTooLargeError, type IncomingContent, type IncomingEvent } from "../../channels/channel";
@@ -34,7 +34,7 @@ const messageBody = z.union([
   z.object({ id: z.uuid(), language: z.string().max(16).optional(), button: z.string().min(1).max(64) }),
 ]);
 const fileQuery = z.object({ id: z.uuid(), language: z.string().max(16).optional(), name: z.string().max(200).optional() });
-const eventsQuery = z.object({ token: z.string().max(200), after: z.string().regex(/^\d+-\d+$|^0$/).optional() });
+const eventsQuery = z.object({ ticket: z.string().max(200), after: z.string().regex(/^\d+-\d+$|^0$/).optional() });
 const fileLinkQuery = z.object({ v: z.uuid(), e: z.string().regex(/^\d+$/), s: z.string().max(100) });
 
 const pageLanguage = (request: FastifyRequest, fallback: Language): Language => {
@@ -95,11 +95,18 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
   });
   app.addContentTypeParser("application/octet-stream", { parseAs: "buffer", bodyLimit: UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
 
-  const visitorOf = (request: FastifyRequest) => {
+  const bearer = (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    return deps.tokens.visitorOf(header?.startsWith("Bearer ") ? header.slice(7) : undefined);
+    return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
   };
+  const visitorOf = (request: FastifyRequest) => deps.tokens.visitorOf(bearer(request));
   const unauthorized = { code: "unauthorized", message: "missing or invalid visitor token" };
+  // The page answers this one by starting a new conversation (widget/chat.ts).
+  const expired = { code: "token_expired", message: "the visitor token has expired: start a new session" };
+  const refuse = (request: FastifyRequest, reply: FastifyReply) => {
+    const check = deps.tokens.checkVisitor(bearer(request));
+    return reply.status(401).send(!check.ok && check.reason === "expired" ? expired : unauthorized);
+  };
   const event = (visitorId: string, id: string, language: string | undefined, content: IncomingContent): IncomingEvent => ({
     eventId: `web-${visitorId}-${id}`,
     sender: { channel: "web", externalUserId: visitorId, chatId: visitorId, languageCode: language },
@@ -124,9 +131,22 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
 
   app.post("/widget/api/session", { config: { rateLimit: sessionLimit } }, async () => ({ token: deps.tokens.newVisitor().token }));
 
+  // --- visitor tokens: renewed while the page is open, so only an absence longer than their lifetime ends a conversation ---
+  app.post("/widget/api/session/renew", async (request, reply) => {
+    const check = deps.tokens.checkVisitor(bearer(request));
+    if (!check.ok) return refuse(request, reply);
+    return deps.tokens.renew(check.visitorId);
+  });
+
+  app.post("/widget/api/events/ticket", async (request, reply) => {
+    const visitorId = visitorOf(request);
+    if (!visitorId) return refuse(request, reply);
+    return { ticket: deps.tokens.eventsTicket(visitorId) };
+  });
+
   app.post("/widget/api/messages", { schema: { body: messageBody }, config: { rateLimit: messageLimit } }, async (request, reply) => {
     const visitorId = visitorOf(request);
-    if (!visitorId) return reply.status(401).send(unauthorized);
+    if (!visitorId) return refuse(request, reply);
     try {
       await deps.accept({ ...request.body, visitorId });
     } catch (error) {
@@ -139,7 +159,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
 
   app.post("/widget/api/files", { schema: { querystring: fileQuery }, bodyLimit: UPLOAD_LIMIT }, async (request, reply) => {
     const visitorId = visitorOf(request);
-    if (!visitorId) return reply.status(401).send(unauthorized);
+    if (!visitorId) return refuse(request, reply);
     const bytes = request.body as Buffer;
     if (!Buffer.isBuffer(bytes)) return reply.status(415).send({ code: "validation", message: "send the file as application/octet-stream" });
     const { id, language, name } = request.query;
@@ -157,8 +177,9 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
   });
 
   app.get("/widget/api/events", { schema: { querystring: eventsQuery } }, async (request, reply) => {
-    const visitorId = deps.tokens.visitorOf(request.query.token);
-    if (!visitorId) return reply.status(401).send(unauthorized);
+    // EventSource sends no header: the page gets a one-minute ticket first, so no long-lived token sits in a url.
+    const visitorId = deps.tokens.visitorOfTicket(request.query.ticket);
+    if (!visitorId) return reply.status(401).send({ code: "unauthorized", message: "missing or expired events ticket" });
     // EventSource sends Last-Event-ID itself when it reconnects; a reloaded page passes `after`.
     let lastId = String(request.headers["last-event-id"] ?? request.query.after ?? "0");
     if (!/^\d+-\d+$|^0$/.test(lastId)) lastId = "0";
