@@ -45,6 +45,11 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
+// --- data rights and private mode ---
+import type { SecureChat } from "../private-mode/secure-chat";
+import type { DataRights } from "../rights/data-rights";
+import type { PatientErasure } from "../rights/patient-erasure";
+import { secureChatRoutes } from "./routes/secure-chat";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -85,6 +90,9 @@ export interface AppDeps {
   vk?: VkWebhookDeps;
   /** The web chat widget at /widget. */
   widget?: WidgetDeps;
+  // --- data rights and private mode ---
+  /** The patient's export and erasure (account), and the secure web chat of private mode. */
+  rights?: { data: DataRights; erasure: PatientErasure; secureChat: SecureChat };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -110,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // --- channels ---
   registerVkWebhook(app, deps.vk);
   if (deps.widget) await app.register(widgetRoutes(deps.widget));
+  if (deps.rights) await app.register(secureChatRoutes(deps.rights)); // --- private mode ---
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.
@@ -152,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         accounts: deps.documents.accounts,
         secureCookies: deps.config.NODE_ENV === "production",
         defaultLanguage: deps.config.DEFAULT_LANGUAGE,
+        rights: deps.rights,
       }),
     );
   }
