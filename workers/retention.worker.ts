@@ -41,7 +41,7 @@ export interface RetentionWorkerDeps {
 export async function processErase(job: Pick<Job, "data" | "attemptsMade" | "opts">, deps: RetentionWorkerDeps): Promise<string> {
   const { patientId } = eraseJobSchema.parse(job.data);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  if (!lastAttempt && (await deps.erasure.pendingMessages(patientId)) > 0) throw new Error("waiting for the patient's last messages to go out");
+  if (!lastAttempt && (await deps.erasure.waitsForMessages(patientId))) throw new Error("waiting for the patient's last messages to go out");
   const outcome = await deps.erasure.erase(patientId);
   deps.logger.info({ patientId, outcome }, "patient erasure");
   return outcome;

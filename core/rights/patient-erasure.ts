@@ -43,9 +43,11 @@ export class PatientErasure {
     await this.deps.queue.enqueueErasure(patientId);
   }
 
-  /** Messages to the patient still waiting to go out (the erasure waits for them: they are the confirmation). */
-  async pendingMessages(patientId: string): Promise<number> {
-    return this.deps.db.outboxMessage.count({ where: { status: "pending", account: { patientId } } });
+  /** A requested erasure waits while messages to the patient are still queued: the last one is its confirmation. */
+  async waitsForMessages(patientId: string): Promise<boolean> {
+    const { db } = this.deps;
+    const due = await db.patient.count({ where: { id: patientId, erasureRequestedAt: { not: null }, erasedAt: null } });
+    return due > 0 && (await db.outboxMessage.count({ where: { status: "pending", account: { patientId } } })) > 0;
   }
 
   /** Erases once; a repeated run (a redelivered job) changes nothing. */
