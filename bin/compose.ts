@@ -85,6 +85,12 @@ import { WebTokens } from "../core/channels/web-tokens";
 import { recordAudit } from "../core/audit/audit-log";
 import { AccountLinking } from "../core/linking/account-linking";
 import { LinkCodes } from "../core/linking/link-codes";
+// --- data rights and private mode ---
+import { SecureChat } from "../core/private-mode/secure-chat";
+import { DataRights } from "../core/rights/data-rights";
+import { PatientErasure } from "../core/rights/patient-erasure";
+import { RetentionSweep } from "../core/rights/retention-sweep";
+import { createRetentionQueue, startRetentionWorker } from "../workers/retention.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -264,6 +270,18 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     attemptWindowSeconds: 15 * 60,
   });
   const linking = new AccountLinking(db, linkCodes);
+  // --- data rights and private mode ---
+  const retentionQueue = createRetentionQueue(redis, config.REDIS_PREFIX);
+  const erasure = new PatientErasure({
+    db,
+    files,
+    queue: retentionQueue,
+    retention: config.RETENTION_PERIODS,
+    clearWebChat: (visitorId) => webInbox.clear(visitorId),
+  });
+  const retentionSweep = new RetentionSweep(db, files, config.RETENTION_PERIODS);
+  const dataRights = new DataRights({ db, erasure, loginLink: (id) => accounts.createLoginLink(id), linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS });
+  const rightsHandlers = dataRights.handlers();
 
   const dialogue = new Dialogue({
     patients,
@@ -274,7 +292,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     intake: intakeFlow,
     contacts: phone.contacts,
     textInterceptors: [phone.texts],
-    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons],
+    buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons, rightsHandlers.buttons],
     commandHandlers: [
       language.command,
       timezone.command,
@@ -285,6 +303,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       deviceCommand(ingestionTokens),
       linking.command(config.LINK_CODE_TTL_SECONDS), // --- channels ---
+      ...rightsHandlers.commands, // --- data rights ---
     ],
     files: attachments,
   });
@@ -317,6 +336,16 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const webTokens = new WebTokens(config.WIDGET_SECRET, {
     fileLinkTtlSeconds: config.WIDGET_FILE_LINK_TTL_SECONDS,
     visitorTtlSeconds: config.WIDGET_TOKEN_TTL_SECONDS,
+  });
+  const secureChat = new SecureChat({
+    db,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    tokens: webTokens,
+    inbox: webInbox,
+    publicUrl: config.PUBLIC_URL,
+    linkTtlSeconds: config.SECURE_CHAT_LINK_TTL_SECONDS,
+    clinicalContentInMessengers: config.CLINICAL_CONTENT_IN_MESSENGERS,
   });
   const acceptTelegram = (update: unknown) => intake.accept("telegram", parseTelegramUpdate(update, telegram!.botId), update);
   // VK's secret is ours, not the patient's: it is not kept.
@@ -377,6 +406,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     sms,
     devSms,
     exams,
+    erasure,
+    retentionSweep,
+    dataRights,
+    secureChat,
 
     async startApi() {
       const app = await buildApp({
@@ -418,6 +451,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           },
           defaultLanguage: config.DEFAULT_LANGUAGE,
         },
+        rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -440,7 +474,14 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         config.REDIS_PREFIX,
         outboxSettings,
         queue,
-        { outbox, patients, channels: { telegram: telegram?.channel, vk: vk?.channel, web }, logger, limiter: sendLimiter },
+        {
+          outbox,
+          patients,
+          channels: { telegram: telegram?.channel, vk: vk?.channel, web },
+          logger,
+          limiter: sendLimiter,
+          render: (delivery) => secureChat.render(delivery), // --- private mode ---
+        },
         16,
         options.locks,
       );
@@ -493,7 +534,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         vk.startLongPoll(acceptVk);
         stack.push(async () => vk.stop());
       }
-      return [inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      const retentionWorker = await startRetentionWorker(redis, config.REDIS_PREFIX, retentionQueue, { erasure, sweep: retentionSweep, logger });
+      stack.push(() => retentionWorker.close());
+      return [retentionWorker, inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */
@@ -508,6 +551,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       await events.close();
       await remindersQueue.close();
       await inboundQueue.queue.close();
+      await retentionQueue.close();
       await webInbox.close();
       await db.$disconnect();
       redis.disconnect();

@@ -3,6 +3,7 @@ import { escalationRulesSchema } from "./consultations/escalation";
 import { encryptionKeysSchema } from "./files/file-store";
 import { defaultMaxMegapixels } from "./attachments/upload-check";
 import { labsConfigSchema } from "./labs/labs-config";
+import { defaultRetention, retentionPeriodsSchema } from "./rights/retention";
 
 /**
  * All configuration comes from the environment, parsed once at start.
@@ -170,6 +171,12 @@ const variables = {
   /** A visitor token's lifetime; the open page renews it, so only a longer absence starts a new conversation. */
   WIDGET_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400), example: "604800" },
   LINK_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(600), example: "600" },
+  // --- data rights and private mode ---
+  /** `false`: doctors' replies, their files and alerts reach Telegram/VK only as a notice with a link to the web chat. */
+  CLINICAL_CONTENT_IN_MESSENGERS: { schema: z.enum(["true", "false"]).default("true").transform((v) => v === "true"), example: "false" },
+  SECURE_CHAT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(7 * 86_400).default(86_400), example: "86400" },
+  /** Per kind of record, `<n>d` or `<n>y` (core/rights/retention.ts; legal basis in README). */
+  RETENTION_PERIODS: { schema: retentionPeriodsSchema.prefault(defaultRetention), example: "medical_record:25y,delivery_copy:90d,unfinished_intake:30d" },
 } as const;
 
 type Variables = typeof variables;

@@ -444,6 +444,11 @@ const publicRoutes: Record<string, { call: () => Call; refused: number } | { ope
   "GET /account/overview.json": { call: () => ({ url: "/account/overview.json" }), refused: 401 },
   "GET /account/documents/:id": { call: () => ({ url: `/account/documents/${nowhere}` }), refused: 401 },
   "POST /account/logout": { open: "ends whatever session the cookie names" },
+  // --- data rights and private mode ---
+  "GET /account/my-data.json": { call: () => ({ url: "/account/my-data.json" }), refused: 401 },
+  "GET /account/my-data.pdf": { call: () => ({ url: "/account/my-data.pdf" }), refused: 401 },
+  "POST /account/delete": { call: () => ({ url: "/account/delete" }), refused: 401 },
+  "POST /widget/api/secure-session": { call: () => ({ url: "/widget/api/secure-session", payload: { login: "wrong-token-0123456789abcdef" } }), refused: 401 },
   "GET /console": { open: "the console's static files" },
   "GET /console/*": { open: "the console's static files" },
 };

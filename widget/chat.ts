@@ -219,8 +219,23 @@ async function expired(): Promise<void> {
   await start().finally(() => (restarting = false));
 }
 
+/**
+ * Private mode: a messenger notice links here with a one-time `login`; it becomes this page's visitor token for
+ * the patient's secure chat. The link leaves the address bar (and the history) at once.
+ */
+async function secureLogin(): Promise<void> {
+  const login = new URLSearchParams(location.search).get("login");
+  if (!login) return;
+  history.replaceState(null, "", location.pathname);
+  const response = await fetch("/widget/api/secure-session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login }) });
+  if (!response.ok) return void bubble("error", t("login_expired"));
+  token = ((await response.json()) as { token: string }).token;
+  saveToken(token);
+}
+
 async function start(): Promise<void> {
   status.textContent = t("connecting");
+  await secureLogin();
   if (token) {
     // A returning visitor within the token's lifetime keeps the conversation; an older token starts a new one.
     const fresh = await authorized<{ token: string; expiresAt: number }>("/widget/api/session/renew");

@@ -1,8 +1,8 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
-import { ChannelSendError, type Channel, type ChannelName } from "../core/channels/channel";
+import { ChannelSendError, type Channel, type ChannelName, type OutgoingMessage } from "../core/channels/channel";
 import type { Logger } from "../core/logger";
-import type { Outbox, OutboxQueue } from "../core/outbox/outbox";
+import type { Outbox, OutboxQueue, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 
@@ -57,6 +57,8 @@ export interface OutboxWorkerDeps {
   limiter?: SendRateLimiter;
   /** How long one send attempt holds its row: OutboxSettings.claimMs. */
   claimMs: number;
+  /** What the channel receives for a row (private mode replaces medical content: core/private-mode/secure-chat.ts). */
+  render?: (delivery: PendingDelivery) => Promise<OutgoingMessage>;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -88,7 +90,8 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, deps.claimMs);
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
-    const { externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId });
+    const message = deps.render ? await deps.render(delivery) : delivery.message;
+    const { externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId });
     await deps.outbox.markSent(outboxId, externalMessageId, now());
     await limiter?.sent(delivery.channel, delivery.chatId);
   } catch (error) {

@@ -44,13 +44,26 @@ export class CareAccess {
   async patient(staff: StaffMember, patientId: string): Promise<Doctor> {
     const doctor = doctorOnly(staff);
     if (!(await this.inCare(doctor.id, patientId))) throw notInCare();
+    await this.notRestricted(patientId);
     return doctor;
+  }
+
+  /**
+   * An erased patient's record is kept only because the law requires it (core/rights/patient-erasure.ts): no
+   * clinical route reads or writes it any more; it waits, untouched, for the end of its retention period.
+   */
+  private async notRestricted(patientId: string): Promise<void> {
+    const row = await this.db.patient.findUnique({ where: { id: patientId }, select: { erasedAt: true } });
+    if (row?.erasedAt) throw new AppError("forbidden", "the patient's record is restricted after erasure", { reason: "record_restricted" });
   }
 
   /** Every patient of a batch (e.g. an import of in-person visits) must be in the doctor's care. */
   async patients(staff: StaffMember, patientIds: string[]): Promise<Doctor> {
     const doctor = doctorOnly(staff);
-    for (const id of new Set(patientIds)) if (!(await this.inCare(doctor.id, id))) throw notInCare();
+    for (const id of new Set(patientIds)) {
+      if (!(await this.inCare(doctor.id, id))) throw notInCare();
+      await this.notRestricted(id);
+    }
     return doctor;
   }
 

@@ -1,4 +1,5 @@
 import { documentLanguage, documentTexts } from "../documents/document-texts";
+import { matchLanguage, translator } from "../i18n";
 import type { AccountOverview } from "./account-service";
 
 const escape = (value: string) =>
@@ -18,7 +19,7 @@ table{border-collapse:collapse;margin:.3rem 0;font-size:.95rem}td{padding:.15rem
 </style></head><body>${body}</body></html>`;
 
 /** The account as one server-rendered page in the patient's language; downloads are links, refused server-side when not allowed. */
-export function renderAccountPage(overview: AccountOverview): string {
+export function renderAccountPage(overview: AccountOverview, options: { dataRights?: boolean } = {}): string {
   const t = documentTexts(overview.language);
   const list = (items: string[]) => (items.length ? `<ul>${items.join("")}</ul>` : `<p class="muted">${escape(t("account.nothing"))}</p>`);
   const consultations = overview.consultations.map(
@@ -57,6 +58,7 @@ export function renderAccountPage(overview: AccountOverview): string {
 <h2>${escape(t("account.protocols"))}</h2>${list(protocols)}
 <h2>${escape(t("account.documents"))}</h2>${notice}${list(documents)}
 <h2>${escape(t("account.results"))}</h2>${resultsNotice}${resultsNotice ? "" : list(labOrders)}
+${options.dataRights ? dataRightsSection(overview) : ""}
 <form method="post" action="/account/logout"><button>${escape(t("account.logout"))}</button></form>`,
   );
 }
@@ -64,4 +66,20 @@ export function renderAccountPage(overview: AccountOverview): string {
 export function renderAccountMessage(language: string, key: "link_invalid" | "session_expired"): string {
   const t = documentTexts(language);
   return page(language, t("account.title"), `<h1>${escape(t("account.title"))}</h1><p>${escape(t(`account.${key}`))}</p>`);
+}
+
+/** 152-FZ: a copy of one's data (verified patients: it holds health data) and erasure (confirmed by a tick). */
+function dataRightsSection(overview: AccountOverview): string {
+  const r = translator(matchLanguage(overview.language) ?? "ru", "rights");
+  const download = overview.canDownload
+    ? `<p id="my-data"><a href="/account/my-data.pdf">${escape(r("account.pdf"))}</a> · <a href="/account/my-data.json">${escape(r("account.json"))}</a></p>`
+    : `<p class="notice" id="my-data-verify">${escape(r("account.verify_needed"))}</p>`;
+  return `<h2>${escape(r("account.title"))}</h2>${download}
+<form method="post" action="/account/delete" id="erase"><p>${escape(r("account.erase_explained"))}</p>
+<label><input type="checkbox" required> ${escape(r("account.erase_confirm"))}</label> <button>${escape(r("account.erase"))}</button></form>`;
+}
+
+export function renderErasureAccepted(language: string): string {
+  const r = translator(matchLanguage(language) ?? "ru", "rights");
+  return page(language, r("account.title"), `<h1>${escape(r("account.title"))}</h1><p id="erasure-accepted">${escape(r("account.erase_accepted"))}</p>`);
 }

@@ -92,6 +92,12 @@ export class AccountService {
     await this.db.accountSession.deleteMany({ where: { tokenHash: hash(sessionToken) } });
   }
 
+  async overviewLanguage(patientId: string): Promise<{ language: string }> {
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true } });
+    if (!patient) throw notFound("patient");
+    return patient;
+  }
+
   async overview(patientId: string): Promise<AccountOverview> {
     const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true, identityLevel: true } });
     if (!patient) throw notFound("patient");

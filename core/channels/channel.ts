@@ -32,6 +32,8 @@ export const outgoingMessageSchema = z.object({
   text: z.string().min(1).max(4096),
   buttons: z.array(z.array(outgoingButtonSchema)).optional(),
   files: z.array(outgoingFileSchema).max(10).optional(),
+  /** Clinical content (a doctor's reply, its files, an alert): in private mode only a notice reaches Telegram/VK (core/private-mode). */
+  medical: z.boolean().optional(),
 });
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 

@@ -40,6 +40,11 @@ export class WebInbox {
     return id!;
   }
 
+  /** Forgets a visitor's conversation (the patient's erasure). */
+  async clear(visitorId: string): Promise<void> {
+    await this.redis.del(this.streamKey(visitorId));
+  }
+
   /** Messages after `afterId` (all kept ones for "0"), oldest first. */
   async since(visitorId: string, afterId: string): Promise<InboxEntry[]> {
     const start = afterId === "0" ? "-" : `(${afterId}`;

@@ -117,6 +117,8 @@ const actorOf = (staff: StaffMember) =>
 
 /** A doctor sees consultations assigned to them, or unassigned ones in their specialties and languages. */
 export const visibleTo = (doctor: Doctor) => ({
+  // An erased patient's kept record is restricted (core/rights/patient-erasure.ts): out of every queue and thread.
+  patient: { erasedAt: null },
   OR: [
     { doctorId: doctor.id },
     { doctorId: null, specialty: { in: doctor.specialties }, patient: { language: { in: doctor.languages } } },
@@ -297,12 +299,12 @@ export class ConsultationDesk {
       const patientText = followUp
         ? translator(language, "console-patient")("follow_up", { doctorName: doctor.name, number: consultation.number, text })
         : translator(language)("doctor_reply", { doctorName: doctor.name, text });
-      const outboxIds = [await this.outbox.write(tx, consultation.accountId, { text: patientText }, message.id)];
+      const outboxIds = [await this.outbox.write(tx, consultation.accountId, { text: patientText, medical: true }, message.id)];
       if (attachments.length) {
         const note = translator(language, "console-patient")("files_attached", { count: attachments.length, number: consultation.number });
         // --- channels --- the files themselves follow the note in the patient's messenger
         const files = attachments.map(({ fileId, kind, fileName, mimeType }) => ({ fileId, kind, fileName, mimeType }));
-        outboxIds.push(await this.outbox.write(tx, consultation.accountId, { text: note, files }));
+        outboxIds.push(await this.outbox.write(tx, consultation.accountId, { text: note, files, medical: true }));
       }
       await recordAudit(tx, {
         actor: { type: "doctor", id: doctor.id },

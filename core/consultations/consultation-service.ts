@@ -186,7 +186,7 @@ export class ConsultationService {
       const outboxId = await this.outbox.write(
         tx,
         consultation.accountId,
-        { text: t("doctor_reply", { doctorName: doctor.name, text }) },
+        { text: t("doctor_reply", { doctorName: doctor.name, text }), medical: true },
         message.id,
       );
       await recordAudit(tx, {

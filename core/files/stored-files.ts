@@ -27,4 +27,12 @@ export class StoredFiles {
     if (!row) throw notFound("file");
     return { id, bytes: await this.store.get(row), mimeType: row.mimeType, fileName: row.fileName };
   }
+
+  /** Destroys files for good (erasure, retention): the encrypted bytes first, then the rows. */
+  async remove(ids: string[]): Promise<number> {
+    const rows = await this.db.storedFile.findMany({ where: { id: { in: ids } } });
+    for (const row of rows) await this.store.delete(row);
+    await this.db.storedFile.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    return rows.length;
+  }
 }

@@ -48,6 +48,11 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 import type { InboundStore } from "../inbound/inbound-store";
+// --- data rights and private mode ---
+import type { SecureChat } from "../private-mode/secure-chat";
+import type { DataRights } from "../rights/data-rights";
+import type { PatientErasure } from "../rights/patient-erasure";
+import { secureChatRoutes } from "./routes/secure-chat";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -92,6 +97,9 @@ export interface AppDeps {
   inbound?: InboundStore;
   /** The web chat widget at /widget. */
   widget?: WidgetDeps;
+  // --- data rights and private mode ---
+  /** The patient's export and erasure (account), and the secure web chat of private mode. */
+  rights?: { data: DataRights; erasure: PatientErasure; secureChat: SecureChat };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -134,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
     );
   }
+  if (deps.rights) await app.register(secureChatRoutes(deps.rights)); // --- private mode ---
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.
@@ -177,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         accounts: deps.documents.accounts,
         secureCookies: deps.config.NODE_ENV === "production",
         defaultLanguage: deps.config.DEFAULT_LANGUAGE,
+        rights: deps.rights,
       }),
     );
   }

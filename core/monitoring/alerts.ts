@@ -158,7 +158,7 @@ export class AlertService {
     await this.events.publish({ type, patientId: alert.patientId, doctorId: alert.doctorId });
     await this.notifier.notify(
       alert.patientId,
-      (t) => ({ text: t(`alert.${level}`, { metric: t(`metric.${kind}`), value }) }),
+      (t) => ({ text: t(`alert.${level}`, { metric: t(`metric.${kind}`), value }), medical: true }),
       "monitoring",
     );
   }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { renderAccountMessage, renderAccountPage } from "../../account/account-page";
+import { renderAccountMessage, renderAccountPage, renderErasureAccepted } from "../../account/account-page";
 import type { AccountService } from "../../account/account-service";
 import { AppError } from "../../errors";
+import type { DataRights } from "../../rights/data-rights";
+import type { PatientErasure } from "../../rights/patient-erasure";
 
 const COOKIE = "tc_account";
 
@@ -15,7 +17,14 @@ const setSession = (reply: FastifyReply, token: string, maxAge: number, secure: 
 
 /** The patient account at /account: its own cookie session, no staff token. */
 export const accountRoutes =
-  (deps: { accounts: AccountService; secureCookies: boolean; defaultLanguage: string }) => async (scope: FastifyInstance) => {
+  (deps: {
+    accounts: AccountService;
+    secureCookies: boolean;
+    defaultLanguage: string;
+    /** The patient's data export and erasure (152-FZ), when wired. */
+    rights?: { data: DataRights; erasure: PatientErasure };
+  }) =>
+  async (scope: FastifyInstance) => {
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const patientOf = (request: FastifyRequest) => deps.accounts.patientOfSession(sessionToken(request));
 
@@ -39,7 +48,7 @@ export const accountRoutes =
         return reply.status(401).type("text/html; charset=utf-8").send(renderAccountMessage(deps.defaultLanguage, "session_expired"));
       }
       const overview = await deps.accounts.overview(patientId);
-      return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(renderAccountPage(overview));
+      return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(renderAccountPage(overview, { dataRights: deps.rights !== undefined }));
     });
 
     app.get("/account/overview.json", async (request, reply) => {
@@ -55,6 +64,31 @@ export const accountRoutes =
         .type("application/pdf")
         .send(bytes);
     });
+
+    const rights = deps.rights;
+    if (rights) {
+      for (const format of ["json", "pdf"] as const) {
+        app.get(`/account/my-data.${format}`, async (request, reply) => {
+          const { body, fileName } = await rights.data.export(await patientOf(request), format);
+          return reply
+            .header("cache-control", "no-store")
+            .header("content-disposition", `attachment; filename="${fileName}"`)
+            .type(format === "json" ? "application/json; charset=utf-8" : "application/pdf")
+            .send(body);
+        });
+      }
+
+      // SameSite=Lax keeps another site's form from posting here with the patient's cookie.
+      app.post("/account/delete", async (request, reply) => {
+        const patientId = await patientOf(request);
+        const { language } = await deps.accounts.overviewLanguage(patientId);
+        await rights.erasure.request(patientId, { type: "patient", id: patientId }, "account");
+        const token = sessionToken(request);
+        if (token) await deps.accounts.logout(token);
+        setSession(reply, "", 0, deps.secureCookies);
+        return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(renderErasureAccepted(language));
+      });
+    }
 
     app.post("/account/logout", async (request, reply) => {
       const token = sessionToken(request);

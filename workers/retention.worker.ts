@@ -1,0 +1,59 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { z } from "zod";
+import type { Logger } from "../core/logger";
+import type { ErasureQueue, PatientErasure } from "../core/rights/patient-erasure";
+import type { RetentionSweep } from "../core/rights/retention-sweep";
+
+export const RETENTION_QUEUE = "retention";
+const SWEEP_EVERY_MS = 24 * 3600_000;
+/** How long an erasure waits for the patient's last messages (its own confirmation) to go out: attempts × delay. */
+const ERASE_ATTEMPTS = 30;
+const ERASE_RETRY_MS = 2000;
+
+/** Ids only: BullMQ keeps job data in clear text in Redis. */
+const eraseJobSchema = z.object({ patientId: z.uuid() });
+
+export function createRetentionQueue(connection: ConnectionOptions, prefix: string): Queue & ErasureQueue {
+  const queue = new Queue(RETENTION_QUEUE, { connection, prefix }) as Queue & ErasureQueue;
+  queue.enqueueErasure = async (patientId: string) => {
+    await queue.add("erase", eraseJobSchema.parse({ patientId }), {
+      // One erasure per patient at a time, however often it is asked for.
+      jobId: `erase-${patientId}`,
+      attempts: ERASE_ATTEMPTS,
+      backoff: { type: "fixed", delay: ERASE_RETRY_MS },
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * 24 * 3600 },
+    });
+  };
+  return queue;
+}
+
+export interface RetentionWorkerDeps {
+  erasure: PatientErasure;
+  sweep: RetentionSweep;
+  logger: Logger;
+}
+
+/**
+ * Erases one patient once the messages still queued for them are out (the confirmation of `/delete` is one, and
+ * it needs the messenger id the erasure removes); on the last attempt it erases regardless.
+ */
+export async function processErase(job: Pick<Job, "data" | "attemptsMade" | "opts">, deps: RetentionWorkerDeps): Promise<string> {
+  const { patientId } = eraseJobSchema.parse(job.data);
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (!lastAttempt && (await deps.erasure.waitsForMessages(patientId))) throw new Error("waiting for the patient's last messages to go out");
+  const outcome = await deps.erasure.erase(patientId);
+  deps.logger.info({ patientId, outcome }, "patient erasure");
+  return outcome;
+}
+
+export async function startRetentionWorker(connection: ConnectionOptions, prefix: string, queue: Queue, deps: RetentionWorkerDeps): Promise<Worker> {
+  await queue.upsertJobScheduler("retention-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  const worker = new Worker(
+    RETENTION_QUEUE,
+    async (job) => (job.name === "sweep" ? deps.sweep.run() : processErase(job, deps)),
+    { connection, prefix, concurrency: 1 },
+  );
+  worker.on("error", (error) => deps.logger.error({ err: error }, "retention worker error"));
+  return worker;
+}
