@@ -123,6 +123,7 @@ describe("the patient's data rights (152-FZ)", () => {
     const telegramId = String(p.user.id);
     expect(await h.db.messengerAccount.findUnique({ where: { channel_externalUserId: { channel: "telegram", externalUserId: telegramId } } })).toBeNull();
     expect(await h.db.messengerAccount.count({ where: { OR: [{ externalUserId: telegramId }, { chatId: telegramId }] } })).toBe(0);
+    expect(await h.db.inboundEvent.count({ where: { chatKey: `telegram:${telegramId}` } })).toBe(0);
     const phoneHash = hashIdentifier(normalizePhone("+7 (999) 555-01-23"));
     expect(await h.db.identityVerification.count({ where: { subject: phoneHash } })).toBe(0);
     expect(await h.db.outboxMessage.count({ where: { account: { patientId: p.patientId }, NOT: { payload: { equals: { text: "[erased]" } } } } })).toBe(0);

@@ -59,7 +59,10 @@ export class PatientErasure {
     if (!patient.erasureRequestedAt) return "not_requested";
 
     const result = await db.$transaction(async (tx) => {
-      const accounts = await tx.messengerAccount.findMany({ where: { patientId }, select: { id: true, channel: true, externalUserId: true } });
+      const accounts = await tx.messengerAccount.findMany({ where: { patientId }, select: { id: true, channel: true, externalUserId: true, chatId: true } });
+      // The raw updates the messengers sent carry names, phones and texts: those already handled go with the ids
+      // (pending ones are still to be answered, by then to a new anonymous patient).
+      await tx.inboundEvent.deleteMany({ where: { chatKey: { in: accounts.map((a) => `${a.channel}:${a.chatId}`) }, status: { not: "pending" } } });
       // The unique (channel, externalUserId) now names nobody: the same messenger user writing again is a new patient.
       for (const account of accounts) {
         await tx.messengerAccount.update({
