@@ -83,8 +83,25 @@ describe("console api", () => {
     // The patient answers from the messenger: the thread continues.
     await h.say(patient, "37,5");
     await expect.poll(async () => (await h.db.consultation.findUniqueOrThrow({ where: { id: consultation.id } })).status).toBe("in_progress");
-    const close = await h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/close`, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
+    // Care was given, so the consultation closes only once its protocol is signed (issue 15 point 4).
+    const closeUrl = `/api/v1/consultations/${consultation.id}/close`;
+    const early = await h.app.inject({ method: "POST", url: closeUrl, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toContain("sign the protocol");
+    const draft = (await h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/protocol`, headers: doctor.headers })).json();
+    const saved = await h.app.inject({
+      method: "PUT",
+      url: `/api/v1/protocols/${draft.id}`,
+      headers: doctor.headers,
+      payload: { assessment: { kind: "preliminary", text: "ОРВИ?", codes: ["J06.9"] }, referrals: [{ kind: "in_person_visit", target: "Терапевт, очный приём" }] },
+    });
+    expect(saved.statusCode).toBe(200);
+    expect((await h.app.inject({ method: "POST", url: `/api/v1/protocols/${draft.id}/sign`, headers: doctor.headers })).statusCode).toBe(200);
+    const close = await h.app.inject({ method: "POST", url: closeUrl, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
     expect(close.statusCode).toBe(204);
+    expect(await h.db.auditEvent.findFirstOrThrow({ where: { action: "consultation.close", entityId: consultation.id } })).toMatchObject({
+      meta: { outcome: "in_person_visit", medicalCare: true, protocolId: draft.id },
+    });
     await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).startsWith(`Обращение № ${consultation.number} закрыто`)));
     expect(await h.db.consultation.findUniqueOrThrow({ where: { id: consultation.id } })).toMatchObject({ status: "closed", outcome: "in_person_visit" });
   });

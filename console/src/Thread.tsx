@@ -8,7 +8,10 @@ import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
 import { age } from "./Queue";
 
-const outcomes = ["advice_given", "in_person_visit", "emergency_referral", "no_reply", "duplicate"] as const;
+// Medical outcomes need a signed protocol (the api refuses otherwise); the others say no medical care was given.
+const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
+const noCareOutcomes = ["no_reply", "duplicate", "spam", "consent_withdrawn"] as const;
+const outcomes = [...medicalOutcomes, ...noCareOutcomes] as const;
 
 interface Props {
   staff: Staff;
@@ -247,8 +250,15 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
               </li>
             ))}
           </ol>
+          {thread.consentWithdrawn && (
+            <p className="tag red" role="status" data-testid="consent-withdrawn">
+              {t("thread.consentWithdrawn")}
+            </p>
+          )}
           {thread.status !== "closed" && (!thread.doctorId || mine) && (
             <div className="reply">
+              {!thread.consentWithdrawn && (
+                <>
               <div className="templates">
                 {templates.map((tpl) => (
                   <button key={tpl.title} className="small" onClick={() => setText(tpl.text)} data-template={tpl.title}>
@@ -266,13 +276,19 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
                   {t("thread.send")}
                 </button>
               </div>
+                </>
+              )}
               {mine && (
                 <div className="close-row">
                   <select value={outcome} onChange={(e) => setOutcome(e.target.value as (typeof outcomes)[number])} aria-label={t("thread.outcome")}>
-                    {outcomes.map((o) => (
-                      <option key={o} value={o}>
-                        {t(`outcome.${o}`)}
-                      </option>
+                    {([["medicalCare", medicalOutcomes], ["noMedicalCare", noCareOutcomes]] as const).map(([group, list]) => (
+                      <optgroup key={group} label={t(`thread.${group}`)}>
+                        {list.map((o) => (
+                          <option key={o} value={o}>
+                            {t(`outcome.${o}`)}
+                          </option>
+                        ))}
+                      </optgroup>
                     ))}
                   </select>
                   <button onClick={close}>{t("thread.close")}</button>
