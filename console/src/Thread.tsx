@@ -34,6 +34,8 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState("");
   const [followUp, setFollowUp] = useState(false);
+  // Files are medical unless the doctor says they are a leaflet or instructions (the api refuses medical files by chat to unverified patients).
+  const [leaflet, setLeaflet] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
   const [zoom, setZoom] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<(typeof outcomes)[number]>("advice_given");
@@ -69,7 +71,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
         const base64 = await readAsBase64(file);
         const { id: fileId } = await api<{ id: string }>("/files", {
           method: "POST",
-          body: { fileName: file.name, mimeType: file.type, base64 },
+          body: { fileName: file.name, mimeType: file.type, base64, kind: leaflet ? "leaflet" : "medical" },
         });
         fileIds.push(fileId);
       }
@@ -270,6 +272,9 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
               <div className="reply-actions">
                 <label className="check">
                   <input type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} /> {t("thread.followUp")}
+                </label>
+                <label className="check">
+                  <input type="checkbox" checked={leaflet} onChange={(e) => setLeaflet(e.target.checked)} /> {t("thread.leaflet")}
                 </label>
                 <input type="file" multiple accept="image/jpeg,image/png,application/pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-label={t("thread.attach")} />
                 <button className="primary" onClick={send} disabled={busy || !text.trim()}>

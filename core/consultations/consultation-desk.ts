@@ -23,6 +23,9 @@ export const queueFilterSchema = z.object({
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
+/** What a doctor's file is, declared on upload (kept in the `file.upload` audit row, which is append-only). */
+export const fileKindSchema = z.enum(["medical", "leaflet"]);
+
 export const answerSchema = z.object({
   text: z.string().trim().min(1).max(4000),
   /** A follow-up question: the consultation then waits for the patient. */
@@ -275,11 +278,21 @@ export class ConsultationDesk {
     const { text, followUp, fileIds } = answerSchema.parse(input);
     await this.visibleOrThrow(doctor, consultationId);
     // Only files this doctor uploaded for an answer: an id of another patient's photo must not leak to this patient.
-    const uploaded = await this.db.auditEvent.count({
+    const uploads = await this.db.auditEvent.findMany({
       where: { action: "file.upload", actorId: doctor.id, entityType: "file", entityId: { in: fileIds } },
+      select: { meta: true },
     });
-    const files = uploaded === fileIds.length ? await this.db.storedFile.findMany({ where: { id: { in: fileIds } } }) : [];
+    const files = uploads.length === fileIds.length ? await this.db.storedFile.findMany({ where: { id: { in: fileIds } } }) : [];
     if (files.length !== fileIds.length) throw notFound("file");
+    // A messenger does not know who holds the phone: medical documents go to an unverified patient only through the
+    // account, after identity verification; instructions and leaflets may go by chat.
+    const medical = uploads.some((u) => (u.meta as { kind?: string } | null)?.kind !== "leaflet");
+    if (medical) {
+      const { patient } = await this.db.consultation.findUniqueOrThrow({ where: { id: consultationId }, select: { patient: { select: { identityLevel: true } } } });
+      if (patient.identityLevel !== "verified") {
+        throw new AppError("forbidden", "the patient's identity is not verified: medical documents reach them only through the account after verification; only leaflets and instructions may be sent in the chat");
+      }
+    }
     const attachments: MessageAttachment[] = files.map((f) => ({
       fileId: f.id,
       kind: f.mimeType.startsWith("image/") ? "photo" : "document",
