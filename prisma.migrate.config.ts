@@ -75,10 +75,32 @@ const pgConfig: pg.PoolConfig = {
   Client: MigrateClient,
 };
 
+// @prisma/adapter-pg's executeScript splits a migration at every ";", which cuts a function body ($$ … $$, e.g.
+// the audit trigger of migration audit_append_only) apart. A script with a dollar-quoted body goes to Postgres
+// whole, as Prisma's native engine sends every script (one implicit transaction); the others as before.
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+function wholeScriptsWithFunctions(adapter: Adapter): Adapter {
+  const split = adapter.executeScript.bind(adapter);
+  const internals = adapter as unknown as { client: pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    if (!script.includes("$$")) return split(script);
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
+}
+
 // PrismaPg.connectToShadowDb() (used by `migrate diff --from-migrations`) drops the shadow database
 // while its own pool still holds a connection, so the DROP fails ("being accessed by other users").
 // This one closes the shadow pool first, then drops the database.
 class MigratePg extends PrismaPg {
+  override async connect() {
+    return wholeScriptsWithFunctions(await super.connect());
+  }
+
   override async connectToShadowDb() {
     const name = `prisma_migrate_shadow_db_${randomUUID()}`;
     const admin = async (sql: string) => {
@@ -91,7 +113,7 @@ class MigratePg extends PrismaPg {
       }
     };
     await admin(`CREATE DATABASE "${name}"`);
-    const adapter = await new PrismaPg({ ...pgConfig, database: name }).connect();
+    const adapter = wholeScriptsWithFunctions(await new PrismaPg({ ...pgConfig, database: name }).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose(); // ends the shadow pool

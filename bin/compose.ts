@@ -27,6 +27,8 @@ import { VideoService } from "../core/video/video-service";
 import { createVideoQueue, startVideoWorker, videoJobs } from "../workers/video.worker";
 import { readFileSync } from "node:fs";
 import { accountCommand } from "../core/account/account-command";
+import { aboutCommand } from "../core/about/about-command";
+import { loadDisclosure } from "../core/about/disclosure";
 import { AccountService } from "../core/account/account-service";
 import { P12DocumentSigner } from "../core/documents/document-signer";
 import { DocumentService } from "../core/documents/document-service";
@@ -301,6 +303,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       ...(oidc ? [oidc.command] : []),
       ...videoFlow.commands,
       accountCommand(accounts, config.ACCOUNT_LINK_TTL_SECONDS),
+      aboutCommand(config.PUBLIC_URL),
       deviceCommand(ingestionTokens),
       linking.command(config.LINK_CODE_TTL_SECONDS), // --- channels ---
       ...rightsHandlers.commands, // --- data rights ---
@@ -432,6 +435,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
         documents: { protocols, visits, icd10, documents, accounts },
+        about: { load: () => loadDisclosure(db, consents, config) },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         // --- channels ---
         vk:

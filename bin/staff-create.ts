@@ -6,10 +6,11 @@ import { StaffService } from "../core/staff/staff-service";
 
 /**
  * Creates a console account (the first admin, usually) and prints the TOTP secret once.
- * Usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [specialties] [languages]
+ * Usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [specialties] [languages] [certificate] [valid until]
+ * A doctor's certificate or accreditation number and its last valid day (YYYY-MM-DD) are published on /about.
  * The password comes from STAFF_PASSWORD, or a random one is generated and printed.
  */
-const [email, name, role = "admin", specialties = "", languages = ""] = process.argv.slice(2);
+const [email, name, role = "admin", specialties = "", languages = "", certificate = "", validUntil = ""] = process.argv.slice(2);
 if (!email || !name) {
   process.stderr.write('usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [gp,derm] [ru,en]\n');
   process.exit(64);
@@ -28,6 +29,12 @@ try {
     specialties: specialties ? specialties.split(",") : [],
     languages: languages ? languages.split(",") : [],
   });
+  if (certificate && created.staff.doctor) {
+    await db.doctor.update({
+      where: { id: created.staff.doctor.id },
+      data: { certificateNumber: certificate, certificateValidUntil: validUntil ? new Date(`${validUntil}T00:00:00Z`) : null },
+    });
+  }
   process.stdout.write(
     [
       `${created.staff.role} ${created.staff.name} <${created.staff.email}> (${created.staff.id})`,

@@ -4,6 +4,7 @@ import { encryptionKeysSchema } from "./files/file-store";
 import { defaultMaxMegapixels } from "./attachments/upload-check";
 import { labsConfigSchema } from "./labs/labs-config";
 import { defaultRetention, retentionPeriodsSchema } from "./rights/retention";
+import { visitRecordersSchema } from "./protocols/in-person-visits";
 
 /**
  * All configuration comes from the environment, parsed once at start.
@@ -121,6 +122,14 @@ const variables = {
   DOCTOR_CERTS_PASSWORD: { schema: z.string().optional(), example: "password-of-the-p12-files" },
   ACCOUNT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(600), example: "600" },
   ACCOUNT_SESSION_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
+  // --- the law (issue 15) ---
+  /** Published on /about (Order 965n p. 46): the information system and who runs it, the personal-data operator. */
+  INFORMATION_SYSTEM_NAME: { schema: z.string().trim().min(1).default("Телеконс (не настроено)"), example: "Телеконс, медицинская информационная система клиники" },
+  INFORMATION_SYSTEM_OPERATOR: { schema: z.string().trim().min(1).default("не настроено"), example: "ООО «Клиника Здоровье», ИНН 7701234567" },
+  PERSONAL_DATA_OPERATOR: { schema: z.string().trim().min(1).default("не настроено"), example: "ООО «Клиника Здоровье», ИНН 7701234567, рег. номер в реестре операторов ПДн 77-21-012345" },
+  PERSONAL_DATA_CONTACTS: { schema: z.string().trim().min(1).default("не настроено"), example: "dpo@clinic.example, +7 495 000-00-00, 125009, Москва, ул. Тверская, д. 1" },
+  /** Who may record or import in-person visits (what lets a remote consultation diagnose): not any doctor. */
+  IN_PERSON_VISIT_RECORDERS: { schema: visitRecordersSchema.prefault("admin"), example: "admin" },
   // --- monitoring ---
   LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
   LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },

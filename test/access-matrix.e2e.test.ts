@@ -161,7 +161,7 @@ const staffCases: StaffCase[] = [
   },
   {
     route: "POST /api/v1/consultations/:id/close",
-    call: () => ({ url: api(`/consultations/${ids.open}/close`), payload: { outcome: "advice_given" } }),
+    call: () => ({ url: api(`/consultations/${ids.open}/close`), payload: { outcome: "no_reply" } }), // no protocol here: an outcome without medical care
     allow: careOnly(204),
     audit: { action: "consultation.close", entityId: () => ids.open! },
   },
@@ -170,7 +170,7 @@ const staffCases: StaffCase[] = [
     call: () => ({ url: api(`/consultations/${ids.routed}/assign`), payload: { doctorId: doctorIds.doctorWith } }),
     allow: { operator: 204, admin: 204 },
   },
-  { route: "POST /api/v1/files", call: () => ({ url: api("/files"), payload: { fileName: "m.pdf", mimeType: "application/pdf", base64: Buffer.from("%PDF-1.4 m").toString("base64") } }), allow: doctors(201) },
+  { route: "POST /api/v1/files", call: () => ({ url: api("/files"), payload: { fileName: "m.pdf", mimeType: "application/pdf", base64: Buffer.from("%PDF-1.4 m").toString("base64"), kind: "leaflet" } }), allow: doctors(201) },
 
   // --- protocols and documents ---
   {
@@ -222,8 +222,7 @@ const staffCases: StaffCase[] = [
   {
     route: "POST /api/v1/patients/:id/in-person-visits",
     call: () => ({ url: api(`/patients/${ids.patient}/in-person-visits`), payload: { visitedAt: "2026-10-01T08:00:00Z", icd10Code: "J06.9", problem: "ОРВИ" } }),
-    allow: careOnly(201),
-    audit: patientAudit("in_person_visit.record"),
+    allow: { admin: 201 }, // IN_PERSON_VISIT_RECORDERS=admin (the default): not the diagnosing doctor
   },
   {
     route: "POST /api/v1/in-person-visits/import",
@@ -231,7 +230,7 @@ const staffCases: StaffCase[] = [
       url: api("/in-person-visits/import"),
       payload: { visits: [{ patientId: ids.patient, externalId: `mis-${ids.patient}`, visitedAt: "2026-09-01T08:00:00Z", icd10Code: "J06.9", problem: "ОРВИ" }] },
     }),
-    allow: careOnly(200),
+    allow: { admin: 200 },
   },
 
   // --- monitoring ---
@@ -418,6 +417,7 @@ const publicRoutes: Record<string, { call: () => Call; refused: number } | { ope
   "POST /webhooks/vk": { call: () => ({ url: "/webhooks/vk", payload: { type: "message_new", group_id: 1, secret: "wrong" } }), refused: 403 },
   "POST /webhooks/livekit": { call: () => ({ url: "/webhooks/livekit", payload: {} }), refused: 401 },
   "GET /widget": { open: "the chat page" },
+  "GET /about": { open: "the clinic's disclosure page (Order 965n p. 46)" },
   "GET /widget/chat.js": { open: "a script" },
   "GET /widget/embed.js": { open: "a script" },
   "POST /widget/api/session": { open: "an anonymous visitor starts a chat (rate-limited per address)" },

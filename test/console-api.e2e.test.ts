@@ -83,8 +83,25 @@ describe("console api", () => {
     // The patient answers from the messenger: the thread continues.
     await h.say(patient, "37,5");
     await expect.poll(async () => (await h.db.consultation.findUniqueOrThrow({ where: { id: consultation.id } })).status).toBe("in_progress");
-    const close = await h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/close`, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
+    // Care was given, so the consultation closes only once its protocol is signed (issue 15 point 4).
+    const closeUrl = `/api/v1/consultations/${consultation.id}/close`;
+    const early = await h.app.inject({ method: "POST", url: closeUrl, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toContain("sign the protocol");
+    const draft = (await h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/protocol`, headers: doctor.headers })).json();
+    const saved = await h.app.inject({
+      method: "PUT",
+      url: `/api/v1/protocols/${draft.id}`,
+      headers: doctor.headers,
+      payload: { assessment: { kind: "preliminary", text: "ОРВИ?", codes: ["J06.9"] }, referrals: [{ kind: "in_person_visit", target: "Терапевт, очный приём" }] },
+    });
+    expect(saved.statusCode).toBe(200);
+    expect((await h.app.inject({ method: "POST", url: `/api/v1/protocols/${draft.id}/sign`, headers: doctor.headers })).statusCode).toBe(200);
+    const close = await h.app.inject({ method: "POST", url: closeUrl, headers: doctor.headers, payload: { outcome: "in_person_visit" } });
     expect(close.statusCode).toBe(204);
+    expect(await h.db.auditEvent.findFirstOrThrow({ where: { action: "consultation.close", entityId: consultation.id } })).toMatchObject({
+      meta: { outcome: "in_person_visit", medicalCare: true, protocolId: draft.id },
+    });
     await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).startsWith(`Обращение № ${consultation.number} закрыто`)));
     expect(await h.db.consultation.findUniqueOrThrow({ where: { id: consultation.id } })).toMatchObject({ status: "closed", outcome: "in_person_visit" });
   });
@@ -109,21 +126,24 @@ describe("console api", () => {
     // A doctor cannot forward a file they did not upload (e.g. another patient's photo).
     const steal = await h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/messages`, headers: doctor.headers, payload: { text: "см.", fileIds: [fileId] } });
     expect(steal.statusCode).toBe(404);
-    const upload = await h.app.inject({
-      method: "POST",
-      url: "/api/v1/files",
-      headers: doctor.headers,
-      payload: { fileName: "памятка.pdf", mimeType: "application/pdf", base64: Buffer.from("%PDF memo").toString("base64") },
-    });
+    const uploadAs = (kind: "medical" | "leaflet" | undefined, fileName: string) =>
+      h.app.inject({ method: "POST", url: "/api/v1/files", headers: doctor.headers, payload: { fileName, mimeType: "application/pdf", base64: Buffer.from("%PDF memo").toString("base64"), kind } });
+    const upload = await uploadAs("leaflet", "памятка.pdf");
     expect(upload.statusCode).toBe(201);
-    const send = await h.app.inject({
-      method: "POST",
-      url: `/api/v1/consultations/${consultation.id}/messages`,
-      headers: doctor.headers,
-      payload: { text: "Памятка во вложении", fileIds: [upload.json().id] },
-    });
+    const sendFile = (text: string, fileId: string) =>
+      h.app.inject({ method: "POST", url: `/api/v1/consultations/${consultation.id}/messages`, headers: doctor.headers, payload: { text, fileIds: [fileId] } });
+    const send = await sendFile("Памятка во вложении", upload.json().id);
     expect(send.statusCode).toBe(201);
     expect(send.json().attachments).toMatchObject([{ fileId: upload.json().id, kind: "document", fileName: "памятка.pdf" }]);
+
+    // A medical document (the default kind) does not go by chat to a patient whose identity is not verified (issue 15 point 4)…
+    const report = (await uploadAs(undefined, "заключение.pdf")).json().id;
+    const refused = await sendFile("Заключение во вложении", report);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toContain("only through the account");
+    // …and does once the doctor has verified them in person.
+    expect((await h.app.inject({ method: "POST", url: `/api/v1/patients/${consultation.patientId}/identity/verify`, headers: doctor.headers })).statusCode).toBe(200);
+    expect((await sendFile("Заключение во вложении", report)).statusCode).toBe(201);
   });
 
   it("refuses a cookie-authenticated change without the console's header, and ends the session on logout", async () => {

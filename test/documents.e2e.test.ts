@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "../core/staff/totp";
 import { startHarness, type Harness } from "./helpers/harness";
 import { pdfsig, sealPng, TestPki } from "./helpers/test-pki";
 
@@ -46,6 +47,16 @@ async function setUp(language = "ru", complaint = "Давление 150/95 по 
   // The protocol is its consultation's doctor's to write.
   expect((await api("POST", `/consultations/${consultation.id}/take`)).statusCode).toBe(204);
   return { user, patientId: account.patientId, consultation, doctor, api };
+}
+
+/** The front desk: in-person visits are entered by an admin (IN_PERSON_VISIT_RECORDERS), not by the diagnosing doctor. */
+async function frontDesk() {
+  const email = `desk-${Math.random().toString(36).slice(2)}@clinic.test`;
+  const password = "a long enough password";
+  const created = await h.services.staff.create({ email, name: "Front desk", role: "admin", password, specialties: [], languages: [] });
+  const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: totpCode(created.totpSecret) } });
+  const headers = { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" };
+  return (url: string, payload: object) => h.app.inject({ method: "POST", url: `/api/v1${url}`, headers, payload });
 }
 
 const waitForDocuments = async (api: Awaited<ReturnType<typeof setUp>>["api"], protocolId: string, count: number) => {
@@ -109,13 +120,16 @@ describe("protocol guardrail through the api", () => {
 
   it("allows a diagnosis and prescriptions in a follow-up of an in-person visit for the same problem, not for another", async () => {
     const { user, patientId, consultation, api } = await setUp("en", "My blood pressure is high again");
-    const visit = await api("POST", `/patients/${patientId}/in-person-visits`, {
-      visitedAt: "2026-09-01T10:00:00Z",
-      icd10Code: "I10",
-      problem: "Essential hypertension, treatment started",
-    });
+    const visitInput = { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "Essential hypertension, treatment started" };
+    // The doctor who would diagnose may not enter the visit that allows it (issue 15 point 4).
+    const byDoctor = await api("POST", `/patients/${patientId}/in-person-visits`, visitInput);
+    expect(byDoctor.statusCode).toBe(403);
+    expect(byDoctor.json().message).toContain("IN_PERSON_VISIT_RECORDERS");
+    const desk = await frontDesk();
+    const visit = await desk(`/patients/${patientId}/in-person-visits`, visitInput);
     expect(visit.statusCode).toBe(201);
-    expect((await api("GET", `/patients/${patientId}/in-person-visits`)).json().visits).toMatchObject([{ icd10Code: "I10", source: "staff" }]);
+    expect((await api("GET", `/patients/${patientId}/in-person-visits`)).json().visits).toMatchObject([{ icd10Code: "I10", source: "staff", recordedById: expect.any(String) }]);
+    expect(await h.db.auditEvent.count({ where: { action: "in_person_visit.record", entityId: patientId, actorType: "staff" } })).toBe(1);
 
     const draft = (await api("POST", `/consultations/${consultation.id}/protocol`)).json();
     // Another ICD-10 category is another problem: still primary for it.
@@ -146,7 +160,7 @@ describe("protocol guardrail through the api", () => {
 
   it("turns signed prescriptions with reminder times into medication reminders; a correction keeps, changes or stops them", async () => {
     const { patientId, consultation, doctor, api } = await setUp("en", "Blood pressure again, the pills ran out");
-    await api("POST", `/patients/${patientId}/in-person-visits`, { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "Essential hypertension" });
+    await (await frontDesk())(`/patients/${patientId}/in-person-visits`, { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "Essential hypertension" });
     // Entered by hand earlier; the protocol below stops it.
     await h.services.reminders.createSchedule(doctor, patientId, { medicine: "Amlodipine", dose: "5 mg", timesOfDay: ["08:00"], startDate: "2026-11-01", endDate: "2026-12-31" });
     const losartan = { ...hypertension.prescriptions[0]!, remindAt: ["09:00", "21:00"] };
@@ -180,11 +194,13 @@ describe("protocol guardrail through the api", () => {
 
   it("treats a visit the doctor linked to the consultation as the same problem", async () => {
     const { patientId, consultation, api } = await setUp();
-    const imported = await api("POST", "/in-person-visits/import", {
+    const desk = await frontDesk();
+    expect((await api("POST", "/in-person-visits/import", { visits: [{ patientId, externalId: `mis-x-${patientId}`, visitedAt: "2026-10-01T08:00:00Z", icd10Code: "M54.5", problem: "x" }] })).statusCode).toBe(403);
+    const imported = await desk("/in-person-visits/import", {
       visits: [{ patientId, externalId: `mis-${patientId}`, visitedAt: "2026-10-01T08:00:00Z", icd10Code: "M54.5", problem: "Боль в пояснице" }],
     });
     expect(imported.json()).toEqual({ imported: 1, skipped: 0 });
-    expect((await api("POST", "/in-person-visits/import", { visits: [{ patientId, externalId: `mis-${patientId}`, visitedAt: "2026-10-01T08:00:00Z", icd10Code: "M54.5", problem: "x" }] })).json()).toEqual({ imported: 0, skipped: 1 });
+    expect((await desk("/in-person-visits/import", { visits: [{ patientId, externalId: `mis-${patientId}`, visitedAt: "2026-10-01T08:00:00Z", icd10Code: "M54.5", problem: "x" }] })).json()).toEqual({ imported: 0, skipped: 1 });
     const [visit] = (await api("GET", `/patients/${patientId}/in-person-visits`)).json().visits;
     const draft = (await api("POST", `/consultations/${consultation.id}/protocol`)).json();
     const linked = await api("PUT", `/protocols/${draft.id}`, {
@@ -206,7 +222,7 @@ describe("protocol guardrail through the api", () => {
 describe("patient account", () => {
   async function signedFollowUp() {
     const setup = await setUp();
-    await setup.api("POST", `/patients/${setup.patientId}/in-person-visits`, { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "АГ" });
+    await (await frontDesk())(`/patients/${setup.patientId}/in-person-visits`, { visitedAt: "2026-09-01T10:00:00Z", icd10Code: "I10", problem: "АГ" });
     const draft = (await setup.api("POST", `/consultations/${setup.consultation.id}/protocol`)).json();
     await setup.api("PUT", `/protocols/${draft.id}`, hypertension);
     await setup.api("POST", `/protocols/${draft.id}/sign`);

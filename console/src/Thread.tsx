@@ -8,7 +8,10 @@ import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
 import { age } from "./Queue";
 
-const outcomes = ["advice_given", "in_person_visit", "emergency_referral", "no_reply", "duplicate"] as const;
+// Medical outcomes need a signed protocol (the api refuses otherwise); the others say no medical care was given.
+const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
+const noCareOutcomes = ["no_reply", "duplicate", "spam", "consent_withdrawn"] as const;
+const outcomes = [...medicalOutcomes, ...noCareOutcomes] as const;
 
 interface Props {
   staff: Staff;
@@ -31,6 +34,8 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState("");
   const [followUp, setFollowUp] = useState(false);
+  // Files are medical unless the doctor says they are a leaflet or instructions (the api refuses medical files by chat to unverified patients).
+  const [leaflet, setLeaflet] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
   const [zoom, setZoom] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<(typeof outcomes)[number]>("advice_given");
@@ -66,7 +71,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
         const base64 = await readAsBase64(file);
         const { id: fileId } = await api<{ id: string }>("/files", {
           method: "POST",
-          body: { fileName: file.name, mimeType: file.type, base64 },
+          body: { fileName: file.name, mimeType: file.type, base64, kind: leaflet ? "leaflet" : "medical" },
         });
         fileIds.push(fileId);
       }
@@ -247,8 +252,15 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
               </li>
             ))}
           </ol>
+          {thread.consentWithdrawn && (
+            <p className="tag red" role="status" data-testid="consent-withdrawn">
+              {t("thread.consentWithdrawn")}
+            </p>
+          )}
           {thread.status !== "closed" && (!thread.doctorId || mine) && (
             <div className="reply">
+              {!thread.consentWithdrawn && (
+                <>
               <div className="templates">
                 {templates.map((tpl) => (
                   <button key={tpl.title} className="small" onClick={() => setText(tpl.text)} data-template={tpl.title}>
@@ -261,18 +273,27 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
                 <label className="check">
                   <input type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} /> {t("thread.followUp")}
                 </label>
+                <label className="check">
+                  <input type="checkbox" checked={leaflet} onChange={(e) => setLeaflet(e.target.checked)} /> {t("thread.leaflet")}
+                </label>
                 <input type="file" multiple accept="image/jpeg,image/png,application/pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-label={t("thread.attach")} />
                 <button className="primary" onClick={send} disabled={busy || !text.trim()}>
                   {t("thread.send")}
                 </button>
               </div>
+                </>
+              )}
               {mine && (
                 <div className="close-row">
                   <select value={outcome} onChange={(e) => setOutcome(e.target.value as (typeof outcomes)[number])} aria-label={t("thread.outcome")}>
-                    {outcomes.map((o) => (
-                      <option key={o} value={o}>
-                        {t(`outcome.${o}`)}
-                      </option>
+                    {([["medicalCare", medicalOutcomes], ["noMedicalCare", noCareOutcomes]] as const).map(([group, list]) => (
+                      <optgroup key={group} label={t(`thread.${group}`)}>
+                        {list.map((o) => (
+                          <option key={o} value={o}>
+                            {t(`outcome.${o}`)}
+                          </option>
+                        ))}
+                      </optgroup>
                     ))}
                   </select>
                   <button onClick={close}>{t("thread.close")}</button>

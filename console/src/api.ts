@@ -68,6 +68,7 @@ export interface Thread extends QueueItem {
   identityLevel: string;
   outcome: string | null;
   inPersonVisit: "yes" | "no" | "unknown";
+  consentWithdrawn: boolean;
   intake: {
     complaint: string;
     answers: Array<{ questionId: string; answer: unknown }>;

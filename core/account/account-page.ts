@@ -16,7 +16,7 @@ h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px soli
 ul{padding-left:1.1rem}li{margin:.35rem 0}.muted{color:#5b6775}.notice{background:#fff6e0;border:1px solid #e9c46a;padding:.7rem;border-radius:.4rem}
 a.download{margin-left:.5rem}button{font:inherit}
 table{border-collapse:collapse;margin:.3rem 0;font-size:.95rem}td{padding:.15rem .6rem .15rem 0}tr.abnormal td{color:#b42318;font-weight:600}
-</style></head><body>${body}</body></html>`;
+</style></head><body>${body}<p class="muted"><a href="/about?lang=${documentLanguage(language)}">${escape(translator(documentLanguage(language), "about")("title"))}</a></p></body></html>`;
 
 /** The account as one server-rendered page in the patient's language; downloads are links, refused server-side when not allowed. */
 export function renderAccountPage(overview: AccountOverview, options: { dataRights?: boolean } = {}): string {

@@ -11,6 +11,7 @@ import type { ConsoleEvents } from "../realtime/console-events";
 import type { StaffMember } from "../staff/staff-service";
 import { consultationStatusSchema, type ConsultationStatus } from "./consultation-service";
 import type { IntakeReader, IntakeView } from "./intake-reader";
+import { ProcessingConsent } from "../consents/processing-consent";
 
 export const queueFilterSchema = z.object({
   view: consultationStatusSchema.optional(),
@@ -22,6 +23,9 @@ export const queueFilterSchema = z.object({
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
+/** What a doctor's file is, declared on upload (kept in the `file.upload` audit row, which is append-only). */
+export const fileKindSchema = z.enum(["medical", "leaflet"]);
+
 export const answerSchema = z.object({
   text: z.string().trim().min(1).max(4000),
   /** A follow-up question: the consultation then waits for the patient. */
@@ -29,8 +33,13 @@ export const answerSchema = z.object({
   fileIds: z.array(z.uuid()).max(5).default([]),
 });
 
+/** Outcomes that say medical care was given: closing with one needs a signed protocol (Order 965n: care is documented). */
+export const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
+/** "No medical care given": spam, the patient left (no reply), a duplicate, consent withdrawn. Audited as such. */
+export const noCareOutcomes = ["no_reply", "duplicate", "spam", "consent_withdrawn"] as const;
+
 export const closeSchema = z.object({
-  outcome: z.enum(["advice_given", "in_person_visit", "emergency_referral", "no_reply", "duplicate"]),
+  outcome: z.enum([...medicalOutcomes, ...noCareOutcomes]),
   note: z.string().trim().max(2000).optional(),
 });
 
@@ -67,6 +76,8 @@ export interface Thread extends QueueItem {
   previous: Array<{ id: string; number: number; status: ConsultationStatus; specialty: string; createdAt: Date; outcome: string | null }>;
   /** No visit records exist in the system yet: "unknown" until a clinic integration provides them. */
   inPersonVisit: "yes" | "no" | "unknown";
+  /** The patient withdrew consent: the console says so and only the closing notice may be sent. */
+  consentWithdrawn: boolean;
   messages: ThreadMessage[];
 }
 
@@ -196,7 +207,7 @@ export class ConsultationDesk {
         patient: { select: { language: true, identityLevel: true } },
       },
     });
-    const [messages, previous, intake] = await Promise.all([
+    const [messages, previous, intake, consentAllows] = await Promise.all([
       this.db.message.findMany({
         where: { consultationId },
         orderBy: { createdAt: "asc" },
@@ -209,6 +220,7 @@ export class ConsultationDesk {
         select: { id: true, number: true, status: true, specialty: true, createdAt: true, outcome: true },
       }),
       this.intake.forConsultation(consultationId),
+      new ProcessingConsent(this.db).allows(row.patientId),
     ]);
     await recordAudit(this.db, {
       actor: { type: "doctor", id: doctor.id },
@@ -224,6 +236,7 @@ export class ConsultationDesk {
       intake,
       previous,
       inPersonVisit: "unknown",
+      consentWithdrawn: !consentAllows,
       messages: messages.map((m) => ({ ...m, attachments: z.array(messageAttachmentSchema).catch([]).parse(m.attachments) })),
     };
   }
@@ -267,11 +280,21 @@ export class ConsultationDesk {
     const { text, followUp, fileIds } = answerSchema.parse(input);
     await this.visibleOrThrow(doctor, consultationId);
     // Only files this doctor uploaded for an answer: an id of another patient's photo must not leak to this patient.
-    const uploaded = await this.db.auditEvent.count({
+    const uploads = await this.db.auditEvent.findMany({
       where: { action: "file.upload", actorId: doctor.id, entityType: "file", entityId: { in: fileIds } },
+      select: { meta: true },
     });
-    const files = uploaded === fileIds.length ? await this.db.storedFile.findMany({ where: { id: { in: fileIds } } }) : [];
+    const files = uploads.length === fileIds.length ? await this.db.storedFile.findMany({ where: { id: { in: fileIds } } }) : [];
     if (files.length !== fileIds.length) throw notFound("file");
+    // A messenger does not know who holds the phone: medical documents go to an unverified patient only through the
+    // account, after identity verification; instructions and leaflets may go by chat.
+    const medical = uploads.some((u) => (u.meta as { kind?: string } | null)?.kind !== "leaflet");
+    if (medical) {
+      const { patient } = await this.db.consultation.findUniqueOrThrow({ where: { id: consultationId }, select: { patient: { select: { identityLevel: true } } } });
+      if (patient.identityLevel !== "verified") {
+        throw new AppError("forbidden", "the patient's identity is not verified: medical documents reach them only through the account after verification; only leaflets and instructions may be sent in the chat");
+      }
+    }
     const attachments: MessageAttachment[] = files.map((f) => ({
       fileId: f.id,
       kind: f.mimeType.startsWith("image/") ? "photo" : "document",
@@ -285,6 +308,8 @@ export class ConsultationDesk {
         include: { patient: { select: { language: true } } },
       });
       if (consultation.status === "closed") throw new AppError("conflict", "consultation is closed");
+      // After a withdrawal the clinic may still close the consultation (the closing notice), nothing else.
+      await new ProcessingConsent(tx).require(consultation.patientId, "a reply");
       const now = new Date();
       const taken = await tx.consultation.updateMany({
         where: { id: consultationId, OR: [{ doctorId: null }, { doctorId: doctor.id }] },
@@ -324,7 +349,12 @@ export class ConsultationDesk {
     const doctor = requireDoctor(staff);
     const { outcome } = closeSchema.parse(input);
     await this.visibleOrThrow(doctor, consultationId);
+    const medicalCare = (medicalOutcomes as readonly string[]).includes(outcome);
     const outboxId = await this.db.$transaction(async (tx) => {
+      const signed = await tx.protocol.findFirst({ where: { consultationId, status: "signed" }, orderBy: { version: "desc" }, select: { id: true } });
+      if (medicalCare && !signed) {
+        throw new AppError("conflict", `sign the protocol before closing with "${outcome}", or close with an outcome where no medical care was given (${noCareOutcomes.join(", ")})`);
+      }
       const closed = await tx.consultation.updateMany({
         where: { id: consultationId, doctorId: doctor.id, status: { not: "closed" } },
         data: { status: "closed", closedAt: new Date(), outcome },
@@ -332,7 +362,7 @@ export class ConsultationDesk {
       if (!closed.count) throw new AppError("conflict", "only the doctor who took an open consultation can close it");
       const consultation = await tx.consultation.findUniqueOrThrow({ where: { id: consultationId }, include: { patient: true } });
       const t = translator(matchLanguage(consultation.patient.language) ?? "ru", "console-patient");
-      await recordAudit(tx, { actor: { type: "doctor", id: doctor.id }, action: "consultation.close", entityType: "consultation", entityId: consultationId, meta: { outcome } });
+      await recordAudit(tx, { actor: { type: "doctor", id: doctor.id }, action: "consultation.close", entityType: "consultation", entityId: consultationId, meta: { outcome, medicalCare, protocolId: signed?.id ?? null } });
       return this.outbox.write(tx, consultation.accountId, {
         text: t("closed", { number: consultation.number, outcome: t(`outcome.${outcome}`) }),
       });

@@ -37,6 +37,7 @@ import { registerLiveKitWebhook } from "./routes/livekit-webhook";
 import { videoRoutes, type VideoRouteDeps } from "./routes/video";
 import type { AccountService } from "../account/account-service";
 import { accountRoutes } from "./routes/account";
+import { aboutRoutes, type AboutDeps } from "./routes/about";
 import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
 // --- intake ---
@@ -82,11 +83,13 @@ export interface AppDeps {
   telegram?: TelegramWebhookHandler;
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };
   /** Protocols, in-person visits, ICD-10 and documents for the console; the patient account. */
-  documents?: ProtocolRouteDeps & { accounts: AccountService };
+  documents?: Omit<ProtocolRouteDeps, "visitRecorders"> & { accounts: AccountService };
   /** Home-device readings and alerts. */
   monitoring?: MonitoringDeps;
   /** Lab orders and results. */
   labs?: LabsDeps;
+  /** The disclosure page (issue 15 point 3). */
+  about?: AboutDeps;
   // --- intake ---
   /** Identity verification by staff, the red-flag list, the exam page and the identity provider's callback. */
   intake?: IntakeStaffDeps & IntakePublicDeps & { exams: ExamSessions };
@@ -143,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   }
   if (deps.rights) await app.register(secureChatRoutes(deps.rights)); // --- private mode ---
+  if (deps.about) await app.register(aboutRoutes(deps.about));
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video);
   // Devices and laboratories authenticate with their own tokens, not as staff.
@@ -168,7 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
-      if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access, db: deps.db }));
+      if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access, db: deps.db, visitRecorders: deps.config.IN_PERSON_VISIT_RECORDERS }));
       if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access }));
       if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access }));
       await staff.register(reminderRoutes({ ...deps, access }));

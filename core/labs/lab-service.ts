@@ -15,6 +15,7 @@ import {
   type LabReport,
 } from "./fhir-report";
 import type { LabDirectory } from "./labs-config";
+import { ProcessingConsent } from "../consents/processing-consent";
 import { loincCodeSchema as loincCode } from "./lab-tests";
 
 export const newLabOrderSchema = z.object({
@@ -60,7 +61,11 @@ export class LabService {
     private readonly labs: LabDirectory,
     private readonly notifier: PatientNotifier,
     private readonly events: ConsoleEvents,
-  ) {}
+  ) {
+    this.consent = new ProcessingConsent(db);
+  }
+
+  private readonly consent: ProcessingConsent;
 
   async createOrder(doctorId: string, patientId: string, input: z.infer<typeof newLabOrderSchema>): Promise<LabOrderView> {
     const data = newLabOrderSchema.parse(input);
@@ -121,11 +126,16 @@ export class LabService {
     if (!extracted.ok) return this.toReview(labId, extracted.reason, body);
     const orderIds = new Set<string>();
     let results = 0;
-    const unmatched: LabReport[] = [];
+    const unmatched: Array<LabReport & { reason: string }> = [];
     for (const report of extracted.reports) {
       const order = await this.match(labId, report);
       if (!order) {
-        unmatched.push(report);
+        unmatched.push({ ...report, reason: `no lab order matches report ${report.report.id ?? "(no id)"}` });
+        continue;
+      }
+      // Results for a patient who withdrew consent are not stored with their record: staff see why on the review list.
+      if (!(await this.consent.allows(order.patientId))) {
+        unmatched.push({ ...report, reason: `consent withdrawn by the patient of order ${order.number}: results not stored` });
         continue;
       }
       results += await this.store(labId, order, report);
@@ -133,10 +143,10 @@ export class LabService {
     }
     for (const orderId of orderIds) await this.afterResults(orderId);
     let review: IngestOutcome | undefined;
-    for (const { report, observations } of unmatched) {
+    for (const { report, observations, reason } of unmatched) {
       // Each unmatched report with its results, so an operator can file it under an order later.
       const payload = extracted.reports.length === 1 ? body : { resourceType: "Bundle", type: "collection", entry: [report, ...observations].map((resource) => ({ resource })) };
-      review = await this.toReview(labId, `no lab order matches report ${report.id ?? "(no id)"}`, payload);
+      review = await this.toReview(labId, reason, payload);
     }
     if (review && !orderIds.size) return review;
     return { status: "stored", orderIds: [...orderIds], results };
@@ -239,6 +249,7 @@ export class LabService {
     const order = where ? await this.db.labOrder.findUnique({ where }) : null;
     if (where && !order) throw notFound("lab order");
     if (order) {
+      await this.consent.require(order.patientId, "filing lab results");
       const extracted = extractReports(item.payload);
       if (!extracted.ok) throw new AppError("validation", `the delivery cannot be read: ${extracted.reason}`);
       for (const report of extracted.reports) results += await this.store(item.labId, order, report);

@@ -6,6 +6,7 @@ import { parseReadings, type ReadingFormat } from "./parse-readings";
 import { canonicalUnit, readingKinds, type ReadingError, type ReadingKind } from "./reading";
 import { ReadingWriter, type ReadingsQueue } from "./reading-writer";
 import { effectiveThresholds, thresholdsSchema, type Thresholds } from "./thresholds";
+import { ProcessingConsent } from "../consents/processing-consent";
 
 export interface IngestResult {
   format: ReadingFormat;
@@ -42,15 +43,19 @@ export interface ReadingsChart {
 /** Stores readings (several requests' in one insert, see ReadingWriter) and hands them to the alert worker. */
 export class ReadingService {
   private readonly writer: ReadingWriter;
+  private readonly consent: ProcessingConsent;
 
   constructor(
     private readonly db: Db,
     queue: ReadingsQueue,
   ) {
     this.writer = new ReadingWriter(db, queue);
+    this.consent = new ProcessingConsent(db);
   }
 
   async ingest(patientId: string, body: unknown, format?: ReadingFormat, now = new Date()): Promise<IngestResult> {
+    // A device keeps sending after its owner withdrew consent: it gets 403 with the reason, nothing is stored.
+    await this.consent.require(patientId, "readings");
     let batch;
     try {
       batch = parseReadings(body, now, format);

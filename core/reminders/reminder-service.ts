@@ -10,6 +10,7 @@ import { AppError, notFound } from "../errors";
 import { matchLanguage, translator } from "../i18n";
 import type { Outbox } from "../outbox/outbox";
 import { afterQuietHours, localDateSchema, plannedDoses, timeOfDaySchema, timezoneSchema, type QuietHours } from "./schedule";
+import { ProcessingConsent } from "../consents/processing-consent";
 
 export const reminderKindSchema = z.enum(["medication", "appointment", "follow_up", "rating"]);
 export const reminderStatusSchema = z.enum(["scheduled", "sent", "taken", "snoozed", "missed", "answered", "cancelled"]);
@@ -452,8 +453,17 @@ export class ReminderService {
         },
       },
     });
+    // A patient who withdrew consent gets no reminders: the doses due meanwhile are cancelled, later ones go out
+    // again once they consent again (152-FZ art. 9).
+    const stopped = await new ProcessingConsent(this.db).withdrawn(due.map((row) => row.patientId));
+    if (stopped.size) {
+      await this.db.reminderOccurrence.updateMany({
+        where: { id: { in: due.filter((row) => stopped.has(row.patientId)).map((row) => row.id) }, status: "scheduled" },
+        data: { status: "cancelled" },
+      });
+    }
     const byPatient = new Map<string, typeof due>();
-    for (const row of due) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row]);
+    for (const row of due) if (!stopped.has(row.patientId)) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row]);
     let sent = 0;
     const outboxIds: string[] = [];
     const groups = [...byPatient.values()];

@@ -21,10 +21,11 @@ export async function consoleDoctor(h: Harness) {
   const headers = { cookie: String(login.headers["set-cookie"]).split(";")[0]!, "x-requested-with": "telecons-console" };
   return {
     headers,
-    async reply(consultationId: string, text: string, files: Array<{ fileName: string; mimeType: string; bytes: Buffer }> = []) {
+    /** Files are instructions or leaflets unless said otherwise: medical ones reach unverified patients only through the account. */
+    async reply(consultationId: string, text: string, files: Array<{ fileName: string; mimeType: string; bytes: Buffer; kind?: "medical" | "leaflet" }> = []) {
       const fileIds: string[] = [];
       for (const file of files) {
-        const payload = { fileName: file.fileName, mimeType: file.mimeType, base64: file.bytes.toString("base64") };
+        const payload = { fileName: file.fileName, mimeType: file.mimeType, base64: file.bytes.toString("base64"), kind: file.kind ?? "leaflet" };
         const upload = await h.app.inject({ method: "POST", url: "/api/v1/files", headers, payload });
         expect(upload.statusCode).toBe(201);
         fileIds.push(upload.json().id);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { recordAudit } from "../../audit/audit-log";
-import { answerSchema, closeSchema, queueFilterSchema, type ConsultationDesk } from "../../consultations/consultation-desk";
+import { answerSchema, closeSchema, fileKindSchema, queueFilterSchema, type ConsultationDesk } from "../../consultations/consultation-desk";
 import { AppError } from "../../errors";
 import { checkUpload, describeRefusal } from "../../attachments/upload-check";
 import type { Config } from "../../config";
@@ -17,6 +17,11 @@ const uploadSchema = z.object({
   fileName: z.string().trim().min(1).max(200),
   mimeType: z.enum(["image/jpeg", "image/png", "application/pdf"]),
   base64: z.string().min(1),
+  /**
+   * `medical` (results, reports, images of the patient: the default) or `leaflet` (instructions, the clinic's leaflets).
+   * A medical file reaches a patient whose identity is not verified only through the account (issue 15 point 4).
+   */
+  kind: fileKindSchema.default("medical"),
 });
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
@@ -75,7 +80,7 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
     const verdict = await checkUpload(bytes, limits, request.body.mimeType);
     if (!verdict.ok) throw new AppError("validation", describeRefusal(verdict, request.body.mimeType, limits));
     const id = await deps.files.save(bytes, { mimeType: request.body.mimeType, fileName: request.body.fileName });
-    await recordAudit(deps.db, { actor: { type: "doctor", id: request.doctor.id }, action: "file.upload", entityType: "file", entityId: id });
+    await recordAudit(deps.db, { actor: { type: "doctor", id: request.doctor.id }, action: "file.upload", entityType: "file", entityId: id, meta: { kind: request.body.kind } });
     return reply.status(201).send({ id });
   });
 };

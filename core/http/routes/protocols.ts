@@ -6,9 +6,10 @@ import { recordAudit } from "../../audit/audit-log";
 import type { Db } from "../../db/prisma";
 import type { DocumentService } from "../../documents/document-service";
 import type { Icd10Catalogue } from "../../icd10/icd10";
-import type { InPersonVisits } from "../../protocols/in-person-visits";
+import { assertVisitRecorder, type InPersonVisits } from "../../protocols/in-person-visits";
 import { inPersonVisitInputSchema, protocolContentSchema, visitImportSchema } from "../../protocols/protocol";
 import type { ProtocolService } from "../../protocols/protocol-service";
+import type { StaffMember } from "../../staff/staff-service";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -17,6 +18,8 @@ export interface ProtocolRouteDeps {
   visits: InPersonVisits;
   icd10: Icd10Catalogue;
   documents: DocumentService;
+  /** IN_PERSON_VISIT_RECORDERS */
+  visitRecorders: readonly string[];
 }
 
 /**
@@ -36,14 +39,19 @@ export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; d
     visits: await deps.visits.listAudited(actor(await access.patient(request.staff, request.params.id)), request.params.id),
   }));
 
+  // Only the configured roles (IN_PERSON_VISIT_RECORDERS); a doctor among them still needs the patient in their care.
+  const recorder = async (staff: StaffMember, patientIds: string[]) => {
+    assertVisitRecorder(staff.role, deps.visitRecorders);
+    return staff.role === "doctor" ? actor(await access.patients(staff, patientIds)) : { type: "staff" as const, id: staff.id };
+  };
+
   app.post("/patients/:id/in-person-visits", { schema: { params: idParams, body: inPersonVisitInputSchema } }, async (request, reply) =>
-    reply.status(201).send(await deps.visits.record(actor(await access.patient(request.staff, request.params.id)), request.params.id, request.body)),
+    reply.status(201).send(await deps.visits.record(await recorder(request.staff, [request.params.id]), request.params.id, request.body)),
   );
 
-  app.post("/in-person-visits/import", { schema: { body: visitImportSchema } }, async (request) => {
-    const doctor = await access.patients(request.staff, request.body.visits.map((v) => v.patientId));
-    return deps.visits.import(actor(doctor), request.body);
-  });
+  app.post("/in-person-visits/import", { schema: { body: visitImportSchema } }, async (request) =>
+    deps.visits.import(await recorder(request.staff, request.body.visits.map((v) => v.patientId)), request.body),
+  );
 
   app.post("/consultations/:id/protocol", { schema: { params: idParams } }, async (request, reply) =>
     reply.status(201).send(await deps.protocols.startDraft(await access.consultationDoctor(request.staff, request.params.id), request.params.id)),

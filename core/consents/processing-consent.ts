@@ -1,0 +1,41 @@
+import type { Db, Tx } from "../db/prisma";
+import { AppError } from "../errors";
+import { requiredConsents } from "./consent-service";
+
+/**
+ * The one answer to "may we process this patient's data now?" (152-FZ art. 9: after a withdrawal processing stops),
+ * asked by every path that takes in or sends out health data outside the chat dialogue: device readings, lab
+ * deliveries, reminders, doctors' replies. Processing stops when the patient has withdrawn a required consent and
+ * not given it again (any version: a newer text is asked in the dialogue, it does not stop devices). A patient who
+ * never consented through a messenger (a record from the clinic's own systems, consent on paper) is not stopped here:
+ * the dialogue asks before anything medical is taken from the messenger.
+ */
+export class ProcessingConsent {
+  constructor(private readonly db: Db | Tx) {}
+
+  /** Of these patients, those whose data may not be processed now. */
+  async withdrawn(patientIds: string[]): Promise<Set<string>> {
+    if (patientIds.length === 0) return new Set();
+    const rows = await this.db.consent.findMany({
+      where: { patientId: { in: [...new Set(patientIds)] }, kind: { in: requiredConsents.map((c) => c.kind) } },
+      select: { patientId: true, kind: true, withdrawnAt: true },
+    });
+    const stopped = new Set<string>();
+    for (const row of rows) {
+      if (!row.withdrawnAt) continue;
+      const givenAgain = rows.some((r) => r.patientId === row.patientId && r.kind === row.kind && !r.withdrawnAt);
+      if (!givenAgain) stopped.add(row.patientId);
+    }
+    return stopped;
+  }
+
+  async allows(patientId: string): Promise<boolean> {
+    return !(await this.withdrawn([patientId])).has(patientId);
+  }
+
+  /** Throws `consent_withdrawn` (HTTP 403) naming what was refused. */
+  async require(patientId: string, what: string): Promise<void> {
+    if (await this.allows(patientId)) return;
+    throw new AppError("consent_withdrawn", `${what} refused: the patient has withdrawn consent to the processing of their data`);
+  }
+}

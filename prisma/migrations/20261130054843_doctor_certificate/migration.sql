@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Doctor" ADD COLUMN     "certificateNumber" TEXT,
+ADD COLUMN     "certificateValidUntil" DATE;
