@@ -45,7 +45,8 @@ describe("poison updates", () => {
       h.app.inject({ method: "GET", url: "/api/v1/inbound/dead-letters", headers: cookie ? { cookie, "x-requested-with": "telecons-console" } : {} });
     const answer = await list(await cookieOf(admin));
     expect(answer.statusCode).toBe(200);
-    expect(answer.json().deadLetters.map((d: { id: string }) => d.id).sort()).toEqual(dead.map((d) => d.id).sort());
+    // The run's database is shared: other tests' dead letters (VK's) may be listed too.
+    expect(answer.json().deadLetters.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(dead.map((d) => d.id)));
     expect(JSON.stringify(answer.json())).not.toContain(String(patient.id));
     expect((await list(await cookieOf(operator))).statusCode).toBe(403);
     expect((await list()).statusCode).toBe(401);
