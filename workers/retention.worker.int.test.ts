@@ -14,9 +14,11 @@ const job = (patientId: string, attemptsMade: number) => ({ data: { patientId },
 
 describe("processErase", () => {
   it("waits while a message to the patient is still queued, erases on the last attempt regardless, and once", async () => {
+    // No worker runs: a message written to the outbox stays pending.
     const user = h.newPatient("ru");
-    await h.say(user, "/start"); // no worker runs: the welcome stays pending in the outbox
-    const { patientId } = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+    const { id: patientId } = await h.db.patient.create({ data: { language: "ru" } });
+    const account = await h.db.messengerAccount.create({ data: { channel: "telegram", externalUserId: String(user.id), chatId: String(user.id), patientId } });
+    await h.services.outbox.write(h.db, account.id, { text: "Здравствуйте" });
     const deps = { erasure: h.services.erasure, sweep: h.services.retentionSweep, logger: h.services.logger };
     expect(await processErase(job(patientId, 0), deps)).toBe("not_requested");
 
