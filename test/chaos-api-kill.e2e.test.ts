@@ -94,5 +94,5 @@ describe("kill -9 of the api during 300 updates", () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(patients.filter((p) => welcomes(p.id) !== 1)).toEqual([]);
     api.child.kill("SIGTERM");
-  }, 90_000);
+  }, 180_000); // about 35 s on a quiet machine; far longer when the whole suite shares the two cores
 });
