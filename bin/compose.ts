@@ -69,7 +69,7 @@ import { ExamSessions } from "../core/exam/exam-sessions";
 import { IdentityService } from "../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
-import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, type SmsProvider } from "../core/identity/sms";
+import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, SmsRuProvider, type SmsProvider } from "../core/identity/sms";
 // --- channels ---
 import { AttachmentReceiver, attachmentLimits } from "../core/attachments/attachment-receiver";
 import { checkSealImage } from "../core/attachments/upload-check";
@@ -233,10 +233,15 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const identity = new IdentityService(db);
   // Development keeps the texts in SMS_DEV_FILE (and in memory, where tests read them); production refuses `log`.
   const devSms = config.SMS_PROVIDER === "log" ? new DevelopmentSmsProvider(logger, config.SMS_DEV_FILE) : undefined;
-  const sms: SmsProvider = devSms ?? new HttpSmsProvider({ url: config.SMS_HTTP_URL!, token: config.SMS_HTTP_TOKEN! });
+  const sms: SmsProvider =
+    devSms ??
+    (config.SMS_PROVIDER === "smsru"
+      ? new SmsRuProvider({ apiRoot: config.SMS_RU_API_ROOT, apiId: config.SMS_RU_API_ID!, from: config.SMS_RU_FROM })
+      : new HttpSmsProvider({ url: config.SMS_HTTP_URL!, token: config.SMS_HTTP_TOKEN! }));
   const phone = new PhoneConfirmation({
     identity,
     sms,
+    logger,
     codes: new SmsCodes(redis, config.REDIS_PREFIX, { ttlSeconds: config.SMS_CODE_TTL_SECONDS, maxAttempts: config.SMS_CODE_MAX_ATTEMPTS }),
     redis,
     prefix: config.REDIS_PREFIX,

@@ -146,11 +146,14 @@ const variables = {
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
   REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
   // --- intake ---
-  /** `log`: development, the text goes to SMS_DEV_FILE (never the log; refused in production); `http`: a gateway. */
-  SMS_PROVIDER: { schema: z.enum(["log", "http"]).default("log"), example: "http" },
+  /** `log`: development, the text goes to SMS_DEV_FILE (never the log; refused in production); `http`: a generic gateway; `smsru`: SMS.ru. */
+  SMS_PROVIDER: { schema: z.enum(["log", "http", "smsru"]).default("log"), example: "smsru" },
   SMS_DEV_FILE: { schema: z.string().min(1).default("./data/sms-outbox.txt"), example: "./data/sms-outbox.txt" },
   SMS_HTTP_URL: { schema: url(["http", "https"]).optional(), example: "https://sms-gateway.clinic.example/send" },
   SMS_HTTP_TOKEN: { schema: z.string().min(8).optional(), example: "<the gateway's API token>" },
+  SMS_RU_API_ID: { schema: z.string().min(8).optional(), example: "<api_id from the SMS.ru account>" },
+  SMS_RU_FROM: { schema: z.string().min(1).max(11).optional(), example: "Telecons" },
+  SMS_RU_API_ROOT: { schema: url(["http", "https"]).default("https://sms.ru"), example: "https://sms.ru" },
   SMS_CODE_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
   SMS_CODE_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(10).default(5), example: "5" },
   /** OpenID Connect identity provider (ESIA / Gosuslugi through its OIDC interface); `/verify` is off without it. */
@@ -204,12 +207,15 @@ const configSchema = z
     }
     // --- intake ---
     if (config.NODE_ENV === "production" && config.SMS_PROVIDER === "log") {
-      ctx.addIssue({ code: "custom", path: ["SMS_PROVIDER"], message: "log sends nothing and is refused in production: use http with SMS_HTTP_URL and SMS_HTTP_TOKEN" });
+      ctx.addIssue({ code: "custom", path: ["SMS_PROVIDER"], message: "log sends nothing and is refused in production: use smsru with SMS_RU_API_ID, or http with SMS_HTTP_URL and SMS_HTTP_TOKEN" });
     }
     if (config.SMS_PROVIDER === "http") {
       for (const name of ["SMS_HTTP_URL", "SMS_HTTP_TOKEN"] as const) {
         if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when SMS_PROVIDER is http" });
       }
+    }
+    if (config.SMS_PROVIDER === "smsru" && !config.SMS_RU_API_ID) {
+      ctx.addIssue({ code: "custom", path: ["SMS_RU_API_ID"], message: "is required when SMS_PROVIDER is smsru" });
     }
     // --- channels ---
     if (config.VK_TOKEN && !config.VK_GROUP_ID) {

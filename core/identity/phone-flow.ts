@@ -3,12 +3,14 @@ import type { OutgoingMessage } from "../channels/channel";
 import type { CommandHandler, ContactReceiver, TextInterceptor } from "../dialogue/dialogue";
 import type { IdentityService } from "./identity-service";
 import { normalizePhone } from "./identity-service";
-import type { SmsCodes, SmsProvider } from "./sms";
+import type { Logger } from "pino";
+import { SmsNotSent, type SmsCodes, type SmsProvider } from "./sms";
 
 interface Deps {
   identity: IdentityService;
   codes: SmsCodes;
   sms: SmsProvider;
+  logger: Pick<Logger, "warn">;
   redis: Redis;
   prefix: string;
   /** How long `/phone` waits for a number, and a sent code for its answer (longer than the code lives, to say "expired"). */
@@ -74,7 +76,16 @@ export class PhoneConfirmation {
         if (phone.length < 10 || phone.length > 15) return [{ text: t("identity.phone.invalid") }];
         const code = await codes.issue(account.patientId, phone);
         if (!code) return [{ text: t("identity.phone.code_throttled") }];
-        await this.deps.sms.send(`+${phone}`, t("identity.phone.sms", { code }));
+        try {
+          await this.deps.sms.send(`+${phone}`, t("identity.phone.sms", { code }));
+        } catch (error) {
+          // Refused, timed out or unreachable: the patient hears it now (the number is already taken, so a retried
+          // step would not send again) and may ask for a new code at once.
+          await codes.void(account.patientId);
+          const reason = error instanceof SmsNotSent ? error.reason : (error as Error).message;
+          this.deps.logger.warn({ patientId: account.patientId, reason }, "a phone code was not sent");
+          return [{ text: t("identity.phone.sms_failed") }];
+        }
         await redis.set(this.awaitKey(account.patientId, "code"), "1", "EX", this.deps.waitSeconds);
         return [{ text: t("identity.phone.code_sent", { tail: phone.slice(-2) }) }];
       }

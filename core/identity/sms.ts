@@ -3,10 +3,19 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { z } from "zod";
 
 /** Sends a text message to a phone number: the port an SMS gateway of the clinic's choice implements. */
 export interface SmsProvider {
+  /** Throws `SmsNotSent` when the gateway refused the message (wrong number, no balance, …). */
   send(phone: string, text: string): Promise<void>;
+}
+
+/** The gateway did not take the message. `reason` is the gateway's code and words, never the text (it holds the code). */
+export class SmsNotSent extends Error {
+  constructor(readonly reason: string) {
+    super(`SMS not sent: ${reason}`);
+  }
 }
 
 /**
@@ -47,7 +56,40 @@ export class HttpSmsProvider implements SmsProvider {
     });
     await response.body?.cancel();
     // The error names the status only: the text holds the code.
-    if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
+    if (!response.ok) throw new SmsNotSent(`gateway answered ${response.status}`);
+  }
+}
+
+const smsRuAnswer = z.object({
+  status: z.string(),
+  status_code: z.number(),
+  status_text: z.string().optional(),
+  sms: z.record(z.string(), z.object({ status: z.string(), status_code: z.number(), status_text: z.string().optional() })).optional(),
+});
+
+/**
+ * SMS.ru (`SMS_PROVIDER=smsru`), a gateway many Russian clinics use: `POST <root>/sms/send` with `api_id`, `to`
+ * (digits), `msg` and `json=1`. The answer says OK or ERROR for the request and again for each number (status_code
+ * 100 is accepted; e.g. 200 a wrong api_id, 201 no balance, 207 a number that cannot receive messages).
+ */
+export class SmsRuProvider implements SmsProvider {
+  constructor(private readonly settings: { apiRoot: string; apiId: string; from?: string; timeoutMs?: number }) {}
+
+  async send(phone: string, text: string): Promise<void> {
+    const to = phone.replace(/\D/g, "");
+    const form = new URLSearchParams({ api_id: this.settings.apiId, to, msg: text, json: "1", ...(this.settings.from ? { from: this.settings.from } : {}) });
+    const response = await fetch(`${this.settings.apiRoot.replace(/\/$/, "")}/sms/send`, {
+      method: "POST",
+      body: form,
+      signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000),
+    });
+    if (!response.ok) throw new SmsNotSent(`SMS.ru answered HTTP ${response.status}`);
+    const answer = smsRuAnswer.safeParse(await response.json().catch(() => undefined));
+    if (!answer.success) throw new SmsNotSent("SMS.ru answered something unreadable");
+    const forNumber = answer.data.sms?.[to];
+    const refused = answer.data.status !== "OK" ? answer.data : forNumber?.status !== "OK" ? forNumber : undefined;
+    if (refused) throw new SmsNotSent(`SMS.ru ${refused.status_code}${refused.status_text ? ` ${refused.status_text}` : ""}`);
+    if (!forNumber) throw new SmsNotSent("SMS.ru did not answer for the number");
   }
 }
 
@@ -75,6 +117,11 @@ export class SmsCodes {
     const key = this.key(patientId);
     await this.redis.multi().del(key).hset(key, { hash: this.hash(patientId, code), phone, attempts: 0 }).expire(key, this.settings.ttlSeconds).exec();
     return code;
+  }
+
+  /** The SMS with the code did not go out: the code is void and the patient may ask again at once. */
+  async void(patientId: string): Promise<void> {
+    await this.redis.del(this.key(patientId), `${this.key(patientId)}:throttle`);
   }
 
   async pending(patientId: string): Promise<boolean> {
