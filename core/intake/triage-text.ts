@@ -47,10 +47,10 @@ const conjunctions = new Set([
 const negation: Record<Language, { pre: string[]; post: string[] }> = {
   ru: { pre: ["не", "нет", "нету", "без", "ни", "никогда"], post: ["нет", "нету"] },
   en: { pre: ["no", "not", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: [] },
-  uz: { pre: ["hech"], post: ["yoq", "emas", "yoqmi"] },
+  uz: { pre: [], post: ["yoq", "emas", "yoqmi"] },
   tg: { pre: ["не", "бе", "ягон"], post: ["нест", "нестам", "надорам", "надорад", "нашуд", "не"] },
-  ky: { pre: ["эч"], post: ["жок", "эмес"] },
-  az: { pre: ["hec"], post: ["yox", "yoxdur", "deyil"] },
+  ky: { pre: [], post: ["жок", "эмес"] },
+  az: { pre: [], post: ["yox", "yoxdur", "deyil"] },
 };
 export const negationWindow = 3;
 
@@ -83,7 +83,7 @@ const snowballStemmers = { ru: snowball.newStemmer("russian"), en: snowball.newS
 const turkicEndings: Partial<Record<Language, string[]>> = {
   uz: ["yapman", "yapsiz", "yapti", "moqda", "lardan", "larida", "larini", "imizda", "ingizda", "imda", "ingda", "ining", "imni", "ini", "dagi", "dan", "lar", "ning", "ni", "ga", "ka", "qa", "da", "di", "gan", "im", "ing", "ib", "si", "i"],
   ky: ["лардын", "лерден", "ларды", "лерди", "умдун", "дагы", "ымда", "имде", "умда", "ынын", "инин", "дын", "дин", "дан", "ден", "лар", "лер", "ым", "им", "ум", "ын", "ин", "ун", "ды", "ди", "га", "ге", "ка", "ке", "да", "де", "та", "те", "ы", "и", "у"],
-  az: ["larimiz", "lerimiz", "imizda", "imizde", "imdan", "imden", "ndan", "nden", "lari", "leri", "imda", "imde", "nin", "nun", "dir", "dur", "dan", "den", "lar", "ler", "im", "in", "un", "da", "de", "ya", "ye", "a", "e", "i", "u"],
+  az: ["larimiz", "lerimiz", "imizda", "imizde", "imdan", "imden", "ndan", "nden", "lari", "leri", "imda", "imde", "nin", "nun", "dir", "dur", "dan", "den", "lar", "ler", "im", "in", "un", "da", "de", "ya", "ye", "m", "a", "e", "i", "u"],
   tg: ["ҳоям", "хоям", "ҳои", "хои", "ҳо", "хо", "ам", "ат", "аш", "ро", "и", "ям"],
 };
 
