@@ -261,6 +261,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     dedupe: new InboundDedupe(redis, config.REDIS_PREFIX),
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intakeFlow,
+    emergencies: redFlags,
     contacts: phone.contacts,
     textInterceptors: [phone.texts],
     buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons],

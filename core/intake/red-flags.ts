@@ -97,10 +97,10 @@ function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer
 }
 
 /**
- * The languages a text is read in: the patient's own, and Russian and English, which patients across the region
- * switch to (a Kyrgyz account typing in Russian must not be missed).
+ * A text is read in every language, the patient's own first: patients switch language (a Kyrgyz speaker types
+ * in Russian, a VK account's language is only a guess), and on our vignettes reading all six adds no false alarm.
  */
-const readIn = (language: Language): Language[] => [...new Set<Language>([language, "ru", "en"])];
+const readIn = (language: Language): Language[] => [...new Set<Language>([language, ...languages])];
 
 /** The rules the text (in the patient's language) or the answers raise. */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
@@ -145,6 +145,12 @@ export class RedFlagRules {
       this.kept.add(version);
     }
     return { version, rules };
+  }
+
+  /** Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). */
+  async isEmergency(language: Language, text: string): Promise<boolean> {
+    const { rules } = await this.current();
+    return dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
   }
 
   async list(): Promise<RedFlagRule[]> {
