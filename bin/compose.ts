@@ -436,7 +436,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         redis,
         config.REDIS_PREFIX,
         escalationQueue,
-        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, specialties, logger },
+        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, urgentMinutes: config.ESCALATE_URGENT_AFTER_MINUTES, specialties, logger },
         config.ESCALATION_SWEEP_SECONDS * 1000,
       );
       stack.push(() => escalation.close());
