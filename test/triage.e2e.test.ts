@@ -89,3 +89,27 @@ describe("an emergency typed as free text", () => {
     expect(patient.texts().slice(before)[0]).toBe(bot("ru").consent.required);
   });
 });
+
+describe("an urgent consultation in the video queue", () => {
+  it("queues before routine requests that came earlier and is marked urgent for the doctor", async () => {
+    const specialty = `t${Math.random().toString(36).slice(2, 10)}`;
+    const patientOf = async () => {
+      const user = h.newPatient("ru");
+      await h.say(user, "/start");
+      const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+      return account;
+    };
+    const routine = await patientOf();
+    const urgent = await patientOf();
+    const consultation = await h.db.consultation.create({ data: { patientId: urgent.patientId, accountId: urgent.id, kind: "async_chat", status: "new", urgent: true } });
+    const first = await h.services.video.requestVideo({ patientId: routine.patientId, accountId: routine.id, specialty });
+    const second = await h.services.video.requestVideo({ patientId: urgent.patientId, accountId: urgent.id, specialty, consultationId: consultation.id });
+    const visitOf = (outcome: typeof first) => ("visitId" in outcome ? outcome.visitId : undefined);
+    const snapshot = await h.services.video.queueSnapshot(specialty, "ru");
+    expect(snapshot.map((s) => s.visitId)).toEqual([visitOf(second), visitOf(first)]);
+
+    const { doctor } = await h.services.doctors.create({ name: "Дежурный врач", specialties: [specialty], languages: ["ru"] });
+    const requests = await h.services.video.openRequestsFor({ ...doctor, specialties: [specialty], languages: ["ru"] });
+    expect(requests.map((r) => [r.visitId, r.urgent])).toEqual([[visitOf(second), true], [visitOf(first), false]]);
+  });
+});
