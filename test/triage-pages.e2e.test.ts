@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./helpers/browser";
+import { onboard, telegramDriver } from "./helpers/channel-drivers";
+import { createStaff, launchChromium, loginConsole } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 
 let h: Harness;
@@ -17,7 +18,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe("the emergency answer in the web widget (Chromium)", () => {
+describe("the emergency in the web widget and the console (Chromium)", () => {
   it("shows the heart attack typed before the consents as an alarm with tappable 103 and 112", async () => {
     const context = await browser.newContext({ locale: "ru-RU" });
     const page = await context.newPage();
@@ -40,4 +41,28 @@ describe("the emergency answer in the web widget (Chromium)", () => {
     expect(await page.locator(".msg.in.alarm").count()).toBe(1);
     await context.close();
   });
+
+  it("shows the doctor an urgent thread as an alarm, the complaint marked, with tappable 103 and 112", async () => {
+    const patient = telegramDriver(h, "ru");
+    await onboard(patient);
+    await patient.say("Сильная давящая боль в груди уже час, отдаёт в левую руку, холодный пот");
+    await patient.waitForText("⚠️");
+    const account = await h.db.messengerAccount.findFirstOrThrow({ where: { channel: "telegram", externalUserId: patient.externalUserId } });
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId: account.patientId } });
+    expect(consultation.urgent).toBe(true);
+
+    const doctor = await createStaff(h, "triage-doctor", "doctor", [consultation.specialty]);
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 800 } });
+    const page = await loginConsole(context, base, doctor);
+    const row = page.locator(`li[data-id="${consultation.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole("button").first().click();
+    const alarm = page.getByTestId("alarm");
+    await alarm.waitFor();
+    expect(await alarm.textContent()).toContain("chest_pain_breathless");
+    const numbers = await alarm.locator("a[href^='tel:']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    expect(numbers).toEqual(["tel:103", "tel:112"]);
+    expect(await page.locator(".msg.patient.alarm").textContent()).toContain("давящая боль в груди");
+    await context.close();
+  }, 60_000);
 });
