@@ -297,6 +297,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     outbox,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intakeFlow,
+    emergencies: redFlags,
     contacts: phone.contacts,
     textInterceptors: [phone.texts],
     buttonHandlers: [videoFlow.buttons, labButtons(labs), reminderButtons(reminders), intakeFlow.buttons, language.buttons, timezone.buttons, consentsCommand.buttons, rightsHandlers.buttons],
@@ -517,7 +518,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         redis,
         config.REDIS_PREFIX,
         escalationQueue,
-        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, specialties, logger },
+        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, urgentMinutes: config.ESCALATE_URGENT_AFTER_MINUTES, specialties, logger },
         config.ESCALATION_SWEEP_SECONDS * 1000,
       );
       stack.push(() => escalation.close());

@@ -140,6 +140,7 @@ const variables = {
   /** Behind TLS in production; plain http only on a developer's machine or in tests. */
   STAFF_COOKIE_SECURE: { schema: z.enum(["true", "false"]).transform((v) => v === "true").optional(), example: "true" },
   ESCALATE_AFTER_MINUTES: { schema: escalationRulesSchema.prefault("*:120"), example: "gp:60,dermatology:240,*:120" },
+  ESCALATE_URGENT_AFTER_MINUTES: { schema: z.coerce.number().int().min(0).max(1440).default(5), example: "5" },
   ESCALATION_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
   // --- reminders ---
   OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:29:1100,vk:20:0" },

@@ -1,7 +1,7 @@
 /** The web chat page: the same dialogue as the bots, over POST (what the patient does) and SSE (the replies). */
 
 type Button = { label: string; data?: string; url?: string; webApp?: string };
-type Incoming = { text: string; buttons: Button[][]; files: Array<{ kind: string; fileName: string; url: string }> };
+type Incoming = { text: string; buttons: Button[][]; files: Array<{ kind: string; fileName: string; url: string }>; alarm?: "emergency" };
 type Config = { language: string; texts: Record<string, string> };
 
 const config = JSON.parse(document.getElementById("config")!.textContent!) as Config;
@@ -64,8 +64,38 @@ async function send(payload: { text: string } | { button: string }): Promise<boo
   }
 }
 
+/** Emergency numbers: 103 is the ambulance from Russian phones, 112 works from any phone and any SIM, foreign ones too. */
+const EMERGENCY_NUMBERS = ["103", "112"];
+
+/** The emergency instruction as an alarm: the numbers in the text are tappable, and two big call links follow. */
+function alarm(el: HTMLElement, text: string): void {
+  el.classList.add("alarm");
+  el.setAttribute("role", "alert");
+  el.textContent = "";
+  for (const part of text.split(/\b(103|112)\b/)) {
+    if (!EMERGENCY_NUMBERS.includes(part)) {
+      el.appendChild(document.createTextNode(part));
+      continue;
+    }
+    const link = document.createElement("a");
+    link.href = `tel:${part}`;
+    link.textContent = part;
+    el.appendChild(link);
+  }
+  const calls = document.createElement("div");
+  calls.className = "calls";
+  for (const number of EMERGENCY_NUMBERS) {
+    const link = document.createElement("a");
+    link.href = `tel:${number}`;
+    link.textContent = `📞 ${number}`;
+    calls.appendChild(link);
+  }
+  el.appendChild(calls);
+}
+
 function render(message: Incoming): void {
   const el = bubble("in", message.text);
+  if (message.alarm === "emergency") alarm(el, message.text);
   for (const file of message.files) {
     const link = document.createElement("a");
     link.className = "file";

@@ -11,13 +11,15 @@ export interface EscalationDeps {
   db: Db;
   desk: ConsultationDesk;
   rules: EscalationRules;
+  /** How long an urgent (red-flag) consultation may wait before operators are told (ESCALATE_URGENT_AFTER_MINUTES). */
+  urgentMinutes?: number;
   specialties: SpecialtyDirectory;
   logger: Logger;
 }
 
 /** One sweep: mark overdue consultations and tell the operators' consoles. No job data at all. */
 export async function processEscalation(deps: EscalationDeps, now = new Date()): Promise<number> {
-  const ids = await escalateOverdue(deps.db, await deps.specialties.escalationRules(deps.rules), now);
+  const ids = await escalateOverdue(deps.db, await deps.specialties.escalationRules(deps.rules), now, deps.urgentMinutes);
   for (const id of ids) await deps.desk.publish("consultation.escalated", id);
   if (ids.length) deps.logger.info({ count: ids.length }, "consultations escalated to operators");
   return ids.length;

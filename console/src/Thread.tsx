@@ -139,6 +139,8 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
 
   const mine = thread.doctorId === staff.doctorId;
   const exam = thread.intake?.exam;
+  // The complaint that raised a red flag (the intake's, the consultation's first patient message) reads as an alarm.
+  const firstAlarm = thread.urgent && (thread.intake?.redFlags.length ?? 0) > 0 ? thread.messages.findIndex((m) => m.authorRole === "patient") : -1;
   return (
     <section className="thread" data-testid="thread">
       <div className="thread-head">
@@ -159,6 +161,13 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
       {error && (
         <p className="error" role="alert">
           {error}
+        </p>
+      )}
+      {thread.urgent && (thread.intake?.redFlags.length ?? 0) > 0 && (
+        <p className="alarm" role="alert" data-testid="alarm">
+          {t("thread.alarm", { flags: thread.intake!.redFlags.join(", ") })}{" "}
+          {/* 103 from Russian phones; 112 from any phone and SIM, foreign ones included */}
+          <a href="tel:103">📞 103</a> <a href="tel:112">📞 112</a>
         </p>
       )}
       <div className="columns">
@@ -227,8 +236,8 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
         </aside>
         <div className="conversation">
           <ol className="messages">
-            {thread.messages.map((m) => (
-              <li key={m.id} className={`msg ${m.authorRole}`}>
+            {thread.messages.map((m, index) => (
+              <li key={m.id} className={`msg ${m.authorRole}${index === firstAlarm ? " alarm" : ""}`}>
                 <div className="meta">
                   {t(`author.${m.authorRole}`)} · {new Date(m.createdAt).toLocaleString()}
                   {m.deliveryStatus && ` · ${t(`delivery.${m.deliveryStatus}`)}`}

@@ -9,6 +9,7 @@ interface VideoRequest {
   language: string;
   needsInterpreter: boolean;
   requestedAt: string;
+  urgent?: boolean;
 }
 interface Period {
   id: string;
@@ -128,9 +129,9 @@ export function Video({ staff }: { staff: Staff }) {
       <h2>{t("video.requests")}</h2>
       {requests.length === 0 && <p className="muted">{t("video.noRequests")}</p>}
       <ul className="requests">
-        {requests.map((r) => (
-          <li key={r.visitId} data-visit={r.visitId} className={taken.has(r.visitId) ? "muted" : ""}>
-            {r.specialty} · {r.language}
+        {[...requests].sort((a, b) => Number(b.urgent ?? false) - Number(a.urgent ?? false)).map((r) => (
+          <li key={r.visitId} data-visit={r.visitId} className={[taken.has(r.visitId) ? "muted" : "", r.urgent ? "urgent" : ""].join(" ")}>
+            {r.urgent && <span className="tag red">{t("queue.urgent")}</span>} {r.specialty} · {r.language}
             {r.needsInterpreter && ` · ${t("video.interpreter")}`} · {t("video.waitingSince", { time: when(r.requestedAt) })}{" "}
             {taken.has(r.visitId) ? (
               <span className="tag">{t("video.taken")}</span>

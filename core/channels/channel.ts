@@ -27,9 +27,14 @@ export const outgoingFileSchema = z.object({
 });
 export type OutgoingFile = z.infer<typeof outgoingFileSchema>;
 
-/** A channel-neutral reply: text, optional buttons (rows), optional files sent after the text. */
+/**
+ * A channel-neutral reply: text, optional buttons (rows), optional files sent after the text. `alarm` marks the
+ * emergency instruction (call 103/112): the web widget shows it as an alarm with tappable numbers; messengers
+ * send the text as it is (Telegram and VK buttons cannot open tel: links).
+ */
 export const outgoingMessageSchema = z.object({
   text: z.string().min(1).max(4096),
+  alarm: z.literal("emergency").optional(),
   buttons: z.array(z.array(outgoingButtonSchema)).optional(),
   files: z.array(outgoingFileSchema).max(10).optional(),
   /** Clinical content (a doctor's reply, its files, an alert): in private mode only a notice reaches Telegram/VK (core/private-mode). */

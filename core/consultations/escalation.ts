@@ -16,19 +16,29 @@ export type EscalationRules = z.output<typeof escalationRulesSchema>;
 export const waitLimitMinutes = (rules: EscalationRules, specialty: string) => rules.bySpecialty[specialty] ?? rules.fallback;
 
 /**
- * Marks the new, unassigned consultations that waited longer than their specialty allows. Each is
+ * Marks the new, unassigned consultations that waited longer than their specialty allows — or, for an urgent one
+ * (a red flag), longer than `urgentMinutes`, which is minutes where the specialties' limits are hours. Each is
  * escalated once (the update matches only rows not yet escalated), so running twice changes nothing.
  */
-export async function escalateOverdue(db: Db, rules: EscalationRules, now = new Date()): Promise<string[]> {
+export async function escalateOverdue(db: Db, rules: EscalationRules, now = new Date(), urgentMinutes?: number): Promise<string[]> {
   const shortest = Math.min(rules.fallback, ...Object.values(rules.bySpecialty));
+  const waitedSince = (minutes: number) => ({ lte: new Date(now.getTime() - minutes * 60_000) });
   const candidates = await db.consultation.findMany({
-    where: { status: "new", doctorId: null, escalatedAt: null, createdAt: { lte: new Date(now.getTime() - shortest * 60_000) } },
-    select: { id: true, specialty: true, createdAt: true },
+    where: {
+      status: "new",
+      doctorId: null,
+      escalatedAt: null,
+      OR: [{ createdAt: waitedSince(shortest) }, ...(urgentMinutes === undefined ? [] : [{ urgent: true, createdAt: waitedSince(urgentMinutes) }])],
+    },
+    select: { id: true, specialty: true, createdAt: true, urgent: true },
+    orderBy: [{ urgent: "desc" }, { createdAt: "asc" }],
     take: 500,
   });
   const escalated: string[] = [];
   for (const c of candidates) {
-    if (now.getTime() - c.createdAt.getTime() < waitLimitMinutes(rules, c.specialty) * 60_000) continue;
+    const specialtyLimit = waitLimitMinutes(rules, c.specialty);
+    const limit = c.urgent && urgentMinutes !== undefined ? Math.min(urgentMinutes, specialtyLimit) : specialtyLimit;
+    if (now.getTime() - c.createdAt.getTime() < limit * 60_000) continue;
     const marked = await db.consultation.updateMany({ where: { id: c.id, escalatedAt: null }, data: { escalatedAt: now } });
     if (!marked.count) continue;
     await recordAudit(db, {
@@ -36,7 +46,7 @@ export async function escalateOverdue(db: Db, rules: EscalationRules, now = new 
       action: "consultation.escalate",
       entityType: "consultation",
       entityId: c.id,
-      meta: { waitedMinutes: Math.round((now.getTime() - c.createdAt.getTime()) / 60_000) },
+      meta: { waitedMinutes: Math.round((now.getTime() - c.createdAt.getTime()) / 60_000), urgent: c.urgent },
     });
     escalated.push(c.id);
   }

@@ -62,6 +62,11 @@ export interface TextInterceptor {
   intercept(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[] | undefined>;
 }
 
+/** Tells whether a text describes an emergency (the red-flag rules, core/intake/red-flags.ts). */
+export interface EmergencyCheck {
+  isEmergency(language: Language, text: string): Promise<boolean>;
+}
+
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
@@ -75,6 +80,7 @@ export interface DialogueDeps {
   intake?: MedicalTextHandler;
   contacts?: ContactReceiver;
   textInterceptors?: TextInterceptor[];
+  emergencies?: EmergencyCheck;
 }
 
 /**
@@ -130,7 +136,9 @@ export class Dialogue {
       }
       case "text": {
         const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
+        if (missing) {
+          return reply(...(await this.emergencyBeforeConsent(account, content.text, t)), { text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
+        }
         for (const interceptor of this.deps.textInterceptors ?? []) {
           const claimed = await interceptor.intercept(account, content.text, t);
           if (claimed) return reply(...claimed);
@@ -160,6 +168,17 @@ export class Dialogue {
       case "unsupported":
         return reply({ text: t("unsupported") });
     }
+  }
+
+  /**
+   * An emergency described before the consents is answered with the emergency instruction at once, and the
+   * text is read in memory only, never stored. Emergency medical help is given without delay (323-FZ art. 11
+   * part 2); processing personal data without consent is allowed when it is needed to protect the person's life
+   * or health and consent cannot be obtained (152-FZ art. 6 part 1 item 6; for health data art. 10 part 2 item 3).
+   */
+  private async emergencyBeforeConsent(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[]> {
+    if (!(await this.deps.emergencies?.isEmergency(account.language, text))) return [];
+    return [{ text: t("intake.emergency_now"), alarm: "emergency" }];
   }
 
   /** The consent still missing, or the invitation to describe the complaint. */

@@ -7,15 +7,15 @@ import type { PatientAccount } from "../patients/patient-repository";
 import { isRegionGroup, regionGroups } from "./exam-fallback";
 import type { ConsultationFormat, IntakeConsultations } from "./intake-consultations";
 import type { IntakeRepository, IntakeState } from "./intake-repository";
-import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency } from "./intake-prompts";
+import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency, urgent } from "./intake-prompts";
 import { complaintAreaSchema, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
-import { matchRedFlags, type RedFlagRules } from "./red-flags";
+import { dispositionOf, matchingRules, type RedFlagRule, type RedFlagRules } from "./red-flags";
 
 export interface IntakeFlowDeps {
   intakes: IntakeRepository;
   consultations: IntakeConsultations;
   messages: Pick<ConsultationService, "acceptPatientMessage">;
-  redFlags: Pick<RedFlagRules, "list">;
+  redFlags: Pick<RedFlagRules, "current">;
   /** The formats other modules run, injected by the composition root so the intake stays decoupled. */
   formats: {
     videoNow(account: PatientAccount, consultationId: string): Promise<OutgoingMessage[]>;
@@ -39,11 +39,13 @@ export class IntakeFlow {
     const { intakes, consultations } = this.deps;
     const intake = await intakes.active(account.patientId);
     if (!intake && (await consultations.hasOpen(account.patientId))) {
-      const flags = await this.redFlagsIn(account, [text], []);
-      if (flags.length > 0) await consultations.markUrgent(account.patientId);
+      const { raised } = await this.redFlagsIn(account, [text], []);
+      const disposition = dispositionOf(raised);
+      if (disposition) await consultations.markUrgent(account.patientId);
       const { consultationNumber, opened } = await this.deps.messages.acceptPatientMessage(account.patientId, account.accountId, text);
       const key = opened ? "consultation.created" : "consultation.message_added";
-      return [...(flags.length > 0 ? [emergency(t)] : []), { text: t(key, { number: consultationNumber }) }];
+      const alarm = disposition === "emergency" ? [emergency(t)] : disposition === "urgent" ? [urgent(t)] : [];
+      return [...alarm, { text: t(key, { number: consultationNumber }) }];
     }
     if (!intake) {
       const started = await intakes.start(account.patientId, account.accountId, text);
@@ -163,18 +165,33 @@ export class IntakeFlow {
     return [opened];
   }
 
-  /** New red flags answer at once (before the step's reply), mark the intake urgent and open the consultation. */
+  /**
+   * New red flags answer at once (before the step's reply), mark the intake urgent and open the consultation.
+   * The emergency instruction goes out once per intake; a flag that needs a doctor today (not 103/112) says so.
+   * Every decision records the rule-set version it was made with.
+   */
   private async raiseRedFlags(account: PatientAccount, intake: IntakeState, texts: string[], t: TFunction) {
-    const found = await this.redFlagsIn(account, texts, intake.answers);
-    const fresh = found.filter((id) => !intake.redFlags.includes(id));
-    if (fresh.length === 0) return { intake, messages: [] as OutgoingMessage[] };
-    const updated = await this.deps.intakes.update(intake.id, { redFlags: [...intake.redFlags, ...fresh], urgent: true });
+    const { version, rules, raised } = await this.redFlagsIn(account, texts, intake.answers);
+    const fresh = raised.filter((rule) => !intake.redFlags.includes(rule.id));
+    if (fresh.length === 0) {
+      const same = intake.redFlagRulesVersion === version;
+      return { intake: same ? intake : await this.deps.intakes.update(intake.id, { redFlagRulesVersion: version }), messages: [] as OutgoingMessage[] };
+    }
+    const before = rules.filter((rule) => intake.redFlags.includes(rule.id));
+    const updated = await this.deps.intakes.update(intake.id, {
+      redFlags: [...intake.redFlags, ...fresh.map((rule) => rule.id)],
+      urgent: true,
+      redFlagRulesVersion: version,
+    });
     const consultation = await this.deps.consultations.open(updated);
-    return { intake: { ...updated, consultationId: consultation.id }, messages: intake.urgent ? [] : [emergency(t)] };
+    const messages =
+      dispositionOf(fresh) === "emergency" && dispositionOf(before) !== "emergency" ? [emergency(t)] : intake.urgent ? [] : [urgent(t)];
+    return { intake: { ...updated, consultationId: consultation.id }, messages };
   }
 
-  private async redFlagsIn(account: PatientAccount, texts: string[], answers: Answer[]): Promise<string[]> {
-    return matchRedFlags(await this.deps.redFlags.list(), { language: account.language, texts, answers });
+  private async redFlagsIn(account: PatientAccount, texts: string[], answers: Answer[]): Promise<{ version: string; rules: RedFlagRule[]; raised: RedFlagRule[] }> {
+    const { version, rules } = await this.deps.redFlags.current();
+    return { version, rules, raised: matchingRules(rules, { language: account.language, texts, answers }) };
   }
 
   private currentQuestion(intake: IntakeState): Question | undefined {

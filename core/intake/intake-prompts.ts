@@ -6,7 +6,9 @@ import { complaintAreas, type Question } from "./questionnaire";
 
 /** The intake's messages and their buttons (`intake:<action>:…`, read back by IntakeFlow.buttons). */
 
-export const emergency = (t: TFunction): OutgoingMessage => ({ text: t("intake.emergency") });
+export const emergency = (t: TFunction): OutgoingMessage => ({ text: t("intake.emergency"), alarm: "emergency" });
+/** A red flag that needs a doctor today, not an ambulance: the consultation goes first in the queue. */
+export const urgent = (t: TFunction): OutgoingMessage => ({ text: t("intake.urgent") });
 
 export function askArea(t: TFunction): OutgoingMessage {
   const buttons = complaintAreas.map((area) => ({ label: t(`intake.area.${area}`), data: `intake:area:${area}` }));

@@ -19,6 +19,8 @@ export interface IntakeState {
   answers: Answer[];
   exam: ExamResult | null;
   redFlags: string[];
+  /** The red-flag rule set the last triage decision was made with (see RedFlagRules.current). */
+  redFlagRulesVersion: string | null;
   urgent: boolean;
   consultationId: string | null;
   format: string | null;
@@ -36,7 +38,7 @@ const toState = (row: Row): IntakeState => ({
 
 const select = {
   id: true, patientId: true, accountId: true, step: true, complaint: true, area: true, questionIndex: true,
-  answers: true, exam: true, redFlags: true, urgent: true, consultationId: true, format: true,
+  answers: true, exam: true, redFlags: true, redFlagRulesVersion: true, urgent: true, consultationId: true, format: true,
 } as const;
 
 /** The Intake table: one unfinished intake per patient at a time. */

@@ -1,26 +1,71 @@
 import { describe, expect, it } from "vitest";
-import { matchRedFlags, shippedRules } from "./red-flags";
+import { dispositionOf, matchingRules, matchRedFlags, rulesVersion, shippedRules } from "./red-flags";
+import type { Language } from "../i18n";
 
 const rules = shippedRules();
-const match = (language: "ru" | "en" | "uz", text: string) => matchRedFlags(rules, { language, texts: [text], answers: [] });
+const match = (language: Language, text: string) => matchRedFlags(rules, { language, texts: [text], answers: [] });
+const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
 
 describe("red flags in free text", () => {
-  it("matches phrases with word endings and words in between", () => {
-    expect(match("ru", "Сильная боль в груди, и я задыхаюсь")).toEqual(["chest_pain_breathless"]);
-    expect(match("en", "I have chest pain and I am short of breath")).toEqual(["chest_pain_breathless"]);
-    expect(match("uz", "Ko'kragim og'riyapti, nafas qisyapti")).toEqual(["chest_pain_breathless"]);
+  it("catches the heart attack of issue 14 from free text alone, in Russian and Kyrgyz", () => {
+    expect(match("ru", "Сильная давящая боль в груди уже час, отдаёт в левую руку, холодный пот")).toContain("chest_pain_breathless");
+    expect(match("ky", "Көкүрөгүм катуу кысып ооруп жатат, бир сааттан бери, сол колума берип жатат, муздак тер басты")).toContain("chest_pain_breathless");
+  });
+
+  it("matches inflections, words in any order and spelling without special letters", () => {
+    expect(match("ru", "Сильная боль в груди, и я задыхаюсь")).toContain("chest_pain_breathless");
+    expect(match("ru", "В груди давит, задыхаюсь")).toContain("chest_pain_breathless");
+    expect(match("en", "I have chest pain and I am short of breath")).toContain("chest_pain_breathless");
+    expect(match("uz", "Ko'kragim og'riyapti, nafas qisyapti")).toContain("chest_pain_breathless");
+    expect(match("uz", "Кўкрагим оғрияпти, нафас қисяпти")).toContain("chest_pain_breathless");
+    expect(match("az", "Sinemde sixici agri var, sol qoluma vurur")).toContain("chest_pain_breathless");
+    expect(match("ky", "Кокурогум кысып ооруп жатат, муздак тер басты")).toContain("chest_pain_breathless");
+    expect(match("tg", "Дарди сина, дасти чап, араки хунук")).toContain("chest_pain_breathless");
     expect(match("ru", "Ребёнок вялый, температура 39")).toEqual(["child_fever_lethargy"]);
+  });
+
+  it("does not fire on negated symptoms", () => {
+    expect(match("ru", "Нет боли в груди, одышки нет")).toEqual([]);
+    expect(match("ru", "Не болит в груди, не задыхаюсь")).toEqual([]);
+    expect(match("en", "No chest pain, no shortness of breath")).toEqual([]);
+    expect(match("uz", "Ko'krak og'rig'i yo'q, nafas qisishi yo'q")).toEqual([]);
+    expect(match("ky", "Көкүрөгүм оорубайт, дем кысылбайт")).toEqual([]);
+    expect(match("az", "Sinə ağrısı yoxdur, təngnəfəslik yoxdur")).toEqual([]);
+    expect(match("tg", "Дарди сина нест, нафастангӣ нест")).toEqual([]);
+    expect(match("en", "He fell off the sofa but didn't pass out")).toEqual([]);
   });
 
   it("does not match parts of other words or one half of a pair", () => {
     expect(match("en", "My son has a rash, no fever")).toEqual([]);
     expect(match("en", "chest pain when I lift weights")).toEqual([]);
     expect(match("en", "I watched a film about a stroked cat")).toEqual([]);
+    expect(match("ru", "Диабет 2 типа, продлите рецепт")).toEqual([]);
   });
 
-  it("matches answers, including a number threshold", () => {
+  it("reads numbers: a baby under 3 months with 38 °C, a blood sugar of 2.1", () => {
+    expect(match("ru", "Сыну 6 недель, 38,2")).toContain("febrile_infant");
+    expect(match("ru", "Сыну 6 месяцев, 38,2")).not.toContain("febrile_infant");
+    expect(match("ru", "сахар 2,1, трясёт")).toContain("diabetic_emergency");
+    expect(match("ru", "сахар 6,8")).toEqual([]);
+  });
+
+  it("reads Russian and English in any patient's language", () => {
+    expect(match("ky", "Сильная давящая боль в груди, отдаёт в левую руку")).toContain("chest_pain_breathless");
+  });
+
+  it("matches answers, including a number threshold, and tells emergency from urgent", () => {
     const answers = [{ questionId: "temperature", answer: 40.2 }];
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers })).toEqual(["very_high_fever"]);
+    expect(dispositionOf(matchingRules(rules, { language: "ru", texts: [], answers }))).toBe("urgent");
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers: [{ questionId: "self_harm", answer: true }] })).toEqual(["suicidal_thoughts"]);
+    expect(disposition("en", "I want to kill myself")).toBe("emergency");
+    expect(disposition("en", "runny nose")).toBeUndefined();
+  });
+
+  it("names every rule's condition, disposition and guideline, and versions the set by its content", () => {
+    for (const rule of rules) expect([rule.condition, rule.discriminators, rule.guideline].every((s) => s.length > 0)).toBe(true);
+    expect(rulesVersion(rules)).toMatch(/^rf-[0-9a-f]{12}$/);
+    expect(rulesVersion([...rules].reverse())).toBe(rulesVersion(rules));
+    expect(rulesVersion(rules.slice(1))).not.toBe(rulesVersion(rules));
   });
 });

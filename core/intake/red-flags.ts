@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -5,45 +6,88 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
+import { fold, isNegativeVerb, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
- * A red flag as a clinician edits it. `phrases[lang]` is a list of groups; the text raises the flag when every
- * group matches one of its phrases. A phrase is words in order (each at most 3 words after the previous one,
- * so "боль в груди" matches "бол* груд*"); a word ending in `*` matches any word that starts with it — enough
- * for Russian, Turkic and Tajik endings without matching inside other words as a substring search would.
- * `answers` raise it from the questionnaire: all conditions of one entry hold (`{ atLeast: n }` for numbers).
+ * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
+ * (`emergency`: 103/112 now; `urgent`: a doctor first, the same day) and the guideline it comes from.
+ * `phrases[lang]` is a list of groups; the text raises the flag when every group matches one of its phrases.
+ * A phrase is words close together in one clause, in any order (at most 3 other words between them); a word
+ * ending in `*` matches any word that starts with it, a plain word matches its inflections (the word's stem),
+ * `{38-43}` matches a number in that range. Text and phrases are compared without special letters (ə=e, ү=у,
+ * o'=o) and a negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count — see
+ * triage-text.ts. `answers` raise it from the questionnaire: all conditions of one entry hold.
  */
 const answerConditionSchema = z.union([z.string(), z.boolean(), z.number(), z.object({ atLeast: z.number() })]);
+export const dispositions = ["emergency", "urgent"] as const;
+export type Disposition = (typeof dispositions)[number];
 export const redFlagRuleSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]{2,60}$/),
   label: z.string().trim().min(1).max(200),
+  condition: z.string().trim().max(200).default(""),
+  discriminators: z.string().trim().max(1000).default(""),
+  disposition: z.enum(dispositions).default("emergency"),
+  guideline: z.string().trim().max(500).default(""),
   phrases: z.partialRecord(z.enum(languages), z.array(z.array(z.string().trim().min(1).max(200)).min(1)).max(10)),
   answers: z.array(z.record(z.string(), answerConditionSchema)).max(20),
 });
 export type RedFlagRule = z.infer<typeof redFlagRuleSchema>;
 export const redFlagRulesSchema = z.array(redFlagRuleSchema).max(200);
 
+/** A rule set's version: its content's hash, so the same rules always have the same version wherever they run. */
+export const rulesVersion = (rules: RedFlagRule[]) => {
+  const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((rule) => redFlagRuleSchema.parse(rule));
+  return `rf-${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
+};
+
 const maxGap = 3;
 
-/** Words of a text in lower case: letters (any script), digits and the apostrophes of Uzbek Latin. */
-export function words(text: string): string[] {
-  return text.toLowerCase().replace(/ё/g, "е").match(/[\p{L}\p{N}'‘’ʻʼ]+/gu) ?? [];
+type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
+
+function parsePhrase(phrase: string, language: Language): PatternWord[] {
+  return phrase.split(/\s+/).flatMap((part): PatternWord[] => {
+    const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
+    if (range) return [{ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }];
+    return (fold(part, language).match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
+      w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) },
+    );
+  });
 }
 
-const wordMatches = (pattern: string, word: string) =>
-  pattern.endsWith("*") ? word.startsWith(pattern.slice(0, -1)) : word === pattern;
+function wordMatches(pattern: PatternWord, token: Token, language: Language): boolean {
+  if ("min" in pattern) return token.number !== undefined && token.number >= pattern.min && token.number <= pattern.max;
+  if ("prefixes" in pattern) {
+    return pattern.prefixes.some((prefix) => token.word.startsWith(prefix) && !negatesVerb(language, token.word.slice(prefix.length)));
+  }
+  return token.word === pattern.word || (token.stem === pattern.stem && !negatesVerb(language, token.word.slice(pattern.stem.length)));
+}
 
-function phraseMatches(phrase: string, text: string[]): boolean {
-  const pattern = words(phrase.replace(/\*/g, "STAR")).map((w) => w.replace(/star$/, "*"));
+/** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
+function negated(used: number[], tokens: Token[], language: Language): boolean {
+  const { pre, post } = negationCues(language);
+  return tokens.some((token, j) => {
+    if (used.includes(j)) return false;
+    const before = pre.includes(token.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
+    const after = (post.includes(token.word) || isNegativeVerb(language, token.word)) &&
+      used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
+    return before || after;
+  });
+}
+
+/** Whether the phrase occurs, not negated, in one clause of the text. */
+function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Language): boolean {
   if (pattern.length === 0) return false;
-  const matchFrom = (p: number, from: number, until: number): boolean => {
-    if (p === pattern.length) return true;
-    for (let i = from; i < Math.min(until, text.length); i++) {
-      if (wordMatches(pattern[p]!, text[i]!) && matchFrom(p + 1, i + 1, i + 1 + maxGap + 1)) return true;
+  for (let start = 0; start < tokens.length; start++) {
+    const end = Math.min(tokens.length, start + pattern.length + maxGap);
+    const used: number[] = [];
+    for (const word of pattern) {
+      const at = tokens.findIndex((token, i) => i >= start && i < end && token.clause === tokens[start]!.clause && !used.includes(i) && wordMatches(word, token, language));
+      if (at < 0) break;
+      used.push(at);
     }
-    return false;
-  };
-  return matchFrom(0, 0, text.length);
+    if (used.length === pattern.length && used.includes(start) && !negated(used, tokens, language)) return true;
+  }
+  return false;
 }
 
 function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer: Answer["answer"] | undefined): boolean {
@@ -52,28 +96,62 @@ function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer
   return condition === answer;
 }
 
-/** The ids of the rules the text (in the patient's language) or the answers raise. */
-export function matchRedFlags(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): string[] {
-  const text = input.texts.map(words);
+/**
+ * A text is read in every language, the patient's own first: patients switch language (a Kyrgyz speaker types
+ * in Russian, a VK account's language is only a guess), and on our vignettes reading all six adds no false alarm.
+ */
+const readIn = (language: Language): Language[] => [...new Set<Language>([language, ...languages])];
+
+/** The rules the text (in the patient's language) or the answers raise. */
+export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
+  const read = readIn(input.language).map((language) => ({ language, texts: input.texts.map((text) => tokenize(text, language)) }));
   const answerOf = (id: string) => input.answers.find((a) => a.questionId === id)?.answer;
-  return rules
-    .filter((rule) => {
-      const groups = rule.phrases[input.language] ?? [];
-      const byText = groups.length > 0 && text.some((t) => groups.every((group) => group.some((phrase) => phraseMatches(phrase, t))));
-      const byAnswers = rule.answers.some((entry) =>
-        Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),
-      );
-      return byText || byAnswers;
-    })
-    .map((rule) => rule.id);
+  return rules.filter((rule) => {
+    const byText = read.some(({ language, texts }) => {
+      const groups = (rule.phrases[language] ?? []).map((group) => group.map((phrase) => parsePhrase(phrase, language)));
+      return groups.length > 0 && texts.some((tokens) => groups.every((group) => group.some((pattern) => phraseMatches(pattern, tokens, language))));
+    });
+    const byAnswers = rule.answers.some((entry) =>
+      Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),
+    );
+    return byText || byAnswers;
+  });
 }
+
+/** The ids of the rules the text or the answers raise. */
+export const matchRedFlags = (...args: Parameters<typeof matchingRules>): string[] => matchingRules(...args).map((rule) => rule.id);
+
+/** The most pressing disposition among the raised rules, if any. */
+export const dispositionOf = (raised: RedFlagRule[]): Disposition | undefined =>
+  raised.some((r) => r.disposition === "emergency") ? "emergency" : raised.length > 0 ? "urgent" : undefined;
 
 export const shippedRules = (): RedFlagRule[] =>
   redFlagRulesSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "red-flag-rules.json"), "utf8")));
 
-/** The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. */
+/**
+ * The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. Every version matched
+ * is kept in RedFlagRuleVersion, so the rules behind any stored triage decision can be read back.
+ */
 export class RedFlagRules {
+  private readonly kept = new Set<string>();
   constructor(private readonly db: Db) {}
+
+  /** The rules with their version, the version recorded once. */
+  async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
+    const rules = await this.list();
+    const version = rulesVersion(rules);
+    if (!this.kept.has(version)) {
+      await this.db.redFlagRuleVersion.upsert({ where: { version }, create: { version, rules }, update: {} });
+      this.kept.add(version);
+    }
+    return { version, rules };
+  }
+
+  /** Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). */
+  async isEmergency(language: Language, text: string): Promise<boolean> {
+    const { rules } = await this.current();
+    return dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
+  }
 
   async list(): Promise<RedFlagRule[]> {
     const rows = await this.db.redFlagRule.findMany({ orderBy: { id: "asc" } });
@@ -85,10 +163,10 @@ export class RedFlagRules {
     return rows.map((row) => redFlagRuleSchema.parse(row));
   }
 
-  /** Replaces the whole list (what the admin sees is what is matched), audited with the ids before and after. */
+  /** Replaces the whole list (what the admin sees is what is matched), audited with the ids and versions before and after. */
   async replace(staffId: string, rules: RedFlagRule[]): Promise<RedFlagRule[]> {
     await this.db.$transaction(async (tx) => {
-      const before = await tx.redFlagRule.findMany({ select: { id: true } });
+      const before = (await tx.redFlagRule.findMany()).map((row) => redFlagRuleSchema.parse(row));
       await tx.redFlagRule.deleteMany({});
       await tx.redFlagRule.createMany({ data: rules.map(toRow) });
       await recordAudit(tx, {
@@ -96,11 +174,20 @@ export class RedFlagRules {
         action: "red_flags.replace",
         entityType: "red_flag_rule",
         entityId: "*",
-        meta: { before: before.map((r) => r.id), after: rules.map((r) => r.id) },
+        meta: { before: before.map((r) => r.id), after: rules.map((r) => r.id), versionBefore: rulesVersion(before), version: rulesVersion(rules) },
       });
     });
     return this.list();
   }
 }
 
-const toRow = (rule: RedFlagRule) => ({ id: rule.id, label: rule.label, phrases: rule.phrases, answers: rule.answers });
+const toRow = (rule: RedFlagRule) => ({
+  id: rule.id,
+  label: rule.label,
+  condition: rule.condition,
+  discriminators: rule.discriminators,
+  disposition: rule.disposition,
+  guideline: rule.guideline,
+  phrases: rule.phrases,
+  answers: rule.answers,
+});

@@ -11,6 +11,8 @@ export const videoEventSchema = z.discriminatedUnion("type", [
     language: z.string(),
     needsInterpreter: z.boolean(),
     requestedAt: z.string(),
+    /** The consultation behind it raised a red flag: the doctor takes it first. */
+    urgent: z.boolean().default(false),
   }),
   z.object({ type: z.literal("taken"), visitId: z.uuid(), doctorId: z.uuid() }),
   z.object({ type: z.literal("withdrawn"), visitId: z.uuid() }),

@@ -59,6 +59,8 @@ export interface JoinGrant {
 }
 
 const ACTIVE = ["waiting", "accepted", "in_call"] as const;
+/** Urgent visits (a red flag in triage) are scored this far back in time, so they queue before every routine one. */
+const URGENT_AHEAD_MS = 100 * 365 * 24 * 3600_000;
 /** A language-specific queue, except that patients with an interpreter wait for Russian-speaking doctors. */
 const servedLanguage = (visit: { language: string; needsInterpreter: boolean }) => (visit.needsInterpreter ? "ru" : visit.language);
 export const identityOf = (role: CallRole, id: string) => `${role}-${id}`;
@@ -187,9 +189,11 @@ export class VideoService {
   }
 
   private async enqueue(visitId: string): Promise<QueueStatus> {
-    const visit = await this.deps.db.videoVisit.findUniqueOrThrow({ where: { id: visitId } });
+    const visit = await this.deps.db.videoVisit.findUniqueOrThrow({ where: { id: visitId }, include: { consultation: { select: { urgent: true } } } });
     const language = servedLanguage(visit);
-    await this.deps.redis.zadd(this.queueKey(visit.specialty, language), "NX", visit.requestedAt.getTime(), visitId);
+    const urgent = visit.consultation?.urgent ?? false;
+    const score = visit.requestedAt.getTime() - (urgent ? URGENT_AHEAD_MS : 0);
+    await this.deps.redis.zadd(this.queueKey(visit.specialty, language), "NX", score, visitId);
     await this.deps.events.publish({
       type: "request",
       visitId,
@@ -197,6 +201,7 @@ export class VideoService {
       language,
       needsInterpreter: visit.needsInterpreter,
       requestedAt: visit.requestedAt.toISOString(),
+      urgent,
     });
     await this.deps.queueUpdates.enqueue(visit.specialty, language);
     const status = (await this.queueStatus(visitId))!;
@@ -259,16 +264,24 @@ export class VideoService {
 
   // ---- the doctor's side ----
 
-  /** Requests a doctor could take now: their specialties and languages. */
+  /** Requests a doctor could take now: their specialties and languages, urgent ones first. */
   async openRequestsFor(doctor: Doctor) {
     const visits = await this.deps.db.videoVisit.findMany({
       where: { status: "waiting", specialty: { in: doctor.specialties } },
       orderBy: { requestedAt: "asc" },
-      select: { id: true, specialty: true, language: true, needsInterpreter: true, requestedAt: true },
+      select: { id: true, specialty: true, language: true, needsInterpreter: true, requestedAt: true, consultation: { select: { urgent: true } } },
     });
     return visits
       .filter((v) => doctor.languages.includes(servedLanguage(v)))
-      .map((v) => ({ visitId: v.id, specialty: v.specialty, language: servedLanguage(v), needsInterpreter: v.needsInterpreter, requestedAt: v.requestedAt }));
+      .map((v) => ({
+        visitId: v.id,
+        specialty: v.specialty,
+        language: servedLanguage(v),
+        needsInterpreter: v.needsInterpreter,
+        requestedAt: v.requestedAt,
+        urgent: v.consultation?.urgent ?? false,
+      }))
+      .sort((a, b) => Number(b.urgent) - Number(a.urgent));
   }
 
   /**

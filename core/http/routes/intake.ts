@@ -35,12 +35,13 @@ export const intakeStaffRoutes = (deps: IntakeStaffDeps & { access: CareAccess }
 
   app.get("/red-flags", async (request) => {
     requireRole(request, "admin");
-    return { rules: await deps.redFlags.list() };
+    return deps.redFlags.current();
   });
 
   app.put("/red-flags", { schema: { body: z.object({ rules: redFlagRulesSchema }) } }, async (request) => {
     requireRole(request, "admin");
-    return { rules: await deps.redFlags.replace(request.staff.id, request.body.rules) };
+    await deps.redFlags.replace(request.staff.id, request.body.rules);
+    return deps.redFlags.current();
   });
 };
 

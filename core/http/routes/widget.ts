@@ -197,7 +197,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
             fileName: f.fileName,
             url: `/widget/files/${f.fileId}?${deps.tokens.fileLinkQuery(visitorId, f.fileId)}`,
           }));
-          const data = { text: entry.message.text, buttons: entry.message.buttons ?? [], files };
+          const data = { text: entry.message.text, buttons: entry.message.buttons ?? [], files, ...(entry.message.alarm ? { alarm: entry.message.alarm } : {}) };
           res.write(`id: ${entry.id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`);
           lastId = entry.id;
         }

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { languages, type Language } from "../i18n";
+import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
+
+/**
+ * Our own vignettes (vignettes/<lang>.json): emergencies that must get 103/112 and routine complaints that must not.
+ * `heldout` is never looked at while the rules are tuned; it tells whether the rules generalise.
+ */
+const vignette = z.tuple([z.string(), z.string().min(1)]);
+const split = z.object({ tune: z.array(vignette), heldout: z.array(vignette) });
+const vignetteFileSchema = z.object({ emergency: split, routine: split });
+
+export type Part = "tune" | "heldout";
+export interface Miss {
+  language: Language;
+  part: Part;
+  expected: "emergency" | "routine";
+  condition: string;
+  text: string;
+}
+export interface Score {
+  emergencies: number;
+  caught: number;
+  routine: number;
+  falseAlarms: number;
+}
+
+export const sensitivity = (s: Score) => (s.emergencies ? s.caught / s.emergencies : 1);
+export const falseAlarmRate = (s: Score) => (s.routine ? s.falseAlarms / s.routine : 0);
+
+export function loadVignettes(language: Language) {
+  return vignetteFileSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "vignettes", `${language}.json`), "utf8")));
+}
+
+/** A vignette counts as sent to 103/112 when an `emergency` rule fires on its text alone (no questionnaire answers). */
+export function evaluate(rules: RedFlagRule[]) {
+  const scores = new Map<string, Score>();
+  const misses: Miss[] = [];
+  const add = (key: string, change: Partial<Score>) => {
+    const s = scores.get(key) ?? { emergencies: 0, caught: 0, routine: 0, falseAlarms: 0 };
+    for (const [k, v] of Object.entries(change) as Array<[keyof Score, number]>) s[k] += v;
+    scores.set(key, s);
+  };
+  for (const language of languages) {
+    const file = loadVignettes(language);
+    for (const part of ["tune", "heldout"] as const) {
+      for (const expected of ["emergency", "routine"] as const) {
+        for (const [condition, text] of file[expected][part]) {
+          const alarm = dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
+          const keys = [`${language}/${part}`, `${language}/all`, `all/${part}`, "all/all"];
+          for (const key of keys) add(key, expected === "emergency" ? { emergencies: 1, caught: alarm ? 1 : 0 } : { routine: 1, falseAlarms: alarm ? 1 : 0 });
+          if (alarm !== (expected === "emergency")) misses.push({ language, part, expected, condition, text });
+        }
+      }
+    }
+  }
+  return { scores, misses };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { fold, stem, tokenize } from "./triage-text";
+
+describe("patient text as the matcher reads it", () => {
+  it("folds the special letters patients often leave out", () => {
+    expect(fold("Ko‘kragim og'riyapti", "uz")).toBe(fold("Kokragim ogriyapti", "uz"));
+    expect(fold("Көкүрөгүм", "ky")).toBe(fold("Кокурогум", "ky"));
+    expect(fold("sinəmdə ağrı", "az")).toBe("sinemde agri");
+    expect(fold("ҳарорат ва дарди сина ӣ", "tg")).toBe("харорат ва дарди сина и");
+    expect(fold("Отдаёт", "ru")).toBe("отдает");
+  });
+
+  it("reads Uzbek Cyrillic as Uzbek Latin", () => {
+    expect(fold("Кўкрагим оғрияпти", "uz")).toBe(fold("Ko'kragim og'riyapti", "uz"));
+  });
+
+  it("stems Russian and English with Snowball and strips Turkic endings to a shared stem", () => {
+    expect(new Set(["боль", "боли"].map((w) => stem(w, "ru")))).toEqual(new Set(["бол"]));
+    expect(stem("breathing", "en")).toBe(stem("breathe", "en"));
+    expect(stem(fold("og'rig'i", "uz"), "uz")).toBe(stem(fold("og'riq", "uz"), "uz"));
+    expect(stem(fold("көкүрөгүм", "ky"), "ky")).toBe(stem(fold("көкүрөк", "ky"), "ky"));
+    expect(stem(fold("sinəmdə", "az"), "az")).toBe(stem(fold("sinə", "az"), "az"));
+  });
+
+  it("keeps decimal numbers whole and counts clauses", () => {
+    const tokens = tokenize("Температура 38,4, сахар 2.1", "ru");
+    expect(tokens.filter((t) => t.number !== undefined).map((t) => t.number)).toEqual([38.4, 2.1]);
+    expect(new Set(tokens.map((t) => t.clause)).size).toBe(2);
+  });
+});

@@ -1,0 +1,131 @@
+import snowball from "snowball-stemmers";
+import type { Language } from "../i18n";
+
+/**
+ * Patient text as the red-flag matcher reads it: words folded to plain letters, a stem per word, the clause
+ * each word is in and the words that negate. Russian and English stems come from the Snowball stemmers; for
+ * Uzbek, Kyrgyz, Azerbaijani and Tajik (no Snowball stemmer exists) a few case, possessive and verb endings are
+ * stripped below — rule phrases mostly end in `*` anyway, this only lets plain words match inflected ones.
+ */
+export interface Token {
+  word: string;
+  stem: string;
+  /** A number written in the text ("38,4" → 38.4), for phrases such as `{38-43}`. */
+  number?: number;
+  /** Clause index: a phrase matches inside one clause (punctuation ends one). */
+  clause: number;
+  /** Negation scope: words after a conjunction ("but", "и") are not negated by a cue before it. */
+  scope: number;
+}
+
+/** Patients type without the special letters (ə→e, ү→у, o'→o…): text and rule phrases are folded the same way. */
+const folds: Record<string, string> = {
+  ё: "е", ә: "е", ə: "e", ı: "i", ş: "s", ç: "c", ğ: "g", ö: "o", ü: "u", â: "a", î: "i",
+  ӣ: "и", ӯ: "у", ҳ: "х", қ: "к", ғ: "г", ҷ: "ч", ү: "у", ө: "о", ң: "н", ў: "у", ҫ: "с",
+};
+const apostrophes = /['‘’ʻʼ`´]/g;
+
+/** Uzbek is written in Cyrillic as well as Latin: Cyrillic is read as Latin, so one list of phrases serves both. */
+const uzbekLatin: Record<string, string> = {
+  а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "yo", ж: "j", з: "z", и: "i", й: "y", к: "k", л: "l", м: "m",
+  н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f", х: "x", ц: "ts", ч: "ch", ш: "sh", щ: "sh",
+  ъ: "", ь: "", ы: "i", э: "e", ю: "yu", я: "ya", ў: "o", қ: "q", ғ: "g", ҳ: "h",
+};
+
+export function fold(text: string, language: Language): string {
+  let lower = text.normalize("NFC").toLowerCase();
+  if (language === "uz") lower = lower.replace(/[\u0400-\u04ff]/g, (c) => uzbekLatin[c] ?? c);
+  return lower.replace(apostrophes, "").replace(/./gu, (c) => folds[c] ?? c);
+}
+
+const conjunctions = new Set([
+  "но", "а", "однако", "и", "but", "and", "however", "lekin", "ammo", "biroq", "va", "вале", "аммо", "ва", "лекин",
+  "бирок", "жана", "amma", "ancaq", "lakin", "ve",
+]);
+
+/** Words that negate what follows (`pre`) or what precedes (`post`), folded. */
+const negation: Record<Language, { pre: string[]; post: string[] }> = {
+  ru: { pre: ["не", "нет", "нету", "без", "ни", "никогда"], post: ["нет", "нету"] },
+  en: { pre: ["no", "not", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: [] },
+  uz: { pre: [], post: ["yoq", "emas", "yoqmi"] },
+  tg: { pre: ["не", "бе", "ягон"], post: ["нест", "нестам", "надорам", "надорад", "нашуд", "не"] },
+  ky: { pre: [], post: ["жок", "эмес"] },
+  az: { pre: [], post: ["yox", "yoxdur", "deyil"] },
+};
+export const negationWindow = 3;
+
+export function negationCues(language: Language) {
+  return negation[language];
+}
+
+/**
+ * Turkic verbs negate inside the word (og'ri-ma-yapti, ооруба-йт, кысыл-байт, ağrı-mır): `negativeInfix` reads
+ * what follows a matched stem; `negativeVerb` finds a negated verb, which also negates the words just before it
+ * ("көкүрөгүм оорубайт" — my chest does not hurt).
+ */
+const negativeInfix: Partial<Record<Language, RegExp>> = {
+  // The negative morpheme must be followed by a verb ending: sinə-m-in (of my chest) and ko'krag-im are not negations.
+  uz: /^(il|in|l|n)?ma(y|d|s|g)/,
+  ky: /^(ыл|ил|ул|ын|ин|ун|л|н)?(ба|бе|бо|па|пе|по)(й|г|д|с)/,
+  az: /^(il|in|ul|un|l|n)?((ma|me)(z|d|y|s|m)|mir|mur)/,
+};
+const negativeVerb: Partial<Record<Language, RegExp>> = {
+  uz: /.{2}ma(yapti|yapman|yapsiz|ydi|yman|ysiz|di|dim|dik|gan|s)$/,
+  ky: /.{2}(ба|бе|па|пе|бо|по)(йт|йм|йбыз|ды|дым|дык|ган)$/,
+  az: /.{2}(m(ir|ur|irem|uram|irik|di|edi|adi|ayib|eyib|ayir|eyir))$/,
+};
+export const negatesVerb = (language: Language, rest: string) => negativeInfix[language]?.test(rest) ?? false;
+export const isNegativeVerb = (language: Language, word: string) => negativeVerb[language]?.test(word) ?? false;
+
+const snowballStemmers = { ru: snowball.newStemmer("russian"), en: snowball.newStemmer("english") };
+
+/** Endings longest first; a stem keeps at least three letters. Folded spelling (no apostrophes, no ә/ү/ө). */
+const turkicEndings: Partial<Record<Language, string[]>> = {
+  uz: ["yapman", "yapsiz", "yapti", "moqda", "lardan", "larida", "larini", "imizda", "ingizda", "imda", "ingda", "ining", "imni", "ini", "dagi", "dan", "lar", "ning", "ni", "ga", "ka", "qa", "da", "di", "gan", "im", "ing", "ib", "si", "i"],
+  ky: ["лардын", "лерден", "ларды", "лерди", "умдун", "дагы", "ымда", "имде", "умда", "ынын", "инин", "дын", "дин", "дан", "ден", "лар", "лер", "ым", "им", "ум", "ын", "ин", "ун", "ды", "ди", "га", "ге", "ка", "ке", "да", "де", "та", "те", "ы", "и", "у"],
+  az: ["larimiz", "lerimiz", "imizda", "imizde", "imdan", "imden", "ndan", "nden", "lari", "leri", "imda", "imde", "nin", "nun", "dir", "dur", "dan", "den", "lar", "ler", "im", "in", "un", "da", "de", "ya", "ye", "m", "a", "e", "i", "u"],
+  tg: ["ҳоям", "хоям", "ҳои", "хои", "ҳо", "хо", "ам", "ат", "аш", "ро", "и", "ям"],
+};
+
+/** A stem's last consonant softens before a vowel ending: a phrase word "tumchuk*" also reads "тумчугуп". */
+const softened: Partial<Record<Language, Record<string, string>>> = {
+  uz: { q: "g", k: "g" },
+  ky: { к: "г" },
+  az: { k: "y", q: "g" },
+};
+export function prefixVariants(prefix: string, language: Language): string[] {
+  const soft = softened[language]?.[prefix.slice(-1)];
+  return soft && prefix.length >= 4 ? [prefix, prefix.slice(0, -1) + soft] : [prefix];
+}
+
+export function stem(word: string, language: Language): string {
+  if (language === "ru" || language === "en") return snowballStemmers[language].stem(word);
+  const endings = turkicEndings[language] ?? [];
+  let current = word;
+  for (let round = 0; round < 3; round++) {
+    const ending = endings.find((e) => current.endsWith(e) && current.length - e.length >= 3);
+    if (!ending) break;
+    current = current.slice(0, -ending.length);
+  }
+  // Consonants that soften before a vowel ending (og'riq → og'rig'i, көкүрөк → көкүрөгүм).
+  return current.replace(/[gq]$/, "k").replace(/г$/, "к");
+}
+
+/** The words of a text with their clause and scope, numbers kept whole ("38,4"). */
+export function tokenize(text: string, language: Language): Token[] {
+  const tokens: Token[] = [];
+  let clause = 0;
+  let scope = 0;
+  const folded = fold(text, language).replace(/(\d)[,.](\d)/g, "$1·$2");
+  for (const piece of folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? []) {
+    if (/^[.,;:!?()\n]$/.test(piece)) {
+      clause++;
+      scope++;
+      continue;
+    }
+    if (conjunctions.has(piece)) scope++;
+    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : undefined;
+    tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
+  }
+  return tokens;
+}

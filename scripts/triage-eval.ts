@@ -1,0 +1,22 @@
+// npm run triage:eval — sensitivity and false-alarm rate of the shipped red-flag rules on our vignettes,
+// per language and overall, for the tuning part and the held-out part. `--misses` lists what went wrong.
+import { languages } from "../core/i18n";
+import { evaluate, falseAlarmRate, sensitivity, type Score } from "../core/intake/triage-eval";
+import { rulesVersion, shippedRules } from "../core/intake/red-flags";
+
+const rules = shippedRules();
+const { scores, misses } = evaluate(rules);
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`.padStart(8);
+const line = (name: string, s: Score) =>
+  `${name.padEnd(12)} ${pct(sensitivity(s))} (${s.caught}/${s.emergencies})  ${pct(falseAlarmRate(s))} (${s.falseAlarms}/${s.routine})`;
+
+console.log(`red-flag rules ${rulesVersion(rules)}: ${rules.length} rules`);
+console.log(`${"".padEnd(12)} sensitivity          false alarms`);
+for (const part of ["tune", "heldout", "all"]) {
+  console.log(`-- ${part}`);
+  for (const language of [...languages, "all"]) console.log(line(language, scores.get(`${language}/${part}`) ?? { emergencies: 0, caught: 0, routine: 0, falseAlarms: 0 }));
+}
+if (process.argv.includes("--misses")) for (const m of misses) console.log(`MISS ${m.language}/${m.part} ${m.expected} ${m.condition}: ${m.text}`);
+const failed = [...scores.values()].some((s) => sensitivity(s) < 1 || falseAlarmRate(s) > 0.05);
+console.log(failed ? "FAIL: below 100 % sensitivity or above 5 % false alarms somewhere" : "OK: 100 % sensitivity and at most 5 % false alarms everywhere");
+process.exitCode = failed ? 1 : 0;
