@@ -72,17 +72,19 @@ describe("configuration", () => {
     ]);
   });
 
-  it("refuses the development SMS provider in production and needs a gateway's url and token for http", () => {
+  it("refuses the development SMS provider in production and needs a gateway's credentials for http and smsru", () => {
     const production = {
       NODE_ENV: "production",
       FILE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
       LIVEKIT_API_SECRET: "a-production-livekit-secret-of-32-chars",
       WIDGET_SECRET: "a-production-widget-secret-of-32-chars",
     };
-    expect(problemsOf(production)).toEqual([expect.stringMatching(/^SMS_PROVIDER: log sends nothing and is refused in production.*\(example: SMS_PROVIDER=http\)$/)]);
+    expect(problemsOf(production)).toEqual([expect.stringMatching(/^SMS_PROVIDER: log sends nothing and is refused in production.*\(example: SMS_PROVIDER=smsru\)$/)]);
     expect(problemsOf({ ...production, SMS_PROVIDER: "http" }).map((p) => p.split(":")[0])).toEqual(["SMS_HTTP_URL", "SMS_HTTP_TOKEN"]);
     const config = loadConfig({ ...production, SMS_PROVIDER: "http", SMS_HTTP_URL: "https://sms.example/send", SMS_HTTP_TOKEN: "gateway-token-123" });
     expect(config.SMS_PROVIDER).toBe("http");
+    expect(problemsOf({ ...production, SMS_PROVIDER: "smsru" }).map((p) => p.split(":")[0])).toEqual(["SMS_RU_API_ID"]);
+    expect(loadConfig({ ...production, SMS_PROVIDER: "smsru", SMS_RU_API_ID: "api-id-0123456789" }).SMS_RU_API_ROOT).toBe("https://sms.ru");
     expect(loadConfig({}).SMS_PROVIDER).toBe("log");
   });
 
