@@ -19,7 +19,7 @@ for (const part of parts) {
   console.log(`-- ${part}`);
   for (const language of [...languages, "all"]) console.log(line(language, scores.get(`${language}/${part}`) ?? { emergencies: 0, caught: 0, routine: 0, falseAlarms: 0 }));
 }
-if (process.argv.includes("--misses")) for (const m of misses.filter((m) => !only || m.part === only)) console.log(`MISS ${m.language}/${m.part} ${m.expected} ${m.condition}: ${m.text}`);
+if (process.argv.includes("--misses")) for (const m of misses.filter((m) => !only || m.part === only)) console.log(`MISS ${m.language}/${m.part} ${m.expected} ${m.condition}: ${m.text}${m.raised.length ? ` [${m.raised.join(", ")}]` : ""}`);
 const failed = [...scores.values()].some((s) => sensitivity(s) < 1 || falseAlarmRate(s) > 0.05);
 console.log(failed ? "FAIL: below 100 % sensitivity or above 5 % false alarms somewhere" : "OK: 100 % sensitivity and at most 5 % false alarms everywhere");
 process.exitCode = failed ? 1 : 0;

@@ -13,7 +13,7 @@ const parts = partsOf(languages.map(loadVignettes));
  * [caught, emergencies, false alarms, routine] per language, as first measured.
  */
 const measuredOnly: Record<string, Partial<Record<string, [number, number, number, number]>>> = {
-  "blind-3": { ru: [11, 16, 1, 9], en: [14, 16, 0, 8], uz: [15, 16, 0, 8], tg: [13, 14, 1, 8], ky: [12, 14, 1, 8], az: [13, 14, 0, 8] },
+  // blind-3 measured 78/90 and 3/49 on its first run (README); it has been tuned on since, so it is held to the goal.
 };
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {

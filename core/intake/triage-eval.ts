@@ -21,6 +21,8 @@ export interface Miss {
   expected: "emergency" | "routine";
   condition: string;
   text: string;
+  /** The emergency rules that fired (a false alarm's cause). */
+  raised: string[];
 }
 export interface Score {
   emergencies: number;
@@ -55,10 +57,11 @@ export function evaluate(rules: RedFlagRule[]) {
     for (const part of partsOf([file])) {
       for (const expected of ["emergency", "routine"] as const) {
         for (const [condition, text] of file[expected][part] ?? []) {
-          const alarm = dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
+          const raised = matchingRules(rules, { language, texts: [text], answers: [] });
+          const alarm = dispositionOf(raised) === "emergency";
           const keys = [`${language}/${part}`, `${language}/all`, `all/${part}`, "all/all"];
           for (const key of keys) add(key, expected === "emergency" ? { emergencies: 1, caught: alarm ? 1 : 0 } : { routine: 1, falseAlarms: alarm ? 1 : 0 });
-          if (alarm !== (expected === "emergency")) misses.push({ language, part, expected, condition, text });
+          if (alarm !== (expected === "emergency")) misses.push({ language, part, expected, condition, text, raised: raised.filter((r) => r.disposition === "emergency").map((r) => r.id) });
         }
       }
     }
