@@ -14,7 +14,8 @@ const parts = partsOf(languages.map(loadVignettes));
  */
 const measuredOnly: Record<string, Partial<Record<string, [number, number, number, number]>>> = {
   // blind-3 measured 78/90 and 3/49 on its first run (README); it has been tuned on since, so it is held to the goal.
-  "blind-4": { ru: [9, 15, 0, 7], en: [7, 14, 0, 7], uz: [6, 14, 0, 7], tg: [9, 12, 0, 7], ky: [5, 12, 0, 7], az: [6, 13, 0, 7] },
+  // blind-4 measured 42/80 and 0/42 on its first run (README); tuned on since, so held to the goal as well.
+  // No part is untouched by tuning now: the next blind part goes here at its first-run figures until it is tuned on.
 };
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
