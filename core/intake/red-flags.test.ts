@@ -49,6 +49,30 @@ describe("red flags in free text", () => {
     expect(match("ru", "сахар 6,8")).toEqual([]);
   });
 
+  it("reads a concept's lay words, a body part with a symptom anywhere in the text, and a near-faint", () => {
+    // @unconscious: "can't wake him" is a loss of consciousness in every language.
+    expect(match("ru", "Муж лежит, не можем разбудить")).toContain("loss_of_consciousness");
+    expect(match("en", "hit his head and was out cold")).toContain("loss_of_consciousness");
+    // @one_side + @numb_weak (FAST arm), the two apart in the sentence.
+    expect(match("ru", "у папы правая сторона как ватная, с утра")).toContain("stroke_signs");
+    expect(match("en", "Mum's left arm has gone weak out of nowhere")).toContain("stroke_signs");
+    // a pack of any medicine, swallowed, told of someone else.
+    expect(match("ru", "сын выпил пачку парацетамола")).toContain("overdose_poisoning");
+    expect(match("az", "Anam çoxlu dərman içib")).toContain("overdose_poisoning");
+    // "чуть не упала в обморок" is a near-faint, "не упала в обморок" is not one.
+    expect(match("ru", "тест положительный, боль внизу живота слева, чуть не упала в обморок")).toContain("ectopic_pregnancy");
+    expect(match("ru", "Голова закружилась, но не упала в обморок")).toEqual([]);
+  });
+
+  it("keeps a night cramp in the calf from reading as a seizure, in any language it is read in", () => {
+    expect(match("ru", "Ночью свело судорогой икру, сейчас прошло")).toEqual([]);
+    expect(match("ky", "Түнкүсүн балтырым тырышып калды")).toEqual([]);
+    expect(match("tg", "Шабона соқи поям рагкашӣ кард")).toEqual([]);
+    expect(match("ru", "У ребенка судороги, не реагирует")).toContain("seizure");
+    expect(match("ru", "У мужа судороги")).toContain("seizure_words");
+    expect(match("en", "Woke up with my left arm numb, I slept on it")).toEqual([]);
+  });
+
   it("reads Russian and English in any patient's language", () => {
     expect(match("ky", "Сильная давящая боль в груди, отдаёт в левую руку")).toContain("chest_pain_breathless");
   });

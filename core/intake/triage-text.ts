@@ -54,6 +54,10 @@ const negation: Record<Language, { pre: string[]; post: string[] }> = {
 };
 export const negationWindow = 3;
 
+/** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
+const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
+export const isAlmost = (language: Language, word: string | undefined) => word !== undefined && (almost[language]?.includes(word) ?? false);
+
 export function negationCues(language: Language) {
   return negation[language];
 }
