@@ -59,6 +59,8 @@ export interface OutboxWorkerDeps {
   claimMs: number;
   /** What the channel receives for a row (private mode replaces medical content: core/private-mode/secure-chat.ts). */
   render?: (delivery: PendingDelivery) => Promise<OutgoingMessage>;
+  /** Counts a messenger's 429 (flood control) for /metrics (issue 19). */
+  rateLimited?: (channel: ChannelName) => void;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -100,6 +102,7 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await deps.outbox.recordAttemptFailed(outboxId, sendError.message, permanent || lastAttempt);
     if (sendError.reason === "unreachable") await deps.patients.markUnreachable(delivery.accountId, now());
+    if (sendError.reason === "rate_limited") deps.rateLimited?.(delivery.channel); // --- observability ---
     if (sendError.reason === "rate_limited" && limiter) {
       // Flood control is per bot: every process holds the whole channel back for as long as asked.
       await limiter.pause(delivery.channel, delivery.chatId, sendError.retryAfterMs ?? 1000, true);
