@@ -152,6 +152,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     apiKey: config.LIVEKIT_API_KEY,
     apiSecret: config.LIVEKIT_API_SECRET,
     tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
+    apiUrl: config.LIVEKIT_API_URL, // --- deploy (issue 19) ---
   });
   const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);

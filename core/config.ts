@@ -109,6 +109,8 @@ const variables = {
     schema: z.string().min(32, "must be at least 32 characters").default("development-secret-not-for-production-use"),
     example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
   },
+  /** The server API (rooms, egress) when the api reaches LiveKit otherwise than browsers; default: LIVEKIT_URL over http(s). */
+  LIVEKIT_API_URL: { schema: url(["http", "https"]).optional(), example: "http://livekit:7880" },
   LIVEKIT_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
   LIVEKIT_RECORDINGS_DIR: { schema: z.string().min(1).default("./data/recordings"), example: "/var/lib/telecons/recordings" },
   VIDEO_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },

@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../core/metrics/metrics";
@@ -137,5 +138,18 @@ describe("the workers' own metrics server", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("deploy/grafana-dashboard.json", () => {
+  it("queries only metrics the processes export", async () => {
+    const dashboard = JSON.parse(readFileSync("deploy/grafana-dashboard.json", "utf8")) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/telecons_[a-z0-9_]+/g) ?? [])));
+    const metrics = new Metrics();
+    metrics.watch({ queueCounts: async () => ({}), oldestWaitingSeconds: async () => ({}), outboxLagSeconds: async () => 0 });
+    const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+    const series = (name: string) => exported.includes(name.replace(/_(bucket|count|sum)$/, ""));
+    expect([...used].filter((name) => !series(name))).toEqual([]);
+    expect(used.size).toBeGreaterThanOrEqual(9);
   });
 });
