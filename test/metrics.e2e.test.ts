@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../core/metrics/metrics";
 import { startMetricsServer } from "../core/metrics/metrics-server";
+import { runWithRequestId } from "../core/request-context";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
 
@@ -109,6 +110,21 @@ describe("request ids in jobs, and /metrics without a token", () => {
       let job = await queue.getJob(eventId);
       for (let i = 0; !job && i < 50; i++) job = await new Promise((r) => setTimeout(r, 20)).then(() => queue.getJob(eventId));
       expect(job?.data).toEqual({ eventId, chatKey: expect.any(String), requestId: "req-from-proxy-42424242" });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("carries the request id on from the dialogue to the replies' outbox jobs", async () => {
+    const event = h.services.telegram!.toEvent(telegramUpdates.text(h.nextUpdateId(), h.newPatient(), "/start"))!;
+    // as the inbound worker runs it for a job that carries the webhook's id
+    await runWithRequestId("req-dialogue-31313131", () => h.services.dialogue.handle(event, async () => true));
+    const queue = new Queue("outbox", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    try {
+      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+      const carried = jobs.filter((job) => job.data.requestId === "req-dialogue-31313131");
+      expect(carried.length).toBeGreaterThan(0);
+      for (const job of carried) expect(Object.keys(job.data).sort()).toEqual(["outboxId", "requestId"]);
     } finally {
       await queue.close();
     }

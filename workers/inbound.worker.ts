@@ -4,6 +4,7 @@ import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import type { Tx } from "../core/db/prisma";
 import type { InboundStore } from "../core/inbound/inbound-store";
 import type { Logger } from "../core/logger";
+import { runWithRequestId } from "../core/request-context";
 
 export const INBOUND_QUEUE = "inbound";
 /** How often stored-but-unqueued rows are looked for, and how old they must be. */
@@ -82,7 +83,9 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       continue;
     }
     try {
-      await deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      const handle = () => deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      // The replies it queues carry the webhook's request id on to the outbox.
+      await (requestId ? runWithRequestId(requestId, handle) : handle());
     } catch (error) {
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);
