@@ -6,7 +6,9 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts ./scripts
-RUN npm ci --no-audit --no-fund --include=dev
+# No dependency install scripts, as on the development machines with npm 11's allowScripts (package.json): the image's
+# npm 10 would otherwise run them (Prisma's would download engines we do not use). Then the Prisma client, offline.
+RUN npm ci --no-audit --no-fund --include=dev --ignore-scripts && npm run db:generate
 COPY . .
 RUN npm run build:console && npm prune --omit=dev --no-audit --no-fund
 
