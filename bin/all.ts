@@ -6,7 +6,7 @@ const config = loadConfigOrExit();
 await exitUnlessReachable(config);
 // Loaded only now: the whole application takes seconds to import, the check above should not wait for it.
 const { closeOnSignal, compose } = await import("./compose");
-const services = compose(config);
+const services = compose(config, { processMetrics: true });
 closeOnSignal(services);
 await services.startWorkers();
 const app = await services.startApi();

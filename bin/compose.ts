@@ -93,13 +93,20 @@ import { DataRights } from "../core/rights/data-rights";
 import { PatientErasure } from "../core/rights/patient-erasure";
 import { RetentionSweep } from "../core/rights/retention-sweep";
 import { createRetentionQueue, startRetentionWorker } from "../workers/retention.worker";
+// --- observability (issue 19) ---
+import { Metrics } from "../core/metrics/metrics";
+import { watchedState } from "../core/metrics/watched-state";
+import { currentRequestId } from "../core/request-context";
+import type { ParsedInbound } from "../core/inbound/inbound-store";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
 
 /** The composition root shared by every process: wires the domain to Postgres, Redis, BullMQ and the messengers. */
-export function compose(config: Config, options: { intake?: IntakeReader } = {}) {
+export function compose(config: Config, options: { intake?: IntakeReader; processMetrics?: boolean } = {}) {
   const logger = createLogger(config.LOG_LEVEL);
+  // --- observability (issue 19) --- process metrics (heap, event loop) only in real processes: tests build many
+  const metrics = new Metrics({ defaultMetrics: options.processMetrics ?? false });
   const db = createPrisma(config.DATABASE_URL);
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -145,6 +152,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     apiKey: config.LIVEKIT_API_KEY,
     apiSecret: config.LIVEKIT_API_SECRET,
     tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
+    apiUrl: config.LIVEKIT_API_URL, // --- deploy (issue 19) ---
   });
   const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
@@ -329,7 +337,19 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   // One inbound path for every channel: the edge stores the raw event, the inbound worker runs the dialogue.
   const inbound = new InboundStore(db, config.REDIS_PREFIX);
   const inboundQueue = createInboundQueue(redis, config.REDIS_PREFIX);
-  const intake = new InboundIntake(inbound, inboundQueue.enqueue, (error) => logger.warn({ err: error }, "inbound event not queued: the sweep will"));
+  // The job carries the webhook request's id (an id only), so the worker's log lines name the request too.
+  const enqueueInbound = (job: { eventId: string; chatKey: string }) => inboundQueue.enqueue({ ...job, requestId: currentRequestId() });
+  const intake = new InboundIntake(inbound, enqueueInbound, (error) => logger.warn({ err: error }, "inbound event not queued: the sweep will"));
+  // --- observability (issue 19) --- every edge's outcome, by channel
+  const acceptCounted = async (channel: ChannelName, parsed: ParsedInbound, payload: unknown) => {
+    try {
+      await intake.accept(channel, parsed, payload);
+    } catch (error) {
+      metrics.inboundEvents.inc({ channel, outcome: "unavailable" });
+      throw error;
+    }
+    metrics.inboundEvents.inc({ channel, outcome: parsed.kind === "event" ? "accepted" : parsed.kind });
+  };
   const vk =
     config.VK_TOKEN && config.VK_GROUP_ID
       ? createVkAdapter({
@@ -356,10 +376,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     linkTtlSeconds: config.SECURE_CHAT_LINK_TTL_SECONDS,
     clinicalContentInMessengers: config.CLINICAL_CONTENT_IN_MESSENGERS,
   });
-  const acceptTelegram = (update: unknown) => intake.accept("telegram", parseTelegramUpdate(update, telegram!.botId), update);
+  const acceptTelegram = (update: unknown) => acceptCounted("telegram", parseTelegramUpdate(update, telegram!.botId), update);
   // VK's secret is ours, not the patient's: it is not kept.
-  const acceptVk = ({ secret: _secret, ...envelope }: VkEnvelope) => intake.accept("vk", parseVkEvent(envelope), envelope);
-  const acceptWeb = (message: WebMessage) => intake.accept("web", parseWebMessage(message), message);
+  const acceptVk = ({ secret: _secret, ...envelope }: VkEnvelope) => acceptCounted("vk", parseVkEvent(envelope), envelope);
+  const acceptWeb = (message: WebMessage) => acceptCounted("web", parseWebMessage(message), message);
   const decoders: Record<ChannelName, (payload: unknown) => IncomingEvent | undefined> = {
     telegram: (payload) => {
       if (!telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
@@ -419,8 +439,12 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     retentionSweep,
     dataRights,
     secureChat,
+    metrics,
 
     async startApi() {
+      // --- observability (issue 19) --- queue depths and the outbox lag, read from Redis and Postgres at each scrape
+      const queues = [queue, inboundQueue.queue, videoQueue, documentsQueue.queue, readingsQueue, labsQueue, escalationQueue, remindersQueue, retentionQueue];
+      metrics.watch(watchedState(queues, db));
       const app = await buildApp({
         config,
         db,
@@ -462,6 +486,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           defaultLanguage: config.DEFAULT_LANGUAGE,
         },
         rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
+        metrics, // --- observability (issue 19) ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());
@@ -491,11 +516,13 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           logger,
           limiter: sendLimiter,
           render: (delivery) => secureChat.render(delivery), // --- private mode ---
+          rateLimited: (channel) => metrics.outboxRateLimited.inc({ channel }), // --- observability ---
         },
         16,
         options.locks,
       );
       stack.push(() => worker.close());
+      metrics.observeWorker(worker); // --- observability (issue 19) ---
       if (options.outboxOnly) return [worker];
       const videoWorker = await startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
         db,
@@ -534,7 +561,15 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       const inboundWorker = await startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
         store: inbound,
         decode: (channel, payload) => decoders[channel](payload),
-        handle: (event, finish) => dialogue.handle(event, finish),
+        handle: async (event, finish) => {
+          try {
+            await dialogue.handle(event, finish);
+          } catch (error) {
+            metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
+            throw error;
+          }
+          metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "handled" });
+        },
         logger,
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
@@ -546,7 +581,9 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       }
       const retentionWorker = await startRetentionWorker(redis, config.REDIS_PREFIX, retentionQueue, { erasure, sweep: retentionSweep, logger });
       stack.push(() => retentionWorker.close());
-      return [retentionWorker, inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      const workers = [retentionWorker, inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
+      for (const w of workers) if (w !== worker) metrics.observeWorker(w); // --- observability (issue 19) ---
+      return workers;
     },
 
     /** Stops intake first, then workers, then the queue and the connections: the reverse of start. */

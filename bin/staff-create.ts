@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { ZodError } from "zod";
 import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
+import { AppError } from "../core/errors";
 import { StaffService } from "../core/staff/staff-service";
 
 /**
@@ -12,7 +14,7 @@ import { StaffService } from "../core/staff/staff-service";
  */
 const [email, name, role = "admin", specialties = "", languages = "", certificate = "", validUntil = ""] = process.argv.slice(2);
 if (!email || !name) {
-  process.stderr.write('usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [gp,derm] [ru,en]\n');
+  process.stderr.write('usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [gp,dermatology] [ru,en]\n');
   process.exit(64);
 }
 const config = loadConfigOrExit();
@@ -44,6 +46,12 @@ try {
       "",
     ].join("\n"),
   );
+} catch (error) {
+  // An operator's typo (an unknown specialty code, a taken email) is one line, not a stack trace.
+  if (!(error instanceof AppError) && !(error instanceof ZodError)) throw error;
+  const message = error instanceof ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : error.message;
+  process.stderr.write(`staff:create: ${message}\n`);
+  process.exitCode = 1;
 } finally {
   await db.$disconnect();
   redis.disconnect();

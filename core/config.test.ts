@@ -78,6 +78,7 @@ describe("configuration", () => {
       FILE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
       LIVEKIT_API_SECRET: "a-production-livekit-secret-of-32-chars",
       WIDGET_SECRET: "a-production-widget-secret-of-32-chars",
+      METRICS_TOKEN: "a-production-metrics-token-of-32-chars",
     };
     expect(problemsOf(production)).toEqual([expect.stringMatching(/^SMS_PROVIDER: log sends nothing and is refused in production.*\(example: SMS_PROVIDER=smsru\)$/)]);
     expect(problemsOf({ ...production, SMS_PROVIDER: "http" }).map((p) => p.split(":")[0])).toEqual(["SMS_HTTP_URL", "SMS_HTTP_TOKEN"]);
@@ -86,6 +87,22 @@ describe("configuration", () => {
     expect(problemsOf({ ...production, SMS_PROVIDER: "smsru" }).map((p) => p.split(":")[0])).toEqual(["SMS_RU_API_ID"]);
     expect(loadConfig({ ...production, SMS_PROVIDER: "smsru", SMS_RU_API_ID: "api-id-0123456789" }).SMS_RU_API_ROOT).toBe("https://sms.ru");
     expect(loadConfig({}).SMS_PROVIDER).toBe("log");
+  });
+
+  it("requires a metrics token in production, of at least 32 characters", () => {
+    const production = {
+      NODE_ENV: "production",
+      FILE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
+      LIVEKIT_API_SECRET: "a-production-livekit-secret-of-32-chars",
+      WIDGET_SECRET: "a-production-widget-secret-of-32-chars",
+      SMS_PROVIDER: "http",
+      SMS_HTTP_URL: "https://sms.example/send",
+      SMS_HTTP_TOKEN: "gateway-token-123",
+    };
+    expect(problemsOf(production)).toEqual([expect.stringMatching(/^METRICS_TOKEN: is required in production/)]);
+    expect(problemsOf({ ...production, METRICS_TOKEN: "short" })).toEqual([expect.stringMatching(/^METRICS_TOKEN: must be at least 32 characters/)]);
+    expect(loadConfig({ ...production, METRICS_TOKEN: "x".repeat(32) }).METRICS_TOKEN).toBe("x".repeat(32));
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
   });
 
   it("stops a process started with bad configuration, one line per problem", async () => {

@@ -109,6 +109,8 @@ const variables = {
     schema: z.string().min(32, "must be at least 32 characters").default("development-secret-not-for-production-use"),
     example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
   },
+  /** The server API (rooms, egress) when the api reaches LiveKit otherwise than browsers; default: LIVEKIT_URL over http(s). */
+  LIVEKIT_API_URL: { schema: url(["http", "https"]).optional(), example: "http://livekit:7880" },
   LIVEKIT_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(30).max(3600).default(300), example: "300" },
   LIVEKIT_RECORDINGS_DIR: { schema: z.string().min(1).default("./data/recordings"), example: "/var/lib/telecons/recordings" },
   VIDEO_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86_400).default(1800), example: "1800" },
@@ -188,6 +190,11 @@ const variables = {
   /** `false`: doctors' replies, their files and alerts reach Telegram/VK only as a notice with a link to the web chat. */
   CLINICAL_CONTENT_IN_MESSENGERS: { schema: z.enum(["true", "false"]).default("true").transform((v) => v === "true"), example: "false" },
   SECURE_CHAT_LINK_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(7 * 86_400).default(86_400), example: "86400" },
+  // --- observability (issue 19) ---
+  /** Prometheus presents it as a bearer token at /metrics (api) and on METRICS_PORT (workers); required in production. */
+  METRICS_TOKEN: { schema: z.string().min(32, "must be at least 32 characters").optional(), example: "<at least 32 random characters, e.g. from: openssl rand -hex 24>" },
+  /** Where a separate workers process (npm run start:workers) serves its own /metrics; 0 = none. */
+  METRICS_PORT: { schema: z.coerce.number().int().min(0).max(65535).default(9464), example: "9464" },
   /** Per kind of record, `<n>d` or `<n>y` (core/rights/retention.ts; legal basis in README). */
   RETENTION_PERIODS: { schema: retentionPeriodsSchema.prefault(defaultRetention), example: "medical_record:25y,delivery_copy:90d,unfinished_intake:30d" },
 } as const;
@@ -205,6 +212,9 @@ const configSchema = z
     }
     if (config.NODE_ENV === "production" && config.LIVEKIT_API_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["LIVEKIT_API_SECRET"], message: "must be set in production" });
+    }
+    if (config.NODE_ENV === "production" && !config.METRICS_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "is required in production (/metrics is open without it)" });
     }
     // --- intake ---
     if (config.NODE_ENV === "production" && config.SMS_PROVIDER === "log") {

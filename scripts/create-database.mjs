@@ -2,8 +2,22 @@
 // Creates the database named in DATABASE_URL when it does not exist yet: `prisma migrate deploy` will not.
 import pg from "pg";
 
-const target = new URL(process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/telecons");
+const example = "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/telecons";
+const raw = process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/telecons";
+/** One line naming the variable, as core/config.ts does for the processes: `npm start` runs this first. */
+const refuse = (problem) => {
+  console.error(`DATABASE_URL: ${problem} (example: ${example})`);
+  process.exit(1);
+};
+let target;
+try {
+  target = new URL(raw);
+} catch {
+  refuse("must be a URL");
+}
+if (!["postgresql:", "postgres:"].includes(target.protocol)) refuse("must start with postgresql:// or postgres://");
 const name = decodeURIComponent(target.pathname.slice(1));
+if (!name) refuse("must name the database after the host, e.g. /telecons");
 const admin = new URL(target);
 admin.pathname = "/postgres";
 const client = new pg.Client({ connectionString: admin.toString() });

@@ -57,7 +57,8 @@ const json = (actor: Actor, method: string, url: string, payload?: unknown) =>
   h.app.inject({ method: method as "GET", url, headers: headers[actor] ?? {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 beforeAll(async () => {
-  h = await startHarness({}, { workers: false });
+  // A metrics token, as production requires: /metrics is then public with its own credentials.
+  h = await startHarness({ METRICS_TOKEN: "matrix-metrics-token-0123456789abcdef" }, { workers: false });
   await staffSession("doctorWith", "doctor", ["gp"]);
   await staffSession("doctorWithout", "doctor", ["cardiology"]);
   await staffSession("operator", "operator", []);
@@ -411,6 +412,7 @@ let redFlagRules: unknown;
 const publicRoutes: Record<string, { call: () => Call; refused: number } | { open: string }> = {
   "GET /healthz": { open: "liveness probe" },
   "GET /readyz": { open: "readiness probe" },
+  "GET /metrics": { call: () => ({ url: "/metrics" }), refused: 401 }, // Prometheus, with METRICS_TOKEN
   "POST /api/v1/auth/logout": { open: "ends whatever staff session the cookie names" },
   "POST /api/v1/auth/login": { call: () => ({ url: api("/auth/login"), payload: { email: "nobody@clinic.test", password: "x", code: "000000" } }), refused: 401 },
   "POST /webhooks/telegram": { call: () => ({ url: "/webhooks/telegram", payload: { update_id: 1 } }), refused: 401 },

@@ -4,6 +4,7 @@ import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import type { Tx } from "../core/db/prisma";
 import type { InboundStore } from "../core/inbound/inbound-store";
 import type { Logger } from "../core/logger";
+import { runWithRequestId } from "../core/request-context";
 
 export const INBOUND_QUEUE = "inbound";
 /** How often stored-but-unqueued rows are looked for, and how old they must be. */
@@ -14,7 +15,12 @@ const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
 const BUSY_RETRY_MS = 300;
 
 /** Ids only: the event itself (a patient's words) waits in Postgres, not in Redis. */
-const jobSchema = z.object({ eventId: z.string().min(1).max(300), chatKey: z.string().min(1).max(200) });
+const jobSchema = z.object({
+  eventId: z.string().min(1).max(300),
+  chatKey: z.string().min(1).max(200),
+  /** The webhook request that stored the event (issue 19: one id from the api's log into the worker's). */
+  requestId: z.string().max(64).optional(),
+});
 export type InboundJob = z.infer<typeof jobSchema>;
 
 export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
@@ -54,7 +60,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * parallel (one job per event, whichever job holds the chat's head does the work).
  */
 export async function processInbound(job: Job, token: string | undefined, deps: InboundDeps): Promise<void> {
-  const { chatKey } = jobSchema.parse(job.data);
+  const { chatKey, requestId } = jobSchema.parse(job.data);
+  const logger = requestId ? deps.logger.child({ requestId }) : deps.logger;
   for (;;) {
     const claimed = await deps.store.claimNext(chatKey, deps.claimMs);
     if (claimed === undefined) return;
@@ -68,7 +75,7 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       event = deps.decode(claimed.channel, claimed.payload);
     } catch (error) {
       await deps.store.failed(claimed.id, `malformed: ${message(error)}`, true);
-      deps.logger.warn({ eventId: claimed.id }, "inbound event malformed: kept as a dead letter");
+      logger.warn({ eventId: claimed.id }, "inbound event malformed: kept as a dead letter");
       continue;
     }
     if (!event) {
@@ -76,12 +83,14 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       continue;
     }
     try {
-      await deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      const handle = () => deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      // The replies it queues carry the webhook's request id on to the outbox.
+      await (requestId ? runWithRequestId(requestId, handle) : handle());
     } catch (error) {
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);
       if (!final) throw error;
-      deps.logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
+      logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
     }
   }
 }
@@ -105,7 +114,7 @@ export async function startInboundWorker(
   );
   worker.on("error", (error) => deps.logger.error({ err: error }, "inbound worker error"));
   worker.on("failed", (job, error) => {
-    if (!(error instanceof DelayedError)) deps.logger.warn({ jobId: job?.id, err: error }, "inbound event attempt failed");
+    if (!(error instanceof DelayedError)) deps.logger.warn({ jobId: job?.id, requestId: job?.data?.requestId, err: error }, "inbound event attempt failed");
   });
   return worker;
 }

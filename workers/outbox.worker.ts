@@ -5,13 +5,18 @@ import type { Logger } from "../core/logger";
 import type { Outbox, OutboxQueue, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
+import { currentRequestId } from "../core/request-context";
 
 export const OUTBOX_QUEUE = "outbox";
 const SWEEP_EVERY_MS = 60_000;
 const ORDER_WAIT_MS = 250;
 
 /** Job data holds ids only: BullMQ keeps it in clear text in Redis, so no patient data goes there. */
-const sendJobSchema = z.object({ outboxId: z.uuid() });
+const sendJobSchema = z.object({
+  outboxId: z.uuid(),
+  /** The request (a doctor's reply, a webhook through the inbound worker) that queued it: logs follow it here. */
+  requestId: z.string().max(64).optional(),
+});
 
 export interface OutboxSettings {
   attempts: number;
@@ -26,7 +31,7 @@ export function createOutboxQueue(connection: ConnectionOptions, prefix: string,
   queue.enqueue = async (outboxId: string) => {
     await queue.add(
       "send",
-      sendJobSchema.parse({ outboxId }),
+      sendJobSchema.parse({ outboxId, requestId: currentRequestId() }),
       {
         // One job per outbox row, however often the sweep finds it pending.
         jobId: `out-${outboxId}`,
@@ -59,6 +64,8 @@ export interface OutboxWorkerDeps {
   claimMs: number;
   /** What the channel receives for a row (private mode replaces medical content: core/private-mode/secure-chat.ts). */
   render?: (delivery: PendingDelivery) => Promise<OutgoingMessage>;
+  /** Counts a messenger's 429 (flood control) for /metrics (issue 19). */
+  rateLimited?: (channel: ChannelName) => void;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -69,7 +76,7 @@ async function delay(job: Job, token: string | undefined, ms: number): Promise<n
 
 /** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
 export async function processSend(job: Job, token: string | undefined, deps: OutboxWorkerDeps): Promise<void> {
-  const { outboxId } = sendJobSchema.parse(job.data);
+  const { outboxId, requestId } = sendJobSchema.parse(job.data);
   const delivery = await deps.outbox.pending(outboxId);
   if (!delivery) return;
   const limiter = deps.limiter;
@@ -100,11 +107,12 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await deps.outbox.recordAttemptFailed(outboxId, sendError.message, permanent || lastAttempt);
     if (sendError.reason === "unreachable") await deps.patients.markUnreachable(delivery.accountId, now());
+    if (sendError.reason === "rate_limited") deps.rateLimited?.(delivery.channel); // --- observability ---
     if (sendError.reason === "rate_limited" && limiter) {
       // Flood control is per bot: every process holds the whole channel back for as long as asked.
       await limiter.pause(delivery.channel, delivery.chatId, sendError.retryAfterMs ?? 1000, true);
     }
-    deps.logger.warn({ outboxId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
+    deps.logger.warn({ outboxId, requestId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
     if (permanent) throw new UnrecoverableError(sendError.message);
     throw sendError;
   }

@@ -29,6 +29,18 @@ export class DoctorDirectory {
     return { doctor: { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages }, apiToken };
   }
 
+  /**
+   * A new API token for the doctor behind a console account (replacing any earlier one), so scripts act as the
+   * same doctor the console shows rather than a second, unlinked one. Undefined when no such doctor exists.
+   */
+  async issueApiTokenForStaff(email: string): Promise<{ doctor: Doctor; apiToken: string } | undefined> {
+    const staff = await this.db.staffMember.findUnique({ where: { email: email.trim().toLowerCase() }, include: { doctor: true } });
+    if (!staff?.doctor) return undefined;
+    const apiToken = `tcd_${randomBytes(32).toString("base64url")}`;
+    const row = await this.db.doctor.update({ where: { id: staff.doctor.id }, data: { apiTokenHash: hashToken(apiToken) } });
+    return { doctor: { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages }, apiToken };
+  }
+
   async byApiToken(token: string): Promise<Doctor | undefined> {
     const row = await this.db.doctor.findUnique({ where: { apiTokenHash: hashToken(token) } });
     return row ? { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages } : undefined;

@@ -63,6 +63,10 @@ declare module "fastify" {
 }
 // --- headers ---
 import { registerSecurityHeaders } from "./security-headers";
+// --- observability (issue 19) ---
+import type { Metrics } from "../metrics/metrics";
+import { registerMetrics } from "./routes/metrics";
+import { requestIdFrom, runWithRequestId } from "../request-context";
 
 export interface AppDeps {
   config: Config;
@@ -103,6 +107,9 @@ export interface AppDeps {
   // --- data rights and private mode ---
   /** The patient's export and erasure (account), and the secure web chat of private mode. */
   rights?: { data: DataRights; erasure: PatientErasure; secureChat: SecureChat };
+  // --- observability (issue 19) ---
+  /** HTTP latency per route and `GET /metrics` (bearer METRICS_TOKEN). */
+  metrics?: Metrics;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -113,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // request.ip (and so every per-address limit) comes from X-Forwarded-For only when ops say a proxy sets it.
     trustProxy: deps.config.TRUST_PROXY,
+    // --- observability (issue 19) --- one id per request in every log line, answered in X-Request-Id, carried into jobs
+    genReqId: (request) => requestIdFrom(request.headers["x-request-id"]),
   }).withTypeProvider<ZodTypeProvider>();
   // Every route the app registers, for the route × role matrix test (test/access-matrix.e2e.test.ts):
   // a route it does not classify fails it.
@@ -131,6 +140,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     widgetFrameAncestors: deps.config.WIDGET_FRAME_ANCESTORS,
   });
   registerErrorHandler(app);
+  // --- observability (issue 19) ---
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  // After the body is read (its stream events run outside any context), so the handler and what it awaits see the id.
+  app.addHook("preValidation", (request, _reply, done) => runWithRequestId(request.id, done));
+  if (deps.metrics) registerMetrics(app, deps.metrics, deps.config.METRICS_TOKEN);
   registerHealth(app, deps);
   // --- rate limits: before the routes that use them ---
   await registerRateLimit(app, deps.redis, deps.config.REDIS_PREFIX);

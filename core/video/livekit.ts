@@ -17,6 +17,8 @@ export interface LiveKitSettings {
   apiSecret: string;
   /** Expiry only matters for the first connect: LiveKit refreshes the token of a connected participant itself. */
   tokenTtlSeconds: number;
+  /** The server API when the api reaches LiveKit another way than browsers do (compose: http://livekit:7880). */
+  apiUrl?: string;
 }
 
 /** Everything the domain asks of LiveKit; one real implementation, a local stand-in in tests. */
@@ -39,8 +41,9 @@ export class LiveKit implements LiveKitPort {
   private readonly receiver: WebhookReceiver;
 
   constructor(private readonly settings: LiveKitSettings) {
-    this.egress = new EgressClient(httpUrl(settings.url), settings.apiKey, settings.apiSecret);
-    this.rooms = new RoomServiceClient(httpUrl(settings.url), settings.apiKey, settings.apiSecret);
+    const api = settings.apiUrl ?? httpUrl(settings.url);
+    this.egress = new EgressClient(api, settings.apiKey, settings.apiSecret);
+    this.rooms = new RoomServiceClient(api, settings.apiKey, settings.apiSecret);
     this.receiver = new WebhookReceiver(settings.apiKey, settings.apiSecret);
   }
 

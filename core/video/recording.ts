@@ -63,8 +63,9 @@ export class Recordings {
     }
     if (visit.doctorId !== actor.id) throw new AppError("forbidden", "this consultation belongs to another doctor");
     if (!["accepted", "in_call"].includes(visit.status)) throw new AppError("conflict", "the call is not running");
-    // the egress service writes into /out, a volume the api mounts at LIVEKIT_RECORDINGS_DIR
-    const { egressId } = await this.deps.livekit.startRecording(visit.room, `/out/${visit.id}/${Date.now()}.mp4`);
+    // the egress service writes into /out, a volume the api mounts at LIVEKIT_RECORDINGS_DIR; no subdirectory:
+    // one made by egress (another user) would keep the api from deleting the plain file once it is encrypted
+    const { egressId } = await this.deps.livekit.startRecording(visit.room, `/out/${visit.id}-${Date.now()}.mp4`);
     const row = await this.deps.db.videoRecording.create({ data: { visitId, egressId, status: "active", startedById: actor.id } });
     await recordAudit(this.deps.db, {
       actor: { type: "doctor", id: actor.id },

@@ -1,0 +1,29 @@
+import type { Queue } from "bullmq";
+import type { Db } from "../db/prisma";
+import type { WatchedState } from "./metrics";
+
+const states = ["waiting", "active", "delayed", "failed"] as const;
+
+/** Queue depths and ages from Redis (BullMQ), the outbox lag from Postgres: read at each scrape. */
+export function watchedState(queues: Queue[], db: Db, now = () => Date.now()): WatchedState {
+  return {
+    async queueCounts() {
+      const entries = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...states)] as const));
+      return Object.fromEntries(entries);
+    },
+    async oldestWaitingSeconds() {
+      const entries = await Promise.all(
+        queues.map(async (q) => {
+          const [oldest] = await q.getJobs(["waiting", "prioritized"], 0, 0, true);
+          return [q.name, oldest ? Math.max(0, (now() - oldest.timestamp) / 1000) : 0] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
+    },
+    async outboxLagSeconds() {
+      // Served by the (status, createdAt) index.
+      const oldest = await db.outboxMessage.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+      return oldest ? Math.max(0, (now() - oldest.createdAt.getTime()) / 1000) : 0;
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { Queue } from "bullmq";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Metrics } from "../core/metrics/metrics";
+import { startMetricsServer } from "../core/metrics/metrics-server";
+import { runWithRequestId } from "../core/request-context";
+import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
+import { telegramUpdates } from "./helpers/telegram-stand-in";
+
+const TOKEN = "metrics-test-token-0123456789abcdef";
+
+/** The value of one sample line of the Prometheus text format, or undefined when the series is absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const line = text.split("\n").find((l) => {
+    if (!l.startsWith(`${name}{`) && !l.startsWith(`${name} `)) return false;
+    return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
+  });
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+describe("GET /metrics over HTTP, after real traffic", () => {
+  let h: Harness;
+  let base: string;
+  const webhook = (update: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET, ...headers },
+      body: JSON.stringify(update),
+    });
+
+  beforeAll(async () => {
+    h = await startHarness({ METRICS_TOKEN: TOKEN });
+    await h.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => h?.close());
+
+  it("answers 401 without the token or with a wrong one", async () => {
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ code: "unauthorized", message: "metrics token required" });
+  });
+
+  it("counts requests per route pattern, inbound events by outcome, and reports queues and the outbox", async () => {
+    for (let i = 0; i < 3; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // A call link holds its secret in the path: only the pattern may appear.
+    await fetch(`${base}/call/secret-call-token-0123456789abcdef`);
+    const user = h.newPatient();
+    const updateId = h.nextUpdateId();
+    expect((await webhook(telegramUpdates.text(updateId, user, "/start"))).status).toBe(200);
+    await h.settled(`telegram-${h.telegram.token.split(":")[0]}-${updateId}`);
+    expect((await webhook({ update_id: h.nextUpdateId(), message: "not a message" })).status).toBe(200);
+
+    const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+
+    expect(sample(text, "telecons_http_request_duration_seconds_count", { method: "GET", route: "/healthz", status: "200" })).toBe(3);
+    expect(sample(text, "telecons_http_request_duration_seconds_count", { method: "POST", route: "/webhooks/telegram", status: "200" })).toBe(2);
+    expect(sample(text, "telecons_http_request_duration_seconds_bucket", { route: "/healthz", le: "+Inf" })).toBe(3);
+    expect(text).toContain('route="/call/:token"');
+    expect(text).not.toContain("secret-call-token");
+
+    expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "accepted" })).toBe(1);
+    expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "malformed" })).toBe(1);
+    expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "handled" })).toBe(1);
+    // the inbound job ran through a worker: its latency is recorded
+    expect(sample(text, "telecons_job_latency_seconds_count", { queue: "inbound" })).toBeGreaterThanOrEqual(1);
+
+    for (const queue of ["outbox", "inbound", "video", "documents", "readings", "labs", "escalation", "reminders", "retention"]) {
+      expect(sample(text, "telecons_queue_jobs", { queue, state: "waiting" }), queue).toBeGreaterThanOrEqual(0);
+      expect(sample(text, "telecons_queue_oldest_waiting_seconds", { queue }), queue).toBeGreaterThanOrEqual(0);
+    }
+    expect(sample(text, "telecons_outbox_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(text).toContain("# TYPE telecons_outbox_rate_limited_total counter");
+    expect(text).toContain("# TYPE telecons_job_failures_total counter");
+  });
+
+  it("answers each request with its id, taking a well-formed X-Request-Id from the proxy", async () => {
+    const own = await fetch(`${base}/healthz`, { headers: { "x-request-id": "caddy-0123456789abcdef" } });
+    expect(own.headers.get("x-request-id")).toBe("caddy-0123456789abcdef");
+    const odd = await fetch(`${base}/healthz`, { headers: { "x-request-id": "<script>" } });
+    expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("request ids in jobs, and /metrics without a token", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // No workers: the inbound job stays in Redis to be read.
+    h = await startHarness({}, { workers: false });
+  });
+  afterAll(() => h?.close());
+
+  it("carries the webhook request's id, and only ids, into the inbound job", async () => {
+    const updateId = h.nextUpdateId();
+    const response = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/telegram",
+      headers: { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET, "x-request-id": "req-from-proxy-42424242" },
+      payload: telegramUpdates.text(updateId, h.newPatient(), "/start"),
+    });
+    expect(response.statusCode).toBe(200);
+    const eventId = `telegram-${h.telegram.token.split(":")[0]}-${updateId}`;
+    const queue = new Queue("inbound", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    try {
+      let job = await queue.getJob(eventId);
+      for (let i = 0; !job && i < 50; i++) job = await new Promise((r) => setTimeout(r, 20)).then(() => queue.getJob(eventId));
+      expect(job?.data).toEqual({ eventId, chatKey: expect.any(String), requestId: "req-from-proxy-42424242" });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("carries the request id on from the dialogue to the replies' outbox jobs", async () => {
+    const event = h.services.telegram!.toEvent(telegramUpdates.text(h.nextUpdateId(), h.newPatient(), "/start"))!;
+    // as the inbound worker runs it for a job that carries the webhook's id
+    await runWithRequestId("req-dialogue-31313131", () => h.services.dialogue.handle(event, async () => true));
+    const queue = new Queue("outbox", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    try {
+      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+      const carried = jobs.filter((job) => job.data.requestId === "req-dialogue-31313131");
+      expect(carried.length).toBeGreaterThan(0);
+      for (const job of carried) expect(Object.keys(job.data).sort()).toEqual(["outboxId", "requestId"]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("serves /metrics openly when METRICS_TOKEN is unset (development)", async () => {
+    const response = await h.app.inject({ url: "/metrics" });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain("telecons_queue_jobs");
+  });
+});
+
+describe("the workers' own metrics server", () => {
+  it("refuses without the token and serves the workers' registry with it", async () => {
+    const metrics = new Metrics();
+    metrics.outboxRateLimited.inc({ channel: "telegram" });
+    const server = await startMetricsServer(metrics, { port: 0, host: "127.0.0.1", token: TOKEN });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      const ok = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(ok.status).toBe(200);
+      const text = await ok.text();
+      expect(sample(text, "telecons_outbox_rate_limited_total", { channel: "telegram" })).toBe(1);
+      expect(text).toContain("telecons_process_"); // heap, event loop: a real process's defaults
+      expect((await fetch(url.replace("/metrics", "/other"), { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("deploy/grafana-dashboard.json", () => {
+  it("queries only metrics the processes export", async () => {
+    const dashboard = JSON.parse(readFileSync("deploy/grafana-dashboard.json", "utf8")) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/telecons_[a-z0-9_]+/g) ?? [])));
+    const metrics = new Metrics();
+    metrics.watch({ queueCounts: async () => ({}), oldestWaitingSeconds: async () => ({}), outboxLagSeconds: async () => 0 });
+    const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+    const series = (name: string) => exported.includes(name.replace(/_(bucket|count|sum)$/, ""));
+    expect([...used].filter((name) => !series(name))).toEqual([]);
+    expect(used.size).toBeGreaterThanOrEqual(9);
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, inject } from "vitest";
+import { createPrisma } from "../core/db/prisma";
+import { DoctorDirectory } from "../core/doctors/doctors";
+
+/** Runs a shell command line exactly as a person types it in the repository root. */
+function sh(line: string, env: Record<string, string> = {}, limitMs = 60_000) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn("bash", ["-c", line], { env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The `npm run <script> -- …` lines of README.md's sh blocks, comments removed. */
+function readmeCommands(script: string): string[] {
+  const blocks = [...readFileSync("README.md", "utf8").matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks
+    .flatMap((block) => block.split("\n"))
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter((line) => line.startsWith(`npm run ${script} --`));
+}
+
+describe("npm start and README's commands, run as written", () => {
+  it("DATABASE_URL=not-a-url npm start stops with one line naming the variable", async () => {
+    const result = await sh("DATABASE_URL=not-a-url npm start");
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("DATABASE_URL: must be a URL (example: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/telecons)");
+  });
+
+  it("staff:create and db:seed from README work, and db:seed --staff gives the console doctor's own token", async () => {
+    const env = { DATABASE_URL: inject("databaseUrl"), STAFF_PASSWORD: "readme-password-1234" };
+    const staffLines = readmeCommands("staff:create");
+    expect(staffLines.some((line) => line.includes(" doctor "))).toBe(true);
+    for (const line of staffLines) {
+      const result = await sh(line, env);
+      expect({ line, code: result.code, stderr: result.stderr }).toEqual({ line, code: 0, stderr: "" });
+    }
+    const seedLines = readmeCommands("db:seed");
+    expect(seedLines).toContain("npm run db:seed -- --staff doctor@clinic.example");
+    let token = "";
+    for (const line of seedLines) {
+      const result = await sh(line, env);
+      expect({ line, code: result.code }).toEqual({ line, code: 0 });
+      if (line.includes("--staff")) token = /Console API token \(shown once\): (\S+)/.exec(result.stdout)![1]!;
+    }
+    const db = createPrisma(inject("databaseUrl"));
+    try {
+      const staff = await db.staffMember.findUniqueOrThrow({ where: { email: "doctor@clinic.example" } });
+      expect((await new DoctorDirectory(db).byApiToken(token))?.id).toBe(staff.doctorId);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("a mistyped specialty is one line, not a stack trace", async () => {
+    const result = await sh('npm run --silent staff:create -- typo@clinic.example "Typo Doctor" doctor gp,derm ru', { DATABASE_URL: inject("databaseUrl") });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("staff:create: unknown or retired specialty: derm");
+  });
+
+  it("the console is built only when a file it was built from changed", async () => {
+    const out = mkdtempSync(join(tmpdir(), "console-dist-"));
+    const first = await sh(`node scripts/build-console.mjs --out ${out}`);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("console: building (no previous build)");
+    const stamp = JSON.parse(readFileSync(join(out, ".build-inputs.json"), "utf8")) as { inputs: Record<string, string> };
+    // what the build read, beyond console/: the texts and the shared exam type
+    expect(Object.keys(stamp.inputs)).toEqual(expect.arrayContaining(["console/src/main.tsx", "locales/ru/console.json", "core/exam/exam-result.ts", "package-lock.json"]));
+
+    const second = await sh(`node scripts/build-console.mjs --out ${out}`);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("not rebuilt");
+
+    // as if locales/ru/console.json had been edited since the build
+    stamp.inputs["locales/ru/console.json"] = "0".repeat(64);
+    writeFileSync(join(out, ".build-inputs.json"), JSON.stringify(stamp));
+    const due = await sh(`node scripts/build-console.mjs --out ${out} --check`);
+    expect(due.code).toBe(1);
+    expect(due.stderr.trim()).toBe("console: build due (locales/ru/console.json changed)");
+  }, 90_000);
+});
