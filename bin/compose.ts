@@ -15,7 +15,8 @@ import { createLogger } from "../core/logger";
 import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
-import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { createOutboxQueue, outboxSweep, startOutboxWorker } from "../workers/outbox.worker";
+import { Schedulers } from "../workers/schedulers";
 import { CallLinks } from "../core/video/call-links";
 import { LiveKit, type LiveKitPort } from "../core/video/livekit";
 import { LiveKitWebhooks } from "../core/video/livekit-webhooks";
@@ -24,7 +25,7 @@ import { SlotBooking } from "../core/video/slots";
 import { VideoPatientFlow } from "../core/video/video-buttons";
 import { VideoEvents } from "../core/video/video-events";
 import { VideoService } from "../core/video/video-service";
-import { createVideoQueue, startVideoWorker, videoJobs } from "../workers/video.worker";
+import { createVideoQueue, startVideoWorker, videoJobs, videoSweep } from "../workers/video.worker";
 import { readFileSync } from "node:fs";
 import { accountCommand } from "../core/account/account-command";
 import { AccountService } from "../core/account/account-service";
@@ -41,7 +42,7 @@ import { AlertService } from "../core/monitoring/alerts";
 import { deviceCommand } from "../core/monitoring/device-command";
 import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
 import { ReadingService } from "../core/monitoring/reading-service";
-import { createLabsQueue, enqueueReferralOrders, schedulePulls, startLabsWorker } from "../workers/labs.worker";
+import { createLabsQueue, enqueueReferralOrders, labPulls, startLabsWorker } from "../workers/labs.worker";
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
@@ -49,11 +50,11 @@ import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import { StaffService } from "../core/staff/staff-service";
-import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
+import { createEscalationQueue, escalationSweep, startEscalationWorker } from "../workers/escalation.worker";
 import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
-import { createRemindersQueue, enqueuePrescribedReminders, startRemindersWorker } from "../workers/reminders.worker";
+import { createRemindersQueue, enqueuePrescribedReminders, remindersTick, startRemindersWorker } from "../workers/reminders.worker";
 // --- intake ---
 import { consentsHandlers } from "../core/dialogue/consents-command";
 import { languageHandlers } from "../core/dialogue/language";
@@ -75,7 +76,7 @@ import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundIntake } from "../core/inbound/inbound-intake";
 import { InboundStore } from "../core/inbound/inbound-store";
 import type { ChannelName, IncomingEvent } from "../core/channels/channel";
-import { createInboundQueue, startInboundWorker } from "../workers/inbound.worker";
+import { createInboundQueue, inboundSweep, startInboundWorker } from "../workers/inbound.worker";
 import { parseTelegramUpdate } from "../bots/telegram/telegram-update";
 import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../bots/vk/vk-event";
 import { parseWebMessage, webToIncomingEvent, type WebMessage } from "../bots/web/web-event";
@@ -100,6 +101,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     backoffMs: config.OUTBOX_BACKOFF_MS,
     backoffMaxMs: config.OUTBOX_BACKOFF_MAX_MS,
     claimMs: config.OUTBOX_CLAIM_SECONDS * 1000,
+    sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
   };
   const queue = createOutboxQueue(redis, config.REDIS_PREFIX, outboxSettings);
   const outbox = new Outbox(db, queue);
@@ -329,6 +331,17 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const handleWebFile = (event: IncomingEvent) =>
     dialogue.handle(event, (tx) => inbound.acceptProcessed(tx, "web", { id: event.eventId, chatKey: `web:${event.sender.chatId}` }));
 
+  // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
+  const outboxSchedulers = new Schedulers([outboxSweep(queue, outboxSettings)]);
+  const schedulers = new Schedulers([
+    ...outboxSchedulers.specs,
+    inboundSweep(inboundQueue, config.INBOUND_SWEEP_SECONDS * 1000),
+    remindersTick(remindersQueue, config.REMINDERS_TICK_MS),
+    escalationSweep(escalationQueue, config.ESCALATION_SWEEP_SECONDS * 1000),
+    videoSweep(videoQueue),
+    ...labPulls(labsQueue, labDirectory),
+  ]);
+
   const stack: Array<() => Promise<unknown>> = [];
 
   return {
@@ -371,6 +384,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     identity,
     sms,
     exams,
+    schedulers,
 
     async startApi() {
       const app = await buildApp({
@@ -390,6 +404,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),
         reminders,
+        schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
         documents: { protocols, visits, icd10, documents, accounts },
@@ -429,7 +444,15 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     async startWorkers(
       options: { locks?: { lockDuration?: number; stalledInterval?: number }; outboxOnly?: boolean } = {},
     ): Promise<Worker[]> {
-      const worker = await startOutboxWorker(
+      const mine = options.outboxOnly ? outboxSchedulers : schedulers;
+      await mine.ensure(true);
+      const stopWatching = mine.watch(
+        config.SCHEDULER_CHECK_SECONDS * 1000,
+        (names) => logger.warn({ schedulers: names }, "schedulers were missing from Redis: re-created"),
+        (error) => logger.warn({ err: error }, "schedulers not checked"),
+      );
+      stack.push(async () => stopWatching());
+      const worker = startOutboxWorker(
         redis,
         config.REDIS_PREFIX,
         outboxSettings,
@@ -440,7 +463,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       );
       stack.push(() => worker.close());
       if (options.outboxOnly) return [worker];
-      const videoWorker = await startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
+      const videoWorker = startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
         db,
         redis,
         prefix: config.REDIS_PREFIX,
@@ -456,31 +479,19 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       stack.push(() => readingsWorker.close());
       const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, protocols, logger });
       stack.push(() => labsWorker.close());
-      await schedulePulls(labsQueue, labDirectory);
-      const escalation = await startEscalationWorker(
-        redis,
-        config.REDIS_PREFIX,
-        escalationQueue,
-        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, specialties, logger },
-        config.ESCALATION_SWEEP_SECONDS * 1000,
-      );
+      const escalation = startEscalationWorker(redis, config.REDIS_PREFIX, { db, desk, rules: config.ESCALATE_AFTER_MINUTES, specialties, logger });
       stack.push(() => escalation.close());
-      const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
-        reminders,
-        db,
-        protocols,
-        logger,
-        tickMs: config.REMINDERS_TICK_MS,
-      });
+      const remindersWorker = startRemindersWorker(redis, config.REDIS_PREFIX, { reminders, db, protocols, logger });
       stack.push(() => remindersWorker.close());
       // --- channels ---
-      const inboundWorker = await startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
+      const inboundWorker = startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
         store: inbound,
         decode: (channel, payload) => decoders[channel](payload),
         handle: (event, finish) => dialogue.handle(event, finish),
         logger,
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
+        sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
       });
       stack.push(() => inboundWorker.close());
       if (vk && config.VK_MODE === "longpoll") {

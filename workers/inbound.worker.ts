@@ -4,10 +4,9 @@ import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import type { Tx } from "../core/db/prisma";
 import type { InboundStore } from "../core/inbound/inbound-store";
 import type { Logger } from "../core/logger";
+import type { SchedulerSpec } from "./schedulers";
 
 export const INBOUND_QUEUE = "inbound";
-/** How often stored-but-unqueued rows are looked for, and how old they must be. */
-const SWEEP_EVERY_MS = 15_000;
 /** Processed rows stay as the dedupe key this long: Telegram keeps an undelivered update 24 h. */
 const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
 /** While another worker holds the chat's oldest event, look again this much later. */
@@ -45,7 +44,16 @@ export interface InboundDeps {
   attempts: number;
   /** How long one attempt holds its event (a killed worker's event waits this long). */
   claimMs: number;
+  /** How often stored-but-unqueued rows are looked for, and how old they must be. */
+  sweepMs: number;
 }
+
+export const inboundSweep = (queue: InboundQueue, everyMs: number): SchedulerSpec => ({
+  queue: queue.queue,
+  id: "inbound-sweep",
+  everyMs,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -86,19 +94,18 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
   }
 }
 
-export async function startInboundWorker(
+export function startInboundWorker(
   connection: ConnectionOptions,
   prefix: string,
   queue: InboundQueue,
   deps: InboundDeps,
   concurrency = 8,
 ) {
-  await queue.queue.upsertJobScheduler("inbound-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
   const worker = new Worker(
     INBOUND_QUEUE,
     async (job, token) => {
       if (job.name !== "sweep") return processInbound(job, token, deps);
-      for (const row of await deps.store.stale(SWEEP_EVERY_MS)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
+      for (const row of await deps.store.stale(deps.sweepMs)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
       await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
     },
     { connection, prefix, concurrency },

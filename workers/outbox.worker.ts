@@ -4,11 +4,13 @@ import { ChannelSendError, type Channel, type ChannelName } from "../core/channe
 import type { Logger } from "../core/logger";
 import type { Outbox, OutboxQueue } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
+import type { SchedulerSpec } from "./schedulers";
 import type { PatientRepository } from "../core/patients/patient-repository";
 
 export const OUTBOX_QUEUE = "outbox";
-const SWEEP_EVERY_MS = 60_000;
 const ORDER_WAIT_MS = 250;
+/** How soon a job that found its row claimed by another attempt looks again. */
+const CLAIM_RECHECK_MS = 2000;
 
 /** Job data holds ids only: BullMQ keeps it in clear text in Redis, so no patient data goes there. */
 const sendJobSchema = z.object({ outboxId: z.uuid() });
@@ -19,7 +21,16 @@ export interface OutboxSettings {
   backoffMaxMs: number;
   /** How long one send attempt holds its row (longer than any send takes). */
   claimMs: number;
+  /** How often rows whose job was lost are queued again. */
+  sweepMs: number;
 }
+
+export const outboxSweep = (queue: Queue, settings: OutboxSettings): SchedulerSpec => ({
+  queue,
+  id: "outbox-sweep",
+  everyMs: settings.sweepMs,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
 
 export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
   const queue = new Queue(OUTBOX_QUEUE, { connection, prefix }) as Queue & OutboxQueue;
@@ -84,8 +95,9 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
   }
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
-  // sending: the row's claim keeps the second from sending it too.
-  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, deps.claimMs);
+  // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
+  // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
+  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
     const { externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId });
@@ -107,14 +119,14 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   }
 }
 
-/** Queues again the rows whose job was lost (e.g. Redis was down when they were written). */
-export async function processSweep(queue: OutboxQueue, outbox: Outbox, now = new Date()): Promise<number> {
-  const ids = await outbox.stalePendingIds(SWEEP_EVERY_MS, now);
+/** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
+export async function processSweep(queue: OutboxQueue, outbox: Outbox, everyMs: number, now = new Date()): Promise<number> {
+  const ids = await outbox.stalePendingIds(everyMs, now);
   for (const id of ids) await queue.enqueue(id);
   return ids.length;
 }
 
-export async function startOutboxWorker(
+export function startOutboxWorker(
   connection: ConnectionOptions,
   prefix: string,
   settings: OutboxSettings,
@@ -123,12 +135,11 @@ export async function startOutboxWorker(
   concurrency = 16,
   /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
   locks: { lockDuration?: number; stalledInterval?: number } = {},
-): Promise<Worker> {
-  await queue.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+): Worker {
   const worker = new Worker(
     OUTBOX_QUEUE,
     async (job, token) => {
-      if (job.name === "sweep") return processSweep(queue, deps.outbox);
+      if (job.name === "sweep") return processSweep(queue, deps.outbox, settings.sweepMs);
       return processSend(job, token, { ...deps, claimMs: settings.claimMs });
     },
     { connection, prefix, concurrency, ...locks, settings: { backoffStrategy: backoffDelay(settings) } },
