@@ -440,7 +440,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       return app;
     },
 
-    /** `locks` shortens BullMQ's job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
+    /** `locks` shortens the outbox and inbound workers' BullMQ job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
     async startWorkers(
       options: { locks?: { lockDuration?: number; stalledInterval?: number }; outboxOnly?: boolean } = {},
     ): Promise<Worker[]> {
@@ -492,7 +492,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
         sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
-      });
+      }, 8, options.locks);
       stack.push(() => inboundWorker.close());
       if (vk && config.VK_MODE === "longpoll") {
         vk.startLongPoll(acceptVk);

@@ -100,6 +100,8 @@ export function startInboundWorker(
   queue: InboundQueue,
   deps: InboundDeps,
   concurrency = 8,
+  /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
+  locks: { lockDuration?: number; stalledInterval?: number } = {},
 ) {
   const worker = new Worker(
     INBOUND_QUEUE,
@@ -108,7 +110,7 @@ export function startInboundWorker(
       for (const row of await deps.store.stale(deps.sweepMs)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
       await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
     },
-    { connection, prefix, concurrency },
+    { connection, prefix, concurrency, ...locks },
   );
   worker.on("error", (error) => deps.logger.error({ err: error }, "inbound worker error"));
   worker.on("failed", (job, error) => {
