@@ -32,6 +32,8 @@ export const outboxSweep = (queue: Queue, settings: OutboxSettings): SchedulerSp
   job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
 });
 
+const outboxJobId = (outboxId: string) => `out-${outboxId}`;
+
 export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
   const queue = new Queue(OUTBOX_QUEUE, { connection, prefix }) as Queue & OutboxQueue;
   queue.enqueue = async (outboxId: string) => {
@@ -40,7 +42,7 @@ export function createOutboxQueue(connection: ConnectionOptions, prefix: string,
       sendJobSchema.parse({ outboxId }),
       {
         // One job per outbox row, however often the sweep finds it pending.
-        jobId: `out-${outboxId}`,
+        jobId: outboxJobId(outboxId),
         attempts: settings.attempts,
         backoff: { type: "messenger" },
         removeOnComplete: true,
@@ -98,11 +100,10 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
   // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
   if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  let externalMessageId: string;
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
-    const { externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId });
-    await deps.outbox.markSent(outboxId, externalMessageId, now());
-    await limiter?.sent(delivery.channel, delivery.chatId);
+    ({ externalMessageId } = await channel.send(delivery.chatId, delivery.message, { idempotencyKey: outboxId }));
   } catch (error) {
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
@@ -117,12 +118,36 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     if (permanent) throw new UnrecoverableError(sendError.message);
     throw sendError;
   }
+  // The messenger has the message now: failing here must not send it again (Postgres away for a while would
+  // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
+  await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
+  await limiter?.sent(delivery.channel, delivery.chatId).catch((error) => deps.logger.warn({ err: error }, "send not counted"));
+}
+
+/** Retries `write` with a growing pause for up to `forMs`, then gives up (the job's retry then sends again). */
+async function untilWritten(write: () => Promise<void>, logger: Logger, forMs = 10 * 60_000): Promise<void> {
+  const until = Date.now() + forMs;
+  for (let pause = 200; ; pause = Math.min(pause * 2, 5000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + pause > until) throw error;
+      logger.warn({ err: error }, "sent message not recorded yet, retrying");
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
 
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
-export async function processSweep(queue: OutboxQueue, outbox: Outbox, everyMs: number, now = new Date()): Promise<number> {
+export async function processSweep(queue: Queue & OutboxQueue, outbox: Outbox, everyMs: number, now = new Date()): Promise<number> {
   const ids = await outbox.stalePendingIds(everyMs, now);
-  for (const id of ids) await queue.enqueue(id);
+  for (const id of ids) {
+    // A job that used up its attempts while Postgres was away could not mark its row failed; kept as failed, it
+    // would hold the job id and the row would wait for ever. The row says pending, so it goes again.
+    const job = await queue.getJob(outboxJobId(id));
+    if (job && (await job.isFailed())) await job.remove();
+    await queue.enqueue(id);
+  }
   return ids.length;
 }
 
