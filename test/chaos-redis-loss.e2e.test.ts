@@ -86,8 +86,9 @@ describe("Redis restarted with its data lost", () => {
     const resumedAt = Date.now();
     workers!.kill("SIGCONT");
     await expect.poll(async () => (await readyz()).failing, { timeout: 60_000, interval: 200 }).toEqual([]);
-    // Within the check period, plus the worker's reconnect.
-    expect(Date.now() - resumedAt).toBeLessThan((CHECK_SECONDS + 5) * 1000);
+    // Within the check period plus the worker's reconnect (ioredis backs off up to 2 s) and a loaded machine's lag;
+    // the issue asks for less than a minute.
+    expect(Date.now() - resumedAt).toBeLessThan((CHECK_SECONDS + 12) * 1000);
 
     // The reminder tick is back: a dose due now goes out.
     const reminders = await seedDueReminders(h.db, { patients: 1, perPatient: 1, dueAt: new Date(), chatIdBase: 9_100_000_000 + Math.floor(Math.random() * 1e6) });
