@@ -79,7 +79,7 @@ import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import { createInboundQueue, inboundSweep, startInboundWorker } from "../workers/inbound.worker";
 import { parseTelegramUpdate } from "../bots/telegram/telegram-update";
 import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../bots/vk/vk-event";
-import { parseWebMessage, webToIncomingEvent, type WebMessage } from "../bots/web/web-event";
+import { parseWebMessage, webToIncomingEvent, webUploadOf, type WebMessage } from "../bots/web/web-event";
 import { WebChannel } from "../bots/web/web-channel";
 import { WebInbox } from "../core/channels/web-inbox";
 import { WebTokens } from "../core/channels/web-tokens";
@@ -325,11 +325,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
       return telegram.toEvent(payload);
     },
     vk: vkToIncomingEvent,
-    web: webToIncomingEvent,
+    web: (payload) => webToIncomingEvent(payload, async (fileId) => (await files.read(fileId)).bytes),
   };
-  /** A widget upload runs at once (its bytes are not stored); its inbound row is written with the replies. */
-  const handleWebFile = (event: IncomingEvent) =>
-    dialogue.handle(event, (tx) => inbound.acceptProcessed(tx, "web", { id: event.eventId, chatKey: `web:${event.sender.chatId}` }));
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
   const outboxSchedulers = new Schedulers([outboxSweep(queue, outboxSettings)]);
@@ -418,7 +415,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
           tokens: webTokens,
           inbox: webInbox,
           accept: acceptWeb,
-          handleFile: handleWebFile,
+          // Not a patient's file yet: the attachment receiver keeps its own copy once the type and limits are checked.
+          storeUpload: (bytes, name) => files.save(bytes, { mimeType: "application/octet-stream", fileName: name ?? "upload" }),
           readFile: (id) => files.read(id),
           auditDownload: async (visitorId, fileId) => {
             const account = await patients.findAccount({ channel: "web", externalUserId: visitorId });
@@ -488,6 +486,10 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         store: inbound,
         decode: (channel, payload) => decoders[channel](payload),
         handle: (event, finish) => dialogue.handle(event, finish),
+        handled: async (channel, payload) => {
+          const upload = channel === "web" ? webUploadOf(payload) : undefined;
+          if (upload) await files.remove(upload);
+        },
         logger,
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,

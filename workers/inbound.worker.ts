@@ -39,6 +39,8 @@ export interface InboundDeps {
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
   /** The dialogue: `finish` marks the row processed in the transaction that writes the replies. */
   handle: (event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>) => Promise<void>;
+  /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
+  handled?: (channel: ChannelName, payload: unknown) => Promise<void>;
   logger: Logger;
   /** Attempts per event before it becomes a dead letter. */
   attempts: number;
@@ -85,6 +87,7 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
     }
     try {
       await deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
     } catch (error) {
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);

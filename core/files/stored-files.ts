@@ -22,6 +22,14 @@ export class StoredFiles {
     return row.id;
   }
 
+  /** The row, then the bytes: a crash between the two leaves unreadable ciphertext, never a row without bytes. */
+  async remove(id: string): Promise<void> {
+    const row = await this.db.storedFile.findUnique({ where: { id } });
+    if (!row) return;
+    await this.db.storedFile.delete({ where: { id } });
+    await this.store.delete(row);
+  }
+
   async read(id: string): Promise<FileContent> {
     const row = await this.db.storedFile.findUnique({ where: { id } });
     if (!row) throw notFound("file");
