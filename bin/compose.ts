@@ -15,7 +15,8 @@ import { createLogger } from "../core/logger";
 import { Outbox } from "../core/outbox/outbox";
 import { PatientNotifier } from "../core/patients/patient-notifier";
 import { PatientRepository } from "../core/patients/patient-repository";
-import { createOutboxQueue, startOutboxWorker } from "../workers/outbox.worker";
+import { createOutboxQueue, outboxSweep, startOutboxWorker } from "../workers/outbox.worker";
+import { Schedulers } from "../workers/schedulers";
 import { CallLinks } from "../core/video/call-links";
 import { LiveKit, type LiveKitPort } from "../core/video/livekit";
 import { LiveKitWebhooks } from "../core/video/livekit-webhooks";
@@ -24,7 +25,7 @@ import { SlotBooking } from "../core/video/slots";
 import { VideoPatientFlow } from "../core/video/video-buttons";
 import { VideoEvents } from "../core/video/video-events";
 import { VideoService } from "../core/video/video-service";
-import { createVideoQueue, startVideoWorker, videoJobs } from "../workers/video.worker";
+import { createVideoQueue, startVideoWorker, videoJobs, videoSweep } from "../workers/video.worker";
 import { readFileSync } from "node:fs";
 import { accountCommand } from "../core/account/account-command";
 import { aboutCommand } from "../core/about/about-command";
@@ -43,7 +44,7 @@ import { AlertService } from "../core/monitoring/alerts";
 import { deviceCommand } from "../core/monitoring/device-command";
 import { IngestionTokens } from "../core/monitoring/ingestion-tokens";
 import { ReadingService } from "../core/monitoring/reading-service";
-import { createLabsQueue, enqueueReferralOrders, schedulePulls, startLabsWorker } from "../workers/labs.worker";
+import { createLabsQueue, enqueueReferralOrders, labPulls, startLabsWorker } from "../workers/labs.worker";
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
@@ -51,11 +52,11 @@ import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import { StaffService } from "../core/staff/staff-service";
-import { createEscalationQueue, startEscalationWorker } from "../workers/escalation.worker";
+import { createEscalationQueue, escalationSweep, startEscalationWorker } from "../workers/escalation.worker";
 import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { ReminderService } from "../core/reminders/reminder-service";
-import { createRemindersQueue, enqueuePrescribedReminders, startRemindersWorker } from "../workers/reminders.worker";
+import { createRemindersQueue, enqueuePrescribedReminders, remindersTick, startRemindersWorker } from "../workers/reminders.worker";
 // --- intake ---
 import { consentsHandlers } from "../core/dialogue/consents-command";
 import { languageHandlers } from "../core/dialogue/language";
@@ -77,10 +78,10 @@ import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundIntake } from "../core/inbound/inbound-intake";
 import { InboundStore } from "../core/inbound/inbound-store";
 import type { ChannelName, IncomingEvent } from "../core/channels/channel";
-import { createInboundQueue, startInboundWorker } from "../workers/inbound.worker";
+import { createInboundQueue, inboundSweep, startInboundWorker } from "../workers/inbound.worker";
 import { parseTelegramUpdate } from "../bots/telegram/telegram-update";
 import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../bots/vk/vk-event";
-import { parseWebMessage, webToIncomingEvent, type WebMessage } from "../bots/web/web-event";
+import { parseWebMessage, webToIncomingEvent, webUploadOf, type WebMessage } from "../bots/web/web-event";
 import { WebChannel } from "../bots/web/web-channel";
 import { WebInbox } from "../core/channels/web-inbox";
 import { WebTokens } from "../core/channels/web-tokens";
@@ -92,7 +93,7 @@ import { SecureChat } from "../core/private-mode/secure-chat";
 import { DataRights } from "../core/rights/data-rights";
 import { PatientErasure } from "../core/rights/patient-erasure";
 import { RetentionSweep } from "../core/rights/retention-sweep";
-import { createRetentionQueue, startRetentionWorker } from "../workers/retention.worker";
+import { createRetentionQueue, retentionSweepScheduler, startRetentionWorker } from "../workers/retention.worker";
 // --- observability (issue 19) ---
 import { Metrics } from "../core/metrics/metrics";
 import { watchedState } from "../core/metrics/watched-state";
@@ -115,6 +116,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     backoffMs: config.OUTBOX_BACKOFF_MS,
     backoffMaxMs: config.OUTBOX_BACKOFF_MAX_MS,
     claimMs: config.OUTBOX_CLAIM_SECONDS * 1000,
+    sweepMs: config.OUTBOX_SWEEP_SECONDS * 1000,
   };
   const queue = createOutboxQueue(redis, config.REDIS_PREFIX, outboxSettings);
   const outbox = new Outbox(db, queue);
@@ -386,11 +388,20 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       return telegram.toEvent(payload);
     },
     vk: vkToIncomingEvent,
-    web: webToIncomingEvent,
+    web: (payload) => webToIncomingEvent(payload, async (fileId) => (await files.read(fileId)).bytes),
   };
-  /** A widget upload runs at once (its bytes are not stored); its inbound row is written with the replies. */
-  const handleWebFile = (event: IncomingEvent) =>
-    dialogue.handle(event, (tx) => inbound.acceptProcessed(tx, "web", { id: event.eventId, chatKey: `web:${event.sender.chatId}` }));
+
+  // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
+  const outboxSchedulers = new Schedulers([outboxSweep(queue, outboxSettings)]);
+  const schedulers = new Schedulers([
+    ...outboxSchedulers.specs,
+    inboundSweep(inboundQueue, config.INBOUND_SWEEP_SECONDS * 1000),
+    remindersTick(remindersQueue, config.REMINDERS_TICK_MS),
+    escalationSweep(escalationQueue, config.ESCALATION_SWEEP_SECONDS * 1000),
+    videoSweep(videoQueue),
+    ...labPulls(labsQueue, labDirectory),
+    retentionSweepScheduler(retentionQueue),
+  ]);
 
   const stack: Array<() => Promise<unknown>> = [];
 
@@ -440,6 +451,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     dataRights,
     secureChat,
     metrics,
+    schedulers,
 
     async startApi() {
       // --- observability (issue 19) --- queue depths and the outbox lag, read from Redis and Postgres at each scrape
@@ -462,6 +474,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         events,
         consoleDir: join(import.meta.dirname, "..", "console", "dist"),
         reminders,
+        schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
         documents: { protocols, visits, icd10, documents, accounts },
@@ -476,7 +489,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           tokens: webTokens,
           inbox: webInbox,
           accept: acceptWeb,
-          handleFile: handleWebFile,
+          // Not a patient's file yet: the attachment receiver keeps its own copy once the type and limits are checked.
+          storeUpload: (bytes, name) => files.save(bytes, { mimeType: "application/octet-stream", fileName: name ?? "upload" }),
           readFile: (id) => files.read(id),
           auditDownload: async (visitorId, fileId) => {
             const account = await patients.findAccount({ channel: "web", externalUserId: visitorId });
@@ -500,11 +514,19 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       return app;
     },
 
-    /** `locks` shortens BullMQ's job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
+    /** `locks` shortens the outbox and inbound workers' BullMQ job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
     async startWorkers(
       options: { locks?: { lockDuration?: number; stalledInterval?: number }; outboxOnly?: boolean } = {},
     ): Promise<Worker[]> {
-      const worker = await startOutboxWorker(
+      const mine = options.outboxOnly ? outboxSchedulers : schedulers;
+      await mine.ensure(true);
+      const stopWatching = mine.watch(
+        config.SCHEDULER_CHECK_SECONDS * 1000,
+        (names) => logger.warn({ schedulers: names }, "schedulers were missing from Redis: re-created"),
+        (error) => logger.warn({ err: error }, "schedulers not checked"),
+      );
+      stack.push(async () => stopWatching());
+      const worker = startOutboxWorker(
         redis,
         config.REDIS_PREFIX,
         outboxSettings,
@@ -524,7 +546,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       stack.push(() => worker.close());
       metrics.observeWorker(worker); // --- observability (issue 19) ---
       if (options.outboxOnly) return [worker];
-      const videoWorker = await startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
+      const videoWorker = startVideoWorker(redis, config.REDIS_PREFIX, videoQueue, {
         db,
         redis,
         prefix: config.REDIS_PREFIX,
@@ -540,25 +562,19 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       stack.push(() => readingsWorker.close());
       const labsWorker = startLabsWorker(redis, config.REDIS_PREFIX, { db, labs, directory: labDirectory, protocols, logger });
       stack.push(() => labsWorker.close());
-      await schedulePulls(labsQueue, labDirectory);
-      const escalation = await startEscalationWorker(
-        redis,
-        config.REDIS_PREFIX,
-        escalationQueue,
-        { db, desk, rules: config.ESCALATE_AFTER_MINUTES, urgentMinutes: config.ESCALATE_URGENT_AFTER_MINUTES, specialties, logger },
-        config.ESCALATION_SWEEP_SECONDS * 1000,
-      );
-      stack.push(() => escalation.close());
-      const remindersWorker = await startRemindersWorker(redis, config.REDIS_PREFIX, remindersQueue, {
-        reminders,
+      const escalation = startEscalationWorker(redis, config.REDIS_PREFIX, {
         db,
-        protocols,
+        desk,
+        rules: config.ESCALATE_AFTER_MINUTES,
+        urgentMinutes: config.ESCALATE_URGENT_AFTER_MINUTES,
+        specialties,
         logger,
-        tickMs: config.REMINDERS_TICK_MS,
       });
+      stack.push(() => escalation.close());
+      const remindersWorker = startRemindersWorker(redis, config.REDIS_PREFIX, { reminders, db, protocols, logger });
       stack.push(() => remindersWorker.close());
       // --- channels ---
-      const inboundWorker = await startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
+      const inboundWorker = startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
         store: inbound,
         decode: (channel, payload) => decoders[channel](payload),
         handle: async (event, finish) => {
@@ -570,16 +586,21 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           }
           metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "handled" });
         },
+        handled: async (channel, payload) => {
+          const upload = channel === "web" ? webUploadOf(payload) : undefined;
+          if (upload) await files.remove([upload]);
+        },
         logger,
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
-      });
+        sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
+      }, 8, options.locks);
       stack.push(() => inboundWorker.close());
       if (vk && config.VK_MODE === "longpoll") {
         vk.startLongPoll(acceptVk);
         stack.push(async () => vk.stop());
       }
-      const retentionWorker = await startRetentionWorker(redis, config.REDIS_PREFIX, retentionQueue, { erasure, sweep: retentionSweep, logger });
+      const retentionWorker = startRetentionWorker(redis, config.REDIS_PREFIX, { erasure, sweep: retentionSweep, logger });
       stack.push(() => retentionWorker.close());
       const workers = [retentionWorker, inboundWorker, worker, videoWorker, documentsWorker, readingsWorker, labsWorker, escalation, remindersWorker];
       for (const w of workers) if (w !== worker) metrics.observeWorker(w); // --- observability (issue 19) ---

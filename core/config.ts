@@ -91,8 +91,12 @@ const variables = {
   OUTBOX_BACKOFF_MS: { schema: z.coerce.number().int().min(1).default(1000), example: "1000" },
   OUTBOX_BACKOFF_MAX_MS: { schema: z.coerce.number().int().min(1).default(300_000), example: "300000" },
   OUTBOX_CLAIM_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
+  OUTBOX_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(15), example: "15" },
   INBOUND_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(100).default(5), example: "5" },
   INBOUND_CLAIM_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
+  INBOUND_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(15), example: "15" },
+  /** Workers look this often for schedulers Redis lost (see workers/schedulers.ts): re-created within a minute. */
+  SCHEDULER_CHECK_SECONDS: { schema: z.coerce.number().int().min(1).max(60).default(30), example: "30" },
   FILE_STORAGE_DIR: { schema: z.string().min(1).default("./data/files"), example: "/var/lib/telecons/files" },
   FILE_ENCRYPTION_KEYS: {
     schema: encryptionKeysSchema.optional(),

@@ -5,13 +5,15 @@ import pg from "pg";
 
 const ADMIN_URL = process.env.ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-/** A throw-away database with the committed migrations applied, for a test run or a benchmark. */
-export async function createScratchDatabase(purpose: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A throw-away database with the committed migrations applied, for a test run or a benchmark (`adminUrl`: on another server). */
+export async function createScratchDatabase(purpose: string, adminUrl = ADMIN_URL): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `telecons_${purpose}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  // A test that stops its own server breaks this connection (and cannot drop the database, nor needs to).
+  admin.on("error", () => undefined);
   await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   execFileSync("npm", ["run", "--silent", "db:migrate"], {
     env: { ...process.env, DATABASE_URL: url.toString() },

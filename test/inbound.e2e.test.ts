@@ -45,8 +45,9 @@ describe("poison updates", () => {
       h.app.inject({ method: "GET", url: "/api/v1/inbound/dead-letters", headers: cookie ? { cookie, "x-requested-with": "telecons-console" } : {} });
     const answer = await list(await cookieOf(admin));
     expect(answer.statusCode).toBe(200);
-    // The run's database is shared: other tests' dead letters (VK's) may be listed too.
-    expect(answer.json().deadLetters.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(dead.map((d) => d.id)));
+    // The suites share the database: test/vk.e2e.test.ts keeps a VK dead letter of its own there.
+    const listed = answer.json().deadLetters.map((d: { id: string }) => d.id).filter((id: string) => id.startsWith("telegram-"));
+    expect(listed.sort()).toEqual(dead.map((d) => d.id).sort());
     expect(JSON.stringify(answer.json())).not.toContain(String(patient.id));
     expect((await list(await cookieOf(operator))).statusCode).toBe(403);
     expect((await list()).statusCode).toBe(401);

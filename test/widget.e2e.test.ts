@@ -126,6 +126,9 @@ describe("the widget api", () => {
     const consultation = await latestWebConsultation();
     const files = (await h.db.message.findMany({ where: { consultationId: consultation.id } })).flatMap((m) => m.attachments as Array<{ mimeType: string }>);
     expect(files.map((f) => f.mimeType)).toEqual(["application/pdf"]);
+    // The bytes the edge kept for the inbound worker are gone once it has handled each upload (the PDF kept is a copy).
+    const uploads = { fileName: { in: ["scan.pdf", "results.pdf"] }, mimeType: "application/octet-stream" };
+    await expect.poll(() => h.db.storedFile.count({ where: uploads })).toBe(0);
   });
 
   it("keeps at most ten files per consultation, even when the last uploads arrive at the same moment", async () => {

@@ -4,6 +4,7 @@ import { escalateOverdue, type EscalationRules } from "../core/consultations/esc
 import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
 import type { SpecialtyDirectory } from "../core/specialties/specialty-directory";
+import type { SchedulerSpec } from "./schedulers";
 
 export const ESCALATION_QUEUE = "escalation";
 
@@ -30,14 +31,14 @@ export function createEscalationQueue(connection: ConnectionOptions, prefix: str
 }
 
 /** A repeatable job (one scheduler, whatever the number of worker processes) sweeps every `everyMs`. */
-export async function startEscalationWorker(
-  connection: ConnectionOptions,
-  prefix: string,
-  queue: Queue,
-  deps: EscalationDeps,
-  everyMs: number,
-): Promise<Worker> {
-  await queue.upsertJobScheduler("escalation-sweep", { every: everyMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+export const escalationSweep = (queue: Queue, everyMs: number): SchedulerSpec => ({
+  queue,
+  id: "escalation-sweep",
+  everyMs,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
+
+export function startEscalationWorker(connection: ConnectionOptions, prefix: string, deps: EscalationDeps): Worker {
   const worker = new Worker(ESCALATION_QUEUE, async () => processEscalation(deps), { connection, prefix, concurrency: 1 });
   worker.on("error", (error) => deps.logger.error({ err: error }, "escalation worker error"));
   return worker;

@@ -5,10 +5,9 @@ import type { Tx } from "../core/db/prisma";
 import type { InboundStore } from "../core/inbound/inbound-store";
 import type { Logger } from "../core/logger";
 import { runWithRequestId } from "../core/request-context";
+import type { SchedulerSpec } from "./schedulers";
 
 export const INBOUND_QUEUE = "inbound";
-/** How often stored-but-unqueued rows are looked for, and how old they must be. */
-const SWEEP_EVERY_MS = 15_000;
 /** Processed rows stay as the dedupe key this long: Telegram keeps an undelivered update 24 h. */
 const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
 /** While another worker holds the chat's oldest event, look again this much later. */
@@ -46,12 +45,23 @@ export interface InboundDeps {
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
   /** The dialogue: `finish` marks the row processed in the transaction that writes the replies. */
   handle: (event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>) => Promise<void>;
+  /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
+  handled?: (channel: ChannelName, payload: unknown) => Promise<void>;
   logger: Logger;
   /** Attempts per event before it becomes a dead letter. */
   attempts: number;
   /** How long one attempt holds its event (a killed worker's event waits this long). */
   claimMs: number;
+  /** How often stored-but-unqueued rows are looked for, and how old they must be. */
+  sweepMs: number;
 }
+
+export const inboundSweep = (queue: InboundQueue, everyMs: number): SchedulerSpec => ({
+  queue: queue.queue,
+  id: "inbound-sweep",
+  everyMs,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -86,6 +96,7 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       const handle = () => deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
       // The replies it queues carry the webhook's request id on to the outbox.
       await (requestId ? runWithRequestId(requestId, handle) : handle());
+      await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
     } catch (error) {
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);
@@ -95,22 +106,23 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
   }
 }
 
-export async function startInboundWorker(
+export function startInboundWorker(
   connection: ConnectionOptions,
   prefix: string,
   queue: InboundQueue,
   deps: InboundDeps,
   concurrency = 8,
+  /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
+  locks: { lockDuration?: number; stalledInterval?: number } = {},
 ) {
-  await queue.queue.upsertJobScheduler("inbound-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
   const worker = new Worker(
     INBOUND_QUEUE,
     async (job, token) => {
       if (job.name !== "sweep") return processInbound(job, token, deps);
-      for (const row of await deps.store.stale(SWEEP_EVERY_MS)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
+      for (const row of await deps.store.stale(deps.sweepMs)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
       await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
     },
-    { connection, prefix, concurrency },
+    { connection, prefix, concurrency, ...locks },
   );
   worker.on("error", (error) => deps.logger.error({ err: error }, "inbound worker error"));
   worker.on("failed", (job, error) => {

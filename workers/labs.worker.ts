@@ -5,6 +5,7 @@ import type { LabService } from "../core/labs/lab-service";
 import type { LabDirectory } from "../core/labs/labs-config";
 import type { Logger } from "../core/logger";
 import type { ProtocolService } from "../core/protocols/protocol-service";
+import type { SchedulerSpec } from "./schedulers";
 
 export const LABS_QUEUE = "labs";
 const pullJobSchema = z.object({ labId: z.string().min(1) });
@@ -25,14 +26,17 @@ export function createLabsQueue(connection: ConnectionOptions, prefix: string): 
 }
 
 /** One repeatable pull per laboratory that delivers through its FHIR server. */
-export async function schedulePulls(queue: Queue, directory: LabDirectory): Promise<void> {
-  for (const lab of directory.pulling()) {
-    await queue.upsertJobScheduler(`pull-${lab.id}`, { every: lab.delivery.intervalSeconds * 1000 }, {
+export function labPulls(queue: Queue, directory: LabDirectory): SchedulerSpec[] {
+  return directory.pulling().map((lab) => ({
+    queue,
+    id: `pull-${lab.id}`,
+    everyMs: lab.delivery.intervalSeconds * 1000,
+    job: {
       name: "pull",
       data: pullJobSchema.parse({ labId: lab.id }),
       opts: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
-    });
-  }
+    },
+  }));
 }
 
 /** Called when a protocol is signed: its lab-test referrals become orders (one job per protocol version). */

@@ -4,12 +4,14 @@ import { ChannelSendError, type Channel, type ChannelName, type OutgoingMessage 
 import type { Logger } from "../core/logger";
 import type { Outbox, OutboxQueue, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
+import type { SchedulerSpec } from "./schedulers";
 import type { PatientRepository } from "../core/patients/patient-repository";
 import { currentRequestId } from "../core/request-context";
 
 export const OUTBOX_QUEUE = "outbox";
-const SWEEP_EVERY_MS = 60_000;
 const ORDER_WAIT_MS = 250;
+/** How soon a job that found its row claimed by another attempt looks again. */
+const CLAIM_RECHECK_MS = 2000;
 
 /** Job data holds ids only: BullMQ keeps it in clear text in Redis, so no patient data goes there. */
 const sendJobSchema = z.object({
@@ -24,7 +26,18 @@ export interface OutboxSettings {
   backoffMaxMs: number;
   /** How long one send attempt holds its row (longer than any send takes). */
   claimMs: number;
+  /** How often rows whose job was lost are queued again. */
+  sweepMs: number;
 }
+
+export const outboxSweep = (queue: Queue, settings: OutboxSettings): SchedulerSpec => ({
+  queue,
+  id: "outbox-sweep",
+  everyMs: settings.sweepMs,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
+
+const outboxJobId = (outboxId: string) => `out-${outboxId}`;
 
 export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
   const queue = new Queue(OUTBOX_QUEUE, { connection, prefix }) as Queue & OutboxQueue;
@@ -34,7 +47,7 @@ export function createOutboxQueue(connection: ConnectionOptions, prefix: string,
       sendJobSchema.parse({ outboxId, requestId: currentRequestId() }),
       {
         // One job per outbox row, however often the sweep finds it pending.
-        jobId: `out-${outboxId}`,
+        jobId: outboxJobId(outboxId),
         attempts: settings.attempts,
         backoff: { type: "messenger" },
         removeOnComplete: true,
@@ -93,14 +106,14 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
   }
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
-  // sending: the row's claim keeps the second from sending it too.
-  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, deps.claimMs);
+  // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
+  // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
+  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  let externalMessageId: string;
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
     const message = deps.render ? await deps.render(delivery) : delivery.message;
-    const { externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId });
-    await deps.outbox.markSent(outboxId, externalMessageId, now());
-    await limiter?.sent(delivery.channel, delivery.chatId);
+    ({ externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId }));
   } catch (error) {
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
@@ -116,16 +129,40 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     if (permanent) throw new UnrecoverableError(sendError.message);
     throw sendError;
   }
+  // The messenger has the message now: failing here must not send it again (Postgres away for a while would
+  // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
+  await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
+  await limiter?.sent(delivery.channel, delivery.chatId).catch((error) => deps.logger.warn({ err: error }, "send not counted"));
 }
 
-/** Queues again the rows whose job was lost (e.g. Redis was down when they were written). */
-export async function processSweep(queue: OutboxQueue, outbox: Outbox, now = new Date()): Promise<number> {
-  const ids = await outbox.stalePendingIds(SWEEP_EVERY_MS, now);
-  for (const id of ids) await queue.enqueue(id);
+/** Retries `write` with a growing pause for up to `forMs`, then gives up (the job's retry then sends again). */
+async function untilWritten(write: () => Promise<void>, logger: Logger, forMs = 10 * 60_000): Promise<void> {
+  const until = Date.now() + forMs;
+  for (let pause = 200; ; pause = Math.min(pause * 2, 5000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + pause > until) throw error;
+      logger.warn({ err: error }, "sent message not recorded yet, retrying");
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
+export async function processSweep(queue: Queue & OutboxQueue, outbox: Outbox, everyMs: number, now = new Date()): Promise<number> {
+  const ids = await outbox.stalePendingIds(everyMs, now);
+  for (const id of ids) {
+    // A job that used up its attempts while Postgres was away could not mark its row failed; kept as failed, it
+    // would hold the job id and the row would wait for ever. The row says pending, so it goes again.
+    const job = await queue.getJob(outboxJobId(id));
+    if (job && (await job.isFailed())) await job.remove();
+    await queue.enqueue(id);
+  }
   return ids.length;
 }
 
-export async function startOutboxWorker(
+export function startOutboxWorker(
   connection: ConnectionOptions,
   prefix: string,
   settings: OutboxSettings,
@@ -134,12 +171,11 @@ export async function startOutboxWorker(
   concurrency = 16,
   /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
   locks: { lockDuration?: number; stalledInterval?: number } = {},
-): Promise<Worker> {
-  await queue.upsertJobScheduler("outbox-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+): Worker {
   const worker = new Worker(
     OUTBOX_QUEUE,
     async (job, token) => {
-      if (job.name === "sweep") return processSweep(queue, deps.outbox);
+      if (job.name === "sweep") return processSweep(queue, deps.outbox, settings.sweepMs);
       return processSend(job, token, { ...deps, claimMs: settings.claimMs });
     },
     { connection, prefix, concurrency, ...locks, settings: { backoffStrategy: backoffDelay(settings) } },

@@ -5,6 +5,7 @@ import type { Logger } from "../core/logger";
 import type { Protocol } from "../core/protocols/protocol";
 import { syncPrescribedReminders } from "../core/reminders/prescribed-reminders";
 import type { ReminderService } from "../core/reminders/reminder-service";
+import type { SchedulerSpec } from "./schedulers";
 
 export const REMINDERS_QUEUE = "reminders";
 
@@ -54,13 +55,19 @@ export function createRemindersQueue(connection: ConnectionOptions, prefix: stri
   return new Queue(REMINDERS_QUEUE, { connection, prefix });
 }
 
-export async function startRemindersWorker(
+/** The reminder scheduler's tick: without it no reminder goes out at all. */
+export const remindersTick = (queue: Queue, tickMs: number): SchedulerSpec => ({
+  queue,
+  id: "reminders-tick",
+  everyMs: tickMs,
+  job: { name: "tick", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
+
+export function startRemindersWorker(
   connection: ConnectionOptions,
   prefix: string,
-  queue: Queue,
-  deps: { reminders: ReminderService; db: Db; protocols: { load(id: string): Promise<Protocol> }; logger: Logger; tickMs: number },
-): Promise<Worker> {
-  await queue.upsertJobScheduler("reminders-tick", { every: deps.tickMs }, { name: "tick", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  deps: { reminders: ReminderService; db: Db; protocols: { load(id: string): Promise<Protocol> }; logger: Logger },
+): Worker {
   const worker = new Worker(
     REMINDERS_QUEUE,
     async (job) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Logger } from "../core/logger";
 import type { ErasureQueue, PatientErasure } from "../core/rights/patient-erasure";
 import type { RetentionSweep } from "../core/rights/retention-sweep";
+import type { SchedulerSpec } from "./schedulers";
 
 export const RETENTION_QUEUE = "retention";
 const SWEEP_EVERY_MS = 24 * 3600_000;
@@ -47,8 +48,15 @@ export async function processErase(job: Pick<Job, "data" | "attemptsMade" | "opt
   return outcome;
 }
 
-export async function startRetentionWorker(connection: ConnectionOptions, prefix: string, queue: Queue, deps: RetentionWorkerDeps): Promise<Worker> {
-  await queue.upsertJobScheduler("retention-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+/** The daily sweep, kept in Redis by the deployment's schedulers (workers/schedulers.ts) like every repeatable job. */
+export const retentionSweepScheduler = (queue: Queue): SchedulerSpec => ({
+  queue,
+  id: "retention-sweep",
+  everyMs: SWEEP_EVERY_MS,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
+
+export function startRetentionWorker(connection: ConnectionOptions, prefix: string, deps: RetentionWorkerDeps): Worker {
   const worker = new Worker(
     RETENTION_QUEUE,
     async (job) => (job.name === "sweep" ? deps.sweep.run() : processErase(job, deps)),

@@ -9,6 +9,7 @@ import type { Recordings } from "../core/video/recording";
 import { queueMessage } from "../core/video/video-buttons";
 import type { QueueUpdates, VideoService } from "../core/video/video-service";
 import { changedMaterially } from "../core/video/wait-estimate";
+import type { SchedulerSpec } from "./schedulers";
 
 export const VIDEO_QUEUE = "video";
 const SWEEP_EVERY_MS = 60_000;
@@ -102,8 +103,14 @@ export async function sweepQueues(queue: Queue, deps: VideoWorkerDeps): Promise<
   }
 }
 
-export async function startVideoWorker(connection: Redis, prefix: string, queue: Queue, deps: VideoWorkerDeps): Promise<Worker> {
-  await queue.upsertJobScheduler("video-sweep", { every: SWEEP_EVERY_MS }, { name: "sweep" });
+export const videoSweep = (queue: Queue): SchedulerSpec => ({
+  queue,
+  id: "video-sweep",
+  everyMs: SWEEP_EVERY_MS,
+  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+});
+
+export function startVideoWorker(connection: Redis, prefix: string, queue: Queue, deps: VideoWorkerDeps): Worker {
   const worker = new Worker(
     VIDEO_QUEUE,
     async (job: Job) => {

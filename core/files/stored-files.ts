@@ -28,7 +28,7 @@ export class StoredFiles {
     return { id, bytes: await this.store.get(row), mimeType: row.mimeType, fileName: row.fileName };
   }
 
-  /** Destroys files for good (erasure, retention): the encrypted bytes first, then the rows. */
+  /** Destroys files for good (erasure, retention, a widget upload's copy once handled): the encrypted bytes first, then the rows, so a retry after a crash finishes the job. */
   async remove(ids: string[]): Promise<number> {
     const rows = await this.db.storedFile.findMany({ where: { id: { in: ids } } });
     for (const row of rows) await this.store.delete(row);

@@ -83,6 +83,8 @@ export interface AppDeps {
   /** The built console (console/dist); served at /console when present. */
   consoleDir?: string;
   reminders: ReminderService;
+  /** The repeatable jobs the workers keep in Redis: /readyz names the missing ones. */
+  schedulers?: { missing(): Promise<string[]> };
   /** Present when a Telegram bot is configured in webhook mode. */
   telegram?: TelegramWebhookHandler;
   video: VideoRouteDeps & { livekit: LiveKitPort; webhooks: LiveKitWebhooks; links: CallLinks };

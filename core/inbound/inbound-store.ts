@@ -49,18 +49,6 @@ export class InboundStore {
     return count === 1;
   }
 
-  /**
-   * For an event handled at once rather than by the worker (a widget upload, whose bytes are not kept):
-   * writes its row as processed inside the caller's transaction; false when it already existed.
-   */
-  async acceptProcessed(tx: Db | Tx, channel: ChannelName, event: { id: string; chatKey: string }): Promise<boolean> {
-    const { count } = await tx.inboundEvent.createMany({
-      data: [{ id: event.id, channel, chatKey: event.chatKey, payload: {}, source: this.source, status: "processed", processedAt: new Date() }],
-      skipDuplicates: true,
-    });
-    return count === 1;
-  }
-
   /** Keeps a malformed update for an admin; the same body delivered again is the same row. */
   async deadLetter(channel: ChannelName, reason: string, payload: unknown): Promise<void> {
     const hash = createHash("sha256")

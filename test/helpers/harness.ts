@@ -26,6 +26,9 @@ export async function startHarness(
       TELEGRAM_API_ROOT: telegram.apiRoot,
       OUTBOX_BACKOFF_MS: "50",
       OUTBOX_BACKOFF_MAX_MS: "400",
+      // The suites share one database and the outbox sweep is not scoped to a deployment: a short sweep would
+      // send another suite's waiting rows through this suite's stand-in. Tests of the sweep use their own database.
+      OUTBOX_SWEEP_SECONDS: "60",
       // Conversations in tests would wait a second per message under Telegram's real per-chat limit;
       // test/reminders-fanout.e2e.test.ts runs the real limits against a stand-in that enforces them.
       OUTBOX_RATE_LIMITS: "telegram:200:20,vk:200:0,web:1000:0",

@@ -5,20 +5,31 @@ import type { Db } from "../../db/prisma";
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 
-/** `/healthz`: the process is up. `/readyz`: it can serve, naming whatever it cannot reach. */
-export function registerHealth(app: FastifyInstance, deps: { db: Db; redis: Redis }): void {
+/**
+ * `/healthz`: the process is up. `/readyz`: it can serve, naming whatever it cannot reach, and any repeatable job
+ * missing from Redis (after Redis lost its data; the workers re-create it within SCHEDULER_CHECK_SECONDS): without
+ * them, pending messages and reminders would wait for ever while everything else looks fine.
+ */
+export function registerHealth(app: FastifyInstance, deps: { db: Db; redis: Redis; schedulers?: { missing(): Promise<string[]> } }): void {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (_request, reply) => {
-    const checks = {
-      postgres: () => deps.db.$queryRaw`SELECT 1`,
-      redis: () => deps.redis.ping(),
+    const schedulers = deps.schedulers;
+    /** Each check resolves to its problem, if it has one short of being unreachable. */
+    const checks: Record<string, () => Promise<string | undefined>> = {
+      postgres: async () => void (await deps.db.$queryRaw`SELECT 1`),
+      redis: async () => void (await deps.redis.ping()),
+      ...(schedulers && {
+        schedulers: async () => {
+          const missing = await schedulers.missing();
+          return missing.length ? `missing: ${missing.join(", ")}` : undefined;
+        },
+      }),
     };
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
-          await withTimeout(check(), 2000);
-          return [name, "ok"] as const;
+          return [name, (await withTimeout(check(), 2000)) ?? "ok"] as const;
         } catch (error) {
           return [name, `unreachable: ${(error as Error).message}`] as const;
         }

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { FileTooLargeError, type IncomingContent, type IncomingEvent } from "../../channels/channel";
 import type { WebMessage } from "../../../bots/web/web-event";
 import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
@@ -19,10 +18,10 @@ const UPLOAD_LIMIT = 12 * 1024 * 1024;
 export interface WidgetDeps {
   tokens: WebTokens;
   inbox: WebInbox;
-  /** Stores a text or button message for the inbound worker (core/inbound); throws when it could not be stored. */
+  /** Stores a text, button or upload message for the inbound worker (core/inbound); throws when it could not be stored. */
   accept: (message: WebMessage) => Promise<void>;
-  /** Runs the dialogue on an uploaded file at once (its bytes are not kept in the inbound table); throws when it failed. */
-  handleFile: (event: IncomingEvent) => Promise<void>;
+  /** Keeps an upload's bytes (encrypted) until the inbound worker has handled it; returns the file id. */
+  storeUpload: (bytes: Buffer, name: string | undefined) => Promise<string>;
   readFile: (fileId: string) => Promise<FileContent>;
   /** Leaves the audit trace of a patient downloading a file through a signed link. */
   auditDownload: (visitorId: string, fileId: string) => Promise<void>;
@@ -107,11 +106,6 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     const check = deps.tokens.checkVisitor(bearer(request));
     return reply.status(401).send(!check.ok && check.reason === "expired" ? expired : unauthorized);
   };
-  const event = (visitorId: string, id: string, language: string | undefined, content: IncomingContent): IncomingEvent => ({
-    eventId: `web-${visitorId}-${id}`,
-    sender: { channel: "web", externalUserId: visitorId, chatId: visitorId, languageCode: language },
-    content,
-  });
 
   app.get("/widget", async (request, reply) =>
     reply
@@ -163,16 +157,14 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     const bytes = request.body as Buffer;
     if (!Buffer.isBuffer(bytes)) return reply.status(415).send({ code: "validation", message: "send the file as application/octet-stream" });
     const { id, language, name } = request.query;
-    const file = {
-      kind: "document" as const,
-      fileName: name,
-      declaredSize: bytes.length,
-      download: async (maxBytes: number) => {
-        if (bytes.length > maxBytes) throw new FileTooLargeError(maxBytes);
-        return bytes;
-      },
-    };
-    await deps.handleFile(event(visitorId, id, language, { kind: "file", file }));
+    try {
+      // The bytes first, then the event that names them: the dialogue runs in the inbound worker, as for a text.
+      const fileId = await deps.storeUpload(bytes, name);
+      await deps.accept({ visitorId, id, language, upload: { fileId, name, size: bytes.length } });
+    } catch (error) {
+      request.log.error({ err: error }, "widget upload not stored");
+      return reply.status(503).send({ code: "unavailable", message: "try again later" });
+    }
     return reply.status(204).send();
   });
 
