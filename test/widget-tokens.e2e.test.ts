@@ -56,7 +56,9 @@ describe("web chat visitor tokens", () => {
     const visitorId = tokens.visitorOf(first!)!;
     expect(visitorId).toBeDefined();
 
-    // Back within the lifetime: the same conversation, and the page holds a fresh token for the same visitor.
+    // Back within the lifetime: the same conversation, and the page holds a fresh token for the same visitor
+    // (a token names its expiry in whole seconds, so the renewal is a different token only a second later).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await page.reload();
     await page.locator(".msg.in", { hasText: "Hello! This is Telecons" }).waitFor();
     await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY)).not.toBe(first);

@@ -43,11 +43,19 @@ export class PatientErasure {
     await this.deps.queue.enqueueErasure(patientId);
   }
 
-  /** A requested erasure waits while messages to the patient are still queued: the last one is its confirmation. */
+  /**
+   * A requested erasure waits while messages to the patient are still queued: the last one is its confirmation.
+   * The request is made while the patient's update is being handled, and the confirmation is written when that
+   * update is finished, so an update of theirs still pending counts as a message on its way.
+   */
   async waitsForMessages(patientId: string): Promise<boolean> {
     const { db } = this.deps;
     const due = await db.patient.count({ where: { id: patientId, erasureRequestedAt: { not: null }, erasedAt: null } });
-    return due > 0 && (await db.outboxMessage.count({ where: { status: "pending", account: { patientId } } })) > 0;
+    if (due === 0) return false;
+    if ((await db.outboxMessage.count({ where: { status: "pending", account: { patientId } } })) > 0) return true;
+    const accounts = await db.messengerAccount.findMany({ where: { patientId }, select: { channel: true, chatId: true } });
+    const chatKeys = accounts.map((a) => `${a.channel}:${a.chatId}`);
+    return (await db.inboundEvent.count({ where: { status: "pending", chatKey: { in: chatKeys } } })) > 0;
   }
 
   /** Erases once; a repeated run (a redelivered job) changes nothing. */
