@@ -22,7 +22,14 @@ export function setLanguage(language: "ru" | "en") {
   void i18next.changeLanguage(language);
 }
 
-/** Re-renders the component when the language changes. */
+/**
+ * One translate function for the whole console. Its identity never changes, so it is safe anywhere, even in effect
+ * dependencies; a new function per render there made effects refetch on every render (issue 16: a thread's
+ * reminders panel asked the api 30 times a second, each read an audit row).
+ */
+const t: typeof i18next.t = ((...args: Parameters<typeof i18next.t>) => i18next.t(...args)) as typeof i18next.t;
+
+/** Re-renders the component when the language changes; `t` stays the same function. */
 export function useT() {
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -30,5 +37,5 @@ export function useT() {
     i18next.on("languageChanged", onChange);
     return () => i18next.off("languageChanged", onChange);
   }, []);
-  return { t: i18next.t.bind(i18next), language: i18next.language as "ru" | "en" };
+  return { t, language: i18next.language as "ru" | "en" };
 }

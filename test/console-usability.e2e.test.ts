@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
+import { startHarness, type Harness } from "./helpers/harness";
+
+/**
+ * The console as a doctor uses it for a while (issue 16): an open thread must not poll the api in a loop, the page
+ * must fit a phone and a wide screen, and what it shows is in words, not internal codes.
+ */
+const shots = "test-output/console-usability";
+mkdirSync(shots, { recursive: true });
+
+let h: Harness;
+let browser: Browser;
+let base: string;
+let gp: StaffLogin;
+
+beforeAll(async () => {
+  h = await startHarness();
+  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
+  browser = await launchChromium();
+  gp = await createStaff(h, "usability-gp", "doctor", ["gp"]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** A new Telegram patient's consultation, walked through the real intake. */
+async function consultation(complaint: string) {
+  const patient = h.newPatient("ru");
+  await h.openConsultation(patient, complaint);
+  await h.telegram.waitFor(() => h.telegram.sent(patient.id).some((c) => String(c.params.text).includes("создано")));
+  return h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(patient.id) } } });
+}
+
+/** The audit actions written about this consultation or its patient since `from`. */
+async function auditOf(c: { id: string; patientId: string }, from: Date) {
+  const rows = await h.db.auditEvent.findMany({ where: { entityId: { in: [c.id, c.patientId] }, at: { gte: from } }, orderBy: { seq: "asc" } });
+  return rows.map((r) => r.action);
+}
+
+/** Counts the api requests the page makes from now on. */
+function countRequests(page: Page) {
+  const seen: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) seen.push(`${request.method()} ${url.pathname}`);
+  });
+  return seen;
+}
+
+describe("the console under a doctor's hands", () => {
+  it("keeps a taken thread quiet: a handful of requests in 10 s and one read audit row per screen view", async () => {
+    const c = await consultation("Кашель третий день");
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const page = await loginConsole(context, base, gp);
+    await page.locator(`li[data-id="${c.id}"] button`).click();
+    await page.getByTestId("thread").waitFor();
+    await page.getByRole("button", { name: "Взять" }).click();
+    // Taken: the doctor's panels (monitoring, reminders, protocol) are on screen now.
+    await page.getByTestId("reminders").waitFor();
+    await page.getByTestId("schedule-form").waitFor();
+    await page.waitForTimeout(500);
+    const quietFrom = new Date();
+    const requests = countRequests(page);
+    await page.waitForTimeout(10_000);
+    const written = await auditOf(c, quietFrom);
+    // Nothing changes on screen, so nothing needs fetching (the live stream is one long request opened earlier).
+    expect(requests, requests.slice(0, 20).join("\n")).toHaveLength(0);
+    expect(written).toEqual([]);
+
+    // One more view of the thread: each panel reads once.
+    await page.getByRole("button", { name: /К очереди/ }).click();
+    await page.getByRole("tab", { name: "В работе" }).click();
+    await page.locator(`li[data-id="${c.id}"]`).waitFor();
+    const viewFrom = new Date();
+    const viewRequests = countRequests(page);
+    await page.locator(`li[data-id="${c.id}"] button`).click();
+    await page.getByTestId("schedule-form").waitFor();
+    await page.waitForTimeout(3_000);
+    const actions = await auditOf(c, viewFrom);
+    // Two panels show the reminders (adherence in monitoring, the schedules below it): one read each.
+    expect(actions.filter((a) => a === "reminders.read")).toHaveLength(2);
+    expect(actions.filter((a) => a === "consultation.read")).toHaveLength(1);
+    // Every other panel reads once: no request repeats but the two reminders reads.
+    expect(new Set(viewRequests).size, viewRequests.join("\n")).toBe(viewRequests.length - 1);
+    expect(new Set(actions).size, actions.join("\n")).toBe(actions.length - 1);
+    await context.close();
+  }, 60_000);
+});
