@@ -91,3 +91,46 @@ describe("the console under a doctor's hands", () => {
     await context.close();
   }, 60_000);
 });
+
+/** How much wider than the window the page is (0 when nothing scrolls sideways). */
+const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+/** What sticks out on the right, to name it in a failure. */
+const wide = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+      .join("\n"),
+  );
+
+describe("the console on a phone and on a wide screen", () => {
+  for (const width of [390, 1440]) {
+    it(`fits ${width} px without horizontal scroll: queue, thread with its panels, admin`, async () => {
+      const c = await consultation(`Болит горло уже несколько дней, ширина ${width}`);
+      const admin = await createStaff(h, `usability-admin-${width}`, "admin");
+      const context = await browser.newContext({ locale: "ru-RU", viewport: { width, height: width < 600 ? 844 : 900 } });
+      const page = await loginConsole(context, base, gp);
+      expect(await overflow(page), await wide(page)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${shots}/queue-${width}.png` });
+      await page.locator(`li[data-id="${c.id}"] button`).click();
+      await page.getByRole("button", { name: "Взять" }).click();
+      await page.getByTestId("schedule-form").waitFor();
+      await page.getByRole("button", { name: "Отправить" }).waitFor();
+      expect(await overflow(page), await wide(page)).toBeLessThanOrEqual(0);
+      // The Send button is inside the window, not cut off at its right edge.
+      const send = await page.getByRole("button", { name: "Отправить" }).boundingBox();
+      expect(send!.x + send!.width).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: `${shots}/thread-${width}.png`, fullPage: true });
+      await context.close();
+
+      const adminContext = await browser.newContext({ locale: "ru-RU", viewport: { width, height: width < 600 ? 844 : 900 } });
+      const adminPage = await loginConsole(adminContext, base, admin);
+      await adminPage.getByRole("button", { name: "Администрирование" }).click();
+      await adminPage.getByTestId("staff-table").waitFor();
+      expect(await overflow(adminPage), await wide(adminPage)).toBeLessThanOrEqual(0);
+      await adminPage.screenshot({ path: `${shots}/admin-${width}.png`, fullPage: true });
+      await adminContext.close();
+    }, 60_000);
+  }
+});
