@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
+import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 
 /**
@@ -133,4 +133,69 @@ describe("the console on a phone and on a wide screen", () => {
       await adminContext.close();
     }, 60_000);
   }
+});
+
+/**
+ * A doctor who speaks only `language`: routing tests use languages no other test's doctors speak, so a specialist
+ * created here does not pull other tests' consultations out of the GP queue (the run's database is shared).
+ */
+async function specialist(key: string, specialty: string, language: string): Promise<StaffLogin> {
+  const email = `${key}-${Date.now()}@clinic.test`;
+  const created = await h.services.staff.create({ email, name: `${key} doctor`, role: "doctor", password: staffPassword, specialties: [specialty], languages: [language] });
+  return { email, secret: created.totpSecret, doctorId: created.staff.doctor?.id ?? null };
+}
+
+/** A patient walks the intake answering the questions by button (or by a number) and chooses a chat consultation. */
+async function intake(language: string, complaint: string, area: string, answers: string[]) {
+  const patient = h.newPatient(language);
+  await h.onboard(patient);
+  await h.say(patient, complaint);
+  await h.press(patient, `intake:area:${area}`);
+  for (const [index, answer] of answers.entries()) {
+    if (/^\d+$/.test(answer)) await h.say(patient, answer);
+    else await h.press(patient, answer === "skip" ? "intake:skipq" : `intake:ans:${index}:${answer}`);
+  }
+  await h.press(patient, "intake:exam:skip");
+  await h.press(patient, "intake:fmt:async");
+  return h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(patient.id) } } });
+}
+
+describe("routing from the intake", () => {
+  it("sends a rash to a dermatologist, a child to a paediatrician, and to the GP when no such doctor speaks the patient's language", async () => {
+    await specialist("route-derm", "dermatology", "tg");
+    await specialist("route-paed", "pediatrics", "tg");
+    expect((await intake("tg", "Сыпь на руках", "skin", ["no", "several"])).specialty).toBe("dermatology");
+    expect((await intake("tg", "Ребёнок кашляет", "child", ["4", "skip", "no"])).specialty).toBe("pediatrics");
+    // Nobody answers dermatology in Kyrgyz in this run: the GP does.
+    expect((await intake("ky", "Сыпь на руках", "skin", ["no", "one_place"])).specialty).toBe("gp");
+    expect((await intake("tg", "Просто вопрос", "other", ["skip"])).specialty).toBe("gp");
+  }, 60_000);
+});
+
+describe("words, not codes", () => {
+  it("shows the dermatologist the triage as the patient was asked, the specialty's name, minutes and a chart in Russian", async () => {
+    const derm = await specialist("words-derm", "dermatology", "az");
+    const c = await intake("az", "Səpgi var", "skin", ["no", "several"]);
+    expect(c.specialty).toBe("dermatology");
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const page = await loginConsole(context, base, derm);
+    const row = page.locator(`li[data-id="${c.id}"]`);
+    expect(await row.locator(".tag").first().textContent()).toBe("Дерматолог");
+    expect(await row.textContent()).toMatch(/\d+ мин/);
+    await row.locator("button").click();
+    await page.getByTestId("thread").waitFor();
+    expect(await page.getByTestId("specialty").textContent()).toBe("Дерматолог");
+    expect(await page.getByTestId("waiting").textContent()).toMatch(/^\d+ мин$/);
+    const answers = await page.getByTestId("answers").locator("tr").allTextContents();
+    expect(answers).toEqual(["Отекают губы, язык или горло, трудно дышать?Нет", "Где сыпь?В нескольких местах"]);
+    await page.getByRole("button", { name: "Взять" }).click();
+    const chart = page.getByTestId("chart");
+    await chart.waitFor();
+    const svg = await page.evaluate(async (src) => (await fetch(src)).text(), (await chart.getAttribute("src"))!);
+    expect(svg).toContain("Артериальное давление, мм рт. ст.");
+    expect(svg).toContain("САД критично ≥");
+    expect(svg).not.toMatch(/Blood pressure|critical|systolic/);
+    await page.screenshot({ path: `${shots}/thread-words-1440.png`, fullPage: true });
+    await context.close();
+  }, 60_000);
 });

@@ -116,14 +116,17 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
   const setAssessment = (patch: Partial<ProtocolContent["assessment"]>) =>
     setContent((c) => (c ? { ...c, assessment: { ...c.assessment, ...patch } } : c));
 
+  // Beside the buttons that caused it while the form is open (a refusal at the section's top was out of view of Sign).
+  const said = message && (
+    <p className={message.kind === "error" ? "error" : "muted"} role={message.kind === "error" ? "alert" : "status"} data-testid="protocol-message">
+      {message.text}
+    </p>
+  );
+
   return (
     <section className="protocol" data-testid="protocol">
       <h3>{t("protocol.title")}</h3>
-      {message && (
-        <p className={message.kind === "error" ? "error" : "muted"} role={message.kind === "error" ? "alert" : "status"} data-testid="protocol-message">
-          {message.text}
-        </p>
-      )}
+      {!content && said}
       <ul className="previous">
         {versions
           .filter((p) => p.status === "signed")
@@ -300,6 +303,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               {t("protocol.sign")}
             </button>
           </div>
+          {said}
         </div>
       )}
     </section>

@@ -2,13 +2,16 @@ import i18next from "i18next";
 import { useEffect, useState } from "react";
 import en from "../../locales/en/console.json";
 import ru from "../../locales/ru/console.json";
+import enBot from "../../locales/en/bot.json";
+import ruBot from "../../locales/ru/bot.json";
 
 const stored = localStorage.getItem("telecons.lang");
 const initial = stored === "en" || stored === "ru" ? stored : navigator.language.startsWith("ru") ? "ru" : "en";
 
 void i18next.init({
   initAsync: false,
-  resources: { ru: { console: ru }, en: { console: en } },
+  // The bot's texts too: the doctor reads a triage question as the patient was asked it.
+  resources: { ru: { console: ru, bot: ruBot }, en: { console: en, bot: enBot } },
   lng: initial,
   fallbackLng: "ru",
   defaultNS: "console",
