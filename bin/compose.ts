@@ -158,6 +158,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     notifier,
     queueUpdates: jobs.queueUpdates,
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
+    onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });
   const recordings = new Recordings({ db, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
   const slots = new SlotBooking({ db });

@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
+import { walkIntake } from "./helpers/intake-steps";
 
 /**
  * The console as a doctor uses it for a while (issue 16): an open thread must not poll the api in a loop, the page
@@ -196,6 +197,27 @@ describe("words, not codes", () => {
     expect(svg).toContain("САД критично ≥");
     expect(svg).not.toMatch(/Blood pressure|critical|systolic/);
     await page.screenshot({ path: `${shots}/thread-words-1440.png`, fullPage: true });
+    await context.close();
+  }, 60_000);
+});
+
+describe("a video call accepted from the queue", () => {
+  it("shows the accepting doctor on the consultation the call came from", async () => {
+    const patient = h.newPatient("ru");
+    await h.onboard(patient);
+    await walkIntake(h.chat(patient), "Кашель неделю, хочу видео", { area: "cold", format: "video" });
+    const c = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(patient.id) } } });
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { consultationId: c.id } });
+    const doctor = await h.db.doctor.findUniqueOrThrow({ where: { id: gp.doctorId! } });
+    await h.services.video.accept(doctor, visit.id);
+
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const page = await loginConsole(context, base, gp);
+    await page.getByRole("tab", { name: "В работе" }).click();
+    const row = page.locator(`li[data-id="${c.id}"]`);
+    await row.waitFor();
+    expect(await row.locator(".grow").textContent()).toBe("usability-gp doctor");
+    expect((await h.db.consultation.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("in_progress");
     await context.close();
   }, 60_000);
 });
