@@ -30,7 +30,8 @@ import { accountCommand } from "../core/account/account-command";
 import { aboutCommand } from "../core/about/about-command";
 import { loadDisclosure } from "../core/about/disclosure";
 import { AccountService } from "../core/account/account-service";
-import { P12DocumentSigner } from "../core/documents/document-signer";
+import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
+import { SigningCertificates } from "../core/documents/signing-certificates";
 import { DocumentService } from "../core/documents/document-service";
 import { Icd10Catalogue } from "../core/icd10/icd10";
 import { InPersonVisits } from "../core/protocols/in-person-visits";
@@ -166,6 +167,8 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
   const livekitWebhooks = new LiveKitWebhooks({ db, egressJobs: jobs.egressJobs });
   // --- documents: protocols, signed PDFs, the patient account ---
   const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
+  // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
+  const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(db);
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
@@ -180,7 +183,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     files,
     notifier,
     icd10,
-    signer: new P12DocumentSigner(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD),
+    signer: new P12DocumentSigner(certificates),
     clinic: {
       name: config.CLINIC_NAME,
       licence: config.CLINIC_LICENSE,
@@ -393,6 +396,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
     protocols,
     visits,
     documents,
+    certificates,
     accounts,
     icd10,
     ingestionTokens,
@@ -435,7 +439,7 @@ export function compose(config: Config, options: { intake?: IntakeReader } = {})
         reminders,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
-        documents: { protocols, visits, icd10, documents, accounts },
+        documents: { protocols, visits, icd10, documents, accounts, certificates },
         about: { load: () => loadDisclosure(db, consents, config) },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         // --- channels ---

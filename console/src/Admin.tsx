@@ -5,6 +5,7 @@ import { useT } from "./i18n";
 import { ConsentTexts } from "./ConsentTexts";
 import { RedFlags } from "./RedFlags";
 import { Specialties } from "./Specialties";
+import { SigningCertificates } from "./SigningCertificates";
 
 type Listed = Staff & { lockedUntil: string | null; disabled: boolean };
 interface AuditEvent {
@@ -143,6 +144,7 @@ export function Admin() {
           <code>{created.otpauthUrl}</code>
         </p>
       )}
+      <SigningCertificates />
       <Specialties />
       <RedFlags />
       <ConsentTexts />
