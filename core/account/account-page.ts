@@ -50,10 +50,12 @@ export function renderAccountPage(overview: AccountOverview, options: { dataRigh
     const table = rows.length ? `<table>${rows.join("")}</table>` : "";
     return `<li data-lab-order="${order.number}">${escape(title)} <span class="muted">(${escape(t(`account.lab_status.${order.status}`))})</span>${table}</li>`;
   });
+  // An unverified patient is told up front where the documents will be and how to unlock them (issue 16).
+  const identity = overview.canDownload ? "" : `<p class="notice" id="identity-how">${escape(t("account.identity_how"))}</p>`;
   return page(
     overview.language,
     t("account.title"),
-    `<h1>${escape(t("account.title"))}</h1>
+    `<h1>${escape(t("account.title"))}</h1>${identity}
 <h2>${escape(t("account.consultations"))}</h2>${list(consultations)}
 <h2>${escape(t("account.protocols"))}</h2>${list(protocols)}
 <h2>${escape(t("account.documents"))}</h2>${notice}${list(documents)}
