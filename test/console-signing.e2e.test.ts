@@ -69,7 +69,9 @@ describe("signing in the console", () => {
     expect(said.y).toBeGreaterThan(button.y);
     expect(said.y - button.y).toBeLessThan(120);
     expect((await h.db.protocol.findFirstOrThrow({ where: { consultationId: first.id } })).status).toBe("draft");
-    await page.screenshot({ path: `${shots}/sign-refused-1440.png`, fullPage: true });
+    // The screen the doctor sees: the Sign button with the reason under it (docs/ shows it, see README).
+    await message.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/sign-refused-1440.png` });
 
     // The admin uploads the doctor's PKCS#12: first with a wrong password, then one lacking the clinic CA, then right.
     pki.issueDoctor(doctor.doctorId!, "Ирина Смирнова");
