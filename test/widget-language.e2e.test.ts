@@ -92,6 +92,14 @@ describe("the widget in the patient's language", () => {
     expect(Math.max(...widths)).toBeLessThanOrEqual(560);
     await page.screenshot({ path: `${shots}/conversation-1440.png` });
 
+    // The web chat has no share-my-number button, so /phone does not point at one.
+    await page.locator("#text").fill("/phone");
+    await page.locator("#text").press("Enter");
+    const ask = page.locator(".msg.in", { hasText: "Подтвердим ваш номер телефона" });
+    await ask.waitFor();
+    expect(await ask.textContent()).toBe("Подтвердим ваш номер телефона. Отправьте его сюда сообщением (например, +7 999 123-45-67) — мы пришлём код в СМС.");
+    expect(await ask.locator("button, a").count()).toBe(0);
+
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     // The placeholder stays on one line of the composer.
