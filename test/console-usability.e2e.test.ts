@@ -186,6 +186,7 @@ describe("words, not codes", () => {
     await row.locator("button").click();
     await page.getByTestId("thread").waitFor();
     expect(await page.getByTestId("specialty").textContent()).toBe("Дерматолог");
+    expect(await page.getByTestId("patient-language").textContent()).toBe("азербайджанский");
     expect(await page.getByTestId("waiting").textContent()).toMatch(/^\d+ мин$/);
     const answers = await page.getByTestId("answers").locator("tr").allTextContents();
     expect(answers).toEqual(["Отекают губы, язык или горло, трудно дышать?Нет", "Где сыпь?В нескольких местах"]);

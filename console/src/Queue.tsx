@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api, type QueueItem, type Staff, type Status } from "./api";
 import { useT } from "./i18n";
-import { age, useSpecialties } from "./words";
+import { age, languageName, useSpecialties } from "./words";
 
 const views: Status[] = ["new", "in_progress", "waiting_for_patient", "closed"];
 
@@ -96,7 +96,7 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
           <option value="">{t("queue.anyLanguage")}</option>
           {["ru", "en", "uz", "tg", "ky", "az"].map((l) => (
             <option key={l} value={l}>
-              {l}
+              {languageName(uiLanguage, l)}
             </option>
           ))}
         </select>
@@ -132,7 +132,9 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
             {item.urgent && <span className="tag red">{t("queue.urgent")}</span>}
             {item.escalatedAt && <span className="tag amber">{t("queue.escalated")}</span>}
             <span className="tag">{directory.name(item.specialty)}</span>
-            <span className="tag">{item.patientLanguage}</span>
+            <span className="tag" title={item.patientLanguage}>
+              {languageName(uiLanguage, item.patientLanguage)}
+            </span>
             <span className="grow">{item.doctorName ?? t("queue.unassigned")}</span>
             <span className="muted" title={item.createdAt}>
               {age(t, item.createdAt)}

@@ -6,7 +6,7 @@ import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
-import { age, answerText, questionText, useSpecialties } from "./words";
+import { age, answerText, languageName, questionText, useSpecialties } from "./words";
 
 // Medical outcomes need a signed protocol (the api refuses otherwise); the others say no medical care was given.
 const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
@@ -29,8 +29,10 @@ const readAsBase64 = (file: File) =>
   });
 
 export function ThreadView({ staff, id, live, onBack }: Props) {
-  const { t } = useT();
+  const { t, language } = useT();
   const specialties = useSpecialties();
+  /** Errors of the reply box (send, close) are shown there, beside its buttons; others at the top. */
+  const [replyError, setReplyError] = useState<string | null>(null);
   const [thread, setThread] = useState<Thread | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState("");
@@ -80,10 +82,10 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
       setText("");
       setFiles([]);
       setFollowUp(false);
-      setError(null);
+      setReplyError(null);
       await load();
     } catch (e) {
-      setError(errorText(t, e));
+      setReplyError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -94,7 +96,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
       await api(`/consultations/${id}/close`, { method: "POST", body: { outcome } });
       await load();
     } catch (e) {
-      setError(errorText(t, e));
+      setReplyError(errorText(t, e));
     }
   };
 
@@ -166,7 +168,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
         <aside className="facts">
           <dl>
             <dt>{t("thread.language")}</dt>
-            <dd>{thread.patientLanguage}</dd>
+            <dd data-testid="patient-language">{languageName(language, thread.patientLanguage)}</dd>
             <dt>{t("thread.identity")}</dt>
             <dd>{t(`identity.${thread.identityLevel}`)}</dd>
             <dt>{t("thread.specialty")}</dt>
@@ -299,6 +301,11 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
                   </select>
                   <button onClick={close}>{t("thread.close")}</button>
                 </div>
+              )}
+              {replyError && (
+                <p className="error" role="alert" data-testid="reply-error">
+                  {replyError}
+                </p>
               )}
             </div>
           )}

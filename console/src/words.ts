@@ -26,6 +26,15 @@ export function answerText(t: T, questionId: string, answer: unknown): string {
   return typeof answer === "number" ? String(answer) : JSON.stringify(answer);
 }
 
+/** A patient's language by name ("таджикский"), not code, in the console's language. */
+export const languageName = (uiLanguage: string, code: string) => {
+  try {
+    return new Intl.DisplayNames([uiLanguage], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
+
 export interface Specialty {
   code: string;
   nameRu: string;
