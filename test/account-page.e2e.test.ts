@@ -43,6 +43,9 @@ describe("the account in the patient's language", () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("uz");
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${shots}/account-390.png`, fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${shots}/account-1440.png`, fullPage: true });
 
     const reused = await page.goto(`${base}${link.pathname}${link.search}`);
     expect(reused!.status()).toBe(401);

@@ -60,6 +60,9 @@ describe("the call page's device check", () => {
     expect(await page.locator("#retry").isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${shots}/check-video-server-down-390.png`, fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${shots}/check-video-server-down-1440.png` });
     await context.close();
   }, 60_000);
 });

@@ -61,6 +61,9 @@ describe("the widget in the patient's language", () => {
     await page.locator(".msg.in", { hasText: "Тайёр" }).waitFor();
     expect(await page.locator(".msg.typing").count()).toBe(0);
     await page.screenshot({ path: `${shots}/tajik-390.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: `${shots}/tajik-1440.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.locator(".msg.in", { hasText: "Тайёр" }).waitFor();
     expect(await chrome(page)).toEqual(tajik);
