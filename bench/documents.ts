@@ -3,7 +3,7 @@
 // CPU part only (storing the encrypted file adds one AES-GCM pass and one INSERT).
 // Usage: npm run bench:documents -- [documents] [concurrency]
 import { performance } from "node:perf_hooks";
-import { P12DocumentSigner } from "../core/documents/document-signer";
+import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
 import { documentKinds, renderDocument } from "../core/documents/render-documents";
 import { Icd10Catalogue } from "../core/icd10/icd10";
 import { protocolContentSchema, type Protocol } from "../core/protocols/protocol";
@@ -14,7 +14,7 @@ const concurrency = Number(process.argv[3] ?? 1);
 const doctorId = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
 const pki = new TestPki();
 pki.issueDoctor(doctorId, "Анна Петрова");
-const signer = new P12DocumentSigner(pki.certsDir, pki.password);
+const signer = new P12DocumentSigner(new P12Directory(pki.certsDir, pki.password));
 const icd10 = Icd10Catalogue.fromShippedFile();
 const clinic = { name: "ООО «Клиника Телеконс»", licence: "Л041-01137-77/00368259", address: "Москва, ул. Тверская, д. 1", seal: sealPng() };
 const protocol: Protocol = {

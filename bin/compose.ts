@@ -31,7 +31,8 @@ import { accountCommand } from "../core/account/account-command";
 import { aboutCommand } from "../core/about/about-command";
 import { loadDisclosure } from "../core/about/disclosure";
 import { AccountService } from "../core/account/account-service";
-import { P12DocumentSigner } from "../core/documents/document-signer";
+import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
+import { SigningCertificates } from "../core/documents/signing-certificates";
 import { DocumentService } from "../core/documents/document-service";
 import { Icd10Catalogue } from "../core/icd10/icd10";
 import { InPersonVisits } from "../core/protocols/in-person-visits";
@@ -168,6 +169,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     notifier,
     queueUpdates: jobs.queueUpdates,
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
+    onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });
   const recordings = new Recordings({ db, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
   const slots = new SlotBooking({ db });
@@ -175,6 +177,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const livekitWebhooks = new LiveKitWebhooks({ db, egressJobs: jobs.egressJobs });
   // --- documents: protocols, signed PDFs, the patient account ---
   const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
+  // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
+  const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(db);
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
@@ -189,7 +193,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     files,
     notifier,
     icd10,
-    signer: new P12DocumentSigner(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD),
+    signer: new P12DocumentSigner(certificates),
     clinic: {
       name: config.CLINIC_NAME,
       licence: config.CLINIC_LICENSE,
@@ -429,6 +433,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     protocols,
     visits,
     documents,
+    certificates,
     accounts,
     icd10,
     ingestionTokens,
@@ -477,7 +482,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
-        documents: { protocols, visits, icd10, documents, accounts },
+        documents: { protocols, visits, icd10, documents, accounts, certificates },
         about: { load: () => loadDisclosure(db, consents, config) },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         // --- channels ---

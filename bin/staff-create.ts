@@ -39,7 +39,10 @@ try {
   }
   process.stdout.write(
     [
-      `${created.staff.role} ${created.staff.name} <${created.staff.email}> (${created.staff.id})`,
+      `${created.staff.role} ${created.staff.name} <${created.staff.email}> (staff id ${created.staff.id})`,
+      // The doctor id names the doctor everywhere else: the signing certificate (uploaded in the console's admin
+      // screen, or <DOCTOR_CERTS_DIR>/<doctor id>.p12), the api, the audit log.
+      ...(created.staff.doctor ? [`Doctor id: ${created.staff.doctor.id}`] : []),
       process.env.STAFF_PASSWORD ? "Password: as given in STAFF_PASSWORD" : `Password (shown once): ${password}`,
       `TOTP secret (shown once): ${created.totpSecret}`,
       `Add it to an authenticator app: ${created.otpauthUrl}`,

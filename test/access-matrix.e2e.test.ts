@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../core/staff/totp";
 import { startHarness, type Harness } from "./helpers/harness";
+import { TestPki } from "./helpers/test-pki";
 
 /**
  * The route × role matrix: every route the app registers is classified here, and each staff route is called as
@@ -87,6 +88,12 @@ beforeAll(async () => {
   // Things that belong to the patient, made by the doctor in their care through the api.
   const as = (method: string, path: string, payload?: unknown) => json("doctorWith", method, api(path), payload);
   ids.protocol = (await as("POST", `/consultations/${ids.held}/protocol`)).json().id;
+  // Signing needs the doctor's certificate (an admin uploads it); the upload route is called with another one.
+  const pki = new TestPki();
+  pki.issueDoctor(doctorIds.doctorWith!, "Matrix doctorWith");
+  await h.services.certificates.upload(doctorIds.doctorWith!, pki.p12(doctorIds.doctorWith!), pki.password, { type: "staff", id: ids.spareStaff! });
+  pki.issueDoctor(doctorIds.doctorWithout!, "Matrix doctorWithout");
+  certificateUpload = { base64: pki.p12(doctorIds.doctorWithout!).toString("base64"), password: pki.password };
   ids.labOrder = (await as("POST", `/patients/${ids.patient}/lab-orders`, { tests: ["58410-2"] })).json().id;
   ids.token = (await as("POST", `/patients/${ids.patient}/ingestion-tokens`, { label: "tonometer" })).json().id;
   ids.schedule = (await as("POST", `/patients/${ids.patient}/medication-schedules`, medication)).json().id;
@@ -404,9 +411,16 @@ const staffCases: StaffCase[] = [
     skipAllowed: "publishing a consent text would ask every patient of this test run to consent again",
   },
   { route: "GET /api/v1/red-flags", call: () => ({ url: api("/red-flags") }), allow: { admin: 200 } },
+  { route: "GET /api/v1/signing-certificates", call: () => ({ url: api("/signing-certificates") }), allow: { admin: 200 } },
+  {
+    route: "PUT /api/v1/doctors/:id/signing-certificate",
+    call: () => ({ url: api(`/doctors/${doctorIds.doctorWithout}/signing-certificate`), payload: certificateUpload }),
+    allow: { admin: 200 },
+  },
   { route: "PUT /api/v1/red-flags", call: () => ({ url: api("/red-flags"), payload: { rules: redFlagRules } }), allow: { admin: 200 } },
 ];
 let redFlagRules: unknown;
+let certificateUpload: unknown;
 
 /** Routes outside the staff scope: each refuses without its own credentials (status when called without them). */
 const publicRoutes: Record<string, { call: () => Call; refused: number } | { open: string }> = {

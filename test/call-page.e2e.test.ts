@@ -115,14 +115,16 @@ describe("the call page in headless Chromium (fake camera and microphone)", () =
     await page.screenshot({ path: "test-output/call-page-doctor-ru.png" });
   });
 
-  it("says so when LiveKit cannot be reached at all", async () => {
+  it("says so when LiveKit cannot be reached at all: the check names the video server, not the patient's internet", async () => {
     const visit = await acceptedVisit("ru");
     await lk.stop();
     const page = await openPage(visit.patientPath);
     await state(page, "ready");
-    await page.click("#join");
-    await state(page, "error");
-    expect(await page.textContent("#status")).toBe("Не удаётся подключиться к видеосерверу. Проверьте интернет и попробуйте ещё раз.");
+    expect(await page.getAttribute("#check-video-server", "data-result")).toBe("failed");
+    expect(await page.getAttribute("#check-connection", "data-result")).toBe("ok");
+    expect(await page.textContent("#explain")).toContain("Видеосервер клиники сейчас не отвечает — дело не в вашем интернете");
+    expect(await page.isDisabled("#join")).toBe(true);
     expect(await page.textContent("#retry")).toBe("Попробовать снова");
+    expect(await page.isVisible("#retry")).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import type { ConsoleEvent } from "../core/realtime/console-events";
 import { totpCode } from "../core/staff/totp";
 import { processEscalation } from "../workers/escalation.worker";
 import { startHarness, type Harness } from "./helpers/harness";
+import { giveCertificate } from "./helpers/test-pki";
 
 let h: Harness;
 const password = "a long enough password";
@@ -67,6 +68,8 @@ describe("console api", () => {
 
   it("asks a follow-up question and closes with an outcome, telling the patient in their language", async () => {
     const doctor = await staffWithCookie("doctor");
+    // Care was given: the protocol is signed below, which needs the doctor's certificate.
+    await giveCertificate(h.services.certificates, doctor.staff.doctor!.id);
     const { patient, consultation } = await openConsultation();
     const ask = await h.app.inject({
       method: "POST",

@@ -5,6 +5,7 @@ import { FhirLabStandIn } from "./helpers/fhir-lab-stand-in";
 import { startHarness, type Harness } from "./helpers/harness";
 import { hl7 } from "./helpers/hl7-fixtures";
 import { walkIntake } from "./helpers/intake-steps";
+import { giveCertificate } from "./helpers/test-pki";
 
 const LAB_TOKEN = "helix-push-token-0123456789";
 let h: Harness;
@@ -23,6 +24,8 @@ beforeAll(async () => {
   const created = await h.newDoctor();
   doctorToken = created.apiToken;
   doctorId = created.doctor.id;
+  // Signing a protocol needs the doctor's certificate.
+  await giveCertificate(h.services.certificates, doctorId);
 });
 afterAll(async () => {
   await h?.close();

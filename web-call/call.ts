@@ -49,9 +49,11 @@ async function checkDevices(): Promise<void> {
   $("leave").textContent = texts.leave!;
   $("retry").textContent = texts.retry!;
   $("audio-only").textContent = texts.audio_only!;
-  for (const [id, key] of [["check-camera", "camera"], ["check-microphone", "microphone"], ["check-connection", "connection"]] as const) {
+  for (const [id, key] of [["check-camera", "camera"], ["check-microphone", "microphone"], ["check-connection", "connection"], ["check-video-server", "video_server"]] as const) {
     mark(id, texts[key]!, undefined);
   }
+  preview?.getTracks().forEach((t) => t.stop());
+  $("retry").hidden = true;
   let camera = false;
   let microphone = false;
   try {
@@ -75,9 +77,36 @@ async function checkDevices(): Promise<void> {
     () => false,
   );
   mark("check-connection", texts.connection!, connection);
+  const videoServer = await reachable(texts.video_server_url!);
+  mark("check-video-server", texts.video_server!, videoServer);
   audioOnly = !camera;
-  $<HTMLButtonElement>("join").disabled = !microphone || !connection;
+  // Each failed check in plain words, naming what failed: the clinic's server being down is not the patient's internet.
+  const failed = { camera: !camera, microphone: !microphone, connection: !connection, video_server: connection && !videoServer };
+  $("explain").replaceChildren(
+    ...Object.entries(failed)
+      .filter(([, bad]) => bad)
+      .map(([key]) => Object.assign(document.createElement("li"), { textContent: texts[`explain_${key}`]! })),
+  );
+  $<HTMLButtonElement>("join").disabled = !microphone || !connection || !videoServer;
+  $("retry").hidden = videoServer || !connection;
   setState("ready");
+}
+
+/**
+ * Whether the video server answers at all, before joining: an opaque answer is enough (its port is open and
+ * something speaks HTTP), a refused or timed-out connection is not.
+ */
+async function reachable(url: string): Promise<boolean> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 4000);
+  try {
+    await fetch(url, { mode: "no-cors", cache: "no-store", signal: controller.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function join(): Promise<void> {
@@ -151,7 +180,8 @@ function onDisconnected(reason?: DisconnectReason) {
 }
 
 $("join").addEventListener("click", () => void join());
-$("retry").addEventListener("click", () => void join());
+// Before the first join, "retry" runs the checks again (the video server may be back); after a drop it rejoins.
+$("retry").addEventListener("click", () => void (room || document.body.dataset.state === "error" ? join() : checkDevices()));
 $("audio-only").addEventListener("click", async () => {
   audioOnly = !audioOnly;
   await room?.localParticipant.setCameraEnabled(!audioOnly);

@@ -2,24 +2,57 @@
 
 type Button = { label: string; data?: string; url?: string; webApp?: string };
 type Incoming = { text: string; buttons: Button[][]; files: Array<{ kind: string; fileName: string; url: string }>; alarm?: "emergency" };
-type Config = { language: string; texts: Record<string, string> };
+/** The page's words in every language (locales/<lang>/channels.json `widget`), so it can follow the patient's choice. */
+type Config = { language: string; texts: Record<string, Record<string, string>> };
 
 const config = JSON.parse(document.getElementById("config")!.textContent!) as Config;
-const texts = config.texts;
-const t = (key: string, values: Record<string, string | number> = {}) =>
-  (texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
 const MAX_UPLOAD = 12 * 1024 * 1024;
 const TOKEN_KEY = "telecons.widget.token";
+const LANGUAGE_KEY = "telecons.widget.language";
+
+function keptLanguage(): string | undefined {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** The language the patient chose in the chat (kept across reloads), else the one the page was opened in. */
+let language = [keptLanguage(), config.language].find((l): l is string => !!l && l in config.texts) ?? config.language;
+const t = (key: string, values: Record<string, string | number> = {}) =>
+  (config.texts[language]?.[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
 
 const log = document.getElementById("log")!;
 const status = document.getElementById("status")!;
 const form = document.getElementById("composer") as HTMLFormElement;
 const input = document.getElementById("text") as HTMLTextAreaElement;
 const fileInput = document.getElementById("file") as HTMLInputElement;
-document.getElementById("title")!.textContent = texts.title ?? "";
-document.getElementById("send")!.textContent = texts.send ?? "";
-document.getElementById("attach-label")!.title = texts.attach ?? "";
-input.placeholder = texts.placeholder ?? "";
+const aboutLink = document.getElementById("about") as HTMLAnchorElement | null;
+
+/** Header, placeholder, buttons and the page's language in the patient's language. */
+function applyLanguage(): void {
+  document.documentElement.lang = language;
+  document.title = t("title");
+  document.getElementById("title")!.textContent = t("title");
+  document.getElementById("send")!.textContent = t("send");
+  document.getElementById("attach-label")!.title = t("attach");
+  input.placeholder = t("placeholder");
+  if (aboutLink) aboutLink.href = `/about?lang=${encodeURIComponent(language)}`;
+}
+applyLanguage();
+
+/** The dialogue's language buttons carry `lang:<code>`: the page switches with the conversation. */
+function chooseLanguage(data: string): void {
+  const chosen = /^lang:([a-z]{2})$/.exec(data)?.[1];
+  if (!chosen || !(chosen in config.texts)) return;
+  language = chosen;
+  try {
+    localStorage.setItem(LANGUAGE_KEY, chosen);
+  } catch {
+    // storage denied inside a third-party frame: the choice lasts as long as the page
+  }
+  applyLanguage();
+}
 
 /** crypto.randomUUID needs a secure context; a clinic testing on a LAN address over http has none. */
 function newId(): string {
@@ -30,13 +63,49 @@ function newId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Web addresses in a reply (the account, a call, the exam page) become links the patient can press. */
+const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+function withLinks(el: HTMLElement, text: string): void {
+  let at = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    el.append(text.slice(at, match.index));
+    const link = document.createElement("a");
+    link.href = match[0];
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = match[0];
+    el.append(link);
+    at = match.index! + match[0].length;
+  }
+  el.append(text.slice(at));
+}
+
 function bubble(kind: "in" | "out" | "error", text: string): HTMLElement {
   const el = document.createElement("div");
   el.className = `msg ${kind}`;
-  el.textContent = text;
-  log.appendChild(el);
+  if (kind === "in") withLinks(el, text);
+  else el.textContent = text;
+  log.insertBefore(el, typing.isConnected ? typing : null);
   log.scrollTop = log.scrollHeight;
   return el;
+}
+
+/** "Replying…" while the bot works on what the patient sent; gone with the next reply (or after a while). */
+const typing = document.createElement("div");
+typing.className = "msg typing";
+typing.setAttribute("role", "status");
+typing.dataset.testid = "typing";
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+function showTyping(): void {
+  typing.textContent = t("typing");
+  log.appendChild(typing);
+  log.scrollTop = log.scrollHeight;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideTyping, 20_000);
+}
+function hideTyping(): void {
+  clearTimeout(typingTimer);
+  typing.remove();
 }
 
 class HttpError extends Error {
@@ -56,9 +125,12 @@ async function post(path: string, body: BodyInit, contentType: string): Promise<
 /** Sends what the patient did; on failure says so and gives the text back, so nothing is lost. */
 async function send(payload: { text: string } | { button: string }): Promise<boolean> {
   try {
-    await post("/widget/api/messages", JSON.stringify({ id: newId(), language: config.language, ...payload }), "application/json");
+    // Before the request: the reply can arrive over the stream before the POST's answer does.
+    showTyping();
+    await post("/widget/api/messages", JSON.stringify({ id: newId(), language, ...payload }), "application/json");
     return true;
   } catch (error) {
+    hideTyping();
     bubble("error", failure(error));
     return false;
   }
@@ -94,6 +166,7 @@ function alarm(el: HTMLElement, text: string): void {
 }
 
 function render(message: Incoming): void {
+  hideTyping();
   const el = bubble("in", message.text);
   if (message.alarm === "emergency") alarm(el, message.text);
   for (const file of message.files) {
@@ -125,6 +198,7 @@ function render(message: Incoming): void {
           const all = el.querySelectorAll("button");
           all.forEach((b) => (b.disabled = true));
           bubble("out", button.label);
+          chooseLanguage(data);
           if (!(await send({ button: data }))) all.forEach((b) => (b.disabled = false));
         });
         line.appendChild(element);
@@ -155,7 +229,7 @@ fileInput.addEventListener("change", async () => {
   if (!file) return;
   if (file.size > MAX_UPLOAD) return void bubble("error", t("file_too_big", { megabytes: 10 }));
   bubble("out", `📎 ${file.name}`);
-  const query = new URLSearchParams({ id: newId(), language: config.language, name: file.name });
+  const query = new URLSearchParams({ id: newId(), language, name: file.name });
   try {
     await post(`/widget/api/files?${query}`, file, "application/octet-stream");
   } catch (error) {

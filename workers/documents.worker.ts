@@ -33,8 +33,12 @@ export interface DocumentsWorkerDeps {
 export async function processDocuments(job: Pick<Job, "data">, deps: DocumentsWorkerDeps): Promise<number> {
   const { protocolId } = produceJobSchema.parse(job.data);
   try {
-    return (await deps.documents.produce(protocolId)).length;
+    const made = (await deps.documents.produce(protocolId)).length;
+    await deps.documents.noteFailure(protocolId, null);
+    return made;
   } catch (error) {
+    // The console shows the doctor why the documents are not there (e.g. no signing certificate), not a spinner.
+    await deps.documents.noteFailure(protocolId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
     if (error instanceof AppError && (error.code === "not_found" || error.code === "conflict")) {
       throw new UnrecoverableError(error.message);
     }

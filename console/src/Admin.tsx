@@ -5,6 +5,7 @@ import { useT } from "./i18n";
 import { ConsentTexts } from "./ConsentTexts";
 import { RedFlags } from "./RedFlags";
 import { Specialties } from "./Specialties";
+import { SigningCertificates } from "./SigningCertificates";
 
 type Listed = Staff & { lockedUntil: string | null; disabled: boolean };
 interface AuditEvent {
@@ -71,7 +72,8 @@ export function Admin() {
   return (
     <section className="admin">
       <h2>{t("admin.staff")}</h2>
-      <table className="grid">
+      <div className="table-scroll">
+      <table className="grid" data-testid="staff-table">
         <thead>
           <tr>
             <th>{t("admin.name")}</th>
@@ -118,6 +120,7 @@ export function Admin() {
           ))}
         </tbody>
       </table>
+      </div>
       <form className="inline-form" onSubmit={create}>
         <input placeholder="Email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} required />
         <input placeholder={t("admin.name")} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required />
@@ -141,6 +144,7 @@ export function Admin() {
           <code>{created.otpauthUrl}</code>
         </p>
       )}
+      <SigningCertificates />
       <Specialties />
       <RedFlags />
       <ConsentTexts />
@@ -159,6 +163,7 @@ export function Admin() {
         <input type="datetime-local" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} aria-label={t("admin.filter.to")} />
         <button className="primary">{t("admin.filter.apply")}</button>
       </form>
+      <div className="table-scroll">
       <table className="grid" data-testid="audit">
         <thead>
           <tr>
@@ -183,6 +188,7 @@ export function Admin() {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

@@ -24,7 +24,7 @@ export function Alerts({ live, onChanged, onOpenConsultation }: Props) {
       api<{ alerts: MonitoringAlert[] }>("/monitoring/alerts")
         .then((r) => setAlerts(r.alerts.filter((a) => a.status !== "resolved")))
         .catch((e) => setError(errorText(t, e))),
-    [t],
+    [],
   );
   useEffect(() => void load(), [load, live]);
 

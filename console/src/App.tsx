@@ -64,7 +64,7 @@ export function App() {
     for (const type of patientEvents) source.addEventListener(type, onPatient as EventListener);
     source.addEventListener("lab.review", onReview);
     return () => source.close();
-  }, [staff, t]);
+  }, [staff]);
 
   // The counts on the navigation: open alerts for a doctor, unfiled lab deliveries for everyone who files them.
   useEffect(() => {

@@ -27,7 +27,7 @@ export function LabReview({ live, onChanged }: { live: number; onChanged: () => 
       api<{ items: ReviewItem[] }>("/labs/review")
         .then((r) => setItems(r.items))
         .catch((e) => setError(errorText(t, e))),
-    [t],
+    [],
   );
   useEffect(() => void load(), [load, live]);
 

@@ -67,7 +67,7 @@ export function PatientMonitoring({ patientId }: { patientId: string }) {
           </button>
         ))}
       </div>
-      <img className="chart" data-testid="chart" alt={t(`protocol.reading.${kind}`)} src={`/api/v1/patients/${patientId}/readings/chart.svg?kind=${kind}&window=${window}`} />
+      <img className="chart" data-testid="chart" alt={t(`protocol.reading.${kind}`)} src={`/api/v1/patients/${patientId}/readings/chart.svg?kind=${kind}&window=${window}&lang=${language}`} />
       {alerts.length > 0 && (
         <ul className="previous" data-testid="alerts">
           {alerts.map((a) => (

@@ -29,6 +29,8 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
   const [visits, setVisits] = useState<Visit[]>([]);
   const [labTests, setLabTests] = useState<LabTest[]>([]);
   const [documents, setDocuments] = useState<Record<string, Document[]>>({});
+  /** Why a signed version's documents are not there (the documents job's last failure). */
+  const [failures, setFailures] = useState<Record<string, string | null>>({});
   const [query, setQuery] = useState("");
   const [codes, setCodes] = useState<Code[]>([]);
   const [message, setMessage] = useState<{ kind: "error" | "ok"; text: string } | null>(null);
@@ -40,8 +42,9 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
     setDraft(open);
     setContent(open ? open.content : null);
     const signed = protocols.filter((p) => p.status === "signed");
-    const docs = await Promise.all(signed.map((p) => api<{ documents: Document[] }>(`/protocols/${p.id}/documents`)));
+    const docs = await Promise.all(signed.map((p) => api<{ documents: Document[]; failure: string | null }>(`/protocols/${p.id}/documents`)));
     setDocuments(Object.fromEntries(signed.map((p, i) => [p.id, docs[i]!.documents])));
+    setFailures(Object.fromEntries(signed.map((p, i) => [p.id, docs[i]!.failure])));
   };
   useEffect(() => {
     void load().catch(fail);
@@ -116,14 +119,17 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
   const setAssessment = (patch: Partial<ProtocolContent["assessment"]>) =>
     setContent((c) => (c ? { ...c, assessment: { ...c.assessment, ...patch } } : c));
 
+  // Beside the buttons that caused it while the form is open (a refusal at the section's top was out of view of Sign).
+  const said = message && (
+    <p className={message.kind === "error" ? "error" : "muted"} role={message.kind === "error" ? "alert" : "status"} data-testid="protocol-message">
+      {message.text}
+    </p>
+  );
+
   return (
     <section className="protocol" data-testid="protocol">
       <h3>{t("protocol.title")}</h3>
-      {message && (
-        <p className={message.kind === "error" ? "error" : "muted"} role={message.kind === "error" ? "alert" : "status"} data-testid="protocol-message">
-          {message.text}
-        </p>
-      )}
+      {!content && said}
       <ul className="previous">
         {versions
           .filter((p) => p.status === "signed")
@@ -132,6 +138,12 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               {t("protocol.version", { version: p.version })} · {t("protocol.signedAt", { at: new Date(p.signedAt!).toLocaleString(language) })} ·{" "}
               {p.remoteCare.primary ? t("protocol.primary") : t("protocol.followUp")} ·{" "}
               {(documents[p.id] ?? []).map((d) => t(`protocol.document.${d.kind}`)).join(", ") || t("protocol.documentsPending")}
+              {failures[p.id] && (
+                <span className="error" role="alert" data-testid="documents-failure">
+                  {" "}
+                  · {t("certificates.documentsFailed", { reason: failures[p.id] })}
+                </span>
+              )}
               {!draft && p.version === Math.max(...versions.map((v) => v.version)) && (
                 <button className="small" onClick={() => correct(p.id)}>
                   {t("protocol.correct")}
@@ -300,6 +312,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               {t("protocol.sign")}
             </button>
           </div>
+          {said}
         </div>
       )}
     </section>

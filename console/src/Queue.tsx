@@ -1,15 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import { api, type QueueItem, type Staff, type Status } from "./api";
 import { useT } from "./i18n";
+import { age, languageName, useSpecialties } from "./words";
 
 const views: Status[] = ["new", "in_progress", "waiting_for_patient", "closed"];
 
-export function age(from: string, now = Date.now()): string {
-  const minutes = Math.max(0, Math.round((now - new Date(from).getTime()) / 60_000));
-  if (minutes < 60) return `${minutes}m`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
-  return `${Math.floor(minutes / 1440)}d`;
-}
 
 interface Props {
   staff: Staff;
@@ -22,7 +17,8 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
   const { t, language: uiLanguage } = useT();
   const [view, setView] = useState<Status>("new");
   const [specialty, setSpecialty] = useState("");
-  const [specialties, setSpecialties] = useState<Array<{ code: string; nameRu: string; nameEn: string }>>([]);
+  const directory = useSpecialties();
+  const specialties = directory.list.filter((s) => s.active);
   const [language, setLanguage] = useState("");
   const [urgentOnly, setUrgentOnly] = useState(false);
   const [minAge, setMinAge] = useState("");
@@ -45,12 +41,6 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
       cancelled = true;
     };
   }, [view, specialty, language, urgentOnly, minAge, live]);
-
-  useEffect(() => {
-    void api<{ specialties: Array<{ code: string; nameRu: string; nameEn: string; active: boolean }> }>("/specialties").then((r) =>
-      setSpecialties(r.specialties.filter((s) => s.active)),
-    );
-  }, []);
 
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, items.length - 1))), [items]);
 
@@ -106,7 +96,7 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
           <option value="">{t("queue.anyLanguage")}</option>
           {["ru", "en", "uz", "tg", "ky", "az"].map((l) => (
             <option key={l} value={l}>
-              {l}
+              {languageName(uiLanguage, l)}
             </option>
           ))}
         </select>
@@ -115,10 +105,10 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
         </label>
         <select value={minAge} onChange={(e) => setMinAge(e.target.value)} aria-label={t("queue.age")}>
           <option value="">{t("queue.anyAge")}</option>
-          <option value="30">≥ 30m</option>
-          <option value="60">≥ 1h</option>
-          <option value="240">≥ 4h</option>
-          <option value="1440">≥ 1d</option>
+          <option value="30">≥ {t("age.minutes", { count: 30 })}</option>
+          <option value="60">≥ {t("age.hours", { count: 1 })}</option>
+          <option value="240">≥ {t("age.hours", { count: 4 })}</option>
+          <option value="1440">≥ {t("age.days", { count: 1 })}</option>
         </select>
         <span className="muted hint">{t("queue.keys")}</span>
       </div>
@@ -141,11 +131,13 @@ export function Queue({ staff, live, unread, onOpen }: Props) {
             <span className="num">№ {item.number}</span>
             {item.urgent && <span className="tag red">{t("queue.urgent")}</span>}
             {item.escalatedAt && <span className="tag amber">{t("queue.escalated")}</span>}
-            <span className="tag">{item.specialty}</span>
-            <span className="tag">{item.patientLanguage}</span>
+            <span className="tag">{directory.name(item.specialty)}</span>
+            <span className="tag" title={item.patientLanguage}>
+              {languageName(uiLanguage, item.patientLanguage)}
+            </span>
             <span className="grow">{item.doctorName ?? t("queue.unassigned")}</span>
             <span className="muted" title={item.createdAt}>
-              {age(item.createdAt)}
+              {age(t, item.createdAt)}
             </span>
             <button className="small" onClick={() => openItem(item)}>
               {t("queue.open")}

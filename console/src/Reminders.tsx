@@ -49,7 +49,7 @@ export function Reminders({ patientId, consultationId }: { patientId: string; co
           if (r.quietHours) setQuiet(r.quietHours);
         })
         .catch((e) => setError(errorText(t, e))),
-    [patientId, t],
+    [patientId],
   );
   useEffect(() => void load(), [load]);
 

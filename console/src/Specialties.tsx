@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorText } from "./App";
 import { api } from "./api";
 import { useT } from "./i18n";
+import { forgetSpecialties } from "./words";
 
 interface Specialty {
   code: string;
@@ -26,6 +27,7 @@ export function Specialties() {
   const save = async (code: string, body: Omit<Specialty, "code">) => {
     try {
       await api(`/specialties/${code}`, { method: "PUT", body });
+      forgetSpecialties();
       setError(null);
       await load();
     } catch (e) {

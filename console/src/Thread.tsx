@@ -6,7 +6,7 @@ import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
-import { age } from "./Queue";
+import { age, answerText, languageName, questionText, useSpecialties } from "./words";
 
 // Medical outcomes need a signed protocol (the api refuses otherwise); the others say no medical care was given.
 const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
@@ -29,7 +29,10 @@ const readAsBase64 = (file: File) =>
   });
 
 export function ThreadView({ staff, id, live, onBack }: Props) {
-  const { t } = useT();
+  const { t, language } = useT();
+  const specialties = useSpecialties();
+  /** Errors of the reply box (send, close) are shown there, beside its buttons; others at the top. */
+  const [replyError, setReplyError] = useState<string | null>(null);
   const [thread, setThread] = useState<Thread | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState("");
@@ -79,10 +82,10 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
       setText("");
       setFiles([]);
       setFollowUp(false);
-      setError(null);
+      setReplyError(null);
       await load();
     } catch (e) {
-      setError(errorText(t, e));
+      setReplyError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -93,7 +96,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
       await api(`/consultations/${id}/close`, { method: "POST", body: { outcome } });
       await load();
     } catch (e) {
-      setError(errorText(t, e));
+      setReplyError(errorText(t, e));
     }
   };
 
@@ -174,13 +177,13 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
         <aside className="facts">
           <dl>
             <dt>{t("thread.language")}</dt>
-            <dd>{thread.patientLanguage}</dd>
+            <dd data-testid="patient-language">{languageName(language, thread.patientLanguage)}</dd>
             <dt>{t("thread.identity")}</dt>
             <dd>{t(`identity.${thread.identityLevel}`)}</dd>
             <dt>{t("thread.specialty")}</dt>
-            <dd>{thread.specialty}</dd>
+            <dd data-testid="specialty">{specialties.name(thread.specialty)}</dd>
             <dt>{t("thread.waiting")}</dt>
-            <dd>{age(thread.createdAt)}</dd>
+            <dd data-testid="waiting">{age(t, thread.createdAt)}</dd>
             <dt>{t("thread.inPerson")}</dt>
             <dd data-testid="in-person">{t(`inPerson.${thread.inPersonVisit}`)}</dd>
           </dl>
@@ -211,12 +214,12 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
                 </>
               )}
               {thread.intake.answers.length > 0 && (
-                <table className="answers">
+                <table className="answers" data-testid="answers">
                   <tbody>
                     {thread.intake.answers.map((a) => (
                       <tr key={a.questionId}>
-                        <th>{a.questionId}</th>
-                        <td>{typeof a.answer === "string" ? a.answer : JSON.stringify(a.answer)}</td>
+                        <th>{questionText(t, a.questionId)}</th>
+                        <td>{answerText(t, a.questionId, a.answer)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -229,7 +232,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           <ul className="previous">
             {thread.previous.map((p) => (
               <li key={p.id}>
-                № {p.number} · {p.specialty} · {new Date(p.createdAt).toLocaleDateString()} · {t(`status.${p.status}`)}
+                № {p.number} · {specialties.name(p.specialty)} · {new Date(p.createdAt).toLocaleDateString()} · {t(`status.${p.status}`)}
               </li>
             ))}
           </ul>
@@ -307,6 +310,11 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
                   </select>
                   <button onClick={close}>{t("thread.close")}</button>
                 </div>
+              )}
+              {replyError && (
+                <p className="error" role="alert" data-testid="reply-error">
+                  {replyError}
+                </p>
               )}
             </div>
           )}

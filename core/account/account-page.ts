@@ -11,10 +11,10 @@ const page = (language: string, title: string, body: string) => `<!doctype html>
 <html lang="${documentLanguage(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)}</title>
 <style>
-body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;color:#1d2733;line-height:1.45}
-h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #d6dde5;padding-bottom:.2rem}
+body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:0 1rem 1rem;color:#1b2230;background:#f4f6f9;line-height:1.45}
+h1{margin:0 -1rem 1rem;padding:12px 16px;font-size:17px;background:#2a6df4;color:#fff}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #d6dde5;padding-bottom:.2rem}
 ul{padding-left:1.1rem}li{margin:.35rem 0}.muted{color:#5b6775}.notice{background:#fff6e0;border:1px solid #e9c46a;padding:.7rem;border-radius:.4rem}
-a.download{margin-left:.5rem}button{font:inherit}
+a.download{margin-left:.5rem}button{font:inherit;padding:6px 12px;border:0;border-radius:8px;background:#2a6df4;color:#fff;cursor:pointer}
 table{border-collapse:collapse;margin:.3rem 0;font-size:.95rem}td{padding:.15rem .6rem .15rem 0}tr.abnormal td{color:#b42318;font-weight:600}
 </style></head><body>${body}<p class="muted"><a href="/about?lang=${documentLanguage(language)}">${escape(translator(documentLanguage(language), "about")("title"))}</a></p></body></html>`;
 
@@ -50,10 +50,12 @@ export function renderAccountPage(overview: AccountOverview, options: { dataRigh
     const table = rows.length ? `<table>${rows.join("")}</table>` : "";
     return `<li data-lab-order="${order.number}">${escape(title)} <span class="muted">(${escape(t(`account.lab_status.${order.status}`))})</span>${table}</li>`;
   });
+  // An unverified patient is told up front where the documents will be and how to unlock them (issue 16).
+  const identity = overview.canDownload ? "" : `<p class="notice" id="identity-how">${escape(t("account.identity_how"))}</p>`;
   return page(
     overview.language,
     t("account.title"),
-    `<h1>${escape(t("account.title"))}</h1>
+    `<h1>${escape(t("account.title"))}</h1>${identity}
 <h2>${escape(t("account.consultations"))}</h2>${list(consultations)}
 <h2>${escape(t("account.protocols"))}</h2>${list(protocols)}
 <h2>${escape(t("account.documents"))}</h2>${notice}${list(documents)}

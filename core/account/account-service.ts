@@ -57,7 +57,10 @@ export class AccountService {
     const expiresAt = new Date(now.getTime() + this.settings.linkTtlSeconds * 1000);
     await this.db.accountLoginLink.create({ data: { tokenHash: hash(token), patientId, expiresAt } });
     await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "account.link", entityType: "patient", entityId: patientId });
-    return { url: `${this.settings.baseUrl.replace(/\/$/, "")}/account/login?token=${token}`, expiresAt };
+    // The language rides along: a reused or broken link is still answered in the patient's language.
+    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true } });
+    const query = new URLSearchParams({ token, lang: patient?.language ?? "ru" });
+    return { url: `${this.settings.baseUrl.replace(/\/$/, "")}/account/login?${query}`, expiresAt };
   }
 
   /** Exchanges a link for a session. The link works once and only before it expires. */

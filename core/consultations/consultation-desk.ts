@@ -260,6 +260,20 @@ export class ConsultationDesk {
     await this.publish("consultation.taken", consultationId);
   }
 
+  /**
+   * The doctor who accepted the patient's video call has the consultation the call came from: the queue shows them,
+   * not "unassigned" (issue 16). A consultation someone else already holds stays theirs.
+   */
+  async takeForCall(doctorId: string, consultationId: string): Promise<void> {
+    const taken = await this.db.consultation.updateMany({
+      where: { id: consultationId, doctorId: null, status: { not: "closed" } },
+      data: { doctorId, status: "in_progress", takenAt: new Date() },
+    });
+    if (!taken.count) return;
+    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "consultation.take", entityType: "consultation", entityId: consultationId, meta: { by: "video.accept" } });
+    await this.publish("consultation.taken", consultationId);
+  }
+
   /** Operators route: give an open consultation to a doctor (who then sees it as theirs). */
   async assign(staff: StaffMember, consultationId: string, doctorId: string): Promise<void> {
     if (staff.role === "doctor") throw new AppError("forbidden", "operators and admins assign consultations");

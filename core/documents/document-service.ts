@@ -87,6 +87,16 @@ export class DocumentService {
     return documents;
   }
 
+  /** Why the documents job last failed for this protocol, or null (cleared when the documents are made). */
+  async failureOf(protocolId: string): Promise<string | null> {
+    const row = await this.deps.db.protocol.findUnique({ where: { id: protocolId }, select: { documentsError: true } });
+    return row?.documentsError ?? null;
+  }
+
+  async noteFailure(protocolId: string, reason: string | null): Promise<void> {
+    await this.deps.db.protocol.updateMany({ where: { id: protocolId }, data: { documentsError: reason?.slice(0, 500) ?? null } });
+  }
+
   async forProtocol(protocolId: string): Promise<ClinicalDocument[]> {
     const rows = await this.deps.db.clinicalDocument.findMany({ where: { protocolId }, orderBy: { createdAt: "asc" } });
     return rows as ClinicalDocument[];

@@ -1,6 +1,6 @@
-import { constants, createPrivateKey, privateEncrypt, type KeyObject } from "node:crypto";
+import { constants, createHash, createPrivateKey, privateEncrypt, type KeyObject } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
 import { SignPdf, Signer } from "@signpdf/signpdf";
@@ -30,23 +30,40 @@ export interface DocumentSigner {
 /** Room for the CMS: a 2048/4096-bit RSA signature, the doctor's certificate and the clinic's chain. */
 const SIGNATURE_LENGTH = 16_384;
 
-/**
- * Each doctor's key and certificate (with the clinic's CA chain) in `<dir>/<doctorId>.p12`; the password in
- * `<dir>/<doctorId>.pass` when that file exists, otherwise the shared `password`.
- */
-export class P12DocumentSigner implements DocumentSigner {
-  private readonly signPdf = new SignPdf();
+/** Where a doctor's PKCS#12 comes from (core/documents/signing-certificates.ts: uploaded, or a file). */
+export interface CredentialSource {
+  credentialsFor(doctorId: string): Promise<{ bytes: Buffer; passphrase: string; version: string } | null>;
+}
 
+/**
+ * Each doctor's PKCS#12 in `<dir>/<doctorId>.p12`; the password in `<dir>/<doctorId>.pass` when that file exists,
+ * otherwise the shared `password` (DOCTOR_CERTS_DIR, DOCTOR_CERTS_PASSWORD).
+ */
+export class P12Directory implements CredentialSource {
   constructor(
     private readonly dir: string,
     private readonly password: string | undefined,
   ) {}
 
-  async sign(pdf: PDFDocument, request: SignatureRequest): Promise<Buffer> {
-    const p12Path = join(this.dir, `${request.doctorId}.p12`);
-    if (!existsSync(p12Path)) throw new AppError("unavailable", `no signing certificate for doctor ${request.doctorId}`);
-    const passFile = join(this.dir, `${request.doctorId}.pass`);
+  async credentialsFor(doctorId: string) {
+    const path = join(this.dir, `${doctorId}.p12`);
+    if (!existsSync(path)) return null;
+    const passFile = join(this.dir, `${doctorId}.pass`);
     const passphrase = existsSync(passFile) ? (await readFile(passFile, "utf8")).trim() : (this.password ?? "");
+    const bytes = await readFile(path);
+    return { bytes, passphrase, version: createHash("sha256").update(bytes).update(passphrase).digest("hex") };
+  }
+}
+
+/** Each doctor's key and certificate (with the clinic's CA chain) as a PKCS#12 from the credential source. */
+export class P12DocumentSigner implements DocumentSigner {
+  private readonly signPdf = new SignPdf();
+
+  constructor(private readonly source: CredentialSource) {}
+
+  async sign(pdf: PDFDocument, request: SignatureRequest): Promise<Buffer> {
+    const p12 = await this.source.credentialsFor(request.doctorId);
+    if (!p12) throw new AppError("unavailable", `no signing certificate for doctor ${request.doctorId}`);
     pdflibAddPlaceholder({
       pdfDoc: pdf,
       reason: request.reason,
@@ -58,21 +75,20 @@ export class P12DocumentSigner implements DocumentSigner {
     });
     // Object streams would hide the placeholder's /ByteRange from the signer's plain-text search.
     const bytes = Buffer.from(await pdf.save({ useObjectStreams: false }));
-    const credentials = await this.credentials(p12Path, passphrase);
+    const credentials = this.credentials(request.doctorId, p12);
     return this.signPdf.sign(bytes, new CmsSigner(credentials), request.signingTime);
   }
 
-  /** Decoding a PKCS#12 runs its key derivation in JavaScript (about 0.3 s): done once per file version. */
-  private async credentials(p12Path: string, passphrase: string): Promise<Credentials> {
-    const { mtimeMs } = await stat(p12Path);
-    const cached = this.cache.get(p12Path);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.credentials;
-    const credentials = decodeP12(await readFile(p12Path), passphrase);
-    this.cache.set(p12Path, { mtimeMs, credentials });
+  /** Decoding a PKCS#12 runs its key derivation in JavaScript (about 0.3 s): done once per certificate version. */
+  private credentials(doctorId: string, p12: { bytes: Buffer; passphrase: string; version: string }): Credentials {
+    const cached = this.cache.get(doctorId);
+    if (cached && cached.version === p12.version) return cached.credentials;
+    const credentials = decodeP12(p12.bytes, p12.passphrase);
+    this.cache.set(doctorId, { version: p12.version, credentials });
     return credentials;
   }
 
-  private readonly cache = new Map<string, { mtimeMs: number; credentials: Credentials }>();
+  private readonly cache = new Map<string, { version: string; credentials: Credentials }>();
 }
 
 interface Credentials {
@@ -82,7 +98,7 @@ interface Credentials {
   key: KeyObject;
 }
 
-function decodeP12(bytes: Buffer, passphrase: string): Credentials {
+export function decodeP12(bytes: Buffer, passphrase: string): Credentials {
   const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(bytes.toString("binary"))), false, passphrase);
   const chain = (p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? []).map((bag) => bag.cert!);
   const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!]?.[0];

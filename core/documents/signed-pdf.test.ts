@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pdfsig, sealPng, TestPki } from "../../test/helpers/test-pki";
 import { Icd10Catalogue } from "../icd10/icd10";
 import { protocolContentSchema, type Protocol } from "../protocols/protocol";
-import { P12DocumentSigner } from "./document-signer";
+import { P12Directory, P12DocumentSigner } from "./document-signer";
 import { documentKinds, documentsFor, renderDocument, type DocumentKind } from "./render-documents";
 
 const out = join(import.meta.dirname, "..", "..", "test-output", "documents");
@@ -53,7 +53,7 @@ async function makeSigned(kind: DocumentKind, language = "uz") {
     clinic: { name: "ООО «Клиника Телеконс»", licence: "Л041-01137-77/00368259", address: "Москва, ул. Тверская, д. 1", seal: sealPng() },
     icd10: Icd10Catalogue.fromShippedFile(),
   });
-  const signer = new P12DocumentSigner(pki.certsDir, pki.password);
+  const signer = new P12DocumentSigner(new P12Directory(pki.certsDir, pki.password));
   return signer.sign(pdf, {
     doctorId,
     doctorName: "Анна Петрова",

@@ -44,11 +44,13 @@ document.getElementById("exam").addEventListener("submit", async (event) => {
   }
 });`;
 
-const style = `body{font:16px system-ui,sans-serif;margin:0 auto;max-width:720px;padding:12px}
+// The patient pages' one look (as the web chat, account and call pages): light ground, blue title bar, blue buttons.
+const style = `body{font:16px system-ui,sans-serif;margin:0 auto;max-width:720px;padding:0 12px 12px;background:#f4f6f9;color:#1b2230}
+h1{margin:0 -12px 12px;padding:12px 16px;font-size:17px;background:#2a6df4;color:#fff}
 .maps{display:flex;gap:16px;justify-content:center}figure{margin:0;text-align:center}
 rect{fill:#e8eef3;stroke:#7a8b99;stroke-width:.8;cursor:pointer}rect.on{fill:#e0533d}rect:focus{outline:none;stroke:#1b5fa8;stroke-width:2}
 label{display:block;margin:12px 0 4px}input[type=text],textarea,select{width:100%;box-sizing:border-box;font:inherit}
-button{margin-top:16px;font:inherit;padding:10px 20px}#status{min-height:1.5em}`;
+button{margin-top:16px;font:inherit;padding:10px 20px;border:0;border-radius:8px;background:#2a6df4;color:#fff;cursor:pointer}#status{min-height:1.5em}`;
 
 /** The body-map page in the patient's language; `mode` says how it proves who submits (a one-time link or Telegram initData). */
 export function examPage(language: Language, target: { mode: "link"; endpoint: string } | { mode: "app"; endpoint: string; intakeId: string }): string {

@@ -166,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.rights) await app.register(secureChatRoutes(deps.rights)); // --- private mode ---
   if (deps.about) await app.register(aboutRoutes(deps.about));
   registerLiveKitWebhook(app, deps.video);
-  registerCallPage(app, deps.video);
+  registerCallPage(app, deps.video, deps.config.LIVEKIT_URL);
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));

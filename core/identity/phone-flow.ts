@@ -33,6 +33,8 @@ export class PhoneConfirmation {
     command: "phone",
     handle: async (account, _args, t) => {
       await this.deps.redis.set(this.awaitKey(account.patientId, "number"), "1", "EX", this.deps.waitSeconds);
+      // Only Telegram has a share-my-number button; elsewhere (web chat, VK) the text must not point at one.
+      if (account.channel !== "telegram") return [{ text: t("identity.phone.ask_number") }];
       return [{ text: t("identity.phone.ask"), buttons: [[{ label: t("identity.phone.share"), requestContact: true }]] }];
     },
   };

@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import type { IntakeState } from "./intake-repository";
+import { chooseSpecialty, specialtyCandidates } from "./specialty-routing";
 
 export type ConsultationFormat = "async" | "video" | "appointment" | "second_opinion";
 
@@ -17,17 +18,21 @@ export class IntakeConsultations {
 
   async open(intake: IntakeState, format?: ConsultationFormat): Promise<{ id: string; number: number }> {
     const kind = format === "second_opinion" ? "second_opinion" : "async_chat";
+    const patient = await this.db.patient.findUniqueOrThrow({ where: { id: intake.patientId }, select: { language: true } });
+    // The area and the answers choose the specialty (a rash goes to a dermatologist when one can answer).
+    const specialty = await chooseSpecialty(this.db, specialtyCandidates(intake.area, intake.answers), patient.language);
     const result = await this.db.$transaction(async (tx) => {
       if (intake.consultationId) {
+        // A red flag opened it already and doctors on duty may be looking at it: an urgent case is not moved.
         const existing = await tx.consultation.update({
           where: { id: intake.consultationId },
-          data: { kind, urgent: intake.urgent || undefined },
+          data: { kind, urgent: intake.urgent || undefined, ...(intake.urgent ? {} : { specialty }) },
           select: { id: true, number: true },
         });
         return { ...existing, opened: false };
       }
       const consultation = await tx.consultation.create({
-        data: { patientId: intake.patientId, accountId: intake.accountId, kind, status: "new", urgent: intake.urgent },
+        data: { patientId: intake.patientId, accountId: intake.accountId, kind, status: "new", urgent: intake.urgent, specialty },
         select: { id: true, number: true },
       });
       await tx.message.create({ data: { consultationId: consultation.id, authorRole: "patient", text: intake.complaint } });
@@ -37,7 +42,7 @@ export class IntakeConsultations {
         action: "consultation.open",
         entityType: "consultation",
         entityId: consultation.id,
-        meta: { intakeId: intake.id, urgent: intake.urgent },
+        meta: { intakeId: intake.id, urgent: intake.urgent, specialty },
       });
       return { ...consultation, opened: true };
     });

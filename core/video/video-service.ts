@@ -83,6 +83,8 @@ export class VideoService {
       queueUpdates: QueueUpdates;
       settings: VideoSettings;
       now?: () => Date;
+      /** Gives the call's consultation to the doctor who accepted it (wired to ConsultationDesk.takeForCall). */
+      onAccepted?: (doctorId: string, consultationId: string) => Promise<void>;
     },
   ) {}
 
@@ -314,6 +316,7 @@ export class VideoService {
       entityId: visitId,
     });
     await this.deps.queueUpdates.enqueue(visit.specialty, servedLanguage(visit));
+    if (visit.consultationId) await this.deps.onAccepted?.(doctor.id, visit.consultationId);
 
     let interpreterLink: string | undefined;
     if (visit.needsInterpreter) {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodePng } from "./png";
@@ -39,6 +40,36 @@ export class TestPki {
       this.dir,
     );
   }
+
+  /** A doctor's key and certificate without the clinic CA: a file whose chain cannot be checked. */
+  p12WithoutChain(doctorId: string): Buffer {
+    const out = join(this.dir, `${doctorId}-alone.p12`);
+    openssl(
+      ["pkcs12", "-export", "-inkey", `${doctorId}.key`, "-in", `${doctorId}.pem`, "-out", out,
+        "-passout", `pass:${this.password}`, "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
+      this.dir,
+    );
+    return readFileSync(out);
+  }
+
+  /** The PKCS#12 bytes of a doctor issued here. */
+  p12(doctorId: string): Buffer {
+    return readFileSync(join(this.certsDir, `${doctorId}.p12`));
+  }
+}
+
+/**
+ * Gives a doctor a signing certificate the way an admin does in the console (signing refuses without one). Each call
+ * makes its own clinic CA, so it also works for harnesses with no DOCTOR_CERTS_DIR.
+ */
+export async function giveCertificate(
+  certificates: { upload(doctorId: string, p12: Buffer, password: string, by: { type: "staff"; id: string }): Promise<unknown> },
+  doctorId: string,
+  adminStaffId: string = randomUUID(),
+): Promise<void> {
+  const pki = new TestPki();
+  pki.issueDoctor(doctorId, "Test Doctor");
+  await certificates.upload(doctorId, pki.p12(doctorId), pki.password, { type: "staff", id: adminStaffId });
 }
 
 /** `pdfsig` on a file, with the test clinic CA trusted; returns its whole output (it exits non-zero on a bad signature). */

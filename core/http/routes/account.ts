@@ -4,6 +4,7 @@ import { z } from "zod";
 import { renderAccountMessage, renderAccountPage, renderErasureAccepted } from "../../account/account-page";
 import type { AccountService } from "../../account/account-service";
 import { AppError } from "../../errors";
+import { matchLanguage } from "../../i18n";
 import type { DataRights } from "../../rights/data-rights";
 import type { PatientErasure } from "../../rights/patient-erasure";
 
@@ -28,7 +29,12 @@ export const accountRoutes =
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const patientOf = (request: FastifyRequest) => deps.accounts.patientOfSession(sessionToken(request));
 
-    app.get("/account/login", { schema: { querystring: z.object({ token: z.string().min(20).max(200) }) } }, async (request, reply) => {
+    // A malformed link (cut off by a messenger, mistyped) gets the same page as a used one, not a JSON error.
+    const loginQuery = z.object({ token: z.string().max(400).default(""), lang: z.string().max(16).optional() });
+    app.get("/account/login", { schema: { querystring: loginQuery } }, async (request, reply) => {
+      const language = matchLanguage(request.query.lang) ?? deps.defaultLanguage;
+      const invalid = () => reply.status(401).header("cache-control", "no-store").type("text/html; charset=utf-8").send(renderAccountMessage(language, "link_invalid"));
+      if (!/^[A-Za-z0-9_-]{20,200}$/.test(request.query.token)) return invalid();
       try {
         const session = await deps.accounts.redeem(request.query.token);
         setSession(reply, session.sessionToken, session.maxAgeSeconds, deps.secureCookies);
@@ -36,7 +42,7 @@ export const accountRoutes =
         return reply.header("referrer-policy", "no-referrer").redirect("/account", 303);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== "unauthorized") throw error;
-        return reply.status(401).type("text/html; charset=utf-8").send(renderAccountMessage(deps.defaultLanguage, "link_invalid"));
+        return invalid();
       }
     });
 

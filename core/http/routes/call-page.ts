@@ -19,8 +19,9 @@ function pageTexts(language: string): Record<string, string> {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function renderPage(language: string): string {
-  const texts = pageTexts(language);
+function renderPage(language: string, videoServer: string): string {
+  // The video server's http(s) address: the page's check reaches it before joining (the CSP allows it already).
+  const texts: Record<string, string> = { ...pageTexts(language), video_server_url: videoServer.replace(/^ws(s?):\/\//, "http$1://") };
   // `<` inside the JSON would let a text close the script element
   const json = JSON.stringify(texts).replace(/</g, "\\u003c");
   return readFileSync(join(root, "web-call", "index.html"), "utf8")
@@ -51,13 +52,13 @@ function callBundle(): Promise<string> {
  * The browser call page: `/call/<link token>` from the bot (patient) or the console (doctor, interpreter).
  * Links carry a secret, so nothing here is cached and no Referer leaves the page.
  */
-export function registerCallPage(app: FastifyInstance, deps: { video: VideoService; links: CallLinks }): void {
+export function registerCallPage(app: FastifyInstance, deps: { video: VideoService; links: CallLinks }, videoServerUrl: string): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const noStore = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" };
 
   api.get("/call/:token", { schema: { params: tokenParams } }, async (request, reply) => {
     const link = await deps.links.peek(request.params.token);
-    return reply.headers(noStore).type("text/html; charset=utf-8").send(renderPage(link?.language ?? "ru"));
+    return reply.headers(noStore).type("text/html; charset=utf-8").send(renderPage(link?.language ?? "ru", videoServerUrl));
   });
 
   api.get("/call-assets/call.js", async (_request, reply) =>

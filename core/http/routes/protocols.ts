@@ -5,6 +5,8 @@ import type { CareAccess } from "../../access/care-access";
 import { recordAudit } from "../../audit/audit-log";
 import type { Db } from "../../db/prisma";
 import type { DocumentService } from "../../documents/document-service";
+import type { SigningCertificates } from "../../documents/signing-certificates";
+import { requireRole } from "../staff-auth";
 import type { Icd10Catalogue } from "../../icd10/icd10";
 import { assertVisitRecorder, type InPersonVisits } from "../../protocols/in-person-visits";
 import { inPersonVisitInputSchema, protocolContentSchema, visitImportSchema } from "../../protocols/protocol";
@@ -15,6 +17,7 @@ const idParams = z.object({ id: z.uuid() });
 
 export interface ProtocolRouteDeps {
   protocols: ProtocolService;
+  certificates: SigningCertificates;
   visits: InPersonVisits;
   icd10: Icd10Catalogue;
   documents: DocumentService;
@@ -69,9 +72,12 @@ export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; d
     deps.protocols.update(await access.protocol(request.staff, request.params.id), request.params.id, request.body),
   );
 
-  app.post("/protocols/:id/sign", { schema: { params: idParams } }, async (request) =>
-    deps.protocols.sign(await access.protocol(request.staff, request.params.id), request.params.id),
-  );
+  app.post("/protocols/:id/sign", { schema: { params: idParams } }, async (request) => {
+    const doctor = await access.protocol(request.staff, request.params.id);
+    // The documents job would fail for ever without a usable certificate: say so now, beside the Sign button.
+    await deps.certificates.assertUsable(doctor.id);
+    return deps.protocols.sign(doctor, request.params.id);
+  });
 
   app.post("/protocols/:id/corrections", { schema: { params: idParams } }, async (request, reply) =>
     reply.status(201).send(await deps.protocols.correct(await access.protocol(request.staff, request.params.id), request.params.id)),
@@ -81,6 +87,23 @@ export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; d
     const doctor = await access.protocol(request.staff, request.params.id);
     const documents = await deps.documents.forProtocol(request.params.id);
     await recordAudit(deps.db, { actor: actor(doctor), action: "document.list", entityType: "protocol", entityId: request.params.id });
-    return { documents };
+    return { documents, failure: await deps.documents.failureOf(request.params.id) };
   });
+
+  // Admins give doctors their signing certificates: checked at once, stored encrypted (core/documents/signing-certificates.ts).
+  app.get("/signing-certificates", async (request) => {
+    requireRole(request, "admin");
+    return { certificates: await deps.certificates.list() };
+  });
+  app.put(
+    "/doctors/:id/signing-certificate",
+    {
+      schema: { params: idParams, body: z.object({ base64: z.base64().max(200_000), password: z.string().max(200) }) },
+      bodyLimit: 300_000,
+    },
+    async (request) => {
+      requireRole(request, "admin");
+      return deps.certificates.upload(request.params.id, Buffer.from(request.body.base64, "base64"), request.body.password, { type: "staff", id: request.staff.id });
+    },
+  );
 };

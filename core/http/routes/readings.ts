@@ -9,6 +9,7 @@ import { renderChartSvg } from "../../monitoring/chart-svg";
 import type { IngestionTokens } from "../../monitoring/ingestion-tokens";
 import { readingKindSchema } from "../../monitoring/reading";
 import { chartInputFor } from "../../monitoring/readings-chart";
+import { translator } from "../../i18n";
 import { chartWindowSchema, type IngestResult, type ReadingService } from "../../monitoring/reading-service";
 import { thresholdsSchema } from "../../monitoring/thresholds";
 
@@ -95,12 +96,13 @@ export const monitoringStaffRoutes = (deps: MonitoringDeps & { access: CareAcces
   });
   app.get(
     "/patients/:patientId/readings/chart.svg",
-    { schema: { params: patientParams, querystring: chartQuery.extend({ kind: readingKindSchema }) } },
+    // The chart's words follow the console's language (ru or en), as every other label there.
+    { schema: { params: patientParams, querystring: chartQuery.extend({ kind: readingKindSchema, lang: z.enum(["ru", "en"]).default("ru") }) } },
     async (request, reply) => {
       const { window, kind, to } = request.query;
       const doctor = await access.patient(request.staff, request.params.patientId);
       const chart = await deps.readings.chart(doctor.id, request.params.patientId, window, to ? new Date(to) : undefined, kind);
-      return reply.type("image/svg+xml").send(renderChartSvg(chartInputFor(chart, kind)));
+      return reply.type("image/svg+xml").send(renderChartSvg(chartInputFor(chart, kind, translator(request.query.lang, "console"))));
     },
   );
 

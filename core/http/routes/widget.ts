@@ -7,7 +7,7 @@ import type { WebMessage } from "../../../bots/web/web-event";
 import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
 import type { FileContent } from "../../files/stored-files";
-import { matchLanguage, type Language } from "../../i18n";
+import { languages, matchLanguage, type Language } from "../../i18n";
 import { perMinute } from "../rate-limit";
 
 const root = join(import.meta.dirname, "..", "..", "..");
@@ -44,10 +44,14 @@ const pageLanguage = (request: FastifyRequest, fallback: Language): Language => 
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const widgetTexts = (language: Language) => JSON.parse(readFileSync(join(root, "locales", language, "channels.json"), "utf8")).widget as Record<string, string>;
+
 function renderPage(language: Language): string {
-  const texts = JSON.parse(readFileSync(join(root, "locales", language, "channels.json"), "utf8")).widget as Record<string, string>;
+  const texts = widgetTexts(language);
+  // Every language's few words: the page follows the language the patient picks in the chat, also after a reload.
+  const all = Object.fromEntries(languages.map((l) => [l, widgetTexts(l)]));
   // `<` inside the JSON would let a text close the script element.
-  const json = JSON.stringify({ language, texts }).replace(/</g, "\\u003c");
+  const json = JSON.stringify({ language, texts: all }).replace(/</g, "\\u003c");
   return readFileSync(join(root, "widget", "index.html"), "utf8")
     .replace("{{lang}}", language)
     .replace("{{title}}", escapeHtml(texts.title!))
