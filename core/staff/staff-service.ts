@@ -145,6 +145,14 @@ export class StaffService {
     const slot = member && !member.disabledAt ? await this.reserveAttempt(member.id, ip, now) : "refused";
     if (!member || slot === "refused") {
       await verify(await this.decoyHash(), password);
+      // Audited like an evaluated failure, so every refusal does the same work (and takes the same time).
+      await recordAudit(this.db, {
+        actor: member ? { type: "staff", id: member.id } : { type: "system" },
+        action: "staff.login_refused",
+        entityType: "staff",
+        entityId: member?.id ?? "unknown",
+        meta: { reason: !member ? "unknown_account" : member.disabledAt ? "disabled" : "locked" },
+      });
       throw denied();
     }
     const actor = { type: "staff", id: member.id } as const;
