@@ -20,6 +20,8 @@ export function createRetentionQueue(connection: ConnectionOptions, prefix: stri
     await queue.add("erase", eraseJobSchema.parse({ patientId }), {
       // One erasure per patient at a time, however often it is asked for.
       jobId: `erase-${patientId}`,
+      // The request is made while the patient's update is handled; its confirmation is queued after that commits.
+      delay: ERASE_RETRY_MS,
       attempts: ERASE_ATTEMPTS,
       backoff: { type: "fixed", delay: ERASE_RETRY_MS },
       removeOnComplete: true,
