@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { WebMessage } from "../../../bots/web/web-event";
+import type { WebMessage } from "../../channels/web-message";
 import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
 import type { FileContent } from "../../files/stored-files";
