@@ -4,6 +4,8 @@ export type Actor =
   | { type: "doctor"; id: string }
   | { type: "patient"; id: string }
   | { type: "staff"; id: string }
+  /** A registered FHIR client (the clinic's MIS), by its client_id: core/fhir. */
+  | { type: "client"; id: string }
   | { type: "system" };
 
 export interface AuditEntry {
