@@ -78,6 +78,10 @@ import { checkSealImage } from "../core/attachments/upload-check";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundIntake } from "../core/inbound/inbound-intake";
 import { InboundStore } from "../core/inbound/inbound-store";
+// --- FHIR export (issue 20) ---
+import { FhirClients } from "../core/fhir/fhir-clients";
+import { FhirExport } from "../core/fhir/fhir-export";
+import { SmartAuth } from "../core/fhir/smart-auth";
 import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import { createInboundQueue, inboundSweep, startInboundWorker } from "../workers/inbound.worker";
 import { parseTelegramUpdate } from "../bots/telegram/telegram-update";
@@ -217,6 +221,12 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
     sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
   });
+
+  // --- FHIR export (issue 20) ---
+  const fhirBaseUrl = `${config.PUBLIC_URL.replace(/\/$/, "")}/fhir/R4`;
+  const fhirClients = new FhirClients(db);
+  const fhirAuth = new SmartAuth(db, fhirClients, { tokenUrl: `${fhirBaseUrl}/auth/token`, tokenTtlSeconds: config.FHIR_ACCESS_TOKEN_TTL_SECONDS });
+  const fhirExport = new FhirExport(db, files, { baseUrl: fhirBaseUrl, clinicName: config.CLINIC_NAME });
 
   // --- intake ---
   const preferences = new PatientPreferences(db);
@@ -507,6 +517,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         },
         rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
         metrics, // --- observability (issue 19) ---
+        fhir: { auth: fhirAuth, fhir: fhirExport, baseUrl: fhirBaseUrl }, // --- FHIR export (issue 20) ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

@@ -201,6 +201,9 @@ const variables = {
   METRICS_PORT: { schema: z.coerce.number().int().min(0).max(65535).default(9464), example: "9464" },
   /** Per kind of record, `<n>d` or `<n>y` (core/rights/retention.ts; legal basis in README). */
   RETENTION_PERIODS: { schema: retentionPeriodsSchema.prefault(defaultRetention), example: "medical_record:25y,delivery_copy:90d,unfinished_intake:30d" },
+  // --- FHIR export (issue 20) ---
+  /** Lifetime of an access token the FHIR token endpoint issues to the MIS (SMART Backend Services suggests 5 minutes). */
+  FHIR_ACCESS_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
 } as const;
 
 type Variables = typeof variables;

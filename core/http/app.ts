@@ -67,6 +67,8 @@ import { registerSecurityHeaders } from "./security-headers";
 import type { Metrics } from "../metrics/metrics";
 import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
+// --- FHIR export (issue 20) ---
+import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 
 export interface AppDeps {
   config: Config;
@@ -112,6 +114,9 @@ export interface AppDeps {
   // --- observability (issue 19) ---
   /** HTTP latency per route and `GET /metrics` (bearer METRICS_TOKEN). */
   metrics?: Metrics;
+  // --- FHIR export (issue 20) ---
+  /** The read api for the clinic's MIS at /fhir/R4, with its own SMART Backend Services tokens. */
+  fhir?: FhirRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -170,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
+  if (deps.fhir) await app.register(fhirRoutes(deps.fhir), { prefix: FHIR_PREFIX }); // --- FHIR export (issue 20) ---
   // --- intake ---
   if (deps.intake) {
     await app.register(intakePublicRoutes(deps.intake));
