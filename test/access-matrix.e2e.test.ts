@@ -457,6 +457,20 @@ const publicRoutes: Record<string, { call: () => Call; refused: number } | { ope
   "POST /api/v1/entries": { call: () => ({ url: api("/entries"), payload: [] }), refused: 401 },
   "POST /api/v1/entries.json": { call: () => ({ url: api("/entries.json"), payload: [] }), refused: 401 },
   "POST /api/v1/labs/:labId/results": { call: () => ({ url: api("/labs/matrix/results"), payload: {} }), refused: 401 },
+  // --- FHIR export (issue 20): the MIS's own SMART Backend Services tokens, never a staff session ---
+  "GET /fhir/R4/metadata": { open: "the CapabilityStatement: what the server does, no patient data" },
+  "GET /fhir/R4/.well-known/smart-configuration": { open: "where the token endpoint is, no patient data" },
+  "POST /fhir/R4/auth/token": {
+    call: () => ({
+      url: "/fhir/R4/auth/token",
+      payload: { grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: "not.a.jwt", scope: "system/*.read" },
+    }),
+    refused: 401,
+  },
+  "GET /fhir/R4/:type": { call: () => ({ url: `/fhir/R4/Observation?patient=${ids.patient}` }), refused: 401 },
+  "GET /fhir/R4/:type/:id": { call: () => ({ url: `/fhir/R4/Patient/${ids.patient}` }), refused: 401 },
+  "GET /fhir/R4/Patient/:id/$everything": { call: () => ({ url: `/fhir/R4/Patient/${ids.patient}/$everything` }), refused: 401 },
+  "GET /fhir/R4/Binary/:id": { call: () => ({ url: `/fhir/R4/Binary/${nowhere}` }), refused: 401 },
   "GET /account/login": { call: () => ({ url: "/account/login?token=wrong-token-0123456789abcdef" }), refused: 401 },
   "GET /account": { call: () => ({ url: "/account" }), refused: 401 },
   "GET /account/overview.json": { call: () => ({ url: "/account/overview.json" }), refused: 401 },

