@@ -12,10 +12,11 @@ import { parseScope } from "../core/fhir/scopes";
  *   npm run fhir:client -- keys <client_id> <public key file>      (key rotation)
  *   npm run fhir:client -- scopes <client_id> "<scopes>"
  *   npm run fhir:client -- disable <client_id>                     (its tokens stop at once)
+ *   npm run fhir:client -- enable <client_id>
  *   npm run fhir:client -- list
  */
 const [command, id = "", ...rest] = process.argv.slice(2);
-const usage = 'usage: npm run fhir:client -- register <client_id> "<name>" <key.pem|jwks.json> "system/*.read" | keys <client_id> <file> | scopes <client_id> "<scopes>" | disable <client_id> | list\n';
+const usage = 'usage: npm run fhir:client -- register <client_id> "<name>" <key.pem|jwks.json> "system/*.read" | keys <client_id> <file> | scopes <client_id> "<scopes>" | disable|enable <client_id> | list\n';
 
 const scopesFrom = (text = "") => {
   const scopes = text.split(/\s+/).filter(Boolean);
@@ -41,6 +42,8 @@ try {
   } else if (command === "disable" && id) {
     await clients.disable(id);
     process.stdout.write(`disabled ${id}\n`);
+  } else if (command === "enable" && id) {
+    process.stdout.write(`enabled ${show(await clients.update(id, { disabledAt: null }))}`);
   } else if (command === "list") {
     for (const client of await clients.list()) process.stdout.write(show(client));
   } else {

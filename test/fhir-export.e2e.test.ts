@@ -195,7 +195,7 @@ describe("FHIR R4 export", () => {
     const pdf = await get(`/fhir/R4/Binary/${ids.file}`, token, "application/pdf");
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers["content-type"]).toBe("application/pdf");
-    const stored = await h.services.files.read(ids.file);
+    const stored = await h.services.files.read(ids.file!);
     expect(pdf.rawPayload.equals(stored.bytes)).toBe(true);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
     expect(pdf.rawPayload.includes(Buffer.from("/ByteRange"))).toBe(true);

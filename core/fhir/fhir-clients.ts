@@ -25,12 +25,9 @@ export class FhirClients {
     }
   }
 
-  /** A new key (rotation) or new scopes for a registered client; re-enables a disabled one. */
-  async update(id: string, change: { jwks?: JSONWebKeySet; scopes?: string[] }): Promise<FhirClient> {
-    const { count } = await this.db.fhirClient.updateMany({
-      where: { id },
-      data: { ...(change.jwks ? { jwks: change.jwks as object } : {}), ...(change.scopes ? { scopes: change.scopes } : {}), disabledAt: null },
-    });
+  /** A new key (rotation) or new scopes; `disabledAt: null` enables a disabled client again. */
+  async update(id: string, change: { jwks?: JSONWebKeySet; scopes?: string[]; disabledAt?: null }): Promise<FhirClient> {
+    const { count } = await this.db.fhirClient.updateMany({ where: { id }, data: { ...change, jwks: change.jwks as object | undefined } });
     if (count === 0) throw new AppError("not_found", `no client ${id}`);
     return (await this.find(id))!;
   }

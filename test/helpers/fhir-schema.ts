@@ -22,7 +22,8 @@ export function fhirSchemaErrors(resource: { resourceType: string }): string[] {
     ajv.addSchema({ ...schema, $id: id });
     validators = new Map(Object.keys(schema.definitions).map((name) => [name, ajv.getSchema(`${id}#/definitions/${name}`)!]));
   }
-  const validate = validators.get(resource.resourceType);
-  if (!validate) return [`unknown resourceType ${resource.resourceType}`];
-  return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${resource.resourceType}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  const type = resource.resourceType;
+  const validate = validators.get(type);
+  if (!validate) return [`unknown resourceType ${type}`];
+  return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${type}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
