@@ -1,6 +1,11 @@
+import { execFile } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FhirClients, parsePublicKeys } from "../core/fhir/fhir-clients";
 import { fhirSchemaErrors } from "./helpers/fhir-schema";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -30,7 +35,7 @@ async function assertion(client: { clientId: string; kid: string; privateKey: Cr
   const alg = client === ec ? "ES384" : "RS384";
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
-    .setProtectedHeader({ alg, kid: client.kid, typ: "JWT" })
+    .setProtectedHeader({ alg, typ: "JWT", ...(client.kid ? { kid: client.kid } : {}) })
     .setIssuer(claims.iss ?? client.clientId)
     .setSubject(client.clientId)
     .setAudience(claims.aud ?? tokenUrl)
@@ -303,4 +308,22 @@ describe("FHIR R4 export", () => {
     const wrongGrant = await h.app.inject(form({ grant_type: "password", scope: "system/*.read" }));
     await refused(wrongGrant, 400, "unsupported_grant_type");
   });
+
+  it("registers a client from a PEM public key with npm run fhir:client, and disabling it stops its assertions", async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", "bin/fhir-client.ts", ...args], { env: { ...process.env, DATABASE_URL: inject("databaseUrl"), LOG_LEVEL: "silent" } });
+    const pair = await generateKeyPair("RS384", { extractable: true });
+    const pem = join(mkdtempSync(join(tmpdir(), "fhir-client-")), "mis-public.pem");
+    writeFileSync(pem, await exportSPKI(pair.publicKey));
+    const client = { clientId: `mis-cli-${randomUUID().slice(0, 8)}`, kid: "", privateKey: pair.privateKey };
+    const registered = await cli("register", client.clientId, "МИС из PEM", pem, "system/Patient.read system/Consent.rs");
+    expect(registered.stdout).toContain(`registered ${client.clientId}`);
+    const granted = await requestToken(client, "system/Patient.read");
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect((await get(`/fhir/R4/Patient/${ids.patient}`, granted.json().access_token)).statusCode).toBe(200);
+    await expect(cli("register", `${client.clientId}-2`, "bad scope", pem, "system/Patient.write")).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("scopes must look like") });
+    await cli("disable", client.clientId);
+    expect((await get(`/fhir/R4/Patient/${ids.patient}`, granted.json().access_token)).statusCode).toBe(401);
+    expect((await requestToken(client, "system/Patient.read")).statusCode).toBe(401);
+  }, 60_000);
 });

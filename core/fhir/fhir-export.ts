@@ -18,6 +18,7 @@ interface ResourceSource {
   byId(id: string): Promise<{ patientId: string; resource: FhirResource } | null>;
 }
 
+/** A RowSource whose rows become resources; a Patient row is its own patient. */
 function mapped<Row extends { patientId: string } | { id: string }>(rows: RowSource<Row>, toResource: (row: Row) => FhirResource): ResourceSource {
   const entry = (row: Row) => ({ patientId: "patientId" in row ? row.patientId : row.id, resource: toResource(row) });
   return {
