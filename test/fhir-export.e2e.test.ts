@@ -191,7 +191,7 @@ describe("FHIR R4 export", () => {
     const lab = await read(`Observation/${ids.labResult}`);
     expect(lab).toMatchObject({ valueQuantity: { value: 6.2, unit: "mmol/L" }, interpretation: [{ coding: [{ code: "H" }] }], referenceRange: [{ high: { value: 5.2 } }] });
     const report = await read(`DiagnosticReport/${ids.report}`);
-    expect(report).toMatchObject({ status: "final", result: [{ reference: `Observation/${ids.labResult}` }] });
+    expect(report).toMatchObject({ status: "final", encounter: { reference: `Encounter/${ids.encounter}` }, result: [{ reference: `Observation/${ids.labResult}` }] });
     const consent = await read(`Consent/${ids.consent}`);
     expect(consent).toMatchObject({ status: "active", policy: [{ uri: "urn:telecons:consent-text:personal_data:2026-11-01" }] });
   });

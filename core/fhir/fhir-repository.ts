@@ -123,14 +123,19 @@ export function fhirRepository(db: Db) {
   const reports = source(
     {
       count: (args) => db.labOrder.count(args),
-      findMany: (args) =>
-        db.labOrder.findMany({
+      findMany: async (args) => {
+        const rows = await db.labOrder.findMany({
           ...args,
           select: {
-            id: true, number: true, patientId: true, status: true, createdAt: true, labId: true,
+            id: true, number: true, patientId: true, status: true, createdAt: true, labId: true, referralId: true,
             results: { orderBy: [{ effectiveAt: "asc" }, { id: "asc" }], select: { id: true, code: true, display: true, effectiveAt: true, issuedAt: true, receivedAt: true } },
           },
-        }),
+        });
+        // An order made from a protocol's referral belongs to that protocol's consultation.
+        const referrals = rows.flatMap((r) => (r.referralId ? [r.referralId] : []));
+        const protocols = await db.protocol.findMany({ where: { id: { in: referrals } }, select: { id: true, consultationId: true } });
+        return rows.map((row) => ({ ...row, consultationId: protocols.find((p) => p.id === row.referralId)?.consultationId ?? null }));
+      },
     },
     (f: Filter) => ({
       id: f.id,

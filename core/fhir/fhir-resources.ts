@@ -260,6 +260,7 @@ export function diagnosticReportResource(row: Rows<"reports">): FhirResource {
     category: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0074", code: "LAB", display: "Laboratory" }] }],
     code: loinc("11502-2", "Laboratory report"),
     subject: patientRef(row.patientId),
+    ...(row.consultationId ? { encounter: { reference: `Encounter/${row.consultationId}` } } : {}),
     ...(effective.length ? { effectiveDateTime: iso(new Date(Math.min(...effective))) } : {}),
     issued: iso(new Date(Math.max(...times((r) => r.issuedAt ?? r.receivedAt)))),
     ...(row.labId ? { performer: [{ display: row.labId }] } : {}),

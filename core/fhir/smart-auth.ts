@@ -61,7 +61,7 @@ export class SmartAuth {
       expiresAt: new Date(now.getTime() + this.settings.tokenTtlSeconds * 1000),
     });
     await recordAudit(this.db, { actor: { type: "client", id: client.id }, action: "fhir.token", entityType: "fhir_client", entityId: client.id, meta: { scopes } });
-    return { access_token: token, token_type: "bearer", expires_in: this.settings.tokenTtlSeconds, scope: scopes.join(" ") };
+    return { access_token: token, token_type: "bearer" as const, expires_in: this.settings.tokenTtlSeconds, scope: scopes.join(" ") };
   }
 
   /** The client and scopes behind `Authorization: Bearer …`; 401 when missing, unknown or expired. */

@@ -20,6 +20,16 @@ export const FHIR_PREFIX = "/fhir/R4";
 const FHIR_JSON = "application/fhir+json; charset=utf-8";
 const searchable = fhirResourceTypes.filter((type): type is SearchableType => type !== "Binary");
 type Query = Record<string, string | string[] | undefined>;
+// FHIR resources and Bundles have no zod schema here: their shape is HL7's R4 JSON schema, checked in the tests.
+const tokenResponseSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number(), scope: z.string() });
+const smartConfigurationSchema = z.object({
+  token_endpoint: z.string(),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  token_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
+  grant_types_supported: z.array(z.string()),
+  scopes_supported: z.array(z.string()),
+  capabilities: z.array(z.string()),
+});
 
 /**
  * The FHIR R4 read api for the clinic's MIS, under /fhir/R4: its own bearer tokens (SMART Backend Services), not
@@ -49,7 +59,7 @@ export const fhirRoutes = (deps: FhirRouteDeps) => async (scope: FastifyInstance
   };
 
   app.get("/metadata", async (_request, reply) => fhirJson(reply, capabilityStatement(deps.baseUrl, tokenUrl)));
-  app.get("/.well-known/smart-configuration", async () => ({
+  app.get("/.well-known/smart-configuration", { schema: { response: { 200: smartConfigurationSchema } } }, async () => ({
     token_endpoint: tokenUrl,
     token_endpoint_auth_methods_supported: ["private_key_jwt"],
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
@@ -57,7 +67,7 @@ export const fhirRoutes = (deps: FhirRouteDeps) => async (scope: FastifyInstance
     scopes_supported: ["system/*.read", "system/*.rs", ...fhirResourceTypes.map((type) => `system/${type}.read`)],
     capabilities: ["client-confidential-asymmetric", "permission-v1", "permission-v2"],
   }));
-  app.post("/auth/token", { schema: { body: z.record(z.string(), z.string()) } }, async (request, reply) =>
+  app.post("/auth/token", { schema: { body: z.record(z.string(), z.string()), response: { 200: tokenResponseSchema } } }, async (request, reply) =>
     // Tokens must not be cached by anything between the MIS and us (RFC 6749 §5.1).
     reply.header("cache-control", "no-store").send(await deps.auth.issueToken(request.body)),
   );
