@@ -101,6 +101,7 @@ import { Metrics } from "../core/metrics/metrics";
 import { watchedState } from "../core/metrics/watched-state";
 import { currentRequestId } from "../core/request-context";
 import type { ParsedInbound } from "../core/inbound/inbound-store";
+import { AnalyticsService } from "../core/analytics/analytics-service"; // --- analytics (issue 19) ---
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -507,6 +508,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         },
         rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
         metrics, // --- observability (issue 19) ---
+        analytics: new AnalyticsService(db), // --- analytics (issue 19) ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

@@ -67,6 +67,9 @@ import { registerSecurityHeaders } from "./security-headers";
 import type { Metrics } from "../metrics/metrics";
 import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
+// --- analytics (issue 19) ---
+import type { AnalyticsService } from "../analytics/analytics-service";
+import { analyticsRoutes } from "./routes/analytics";
 
 export interface AppDeps {
   config: Config;
@@ -112,6 +115,9 @@ export interface AppDeps {
   // --- observability (issue 19) ---
   /** HTTP latency per route and `GET /metrics` (bearer METRICS_TOKEN). */
   metrics?: Metrics;
+  // --- analytics (issue 19) ---
+  /** The admin's figures (waits, groups, bookings, NPS) and their CSV. */
+  analytics?: AnalyticsService;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -195,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access }));
       await staff.register(reminderRoutes({ ...deps, access }));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access })); // --- intake ---
+      if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics })); // --- analytics (issue 19) ---
     },
     { prefix: "/api/v1" },
   );
