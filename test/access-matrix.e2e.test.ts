@@ -403,6 +403,7 @@ const staffCases: StaffCase[] = [
   { route: "GET /api/v1/audit", call: () => ({ url: api("/audit?limit=5") }), allow: { admin: 200 } },
   { route: "GET /api/v1/analytics", call: () => ({ url: api("/analytics?from=2026-11-01&to=2026-11-30&granularity=week") }), allow: { admin: 200 } },
   { route: "GET /api/v1/analytics.csv", call: () => ({ url: api("/analytics.csv?from=2026-11-01&to=2026-11-30") }), allow: { admin: 200 } },
+  { route: "POST /api/v1/analytics/refresh", call: () => ({ url: api("/analytics/refresh?timeZone=Europe/Moscow") }), allow: { admin: 204 } },
   { route: "GET /api/v1/inbound/dead-letters", call: () => ({ url: api("/inbound/dead-letters?limit=5") }), allow: { admin: 200 } },
   { route: "PUT /api/v1/specialties/:code", call: () => ({ url: api("/specialties/matrix"), payload: { nameRu: "Матрица", nameEn: "Matrix", active: false } }), allow: { admin: 200 } },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },

@@ -2,8 +2,13 @@ import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/prisma";
 import type { Dimension, Granularity } from "./analytics-schema";
 
-/** A half-open UTC range [from, to) and how to cut it into periods. */
+/**
+ * A range: calendar days `fromDay`…`toDay` (YYYY-MM-DD, both included) in `timeZone`, which are the UTC instants
+ * [from, to), cut into periods.
+ */
 export interface Window {
+  fromDay: string;
+  toDay: string;
   from: Date;
   to: Date;
   granularity: Granularity;
@@ -12,44 +17,47 @@ export interface Window {
   now: Date;
 }
 
-/** `period` is null on the row for the whole range (GROUPING SETS). Waits in seconds. */
-export interface ConsultationRow {
-  period: string | null;
+/** `period` is "total" on the row for the whole range. */
+export interface CountRow {
+  period: string;
+  dimension: "all" | Dimension;
+  key: string;
   consultations: number;
   redFlags: number;
   escalations: number;
-  replied: number;
-  reply: [number, number] | null;
+}
+/** A percentile read off the minute histogram: lo + frac × (hi − lo) minutes, as percentile_cont interpolates. */
+export interface FirstReplyRow {
+  period: string;
+  count: number;
+  q: number;
+  lo: number;
+  hi: number;
+  frac: number;
 }
 export interface CallRow {
-  period: string | null;
+  period: string;
   requests: number;
   started: number;
+  /** Median and p90 in seconds. */
   wait: [number, number] | null;
 }
 export interface BookingRow {
-  period: string | null;
+  period: string;
   booked: number;
   completed: number;
   noShows: number;
   cancelled: number;
   upcoming: number;
 }
-/** `byDoctor` false: a period's (or, with period null, the range's) ratings; true: one doctor's over the range. */
+/** `doctorId` null: a period's ratings (or the range's, period "total"); else one doctor's over the range ("" = none). */
 export interface RatingRow {
-  period: string | null;
-  byDoctor: boolean;
+  period: string;
   doctorId: string | null;
   name: string | null;
   ratings: number;
   promoters: number;
   detractors: number;
-}
-export interface GroupRow {
-  period: string;
-  dimension: Dimension;
-  key: string;
-  count: number;
 }
 
 // Columns are `timestamp` holding UTC: an ISO string cast to timestamp keeps its UTC wall time.
@@ -58,47 +66,53 @@ const at = (date: Date) => Prisma.sql`${date.toISOString()}::timestamp`;
 const periodOf = (column: Prisma.Sql, w: Window) =>
   Prisma.sql`to_char(date_trunc(${w.granularity}, (${column} AT TIME ZONE 'UTC') AT TIME ZONE ${w.timeZone}), 'YYYY-MM-DD')`;
 
-/** The SQL behind the analytics screen: each query one pass over its table for the range, grouped by period and in total. */
+const days = (w: Window) => Prisma.sql`"timeZone" = ${w.timeZone} AND day >= ${w.fromDay}::date AND day <= ${w.toDay}::date`;
+const periodOfDay = (w: Window) => Prisma.sql`to_char(date_trunc(${w.granularity}, day::timestamp), 'YYYY-MM-DD')`;
+
+/**
+ * The SQL behind the analytics screen. Consultations, first replies and ratings are summed from the daily roll-ups
+ * (analytics-refresh.ts); video calls and bookings are few and read from their tables, so they are always current.
+ */
 export class AnalyticsRepository {
   constructor(private readonly db: Db) {}
 
-  /** Consultations by creation time; the first reply is the earliest doctor's message (a partial index serves it). */
-  consultations(w: Window): Promise<ConsultationRow[]> {
-    return this.db.$queryRaw<ConsultationRow[]>`
-      SELECT period, count(*)::int AS consultations, count(*) FILTER (WHERE urgent)::int AS "redFlags",
-             count(*) FILTER (WHERE escalated)::int AS escalations, count(reply)::int AS replied,
-             percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY reply) AS reply
-      FROM (
-        SELECT ${periodOf(Prisma.sql`c."createdAt"`, w)} AS period, c.urgent, c."escalatedAt" IS NOT NULL AS escalated,
-               extract(epoch FROM (SELECT min(m."createdAt") FROM "Message" m
-                                   WHERE m."consultationId" = c.id AND m."authorRole" = 'doctor') - c."createdAt")::float8 AS reply
-        FROM "Consultation" c
-        WHERE c."createdAt" >= ${at(w.from)} AND c."createdAt" < ${at(w.to)}
-      ) x
-      GROUP BY GROUPING SETS ((period), ())`;
+  refreshedAt(timeZone: string): Promise<Date | null> {
+    return this.db.analyticsRefresh.findUnique({ where: { timeZone } }).then((r) => r?.refreshedAt ?? null);
   }
 
-  /** Consultations per period by specialty, the patient's language, the channel, and the outcome (the status while open). */
-  groups(w: Window): Promise<GroupRow[]> {
-    return this.db.$queryRaw<GroupRow[]>`
-      SELECT period, CASE WHEN GROUPING(specialty) = 0 THEN 'specialty' WHEN GROUPING(language) = 0 THEN 'language'
-                          WHEN GROUPING(channel) = 0 THEN 'channel' ELSE 'outcome' END AS dimension,
-             coalesce(specialty, language, channel, outcome) AS key, count(*)::int AS count
-      FROM (
-        SELECT ${periodOf(Prisma.sql`c."createdAt"`, w)} AS period, c.specialty, p.language, a.channel::text AS channel,
-               coalesce(c.outcome, c.status::text) AS outcome
-        FROM "Consultation" c
-        JOIN "Patient" p ON p.id = c."patientId"
-        JOIN "MessengerAccount" a ON a.id = c."accountId"
-        WHERE c."createdAt" >= ${at(w.from)} AND c."createdAt" < ${at(w.to)}
-      ) x
-      GROUP BY GROUPING SETS ((period, specialty), (period, language), (period, channel), (period, outcome))`;
+  counts(w: Window): Promise<CountRow[]> {
+    return this.db.$queryRaw<CountRow[]>`
+      SELECT coalesce(period, 'total') AS period, dimension, key, sum(consultations)::int AS consultations,
+             sum("redFlags")::int AS "redFlags", sum(escalations)::int AS escalations
+      FROM (SELECT ${periodOfDay(w)} AS period, * FROM "AnalyticsDayCount" WHERE ${days(w)}) x
+      GROUP BY GROUPING SETS ((period, dimension, key), (dimension, key))`;
   }
 
-  /** "Video now" requests by request time (booked appointments have their own figures). */
+  /** Median and p90 per period and in total from the minute histogram: the ranks ⌊q(n−1)⌋ and ⌈q(n−1)⌉ are looked up. */
+  firstReply(w: Window): Promise<FirstReplyRow[]> {
+    return this.db.$queryRaw<FirstReplyRow[]>`
+      WITH h AS (
+        SELECT coalesce(period, 'total') AS period, minutes, sum(count)::float8 AS c
+        FROM (SELECT ${periodOfDay(w)} AS period, minutes, count FROM "AnalyticsDayFirstReply" WHERE ${days(w)}) x
+        GROUP BY GROUPING SETS ((period, minutes), (minutes))
+      ), cum AS (
+        SELECT period, minutes, sum(c) OVER (PARTITION BY period ORDER BY minutes) AS upto, sum(c) OVER (PARTITION BY period) AS n, c
+        FROM h
+      ), want AS (
+        SELECT DISTINCT period, n, q, q * (n - 1) AS pos FROM cum CROSS JOIN unnest(ARRAY[0.5, 0.9]::float8[]) q
+      )
+      SELECT want.period, want.n::int AS count, want.q,
+             min(cum.minutes) FILTER (WHERE floor(pos) < upto AND floor(pos) >= upto - c) AS lo,
+             min(cum.minutes) FILTER (WHERE ceil(pos) < upto AND ceil(pos) >= upto - c) AS hi,
+             pos - floor(pos) AS frac
+      FROM want JOIN cum USING (period)
+      GROUP BY want.period, want.n, want.q, want.pos`;
+  }
+
+  /** "Video now" requests by request time (booked appointments have their own figures); waits exact, in seconds. */
   calls(w: Window): Promise<CallRow[]> {
     return this.db.$queryRaw<CallRow[]>`
-      SELECT period, count(*)::int AS requests, count(wait)::int AS started,
+      SELECT coalesce(period, 'total') AS period, count(*)::int AS requests, count(wait)::int AS started,
              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait) AS wait
       FROM (
         SELECT ${periodOf(Prisma.sql`v."requestedAt"`, w)} AS period,
@@ -112,7 +126,7 @@ export class AnalyticsRepository {
   /** Appointments by their slot's start (a moved booking counts at its current slot). */
   bookings(w: Window): Promise<BookingRow[]> {
     return this.db.$queryRaw<BookingRow[]>`
-      SELECT period, count(*)::int AS booked, count(*) FILTER (WHERE state = 'completed')::int AS completed,
+      SELECT coalesce(period, 'total') AS period, count(*)::int AS booked, count(*) FILTER (WHERE state = 'completed')::int AS completed,
              count(*) FILTER (WHERE state = 'no_show')::int AS "noShows", count(*) FILTER (WHERE state = 'cancelled')::int AS cancelled,
              count(*) FILTER (WHERE state = 'upcoming')::int AS upcoming
       FROM (
@@ -127,20 +141,16 @@ export class AnalyticsRepository {
       GROUP BY GROUPING SETS ((period), ())`;
   }
 
-  /** Ratings (0–10 answers to the rating request) by the time they were given. */
+  /** Ratings by the day they were given: per period, per doctor and in total. */
   ratings(w: Window): Promise<RatingRow[]> {
     return this.db.$queryRaw<RatingRow[]>`
-      SELECT period, GROUPING(period) = 1 AND GROUPING("doctorId") = 0 AS "byDoctor", "doctorId", max(name) AS name,
-             count(*)::int AS ratings, count(*) FILTER (WHERE score >= 9)::int AS promoters,
-             count(*) FILTER (WHERE score <= 6)::int AS detractors
+      SELECT coalesce(period, 'total') AS period, x."doctorId", d.name, x.ratings, x.promoters, x.detractors
       FROM (
-        SELECT ${periodOf(Prisma.sql`r."answeredAt"`, w)} AS period, c."doctorId"::text AS "doctorId", d.name, r.answer::int AS score
-        FROM "ReminderOccurrence" r
-        JOIN "Consultation" c ON c.id = r."consultationId"
-        LEFT JOIN "Doctor" d ON d.id = c."doctorId"
-        WHERE r.kind = 'rating' AND r.status = 'answered' AND r.answer ~ '^([0-9]|10)$'
-          AND r."answeredAt" >= ${at(w.from)} AND r."answeredAt" < ${at(w.to)}
+        SELECT period, "doctorId", coalesce(sum(ratings), 0)::int AS ratings, coalesce(sum(promoters), 0)::int AS promoters,
+               coalesce(sum(detractors), 0)::int AS detractors
+        FROM (SELECT ${periodOfDay(w)} AS period, * FROM "AnalyticsDayRating" WHERE ${days(w)}) r
+        GROUP BY GROUPING SETS ((period), ("doctorId"), ())
       ) x
-      GROUP BY GROUPING SETS ((period), ("doctorId"), ())`;
+      LEFT JOIN "Doctor" d ON d.id::text = x."doctorId"`;
   }
 }

@@ -10,6 +10,10 @@ export type Dimension = (typeof dimensions)[number];
 /** Two years of days is 731 points: enough for any screen, and it keeps one request's work bounded. */
 const MAX_DAYS = 731;
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
+const timeZone = z
+  .string()
+  .default("Europe/Moscow")
+  .refine((zone) => IANAZone.isValidZone(zone), { message: "timeZone must be an IANA time zone such as Europe/Moscow" });
 
 /** `from` and `to` are calendar days in `timeZone`, both included; periods are cut in that zone (weeks start on Monday). */
 export const analyticsQuerySchema = z
@@ -17,10 +21,7 @@ export const analyticsQuerySchema = z
     from: isoDate,
     to: isoDate,
     granularity: z.enum(granularities, { message: "granularity must be day, week or month" }).default("day"),
-    timeZone: z
-      .string()
-      .default("Europe/Moscow")
-      .refine((zone) => IANAZone.isValidZone(zone), { message: "timeZone must be an IANA time zone such as Europe/Moscow" }),
+    timeZone,
   })
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["from"] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_DAYS, {
@@ -29,8 +30,10 @@ export const analyticsQuerySchema = z
   });
 export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
 
+export const refreshQuerySchema = z.object({ timeZone });
+
 const count = z.number().int().nonnegative();
-/** Seconds; null when nothing was measured. Median and p90 are percentile_cont (linear interpolation). */
+/** Seconds; null when nothing was measured. Median and p90 interpolate linearly between ranks, as percentile_cont. */
 const waitSchema = z.object({ count, medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() });
 /** NPS = % promoters (9–10) − % detractors (0–6), one decimal; null without ratings. */
 export const npsSchema = z.object({ ratings: count, promoters: count, passives: count, detractors: count, nps: z.number().nullable() });
@@ -42,7 +45,7 @@ const bookingsSchema = z.object({ booked: count, completed: count, noShows: coun
 
 export const figuresSchema = z.object({
   consultations: count,
-  /** From the consultation's creation to the first doctor's message. */
+  /** From the consultation's creation to the first doctor's message, to the minute (the daily roll-ups keep minutes). */
   firstReply: waitSchema,
   /** "Video now": from the request to the call's start; `requests` counts them all, `count` those that started. */
   call: waitSchema.extend({ requests: count }),
@@ -60,7 +63,8 @@ export const analyticsSchema = z.object({
   to: z.string(),
   granularity: z.enum(granularities),
   timeZone: z.string(),
-  generatedAt: z.string(),
+  /** When the roll-ups (consultations, first replies, ratings) were rebuilt; calls and bookings are read live. */
+  refreshedAt: z.string(),
   /** Every period of the range in order, empty ones included; `start` is its first day (YYYY-MM-DD). */
   periods: z.array(figuresSchema.extend({ start: z.string() })),
   total: figuresSchema,

@@ -1,28 +1,44 @@
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
-import { AnalyticsRepository, type BookingRow, type CallRow, type ConsultationRow, type RatingRow } from "./analytics-repository";
+import { rebuildRollups } from "./analytics-refresh";
+import { AnalyticsRepository, type BookingRow, type CallRow, type CountRow, type FirstReplyRow, type RatingRow } from "./analytics-repository";
 import { dimensions, type Analytics, type AnalyticsQuery, type Figures } from "./analytics-schema";
 import { periodsOf } from "./periods";
+
+export interface AnalyticsSettings {
+  /** Roll-ups older than this are rebuilt in the background after the screen has been answered. */
+  maxAgeMs: number;
+}
 
 /** The clinic's figures for a range: what the admin's analytics screen and its CSV show. */
 export class AnalyticsService {
   private readonly repository: AnalyticsRepository;
+  /** Rebuilds under way in this process, per time zone: a second caller joins the first. */
+  private readonly rebuilding = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
+    private readonly settings: AnalyticsSettings = { maxAgeMs: 10 * 60_000 },
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.repository = new AnalyticsRepository(db);
   }
 
+  /** Rebuilds a time zone's roll-ups now (the screen's "Refresh" button; the bench). */
+  refresh(actor: Actor, timeZone: string): Promise<void> {
+    return this.rebuild(timeZone).then(() =>
+      recordAudit(this.db, { actor, action: "analytics.refresh", entityType: "analytics", entityId: "*", meta: { timeZone } }),
+    );
+  }
+
   /** Every read is audited: the figures are about patients even without naming one. */
   async report(actor: Actor, query: AnalyticsQuery, format: "json" | "csv" = "json"): Promise<Analytics> {
+    const refreshedAt = await this.freshEnough(query.timeZone);
     const { from, to, starts } = periodsOf(query.from, query.to, query.granularity, query.timeZone);
-    const now = this.clock();
-    const window = { from, to, granularity: query.granularity, timeZone: query.timeZone, now };
-    const [consultations, groups, calls, bookings, ratings] = await Promise.all([
-      this.repository.consultations(window),
-      this.repository.groups(window),
+    const window = { fromDay: query.from, toDay: query.to, from, to, granularity: query.granularity, timeZone: query.timeZone, now: this.clock() };
+    const [counts, firstReply, calls, bookings, ratings] = await Promise.all([
+      this.repository.counts(window),
+      this.repository.firstReply(window),
       this.repository.calls(window),
       this.repository.bookings(window),
       this.repository.ratings(window),
@@ -35,68 +51,92 @@ export class AnalyticsService {
       meta: { from: query.from, to: query.to, granularity: query.granularity, timeZone: query.timeZone, format },
     });
 
-    const figuresOf = (period: string | null): Figures =>
+    const figuresOf = (period: string): Figures =>
       figures(
-        consultations.find((r) => r.period === period),
+        counts.find((r) => r.period === period && r.dimension === "all"),
+        firstReply.filter((r) => r.period === period),
         calls.find((r) => r.period === period),
         bookings.find((r) => r.period === period),
-        ratings.find((r) => !r.byDoctor && r.period === period),
+        ratings.find((r) => r.doctorId === null && r.period === period),
       );
     const index = new Map(starts.map((start, i) => [start, i]));
-    const grouped = Object.fromEntries(dimensions.map((d) => [d, new Map<string, number[]>()])) as Record<
-      (typeof dimensions)[number],
-      Map<string, number[]>
-    >;
-    for (const row of groups) {
-      const byPeriod = grouped[row.dimension].get(row.key) ?? grouped[row.dimension].set(row.key, starts.map(() => 0)).get(row.key)!;
-      byPeriod[index.get(row.period)!] = row.count;
-    }
+    const groups = (dimension: (typeof dimensions)[number]) => {
+      const byKey = new Map<string, number[]>();
+      for (const row of counts) {
+        if (row.dimension !== dimension || row.period === "total") continue;
+        const byPeriod = byKey.get(row.key) ?? byKey.set(row.key, starts.map(() => 0)).get(row.key)!;
+        byPeriod[index.get(row.period)!] = row.consultations;
+      }
+      return [...byKey]
+        .map(([key, byPeriod]) => ({ key, count: byPeriod.reduce((a, b) => a + b, 0), byPeriod }))
+        .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    };
     return {
       from: query.from,
       to: query.to,
       granularity: query.granularity,
       timeZone: query.timeZone,
-      generatedAt: now.toISOString(),
+      refreshedAt: refreshedAt.toISOString(),
       periods: starts.map((start) => ({ start, ...figuresOf(start) })),
-      total: figuresOf(null),
-      groups: Object.fromEntries(
-        dimensions.map((d) => [
-          d,
-          [...grouped[d]]
-            .map(([key, byPeriod]) => ({ key, count: byPeriod.reduce((a, b) => a + b, 0), byPeriod }))
-            .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
-        ]),
-      ) as Analytics["groups"],
+      total: figuresOf("total"),
+      groups: Object.fromEntries(dimensions.map((d) => [d, groups(d)])) as Analytics["groups"],
       doctors: ratings
-        .filter((r) => r.byDoctor)
-        .map((r) => ({ doctorId: r.doctorId, name: r.name, ...nps(r) }))
+        .filter((r) => r.doctorId !== null)
+        .map((r) => ({ doctorId: r.doctorId || null, name: r.name, ...nps(r) }))
         .sort((a, b) => (b.nps ?? -101) - (a.nps ?? -101) || b.ratings - a.ratings),
     };
   }
-}
 
-const wait = (count: number, percentiles: [number, number] | null | undefined) => ({
-  count,
-  medianSeconds: count && percentiles ? percentiles[0] : null,
-  p90Seconds: count && percentiles ? percentiles[1] : null,
-});
+  /** A zone never built is built before answering; a stale one is answered as it is and rebuilt meanwhile. */
+  private async freshEnough(timeZone: string): Promise<Date> {
+    const refreshedAt = await this.repository.refreshedAt(timeZone);
+    if (!refreshedAt) {
+      await this.rebuild(timeZone);
+      return (await this.repository.refreshedAt(timeZone))!;
+    }
+    if (this.clock().getTime() - refreshedAt.getTime() > this.settings.maxAgeMs) {
+      // Failures surface on the next explicit refresh; a screen keeps its (older) figures meanwhile.
+      this.rebuild(timeZone).catch(() => undefined);
+    }
+    return refreshedAt;
+  }
+
+  private rebuild(timeZone: string): Promise<void> {
+    const running = this.rebuilding.get(timeZone);
+    if (running) return running;
+    const started = rebuildRollups(this.db, timeZone, this.clock()).finally(() => this.rebuilding.delete(timeZone));
+    this.rebuilding.set(timeZone, started);
+    return started;
+  }
+}
 
 const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : null);
 
 function nps(r: Pick<RatingRow, "ratings" | "promoters" | "detractors"> | undefined) {
   const { ratings = 0, promoters = 0, detractors = 0 } = r ?? {};
-  const score = share(promoters - detractors, ratings);
-  return { ratings, promoters, passives: ratings - promoters - detractors, detractors, nps: score };
+  return { ratings, promoters, passives: ratings - promoters - detractors, detractors, nps: share(promoters - detractors, ratings) };
 }
 
-function figures(c?: ConsultationRow, v?: CallRow, b?: BookingRow, r?: RatingRow): Figures {
+/** Seconds at quantile `q`, interpolated between the two ranks as percentile_cont does. */
+const quantile = (rows: FirstReplyRow[], q: number) => {
+  const row = rows.find((r) => r.q === q);
+  return row ? (row.lo + row.frac * (row.hi - row.lo)) * 60 : null;
+};
+
+function figures(c: CountRow | undefined, reply: FirstReplyRow[], v?: CallRow, b?: BookingRow, r?: RatingRow): Figures {
   const booked = b?.booked ?? 0;
   const completed = b?.completed ?? 0;
   const upcoming = b?.upcoming ?? 0;
+  const started = v?.started ?? 0;
   return {
     consultations: c?.consultations ?? 0,
-    firstReply: wait(c?.replied ?? 0, c?.reply),
-    call: { requests: v?.requests ?? 0, ...wait(v?.started ?? 0, v?.wait) },
+    firstReply: { count: reply[0]?.count ?? 0, medianSeconds: quantile(reply, 0.5), p90Seconds: quantile(reply, 0.9) },
+    call: {
+      requests: v?.requests ?? 0,
+      count: started,
+      medianSeconds: started && v?.wait ? v.wait[0] : null,
+      p90Seconds: started && v?.wait ? v.wait[1] : null,
+    },
     redFlags: c?.redFlags ?? 0,
     escalations: c?.escalations ?? 0,
     bookings: { booked, completed, noShows: b?.noShows ?? 0, cancelled: b?.cancelled ?? 0, upcoming, conversion: share(completed, booked - upcoming) },

@@ -2,11 +2,11 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { analyticsCsv } from "../../analytics/analytics-csv";
-import { analyticsQuerySchema, analyticsSchema } from "../../analytics/analytics-schema";
+import { analyticsQuerySchema, analyticsSchema, refreshQuerySchema } from "../../analytics/analytics-schema";
 import type { AnalyticsService } from "../../analytics/analytics-service";
 import { requireRole } from "../staff-auth";
 
-/** Admin only: the clinic's figures for a range, as JSON for the console's screen and as CSV. */
+/** Admin only: the clinic's figures for a range, as JSON for the console's screen and as CSV; rebuilding them now. */
 export const analyticsRoutes = (deps: { analytics: AnalyticsService }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   app.addHook("preHandler", async (request) => requireRole(request, "admin"));
@@ -24,5 +24,10 @@ export const analyticsRoutes = (deps: { analytics: AnalyticsService }) => async 
       .header("content-disposition", `attachment; filename="telecons-analytics-${q.from}-${q.to}-${q.granularity}.csv"`)
       .header("cache-control", "no-store")
       .send(analyticsCsv(report));
+  });
+
+  app.post("/analytics/refresh", { schema: { querystring: refreshQuerySchema } }, async (request, reply) => {
+    await deps.analytics.refresh(actor(request.staff.id), request.query.timeZone);
+    return reply.status(204).send();
   });
 };
