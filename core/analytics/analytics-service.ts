@@ -51,14 +51,18 @@ export class AnalyticsService {
       meta: { from: query.from, to: query.to, granularity: query.granularity, timeZone: query.timeZone, format },
     });
 
+    // A year by day is a few thousand rows: look them up by period rather than scanning per period.
+    const byPeriod = <T extends { period: string }>(rows: T[]) => new Map(rows.map((r) => [r.period, r]));
+    const [all, call, booking, rating] = [
+      byPeriod(counts.filter((r) => r.dimension === "all")),
+      byPeriod(calls),
+      byPeriod(bookings),
+      byPeriod(ratings.filter((r) => r.doctorId === null)),
+    ] as const;
+    const replies = new Map<string, FirstReplyRow[]>();
+    for (const r of firstReply) replies.set(r.period, [...(replies.get(r.period) ?? []), r]);
     const figuresOf = (period: string): Figures =>
-      figures(
-        counts.find((r) => r.period === period && r.dimension === "all"),
-        firstReply.filter((r) => r.period === period),
-        calls.find((r) => r.period === period),
-        bookings.find((r) => r.period === period),
-        ratings.find((r) => r.doctorId === null && r.period === period),
-      );
+      figures(all.get(period), replies.get(period) ?? [], call.get(period), booking.get(period), rating.get(period));
     const index = new Map(starts.map((start, i) => [start, i]));
     const groups = (dimension: (typeof dimensions)[number]) => {
       const byKey = new Map<string, number[]>();
