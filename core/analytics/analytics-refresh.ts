@@ -50,6 +50,8 @@ export async function rebuildRollups(db: Db, timeZone: string, now: Date): Promi
          GROUP BY 1, 2, 3`,
         timeZone,
       );
+      // Fresh statistics, or the planner takes a rebuilt table for empty and sorts on disk.
+      await tx.$executeRaw`ANALYZE "AnalyticsDayCount", "AnalyticsDayFirstReply", "AnalyticsDayRating"`;
       await tx.analyticsRefresh.upsert({ where: { timeZone }, create: { timeZone, refreshedAt: now }, update: { refreshedAt: now } });
     },
     // A year of a large clinic takes tens of seconds; the default 5 s would abort it.

@@ -121,11 +121,14 @@ function nps(r: Pick<RatingRow, "ratings" | "promoters" | "detractors"> | undefi
   return { ratings, promoters, passives: ratings - promoters - detractors, detractors, nps: share(promoters - detractors, ratings) };
 }
 
-/** Seconds at quantile `q`, interpolated between the two ranks as percentile_cont does. */
-const quantile = (rows: FirstReplyRow[], q: number) => {
-  const row = rows.find((r) => r.q === q);
-  return row ? (row.lo + row.frac * (row.hi - row.lo)) * 60 : null;
-};
+/** Seconds at quantile `q`: between the ranks ⌊q(n−1)⌋ and ⌈q(n−1)⌉, interpolated as percentile_cont does. */
+function quantile(bars: FirstReplyRow[], q: number): number | null {
+  if (!bars.length) return null;
+  // Rounded as the database's exact numeric computed it (0.9 × 70 is 63.00000000000001 in floating point).
+  const pos = Math.round(q * (bars[0]!.n - 1) * 1e9) / 1e9;
+  const at = (rank: number) => bars.find((b) => rank >= b.below && rank < b.upto)!.minutes;
+  return (at(Math.floor(pos)) + (pos - Math.floor(pos)) * (at(Math.ceil(pos)) - at(Math.floor(pos)))) * 60;
+}
 
 function figures(c: CountRow | undefined, reply: FirstReplyRow[], v?: CallRow, b?: BookingRow, r?: RatingRow): Figures {
   const booked = b?.booked ?? 0;
@@ -134,7 +137,7 @@ function figures(c: CountRow | undefined, reply: FirstReplyRow[], v?: CallRow, b
   const started = v?.started ?? 0;
   return {
     consultations: c?.consultations ?? 0,
-    firstReply: { count: reply[0]?.count ?? 0, medianSeconds: quantile(reply, 0.5), p90Seconds: quantile(reply, 0.9) },
+    firstReply: { count: reply[0]?.n ?? 0, medianSeconds: quantile(reply, 0.5), p90Seconds: quantile(reply, 0.9) },
     call: {
       requests: v?.requests ?? 0,
       count: started,
