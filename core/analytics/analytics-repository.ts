@@ -61,7 +61,7 @@ export interface RatingRow {
 
 // Columns are `timestamp` holding UTC: an ISO string cast to timestamp keeps its UTC wall time.
 const at = (date: Date) => Prisma.sql`${date.toISOString()}::timestamp`;
-/** The first day of the period `column` falls in, in the clinic's zone (ISO weeks start on Monday). */
+/** The first day of the period `column` falls in, in the requested zone (ISO weeks start on Monday). */
 const periodOf = (column: Prisma.Sql, w: Window) =>
   Prisma.sql`to_char(date_trunc(${w.granularity}, (${column} AT TIME ZONE 'UTC') AT TIME ZONE ${w.timeZone}), 'YYYY-MM-DD')`;
 
