@@ -105,6 +105,7 @@ import { Metrics } from "../core/metrics/metrics";
 import { watchedState } from "../core/metrics/watched-state";
 import { currentRequestId } from "../core/request-context";
 import type { ParsedInbound } from "../core/inbound/inbound-store";
+import { AnalyticsService } from "../core/analytics/analytics-service"; // --- analytics (issue 19) ---
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -518,6 +519,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
         metrics, // --- observability (issue 19) ---
         fhir: { auth: fhirAuth, fhir: fhirExport, baseUrl: fhirBaseUrl }, // --- FHIR export (issue 20) ---
+        analytics: new AnalyticsService(db), // --- analytics (issue 19) ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => videoEvents.stop());

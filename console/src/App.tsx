@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
 import { Alerts } from "./Alerts";
 import { api, ApiError, type MonitoringAlert, type Staff } from "./api";
@@ -9,7 +9,10 @@ import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" };
+// Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
+const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
+
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -156,6 +159,11 @@ export function App() {
               {t("nav.admin")}
             </button>
           )}
+          {staff.role === "admin" && (
+            <button className={screen.name === "analytics" ? "active" : ""} onClick={() => setScreen({ name: "analytics" })}>
+              {t("nav.analytics")}
+            </button>
+          )}
         </nav>
         <div className="who">
           <span>
@@ -176,6 +184,11 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "analytics" && (
+          <Suspense fallback={<div className="loading">…</div>}>
+            <Analytics />
+          </Suspense>
+        )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}

@@ -69,6 +69,9 @@ import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
 // --- FHIR export (issue 20) ---
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
+// --- analytics (issue 19) ---
+import type { AnalyticsService } from "../analytics/analytics-service";
+import { analyticsRoutes } from "./routes/analytics";
 
 export interface AppDeps {
   config: Config;
@@ -117,6 +120,9 @@ export interface AppDeps {
   // --- FHIR export (issue 20) ---
   /** The read api for the clinic's MIS at /fhir/R4, with its own SMART Backend Services tokens. */
   fhir?: FhirRouteDeps;
+  // --- analytics (issue 19) ---
+  /** The admin's figures (waits, groups, bookings, NPS) and their CSV. */
+  analytics?: AnalyticsService;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -201,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access }));
       await staff.register(reminderRoutes({ ...deps, access }));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access })); // --- intake ---
+      if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics })); // --- analytics (issue 19) ---
     },
     { prefix: "/api/v1" },
   );
