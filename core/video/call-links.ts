@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { CallRole } from "./livekit";
+import { redisKeys } from "../redis-keys";
 
 const linkSchema = z.object({
   visitId: z.uuid(),
@@ -31,11 +32,11 @@ export class CallLinks {
   ) {}
 
   private linkKey(tokenHash: string) {
-    return `${this.prefix}:video:link:${tokenHash}`;
+    return redisKeys(this.prefix).callLink(tokenHash);
   }
 
   private currentKey(visitId: string, identity: string) {
-    return `${this.prefix}:video:link-current:${visitId}:${identity}`;
+    return redisKeys(this.prefix).currentCallLink(visitId, identity);
   }
 
   async issue(link: CallLink): Promise<string> {
