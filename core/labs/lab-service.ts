@@ -67,6 +67,15 @@ export class LabService {
 
   private readonly consent: ProcessingConsent;
 
+  /** How far the pulls from a lab's FHIR server got (the newest report stored). */
+  async pulledUntil(labId: string): Promise<Date | undefined> {
+    return (await this.db.labPullCursor.findUnique({ where: { labId } }))?.lastUpdated;
+  }
+
+  async notePulledUntil(labId: string, lastUpdated: Date): Promise<void> {
+    await this.db.labPullCursor.upsert({ where: { labId }, create: { labId, lastUpdated }, update: { lastUpdated } });
+  }
+
   async createOrder(doctorId: string, patientId: string, input: z.infer<typeof newLabOrderSchema>): Promise<LabOrderView> {
     const data = newLabOrderSchema.parse(input);
     const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });

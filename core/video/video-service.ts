@@ -257,6 +257,12 @@ export class VideoService {
     });
   }
 
+  /** The patient of a visit still waiting, else undefined. */
+  async waitingPatient(visitId: string): Promise<string | undefined> {
+    const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId }, select: { patientId: true, status: true } });
+    return visit?.status === "waiting" ? visit.patientId : undefined;
+  }
+
   async queueStatus(visitId: string): Promise<QueueStatus | undefined> {
     const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId } });
     if (!visit || visit.status !== "waiting") return undefined;
