@@ -100,7 +100,6 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         doctors: consult.doctors,
         consultations: consult.consultations,
         video: {
-          db,
           video: video.video,
           videoEvents: video.videoEvents,
           slots: video.slots,

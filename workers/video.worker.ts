@@ -60,13 +60,13 @@ export async function processQueueUpdate(data: unknown, deps: VideoWorkerDeps, q
 }
 
 async function tellChanges(specialty: string, language: string, deps: VideoWorkerDeps): Promise<number> {
-  const snapshot = await deps.video.queueSnapshot(specialty, language);
+  const snapshot = await deps.video.queue.queueSnapshot(specialty, language);
   let told = 0;
   for (const status of snapshot) {
-    if (!changedMaterially(await deps.video.lastNotice(status.visitId), status)) continue;
-    const patientId = await deps.video.waitingPatient(status.visitId);
+    if (!changedMaterially(await deps.video.queue.lastNotice(status.visitId), status)) continue;
+    const patientId = await deps.video.queue.waitingPatient(status.visitId);
     if (!patientId) continue;
-    await deps.video.recordNotice(status);
+    await deps.video.queue.recordNotice(status);
     await deps.notifier.notify(patientId, (t) => queueMessage(t, status), "video");
     told++;
   }

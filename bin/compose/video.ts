@@ -6,6 +6,7 @@ import { Recordings } from "../../core/video/recording";
 import { SlotBooking } from "../../core/video/slots";
 import { VideoPatientFlow } from "../../core/video/video-buttons";
 import { VideoEvents } from "../../core/video/video-events";
+import { VideoRepository } from "../../core/video/video-repository";
 import { VideoService } from "../../core/video/video-service";
 import { enqueueEgress, enqueueQueueUpdate, videoQueue } from "../../workers/video.worker";
 import type { Foundation } from "./foundation";
@@ -22,8 +23,9 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
   });
   const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
+  const repo = new VideoRepository(db);
   const video = new VideoService({
-    db,
+    repo,
     redis,
     prefix: config.REDIS_PREFIX,
     events: videoEvents,
@@ -44,7 +46,7 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     video,
     recordings,
     slots,
-    videoFlow: new VideoPatientFlow({ db, video, slots, recordings }),
+    videoFlow: new VideoPatientFlow({ repo, video, slots, recordings }),
     livekitWebhooks: new LiveKitWebhooks({ db, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
   };
 }

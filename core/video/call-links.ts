@@ -77,9 +77,4 @@ export class CallLinks {
     if (result[0] === "used") throw new AppError("forbidden", "this call link was already opened on another device");
     return linkSchema.parse(JSON.parse(result[1]!));
   }
-
-  /** Whether `token` is still the newest link of its person (the page asks before re-joining). */
-  async isCurrent(token: string, link: CallLink): Promise<boolean> {
-    return (await this.redis.get(this.currentKey(link.visitId, link.identity))) === hash(token);
-  }
 }
