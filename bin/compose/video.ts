@@ -3,6 +3,8 @@ import { CallLinks } from "../../core/video/call-links";
 import { LiveKit, type LiveKitPort } from "../../core/video/livekit";
 import { LiveKitWebhooks } from "../../core/video/livekit-webhooks";
 import { Recordings } from "../../core/video/recording";
+import { RecordingRepository } from "../../core/video/recording-repository";
+import { SlotRepository } from "../../core/video/slot-repository";
 import { SlotBooking } from "../../core/video/slots";
 import { VideoPatientFlow } from "../../core/video/video-buttons";
 import { VideoEvents } from "../../core/video/video-events";
@@ -36,8 +38,8 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
     onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });
-  const recordings = new Recordings({ db, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
-  const slots = new SlotBooking({ db });
+  const recordings = new Recordings({ repo: new RecordingRepository(db), visits: repo, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
+  const slots = new SlotBooking({ repo: new SlotRepository(db) });
   return {
     videoJobs: videoQueue,
     livekit,
@@ -47,6 +49,6 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     recordings,
     slots,
     videoFlow: new VideoPatientFlow({ repo, video, slots, recordings }),
-    livekitWebhooks: new LiveKitWebhooks({ db, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
+    livekitWebhooks: new LiveKitWebhooks({ repo, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
   };
 }

@@ -1,5 +1,5 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import { isUniqueViolation, type Db } from "../db/prisma";
 
 export type VideoVisitStatus = "waiting" | "accepted" | "in_call" | "ended" | "left";
 
@@ -161,6 +161,31 @@ export class VideoRepository {
       orderBy: { acceptedAt: "asc" },
       select: { id: true, specialty: true, language: true, status: true, acceptedAt: true },
     });
+  }
+
+  async visitInRoom(room: string): Promise<VideoVisit | undefined> {
+    return (await this.db.videoVisit.findUnique({ where: { room }, select: visitSelect })) ?? undefined;
+  }
+
+  /** Remembers a LiveKit webhook's id; false when it was seen before (LiveKit does not promise to deliver once). */
+  async firstWebhook(id: string, event: string): Promise<boolean> {
+    try {
+      await this.db.livekitWebhookEvent.create({ data: { id, event } });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async addParticipantEvent(visitId: string, identity: string, kind: "joined" | "left", at: Date): Promise<void> {
+    await this.db.videoParticipantEvent.create({ data: { visitId, identity, kind, at } });
+  }
+
+  /** The call began (patient and doctor both in the room) or the room closed: LiveKit's times. */
+  async recordCallTimes(visitId: string, times: { startedAt: Date } | { endedAt: Date; durationSeconds: number | null }): Promise<void> {
+    const data = "startedAt" in times ? { ...times, status: "in_call" as const } : { ...times, status: "ended" as const };
+    await this.db.videoVisit.update({ where: { id: visitId }, data });
   }
 
   participantEvents(visitId: string): Promise<Array<{ identity: string; kind: string; at: Date }>> {
