@@ -92,7 +92,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
 
     async startApi() {
       // Queue depths and the outbox lag, read from Redis and Postgres at each scrape.
-      metrics.watch(watchedState(queues.queues(), db));
+      metrics.watch(watchedState(queues.queues(), outbox));
       const app = await buildApp({
         config,
         db,

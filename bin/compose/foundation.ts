@@ -8,6 +8,7 @@ import { StoredFiles } from "../../core/files/stored-files";
 import { createLogger } from "../../core/logger";
 import { Metrics } from "../../core/metrics/metrics";
 import { Outbox } from "../../core/outbox/outbox";
+import { OutboxRepository } from "../../core/outbox/outbox-repository";
 import { SendRateLimiter } from "../../core/outbox/send-rate-limiter";
 import { PatientNotifier } from "../../core/patients/patient-notifier";
 import { PatientRepository } from "../../core/patients/patient-repository";
@@ -36,7 +37,7 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   };
   const outboxJobs = outboxQueue(outboxSettings);
   const outboxQueued = queues.open(outboxJobs);
-  const outbox = new Outbox(db, { enqueue: (outboxId) => enqueueSend(outboxQueued, outboxSettings, outboxId) });
+  const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => enqueueSend(outboxQueued, outboxSettings, outboxId) });
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   return {
     config,
