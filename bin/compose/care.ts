@@ -5,11 +5,16 @@ import { P12Directory, P12DocumentSigner } from "../../core/documents/document-s
 import { DocumentService } from "../../core/documents/document-service";
 import { SigningCertificates } from "../../core/documents/signing-certificates";
 import { Icd10Catalogue } from "../../core/icd10/icd10";
+import { ProcessingConsent } from "../../core/consents/processing-consent";
+import { LabRepository } from "../../core/labs/lab-repository";
 import { LabService } from "../../core/labs/lab-service";
 import { LabDirectory, loadLabs } from "../../core/labs/labs-config";
+import { AlertRepository } from "../../core/monitoring/alert-repository";
 import { AlertService } from "../../core/monitoring/alerts";
 import { IngestionTokens } from "../../core/monitoring/ingestion-tokens";
+import { MonitoringRepository } from "../../core/monitoring/monitoring-repository";
 import { ReadingService } from "../../core/monitoring/reading-service";
+import { ReadingWriter } from "../../core/monitoring/reading-writer";
 import { InPersonVisits } from "../../core/protocols/in-person-visits";
 import { ProtocolService } from "../../core/protocols/protocol-service";
 import { ReminderRepository } from "../../core/reminders/reminder-repository";
@@ -60,7 +65,8 @@ export function careWiring({ config, db, outbox, notifier, events, files, queues
   });
   const readingJobs = readingsQueue();
   const readingsQueued = queues.open(readingJobs);
-  const labs = new LabService(db, labDirectory, notifier, events);
+  const monitoring = new MonitoringRepository(db);
+  const labs = new LabService(new LabRepository(db), labDirectory, notifier, events, new ProcessingConsent(db));
   return {
     reminders,
     reminderJobs,
@@ -71,9 +77,13 @@ export function careWiring({ config, db, outbox, notifier, events, files, queues
     protocols,
     documents,
     readingJobs,
-    ingestionTokens: new IngestionTokens(db, config.PUBLIC_URL),
-    readings: new ReadingService(db, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
-    alerts: new AlertService(db, notifier, events),
+    ingestionTokens: new IngestionTokens(monitoring, config.PUBLIC_URL),
+    readings: new ReadingService(
+      monitoring,
+      new ReadingWriter(db, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
+      new ProcessingConsent(db),
+    ),
+    alerts: new AlertService(new AlertRepository(db), notifier, events),
     labDirectory,
     labJobs,
     labs,
