@@ -1,23 +1,18 @@
 import type { Worker } from "bullmq";
 import { join } from "node:path";
-import { aboutCommand } from "../core/about/about-command";
 import { loadDisclosure } from "../core/about/disclosure";
-import { accountCommand } from "../core/account/account-command";
 import { recordAudit } from "../core/audit/audit-log";
 import type { Config } from "../core/config";
 import type { IntakeReader } from "../core/consultations/intake-reader";
-import { Dialogue } from "../core/dialogue/dialogue";
 import { buildApp } from "../core/http/app";
-import { labButtons } from "../core/labs/lab-buttons";
 import { watchedState } from "../core/metrics/watched-state";
-import { deviceCommand } from "../core/monitoring/device-command";
-import { reminderButtons } from "../core/reminders/reminder-buttons";
 import { webUploadOf } from "../bots/web/web-event";
 import { startInboundWorker } from "../workers/inbound.worker";
 import type { WorkerLocks } from "../workers/job-queues";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
 import { consultationsWiring } from "./compose/consultations";
+import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
 import { rightsWiring } from "./compose/rights";
@@ -32,43 +27,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const care = careWiring(base);
   const channels = channelsWiring(base, consult.desk);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
-  const intake = intakeWiring(base, consult, consult.consultations, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
-  const rightsHandlers = rights.dataRights.handlers();
-  const dialogue = new Dialogue({
-    patients,
-    consents,
-    consultations: consult.consultations,
-    outbox,
-    defaultLanguage: config.DEFAULT_LANGUAGE,
-    intake: intake.intakeFlow,
-    emergencies: intake.redFlags,
-    contacts: intake.phone.contacts,
-    textInterceptors: [intake.phone.texts],
-    buttonHandlers: [
-      video.videoFlow.buttons,
-      labButtons(care.labs),
-      reminderButtons(care.reminders.answers),
-      intake.intakeFlow.buttons,
-      intake.language.buttons,
-      intake.timezone.buttons,
-      intake.consentsCommand.buttons,
-      rightsHandlers.buttons,
-    ],
-    commandHandlers: [
-      intake.language.command,
-      intake.timezone.command,
-      intake.consentsCommand.command,
-      intake.phone.command,
-      ...(intake.oidc ? [intake.oidc.command] : []),
-      ...video.videoFlow.commands,
-      accountCommand(care.accounts, config.ACCOUNT_LINK_TTL_SECONDS),
-      aboutCommand(config.PUBLIC_URL),
-      deviceCommand(care.ingestionTokens),
-      channels.linking.command(config.LINK_CODE_TTL_SECONDS),
-      ...rightsHandlers.commands,
-    ],
-    files: channels.attachments,
-  });
+  const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
   const { telegram, vk, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.

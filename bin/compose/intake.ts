@@ -1,4 +1,3 @@
-import type { ConsultationService } from "../../core/consultations/consultation-service";
 import { consentsHandlers } from "../../core/dialogue/consents-command";
 import { languageHandlers } from "../../core/dialogue/language";
 import { PatientPreferences } from "../../core/dialogue/patient-preferences";
@@ -18,8 +17,7 @@ import type { Foundation } from "./foundation";
 /** The conversational intake and what it asks for: language, timezone, consents, triage, the examination, identity. */
 export function intakeWiring(
   { config, db, redis, logger, outbox, notifier, consents }: Foundation,
-  { intakes, desk }: Pick<ReturnType<typeof consultationsWiring>, "intakes" | "desk">,
-  consultations: ConsultationService,
+  { intakes, desk, consultations }: Pick<ReturnType<typeof consultationsWiring>, "intakes" | "desk" | "consultations">,
   videoFlow: VideoPatientFlow,
   /** The dialogue's next question after a language is chosen (the dialogue is wired after the intake). */
   nextStep: Parameters<typeof languageHandlers>[1],
