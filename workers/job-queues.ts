@@ -7,9 +7,11 @@ import { Schedulers, type SchedulerSpec } from "./schedulers";
 /**
  * One queue as data. Each worker file exports its declaration (`labsQueue`) beside its `enqueueX` and `processX`
  * functions; `JobQueues` makes the BullMQ queue, its schedulers and its worker from it. To move a worker to this
- * shape (inbound.worker.ts is next): export a declaration whose `process` picks the `processX` by `job.name`,
- * `open` it where compose made the queue, `start` it in `startWorkers` with its deps, and drop the hand-made
- * `new Queue`/`new Worker` and their closes.
+ * shape (inbound.worker.ts is next): export a declaration whose `process` picks the `processX` by `job.name`
+ * (`queue` is handed in for jobs that queue more, like inbound's sweep), move its `SchedulerSpec` into
+ * `schedulers`, `open` it where compose made the queue (bin/compose/channels.ts), `start` it in `startWorkers` with
+ * its deps and `options.locks`, and drop the hand-made `new Queue`/`new Worker` and the two `adopt` calls. A
+ * `DelayedError` (a job waiting its turn) passes the error policy untouched and is not logged as a failure.
  */
 export interface QueueDeclaration<Deps> {
   name: string;
