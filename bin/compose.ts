@@ -9,6 +9,7 @@ import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import { startInboundWorker } from "../workers/inbound.worker";
 import type { WorkerLocks } from "../workers/job-queues";
+import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
 import { consultationsWiring } from "./compose/consultations";
@@ -32,8 +33,16 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const { telegram, vk, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
-  const schedulers = queues.schedulers(undefined, [channels.inboundSweep]);
-  const outboxSchedulers = queues.schedulers([base.outboxJobs]);
+  const schedulers = new Schedulers([
+    ...queues.schedulerSpecs(base.outboxJobs),
+    channels.inboundSweep,
+    ...queues.schedulerSpecs(care.reminderJobs),
+    ...queues.schedulerSpecs(consult.escalationJobs),
+    ...queues.schedulerSpecs(video.videoJobs),
+    ...queues.schedulerSpecs(care.labJobs),
+    ...queues.schedulerSpecs(rights.retentionJobs),
+  ]);
+  const outboxSchedulers = new Schedulers(queues.schedulerSpecs(base.outboxJobs));
   const stack: Array<() => Promise<unknown>> = [];
 
   return {

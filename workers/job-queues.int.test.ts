@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { AppError } from "../core/errors";
 import { createLogger } from "../core/logger";
 import { JobQueues, jobErrorPolicy, type QueueDeclaration } from "./job-queues";
+import { Schedulers } from "./schedulers";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
 const queues = new JobQueues(redis, `${inject("redisPrefix")}-job-queues`, createLogger("silent"));
@@ -60,8 +61,8 @@ describe("the one error policy", () => {
     expect(flaky.job.returnvalue).toBe(2);
   });
 
-  it("gathers the declarations' schedulers", async () => {
-    const schedulers = queues.schedulers([declaration]);
+  it("puts a declaration's schedulers on its queue", async () => {
+    const schedulers = new Schedulers(queues.schedulerSpecs(declaration));
     expect(await schedulers.missing()).toEqual(["policy-test/policy-test-sweep"]);
     await schedulers.ensure();
     expect(await schedulers.missing()).toEqual([]);

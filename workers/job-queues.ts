@@ -2,7 +2,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type WorkerO
 import type { Redis } from "ioredis";
 import { AppError, type ErrorCode } from "../core/errors";
 import type { Logger } from "../core/logger";
-import { Schedulers, type SchedulerSpec } from "./schedulers";
+import type { SchedulerSpec } from "./schedulers";
 
 /**
  * One queue as data. Each worker file exports its declaration (`labsQueue`) beside its `enqueueX` and `processX`
@@ -79,10 +79,9 @@ export class JobQueues {
     return [...this.opened.values(), ...this.adopted.filter((q): q is Queue => q instanceof Queue)];
   }
 
-  /** The repeatable jobs of the given declarations (every opened one by default). */
-  schedulers(declarations: Array<QueueDeclaration<never>> = [...this.opened.keys()], extra: SchedulerSpec[] = []): Schedulers {
-    const specs = declarations.flatMap((d) => (d.schedulers ?? []).map((s) => ({ ...s, queue: this.open(d) })));
-    return new Schedulers([...specs, ...extra]);
+  /** The declaration's repeatable jobs on its queue, for the deployment's list (workers/schedulers.ts). */
+  schedulerSpecs<D>(declaration: QueueDeclaration<D>): SchedulerSpec[] {
+    return (declaration.schedulers ?? []).map((spec) => ({ ...spec, queue: this.open(declaration) }));
   }
 
   /** Starts the declaration's worker with its deps, under the one error policy. */
