@@ -1,27 +1,24 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { z } from "zod";
 import type { DocumentService } from "../core/documents/document-service";
-import { AppError } from "../core/errors";
 import type { Logger } from "../core/logger";
+import { queueNames } from "../core/redis-keys";
+import type { QueueDeclaration } from "./job-queues";
 
-export const DOCUMENTS_QUEUE = "documents";
+export const DOCUMENTS_QUEUE = queueNames.documents;
 
 /** Ids only: BullMQ keeps job data in clear text in Redis. */
 const produceJobSchema = z.object({ protocolId: z.uuid() });
 
-export function createDocumentsQueue(connection: ConnectionOptions, prefix: string) {
-  const queue = new Queue(DOCUMENTS_QUEUE, { connection, prefix });
-  const enqueue = async (protocolId: string) => {
-    await queue.add("produce", produceJobSchema.parse({ protocolId }), {
-      // One job per signed protocol version, however often it is asked for.
-      jobId: `docs-${protocolId}`,
-      attempts: 6,
-      backoff: { type: "exponential", delay: 2000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
-  };
-  return { queue, enqueue };
+export async function enqueueDocuments(queue: Queue, protocolId: string): Promise<void> {
+  await queue.add("produce", produceJobSchema.parse({ protocolId }), {
+    // One job per signed protocol version, however often it is asked for.
+    jobId: `docs-${protocolId}`,
+    attempts: 6,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
 }
 
 export interface DocumentsWorkerDeps {
@@ -29,7 +26,7 @@ export interface DocumentsWorkerDeps {
   logger: Logger;
 }
 
-/** Renders, signs and stores the documents of one signed protocol; a missing protocol or draft is not retried. */
+/** Renders, signs and stores the documents of one signed protocol; a missing protocol or draft is not retried (the error policy). */
 export async function processDocuments(job: Pick<Job, "data">, deps: DocumentsWorkerDeps): Promise<number> {
   const { protocolId } = produceJobSchema.parse(job.data);
   try {
@@ -39,16 +36,14 @@ export async function processDocuments(job: Pick<Job, "data">, deps: DocumentsWo
   } catch (error) {
     // The console shows the doctor why the documents are not there (e.g. no signing certificate), not a spinner.
     await deps.documents.noteFailure(protocolId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
-    if (error instanceof AppError && (error.code === "not_found" || error.code === "conflict")) {
-      throw new UnrecoverableError(error.message);
-    }
-    deps.logger.warn({ protocolId, err: error }, "documents job failed, will retry");
+    deps.logger.warn({ protocolId, err: error }, "documents job failed");
     throw error;
   }
 }
 
-export function startDocumentsWorker(connection: ConnectionOptions, prefix: string, deps: DocumentsWorkerDeps, concurrency = 2): Worker {
-  const worker = new Worker(DOCUMENTS_QUEUE, (job) => processDocuments(job, deps), { connection, prefix, concurrency });
-  worker.on("error", (error) => deps.logger.error({ err: error }, "documents worker error"));
-  return worker;
-}
+export const documentsQueue: QueueDeclaration<DocumentsWorkerDeps> = {
+  name: DOCUMENTS_QUEUE,
+  concurrency: 2,
+  process: (job, deps) => processDocuments(job, deps),
+  logFailures: false,
+};

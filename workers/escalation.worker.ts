@@ -1,14 +1,13 @@
-import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { ConsultationDesk } from "../core/consultations/consultation-desk";
 import { escalateOverdue, type EscalationRules } from "../core/consultations/escalation";
 import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
+import { queueNames } from "../core/redis-keys";
 import type { SpecialtyDirectory } from "../core/specialties/specialty-directory";
-import type { SchedulerSpec } from "./schedulers";
-
-export const ESCALATION_QUEUE = "escalation";
+import type { QueueDeclaration } from "./job-queues";
 
 export interface EscalationDeps {
+  /** For core/consultations/escalation.ts, which still takes the client (that module is not a repository yet). */
   db: Db;
   desk: ConsultationDesk;
   rules: EscalationRules;
@@ -26,20 +25,10 @@ export async function processEscalation(deps: EscalationDeps, now = new Date()):
   return ids.length;
 }
 
-export function createEscalationQueue(connection: ConnectionOptions, prefix: string): Queue {
-  return new Queue(ESCALATION_QUEUE, { connection, prefix });
-}
-
-/** A repeatable job (one scheduler, whatever the number of worker processes) sweeps every `everyMs`. */
-export const escalationSweep = (queue: Queue, everyMs: number): SchedulerSpec => ({
-  queue,
-  id: "escalation-sweep",
-  everyMs,
-  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+/** A repeatable job (one scheduler, whatever the number of worker processes) sweeps every `sweepMs`. */
+export const escalationQueue = (sweepMs: number): QueueDeclaration<EscalationDeps> => ({
+  name: queueNames.escalation,
+  concurrency: 1,
+  process: (_job, deps) => processEscalation(deps),
+  schedulers: [{ id: "escalation-sweep", everyMs: sweepMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
 });
-
-export function startEscalationWorker(connection: ConnectionOptions, prefix: string, deps: EscalationDeps): Worker {
-  const worker = new Worker(ESCALATION_QUEUE, async () => processEscalation(deps), { connection, prefix, concurrency: 1 });
-  worker.on("error", (error) => deps.logger.error({ err: error }, "escalation worker error"));
-  return worker;
-}

@@ -1,19 +1,17 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { z } from "zod";
-import type { Db } from "../core/db/prisma";
 import type { LabService } from "../core/labs/lab-service";
 import type { LabDirectory } from "../core/labs/labs-config";
 import type { Logger } from "../core/logger";
 import type { ProtocolService } from "../core/protocols/protocol-service";
-import type { SchedulerSpec } from "./schedulers";
+import { queueNames } from "../core/redis-keys";
+import type { QueueDeclaration } from "./job-queues";
 
-export const LABS_QUEUE = "labs";
 const pullJobSchema = z.object({ labId: z.string().min(1) });
 const referralOrdersJobSchema = z.object({ protocolId: z.uuid() });
 const MAX_PAGES = 20;
 
 export interface LabsWorkerDeps {
-  db: Db;
   labs: LabService;
   directory: LabDirectory;
   protocols: ProtocolService;
@@ -21,14 +19,9 @@ export interface LabsWorkerDeps {
   fetch?: typeof fetch;
 }
 
-export function createLabsQueue(connection: ConnectionOptions, prefix: string): Queue {
-  return new Queue(LABS_QUEUE, { connection, prefix });
-}
-
 /** One repeatable pull per laboratory that delivers through its FHIR server. */
-export function labPulls(queue: Queue, directory: LabDirectory): SchedulerSpec[] {
+function labPulls(directory: LabDirectory): QueueDeclaration<LabsWorkerDeps>["schedulers"] {
   return directory.pulling().map((lab) => ({
-    queue,
     id: `pull-${lab.id}`,
     everyMs: lab.delivery.intervalSeconds * 1000,
     job: {
@@ -67,8 +60,7 @@ export async function processPull(job: Pick<Job, "data">, deps: LabsWorkerDeps):
   const lab = deps.directory.pulling().find((l) => l.id === labId);
   if (!lab) return { pages: 0, reports: 0 };
   const doFetch = deps.fetch ?? fetch;
-  const cursor = await deps.db.labPullCursor.findUnique({ where: { labId } });
-  const since = cursor?.lastUpdated ?? new Date(0);
+  const since = (await deps.labs.pulledUntil(labId)) ?? new Date(0);
   const base = lab.delivery.baseUrl.replace(/\/$/, "");
   let url: string | undefined = `${base}/DiagnosticReport?_lastUpdated=gt${since.toISOString()}&_include=DiagnosticReport:result&_sort=_lastUpdated&_count=100`;
   let pages = 0;
@@ -93,7 +85,7 @@ export async function processPull(job: Pick<Job, "data">, deps: LabsWorkerDeps):
         const updated = entry.resource?.meta?.lastUpdated;
         if (updated && new Date(updated) > newest) newest = new Date(updated);
       }
-      await deps.db.labPullCursor.upsert({ where: { labId }, create: { labId, lastUpdated: newest }, update: { lastUpdated: newest } });
+      await deps.labs.notePulledUntil(labId, newest);
     }
     url = bundle.link?.find((l) => l.relation === "next")?.url;
   }
@@ -101,12 +93,9 @@ export async function processPull(job: Pick<Job, "data">, deps: LabsWorkerDeps):
   return { pages, reports };
 }
 
-export function startLabsWorker(connection: ConnectionOptions, prefix: string, deps: LabsWorkerDeps): Worker {
-  const worker = new Worker(LABS_QUEUE, (job) => (job.name === "referral-orders" ? processReferralOrders(job, deps) : processPull(job, deps)), {
-    connection,
-    prefix,
-    concurrency: 2,
-  });
-  worker.on("failed", (job, error) => deps.logger.warn({ jobId: job?.id, err: error.message }, "labs job failed"));
-  return worker;
-}
+export const labsQueue = (directory: LabDirectory): QueueDeclaration<LabsWorkerDeps> => ({
+  name: queueNames.labs,
+  concurrency: 2,
+  process: (job, deps) => (job.name === "referral-orders" ? processReferralOrders(job, deps) : processPull(job, deps)),
+  schedulers: labPulls(directory),
+});

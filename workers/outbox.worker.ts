@@ -1,14 +1,13 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
 import { ChannelSendError, type Channel, type ChannelName, type OutgoingMessage } from "../core/channels/channel";
 import type { Logger } from "../core/logger";
-import type { Outbox, OutboxQueue, PendingDelivery } from "../core/outbox/outbox";
+import type { Outbox, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
-import type { SchedulerSpec } from "./schedulers";
 import type { PatientRepository } from "../core/patients/patient-repository";
+import { queueNames } from "../core/redis-keys";
 import { currentRequestId } from "../core/request-context";
-
-export const OUTBOX_QUEUE = "outbox";
+import type { QueueDeclaration } from "./job-queues";
 const ORDER_WAIT_MS = 250;
 /** How soon a job that found its row claimed by another attempt looks again. */
 const CLAIM_RECHECK_MS = 2000;
@@ -30,32 +29,17 @@ export interface OutboxSettings {
   sweepMs: number;
 }
 
-export const outboxSweep = (queue: Queue, settings: OutboxSettings): SchedulerSpec => ({
-  queue,
-  id: "outbox-sweep",
-  everyMs: settings.sweepMs,
-  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
-});
-
 const outboxJobId = (outboxId: string) => `out-${outboxId}`;
 
-export function createOutboxQueue(connection: ConnectionOptions, prefix: string, settings: OutboxSettings): Queue & OutboxQueue {
-  const queue = new Queue(OUTBOX_QUEUE, { connection, prefix }) as Queue & OutboxQueue;
-  queue.enqueue = async (outboxId: string) => {
-    await queue.add(
-      "send",
-      sendJobSchema.parse({ outboxId, requestId: currentRequestId() }),
-      {
-        // One job per outbox row, however often the sweep finds it pending.
-        jobId: outboxJobId(outboxId),
-        attempts: settings.attempts,
-        backoff: { type: "messenger" },
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    );
-  };
-  return queue;
+export async function enqueueSend(queue: Queue, settings: Pick<OutboxSettings, "attempts">, outboxId: string): Promise<void> {
+  await queue.add("send", sendJobSchema.parse({ outboxId, requestId: currentRequestId() }), {
+    // One job per outbox row, however often the sweep finds it pending.
+    jobId: outboxJobId(outboxId),
+    attempts: settings.attempts,
+    backoff: { type: "messenger" },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
 }
 
 /** Waits what the messenger asked for on a 429, otherwise doubles the wait up to a ceiling, with jitter. */
@@ -150,36 +134,26 @@ async function untilWritten(write: () => Promise<void>, logger: Logger, forMs = 
 }
 
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
-export async function processSweep(queue: Queue & OutboxQueue, outbox: Outbox, everyMs: number, now = new Date()): Promise<number> {
-  const ids = await outbox.stalePendingIds(everyMs, now);
+export async function processSweep(queue: Queue, outbox: Outbox, settings: Pick<OutboxSettings, "attempts" | "sweepMs">, now = new Date()): Promise<number> {
+  const ids = await outbox.stalePendingIds(settings.sweepMs, now);
   for (const id of ids) {
     // A job that used up its attempts while Postgres was away could not mark its row failed; kept as failed, it
     // would hold the job id and the row would wait for ever. The row says pending, so it goes again.
     const job = await queue.getJob(outboxJobId(id));
     if (job && (await job.isFailed())) await job.remove();
-    await queue.enqueue(id);
+    await enqueueSend(queue, settings, id);
   }
   return ids.length;
 }
 
-export function startOutboxWorker(
-  connection: ConnectionOptions,
-  prefix: string,
-  settings: OutboxSettings,
-  queue: Queue & OutboxQueue,
-  deps: Omit<OutboxWorkerDeps, "claimMs">,
-  concurrency = 16,
-  /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
-  locks: { lockDuration?: number; stalledInterval?: number } = {},
-): Worker {
-  const worker = new Worker(
-    OUTBOX_QUEUE,
-    async (job, token) => {
-      if (job.name === "sweep") return processSweep(queue, deps.outbox, settings.sweepMs);
-      return processSend(job, token, { ...deps, claimMs: settings.claimMs });
-    },
-    { connection, prefix, concurrency, ...locks, settings: { backoffStrategy: backoffDelay(settings) } },
-  );
-  worker.on("error", (error) => deps.logger.error({ err: error }, "outbox worker error"));
-  return worker;
-}
+/** The outbox: sends one row per job; its sweep queues again the rows whose job was lost. It logs its own failures. */
+export const outboxQueue = (settings: OutboxSettings): QueueDeclaration<Omit<OutboxWorkerDeps, "claimMs">> => ({
+  name: queueNames.outbox,
+  concurrency: 16,
+  process: (job, deps, token, queue) =>
+    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs }),
+  schedulers: [{ id: "outbox-sweep", everyMs: settings.sweepMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
+  settings: { backoffStrategy: backoffDelay(settings) },
+  // A messenger's error can carry the bot token in its URL: processSend logs the reason only.
+  logFailures: false,
+});

@@ -1,13 +1,10 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { z } from "zod";
-import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
 import type { Protocol } from "../core/protocols/protocol";
-import { syncPrescribedReminders } from "../core/reminders/prescribed-reminders";
 import type { ReminderService } from "../core/reminders/reminder-service";
-import type { SchedulerSpec } from "./schedulers";
-
-export const REMINDERS_QUEUE = "reminders";
+import { queueNames } from "../core/redis-keys";
+import type { QueueDeclaration } from "./job-queues";
 
 export interface TickResult {
   materialized: number;
@@ -20,11 +17,11 @@ export interface TickResult {
  * outbox. Safe to run twice at once or after a crash: each step is a conditional update on unique rows.
  */
 export async function processTick(reminders: ReminderService, now = reminders.clock(), batch = 500): Promise<TickResult> {
-  const materialized = await reminders.materialize(now);
-  const missed = await reminders.markMissed(now);
+  const materialized = await reminders.dispatch.materialize(now);
+  const missed = await reminders.dispatch.markMissed(now);
   let sent = 0;
   for (;;) {
-    const result = await reminders.dispatchDue(now, batch);
+    const result = await reminders.dispatch.dispatchDue(now, batch);
     sent += result.sent;
     if (result.handled < batch) break;
   }
@@ -44,41 +41,29 @@ export async function enqueuePrescribedReminders(queue: Queue, protocolId: strin
   });
 }
 
-export async function processPrescribed(job: Pick<Job, "data">, deps: { db: Db; protocols: { load(id: string): Promise<Protocol> } }) {
+export async function processPrescribed(job: Pick<Job, "data">, deps: Pick<RemindersWorkerDeps, "reminders" | "protocols">) {
   const { protocolId } = prescribedJobSchema.parse(job.data);
   const protocol = await deps.protocols.load(protocolId);
   if (protocol.status !== "signed" || !protocol.signedAt) return { created: 0, cancelled: 0 };
-  return syncPrescribedReminders(deps.db, { ...protocol, signedAt: protocol.signedAt, items: protocol.content.prescriptions });
+  return deps.reminders.prescribed({ ...protocol, signedAt: protocol.signedAt, items: protocol.content.prescriptions });
 }
 
-export function createRemindersQueue(connection: ConnectionOptions, prefix: string): Queue {
-  return new Queue(REMINDERS_QUEUE, { connection, prefix });
+export interface RemindersWorkerDeps {
+  reminders: ReminderService;
+  protocols: { load(id: string): Promise<Protocol> };
+  logger: Logger;
 }
 
-/** The reminder scheduler's tick: without it no reminder goes out at all. */
-export const remindersTick = (queue: Queue, tickMs: number): SchedulerSpec => ({
-  queue,
-  id: "reminders-tick",
-  everyMs: tickMs,
-  job: { name: "tick", opts: { removeOnComplete: true, removeOnFail: 100 } },
+/** The tick is the reminder scheduler: without it no reminder goes out at all. */
+export const remindersQueue = (tickMs: number): QueueDeclaration<RemindersWorkerDeps> => ({
+  name: queueNames.reminders,
+  concurrency: 1,
+  async process(job, deps) {
+    if (job.name === "prescribed") return processPrescribed(job, deps);
+    if (job.name !== "tick") return undefined;
+    const result = await processTick(deps.reminders);
+    if (result.sent || result.missed) deps.logger.info(result, "reminders tick");
+    return result;
+  },
+  schedulers: [{ id: "reminders-tick", everyMs: tickMs, job: { name: "tick", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
 });
-
-export function startRemindersWorker(
-  connection: ConnectionOptions,
-  prefix: string,
-  deps: { reminders: ReminderService; db: Db; protocols: { load(id: string): Promise<Protocol> }; logger: Logger },
-): Worker {
-  const worker = new Worker(
-    REMINDERS_QUEUE,
-    async (job) => {
-      if (job.name === "prescribed") return processPrescribed(job, deps);
-      if (job.name !== "tick") return undefined;
-      const result = await processTick(deps.reminders);
-      if (result.sent || result.missed) deps.logger.info(result, "reminders tick");
-      return result;
-    },
-    { connection, prefix, concurrency: 1 },
-  );
-  worker.on("error", (error) => deps.logger.error({ err: error }, "reminders worker error"));
-  return worker;
-}

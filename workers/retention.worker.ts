@@ -1,11 +1,11 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { z } from "zod";
 import type { Logger } from "../core/logger";
-import type { ErasureQueue, PatientErasure } from "../core/rights/patient-erasure";
+import { queueNames } from "../core/redis-keys";
+import type { PatientErasure } from "../core/rights/patient-erasure";
 import type { RetentionSweep } from "../core/rights/retention-sweep";
-import type { SchedulerSpec } from "./schedulers";
+import type { QueueDeclaration } from "./job-queues";
 
-export const RETENTION_QUEUE = "retention";
 const SWEEP_EVERY_MS = 24 * 3600_000;
 /** How long an erasure waits for the patient's last messages (its own confirmation) to go out: attempts × delay. */
 const ERASE_ATTEMPTS = 30;
@@ -14,21 +14,17 @@ const ERASE_RETRY_MS = 2000;
 /** Ids only: BullMQ keeps job data in clear text in Redis. */
 const eraseJobSchema = z.object({ patientId: z.uuid() });
 
-export function createRetentionQueue(connection: ConnectionOptions, prefix: string): Queue & ErasureQueue {
-  const queue = new Queue(RETENTION_QUEUE, { connection, prefix }) as Queue & ErasureQueue;
-  queue.enqueueErasure = async (patientId: string) => {
-    await queue.add("erase", eraseJobSchema.parse({ patientId }), {
-      // One erasure per patient at a time, however often it is asked for.
-      jobId: `erase-${patientId}`,
-      // The request is made while the patient's update is handled; its confirmation is queued after that commits.
-      delay: ERASE_RETRY_MS,
-      attempts: ERASE_ATTEMPTS,
-      backoff: { type: "fixed", delay: ERASE_RETRY_MS },
-      removeOnComplete: true,
-      removeOnFail: { age: 30 * 24 * 3600 },
-    });
-  };
-  return queue;
+export async function enqueueErasure(queue: Queue, patientId: string): Promise<void> {
+  await queue.add("erase", eraseJobSchema.parse({ patientId }), {
+    // One erasure per patient at a time, however often it is asked for.
+    jobId: `erase-${patientId}`,
+    // The request is made while the patient's update is handled; its confirmation is queued after that commits.
+    delay: ERASE_RETRY_MS,
+    attempts: ERASE_ATTEMPTS,
+    backoff: { type: "fixed", delay: ERASE_RETRY_MS },
+    removeOnComplete: true,
+    removeOnFail: { age: 30 * 24 * 3600 },
+  });
 }
 
 export interface RetentionWorkerDeps {
@@ -50,20 +46,10 @@ export async function processErase(job: Pick<Job, "data" | "attemptsMade" | "opt
   return outcome;
 }
 
-/** The daily sweep, kept in Redis by the deployment's schedulers (workers/schedulers.ts) like every repeatable job. */
-export const retentionSweepScheduler = (queue: Queue): SchedulerSpec => ({
-  queue,
-  id: "retention-sweep",
-  everyMs: SWEEP_EVERY_MS,
-  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
-});
-
-export function startRetentionWorker(connection: ConnectionOptions, prefix: string, deps: RetentionWorkerDeps): Worker {
-  const worker = new Worker(
-    RETENTION_QUEUE,
-    async (job) => (job.name === "sweep" ? deps.sweep.run() : processErase(job, deps)),
-    { connection, prefix, concurrency: 1 },
-  );
-  worker.on("error", (error) => deps.logger.error({ err: error }, "retention worker error"));
-  return worker;
-}
+/** The daily sweep is kept in Redis by the deployment's schedulers (workers/schedulers.ts) like every repeatable job. */
+export const retentionQueue: QueueDeclaration<RetentionWorkerDeps> = {
+  name: queueNames.retention,
+  concurrency: 1,
+  process: (job, deps) => (job.name === "sweep" ? deps.sweep.run() : processErase(job, deps)),
+  schedulers: [{ id: "retention-sweep", everyMs: SWEEP_EVERY_MS, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
+};

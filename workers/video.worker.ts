@@ -1,33 +1,19 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { Db } from "../core/db/prisma";
-import type { Logger } from "../core/logger";
 import type { PatientNotifier } from "../core/patients/patient-notifier";
-import type { EgressJobs } from "../core/video/livekit-webhooks";
+import { queueNames, redisKeys } from "../core/redis-keys";
 import type { Recordings } from "../core/video/recording";
 import { queueMessage } from "../core/video/video-buttons";
-import type { QueueUpdates, VideoService } from "../core/video/video-service";
+import type { VideoService } from "../core/video/video-service";
 import { changedMaterially } from "../core/video/wait-estimate";
-import type { SchedulerSpec } from "./schedulers";
-
-export const VIDEO_QUEUE = "video";
+import type { QueueDeclaration } from "./job-queues";
 const SWEEP_EVERY_MS = 60_000;
 
 const safe = z.string().regex(/^[a-z0-9_-]+$/i);
 /** Ids and routing facts only: job data sits in clear text in Redis. */
 const queueUpdateSchema = z.object({ specialty: safe, language: safe });
 const egressSchema = z.object({ egressId: z.string().min(1), location: z.string().optional() });
-
-export function createVideoQueue(connection: ConnectionOptions, prefix: string): Queue {
-  return new Queue(VIDEO_QUEUE, { connection, prefix });
-}
-
-/** The ports the domain sees, backed by the video queue. */
-export const videoJobs = (queue: Queue): { queueUpdates: QueueUpdates; egressJobs: EgressJobs } => ({
-  queueUpdates: { enqueue: (specialty, language) => enqueueQueueUpdate(queue, specialty, language) },
-  egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) },
-});
 
 /**
  * Every change adds a job (a jobId dedupe would drop a change that lands while the previous job runs);
@@ -49,19 +35,17 @@ export async function enqueueEgress(queue: Queue, egressId: string, location: st
 }
 
 export interface VideoWorkerDeps {
-  db: Db;
   redis: Redis;
   prefix: string;
   video: VideoService;
   notifier: PatientNotifier;
   recordings: Recordings;
-  logger: Logger;
 }
 
 /** Recomputes one queue and tells each waiting patient whose position or estimate changed materially. */
 export async function processQueueUpdate(data: unknown, deps: VideoWorkerDeps, queue?: Queue): Promise<number> {
   const { specialty, language } = queueUpdateSchema.parse(data);
-  const lock = `${deps.prefix}:video:q-lock:${specialty}:${language}`;
+  const lock = redisKeys(deps.prefix).videoQueueLock(specialty, language);
   const owner = crypto.randomUUID();
   if ((await deps.redis.set(lock, owner, "PX", 30_000, "NX")) !== "OK") {
     // another job is on this queue right now: look again shortly, after it
@@ -76,14 +60,14 @@ export async function processQueueUpdate(data: unknown, deps: VideoWorkerDeps, q
 }
 
 async function tellChanges(specialty: string, language: string, deps: VideoWorkerDeps): Promise<number> {
-  const snapshot = await deps.video.queueSnapshot(specialty, language);
+  const snapshot = await deps.video.queue.queueSnapshot(specialty, language);
   let told = 0;
   for (const status of snapshot) {
-    if (!changedMaterially(await deps.video.lastNotice(status.visitId), status)) continue;
-    const visit = await deps.db.videoVisit.findUnique({ where: { id: status.visitId }, select: { patientId: true, status: true } });
-    if (!visit || visit.status !== "waiting") continue;
-    await deps.video.recordNotice(status);
-    await deps.notifier.notify(visit.patientId, (t) => queueMessage(t, status), "video");
+    if (!changedMaterially(await deps.video.queue.lastNotice(status.visitId), status)) continue;
+    const patientId = await deps.video.queue.waitingPatient(status.visitId);
+    if (!patientId) continue;
+    await deps.video.queue.recordNotice(status);
+    await deps.notifier.notify(patientId, (t) => queueMessage(t, status), "video");
     told++;
   }
   return told;
@@ -96,30 +80,20 @@ export async function processEgress(data: unknown, deps: VideoWorkerDeps) {
 
 /** Every minute: time passes, so every queue is recomputed (a shift that starts changes estimates too). */
 export async function sweepQueues(queue: Queue, deps: VideoWorkerDeps): Promise<void> {
-  const keys = await deps.redis.keys(`${deps.prefix}:video:q:*`);
-  for (const key of keys) {
-    const [specialty, language] = key.slice(`${deps.prefix}:video:q:`.length).split(":");
+  const keys = redisKeys(deps.prefix);
+  for (const key of await deps.redis.keys(keys.videoQueuePattern)) {
+    const [specialty, language] = keys.videoQueueOf(key);
     if (specialty && language) await enqueueQueueUpdate(queue, specialty, language);
   }
 }
 
-export const videoSweep = (queue: Queue): SchedulerSpec => ({
-  queue,
-  id: "video-sweep",
-  everyMs: SWEEP_EVERY_MS,
-  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
-});
-
-export function startVideoWorker(connection: Redis, prefix: string, queue: Queue, deps: VideoWorkerDeps): Worker {
-  const worker = new Worker(
-    VIDEO_QUEUE,
-    async (job: Job) => {
-      if (job.name === "queue-update") return processQueueUpdate(job.data, deps, queue);
-      if (job.name === "egress") return processEgress(job.data, deps);
-      if (job.name === "sweep") return sweepQueues(queue, deps);
-    },
-    { connection, prefix, concurrency: 4 },
-  );
-  worker.on("failed", (job, error) => deps.logger.warn({ err: error, job: job?.name }, "video job failed"));
-  return worker;
-}
+export const videoQueue: QueueDeclaration<VideoWorkerDeps> = {
+  name: queueNames.video,
+  concurrency: 4,
+  async process(job, deps, _token, queue) {
+    if (job.name === "queue-update") return processQueueUpdate(job.data, deps, queue);
+    if (job.name === "egress") return processEgress(job.data, deps);
+    if (job.name === "sweep") return sweepQueues(queue, deps);
+  },
+  schedulers: [{ id: "video-sweep", everyMs: SWEEP_EVERY_MS, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
+};

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { outgoingMessageSchema, type OutgoingMessage } from "./channel";
+import { redisKeys } from "../redis-keys";
 
 /** How many messages a visitor's page can catch up on, and for how long after the last one. */
 const KEEP_MESSAGES = 200;
@@ -26,10 +27,10 @@ export class WebInbox {
   ) {}
 
   private streamKey(visitorId: string) {
-    return `${this.prefix}:web:${visitorId}:inbox`;
+    return redisKeys(this.prefix).webInbox(visitorId);
   }
   private channel(visitorId: string) {
-    return `${this.prefix}:web:${visitorId}:new`;
+    return redisKeys(this.prefix).webInboxChannel(visitorId);
   }
 
   async push(visitorId: string, message: OutgoingMessage): Promise<string> {
@@ -60,7 +61,7 @@ export class WebInbox {
     if (!this.subscriber) {
       this.subscriber = this.redis.duplicate();
       this.subscriber.on("message", (channel: string) => {
-        const visitor = channel.slice(`${this.prefix}:web:`.length, -":new".length);
+        const visitor = redisKeys(this.prefix).webVisitorOf(channel);
         for (const listener of this.listeners.get(visitor) ?? []) listener();
       });
     }

@@ -7,6 +7,7 @@ import { languages, translator, type Language } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
 import type { ExamResult } from "./exam-result";
 import { checkInitData } from "./telegram-init-data";
+import { redisKeys } from "../redis-keys";
 
 const linkSchema = z.object({
   intakeId: z.uuid(),
@@ -42,7 +43,7 @@ const hash = (token: string) => createHash("sha256").update(token).digest("base6
 export class ExamSessions {
   constructor(private readonly deps: Deps) {}
 
-  private key = (token: string) => `${this.deps.prefix}:exam-link:${hash(token)}`;
+  private key = (token: string) => redisKeys(this.deps.prefix).examLink(hash(token));
 
   async button(account: PatientAccount, intakeId: string, label: string): Promise<OutgoingButton> {
     const base = this.deps.publicUrl.replace(/\/$/, "");

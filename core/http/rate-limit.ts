@@ -2,6 +2,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { AppError } from "../errors";
+import { redisKeys } from "../redis-keys";
 
 /**
  * Per-address request limits, counted in Redis so every api instance shares them. Nothing is limited
@@ -11,7 +12,7 @@ export async function registerRateLimit(app: FastifyInstance, redis: Redis, pref
   await app.register(rateLimit, {
     global: false,
     redis,
-    nameSpace: `${prefix}:rate-limit:`,
+    nameSpace: redisKeys(prefix).httpRateLimit,
     errorResponseBuilder: (_request, context) =>
       new AppError("rate_limited", `too many requests; try again in ${context.after}`),
   });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { CommandHandler } from "../dialogue/dialogue";
 import { AppError } from "../errors";
 import type { IdentityService } from "./identity-service";
+import { redisKeys } from "../redis-keys";
 
 /** An external identity provider that proves who the patient is (ESIA / Gosuslugi in Russia). */
 export interface IdentityProvider {
@@ -93,7 +94,7 @@ export class OidcVerification {
     },
   ) {}
 
-  private key = (state: string) => `${this.deps.prefix}:oidc-state:${state}`;
+  private key = (state: string) => redisKeys(this.deps.prefix).oidcState(state);
 
   readonly command: CommandHandler = {
     command: "verify",

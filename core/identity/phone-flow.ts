@@ -5,6 +5,7 @@ import type { IdentityService } from "./identity-service";
 import { normalizePhone } from "./identity-service";
 import type { Logger } from "pino";
 import { SmsNotSent, type SmsCodes, type SmsProvider } from "./sms";
+import { redisKeys } from "../redis-keys";
 
 interface Deps {
   identity: IdentityService;
@@ -27,7 +28,7 @@ const codePattern = /^\d{6}$/;
 export class PhoneConfirmation {
   constructor(private readonly deps: Deps) {}
 
-  private awaitKey = (patientId: string, what: "number" | "code") => `${this.deps.prefix}:phone-await:${what}:${patientId}`;
+  private awaitKey = (patientId: string, what: "number" | "code") => redisKeys(this.deps.prefix).phoneAwait(patientId, what);
 
   readonly command: CommandHandler = {
     command: "phone",

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { redisKeys } from "../redis-keys";
 
 /** Sends a text message to a phone number: the port an SMS gateway of the clinic's choice implements. */
 export interface SmsProvider {
@@ -106,7 +107,7 @@ export class SmsCodes {
     private readonly settings: { ttlSeconds: number; maxAttempts: number },
   ) {}
 
-  private key = (patientId: string) => `${this.prefix}:sms-code:${patientId}`;
+  private key = (patientId: string) => redisKeys(this.prefix).smsCode(patientId);
   private hash = (patientId: string, code: string) => createHmac("sha256", patientId).update(code).digest("hex");
 
   /** A new code for the number (replacing any earlier one), or undefined within a minute of the last: each SMS costs money. */

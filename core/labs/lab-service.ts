@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordAudit, type Actor } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { Actor } from "../audit/audit-log";
+import type { ProcessingConsent } from "../consents/processing-consent";
 import { AppError, notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { ConsoleEvents } from "../realtime/console-events";
@@ -14,8 +14,8 @@ import {
   type FhirDiagnosticReport,
   type LabReport,
 } from "./fhir-report";
+import type { LabOrder, LabRepository } from "./lab-repository";
 import type { LabDirectory } from "./labs-config";
-import { ProcessingConsent } from "../consents/processing-consent";
 import { loincCodeSchema as loincCode } from "./lab-tests";
 
 export const newLabOrderSchema = z.object({
@@ -57,22 +57,27 @@ export type IngestOutcome = { status: "stored"; orderIds: string[]; results: num
 /** Lab orders, their results from FHIR deliveries, and the review list for what could not be matched. */
 export class LabService {
   constructor(
-    private readonly db: Db,
+    private readonly repo: LabRepository,
     private readonly labs: LabDirectory,
     private readonly notifier: PatientNotifier,
     private readonly events: ConsoleEvents,
-  ) {
-    this.consent = new ProcessingConsent(db);
+    private readonly consent: ProcessingConsent,
+  ) {}
+
+  /** How far the pulls from a lab's FHIR server got (the newest report stored). */
+  pulledUntil(labId: string): Promise<Date | undefined> {
+    return this.repo.pulledUntil(labId);
   }
 
-  private readonly consent: ProcessingConsent;
+  notePulledUntil(labId: string, lastUpdated: Date): Promise<void> {
+    return this.repo.notePulledUntil(labId, lastUpdated);
+  }
 
   async createOrder(doctorId: string, patientId: string, input: z.infer<typeof newLabOrderSchema>): Promise<LabOrderView> {
     const data = newLabOrderSchema.parse(input);
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
-    if (!patient) throw notFound("patient");
-    const order = await this.db.labOrder.create({ data: { patientId, doctorId, tests: [...new Set(data.tests)], referralId: data.referralId } });
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_order.create", entityType: "lab_order", entityId: order.id });
+    if (!(await this.repo.patientExists(patientId))) throw notFound("patient");
+    const order = await this.repo.createOrder({ patientId, doctorId, tests: [...new Set(data.tests)], referralId: data.referralId });
+    await this.repo.audit({ actor: { type: "doctor", id: doctorId }, action: "lab_order.create", entityType: "lab_order", entityId: order.id });
     const labs = this.labs.labs;
     await this.notifier.notify(
       patientId,
@@ -99,7 +104,7 @@ export class LabService {
     for (const referral of protocol.referrals) {
       if (referral.kind !== "lab_tests" || referral.tests.length === 0) continue;
       const referralId = `${protocol.consultationId}:${[...new Set(referral.tests)].sort().join(",")}`;
-      if (await this.db.labOrder.findFirst({ where: { referralId }, select: { id: true } })) continue;
+      if (await this.repo.referralOrdered(referralId)) continue;
       await this.createOrder(protocol.doctorId, protocol.patientId, { tests: referral.tests, referralId });
       created++;
     }
@@ -109,14 +114,10 @@ export class LabService {
   /** The patient's choice from the messenger buttons; false when the order is not theirs or already placed. */
   async chooseLab(patientId: string, orderNumber: number, labId: string): Promise<{ number: number; labName: string } | "unknown" | "already"> {
     const lab = this.labs.get(labId);
-    const order = await this.db.labOrder.findUnique({ where: { number: orderNumber } });
+    const order = await this.repo.order({ number: orderNumber });
     if (!lab || !order || order.patientId !== patientId) return "unknown";
-    const updated = await this.db.labOrder.updateMany({
-      where: { id: order.id, status: "awaiting_lab" },
-      data: { labId, status: "ordered", orderedAt: new Date() },
-    });
-    if (!updated.count) return "already";
-    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "lab_order.choose_lab", entityType: "lab_order", entityId: order.id, meta: { labId } });
+    if (!(await this.repo.placeOrder(order.id, labId, new Date()))) return "already";
+    await this.repo.audit({ actor: { type: "patient", id: patientId }, action: "lab_order.choose_lab", entityType: "lab_order", entityId: order.id, meta: { labId } });
     return { number: order.number, labName: lab.name };
   }
 
@@ -153,7 +154,7 @@ export class LabService {
   }
 
   /** Order id in basedOn (`ServiceRequest/<id>`) or our identifier; else the patient identifier plus a test code. */
-  private async match(labId: string, { report, observations }: LabReport) {
+  private async match(labId: string, { report, observations }: LabReport): Promise<LabOrder | undefined> {
     const refs = [...(report.basedOn ?? []), ...observations.flatMap((o) => o.basedOn ?? [])];
     const candidates = [
       ...refs.map((r) => r.reference?.split("/").pop()),
@@ -163,16 +164,13 @@ export class LabService {
     for (const candidate of candidates) {
       const where = /^\d+$/.test(candidate) ? { number: Number(candidate) } : z.uuid().safeParse(candidate).success ? { id: candidate } : undefined;
       if (!where) continue;
-      const order = await this.db.labOrder.findUnique({ where: where as { id: string } });
+      const order = await this.repo.order(where);
       if (order && (order.labId === labId || order.labId === null)) return order;
     }
     const patientId = patientOf(report);
     if (!patientId) return undefined;
     const codes = [loincOf(report.code), ...observations.map((o) => loincOf(o.code))].filter((c): c is string => Boolean(c));
-    return this.db.labOrder.findFirst({
-      where: { patientId, labId, status: { in: ["ordered", "partial"] }, tests: { hasSome: codes } },
-      orderBy: { createdAt: "desc" },
-    });
+    return this.repo.openOrderFor(patientId, labId, codes);
   }
 
   private async store(labId: string, order: { id: string }, { report, observations }: LabReport): Promise<number> {
@@ -208,45 +206,40 @@ export class LabService {
         effectiveAt: date(report.effectiveDateTime), issuedAt: date(report.issued),
       });
     }
-    const created = await this.db.labResult.createMany({ data: rows, skipDuplicates: true });
-    return created.count;
+    return this.repo.storeResults(rows);
   }
 
   private async afterResults(orderId: string) {
-    const order = await this.db.labOrder.findUniqueOrThrow({ where: { id: orderId }, include: { results: { select: { code: true } } } });
-    const have = new Set(order.results.map((r) => r.code));
+    const order = (await this.repo.order({ id: orderId }))!;
+    const have = new Set((await this.repo.resultsOf(orderId)).map((r) => r.code));
     const complete = order.tests.every((code) => have.has(code));
     const status = complete ? "completed" : "partial";
     if (order.status === status) return;
-    await this.db.labOrder.update({ where: { id: orderId }, data: { status, completedAt: complete ? new Date() : null } });
-    await recordAudit(this.db, { actor: { type: "system" }, action: "lab_order.results", entityType: "lab_order", entityId: orderId, meta: { status } });
+    await this.repo.setOrderStatus(orderId, status, complete ? new Date() : null);
+    await this.repo.audit({ actor: { type: "system" }, action: "lab_order.results", entityType: "lab_order", entityId: orderId, meta: { status } });
     await this.events.publish({ type: "lab.results", patientId: order.patientId, doctorId: order.doctorId });
     await this.notifier.notify(order.patientId, (t) => ({ text: t(complete ? "lab.results_ready" : "lab.results_partial", { number: order.number }) }), "monitoring");
   }
 
   private async toReview(labId: string, reason: string, payload: unknown): Promise<IngestOutcome> {
-    const item = await this.db.labReviewItem.create({ data: { labId, reason, payload: (payload ?? null) as object } });
+    const reviewId = await this.repo.addReviewItem(labId, reason, payload);
     await this.events.publish({ type: "lab.review" });
-    return { status: "review", reviewId: item.id, reason };
+    return { status: "review", reviewId, reason };
   }
 
   async reviewList(actor: Actor, includeResolved = false) {
-    await recordAudit(this.db, { actor, action: "lab_review.list", entityType: "lab_review", entityId: "*" });
-    return this.db.labReviewItem.findMany({
-      where: includeResolved ? {} : { resolvedAt: null },
-      orderBy: { receivedAt: "asc" },
-      take: 200,
-    });
+    await this.repo.audit({ actor, action: "lab_review.list", entityType: "lab_review", entityId: "*" });
+    return this.repo.reviewItems(includeResolved);
   }
 
   /** Staff file a review item under an order, by id or by the number the patient was given (the delivery is processed again for that order), or dismiss it. */
   async resolveReview(actor: Actor & { id: string }, reviewId: string, target: z.infer<typeof reviewTargetSchema>): Promise<{ results: number }> {
-    const item = await this.db.labReviewItem.findUnique({ where: { id: reviewId } });
+    const item = await this.repo.reviewItem(reviewId);
     if (!item) throw notFound("review item");
     if (item.resolvedAt) throw new AppError("conflict", "review item already resolved");
     let results = 0;
     const where = target.orderId ? { id: target.orderId } : target.orderNumber ? { number: target.orderNumber } : undefined;
-    const order = where ? await this.db.labOrder.findUnique({ where }) : null;
+    const order = where ? await this.repo.order(where) : undefined;
     if (where && !order) throw notFound("lab order");
     if (order) {
       await this.consent.require(order.patientId, "filing lab results");
@@ -255,14 +248,15 @@ export class LabService {
       for (const report of extracted.reports) results += await this.store(item.labId, order, report);
       await this.afterResults(order.id);
     }
-    await this.db.labReviewItem.update({ where: { id: reviewId }, data: { resolvedAt: new Date(), resolvedBy: actor.id, orderId: order?.id ?? null } });
-    await recordAudit(this.db, { actor, action: "lab_review.resolve", entityType: "lab_review", entityId: reviewId, meta: { orderId: order?.id ?? null } });
+    await this.repo.resolveReviewItem(reviewId, actor.id, order?.id ?? null);
+    await this.repo.audit({ actor, action: "lab_review.resolve", entityType: "lab_review", entityId: reviewId, meta: { orderId: order?.id ?? null } });
     return { results };
   }
 
   async view(orderId: string): Promise<LabOrderView> {
-    const order = await this.db.labOrder.findUnique({ where: { id: orderId }, include: { results: { orderBy: { code: "asc" } } } });
+    const order = await this.repo.order({ id: orderId });
     if (!order) throw notFound("lab order");
+    const results = await this.repo.resultsOf(orderId);
     return {
       id: order.id,
       number: order.number,
@@ -273,7 +267,7 @@ export class LabService {
       labName: order.labId ? (this.labs.get(order.labId)?.name ?? order.labId) : null,
       status: order.status,
       createdAt: order.createdAt,
-      results: order.results.map((r) => ({
+      results: results.map((r) => ({
         code: r.code,
         display: r.display,
         value: r.valueNumber !== null ? String(r.valueNumber) : r.valueText,
@@ -290,14 +284,14 @@ export class LabService {
   /** For the console. */
   async readOrder(doctorId: string, orderId: string): Promise<LabOrderView> {
     const view = await this.view(orderId);
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "lab_order.read", entityType: "lab_order", entityId: orderId });
+    await this.repo.audit({ actor: { type: "doctor", id: doctorId }, action: "lab_order.read", entityType: "lab_order", entityId: orderId });
     return view;
   }
 
   async listForPatient(actor: { type: "doctor" | "patient"; id: string }, patientId: string): Promise<LabOrderView[]> {
-    const orders = await this.db.labOrder.findMany({ where: { patientId }, orderBy: { createdAt: "desc" }, select: { id: true } });
-    await recordAudit(this.db, { actor, action: "lab_orders.list", entityType: "patient", entityId: patientId });
-    return Promise.all(orders.map((o) => this.view(o.id)));
+    const orderIds = await this.repo.orderIdsOf(patientId);
+    await this.repo.audit({ actor, action: "lab_orders.list", entityType: "patient", entityId: patientId });
+    return Promise.all(orderIds.map((id) => this.view(id)));
   }
 }
 

@@ -1,11 +1,11 @@
 import type { Queue } from "bullmq";
-import type { Db } from "../db/prisma";
+import type { Outbox } from "../outbox/outbox";
 import type { WatchedState } from "./metrics";
 
 const states = ["waiting", "active", "delayed", "failed"] as const;
 
 /** Queue depths and ages from Redis (BullMQ), the outbox lag from Postgres: read at each scrape. */
-export function watchedState(queues: Queue[], db: Db, now = () => Date.now()): WatchedState {
+export function watchedState(queues: Queue[], outbox: Pick<Outbox, "oldestPendingAt">, now = () => Date.now()): WatchedState {
   return {
     async queueCounts() {
       const entries = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...states)] as const));
@@ -21,9 +21,8 @@ export function watchedState(queues: Queue[], db: Db, now = () => Date.now()): W
       return Object.fromEntries(entries);
     },
     async outboxLagSeconds() {
-      // Served by the (status, createdAt) index.
-      const oldest = await db.outboxMessage.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
-      return oldest ? Math.max(0, (now() - oldest.createdAt.getTime()) / 1000) : 0;
+      const oldest = await outbox.oldestPendingAt();
+      return oldest ? Math.max(0, (now() - oldest.getTime()) / 1000) : 0;
     },
   };
 }

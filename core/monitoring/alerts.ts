@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
-import { isUniqueViolation, type Db } from "../db/prisma";
 import { notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { ConsoleEvents } from "../realtime/console-events";
+import type { AlertRepository, AlertRow, AlertWithConsultation } from "./alert-repository";
 import { formatReading, type ReadingKind } from "./reading";
 import { effectiveThresholds, levelOf, severity, type Level } from "./thresholds";
 
@@ -32,8 +31,6 @@ export interface Alert {
   consultation: { id: string; number: number } | null;
 }
 
-type AlertRow = Awaited<ReturnType<Db["monitoringAlert"]["findUniqueOrThrow"]>>;
-
 /**
  * Turns readings into alerts. One alert per patient and metric stays open (or acknowledged) while the
  * readings stay abnormal, so a run of fifty high readings is one alert; it escalates (and notifies again)
@@ -41,7 +38,7 @@ type AlertRow = Awaited<ReturnType<Db["monitoringAlert"]["findUniqueOrThrow"]>>;
  */
 export class AlertService {
   constructor(
-    private readonly db: Db,
+    private readonly repo: AlertRepository,
     private readonly notifier: PatientNotifier,
     private readonly events: ConsoleEvents,
   ) {}
@@ -55,11 +52,7 @@ export class AlertService {
   async evaluateMany(groups: Array<{ patientId: string; readingIds: string[] }>, now = new Date()): Promise<{ opened: number; escalated: number }> {
     const owner = new Map(groups.flatMap((g) => g.readingIds.map((id) => [id, g.patientId] as const)));
     const patientIds = [...new Set(groups.map((g) => g.patientId))];
-    const [rows, plans, openAlerts] = await Promise.all([
-      this.db.reading.findMany({ where: { id: { in: [...owner.keys()] } }, orderBy: { measuredAt: "asc" } }),
-      this.db.monitoringPlan.findMany({ where: { patientId: { in: patientIds } } }),
-      this.db.monitoringAlert.findMany({ where: { patientId: { in: patientIds }, openKey: { not: null } } }),
-    ]);
+    const { readings: rows, plans, openAlerts } = await this.repo.evaluationInput([...owner.keys()], patientIds);
     const planOf = new Map(plans.map((plan) => [plan.patientId, plan]));
     const open = new Map<string, AlertRow>(openAlerts.map((a) => [a.openKey!, a]));
     let opened = 0;
@@ -79,8 +72,8 @@ export class AlertService {
         continue;
       }
       if (!current) {
-        const doctorId = plan ? plan.doctorId : await this.lastDoctor(patientId);
-        const created = await this.open(openKey, patientId, doctorId, reading, level);
+        const doctorId = plan ? plan.doctorId : await this.repo.lastDoctor(patientId);
+        const created = await this.repo.open(openKey, patientId, doctorId, reading, level);
         if (created) {
           open.set(openKey, created);
           opened++;
@@ -89,21 +82,11 @@ export class AlertService {
         }
       }
       // Open here, or a moment ago by another job of the same patient (then read it).
-      const alert = current ?? (await this.db.monitoringAlert.findUniqueOrThrow({ where: { openKey } }));
+      const alert = current ?? (await this.repo.openAlert(openKey));
       const escalates = severity(level) > severity(alert.level as Level);
-      const updated = await this.db.monitoringAlert.update({
-        where: { id: alert.id },
-        data: {
-          readingsCount: { increment: 1 },
-          lastReadingId: reading.id,
-          lastValue: reading.value,
-          lastValue2: reading.value2,
-          lastAt: reading.measuredAt,
-          // A late-arriving older reading does not undo a normal stretch that started after it.
-          normalSince: alert.normalSince && alert.normalSince > reading.measuredAt ? alert.normalSince : null,
-          ...(escalates ? { level, status: "open", acknowledgedAt: null, acknowledgedBy: null } : {}),
-        },
-      });
+      // A late-arriving older reading does not undo a normal stretch that started after it.
+      const normalSince = alert.normalSince && alert.normalSince > reading.measuredAt ? alert.normalSince : null;
+      const updated = await this.repo.join(alert, reading, normalSince, escalates ? level : undefined);
       open.set(openKey, updated);
       if (escalates) {
         escalated++;
@@ -113,42 +96,13 @@ export class AlertService {
     return { opened, escalated };
   }
 
-  /** Without a monitoring plan, the doctor of the patient's latest consultation is responsible. */
-  private async lastDoctor(patientId: string): Promise<string | null> {
-    const last = await this.db.consultation.findFirst({ where: { patientId, doctorId: { not: null } }, orderBy: { createdAt: "desc" } });
-    return last?.doctorId ?? null;
-  }
-
-  private async open(openKey: string, patientId: string, doctorId: string | null, reading: { id: string; kind: ReadingKind; value: number; value2: number | null; measuredAt: Date }, level: Level) {
-    try {
-      return await this.db.monitoringAlert.create({
-        data: {
-          openKey,
-          patientId,
-          doctorId,
-          metric: reading.kind,
-          level,
-          firstReadingId: reading.id,
-          lastReadingId: reading.id,
-          lastValue: reading.value,
-          lastValue2: reading.value2,
-          lastAt: reading.measuredAt,
-        },
-      });
-    } catch (error) {
-      // Another job of the same patient opened it a moment ago: join that alert.
-      if (isUniqueViolation(error)) return undefined;
-      throw error;
-    }
-  }
-
   /** The alert as it stands after a normal reading, or undefined once the metric has been normal long enough to close it. */
   private async recordNormal(alert: AlertRow, at: Date): Promise<AlertRow | undefined> {
     if (!alert.normalSince || at < alert.normalSince) {
-      return this.db.monitoringAlert.update({ where: { id: alert.id }, data: { normalSince: at } });
+      return this.repo.normalSince(alert.id, at);
     }
     if (at.getTime() - alert.normalSince.getTime() >= RESOLVE_AFTER_NORMAL_MS) {
-      await this.db.monitoringAlert.update({ where: { id: alert.id }, data: { status: "resolved", resolvedAt: at, openKey: null } });
+      await this.repo.resolve(alert.id, at);
       return undefined;
     }
     return alert;
@@ -165,37 +119,21 @@ export class AlertService {
 
   /** Alerts for the doctor's patients and those with no responsible doctor yet. */
   async list(doctorId: string, status?: Alert["status"], patientId?: string): Promise<Alert[]> {
-    const rows = await this.db.monitoringAlert.findMany({
-      where: { OR: [{ doctorId }, { doctorId: null }], ...(status ? { status } : {}), ...(patientId ? { patientId } : {}) },
-      orderBy: { openedAt: "desc" },
-      take: 500,
-      include: latestConsultation,
-    });
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "alerts.list", entityType: "monitoring_alert", entityId: patientId ?? "*" });
+    const rows = await this.repo.list(doctorId, status, patientId);
+    await this.repo.audit({ actor: { type: "doctor", id: doctorId }, action: "alerts.list", entityType: "monitoring_alert", entityId: patientId ?? "*" });
     return rows.map(toAlert);
   }
 
   async acknowledge(doctorId: string, alertId: string, now = new Date()): Promise<Alert> {
-    const row = await this.db.monitoringAlert.findUnique({ where: { id: alertId }, include: latestConsultation });
+    const row = await this.repo.alert(alertId);
     if (!row) throw notFound("alert");
-    const updated =
-      row.status === "open"
-        ? await this.db.monitoringAlert.update({
-            where: { id: alertId },
-            data: { status: "acknowledged", acknowledgedAt: now, acknowledgedBy: doctorId },
-            include: latestConsultation,
-          })
-        : row;
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "alert.acknowledge", entityType: "monitoring_alert", entityId: alertId });
+    const updated = row.status === "open" ? await this.repo.acknowledge(alertId, doctorId, now) : row;
+    await this.repo.audit({ actor: { type: "doctor", id: doctorId }, action: "alert.acknowledge", entityType: "monitoring_alert", entityId: alertId });
     return toAlert(updated);
   }
 }
 
-const latestConsultation = {
-  patient: { select: { consultations: { orderBy: { createdAt: "desc" as const }, take: 1, select: { id: true, number: true } } } },
-};
-
-const toAlert = (row: AlertRow & { patient: { consultations: Array<{ id: string; number: number }> } }): Alert => ({
+const toAlert = (row: AlertWithConsultation): Alert => ({
   id: row.id,
   patientId: row.patientId,
   doctorId: row.doctorId,

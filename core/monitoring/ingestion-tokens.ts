@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { recordAudit, type Actor } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { Actor } from "../audit/audit-log";
 import { notFound } from "../errors";
 import { groupCommit } from "../group-commit";
+import type { MonitoringRepository } from "./monitoring-repository";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -38,18 +38,15 @@ export class IngestionTokens {
   private readonly find = groupCommit((hashes: TokenHash[]) => this.findPatients(hashes), { max: 500 });
 
   constructor(
-    private readonly db: Db,
+    private readonly repo: MonitoringRepository,
     private readonly publicUrl: string,
   ) {}
 
   async issue(actor: Actor, patientId: string, label: string | null): Promise<DeviceLink> {
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
-    if (!patient) throw notFound("patient");
+    if (!(await this.repo.patientExists(patientId))) throw notFound("patient");
     const token = `tcr_${randomBytes(24).toString("base64url")}`;
-    const row = await this.db.ingestionToken.create({
-      data: { patientId, label, tokenHash: sha256(token), nightscoutHash: sha256(sha1(token)) },
-    });
-    await recordAudit(this.db, { actor, action: "ingestion_token.issue", entityType: "patient", entityId: patientId, meta: { tokenId: row.id } });
+    const row = await this.repo.createToken({ patientId, label, tokenHash: sha256(token), nightscoutHash: sha256(sha1(token)) });
+    await this.repo.audit({ actor, action: "ingestion_token.issue", entityType: "patient", entityId: patientId, meta: { tokenId: row.id } });
     return { id: row.id, token, ...this.links(token) };
   }
 
@@ -63,20 +60,16 @@ export class IngestionTokens {
   }
 
   async list(actor: Actor, patientId: string): Promise<IngestionTokenInfo[]> {
-    await recordAudit(this.db, { actor, action: "ingestion_tokens.list", entityType: "patient", entityId: patientId });
-    return this.db.ingestionToken.findMany({
-      where: { patientId },
-      orderBy: { createdAt: "desc" },
-      select: { id: true, label: true, createdAt: true, revokedAt: true },
-    });
+    await this.repo.audit({ actor, action: "ingestion_tokens.list", entityType: "patient", entityId: patientId });
+    return this.repo.tokensOf(patientId);
   }
 
   async revoke(actor: Actor, id: string, now = new Date()): Promise<IngestionTokenInfo> {
-    const row = await this.db.ingestionToken.findUnique({ where: { id } });
+    const row = await this.repo.token(id);
     if (!row) throw notFound("ingestion token");
     this.cache.clear();
-    const updated = await this.db.ingestionToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? now } });
-    await recordAudit(this.db, { actor, action: "ingestion_token.revoke", entityType: "patient", entityId: row.patientId, meta: { tokenId: id } });
+    const updated = await this.repo.revokeToken(id, row.revokedAt ?? now);
+    await this.repo.audit({ actor, action: "ingestion_token.revoke", entityType: "patient", entityId: row.patientId, meta: { tokenId: id } });
     return { id: updated.id, label: updated.label, createdAt: updated.createdAt, revokedAt: updated.revokedAt };
   }
 
@@ -103,10 +96,7 @@ export class IngestionTokens {
   private async findPatients(hashes: TokenHash[]): Promise<Array<string | undefined>> {
     const tokenHashes = hashes.flatMap((h) => ("tokenHash" in h ? [h.tokenHash] : []));
     const nightscoutHashes = hashes.flatMap((h) => ("nightscoutHash" in h ? [h.nightscoutHash] : []));
-    const rows = await this.db.ingestionToken.findMany({
-      where: { revokedAt: null, OR: [{ tokenHash: { in: tokenHashes } }, { nightscoutHash: { in: nightscoutHashes } }] },
-      select: { patientId: true, tokenHash: true, nightscoutHash: true },
-    });
+    const rows = await this.repo.liveTokens(tokenHashes, nightscoutHashes);
     const byToken = new Map(rows.map((r) => [r.tokenHash, r.patientId]));
     const byNightscout = new Map(rows.map((r) => [r.nightscoutHash, r.patientId]));
     return hashes.map((h) => ("tokenHash" in h ? byToken.get(h.tokenHash) : byNightscout.get(h.nightscoutHash)));

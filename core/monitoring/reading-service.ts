@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { recordAudit, type Actor } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { Actor } from "../audit/audit-log";
+import type { ProcessingConsent } from "../consents/processing-consent";
 import { AppError, notFound } from "../errors";
 import { parseReadings, type ReadingFormat } from "./parse-readings";
 import { canonicalUnit, readingKinds, type ReadingError, type ReadingKind } from "./reading";
-import { ReadingWriter, type ReadingsQueue } from "./reading-writer";
+import type { MonitoringRepository } from "./monitoring-repository";
+import type { ReadingWriter } from "./reading-writer";
 import { effectiveThresholds, thresholdsSchema, type Thresholds } from "./thresholds";
-import { ProcessingConsent } from "../consents/processing-consent";
 
 export interface IngestResult {
   format: ReadingFormat;
@@ -42,16 +42,11 @@ export interface ReadingsChart {
 
 /** Stores readings (several requests' in one insert, see ReadingWriter) and hands them to the alert worker. */
 export class ReadingService {
-  private readonly writer: ReadingWriter;
-  private readonly consent: ProcessingConsent;
-
   constructor(
-    private readonly db: Db,
-    queue: ReadingsQueue,
-  ) {
-    this.writer = new ReadingWriter(db, queue);
-    this.consent = new ProcessingConsent(db);
-  }
+    private readonly repo: MonitoringRepository,
+    private readonly writer: ReadingWriter,
+    private readonly consent: ProcessingConsent,
+  ) {}
 
   async ingest(patientId: string, body: unknown, format?: ReadingFormat, now = new Date()): Promise<IngestResult> {
     // A device keeps sending after its owner withdrew consent: it gets 403 with the reason, nothing is stored.
@@ -73,15 +68,10 @@ export class ReadingService {
   async chart(doctorId: string, patientId: string, window: ChartWindow, to = new Date(), kind?: ReadingKind): Promise<ReadingsChart> {
     const from = new Date(to.getTime() - windowMs[window]);
     const [rows, plan] = await Promise.all([
-      this.db.reading.findMany({
-        where: { patientId, measuredAt: { gte: from, lte: to }, ...(kind ? { kind } : {}) },
-        orderBy: { measuredAt: "asc" },
-        select: { kind: true, value: true, value2: true, measuredAt: true, deviceId: true },
-        take: 50_000,
-      }),
-      this.db.monitoringPlan.findUnique({ where: { patientId } }),
+      this.repo.readingsBetween(patientId, from, to, kind),
+      this.repo.plan(patientId),
     ]);
-    await recordAudit(this.db, {
+    await this.repo.audit({
       actor: { type: "doctor", id: doctorId },
       action: "readings.read",
       entityType: "patient",
@@ -101,22 +91,16 @@ export class ReadingService {
 
   /** With an actor (the console), the read is audited; without, it is the service's own use. */
   async thresholds(patientId: string, actor?: Actor): Promise<{ thresholds: Thresholds; custom: unknown; doctorId: string | null }> {
-    if (actor) await recordAudit(this.db, { actor, action: "thresholds.read", entityType: "patient", entityId: patientId });
-    const plan = await this.db.monitoringPlan.findUnique({ where: { patientId } });
+    if (actor) await this.repo.audit({ actor, action: "thresholds.read", entityType: "patient", entityId: patientId });
+    const plan = await this.repo.plan(patientId);
     return { thresholds: effectiveThresholds(plan?.thresholds), custom: plan?.thresholds ?? {}, doctorId: plan?.doctorId ?? null };
   }
 
   /** The doctor who sets a patient's thresholds becomes responsible for their alerts. */
   async setThresholds(doctorId: string, patientId: string, input: z.infer<typeof thresholdsSchema>) {
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
-    if (!patient) throw notFound("patient");
-    const thresholds = thresholdsSchema.parse(input);
-    await this.db.monitoringPlan.upsert({
-      where: { patientId },
-      create: { patientId, doctorId, thresholds },
-      update: { doctorId, thresholds },
-    });
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctorId }, action: "thresholds.update", entityType: "patient", entityId: patientId });
+    if (!(await this.repo.patientExists(patientId))) throw notFound("patient");
+    await this.repo.setPlan(patientId, doctorId, thresholdsSchema.parse(input));
+    await this.repo.audit({ actor: { type: "doctor", id: doctorId }, action: "thresholds.update", entityType: "patient", entityId: patientId });
     return this.thresholds(patientId);
   }
 }

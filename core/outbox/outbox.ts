@@ -1,5 +1,6 @@
 import { outgoingMessageSchema, type ChannelName, type OutgoingMessage } from "../channels/channel";
 import type { Db, Tx } from "../db/prisma";
+import { OutboxRepository } from "./outbox-repository";
 
 /** Hands an outbox row to the delivery queue; implemented in workers/ with BullMQ. */
 export interface OutboxQueue {
@@ -21,16 +22,13 @@ export interface PendingDelivery {
  */
 export class Outbox {
   constructor(
-    private readonly db: Db,
+    private readonly repo: OutboxRepository,
     private readonly queue: OutboxQueue,
   ) {}
 
   /** Writes the message inside the caller's transaction; call `dispatch` with the id after the commit. */
   async write(tx: Db | Tx, accountId: string, message: OutgoingMessage, consultationMessageId?: string, createdAt?: Date): Promise<string> {
-    const row = await tx.outboxMessage.create({
-      data: { accountId, payload: outgoingMessageSchema.parse(message), messageId: consultationMessageId, createdAt },
-    });
-    return row.id;
+    return new OutboxRepository(tx).create(accountId, outgoingMessageSchema.parse(message), consultationMessageId, createdAt);
   }
 
   async dispatch(outboxId: string): Promise<void> {
@@ -38,7 +36,7 @@ export class Outbox {
   }
 
   async send(accountId: string, message: OutgoingMessage): Promise<void> {
-    await this.dispatch(await this.write(this.db, accountId, message));
+    await this.dispatch(await this.repo.create(accountId, outgoingMessageSchema.parse(message)));
   }
 
   /**
@@ -46,7 +44,7 @@ export class Outbox {
    * is marked processed there), so a step run twice answers once.
    */
   async sendOnce(accountId: string, messages: OutgoingMessage[], guard: (tx: Tx) => Promise<boolean>): Promise<void> {
-    const ids = await this.db.$transaction(async (tx) => {
+    const ids = await this.repo.transaction(async (tx) => {
       if (!(await guard(tx))) return [];
       // A millisecond apart: messages to a chat go out in createdAt order, and one transaction writes them within one.
       const at = Date.now();
@@ -60,69 +58,37 @@ export class Outbox {
 
   /** The row to deliver, or undefined when it was already sent or given up on (jobs run at least once). */
   async pending(outboxId: string): Promise<PendingDelivery | undefined> {
-    const row = await this.db.outboxMessage.findUnique({ where: { id: outboxId }, include: { account: true } });
-    if (!row || row.status !== "pending") return undefined;
-    return {
-      id: row.id,
-      accountId: row.accountId,
-      channel: row.account.channel,
-      chatId: row.account.chatId,
-      message: outgoingMessageSchema.parse(row.payload),
-      createdAt: row.createdAt,
-    };
+    const row = await this.repo.pending(outboxId);
+    if (!row) return undefined;
+    const { payload, ...delivery } = row;
+    return { ...delivery, message: outgoingMessageSchema.parse(payload) };
   }
 
   /** Messages to one chat go out in the order they were written: how many written before this one still wait. */
-  async earlierPendingCount(delivery: PendingDelivery): Promise<number> {
-    return this.db.outboxMessage.count({
-      where: {
-        accountId: delivery.accountId,
-        status: "pending",
-        id: { not: delivery.id },
-        createdAt: { lt: delivery.createdAt },
-      },
-    });
+  earlierPendingCount(delivery: PendingDelivery): Promise<number> {
+    return this.repo.earlierPendingCount(delivery);
   }
 
   /** Takes the row for one send attempt; false while another worker's attempt holds it. */
-  async claim(outboxId: string, now: Date, forMs: number): Promise<boolean> {
-    const { count } = await this.db.outboxMessage.updateMany({
-      where: { id: outboxId, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-      data: { claimedUntil: new Date(now.getTime() + forMs) },
-    });
-    return count === 1;
+  claim(outboxId: string, now: Date, forMs: number): Promise<boolean> {
+    return this.repo.claim(outboxId, now, new Date(now.getTime() + forMs));
   }
 
-  async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      const row = await tx.outboxMessage.update({
-        where: { id: outboxId },
-        data: { status: "sent", externalMessageId, sentAt: at, attempts: { increment: 1 }, lastError: null },
-      });
-      if (row.messageId) await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "sent" } });
-    });
+  markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
+    return this.repo.markSent(outboxId, externalMessageId, at);
   }
 
-  async recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      const row = await tx.outboxMessage.update({
-        where: { id: outboxId },
-        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), status: final ? "failed" : "pending", claimedUntil: null },
-      });
-      if (final && row.messageId) {
-        await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "failed" } });
-      }
-    });
+  recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {
+    return this.repo.recordAttemptFailed(outboxId, error, final);
   }
 
   /** Pending rows older than `olderThanMs`: their job may have been lost (queue down at write time). */
-  async stalePendingIds(olderThanMs: number, now: Date, limit = 500): Promise<string[]> {
-    const rows = await this.db.outboxMessage.findMany({
-      where: { status: "pending", createdAt: { lt: new Date(now.getTime() - olderThanMs) } },
-      orderBy: { createdAt: "asc" },
-      take: limit,
-      select: { id: true },
-    });
-    return rows.map((row) => row.id);
+  stalePendingIds(olderThanMs: number, now: Date, limit = 500): Promise<string[]> {
+    return this.repo.pendingSince(new Date(now.getTime() - olderThanMs), limit);
+  }
+
+  /** When the oldest message still waiting was written (the outbox lag on /metrics). */
+  oldestPendingAt(): Promise<Date | undefined> {
+    return this.repo.oldestPendingAt();
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis-keys";
 
 /** Per messenger: messages per second for the whole bot/group, and the gap between two messages to one chat. */
 export interface ChannelRate {
@@ -66,7 +67,7 @@ export class SendRateLimiter {
   ) {}
 
   private keys(channel: string, chatId: string): [string, string, string] {
-    const base = `${this.prefix}:rate:${channel}`;
+    const base = redisKeys(this.prefix).sendRate(channel);
     return [`${base}:log`, `${base}:paused`, `${base}:chat:${chatId}`];
   }
 

@@ -7,6 +7,7 @@ import type { WebTokens } from "../channels/web-tokens";
 import type { Db } from "../db/prisma";
 import { matchLanguage, translator } from "../i18n";
 import type { PendingDelivery } from "../outbox/outbox";
+import { redisKeys } from "../redis-keys";
 
 export interface SecureChatDeps {
   db: Db;
@@ -34,7 +35,7 @@ export class SecureChat {
   constructor(private readonly deps: SecureChatDeps) {}
 
   private key(tokenHash: string) {
-    return `${this.deps.prefix}:secure-chat:${tokenHash}`;
+    return redisKeys(this.deps.prefix).secureChat(tokenHash);
   }
 
   /** What the messenger receives for this outbox row. */

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { redisKeys } from "../redis-keys";
 
 /** A consultation changed: heard by the doctors it concerns and by operators. */
 const consultationEventSchema = z.object({
@@ -46,7 +47,7 @@ export class RedisConsoleEvents implements ConsoleEvents {
   ) {}
 
   get channel(): string {
-    return `${this.prefix}:console-events`;
+    return redisKeys(this.prefix).consoleEvents;
   }
 
   async publish(event: Unstamped<ConsoleEvent>): Promise<void> {

@@ -1,6 +1,5 @@
 import { DateTime } from "luxon";
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { ReminderRepository } from "./reminder-repository";
 
 /** A signed protocol's prescriptions, as far as reminders care. */
 export interface PrescribedMedicines {
@@ -20,15 +19,19 @@ const sameMedicine = (a: string, b: string) => a.trim().toLocaleLowerCase() === 
  * cancels those it no longer prescribes, and a `stop` item cancels that medicine's reminders whatever set them.
  * Running it again for the same version changes nothing (each schedule is keyed by consultation, version and item).
  */
-export async function syncPrescribedReminders(db: Db, input: PrescribedMedicines, now = new Date()): Promise<{ created: number; cancelled: number }> {
+export async function syncPrescribedReminders(
+  reminders: ReminderRepository,
+  input: PrescribedMedicines,
+  now = new Date(),
+): Promise<{ created: number; cancelled: number }> {
   const prefix = `rx:${input.consultationId}:`;
-  return db.$transaction(async (tx) => {
-    const patient = await tx.patient.findUniqueOrThrow({ where: { id: input.patientId }, select: { timezone: true } });
-    const active = await tx.medicationSchedule.findMany({ where: { patientId: input.patientId, cancelledAt: null }, orderBy: { createdAt: "asc" } });
+  return reminders.transaction(async (repo) => {
+    const timezone = await repo.patientTimezone(input.patientId);
+    const active = await repo.schedulesOf(input.patientId, true);
     const ours = active.filter((s) => s.prescriptionRef?.startsWith(prefix));
     const kept = new Set<string>();
     let created = 0;
-    const start = DateTime.fromJSDate(input.signedAt, { zone: patient.timezone }).startOf("day");
+    const start = DateTime.fromJSDate(input.signedAt, { zone: timezone }).startOf("day");
     for (const [index, item] of input.items.entries()) {
       if (item.treatmentChange === "stop" || !item.remindAt.length) continue;
       const same = ours.find(
@@ -38,33 +41,24 @@ export async function syncPrescribedReminders(db: Db, input: PrescribedMedicines
         kept.add(same.id);
         continue;
       }
-      const prescriptionRef = `${prefix}v${input.version}#${index}`;
-      const row = await tx.medicationSchedule.upsert({
-        where: { prescriptionRef },
-        update: {},
-        create: {
-          prescriptionRef,
-          patientId: input.patientId,
-          doctorId: input.doctorId,
-          consultationId: input.consultationId,
-          medicine: item.medicine,
-          dose: item.dose,
-          timesOfDay: item.remindAt,
-          startDate: start.toISODate()!,
-          endDate: start.plus({ days: item.durationDays - 1 }).toISODate()!,
-        },
+      const row = await repo.scheduleOnce(`${prefix}v${input.version}#${index}`, {
+        patientId: input.patientId,
+        doctorId: input.doctorId,
+        consultationId: input.consultationId,
+        medicine: item.medicine,
+        dose: item.dose,
+        timesOfDay: item.remindAt,
+        startDate: start.toISODate()!,
+        endDate: start.plus({ days: item.durationDays - 1 }).toISODate()!,
       });
       kept.add(row.id);
       created++;
     }
     const stopped = input.items.filter((i) => i.treatmentChange === "stop").map((i) => i.medicine);
     const cancel = active.filter((s) => !kept.has(s.id) && (ours.includes(s) || stopped.some((m) => sameMedicine(m, s.medicine))));
-    for (const schedule of cancel) {
-      await tx.medicationSchedule.update({ where: { id: schedule.id }, data: { cancelledAt: now } });
-      await tx.reminderOccurrence.updateMany({ where: { scheduleId: schedule.id, status: "scheduled" }, data: { status: "cancelled" } });
-    }
+    for (const schedule of cancel) await repo.cancelSchedule(schedule.id, now);
     if (created || cancel.length) {
-      await recordAudit(tx, {
+      await repo.audit({
         actor: { type: "doctor", id: input.doctorId },
         action: "medication_schedule.prescribed",
         entityType: "patient",

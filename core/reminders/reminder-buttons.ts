@@ -3,7 +3,7 @@ import type { OutgoingMessage } from "../channels/channel";
 import type { ButtonHandler } from "../dialogue/dialogue";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
-import type { ReminderService } from "./reminder-service";
+import type { ReminderAnswers } from "./reminder-answers";
 
 /** `rem:t:<id>` taken, `rem:s:<id>` snooze, `rem:f:<id>:<answer>` follow-up answer, `rem:r:<id>:<0-10>` rating. */
 const reminderButtonSchema = z.union([
@@ -19,7 +19,7 @@ const reminderButtonSchema = z.union([
 ]);
 
 /** The patient's answers to reminders, from any messenger. A button of someone else's reminder does nothing. */
-export function reminderButtons(reminders: ReminderService): ButtonHandler {
+export function reminderButtons(reminders: ReminderAnswers): ButtonHandler {
   return {
     prefix: "rem",
     async handle(account: PatientAccount, data: string): Promise<OutgoingMessage[]> {
@@ -36,7 +36,7 @@ export function reminderButtons(reminders: ReminderService): ButtonHandler {
         }
         case "s": {
           const result = await reminders.snooze(account.patientId, button.id);
-          if (result.snoozed) return [{ text: t("medication.snoozed", { count: reminders.settings.snoozeMinutes }) }];
+          if (result.snoozed) return [{ text: t("medication.snoozed", { count: reminders.snoozeMinutes }) }];
           return result.reason === "limit" ? [{ text: t("medication.snooze_limit") }] : stale;
         }
         case "f": {

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { CallRole } from "./livekit";
+import { redisKeys } from "../redis-keys";
 
 const linkSchema = z.object({
   visitId: z.uuid(),
@@ -31,11 +32,11 @@ export class CallLinks {
   ) {}
 
   private linkKey(tokenHash: string) {
-    return `${this.prefix}:video:link:${tokenHash}`;
+    return redisKeys(this.prefix).callLink(tokenHash);
   }
 
   private currentKey(visitId: string, identity: string) {
-    return `${this.prefix}:video:link-current:${visitId}:${identity}`;
+    return redisKeys(this.prefix).currentCallLink(visitId, identity);
   }
 
   async issue(link: CallLink): Promise<string> {
@@ -75,10 +76,5 @@ export class CallLinks {
     if (result[0] === "gone") throw new AppError("not_found", "this call link has expired or was replaced");
     if (result[0] === "used") throw new AppError("forbidden", "this call link was already opened on another device");
     return linkSchema.parse(JSON.parse(result[1]!));
-  }
-
-  /** Whether `token` is still the newest link of its person (the page asks before re-joining). */
-  async isCurrent(token: string, link: CallLink): Promise<boolean> {
-    return (await this.redis.get(this.currentKey(link.visitId, link.identity))) === hash(token);
   }
 }

@@ -1,11 +1,11 @@
 import { readFile, rm } from "node:fs/promises";
 import { join, normalize } from "node:path";
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import type { StoredFiles } from "../files/stored-files";
 import type { LiveKitPort } from "./livekit";
+import type { RecordingRepository } from "./recording-repository";
+import type { VideoRepository } from "./video-repository";
 
 /** The text of the recording question in locales/<lang>/video.json (`recording.ask`); a new text, a new version. */
 export const RECORDING_CONSENT_VERSION = "2026-11-23";
@@ -21,39 +21,25 @@ export interface RecordingSettings {
  */
 export class Recordings {
   constructor(
-    private readonly deps: { db: Db; livekit: LiveKitPort; files: StoredFiles; settings: RecordingSettings; fetch?: typeof fetch },
+    private readonly deps: { repo: RecordingRepository; visits: VideoRepository; livekit: LiveKitPort; files: StoredFiles; settings: RecordingSettings; fetch?: typeof fetch },
   ) {}
 
   async giveConsent(patientId: string, visitId: string, agreed: boolean): Promise<void> {
-    const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId } });
+    const visit = await this.deps.visits.visit(visitId);
     if (!visit || visit.patientId !== patientId) throw notFound("video visit");
-    await this.deps.db.$transaction(async (tx) => {
-      await tx.recordingConsent.updateMany({ where: { visitId, withdrawnAt: null }, data: { withdrawnAt: new Date() } });
-      if (!agreed) return;
-      const consent = await tx.recordingConsent.create({ data: { visitId, patientId, version: RECORDING_CONSENT_VERSION } });
-      await recordAudit(tx, {
-        actor: { type: "patient", id: patientId },
-        action: "consent.give",
-        entityType: "recording_consent",
-        entityId: consent.id,
-        meta: { kind: "recording", version: RECORDING_CONSENT_VERSION, visitId },
-      });
-    });
+    await this.deps.repo.replaceConsent(visitId, patientId, agreed, RECORDING_CONSENT_VERSION);
   }
 
   async hasConsent(visitId: string): Promise<boolean> {
-    const consent = await this.deps.db.recordingConsent.findFirst({
-      where: { visitId, withdrawnAt: null, version: RECORDING_CONSENT_VERSION },
-    });
-    return consent !== null;
+    return this.deps.repo.hasConsent(visitId, RECORDING_CONSENT_VERSION);
   }
 
   /** `actor` is whoever asks (a doctor, or an admin once staff roles exist): the consent check does not care. */
   async start(actor: Doctor, visitId: string) {
-    const visit = await this.deps.db.videoVisit.findUnique({ where: { id: visitId } });
+    const visit = await this.deps.visits.visit(visitId);
     if (!visit) throw notFound("video visit");
     if (!(await this.hasConsent(visitId))) {
-      await recordAudit(this.deps.db, {
+      await this.deps.repo.audit({
         actor: { type: "doctor", id: actor.id },
         action: "video.recording.refused",
         entityType: "video_visit",
@@ -66,8 +52,8 @@ export class Recordings {
     // the egress service writes into /out, a volume the api mounts at LIVEKIT_RECORDINGS_DIR; no subdirectory:
     // one made by egress (another user) would keep the api from deleting the plain file once it is encrypted
     const { egressId } = await this.deps.livekit.startRecording(visit.room, `/out/${visit.id}-${Date.now()}.mp4`);
-    const row = await this.deps.db.videoRecording.create({ data: { visitId, egressId, status: "active", startedById: actor.id } });
-    await recordAudit(this.deps.db, {
+    const row = await this.deps.repo.create(visitId, egressId, actor.id);
+    await this.deps.repo.audit({
       actor: { type: "doctor", id: actor.id },
       action: "video.recording.start",
       entityType: "video_visit",
@@ -78,9 +64,8 @@ export class Recordings {
   }
 
   async stop(actor: Doctor, visitId: string): Promise<void> {
-    const active = await this.deps.db.videoRecording.findMany({ where: { visitId, status: "active" } });
-    for (const recording of active) await this.deps.livekit.stopRecording(recording.egressId);
-    await recordAudit(this.deps.db, {
+    for (const recording of await this.deps.repo.list(visitId, "active")) await this.deps.livekit.stopRecording(recording.egressId);
+    await this.deps.repo.audit({
       actor: { type: "doctor", id: actor.id },
       action: "video.recording.stop",
       entityType: "video_visit",
@@ -89,11 +74,8 @@ export class Recordings {
   }
 
   async list(visitId: string) {
-    return this.deps.db.videoRecording.findMany({
-      where: { visitId },
-      orderBy: { startedAt: "asc" },
-      select: { id: true, egressId: true, status: true, storedFileId: true, startedAt: true, endedAt: true },
-    });
+    const recordings = await this.deps.repo.list(visitId);
+    return recordings.map(({ visitId: _visitId, ...recording }) => recording);
   }
 
   /**
@@ -101,18 +83,15 @@ export class Recordings {
    * encrypted, and the plaintext copy removed. Idempotent: a stored recording is left alone.
    */
   async storeEgressResult(egressId: string, location: string | undefined): Promise<"stored" | "skipped" | "failed"> {
-    const recording = await this.deps.db.videoRecording.findUnique({ where: { egressId } });
+    const recording = await this.deps.repo.byEgress(egressId);
     if (!recording || recording.storedFileId) return "skipped";
     if (!location) {
-      await this.deps.db.videoRecording.update({ where: { id: recording.id }, data: { status: "failed", endedAt: new Date() } });
+      await this.deps.repo.finish(recording.id, { status: "failed" });
       return "failed";
     }
     const bytes = await this.readResult(location);
     const fileId = await this.deps.files.save(bytes, { mimeType: "video/mp4", fileName: `consultation-${recording.visitId}.mp4` });
-    await this.deps.db.videoRecording.update({
-      where: { id: recording.id },
-      data: { status: "stored", storedFileId: fileId, endedAt: new Date() },
-    });
+    await this.deps.repo.finish(recording.id, { status: "stored", storedFileId: fileId });
     if (!/^https?:\/\//.test(location)) await rm(this.localPath(location), { force: true });
     return "stored";
   }

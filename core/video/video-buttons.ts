@@ -1,6 +1,5 @@
 import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
-import type { Db } from "../db/prisma";
 import type { ButtonHandler, CommandHandler } from "../dialogue/dialogue";
 import { AppError } from "../errors";
 import { translator } from "../i18n";
@@ -8,9 +7,11 @@ import type { PatientAccount } from "../patients/patient-repository";
 import type { Recordings } from "./recording";
 import { longId, shortId } from "./short-id";
 import type { AppointmentView, SlotBooking, SlotView } from "./slots";
-import type { QueueStatus, RequestOutcome, VideoService } from "./video-service";
+import type { VideoRepository } from "./video-repository";
+import type { VideoService } from "./video-service";
+import type { QueueStatus, RequestOutcome } from "./waiting-queue";
 
-type Deps = { db: Db; video: VideoService; slots: SlotBooking; recordings: Recordings };
+type Deps = { repo: VideoRepository; video: VideoService; slots: SlotBooking; recordings: Recordings };
 
 /**
  * The patient's side of video consultations in the messenger, for the dialogue: the intake's format choice
@@ -25,7 +26,7 @@ export class VideoPatientFlow {
 
   /** "Video now": enter the queue (or choose an interpreter when nobody speaks the patient's language). */
   async requestNow(account: PatientAccount, specialty = "gp", consultationId?: string): Promise<OutgoingMessage[]> {
-    const outcome = await this.deps.video.requestVideo({ patientId: account.patientId, accountId: account.accountId, specialty, consultationId });
+    const outcome = await this.deps.video.queue.requestVideo({ patientId: account.patientId, accountId: account.accountId, specialty, consultationId });
     return [this.outcomeMessage(this.t(account), outcome)];
   }
 
@@ -82,14 +83,14 @@ export class VideoPatientFlow {
     if (!action || !first) return [];
     switch (action) {
       case "leave":
-        return [{ text: t((await this.deps.video.leave(account.patientId, first)) ? "left" : "errors.gone") }];
+        return [{ text: t((await this.deps.video.queue.leave(account.patientId, first)) ? "left" : "errors.gone") }];
       case "int":
       case "wait":
-        return [queueMessage(t, await this.deps.video.chooseRoute(account.patientId, first, action === "int" ? "interpreter" : "wait"))];
+        return [queueMessage(t, await this.deps.video.queue.chooseRoute(account.patientId, first, action === "int" ? "interpreter" : "wait"))];
       case "link": {
-        const visit = await this.deps.video.ownVisit(account.patientId, first);
+        const visit = await this.deps.video.queue.ownVisit(account.patientId, first);
         if (!["accepted", "in_call"].includes(visit.status)) return [{ text: t("errors.gone") }];
-        await this.deps.video.sendPatientLink(first);
+        await this.deps.video.calls.sendPatientLink(first);
         return [];
       }
       case "rec": {
@@ -139,8 +140,7 @@ export class VideoPatientFlow {
   }
 
   private async timezone(account: PatientAccount): Promise<string> {
-    const patient = await this.deps.db.patient.findUnique({ where: { id: account.patientId }, select: { timezone: true } });
-    return patient?.timezone ?? "Europe/Moscow";
+    return (await this.deps.repo.patientTimezone(account.patientId)) ?? "Europe/Moscow";
   }
 }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { redisKeys } from "../redis-keys";
 
 /** What every api instance tells its doctors' streams. Ids and routing facts only, never patient data. */
 export const videoEventSchema = z.discriminatedUnion("type", [
@@ -36,7 +37,7 @@ export class VideoEvents {
   }
 
   private get channel() {
-    return `${this.prefix}:video:events`;
+    return redisKeys(this.prefix).videoEvents;
   }
 
   async publish(event: VideoEvent): Promise<void> {

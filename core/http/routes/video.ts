@@ -1,17 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Db } from "../../db/prisma";
 import type { Recordings } from "../../video/recording";
 import { slotSchema, type SlotBooking } from "../../video/slots";
 import type { VideoEvents, VideoEvent } from "../../video/video-events";
-import { shiftSchema, type VideoService } from "../../video/video-service";
+import { shiftSchema } from "../../video/duty-shifts";
+import type { VideoService } from "../../video/video-service";
 import { requireRole } from "../staff-auth";
 
 const idParams = z.object({ id: z.uuid() });
 
 export interface VideoRouteDeps {
-  db: Db;
   video: VideoService;
   videoEvents: VideoEvents;
   slots: SlotBooking;
@@ -32,9 +31,9 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
   });
 
   app.post("/video/shifts", { schema: { body: shiftSchema } }, async (request, reply) =>
-    reply.status(201).send(await deps.video.publishShift(request.doctor, request.body)),
+    reply.status(201).send(await deps.video.shifts.publishShift(request.doctor, request.body)),
   );
-  app.get("/video/shifts", async (request) => ({ shifts: await deps.video.shiftsOf(request.doctor) }));
+  app.get("/video/shifts", async (request) => ({ shifts: await deps.video.shifts.shiftsOf(request.doctor) }));
 
   app.get("/video/requests", async (request) => ({ requests: await deps.video.openRequestsFor(request.doctor) }));
 
@@ -68,15 +67,11 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
     deps.video.accept(request.doctor, request.params.id),
   );
 
-  app.get("/video/visits", async (request) => ({ visits: await deps.video.activeVisitsOf(request.doctor) }));
+  app.get("/video/visits", async (request) => ({ visits: await deps.video.calls.activeVisitsOf(request.doctor) }));
 
   app.get("/video/visits/:id", { schema: { params: idParams } }, async (request) => {
-    const visit = await deps.video.doctorsVisit(request.doctor, request.params.id);
-    const events = await deps.db.videoParticipantEvent.findMany({
-      where: { visitId: visit.id },
-      orderBy: { at: "asc" },
-      select: { identity: true, kind: true, at: true },
-    });
+    const visit = await deps.video.calls.doctorsVisit(request.doctor, request.params.id);
+    const events = await deps.video.calls.participantEvents(visit);
     return {
       id: visit.id,
       status: visit.status,
@@ -100,7 +95,7 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
   }));
 
   app.post("/video/visits/:id/end", { schema: { params: idParams } }, async (request, reply) => {
-    await deps.video.end(request.doctor, request.params.id);
+    await deps.video.calls.end(request.doctor, request.params.id);
     return reply.status(204).send();
   });
 
@@ -108,7 +103,7 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
     reply.status(201).send(await deps.recordings.start(request.doctor, request.params.id)),
   );
   app.delete("/video/visits/:id/recording", { schema: { params: idParams } }, async (request, reply) => {
-    await deps.video.doctorsVisit(request.doctor, request.params.id);
+    await deps.video.calls.doctorsVisit(request.doctor, request.params.id);
     await deps.recordings.stop(request.doctor, request.params.id);
     return reply.status(204).send();
   });
@@ -117,17 +112,17 @@ export const videoRoutes = (deps: VideoRouteDeps) => async (scope: FastifyInstan
     reply.status(201).send(await deps.slots.publish(request.doctor, request.body)),
   );
   app.post("/video/appointments/:id/start", { schema: { params: idParams } }, async (request) =>
-    deps.video.startAppointment(request.doctor, request.params.id),
+    deps.video.calls.startAppointment(request.doctor, request.params.id),
   );
   app.get("/video/slots", async (request) => ({ slots: await deps.slots.slotsOf(request.doctor) }));
 
   // Interpreters are staff with the role `interpreter` (created like any staff account): their calls and links.
   app.get("/video/interpreting", async (request) => {
     requireRole(request, "interpreter");
-    return { visits: await deps.video.interpreterVisits(request.staff.interpreterId!) };
+    return { visits: await deps.video.calls.interpreterVisits(request.staff.interpreterId!) };
   });
   app.post("/video/interpreting/:id/link", { schema: { params: idParams } }, async (request) => {
     requireRole(request, "interpreter");
-    return { url: await deps.video.interpreterLink(request.staff.interpreterId!, request.params.id) };
+    return { url: await deps.video.calls.interpreterLink(request.staff.interpreterId!, request.params.id) };
   });
 };

@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { AccountService } from "../../core/account/account-service";
+import { checkSealImage } from "../../core/attachments/upload-check";
+import { P12Directory, P12DocumentSigner } from "../../core/documents/document-signer";
+import { DocumentService } from "../../core/documents/document-service";
+import { SigningCertificates } from "../../core/documents/signing-certificates";
+import { Icd10Catalogue } from "../../core/icd10/icd10";
+import { ProcessingConsent } from "../../core/consents/processing-consent";
+import { LabRepository } from "../../core/labs/lab-repository";
+import { LabService } from "../../core/labs/lab-service";
+import { LabDirectory, loadLabs } from "../../core/labs/labs-config";
+import { AlertRepository } from "../../core/monitoring/alert-repository";
+import { AlertService } from "../../core/monitoring/alerts";
+import { IngestionTokens } from "../../core/monitoring/ingestion-tokens";
+import { MonitoringRepository } from "../../core/monitoring/monitoring-repository";
+import { ReadingService } from "../../core/monitoring/reading-service";
+import { ReadingWriter } from "../../core/monitoring/reading-writer";
+import { InPersonVisits } from "../../core/protocols/in-person-visits";
+import { ProtocolService } from "../../core/protocols/protocol-service";
+import { ReminderRepository } from "../../core/reminders/reminder-repository";
+import { ReminderService } from "../../core/reminders/reminder-service";
+import { documentsQueue, enqueueDocuments } from "../../workers/documents.worker";
+import { enqueueReferralOrders, labsQueue } from "../../workers/labs.worker";
+import { enqueueEvaluation, readingsQueue } from "../../workers/readings.worker";
+import { enqueuePrescribedReminders, remindersQueue } from "../../workers/reminders.worker";
+import type { Foundation } from "./foundation";
+
+/**
+ * After the consultation: protocols and their signed documents, lab orders and results, device readings and
+ * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
+ * documents, its referrals' lab orders and its prescriptions' reminders.
+ */
+export function careWiring({ config, db, outbox, notifier, events, files, queues }: Foundation) {
+  const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
+  const reminderJobs = remindersQueue(config.REMINDERS_TICK_MS);
+  const documentsQueued = queues.open(documentsQueue);
+  const labDirectory = new LabDirectory(loadLabs(config));
+  const labJobs = labsQueue(labDirectory);
+  const labsQueued = queues.open(labJobs);
+  const remindersQueued = queues.open(reminderJobs);
+  // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
+  const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
+  const icd10 = Icd10Catalogue.fromShippedFile();
+  const visits = new InPersonVisits(db);
+  const protocols = new ProtocolService(db, visits, async (protocolId) => {
+    await enqueueDocuments(documentsQueued, protocolId);
+    await enqueueReferralOrders(labsQueued, protocolId);
+    await enqueuePrescribedReminders(remindersQueued, protocolId);
+  });
+  const documents = new DocumentService({
+    db,
+    protocols,
+    files,
+    notifier,
+    icd10,
+    signer: new P12DocumentSigner(certificates),
+    clinic: {
+      name: config.CLINIC_NAME,
+      licence: config.CLINIC_LICENSE,
+      address: config.CLINIC_ADDRESS,
+      seal: config.CLINIC_SEAL_PNG
+        ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 })
+        : undefined,
+    },
+  });
+  const readingJobs = readingsQueue();
+  const readingsQueued = queues.open(readingJobs);
+  const monitoring = new MonitoringRepository(db);
+  const labs = new LabService(new LabRepository(db), labDirectory, notifier, events, new ProcessingConsent(db));
+  return {
+    reminders,
+    reminderJobs,
+    documentsJobs: documentsQueue,
+    certificates,
+    icd10,
+    visits,
+    protocols,
+    documents,
+    readingJobs,
+    ingestionTokens: new IngestionTokens(monitoring, config.PUBLIC_URL),
+    readings: new ReadingService(
+      monitoring,
+      new ReadingWriter(db, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
+      new ProcessingConsent(db),
+    ),
+    alerts: new AlertService(new AlertRepository(db), notifier, events),
+    labDirectory,
+    labJobs,
+    labs,
+    // The patient account shows signed documents and lab results.
+    accounts: new AccountService(db, documents, labs, {
+      baseUrl: config.PUBLIC_URL,
+      linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
+      sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+import { aboutCommand } from "../../core/about/about-command";
+import { accountCommand } from "../../core/account/account-command";
+import { Dialogue } from "../../core/dialogue/dialogue";
+import { labButtons } from "../../core/labs/lab-buttons";
+import { deviceCommand } from "../../core/monitoring/device-command";
+import { reminderButtons } from "../../core/reminders/reminder-buttons";
+import type { careWiring } from "./care";
+import type { Channels } from "./channels";
+import type { consultationsWiring } from "./consultations";
+import type { Foundation } from "./foundation";
+import type { intakeWiring } from "./intake";
+import type { rightsWiring } from "./rights";
+import type { videoWiring } from "./video";
+
+/** The one dialogue of every channel: each capability's buttons and commands. */
+export function dialogueWiring(
+  { config, patients, consents, outbox }: Foundation,
+  parts: {
+    consult: ReturnType<typeof consultationsWiring>;
+    video: ReturnType<typeof videoWiring>;
+    care: ReturnType<typeof careWiring>;
+    channels: Channels;
+    rights: ReturnType<typeof rightsWiring>;
+    intake: ReturnType<typeof intakeWiring>;
+  },
+): Dialogue {
+  const { consult, video, care, channels, rights, intake } = parts;
+  const rightsHandlers = rights.dataRights.handlers();
+  return new Dialogue({
+    patients,
+    consents,
+    consultations: consult.consultations,
+    outbox,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    intake: intake.intakeFlow,
+    emergencies: intake.redFlags,
+    contacts: intake.phone.contacts,
+    textInterceptors: [intake.phone.texts],
+    buttonHandlers: [
+      video.videoFlow.buttons,
+      labButtons(care.labs),
+      reminderButtons(care.reminders.answers),
+      intake.intakeFlow.buttons,
+      intake.language.buttons,
+      intake.timezone.buttons,
+      intake.consentsCommand.buttons,
+      rightsHandlers.buttons,
+    ],
+    commandHandlers: [
+      intake.language.command,
+      intake.timezone.command,
+      intake.consentsCommand.command,
+      intake.phone.command,
+      ...(intake.oidc ? [intake.oidc.command] : []),
+      ...video.videoFlow.commands,
+      accountCommand(care.accounts, config.ACCOUNT_LINK_TTL_SECONDS),
+      aboutCommand(config.PUBLIC_URL),
+      deviceCommand(care.ingestionTokens),
+      channels.linking.command(config.LINK_CODE_TTL_SECONDS),
+      ...rightsHandlers.commands,
+    ],
+    files: channels.attachments,
+  });
+}

@@ -1,0 +1,54 @@
+import type { ConsultationDesk } from "../../core/consultations/consultation-desk";
+import { CallLinks } from "../../core/video/call-links";
+import { LiveKit, type LiveKitPort } from "../../core/video/livekit";
+import { LiveKitWebhooks } from "../../core/video/livekit-webhooks";
+import { Recordings } from "../../core/video/recording";
+import { RecordingRepository } from "../../core/video/recording-repository";
+import { SlotRepository } from "../../core/video/slot-repository";
+import { SlotBooking } from "../../core/video/slots";
+import { VideoPatientFlow } from "../../core/video/video-buttons";
+import { VideoEvents } from "../../core/video/video-events";
+import { VideoRepository } from "../../core/video/video-repository";
+import { VideoService } from "../../core/video/video-service";
+import { enqueueEgress, enqueueQueueUpdate, videoQueue } from "../../workers/video.worker";
+import type { Foundation } from "./foundation";
+
+/** Video consultations: the waiting queue, calls through LiveKit, recordings, booked slots. */
+export function videoWiring({ config, db, redis, notifier, files, queues }: Foundation, desk: ConsultationDesk) {
+  const queue = queues.open(videoQueue);
+  const livekit: LiveKitPort = new LiveKit({
+    url: config.LIVEKIT_URL,
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+    tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
+    apiUrl: config.LIVEKIT_API_URL,
+  });
+  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
+  const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
+  const repo = new VideoRepository(db);
+  const video = new VideoService({
+    repo,
+    redis,
+    prefix: config.REDIS_PREFIX,
+    events: videoEvents,
+    links: callLinks,
+    livekit,
+    notifier,
+    queueUpdates: { enqueue: (specialty, language) => enqueueQueueUpdate(queue, specialty, language) },
+    settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
+    onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
+  });
+  const recordings = new Recordings({ repo: new RecordingRepository(db), visits: repo, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
+  const slots = new SlotBooking({ repo: new SlotRepository(db) });
+  return {
+    videoJobs: videoQueue,
+    livekit,
+    videoEvents,
+    callLinks,
+    video,
+    recordings,
+    slots,
+    videoFlow: new VideoPatientFlow({ repo, video, slots, recordings }),
+    livekitWebhooks: new LiveKitWebhooks({ repo, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
+  };
+}

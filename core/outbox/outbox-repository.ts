@@ -1,0 +1,85 @@
+import type { ChannelName } from "../channels/channel";
+import type { Db, Tx } from "../db/prisma";
+
+/** An outbox row as stored: the message still to be parsed by the outbox. */
+export interface StoredDelivery {
+  id: string;
+  accountId: string;
+  channel: ChannelName;
+  chatId: string;
+  payload: unknown;
+  createdAt: Date;
+}
+
+/** Outbox rows in Postgres (and the consultation message whose delivery a row carries). */
+export class OutboxRepository {
+  constructor(private readonly db: Db | Tx) {}
+
+  /** Runs `work` in one transaction; it gets the transaction itself for the caller's own writes. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return "$transaction" in this.db ? this.db.$transaction(work) : work(this.db);
+  }
+
+  async create(accountId: string, payload: object, consultationMessageId?: string, createdAt?: Date): Promise<string> {
+    const row = await this.db.outboxMessage.create({ data: { accountId, payload, messageId: consultationMessageId, createdAt }, select: { id: true } });
+    return row.id;
+  }
+
+  /** The row, when it is still pending. */
+  async pending(outboxId: string): Promise<StoredDelivery | undefined> {
+    const row = await this.db.outboxMessage.findUnique({ where: { id: outboxId }, include: { account: true } });
+    if (!row || row.status !== "pending") return undefined;
+    return { id: row.id, accountId: row.accountId, channel: row.account.channel, chatId: row.account.chatId, payload: row.payload, createdAt: row.createdAt };
+  }
+
+  earlierPendingCount(delivery: { id: string; accountId: string; createdAt: Date }): Promise<number> {
+    return this.db.outboxMessage.count({
+      where: { accountId: delivery.accountId, status: "pending", id: { not: delivery.id }, createdAt: { lt: delivery.createdAt } },
+    });
+  }
+
+  /** Sets the row's claim until `until` unless another live claim holds it. */
+  async claim(outboxId: string, now: Date, until: Date): Promise<boolean> {
+    const { count } = await this.db.outboxMessage.updateMany({
+      where: { id: outboxId, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+      data: { claimedUntil: until },
+    });
+    return count === 1;
+  }
+
+  async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
+    await this.transaction(async (tx) => {
+      const row = await tx.outboxMessage.update({
+        where: { id: outboxId },
+        data: { status: "sent", externalMessageId, sentAt: at, attempts: { increment: 1 }, lastError: null },
+      });
+      if (row.messageId) await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "sent" } });
+    });
+  }
+
+  async recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {
+    await this.transaction(async (tx) => {
+      const row = await tx.outboxMessage.update({
+        where: { id: outboxId },
+        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), status: final ? "failed" : "pending", claimedUntil: null },
+      });
+      if (final && row.messageId) await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "failed" } });
+    });
+  }
+
+  async pendingSince(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.outboxMessage.findMany({
+      where: { status: "pending", createdAt: { lt: before } },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
+  /** When the oldest pending row was written (served by the (status, createdAt) index). */
+  async oldestPendingAt(): Promise<Date | undefined> {
+    const oldest = await this.db.outboxMessage.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+    return oldest?.createdAt;
+  }
+}

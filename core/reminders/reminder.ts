@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+export const reminderKindSchema = z.enum(["medication", "appointment", "follow_up", "rating"]);
+export type ReminderKind = z.infer<typeof reminderKindSchema>;
+export const reminderStatusSchema = z.enum(["scheduled", "sent", "taken", "snoozed", "missed", "answered", "cancelled"]);
+export type ReminderStatus = z.infer<typeof reminderStatusSchema>;
+
+export interface MedicationSchedule {
+  id: string;
+  patientId: string;
+  medicine: string;
+  dose: string;
+  timesOfDay: string[];
+  timezone: string | null;
+  startDate: string;
+  endDate: string;
+  missedAfterMinutes: number;
+  prescriptionRef: string | null;
+  cancelledAt: Date | null;
+}
+
+export interface ReminderOccurrence {
+  id: string;
+  kind: ReminderKind;
+  status: ReminderStatus;
+  scheduleId: string | null;
+  consultationId: string | null;
+  refId: string | null;
+  dueAt: Date;
+  sendAt: Date;
+  sentAt: Date | null;
+  respondBy: Date | null;
+  answeredAt: Date | null;
+  answer: string | null;
+  parentId: string | null;
+  /** A follow-up's question, an appointment reminder's time. */
+  payload: unknown;
+}
+
+/** An occurrence due to go out, with what its message and its timing need. */
+export interface DueReminder extends ReminderOccurrence {
+  patientId: string;
+  schedule: { medicine: string; dose: string; missedAfterMinutes: number; timezone: string | null } | null;
+  patient: {
+    timezone: string;
+    language: string;
+    quietHours: { start: string; end: string } | undefined;
+    /** The newest messenger account that still reaches the patient. */
+    accountId: string | undefined;
+  };
+}
+
+/** A row to write: its idempotency key makes writing it twice write it once. */
+export interface NewOccurrence {
+  idempotencyKey: string;
+  kind: ReminderKind;
+  patientId: string;
+  scheduleId?: string | null;
+  consultationId?: string | null;
+  refId?: string;
+  payload: object;
+  dueAt: Date;
+  sendAt: Date;
+  parentId?: string;
+}
+
+export interface ReminderSettings {
+  snoozeMinutes: number;
+  /** how far ahead medication doses are written as occurrences */
+  horizonHours: number;
+  maxSnoozes: number;
+}
+
+export const defaultReminderSettings: ReminderSettings = { snoozeMinutes: 15, horizonHours: 36, maxSnoozes: 3 };

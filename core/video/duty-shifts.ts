@@ -1,0 +1,30 @@
+import { z } from "zod";
+import type { Doctor } from "../doctors/doctors";
+import type { Shift, VideoRepository } from "./video-repository";
+
+export const shiftSchema = z
+  .object({ specialty: z.string().trim().min(1).max(50), startsAt: z.coerce.date(), endsAt: z.coerce.date() })
+  .refine((s) => s.endsAt > s.startsAt, { message: "endsAt must be after startsAt", path: ["endsAt"] })
+  .refine((s) => s.endsAt.getTime() - s.startsAt.getTime() <= 24 * 3600_000, { message: "a shift lasts at most 24 h", path: ["endsAt"] });
+export type ShiftInput = z.infer<typeof shiftSchema>;
+
+/** The on-call pool: doctors publish shifts; those on duty now take the waiting queue's requests. */
+export class DutyShifts {
+  constructor(
+    private readonly repo: VideoRepository,
+    private readonly now: () => Date,
+  ) {}
+
+  publishShift(doctor: Doctor, input: ShiftInput): Promise<Shift> {
+    return this.repo.createShift(doctor.id, shiftSchema.parse(input));
+  }
+
+  shiftsOf(doctor: Doctor): Promise<Shift[]> {
+    return this.repo.shiftsEndingAfter(doctor.id, this.now());
+  }
+
+  /** Doctors whose shift covers now for `specialty` and who speak `language`. */
+  doctorsOnDuty(specialty: string, language: string): Promise<string[]> {
+    return this.repo.doctorsOnDuty(specialty, language, this.now());
+  }
+}

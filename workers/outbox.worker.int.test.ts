@@ -1,0 +1,42 @@
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../test/helpers/harness";
+import { processSend, processSweep, type OutboxWorkerDeps } from "./outbox.worker";
+import { patientWithAccount } from "../test/helpers/patient-with-account";
+
+let h: Harness;
+let deps: OutboxWorkerDeps;
+beforeAll(async () => {
+  h = await startHarness({}, { workers: false });
+  const s = h.services;
+  deps = { outbox: s.outbox, patients: s.patients, channels: { telegram: s.telegram!.channel }, logger: s.logger, claimMs: 60_000 };
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const jobFor = (outboxId: string) => ({ data: { outboxId }, attemptsMade: 0, opts: { attempts: 3 } }) as unknown as Job;
+
+describe("processSend", () => {
+  it("delivers a pending row once and records it sent; a second run of the job sends nothing", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const outboxId = await h.services.outbox.write(h.db, accountId, { text: "Время принять лозартан 50 мг" });
+    await processSend(jobFor(outboxId), undefined, deps);
+    await processSend(jobFor(outboxId), undefined, deps);
+    const row = await h.db.outboxMessage.findUniqueOrThrow({ where: { id: outboxId } });
+    expect(row.status).toBe("sent");
+    const chatId = (await h.db.messengerAccount.findUniqueOrThrow({ where: { id: accountId } })).chatId;
+    expect(h.telegram.delivered.filter((m) => m.chatId === chatId).map((m) => m.text)).toEqual(["Время принять лозартан 50 мг"]);
+  });
+});
+
+describe("processSweep", () => {
+  it("queues again a row left pending longer than a sweep (its job was lost)", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const settings = { attempts: 3, sweepMs: 60_000 };
+    const outboxId = await h.services.outbox.write(h.db, accountId, { text: "lost" }, undefined, new Date(Date.now() - 10 * 60_000));
+    const queue = h.services.queues.open(h.services.outboxJobs);
+    expect(await processSweep(queue, h.services.outbox, settings)).toBeGreaterThanOrEqual(1);
+    expect((await queue.getJob(`out-${outboxId}`))?.data).toEqual(expect.objectContaining({ outboxId }));
+  });
+});
