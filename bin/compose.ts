@@ -101,6 +101,9 @@ import { Metrics } from "../core/metrics/metrics";
 import { watchedState } from "../core/metrics/watched-state";
 import { currentRequestId } from "../core/request-context";
 import type { ParsedInbound } from "../core/inbound/inbound-store";
+// --- MAX (issue 20) ---
+import { createMaxAdapter } from "../bots/max/max-adapter";
+import { maxToIncomingEvent, parseMaxUpdate } from "../bots/max/max-update";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -367,6 +370,15 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           onError: (error) => logger.warn({ err: error }, "vk long poll"),
         })
       : undefined;
+  // --- MAX (issue 20) ---
+  const max = config.MAX_BOT_TOKEN
+    ? createMaxAdapter({
+        token: config.MAX_BOT_TOKEN,
+        apiUrl: config.MAX_API_URL,
+        loadFile,
+        onError: (error) => logger.warn({ err: error }, "max long poll"),
+      })
+    : undefined;
   const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
   const web = new WebChannel(webInbox);
   const webTokens = new WebTokens(config.WIDGET_SECRET, {
@@ -387,6 +399,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // VK's secret is ours, not the patient's: it is not kept.
   const acceptVk = ({ secret: _secret, ...envelope }: VkEnvelope) => acceptCounted("vk", parseVkEvent(envelope), envelope);
   const acceptWeb = (message: WebMessage) => acceptCounted("web", parseWebMessage(message), message);
+  const acceptMax = (update: unknown) => acceptCounted("max", parseMaxUpdate(update), update); // --- MAX ---
   const decoders: Record<ChannelName, (payload: unknown) => IncomingEvent | undefined> = {
     telegram: (payload) => {
       if (!telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
@@ -394,6 +407,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     },
     vk: vkToIncomingEvent,
     web: (payload) => webToIncomingEvent(payload, async (fileId) => (await files.read(fileId)).bytes),
+    max: maxToIncomingEvent, // --- MAX ---
   };
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -424,6 +438,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     files,
     telegram,
     vk,
+    max, // --- MAX ---
     webInbox,
     video,
     videoFlow,
@@ -506,6 +521,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           defaultLanguage: config.DEFAULT_LANGUAGE,
         },
         rights: { data: dataRights, erasure, secureChat }, // --- data rights ---
+        max: max && config.MAX_MODE === "webhook" ? { secret: config.MAX_WEBHOOK_SECRET!, accept: acceptMax } : undefined, // --- MAX ---
         metrics, // --- observability (issue 19) ---
       });
       videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
@@ -516,6 +532,13 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         stack.push(() => telegram.stop());
       } else if (telegram && config.TELEGRAM_WEBHOOK_URL) {
         await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET!);
+      }
+      // --- MAX (issue 20) ---
+      if (max && config.MAX_MODE === "polling") {
+        max.startPolling(acceptMax);
+        stack.push(async () => max.stop());
+      } else if (max && config.MAX_WEBHOOK_URL) {
+        await max.subscribe(config.MAX_WEBHOOK_URL, config.MAX_WEBHOOK_SECRET!);
       }
       return app;
     },
@@ -540,7 +563,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         {
           outbox,
           patients,
-          channels: { telegram: telegram?.channel, vk: vk?.channel, web },
+          channels: { telegram: telegram?.channel, vk: vk?.channel, web, max: max?.channel },
           logger,
           limiter: sendLimiter,
           render: (delivery) => secureChat.render(delivery), // --- private mode ---

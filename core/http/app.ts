@@ -47,6 +47,7 @@ import { intakePublicRoutes, intakeStaffRoutes, type IntakePublicDeps, type Inta
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
+import { registerMaxWebhook, type MaxWebhookDeps } from "./routes/max-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 import type { InboundStore } from "../inbound/inbound-store";
 // --- data rights and private mode ---
@@ -112,6 +113,9 @@ export interface AppDeps {
   // --- observability (issue 19) ---
   /** HTTP latency per route and `GET /metrics` (bearer METRICS_TOKEN). */
   metrics?: Metrics;
+  // --- MAX (issue 20) ---
+  /** Present when a MAX bot is configured in webhook mode. */
+  max?: MaxWebhookDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -155,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTelegramWebhook(app, deps.config, deps.telegram);
   // --- channels ---
   registerVkWebhook(app, deps.vk);
+  registerMaxWebhook(app, deps.max); // --- MAX ---
   if (deps.widget) {
     await app.register(
       widgetRoutes(deps.widget, {
