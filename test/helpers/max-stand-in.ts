@@ -45,7 +45,7 @@ export class MaxStandIn {
   private nextId = randomInt(1, 1_000_000);
   private files = new Map<string, Buffer>();
   private uploads = new Map<string, { type: "image" | "file"; fileName: string; bytes: Buffer }>();
-  private failures: Array<{ status: number; code: string; message: string }> = [];
+  private failures: Array<{ status: number; code: string; message: string; chatId: number }> = [];
   private updates: unknown[] = [];
   private waiters: Array<() => void> = [];
 
@@ -68,9 +68,9 @@ export class MaxStandIn {
     return { userId: randomInt(1_000_000, 2 ** 40), chatId: randomInt(1_000_000, 2 ** 40), locale };
   }
 
-  /** The next `count` POST /messages answer with this status and error. */
-  failNext(count: number, status: number, code: string, message: string): void {
-    for (let i = 0; i < count; i++) this.failures.push({ status, code, message });
+  /** The next `count` POST /messages to this user's chat answer with this status and error. */
+  failNext(user: MaxUser, count: number, status: number, code: string, message: string): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, code, message, chatId: user.chatId });
   }
 
   /** A file a patient attached, downloadable at the returned URL. */
@@ -172,10 +172,13 @@ export class MaxStandIn {
   }
 
   private sendMessage(url: URL, body: { text?: string; attachments?: Array<{ type: string; payload: Record<string, unknown> }> }, json: (status: number, payload: unknown) => void) {
-    const failure = this.failures.shift();
-    if (failure) return json(failure.status, { code: failure.code, message: failure.message });
     const chatId = Number(url.searchParams.get("chat_id"));
     if (!chatId) return json(400, { code: "proto.payload", message: "chat_id or user_id is required" });
+    const failure = this.failures.find((f) => f.chatId === chatId);
+    if (failure) {
+      this.failures.splice(this.failures.indexOf(failure), 1);
+      return json(failure.status, { code: failure.code, message: failure.message });
+    }
     const text = body.text ?? "";
     if (text.length > 4000) return json(400, { code: "proto.payload", message: "text: size must be between 0 and 4000" });
     const message: MaxSentMessage = { chatId, mid: `mid.out${this.nextId++}`, text, buttons: [], files: [] };

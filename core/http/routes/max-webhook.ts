@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface MaxWebhookDeps {
   /** MAX_WEBHOOK_SECRET, given to MAX with POST /subscriptions. */
@@ -19,15 +19,18 @@ const sameSecret = (given: string, expected: string) => {
  * hours, so the answer waits only for one insert; the dialogue runs later in the inbound worker.
  */
 export function registerMaxWebhook(app: FastifyInstance, deps: MaxWebhookDeps | undefined): void {
-  app.post("/webhooks/max", async (request, reply) => {
+  // Checked before anything else, the body not even parsed: a request without our secret did not come from MAX.
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
     const secret = request.headers["x-max-bot-api-secret"];
-    // Checked before anything else: a request without our secret did not come from MAX.
     if (!deps || typeof secret !== "string" || !sameSecret(secret, deps.secret)) {
       return reply.status(401).send({ code: "unauthorized", message: "wrong or missing secret" });
     }
+  };
+  app.post("/webhooks/max", { onRequest }, async (request, reply) => {
     try {
       // A malformed update is stored as a dead letter and answered 200 too: redelivering it would not help.
-      await deps.accept(request.body);
+      // `deps!`: without deps, onRequest has refused the request already.
+      await deps!.accept(request.body);
     } catch (error) {
       // Not stored (Postgres away): not answered 200, so MAX counts the delivery as failed and may send it again.
       request.log.error({ err: error }, "max update not stored");
