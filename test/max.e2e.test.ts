@@ -87,6 +87,9 @@ describe("the dialogue on MAX", () => {
     await patient.waitForText("Опишите, пожалуйста, что вас беспокоит");
     await walkIntake(patient, "Болит ухо третий день");
     await patient.waitForText("Обращение №");
+    // The body map opens from a link button (a one-time link: MAX has no Telegram Mini App to sign it).
+    const links = h.max.sentTo(patient.user).flatMap((m) => m.buttons.flat()).filter((b) => b.type === "link");
+    expect(links.some((b) => /\/exam\/link\/[\w-]+$/.test(b.url!))).toBe(true);
     const consultation = await consultationOf(patient.externalUserId);
 
     const doctor = await consoleDoctor(h);
@@ -103,6 +106,22 @@ describe("the dialogue on MAX", () => {
     ]);
     expect(files[0]!.bytes.equals(samplePng)).toBe(true);
     expect(files[1]!.bytes.equals(samplePdf)).toBe(true);
+  });
+
+  it("splits a doctor's reply past MAX's 4000 characters into two messages at a line break", async () => {
+    const patient = maxDriver(h, "ru");
+    await onboard(patient);
+    await walkIntake(patient, "Вопрос по анализам");
+    await patient.waitForText("Обращение №");
+    const consultation = await consultationOf(patient.externalUserId);
+    const reply = `${"Первая часть. ".repeat(200).trim()}\n${"Вторая часть. ".repeat(85).trim()}`;
+    const doctor = await consoleDoctor(h);
+    await doctor.reply(consultation.id, reply);
+    await patient.waitForText("Вторая часть.");
+    const parts = patient.texts().slice(-2);
+    expect(parts[0]).toMatch(/^Врач Anna Petrova:\nПервая часть\./);
+    expect(parts.every((p) => p.length <= 4000)).toBe(true);
+    expect(parts.join("\n")).toBe(`Врач Anna Petrova:\n${reply}`);
   });
 
   it("speaks the language MAX reports, and keeps an incoming image in the consultation (en-US)", async () => {
