@@ -32,7 +32,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
   const reporting = reportingWiring(base);
-  const { telegram, vk, web, webInbox, webTokens, inbound, secureChat } = channels;
+  const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
   const schedulers = new Schedulers([
@@ -57,6 +57,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     dialogue,
     telegram,
     vk,
+    max,
     webInbox,
     secureChat,
     schedulers,
@@ -114,6 +115,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           defaultLanguage: config.DEFAULT_LANGUAGE,
         },
         rights: { data: rights.dataRights, erasure: rights.erasure, secureChat },
+        max: max && config.MAX_MODE === "webhook" ? { secret: config.MAX_WEBHOOK_SECRET!, accept: channels.acceptMax } : undefined,
         metrics,
         fhir: reporting.fhir,
         analytics: reporting.analytics,
@@ -126,6 +128,12 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         stack.push(() => telegram.stop());
       } else if (telegram && config.TELEGRAM_WEBHOOK_URL) {
         await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET!);
+      }
+      if (max && config.MAX_MODE === "polling") {
+        max.startPolling(channels.acceptMax);
+        stack.push(async () => max.stop());
+      } else if (max && config.MAX_WEBHOOK_URL) {
+        await max.subscribe(config.MAX_WEBHOOK_URL, config.MAX_WEBHOOK_SECRET!);
       }
       return app;
     },
@@ -146,7 +154,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           {
             outbox,
             patients,
-            channels: { telegram: telegram?.channel, vk: vk?.channel, web },
+            channels: { telegram: telegram?.channel, vk: vk?.channel, web, max: max?.channel },
             logger,
             limiter: base.sendLimiter,
             render: (delivery) => secureChat.render(delivery),

@@ -16,7 +16,7 @@ const url = (protocols: string[]) =>
   });
 
 /** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
-const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0";
+const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0,max:20:500";
 const rateLimitsSchema = z
   .string()
   .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
@@ -180,6 +180,16 @@ const variables = {
   },
   VK_CONFIRMATION: { schema: z.string().regex(/^[A-Za-z0-9]{4,64}$/).optional(), example: "a1b2c3d4" },
   VK_API_ROOT: { schema: url(["http", "https"]).default("https://api.vk.ru/method"), example: "https://api.vk.ru/method" },
+  // --- MAX (issue 20) ---
+  MAX_BOT_TOKEN: { schema: z.string().min(20).optional(), example: "<the bot's token from business.max.ru: Chat-bots, the bot, Settings>" },
+  MAX_MODE: { schema: z.enum(["webhook", "polling"]).default("webhook"), example: "webhook" },
+  MAX_WEBHOOK_SECRET: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
+    example: "a-long-random-secret-0123456789",
+  },
+  /** Where MAX posts updates: HTTPS with a certificate from a trusted CA (MAX refuses plain HTTP and self-signed since 25 May 2026). */
+  MAX_WEBHOOK_URL: { schema: url(["https"]).optional(), example: "https://telecons.clinic.example/webhooks/max" },
+  MAX_API_URL: { schema: url(["http", "https"]).default("https://platform-api2.max.ru"), example: "https://platform-api2.max.ru" },
   WIDGET_SECRET: {
     schema: z.string().min(32, "must be at least 32 characters").default("development-widget-secret-not-for-production"),
     example: "<at least 32 random characters, e.g. from: openssl rand -base64 32>",
@@ -242,6 +252,9 @@ const configSchema = z
     if (config.VK_TOKEN && config.VK_MODE === "callback" && (!config.VK_SECRET || !config.VK_CONFIRMATION)) {
       const path = [config.VK_SECRET ? "VK_CONFIRMATION" : "VK_SECRET"];
       ctx.addIssue({ code: "custom", path, message: "is required when VK_TOKEN is set and VK_MODE is callback" });
+    }
+    if (config.MAX_BOT_TOKEN && config.MAX_MODE === "webhook" && !config.MAX_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["MAX_WEBHOOK_SECRET"], message: "is required when MAX_BOT_TOKEN is set and MAX_MODE is webhook" });
     }
     if (config.NODE_ENV === "production" && config.WIDGET_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["WIDGET_SECRET"], message: "must be set in production" });

@@ -434,6 +434,7 @@ const publicRoutes: Record<string, { call: () => Call; refused: number } | { ope
   "POST /api/v1/auth/login": { call: () => ({ url: api("/auth/login"), payload: { email: "nobody@clinic.test", password: "x", code: "000000" } }), refused: 401 },
   "POST /webhooks/telegram": { call: () => ({ url: "/webhooks/telegram", payload: { update_id: 1 } }), refused: 401 },
   "POST /webhooks/vk": { call: () => ({ url: "/webhooks/vk", payload: { type: "message_new", group_id: 1, secret: "wrong" } }), refused: 403 },
+  "POST /webhooks/max": { call: () => ({ url: "/webhooks/max", payload: { update_type: "bot_started", timestamp: 1 } }), refused: 401 }, // X-Max-Bot-Api-Secret
   "POST /webhooks/livekit": { call: () => ({ url: "/webhooks/livekit", payload: {} }), refused: 401 },
   "GET /widget": { open: "the chat page" },
   "GET /about": { open: "the clinic's disclosure page (Order 965n p. 46)" },

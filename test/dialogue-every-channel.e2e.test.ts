@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
+import { maxDriver, onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 
 let h: Harness;
@@ -20,6 +20,7 @@ const channels: Array<[string, string, () => Promise<ChannelDriver>]> = [
   ["Telegram", "uz", async () => telegramDriver(h, "uz")],
   ["VK", "en", async () => vkDriver(h, 3)],
   ["the web widget", "ru", () => webDriver(h, "ru")],
+  ["MAX", "az", async () => maxDriver(h, "az")],
 ];
 
 describe("the whole dialogue on every channel", () => {

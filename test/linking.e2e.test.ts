@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
+import { maxDriver, onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 
@@ -49,6 +49,31 @@ describe("linking a second messenger by a one-time code", () => {
     const other = vkDriver(h, 0);
     await other.say(`/link ${code}`);
     await other.waitForText("Код неверный или устарел.");
+  });
+
+  it("links MAX both ways: a new MAX account joins the VK patient, then a Telegram account joins with a code from MAX (ru)", async () => {
+    const vk = vkDriver(h, 0);
+    await onboard(vk);
+    await walkIntake(vk, "Кашель неделю");
+    await vk.waitForText("Обращение №");
+    const patientId = await patientOf(vk);
+
+    const max = maxDriver(h, "ru");
+    await max.say(`/link ${await codeFrom(vk, "Код для привязки другого мессенджера")}`);
+    await max.waitForText("Готово: этот мессенджер привязан к вашей карте.");
+    expect(await patientOf(max)).toBe(patientId);
+    const audit = await h.db.auditEvent.findFirstOrThrow({ where: { action: "patient.link_account", entityId: patientId } });
+    expect(audit.meta).toMatchObject({ channel: "max" });
+    // The consents hold on MAX too: the text joins the open consultation.
+    await max.say("И температура");
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
+    await max.waitForText(`Добавлено к обращению № ${consultation.number}.`);
+
+    const telegram = telegramDriver(h, "ru");
+    await telegram.say(`/link ${await codeFrom(max, "Код для привязки другого мессенджера")}`);
+    await telegram.waitForText("Готово: этот мессенджер привязан к вашей карте.");
+    expect(await patientOf(telegram)).toBe(patientId);
+    expect(await h.db.messengerAccount.count({ where: { patientId } })).toBe(3);
   });
 
   it("limits wrong attempts and refuses to merge an account that has its own consultations (en)", async () => {

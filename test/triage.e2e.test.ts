@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
+import { maxDriver, onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 
 let h: Harness;
@@ -35,6 +35,7 @@ const channels: Array<[string, (language: "ru" | "ky") => Promise<ChannelDriver>
   ["Telegram", async (language) => telegramDriver(h, language)],
   ["VK", async () => vkDriver(h, 0)],
   ["the web widget", (language) => webDriver(h, language)],
+  ["MAX", async (language) => maxDriver(h, language)],
 ];
 const cases = channels.flatMap(([name, open]) => (["ru", "ky"] as const).map((language) => [name, language, open] as const));
 

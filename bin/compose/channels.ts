@@ -1,5 +1,7 @@
 import { createTelegramAdapter } from "../../bots/telegram/telegram-bot";
 import { parseTelegramUpdate } from "../../bots/telegram/telegram-update";
+import { createMaxAdapter } from "../../bots/max/max-adapter";
+import { maxToIncomingEvent, parseMaxUpdate } from "../../bots/max/max-update";
 import { createVkAdapter } from "../../bots/vk/vk-adapter";
 import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../../bots/vk/vk-event";
 import { WebChannel } from "../../bots/web/web-channel";
@@ -20,7 +22,7 @@ import { createInboundQueue, inboundSweep } from "../../workers/inbound.worker";
 import type { Foundation } from "./foundation";
 
 /**
- * The messengers (Telegram, VK, the web chat) and the one inbound path: each edge stores the raw event, the
+ * The messengers (Telegram, VK, MAX, the web chat) and the one inbound path: each edge stores the raw event, the
  * inbound worker runs the dialogue. Also what the channels carry: attachments, account linking, the secure chat.
  */
 export function channelsWiring({ config, db, redis, logger, metrics, files, queues }: Foundation, desk: ConsultationDesk) {
@@ -60,6 +62,14 @@ export function channelsWiring({ config, db, redis, logger, metrics, files, queu
           onError: (error) => logger.warn({ err: error }, "vk long poll"),
         })
       : undefined;
+  const max = config.MAX_BOT_TOKEN
+    ? createMaxAdapter({
+        token: config.MAX_BOT_TOKEN,
+        apiUrl: config.MAX_API_URL,
+        loadFile,
+        onError: (error) => logger.warn({ err: error }, "max long poll"),
+      })
+    : undefined;
   const webInbox = new WebInbox(redis, config.REDIS_PREFIX);
   const webTokens = new WebTokens(config.WIDGET_SECRET, {
     fileLinkTtlSeconds: config.WIDGET_FILE_LINK_TTL_SECONDS,
@@ -72,10 +82,12 @@ export function channelsWiring({ config, db, redis, logger, metrics, files, queu
     },
     vk: vkToIncomingEvent,
     web: (payload) => webToIncomingEvent(payload, async (fileId) => (await files.read(fileId)).bytes),
+    max: maxToIncomingEvent,
   };
   return {
     telegram,
     vk,
+    max,
     web: new WebChannel(webInbox),
     webInbox,
     webTokens,
@@ -87,6 +99,7 @@ export function channelsWiring({ config, db, redis, logger, metrics, files, queu
     // VK's secret is ours, not the patient's: it is not kept.
     acceptVk: ({ secret: _secret, ...envelope }: VkEnvelope) => acceptCounted("vk", parseVkEvent(envelope), envelope),
     acceptWeb: (message: WebMessage) => acceptCounted("web", parseWebMessage(message), message),
+    acceptMax: (update: unknown) => acceptCounted("max", parseMaxUpdate(update), update),
     attachments: new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id), {
       ...attachmentLimits,
       maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000,

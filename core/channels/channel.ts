@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The messengers a patient can reach us through. Adding one means adding an adapter in bots/, nothing here. */
-export const channelNames = ["telegram", "vk", "web"] as const;
+export const channelNames = ["telegram", "vk", "web", "max"] as const;
 export const channelNameSchema = z.enum(channelNames);
 export type ChannelName = z.infer<typeof channelNameSchema>;
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { OutgoingButton, OutgoingMessage } from "../channels/channel";
+import { channelNameSchema, type OutgoingButton, type OutgoingMessage } from "../channels/channel";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
@@ -14,7 +14,7 @@ const linkSchema = z.object({
   account: z.object({
     accountId: z.uuid(),
     patientId: z.uuid(),
-    channel: z.enum(["telegram", "vk", "web"]),
+    channel: channelNameSchema,
     chatId: z.string(),
     language: z.enum(languages),
   }),

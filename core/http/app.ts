@@ -47,6 +47,7 @@ import { intakePublicRoutes, intakeStaffRoutes, type IntakePublicDeps, type Inta
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
 // --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
+import { registerMaxWebhook, type MaxWebhookDeps } from "./routes/max-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 import type { InboundStore } from "../inbound/inbound-store";
 // --- data rights and private mode ---
@@ -123,6 +124,9 @@ export interface AppDeps {
   // --- analytics (issue 19) ---
   /** The admin's figures (waits, groups, bookings, NPS) and their CSV. */
   analytics?: AnalyticsService;
+  // --- MAX (issue 20) ---
+  /** Present when a MAX bot is configured in webhook mode. */
+  max?: MaxWebhookDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -166,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTelegramWebhook(app, deps.config, deps.telegram);
   // --- channels ---
   registerVkWebhook(app, deps.vk);
+  registerMaxWebhook(app, deps.max); // --- MAX ---
   if (deps.widget) {
     await app.register(
       widgetRoutes(deps.widget, {

@@ -6,7 +6,7 @@ import type { Harness } from "./harness";
  * answered. The same shape for every channel, so a dialogue test can run on each of them.
  */
 export interface ChannelDriver {
-  channel: "telegram" | "vk" | "web";
+  channel: "telegram" | "vk" | "web" | "max";
   /** The MessengerAccount's externalUserId. */
   externalUserId: string;
   say(text: string): Promise<void>;
@@ -64,6 +64,30 @@ export function vkDriver(h: Harness, langId = 0) {
         .findLast((b) => b.action.payload === JSON.stringify({ d: data }));
       await post(h.vk.events.message(user, button?.action.label ?? data, { payload: JSON.stringify({ d: data }) }));
     },
+    texts,
+    waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
+  } satisfies ChannelDriver & Record<string, unknown>;
+}
+
+/** A MAX user whose client reports `locale` (MAX's user_locale), talking to the bot through POST /webhooks/max. */
+export function maxDriver(h: Harness, locale = "ru") {
+  const user = h.max.newUser(locale);
+  const texts = () => h.max.sentTo(user).map((m) => m.text);
+  const post = async (update: object) => {
+    const headers = { "x-max-bot-api-secret": h.max.secret };
+    const response = await h.app.inject({ method: "POST", url: "/webhooks/max", headers, payload: update });
+    if (response.statusCode !== 200) throw new Error(`MAX webhook answered ${response.statusCode}: ${response.body}`);
+    return update;
+  };
+  return {
+    channel: "max" as const,
+    externalUserId: String(user.userId),
+    user,
+    post,
+    /** "/start" as MAX's Start button sends it (bot_started); any other text as a message. */
+    say: async (text: string) => void (await post(text === "/start" ? h.max.updatesFor.botStarted(user) : h.max.updatesFor.message(user, text))),
+    /** As MAX delivers a tap on an inline callback button: the button's payload in message_callback. */
+    press: async (data: string) => void (await post(h.max.updatesFor.callback(user, data))),
     texts,
     waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
   } satisfies ChannelDriver & Record<string, unknown>;

@@ -6,6 +6,7 @@ import type { IntakeReader } from "../../core/consultations/intake-reader";
 import { walkIntake } from "./intake-steps";
 import { TelegramStandIn, telegramUpdates, type StandInLimits } from "./telegram-stand-in";
 import { VkStandIn } from "./vk-stand-in"; // --- channels ---
+import { MaxStandIn } from "./max-stand-in"; // --- MAX ---
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
@@ -16,6 +17,7 @@ export async function startHarness(
 ) {
   const telegram = await new TelegramStandIn(undefined, options.telegram).start();
   const vk = await new VkStandIn().start(); // --- channels ---
+  const max = await new MaxStandIn().start(); // --- MAX ---
   const services: Services = compose(
     loadConfig({
       DATABASE_URL: inject("databaseUrl"),
@@ -31,13 +33,17 @@ export async function startHarness(
       OUTBOX_SWEEP_SECONDS: "60",
       // Conversations in tests would wait a second per message under Telegram's real per-chat limit;
       // test/reminders-fanout.e2e.test.ts runs the real limits against a stand-in that enforces them.
-      OUTBOX_RATE_LIMITS: "telegram:200:20,vk:200:0,web:1000:0",
+      OUTBOX_RATE_LIMITS: "telegram:200:20,vk:200:0,web:1000:0,max:200:0",
       // --- channels ---
       VK_TOKEN: vk.token,
       VK_GROUP_ID: String(vk.groupId),
       VK_SECRET: vk.secret,
       VK_CONFIRMATION: vk.confirmation,
       VK_API_ROOT: vk.apiRoot,
+      // --- MAX ---
+      MAX_BOT_TOKEN: max.token,
+      MAX_WEBHOOK_SECRET: max.secret,
+      MAX_API_URL: max.base,
       // Tests log in and open widget sessions far faster than people; test/signin.e2e.test.ts tests the limits.
       RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
       RATE_LIMIT_WIDGET_SESSIONS_PER_MINUTE: "100000",
@@ -53,6 +59,7 @@ export async function startHarness(
   return {
     telegram,
     vk,
+    max, // --- MAX ---
     services,
     app,
     db: services.db,
@@ -122,6 +129,7 @@ export async function startHarness(
       await services.close();
       await telegram.stop();
       await vk.stop();
+      await max.stop();
     },
   };
 }

@@ -210,8 +210,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The one file part of an upload (vk-io sends `photo` or `file`). */
-function parseMultipartFile(contentType: string, body: Buffer): { field: string; fileName: string; bytes: Buffer } {
+/** The one file part of an upload (vk-io sends `photo` or `file`; MAX uploads send `data`). */
+export function parseMultipartFile(contentType: string, body: Buffer): { field: string; fileName: string; bytes: Buffer } {
   const boundary = Buffer.from(`--${/boundary=("?)([^";]+)\1/.exec(contentType)![2]}`);
   const start = body.indexOf(boundary) + boundary.length + 2;
   const end = body.indexOf(boundary, start) - 2;

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ChannelName" ADD VALUE 'max';
