@@ -10,6 +10,14 @@ describe("patient text as the matcher reads it", () => {
     expect(fold("Отдаёт", "ru")).toBe("отдает");
   });
 
+  it("folds a language's spelling variants and reads Russian, Tajik and Kyrgyz typed in Latin letters as Cyrillic", () => {
+    expect(fold("bol v grudi, zadyhayus, ne mogu dyshat", "ru")).toBe("бол в груди, задыхаюс, не могу дышат");
+    expect(fold("litso perekosilo, serdce", "ru")).toBe("лицо перекосило, сердце");
+    expect(fold("dardi sina, karaxt", "tg")).toBe(fold("дарди сина, карахт", "tg"));
+    expect(fold("ushagim", "az")).toBe(fold("uşağım", "az"));
+    expect(fold("xushidan ketdi, kattik", "uz")).toBe(fold("hushidan ketdi, qattiq", "uz"));
+  });
+
   it("reads Uzbek Cyrillic as Uzbek Latin", () => {
     expect(fold("Кўкрагим оғрияпти", "uz")).toBe(fold("Ko'kragim og'riyapti", "uz"));
   });

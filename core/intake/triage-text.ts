@@ -32,16 +32,60 @@ const uzbekLatin: Record<string, string> = {
   ъ: "", ь: "", ы: "i", э: "e", ю: "yu", я: "ya", ў: "o", қ: "q", ғ: "g", ҳ: "h",
 };
 
+/**
+ * Russian, Tajik and Kyrgyz typed in Latin letters ("bol v grudi", "dardi sina", "karaxt") are read in Cyrillic,
+ * after folding, so the Cyrillic phrases serve them too. Longest letter groups first.
+ */
+const cyrillicOf: Array<[string, string]> = [
+  ["shch", "щ"], ["sch", "щ"], ["sh", "ш"], ["ch", "ч"], ["zh", "ж"], ["kh", "х"], ["ts", "ц"], ["ya", "я"], ["yu", "ю"],
+  ["yo", "е"], ["ye", "е"], ["ja", "я"], ["ju", "ю"], ["a", "а"], ["b", "б"], ["v", "в"], ["w", "в"], ["g", "г"], ["d", "д"],
+  ["e", "е"], ["z", "з"], ["i", "и"], ["j", "ж"], ["k", "к"], ["q", "к"], ["l", "л"], ["m", "м"], ["n", "н"], ["o", "о"],
+  ["p", "п"], ["r", "р"], ["s", "с"], ["t", "т"], ["u", "у"], ["f", "ф"], ["h", "х"], ["x", "х"], ["c", "ц"],
+];
+const cyrillicReading = new Set<Language>(["ru", "tg", "ky"]);
+function toCyrillic(word: string): string {
+  let out = "";
+  for (let i = 0; i < word.length; ) {
+    // y is й after a vowel ("boley", "moy"), ы elsewhere ("dyshat").
+    if (word[i] === "y" && !/^y[aueo]/.test(word.slice(i))) {
+      out += /[aeiouy]/.test(word[i - 1] ?? "") ? "й" : "ы";
+      i++;
+      continue;
+    }
+    const pair = cyrillicOf.find(([latin]) => word.startsWith(latin, i));
+    out += pair ? pair[1] : word[i];
+    i += pair ? pair[0].length : 1;
+  }
+  return out;
+}
+
+/**
+ * Spellings one language's patients use for the same sound, folded to one: Azerbaijani typed without ş/ç as
+ * sh/ch ("ushagim" = uşağım), Uzbek x/h and q/k (hushidan = xushidan, kattik = qattiq).
+ */
+const spellings: Partial<Record<Language, Array<[RegExp, string]>>> = {
+  az: [[/sh/g, "s"], [/ch/g, "c"]],
+  uz: [[/x/g, "h"], [/q/g, "k"]],
+};
+
 export function fold(text: string, language: Language): string {
   let lower = text.normalize("NFC").toLowerCase();
   if (language === "uz") lower = lower.replace(/[\u0400-\u04ff]/g, (c) => uzbekLatin[c] ?? c);
-  return lower.replace(apostrophes, "").replace(/./gu, (c) => folds[c] ?? c);
+  let folded = lower.replace(apostrophes, "").replace(/./gu, (c) => folds[c] ?? c);
+  for (const [from, to] of spellings[language] ?? []) folded = folded.replace(from, to);
+  return cyrillicReading.has(language) ? folded.replace(/[a-z]+/g, toCyrillic) : folded;
 }
 
 const conjunctions = new Set([
   "но", "а", "однако", "и", "but", "and", "however", "lekin", "ammo", "biroq", "va", "вале", "аммо", "ва", "лекин",
   "бирок", "жана", "amma", "ancaq", "lakin", "ve",
 ]);
+
+const conjunctionSets = new Map<Language, Set<string>>();
+const conjunctionsIn = (language: Language) => {
+  if (!conjunctionSets.has(language)) conjunctionSets.set(language, new Set(foldAll([...conjunctions], language)));
+  return conjunctionSets.get(language)!;
+};
 
 /** Words that negate what follows (`pre`) or what precedes (`post`), folded. */
 const negation: Record<Language, { pre: string[]; post: string[] }> = {
@@ -56,10 +100,19 @@ export const negationWindow = 3;
 
 /** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
 const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
-export const isAlmost = (language: Language, word: string | undefined) => word !== undefined && (almost[language]?.includes(word) ?? false);
+export const isAlmost = (language: Language, word: string | undefined) =>
+  word !== undefined && foldAll(almost[language] ?? [], language).includes(word);
 
+const foldAll = (words: string[], language: Language) => words.map((w) => fold(w, language));
+const cues = new Map<Language, { pre: string[]; post: string[] }>();
+/** The negation words as the text is folded in that language (yo'q → yok in Uzbek). */
 export function negationCues(language: Language) {
-  return negation[language];
+  let folded = cues.get(language);
+  if (!folded) {
+    folded = { pre: foldAll(negation[language].pre, language), post: foldAll(negation[language].post, language) };
+    cues.set(language, folded);
+  }
+  return folded;
 }
 
 /**
@@ -102,9 +155,15 @@ export function prefixVariants(prefix: string, language: Language): string[] {
   return soft && prefix.length >= 4 ? [prefix, prefix.slice(0, -1) + soft] : [prefix];
 }
 
+const endingsIn = new Map<Language, string[]>();
+const foldedEndings = (language: Language) => {
+  if (!endingsIn.has(language)) endingsIn.set(language, [...new Set(foldAll(turkicEndings[language] ?? [], language))].sort((a, b) => b.length - a.length));
+  return endingsIn.get(language)!;
+};
+
 export function stem(word: string, language: Language): string {
   if (language === "ru" || language === "en") return snowballStemmers[language].stem(word);
-  const endings = turkicEndings[language] ?? [];
+  const endings = foldedEndings(language);
   let current = word;
   for (let round = 0; round < 3; round++) {
     const ending = endings.find((e) => current.endsWith(e) && current.length - e.length >= 3);
@@ -127,7 +186,7 @@ export function tokenize(text: string, language: Language): Token[] {
       scope++;
       continue;
     }
-    if (conjunctions.has(piece)) scope++;
+    if (conjunctionsIn(language).has(piece)) scope++;
     const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : undefined;
     tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
   }
