@@ -73,8 +73,18 @@ describe("red flags in free text", () => {
     expect(match("en", "Woke up with my left arm numb, I slept on it")).toEqual([]);
   });
 
-  it("reads Russian and English in any patient's language", () => {
+  it("reads Russian and English in any patient's language, and Russian words mixed into another language", () => {
     expect(match("ky", "Сильная давящая боль в груди, отдаёт в левую руку")).toContain("chest_pain_breathless");
+    expect(match("uz", "Ko'kragim og'riyapti, отдает в левую руку")).toContain("chest_pain_breathless");
+    expect(match("ru", "bol v grudi, otdaet v levuyu ruku")).toContain("chest_pain_breathless");
+    // a Kyrgyz word read in an Uzbek text is no mix: "тошма" (rash) is not "төш" (chest)
+    expect(match("uz", "Кир ювиш кукунидан кейин қўлларимда тошма чиқди")).toEqual([]);
+  });
+
+  it("forgives one mistyped letter in a long word, never in a short one or a negated Turkic verb", () => {
+    expect(match("en", "her speech is slured")).toContain("stroke_signs");
+    expect(match("ru", "невнятая речь")).toContain("stroke_signs");
+    expect(match("uz", "Ko'kragim og'rimayapti, nafas qismayapti")).toEqual([]);
   });
 
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {

@@ -54,12 +54,17 @@ const maxGap = 3;
 const lexiconSchema = z.record(z.string().regex(/^[a-z0-9_]+$/), z.partialRecord(z.enum(languages), z.array(z.string().min(1))));
 export const lexicon = lexiconSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "triage-lexicon.json"), "utf8")));
 
-type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
+type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number } | { any: PatternWord[] };
 
-function parsePhrase(phrase: string, language: Language): PatternWord[] {
+function parsePhrase(phrase: string, language: Language, depth = 0): PatternWord[] {
   return phrase.split(/\s+/).flatMap((part): PatternWord[] => {
     const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
     if (range) return [{ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }];
+    // A concept inside a phrase stands for its one-word entries ("@vomiting @blood": рвота кровью, qon qusdi).
+    if (part.startsWith("@")) {
+      const words = expand(part, language, depth).map((p) => parsePhrase(p, language, depth + 1)).filter((w) => w.length === 1);
+      return [{ any: words.map((w) => w[0]!) }];
+    }
     return (fold(part, language).match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
       w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) },
     );
@@ -67,11 +72,39 @@ function parsePhrase(phrase: string, language: Language): PatternWord[] {
 }
 
 function wordMatches(pattern: PatternWord, token: Token, language: Language): boolean {
+  if ("any" in pattern) return pattern.any.some((p) => wordMatches(p, token, language));
   if ("min" in pattern) return token.number !== undefined && token.number >= pattern.min && token.number <= pattern.max;
   if ("prefixes" in pattern) {
-    return pattern.prefixes.some((prefix) => token.word.startsWith(prefix) && !negatesVerb(language, token.word.slice(prefix.length)));
+    return pattern.prefixes.some((prefix) => {
+      const length = token.word.startsWith(prefix) ? prefix.length : typoPrefixLength(token, prefix, language);
+      return length !== undefined && !negatesVerb(language, token.word.slice(length));
+    });
   }
-  return token.word === pattern.word || (token.stem === pattern.stem && !negatesVerb(language, token.word.slice(pattern.stem.length)));
+  if (token.word === pattern.word) return true;
+  if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
+  return pattern.word.length >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+}
+
+/**
+ * Patients mistype ("тепература", "gapirolmayapti" for "gapira olmayapti" is a phrase, "sweting"): a word of at
+ * least `typoMinLength` letters also matches with one letter wrong, missing, extra or swapped, the first letter
+ * right. Shorter words are left exact — one letter turns "боли" into "были". A Turkic negated verb is never read
+ * as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
+ */
+const typoMinLength = 6;
+function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
+  if (prefix.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
+  return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
+}
+
+/** Damerau–Levenshtein distance at most 1, first letters equal. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1 || a[0] !== b[0]) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
@@ -88,7 +121,7 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
 
 /** A phrase's alternatives: itself, or every phrase of the concept it names (concepts may name concepts). */
 function expand(phrase: string, language: Language, depth = 0): string[] {
-  if (!phrase.startsWith("@")) return [phrase];
+  if (!phrase.startsWith("@") || /\s/.test(phrase)) return [phrase];
   const words = lexicon[phrase.slice(1)]?.[language];
   if (!words || depth > 3) return [];
   return words.flatMap((word) => expand(word, language, depth + 1));
@@ -111,6 +144,22 @@ function compile(phrase: string, language: Language): Compiled {
   }
   return result;
 }
+const compiledRules = new WeakMap<RedFlagRule, Map<Language, { all: Compiled[][]; needed: Compiled[][] }>>();
+function compiledFor(rule: RedFlagRule, language: Language) {
+  let byLanguage = compiledRules.get(rule);
+  if (!byLanguage) compiledRules.set(rule, (byLanguage = new Map()));
+  let result = byLanguage.get(language);
+  if (!result) {
+    const all = (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
+    result = { all, needed: all.map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0) };
+    byLanguage.set(language, result);
+  }
+  return result;
+}
+const compiledRule = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).all;
+/** A rule's groups without its exceptions: each must match for the rule to fire. */
+const neededGroups = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).needed;
+
 const occurs = (c: Compiled, tokens: Token[], language: Language) =>
   c.parts.every((alternatives) => alternatives.some((pattern) => phraseMatches(pattern, tokens, language)));
 
@@ -139,22 +188,30 @@ function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer
 /**
  * A text is read in every language, the patient's own first: patients switch language (a Kyrgyz speaker types
  * in Russian, a VK account's language is only a guess), and on our vignettes reading all six adds no false alarm.
+ * They also mix in Russian words ("yuragim davit qilyapti"): a rule's groups may then match partly in the patient's
+ * language and partly in Russian — not in any two readings, where a Kyrgyz "төш" (chest) is an Uzbek "тошма" (rash).
  */
 const readIn = (language: Language): Language[] => [...new Set<Language>([language, ...languages])];
+const mixedIn = (language: Language): Language[] => [...new Set<Language>([language, "ru"])];
 
 /** The rules the text (in the patient's language) or the answers raise. */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
   const read = readIn(input.language).map((language) => ({ language, texts: input.texts.map((text) => tokenize(text, language)) }));
   const answerOf = (id: string) => input.answers.find((a) => a.questionId === id)?.answer;
   return rules.filter((rule) => {
-    const compiledIn = (language: Language) => (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
+    const compiledIn = (language: Language) => compiledRule(rule, language);
     // An exception read in any language cancels the rule: the text is read in all six, and a Kyrgyz leg cramp
     // ("балтырым тырышып") read as Uzbek would otherwise be a convulsion without its calf.
     const excepted = (index: number) =>
       read.some(({ language, texts }) => compiledIn(language).flat().some((c) => c.except && occurs(c, texts[index]!, language)));
-    const byText = read.some(({ language, texts }) => {
-      const needed = compiledIn(language).map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0);
-      return needed.length > 0 && texts.some((tokens, index) => needed.every((group) => group.some((c) => occurs(c, tokens, language))) && !excepted(index));
+    const needed = (language: Language) => neededGroups(rule, language);
+    const groupOccurs = (language: Language, g: number, tokens: Token[]) => needed(language)[g]?.some((c) => occurs(c, tokens, language)) ?? false;
+    const byText = input.texts.some((_, index) => {
+      const tokensIn = (language: Language) => read.find((r) => r.language === language)!.texts[index]!;
+      const inOne = read.some(({ language }) => needed(language).length > 0 && needed(language).every((_, g) => groupOccurs(language, g, tokensIn(language))));
+      const groups = needed(input.language).length;
+      const mixed = groups > 0 && needed(input.language).every((_, g) => mixedIn(input.language).some((language) => groupOccurs(language, g, tokensIn(language))));
+      return (inOne || mixed) && !excepted(index);
     });
     const byAnswers = rule.answers.some((entry) =>
       Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),
