@@ -64,6 +64,16 @@ describe("red flags in free text", () => {
     expect(match("ru", "Голова закружилась, но не упала в обморок")).toEqual([]);
   });
 
+  it("reads a concept inside a phrase, and keeps look-alikes out: a sore throat, a sports injury, a fever's duration", () => {
+    // @cannot: "не могу"/"не может"/"не можем" … before "опустить голову"
+    expect(match("ru", "шею свело, не могу голову опустить, температура 39")).toContain("meningitis_signs");
+    expect(match("ru", "болит горло, не могу глотать, температура 38")).toEqual([]);
+    expect(match("en", "cant lift my arm above my shoulder since I hurt it playing tennis")).toEqual([]);
+    expect(match("en", "my son has had a temperature for 2 weeks, 38")).toEqual([]);
+    expect(match("ru", "после прививки ребенку 2 месяца температура 37,4")).toEqual([]);
+    expect(match("en", "stung by a wasp, face and lips swelling, wheezing badly")).toContain("anaphylaxis");
+  });
+
   it("keeps a night cramp in the calf from reading as a seizure, in any language it is read in", () => {
     expect(match("ru", "Ночью свело судорогой икру, сейчас прошло")).toEqual([]);
     expect(match("ky", "Түнкүсүн балтырым тырышып калды")).toEqual([]);

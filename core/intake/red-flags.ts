@@ -54,25 +54,20 @@ const maxGap = 3;
 const lexiconSchema = z.record(z.string().regex(/^[a-z0-9_]+$/), z.partialRecord(z.enum(languages), z.array(z.string().min(1))));
 export const lexicon = lexiconSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "triage-lexicon.json"), "utf8")));
 
-type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number } | { any: PatternWord[] };
+type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
 
-function parsePhrase(phrase: string, language: Language, depth = 0): PatternWord[] {
-  return phrase.split(/\s+/).flatMap((part): PatternWord[] => {
+function parsePhrase(phrase: string, language: Language): PatternWord[] {
+  // Folded whole, not word by word: a contraction spans two words ("ега олмайман" = "egolmayman").
+  return fold(phrase, language).split(/\s+/).flatMap((part): PatternWord[] => {
     const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
     if (range) return [{ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }];
-    // A concept inside a phrase stands for its one-word entries ("@vomiting @blood": рвота кровью, qon qusdi).
-    if (part.startsWith("@")) {
-      const words = expand(part, language, depth).map((p) => parsePhrase(p, language, depth + 1)).filter((w) => w.length === 1);
-      return [{ any: words.map((w) => w[0]!) }];
-    }
-    return (fold(part, language).match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
+    return (part.match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
       w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) },
     );
   });
 }
 
 function wordMatches(pattern: PatternWord, token: Token, language: Language): boolean {
-  if ("any" in pattern) return pattern.any.some((p) => wordMatches(p, token, language));
   if ("min" in pattern) return token.number !== undefined && token.number >= pattern.min && token.number <= pattern.max;
   if ("prefixes" in pattern) {
     return pattern.prefixes.some((prefix) => {
@@ -119,12 +114,18 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
   });
 }
 
-/** A phrase's alternatives: itself, or every phrase of the concept it names (concepts may name concepts). */
+/**
+ * A phrase's alternatives: a concept named in it is replaced by each of its entries (concepts may name concepts), so
+ * "@cannot опустить голов*" reads "не могу опустить голову", "не может опустить голову", …
+ */
 function expand(phrase: string, language: Language, depth = 0): string[] {
-  if (!phrase.startsWith("@") || /\s/.test(phrase)) return [phrase];
-  const words = lexicon[phrase.slice(1)]?.[language];
+  const concept = /(^|\s)@([a-z0-9_]+)/.exec(phrase);
+  if (!concept) return [phrase];
+  const words = lexicon[concept[2]!]?.[language];
   if (!words || depth > 3) return [];
-  return words.flatMap((word) => expand(word, language, depth + 1));
+  const before = phrase.slice(0, concept.index + concept[1]!.length);
+  const after = phrase.slice(concept.index + concept[0].length);
+  return words.flatMap((word) => expand(`${before}${word}${after}`, language, depth + 1));
 }
 
 /** A rule phrase compiled: parts that must all occur in the text, each a list of alternative word patterns. */

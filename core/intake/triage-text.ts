@@ -60,12 +60,14 @@ function toCyrillic(word: string): string {
 }
 
 /**
- * Spellings one language's patients use for the same sound, folded to one: Azerbaijani typed without ş/ç as
- * sh/ch ("ushagim" = uşağım), Uzbek x/h and q/k (hushidan = xushidan, kattik = qattiq).
+ * Spellings one language's patients use for the same words, folded to one: Azerbaijani typed without ş/ç as
+ * sh/ch ("ushagim" = uşağım), Uzbek x/h and q/k (hushidan = xushidan, kattik = qattiq), and the "cannot" verb
+ * written apart or contracted (Uzbek "ega olmayman" = "egolmayman", Kyrgyz "ала албай" = "алалбай").
  */
 const spellings: Partial<Record<Language, Array<[RegExp, string]>>> = {
   az: [[/sh/g, "s"], [/ch/g, "c"]],
-  uz: [[/x/g, "h"], [/q/g, "k"]],
+  uz: [[/x/g, "h"], [/q/g, "k"], [/([a-z]{2,}?)a? olma/g, "$1olma"]],
+  ky: [[/([а-я]{2,})[аео] ал(б|г)/g, "$1ал$2"]],
 };
 
 export function fold(text: string, language: Language): string {
