@@ -47,6 +47,8 @@ describe("red flags in free text", () => {
     expect(match("ru", "Сыну 6 месяцев, 38,2")).not.toContain("febrile_infant");
     expect(match("ru", "сахар 2,1, трясёт")).toContain("diabetic_emergency");
     expect(match("ru", "сахар 6,8")).toEqual([]);
+    expect(match("ru", "малышке две недели, температура 38,3")).toContain("febrile_infant");
+    expect(match("ky", "Балам эки жумалык, ысыгы 38")).toContain("febrile_infant");
   });
 
   it("reads a concept's lay words, a body part with a symptom anywhere in the text, and a near-faint", () => {

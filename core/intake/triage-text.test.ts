@@ -32,9 +32,13 @@ describe("patient text as the matcher reads it", () => {
     expect(stem(fold("sinəmdə", "az"), "az")).toBe(stem(fold("sinə", "az"), "az"));
   });
 
-  it("keeps decimal numbers whole and counts clauses", () => {
+  it("keeps decimal numbers whole, reads small numbers written as words before an age unit, and counts clauses", () => {
     const tokens = tokenize("Температура 38,4, сахар 2.1", "ru");
     expect(tokens.filter((t) => t.number !== undefined).map((t) => t.number)).toEqual([38.4, 2.1]);
     expect(new Set(tokens.map((t) => t.clause)).size).toBe(2);
+    // a number written as a word counts before a unit of age only
+    expect(tokenize("малышке две недели", "ru").map((t) => t.number)).toEqual([undefined, 2, undefined]);
+    expect(tokenize("qizim ikki haftalik", "uz").map((t) => t.number)).toEqual([undefined, 2, undefined]);
+    expect(tokenize("qand bir oz ko'tarildi", "uz").some((t) => t.number !== undefined)).toBe(false);
   });
 });

@@ -176,21 +176,48 @@ export function stem(word: string, language: Language): string {
   return current.replace(/[gq]$/, "k").replace(/г$/, "к");
 }
 
+/**
+ * Small numbers written as words count as numbers before a unit of age ("две недели", "ikki haftalik", "one month
+ * old") — only there: "qand bir oz ko'tarildi" (sugar went up a bit) is no sugar of 1.
+ */
+const numberWords: Record<Language, string> = {
+  ru: "один|одна|одну|одного:1 два|две|двух:2 три|трех:3 четыре:4 пять:5 шесть:6 семь:7 восемь:8 девять:9 десять:10 полтора|полторы:1.5",
+  en: "one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10",
+  uz: "bir:1 ikki:2 uch:3 tort:4 besh:5 olti:6 yetti:7 sakkiz:8 toqqiz:9 on:10",
+  tg: "як:1 ду:2 се:3 чор:4 панҷ:5 шаш:6 ҳафт:7 ҳашт:8 нӯҳ:9 даҳ:10",
+  ky: "бир:1 эки:2 үч:3 төрт:4 беш:5 алты:6 жети:7 сегиз:8 тогуз:9 он:10",
+  az: "bir:1 iki:2 üç:3 dörd:4 beş:5 altı:6 yeddi:7 səkkiz:8 doqquz:9 on:10",
+};
+const ageUnits = ["недел", "месяц", "мес", "дн", "дне", "week", "month", "day", "hafta", "oy", "kun", "хафта", "мох", "руз", "жума", "ай", "кун", "hefte", "ay", "gun"];
+const numbersIn = new Map<Language, Map<string, number>>();
+function spelledNumber(word: string, next: string | undefined, language: Language): number | undefined {
+  if (!next || !ageUnits.some((unit) => next.startsWith(unit))) return undefined;
+  if (!numbersIn.has(language)) {
+    const entries = numberWords[language].split(" ").flatMap((group) => {
+      const [forms, value] = group.split(":") as [string, string];
+      return forms.split("|").map((w) => [fold(w, language), Number(value)] as const);
+    });
+    numbersIn.set(language, new Map(entries));
+  }
+  return numbersIn.get(language)!.get(word);
+}
+
 /** The words of a text with their clause and scope, numbers kept whole ("38,4"). */
 export function tokenize(text: string, language: Language): Token[] {
   const tokens: Token[] = [];
   let clause = 0;
   let scope = 0;
   const folded = fold(text, language).replace(/(\d)[,.](\d)/g, "$1·$2");
-  for (const piece of folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? []) {
+  const pieces = folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? [];
+  pieces.forEach((piece, i) => {
     if (/^[.,;:!?()\n]$/.test(piece)) {
       clause++;
       scope++;
-      continue;
+      return;
     }
     if (conjunctionsIn(language).has(piece)) scope++;
-    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : undefined;
+    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : spelledNumber(piece, pieces[i + 1], language);
     tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
-  }
+  });
   return tokens;
 }
