@@ -77,18 +77,18 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
   }
   if (token.word === pattern.word) return true;
   if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
-  return pattern.word.length >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+  return Math.min(pattern.word.length, token.word.length) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
 }
 
 /**
- * Patients mistype ("тепература", "gapirolmayapti" for "gapira olmayapti" is a phrase, "sweting"): a word of at
- * least `typoMinLength` letters also matches with one letter wrong, missing, extra or swapped, the first letter
- * right. Shorter words are left exact — one letter turns "боли" into "были". A Turkic negated verb is never read
- * as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
+ * Patients mistype ("тепература", "невнятая", "slured"): a typed word and a phrase word of at least `typoMinLength`
+ * letters also match with one letter wrong, missing, extra or swapped, the first letter right. Shorter words are left
+ * exact — one letter turns "боли" into "были", "болит" into the Tajik "болишт" (pillow). A Turkic negated verb is
+ * never read as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
  */
 const typoMinLength = 6;
 function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
-  if (prefix.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
+  if (prefix.length < typoMinLength || token.word.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
   return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
 }
 
