@@ -56,8 +56,8 @@ describe("red flags in free text", () => {
     expect(match("ru", "Муж лежит, не можем разбудить")).toContain("loss_of_consciousness");
     expect(match("en", "hit his head and was out cold")).toContain("loss_of_consciousness");
     // @one_side + @numb_weak (FAST arm), the two apart in the sentence.
-    expect(match("ru", "у папы правая сторона как ватная, с утра")).toContain("stroke_signs");
-    expect(match("en", "Mum's left arm has gone weak out of nowhere")).toContain("stroke_signs");
+    expect(match("ru", "у папы правая сторона как ватная, с утра")).toContain("stroke_one_side");
+    expect(match("en", "Mum's left arm has gone weak out of nowhere")).toContain("stroke_one_side");
     // a pack of any medicine, swallowed, told of someone else.
     expect(match("ru", "сын выпил пачку парацетамола")).toContain("overdose_poisoning");
     expect(match("az", "Anam çoxlu dərman içib")).toContain("overdose_poisoning");
@@ -71,6 +71,8 @@ describe("red flags in free text", () => {
     expect(match("ru", "шею свело, не могу голову опустить, температура 39")).toContain("meningitis_signs");
     expect(match("ru", "болит горло, не могу глотать, температура 38")).toEqual([]);
     expect(match("en", "cant lift my arm above my shoulder since I hurt it playing tennis")).toEqual([]);
+    // the injury excepts only the arm: a face droop at the gym is still a stroke
+    expect(match("en", "at the gym his face drooped and he cant lift his left arm")).toEqual(["stroke_signs"]);
     expect(match("en", "my son has had a temperature for 2 weeks, 38")).toEqual([]);
     expect(match("ru", "после прививки ребенку 2 месяца температура 37,4")).toEqual([]);
     expect(match("en", "stung by a wasp, face and lips swelling, wheezing badly")).toContain("anaphylaxis");
