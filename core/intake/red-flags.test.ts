@@ -33,6 +33,10 @@ describe("red flags in free text", () => {
     expect(match("az", "Sinə ağrısı yoxdur, təngnəfəslik yoxdur")).toEqual([]);
     expect(match("tg", "Дарди сина нест, нафастангӣ нест")).toEqual([]);
     expect(match("en", "He fell off the sofa but didn't pass out")).toEqual([]);
+    // "не знаю почему", "not sure why": the cue negates the not knowing, not the symptom
+    expect(match("ru", "не понимаю почему рвет кровью")).toContain("gi_bleeding");
+    expect(match("ru", "нос не дышит третий день")).toEqual([]);
+    expect(match("ru", "ребенок не дышит")).toContain("loss_of_consciousness");
   });
 
   it("does not match parts of other words or one half of a pair", () => {

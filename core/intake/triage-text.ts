@@ -108,6 +108,14 @@ export const isAlmost = (language: Language, word: string | undefined) =>
 const foldAll = (words: string[], language: Language) => words.map((w) => fold(w, language));
 const cues = new Map<Language, { pre: string[]; post: string[] }>();
 /** The negation words as the text is folded in that language (yo'q → yok in Uzbek). */
+/** "не знаю почему рвёт кровью", "not sure why but…": a cue before these words negates only them. */
+const unsure: Partial<Record<Language, string[]>> = {
+  ru: ["знаю", "знаем", "понимаю", "понимаем", "уверен", "уверена", "понятно"],
+  en: ["know", "sure", "understand", "certain"],
+};
+export const isUnsure = (language: Language, word: string | undefined) =>
+  word !== undefined && foldAll(unsure[language] ?? [], language).includes(word);
+
 export function negationCues(language: Language) {
   let folded = cues.get(language);
   if (!folded) {
