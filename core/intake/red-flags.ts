@@ -14,13 +14,14 @@ import { fold, isAlmost, isNegativeVerb, isUnsure, negatesVerb, negationCues, ne
  * `phrases[lang]` is a list of groups; the text raises the flag when every group matches one of its phrases.
  * A phrase is words close together in one clause, in any order (at most 3 other words between them); a word
  * ending in `*` matches any word that starts with it, a plain word matches its inflections (the word's stem),
- * `{38-43}` matches a number in that range. Text and phrases are compared without special letters (ə=e, ү=у,
- * o'=o) and a negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count — see
- * triage-text.ts. `answers` raise it from the questionnaire: all conditions of one entry hold.
+ * `{38-43}` matches a number in that range. Text and phrases are compared folded the same way (no special
+ * letters, Latin-typed Russian read in Cyrillic, see triage-text.ts), a long word forgives one mistyped letter, and a
+ * negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count. `answers` raise it from the
+ * questionnaire: all conditions of one entry hold.
  *
  * Three forms let a rule say more than a keyword list (they are what made unseen wording match, see README):
- * - `@concept` stands for all the lay words of a concept in triage-lexicon.json ("@unconscious", "@child"), so a
- *   synonym added once serves every rule that uses the concept;
+ * - `@concept` stands for all the lay words of a concept in triage-lexicon.json ("@unconscious", "@child"), alone or
+ *   inside a phrase ("@cannot опустить голов*"), so a synonym added once serves every rule that uses the concept;
  * - `a + b` needs both parts anywhere in the text, not only side by side (a body part × a symptom: "@one_side +
  *   @numb"), so one group can hold alternatives that are themselves combinations;
  * - a phrase starting with `-` is an exception: when it matches, the rule does not fire from the text ("-@leg_cramp"
