@@ -33,6 +33,10 @@ describe("red flags in free text", () => {
     expect(match("az", "Sinə ağrısı yoxdur, təngnəfəslik yoxdur")).toEqual([]);
     expect(match("tg", "Дарди сина нест, нафастангӣ нест")).toEqual([]);
     expect(match("en", "He fell off the sofa but didn't pass out")).toEqual([]);
+    // "не знаю почему", "not sure why": the cue negates the not knowing, not the symptom
+    expect(match("ru", "не понимаю почему рвет кровью")).toContain("gi_bleeding");
+    expect(match("ru", "нос не дышит третий день")).toEqual([]);
+    expect(match("ru", "ребенок не дышит")).toContain("loss_of_consciousness");
   });
 
   it("does not match parts of other words or one half of a pair", () => {
@@ -47,6 +51,8 @@ describe("red flags in free text", () => {
     expect(match("ru", "Сыну 6 месяцев, 38,2")).not.toContain("febrile_infant");
     expect(match("ru", "сахар 2,1, трясёт")).toContain("diabetic_emergency");
     expect(match("ru", "сахар 6,8")).toEqual([]);
+    expect(match("ru", "малышке две недели, температура 38,3")).toContain("febrile_infant");
+    expect(match("ky", "Балам эки жумалык, ысыгы 38")).toContain("febrile_infant");
   });
 
   it("reads a concept's lay words, a body part with a symptom anywhere in the text, and a near-faint", () => {
@@ -54,14 +60,26 @@ describe("red flags in free text", () => {
     expect(match("ru", "Муж лежит, не можем разбудить")).toContain("loss_of_consciousness");
     expect(match("en", "hit his head and was out cold")).toContain("loss_of_consciousness");
     // @one_side + @numb_weak (FAST arm), the two apart in the sentence.
-    expect(match("ru", "у папы правая сторона как ватная, с утра")).toContain("stroke_signs");
-    expect(match("en", "Mum's left arm has gone weak out of nowhere")).toContain("stroke_signs");
+    expect(match("ru", "у папы правая сторона как ватная, с утра")).toContain("stroke_one_side");
+    expect(match("en", "Mum's left arm has gone weak out of nowhere")).toContain("stroke_one_side");
     // a pack of any medicine, swallowed, told of someone else.
     expect(match("ru", "сын выпил пачку парацетамола")).toContain("overdose_poisoning");
     expect(match("az", "Anam çoxlu dərman içib")).toContain("overdose_poisoning");
     // "чуть не упала в обморок" is a near-faint, "не упала в обморок" is not one.
     expect(match("ru", "тест положительный, боль внизу живота слева, чуть не упала в обморок")).toContain("ectopic_pregnancy");
     expect(match("ru", "Голова закружилась, но не упала в обморок")).toEqual([]);
+  });
+
+  it("reads a concept inside a phrase, and keeps look-alikes out: a sore throat, a sports injury, a fever's duration", () => {
+    // @cannot: "не могу"/"не может"/"не можем" … before "опустить голову"
+    expect(match("ru", "шею свело, не могу голову опустить, температура 39")).toContain("meningitis_signs");
+    expect(match("ru", "болит горло, не могу глотать, температура 38")).toEqual([]);
+    expect(match("en", "cant lift my arm above my shoulder since I hurt it playing tennis")).toEqual([]);
+    // the injury excepts only the arm: a face droop at the gym is still a stroke
+    expect(match("en", "at the gym his face drooped and he cant lift his left arm")).toEqual(["stroke_signs"]);
+    expect(match("en", "my son has had a temperature for 2 weeks, 38")).toEqual([]);
+    expect(match("ru", "после прививки ребенку 2 месяца температура 37,4")).toEqual([]);
+    expect(match("en", "stung by a wasp, face and lips swelling, wheezing badly")).toContain("anaphylaxis");
   });
 
   it("keeps a night cramp in the calf from reading as a seizure, in any language it is read in", () => {
@@ -73,8 +91,18 @@ describe("red flags in free text", () => {
     expect(match("en", "Woke up with my left arm numb, I slept on it")).toEqual([]);
   });
 
-  it("reads Russian and English in any patient's language", () => {
+  it("reads Russian and English in any patient's language, and Russian words mixed into another language", () => {
     expect(match("ky", "Сильная давящая боль в груди, отдаёт в левую руку")).toContain("chest_pain_breathless");
+    expect(match("uz", "Ko'kragim og'riyapti, отдает в левую руку")).toContain("chest_pain_breathless");
+    expect(match("ru", "bol v grudi, otdaet v levuyu ruku")).toContain("chest_pain_breathless");
+    // a Kyrgyz word read in an Uzbek text is no mix: "тошма" (rash) is not "төш" (chest)
+    expect(match("uz", "Кир ювиш кукунидан кейин қўлларимда тошма чиқди")).toEqual([]);
+  });
+
+  it("forgives one mistyped letter in a long word, never in a short one or a negated Turkic verb", () => {
+    expect(match("en", "her speech is slured")).toContain("stroke_signs");
+    expect(match("ru", "невнятая речь")).toContain("stroke_signs");
+    expect(match("uz", "Ko'kragim og'rimayapti, nafas qismayapti")).toEqual([]);
   });
 
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
-import { fold, isAlmost, isNegativeVerb, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { fold, isAlmost, isNegativeVerb, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -14,13 +14,14 @@ import { fold, isAlmost, isNegativeVerb, negatesVerb, negationCues, negationWind
  * `phrases[lang]` is a list of groups; the text raises the flag when every group matches one of its phrases.
  * A phrase is words close together in one clause, in any order (at most 3 other words between them); a word
  * ending in `*` matches any word that starts with it, a plain word matches its inflections (the word's stem),
- * `{38-43}` matches a number in that range. Text and phrases are compared without special letters (ə=e, ү=у,
- * o'=o) and a negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count — see
- * triage-text.ts. `answers` raise it from the questionnaire: all conditions of one entry hold.
+ * `{38-43}` matches a number in that range. Text and phrases are compared folded the same way (no special
+ * letters, Latin-typed Russian read in Cyrillic, see triage-text.ts), a long word forgives one mistyped letter, and a
+ * negated phrase ("нет боли в груди", "no chest pain", "og'rimayapti") does not count. `answers` raise it from the
+ * questionnaire: all conditions of one entry hold.
  *
  * Three forms let a rule say more than a keyword list (they are what made unseen wording match, see README):
- * - `@concept` stands for all the lay words of a concept in triage-lexicon.json ("@unconscious", "@child"), so a
- *   synonym added once serves every rule that uses the concept;
+ * - `@concept` stands for all the lay words of a concept in triage-lexicon.json ("@unconscious", "@child"), alone or
+ *   inside a phrase ("@cannot опустить голов*"), so a synonym added once serves every rule that uses the concept;
  * - `a + b` needs both parts anywhere in the text, not only side by side (a body part × a symptom: "@one_side +
  *   @numb"), so one group can hold alternatives that are themselves combinations;
  * - a phrase starting with `-` is an exception: when it matches, the rule does not fire from the text ("-@leg_cramp"
@@ -57,10 +58,11 @@ export const lexicon = lexiconSchema.parse(JSON.parse(readFileSync(join(import.m
 type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
 
 function parsePhrase(phrase: string, language: Language): PatternWord[] {
-  return phrase.split(/\s+/).flatMap((part): PatternWord[] => {
+  // Folded whole, not word by word: a contraction spans two words ("ега олмайман" = "egolmayman").
+  return fold(phrase, language).split(/\s+/).flatMap((part): PatternWord[] => {
     const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
     if (range) return [{ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }];
-    return (fold(part, language).match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
+    return (part.match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
       w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) },
     );
   });
@@ -69,9 +71,36 @@ function parsePhrase(phrase: string, language: Language): PatternWord[] {
 function wordMatches(pattern: PatternWord, token: Token, language: Language): boolean {
   if ("min" in pattern) return token.number !== undefined && token.number >= pattern.min && token.number <= pattern.max;
   if ("prefixes" in pattern) {
-    return pattern.prefixes.some((prefix) => token.word.startsWith(prefix) && !negatesVerb(language, token.word.slice(prefix.length)));
+    return pattern.prefixes.some((prefix) => {
+      const length = token.word.startsWith(prefix) ? prefix.length : typoPrefixLength(token, prefix, language);
+      return length !== undefined && !negatesVerb(language, token.word.slice(length));
+    });
   }
-  return token.word === pattern.word || (token.stem === pattern.stem && !negatesVerb(language, token.word.slice(pattern.stem.length)));
+  if (token.word === pattern.word) return true;
+  if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
+  return Math.min(pattern.word.length, token.word.length) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+}
+
+/**
+ * Patients mistype ("тепература", "невнятая", "slured"): a typed word and a phrase word of at least `typoMinLength`
+ * letters also match with one letter wrong, missing, extra or swapped, the first letter right. Shorter words are left
+ * exact — one letter turns "боли" into "были", "болит" into the Tajik "болишт" (pillow). A Turkic negated verb is
+ * never read as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
+ */
+const typoMinLength = 6;
+function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
+  if (prefix.length < typoMinLength || token.word.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
+  return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
+}
+
+/** Damerau–Levenshtein distance at most 1, first letters equal. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1 || a[0] !== b[0]) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
@@ -79,19 +108,25 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
   const { pre, post } = negationCues(language);
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
-    const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
+    const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
     const after = (post.includes(token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
     return before || after;
   });
 }
 
-/** A phrase's alternatives: itself, or every phrase of the concept it names (concepts may name concepts). */
+/**
+ * A phrase's alternatives: a concept named in it is replaced by each of its entries (concepts may name concepts), so
+ * "@cannot опустить голов*" reads "не могу опустить голову", "не может опустить голову", …
+ */
 function expand(phrase: string, language: Language, depth = 0): string[] {
-  if (!phrase.startsWith("@")) return [phrase];
-  const words = lexicon[phrase.slice(1)]?.[language];
+  const concept = /(^|\s)@([a-z0-9_]+)/.exec(phrase);
+  if (!concept) return [phrase];
+  const words = lexicon[concept[2]!]?.[language];
   if (!words || depth > 3) return [];
-  return words.flatMap((word) => expand(word, language, depth + 1));
+  const before = phrase.slice(0, concept.index + concept[1]!.length);
+  const after = phrase.slice(concept.index + concept[0].length);
+  return words.flatMap((word) => expand(`${before}${word}${after}`, language, depth + 1));
 }
 
 /** A rule phrase compiled: parts that must all occur in the text, each a list of alternative word patterns. */
@@ -111,6 +146,22 @@ function compile(phrase: string, language: Language): Compiled {
   }
   return result;
 }
+const compiledRules = new WeakMap<RedFlagRule, Map<Language, { all: Compiled[][]; needed: Compiled[][] }>>();
+function compiledFor(rule: RedFlagRule, language: Language) {
+  let byLanguage = compiledRules.get(rule);
+  if (!byLanguage) compiledRules.set(rule, (byLanguage = new Map()));
+  let result = byLanguage.get(language);
+  if (!result) {
+    const all = (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
+    result = { all, needed: all.map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0) };
+    byLanguage.set(language, result);
+  }
+  return result;
+}
+const compiledRule = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).all;
+/** A rule's groups without its exceptions: each must match for the rule to fire. */
+const neededGroups = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).needed;
+
 const occurs = (c: Compiled, tokens: Token[], language: Language) =>
   c.parts.every((alternatives) => alternatives.some((pattern) => phraseMatches(pattern, tokens, language)));
 
@@ -139,22 +190,30 @@ function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer
 /**
  * A text is read in every language, the patient's own first: patients switch language (a Kyrgyz speaker types
  * in Russian, a VK account's language is only a guess), and on our vignettes reading all six adds no false alarm.
+ * They also mix in Russian words ("yuragim davit qilyapti"): a rule's groups may then match partly in the patient's
+ * language and partly in Russian — not in any two readings, where a Kyrgyz "төш" (chest) is an Uzbek "тошма" (rash).
  */
 const readIn = (language: Language): Language[] => [...new Set<Language>([language, ...languages])];
+const mixedIn = (language: Language): Language[] => [...new Set<Language>([language, "ru"])];
 
 /** The rules the text (in the patient's language) or the answers raise. */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
   const read = readIn(input.language).map((language) => ({ language, texts: input.texts.map((text) => tokenize(text, language)) }));
   const answerOf = (id: string) => input.answers.find((a) => a.questionId === id)?.answer;
   return rules.filter((rule) => {
-    const compiledIn = (language: Language) => (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
+    const compiledIn = (language: Language) => compiledRule(rule, language);
     // An exception read in any language cancels the rule: the text is read in all six, and a Kyrgyz leg cramp
     // ("балтырым тырышып") read as Uzbek would otherwise be a convulsion without its calf.
     const excepted = (index: number) =>
       read.some(({ language, texts }) => compiledIn(language).flat().some((c) => c.except && occurs(c, texts[index]!, language)));
-    const byText = read.some(({ language, texts }) => {
-      const needed = compiledIn(language).map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0);
-      return needed.length > 0 && texts.some((tokens, index) => needed.every((group) => group.some((c) => occurs(c, tokens, language))) && !excepted(index));
+    const needed = (language: Language) => neededGroups(rule, language);
+    const groupOccurs = (language: Language, g: number, tokens: Token[]) => needed(language)[g]?.some((c) => occurs(c, tokens, language)) ?? false;
+    const byText = input.texts.some((_, index) => {
+      const tokensIn = (language: Language) => read.find((r) => r.language === language)!.texts[index]!;
+      const inOne = read.some(({ language }) => needed(language).length > 0 && needed(language).every((_, g) => groupOccurs(language, g, tokensIn(language))));
+      const groups = needed(input.language).length;
+      const mixed = groups > 0 && needed(input.language).every((_, g) => mixedIn(input.language).some((language) => groupOccurs(language, g, tokensIn(language))));
+      return (inOne || mixed) && !excepted(index);
     });
     const byAnswers = rule.answers.some((entry) =>
       Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),

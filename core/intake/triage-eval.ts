@@ -6,7 +6,8 @@ import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
 
 /**
  * Our own vignettes (vignettes/<lang>.json): emergencies that must get 103/112 and routine complaints that must not,
- * in parts named for how they were used: `tune` was tuned on from the start; `heldout`, `blind-3`, `blind-4`, … were
+ * in parts named for how they were used: `tune` was tuned on from the start, `tune-2`, `tune-3`, … were written to
+ * tune on and each committed and run once before the changes they prompted; `heldout`, `blind-3`, `blind-4`, … were
  * each written without looking at the rules and run once blind before anything was changed for them (README,
  * "Triage: red flags", keeps each part's first-run figure).
  */

@@ -10,6 +10,16 @@ describe("patient text as the matcher reads it", () => {
     expect(fold("Отдаёт", "ru")).toBe("отдает");
   });
 
+  it("folds a language's spelling variants and reads Russian, Tajik and Kyrgyz typed in Latin letters as Cyrillic", () => {
+    expect(fold("bol v grudi, zadyhayus, ne mogu dyshat", "ru")).toBe("бол в груди, задыхаюс, не могу дышат");
+    expect(fold("litso perekosilo, serdce", "ru")).toBe("лицо перекосило, сердце");
+    expect(fold("dardi sina, karaxt", "tg")).toBe(fold("дарди сина, карахт", "tg"));
+    expect(fold("ushagim", "az")).toBe(fold("uşağım", "az"));
+    expect(fold("xushidan ketdi, kattik", "uz")).toBe(fold("hushidan ketdi, qattiq", "uz"));
+    expect(fold("bo'ynimni ega olmayman", "uz")).toBe(fold("bo'ynimni egolmayman", "uz"));
+    expect(fold("дем ала албай", "ky")).toBe(fold("дем алалбай", "ky"));
+  });
+
   it("reads Uzbek Cyrillic as Uzbek Latin", () => {
     expect(fold("Кўкрагим оғрияпти", "uz")).toBe(fold("Ko'kragim og'riyapti", "uz"));
   });
@@ -22,9 +32,13 @@ describe("patient text as the matcher reads it", () => {
     expect(stem(fold("sinəmdə", "az"), "az")).toBe(stem(fold("sinə", "az"), "az"));
   });
 
-  it("keeps decimal numbers whole and counts clauses", () => {
+  it("keeps decimal numbers whole, reads small numbers written as words before an age unit, and counts clauses", () => {
     const tokens = tokenize("Температура 38,4, сахар 2.1", "ru");
     expect(tokens.filter((t) => t.number !== undefined).map((t) => t.number)).toEqual([38.4, 2.1]);
     expect(new Set(tokens.map((t) => t.clause)).size).toBe(2);
+    // a number written as a word counts before a unit of age only
+    expect(tokenize("малышке две недели", "ru").map((t) => t.number)).toEqual([undefined, 2, undefined]);
+    expect(tokenize("qizim ikki haftalik", "uz").map((t) => t.number)).toEqual([undefined, 2, undefined]);
+    expect(tokenize("qand bir oz ko'tarildi", "uz").some((t) => t.number !== undefined)).toBe(false);
   });
 });

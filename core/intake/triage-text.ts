@@ -32,16 +32,62 @@ const uzbekLatin: Record<string, string> = {
   ъ: "", ь: "", ы: "i", э: "e", ю: "yu", я: "ya", ў: "o", қ: "q", ғ: "g", ҳ: "h",
 };
 
+/**
+ * Russian, Tajik and Kyrgyz typed in Latin letters ("bol v grudi", "dardi sina", "karaxt") are read in Cyrillic,
+ * after folding, so the Cyrillic phrases serve them too. Longest letter groups first.
+ */
+const cyrillicOf: Array<[string, string]> = [
+  ["shch", "щ"], ["sch", "щ"], ["sh", "ш"], ["ch", "ч"], ["zh", "ж"], ["kh", "х"], ["ts", "ц"], ["ya", "я"], ["yu", "ю"],
+  ["yo", "е"], ["ye", "е"], ["ja", "я"], ["ju", "ю"], ["a", "а"], ["b", "б"], ["v", "в"], ["w", "в"], ["g", "г"], ["d", "д"],
+  ["e", "е"], ["z", "з"], ["i", "и"], ["j", "ж"], ["k", "к"], ["q", "к"], ["l", "л"], ["m", "м"], ["n", "н"], ["o", "о"],
+  ["p", "п"], ["r", "р"], ["s", "с"], ["t", "т"], ["u", "у"], ["f", "ф"], ["h", "х"], ["x", "х"], ["c", "ц"],
+];
+const cyrillicReading = new Set<Language>(["ru", "tg", "ky"]);
+function toCyrillic(word: string): string {
+  let out = "";
+  for (let i = 0; i < word.length; ) {
+    // y is й after a vowel ("boley", "moy"), ы elsewhere ("dyshat").
+    if (word[i] === "y" && !/^y[aueo]/.test(word.slice(i))) {
+      out += /[aeiouy]/.test(word[i - 1] ?? "") ? "й" : "ы";
+      i++;
+      continue;
+    }
+    const pair = cyrillicOf.find(([latin]) => word.startsWith(latin, i));
+    out += pair ? pair[1] : word[i];
+    i += pair ? pair[0].length : 1;
+  }
+  return out;
+}
+
+/**
+ * Spellings one language's patients use for the same words, folded to one: Azerbaijani typed without ş/ç as
+ * sh/ch ("ushagim" = uşağım), Uzbek x/h and q/k (hushidan = xushidan, kattik = qattiq), and the "cannot" verb
+ * written apart or contracted (Uzbek "ega olmayman" = "egolmayman", Kyrgyz "ала албай" = "алалбай").
+ */
+const spellings: Partial<Record<Language, Array<[RegExp, string]>>> = {
+  az: [[/sh/g, "s"], [/ch/g, "c"]],
+  uz: [[/x/g, "h"], [/q/g, "k"], [/([a-z]{2,}?)a? olma/g, "$1olma"]],
+  ky: [[/([а-я]{2,})[аео] ал(б|г)/g, "$1ал$2"]],
+};
+
 export function fold(text: string, language: Language): string {
   let lower = text.normalize("NFC").toLowerCase();
   if (language === "uz") lower = lower.replace(/[\u0400-\u04ff]/g, (c) => uzbekLatin[c] ?? c);
-  return lower.replace(apostrophes, "").replace(/./gu, (c) => folds[c] ?? c);
+  let folded = lower.replace(apostrophes, "").replace(/./gu, (c) => folds[c] ?? c);
+  for (const [from, to] of spellings[language] ?? []) folded = folded.replace(from, to);
+  return cyrillicReading.has(language) ? folded.replace(/[a-z]+/g, toCyrillic) : folded;
 }
 
 const conjunctions = new Set([
   "но", "а", "однако", "и", "but", "and", "however", "lekin", "ammo", "biroq", "va", "вале", "аммо", "ва", "лекин",
   "бирок", "жана", "amma", "ancaq", "lakin", "ve",
 ]);
+
+const conjunctionSets = new Map<Language, Set<string>>();
+const conjunctionsIn = (language: Language) => {
+  if (!conjunctionSets.has(language)) conjunctionSets.set(language, new Set(foldAll([...conjunctions], language)));
+  return conjunctionSets.get(language)!;
+};
 
 /** Words that negate what follows (`pre`) or what precedes (`post`), folded. */
 const negation: Record<Language, { pre: string[]; post: string[] }> = {
@@ -56,10 +102,27 @@ export const negationWindow = 3;
 
 /** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
 const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
-export const isAlmost = (language: Language, word: string | undefined) => word !== undefined && (almost[language]?.includes(word) ?? false);
+export const isAlmost = (language: Language, word: string | undefined) =>
+  word !== undefined && foldAll(almost[language] ?? [], language).includes(word);
+
+const foldAll = (words: string[], language: Language) => words.map((w) => fold(w, language));
+const cues = new Map<Language, { pre: string[]; post: string[] }>();
+/** The negation words as the text is folded in that language (yo'q → yok in Uzbek). */
+/** "не знаю почему рвёт кровью", "not sure why but…": a cue before these words negates only them. */
+const unsure: Partial<Record<Language, string[]>> = {
+  ru: ["знаю", "знаем", "понимаю", "понимаем", "уверен", "уверена", "понятно"],
+  en: ["know", "sure", "understand", "certain"],
+};
+export const isUnsure = (language: Language, word: string | undefined) =>
+  word !== undefined && foldAll(unsure[language] ?? [], language).includes(word);
 
 export function negationCues(language: Language) {
-  return negation[language];
+  let folded = cues.get(language);
+  if (!folded) {
+    folded = { pre: foldAll(negation[language].pre, language), post: foldAll(negation[language].post, language) };
+    cues.set(language, folded);
+  }
+  return folded;
 }
 
 /**
@@ -102,9 +165,15 @@ export function prefixVariants(prefix: string, language: Language): string[] {
   return soft && prefix.length >= 4 ? [prefix, prefix.slice(0, -1) + soft] : [prefix];
 }
 
+const endingsIn = new Map<Language, string[]>();
+const foldedEndings = (language: Language) => {
+  if (!endingsIn.has(language)) endingsIn.set(language, [...new Set(foldAll(turkicEndings[language] ?? [], language))].sort((a, b) => b.length - a.length));
+  return endingsIn.get(language)!;
+};
+
 export function stem(word: string, language: Language): string {
   if (language === "ru" || language === "en") return snowballStemmers[language].stem(word);
-  const endings = turkicEndings[language] ?? [];
+  const endings = foldedEndings(language);
   let current = word;
   for (let round = 0; round < 3; round++) {
     const ending = endings.find((e) => current.endsWith(e) && current.length - e.length >= 3);
@@ -115,21 +184,48 @@ export function stem(word: string, language: Language): string {
   return current.replace(/[gq]$/, "k").replace(/г$/, "к");
 }
 
+/**
+ * Small numbers written as words count as numbers before a unit of age ("две недели", "ikki haftalik", "one month
+ * old") — only there: "qand bir oz ko'tarildi" (sugar went up a bit) is no sugar of 1.
+ */
+const numberWords: Record<Language, string> = {
+  ru: "один|одна|одну|одного:1 два|две|двух:2 три|трех:3 четыре:4 пять:5 шесть:6 семь:7 восемь:8 девять:9 десять:10 полтора|полторы:1.5",
+  en: "one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10",
+  uz: "bir:1 ikki:2 uch:3 tort:4 besh:5 olti:6 yetti:7 sakkiz:8 toqqiz:9 on:10",
+  tg: "як:1 ду:2 се:3 чор:4 панҷ:5 шаш:6 ҳафт:7 ҳашт:8 нӯҳ:9 даҳ:10",
+  ky: "бир:1 эки:2 үч:3 төрт:4 беш:5 алты:6 жети:7 сегиз:8 тогуз:9 он:10",
+  az: "bir:1 iki:2 üç:3 dörd:4 beş:5 altı:6 yeddi:7 səkkiz:8 doqquz:9 on:10",
+};
+const ageUnits = ["недел", "месяц", "мес", "дн", "дне", "week", "month", "day", "hafta", "oy", "kun", "хафта", "мох", "руз", "жума", "ай", "кун", "hefte", "ay", "gun"];
+const numbersIn = new Map<Language, Map<string, number>>();
+function spelledNumber(word: string, next: string | undefined, language: Language): number | undefined {
+  if (!next || !ageUnits.some((unit) => next.startsWith(unit))) return undefined;
+  if (!numbersIn.has(language)) {
+    const entries = numberWords[language].split(" ").flatMap((group) => {
+      const [forms, value] = group.split(":") as [string, string];
+      return forms.split("|").map((w) => [fold(w, language), Number(value)] as const);
+    });
+    numbersIn.set(language, new Map(entries));
+  }
+  return numbersIn.get(language)!.get(word);
+}
+
 /** The words of a text with their clause and scope, numbers kept whole ("38,4"). */
 export function tokenize(text: string, language: Language): Token[] {
   const tokens: Token[] = [];
   let clause = 0;
   let scope = 0;
   const folded = fold(text, language).replace(/(\d)[,.](\d)/g, "$1·$2");
-  for (const piece of folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? []) {
+  const pieces = folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? [];
+  pieces.forEach((piece, i) => {
     if (/^[.,;:!?()\n]$/.test(piece)) {
       clause++;
       scope++;
-      continue;
+      return;
     }
-    if (conjunctions.has(piece)) scope++;
-    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : undefined;
+    if (conjunctionsIn(language).has(piece)) scope++;
+    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : spelledNumber(piece, pieces[i + 1], language);
     tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
-  }
+  });
   return tokens;
 }
