@@ -5,11 +5,13 @@ import { createTelegramAdapter } from "../bots/telegram/telegram-bot";
 import type { Config } from "../core/config";
 import { ConsentService } from "../core/consents/consent-service";
 import { ConsultationService } from "../core/consultations/consultation-service";
-import { createPrisma } from "../core/db/prisma";
+import { createPrisma, pingDatabase } from "../core/db/prisma";
 import { Dialogue } from "../core/dialogue/dialogue";
 import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorRepository } from "../core/doctors/doctor-repository";
 import { EncryptedFileStore, LocalDiskBackend } from "../core/files/file-store";
 import { StoredFiles } from "../core/files/stored-files";
+import { StoredFileRepository } from "../core/files/stored-file-repository";
 import { buildApp } from "../core/http/app";
 import { createLogger } from "../core/logger";
 import { Outbox } from "../core/outbox/outbox";
@@ -49,6 +51,11 @@ import { createLabsQueue, enqueueReferralOrders, labPulls, startLabsWorker } fro
 import { createReadingsQueue, startReadingsWorker } from "../workers/readings.worker";
 import { join } from "node:path";
 import { ConsultationDesk } from "../core/consultations/consultation-desk";
+import { ConsultationRepository } from "../core/consultations/consultation-repository";
+import { PatientMessageRepository } from "../core/consultations/patient-message-repository";
+import { AuditRepository } from "../core/audit/audit-repository";
+import { CareAccess } from "../core/access/care-access";
+import { ProcessingConsent } from "../core/consents/processing-consent";
 import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
 import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
@@ -127,7 +134,6 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // --- console ---
   const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
   const intakes = new IntakeRepository(db); // --- intake ---
-  const desk = new ConsultationDesk(db, outbox, events, options.intake ?? intakes);
   const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
     maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
     lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
@@ -135,17 +141,18 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   });
   const escalationQueue = createEscalationQueue(redis, config.REDIS_PREFIX);
   const specialties = new SpecialtyDirectory(db);
-  const consultations = new ConsultationService(db, outbox, (id, opened) =>
+  const patientMessages = new PatientMessageRepository(db);
+  const consultations = new ConsultationService(patientMessages, (id, opened) =>
     desk.publish(opened ? "consultation.opened" : "consultation.message", id),
   );
-  const doctors = new DoctorDirectory(db);
+  const doctors = new DoctorDirectory(new DoctorRepository(db));
   const notifier = new PatientNotifier(db, outbox);
   const reminders = new ReminderService(db, outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
   const remindersQueue = createRemindersQueue(redis, config.REDIS_PREFIX);
   const sendLimiter = new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   const files = new StoredFiles(
-    db,
+    new StoredFileRepository(db),
     new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
   );
   // --- video ---
@@ -182,6 +189,18 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(db);
+  const audit = new AuditRepository(db);
+  const desk = new ConsultationDesk({
+    consultations: new ConsultationRepository(db),
+    outbox,
+    events,
+    intake: options.intake ?? intakes,
+    consent: new ProcessingConsent(db),
+    visits,
+    doctors,
+    files,
+    audit,
+  });
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
   const protocols = new ProtocolService(db, visits, async (protocolId) => {
     await documentsQueue.enqueue(protocolId);
@@ -281,7 +300,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const consentsCommand = consentsHandlers({ consents, preferences, discardUnfinished: (id) => intakes.discardUnfinished(id) });
 
   // --- channels ---
-  const attachments = new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id), {
+  const attachments = new AttachmentReceiver(patientMessages, files, (id) => desk.publish("consultation.message", id), {
     ...attachmentLimits,
     maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
   });
@@ -465,10 +484,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       metrics.watch(watchedState(queues, db));
       const app = await buildApp({
         config,
-        db,
         redis,
+        pingDatabase: () => pingDatabase(db),
+        access: new CareAccess(db),
+        audit,
         doctors,
-        consultations,
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
         monitoring: { readings, alerts, ingestionTokens },
         labs: { labs, labDirectory },

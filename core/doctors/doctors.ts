@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../db/prisma";
+import type { DoctorRepository } from "./doctor-repository";
 
 export interface Doctor {
   id: string;
@@ -19,14 +19,13 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 /** Doctors and their console API tokens (bearer tokens until staff login arrives). */
 export class DoctorDirectory {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly doctors: DoctorRepository) {}
 
   /** Creates a doctor and returns the API token, which is shown once: only its hash is stored. */
   async create(input: z.input<typeof newDoctorSchema>): Promise<{ doctor: Doctor; apiToken: string }> {
     const data = newDoctorSchema.parse(input);
     const apiToken = `tcd_${randomBytes(32).toString("base64url")}`;
-    const row = await this.db.doctor.create({ data: { ...data, apiTokenHash: hashToken(apiToken) } });
-    return { doctor: { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages }, apiToken };
+    return { doctor: await this.doctors.create(data, hashToken(apiToken)), apiToken };
   }
 
   /**
@@ -34,15 +33,17 @@ export class DoctorDirectory {
    * same doctor the console shows rather than a second, unlinked one. Undefined when no such doctor exists.
    */
   async issueApiTokenForStaff(email: string): Promise<{ doctor: Doctor; apiToken: string } | undefined> {
-    const staff = await this.db.staffMember.findUnique({ where: { email: email.trim().toLowerCase() }, include: { doctor: true } });
-    if (!staff?.doctor) return undefined;
+    const doctor = await this.doctors.byStaffEmail(email.trim().toLowerCase());
+    if (!doctor) return undefined;
     const apiToken = `tcd_${randomBytes(32).toString("base64url")}`;
-    const row = await this.db.doctor.update({ where: { id: staff.doctor.id }, data: { apiTokenHash: hashToken(apiToken) } });
-    return { doctor: { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages }, apiToken };
+    return { doctor: await this.doctors.setApiTokenHash(doctor.id, hashToken(apiToken)), apiToken };
   }
 
   async byApiToken(token: string): Promise<Doctor | undefined> {
-    const row = await this.db.doctor.findUnique({ where: { apiTokenHash: hashToken(token) } });
-    return row ? { id: row.id, name: row.name, specialties: row.specialties, languages: row.languages } : undefined;
+    return this.doctors.byApiTokenHash(hashToken(token));
+  }
+
+  exists(doctorId: string): Promise<boolean> {
+    return this.doctors.exists(doctorId);
   }
 }

@@ -97,6 +97,13 @@ export class DocumentService {
     await this.deps.db.protocol.updateMany({ where: { id: protocolId }, data: { documentsError: reason?.slice(0, 500) ?? null } });
   }
 
+  /** The protocol's documents and why the last run failed, as the console shows them to a doctor (audited). */
+  async listForDoctor(doctorId: string, protocolId: string): Promise<{ documents: ClinicalDocument[]; failure: string | null }> {
+    const documents = await this.forProtocol(protocolId);
+    await recordAudit(this.deps.db, { actor: { type: "doctor", id: doctorId }, action: "document.list", entityType: "protocol", entityId: protocolId });
+    return { documents, failure: await this.failureOf(protocolId) };
+  }
+
   async forProtocol(protocolId: string): Promise<ClinicalDocument[]> {
     const rows = await this.deps.db.clinicalDocument.findMany({ where: { protocolId }, orderBy: { createdAt: "asc" } });
     return rows as ClinicalDocument[];
