@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { errorText } from "./App";
+import { errorText } from "./error-text";
 import { api, fileUrl, type Staff, type Thread } from "./api";
 import { BodyMap } from "./BodyMap";
 import { PatientMonitoring } from "./PatientMonitoring";
