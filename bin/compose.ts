@@ -54,6 +54,8 @@ import { ConsultationDesk } from "../core/consultations/consultation-desk";
 import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { PatientMessageRepository } from "../core/consultations/patient-message-repository";
 import { AuditRepository } from "../core/audit/audit-repository";
+import { StaffRepository } from "../core/staff/staff-repository";
+import { SpecialtyRepository } from "../core/specialties/specialty-repository";
 import { CareAccess } from "../core/access/care-access";
 import { ProcessingConsent } from "../core/consents/processing-consent";
 import type { IntakeReader } from "../core/consultations/intake-reader";
@@ -135,13 +137,14 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // --- console ---
   const events = new RedisConsoleEvents(redis, config.REDIS_PREFIX);
   const intakes = new IntakeRepository(db); // --- intake ---
-  const staff = new StaffService(db, redis, config.REDIS_PREFIX, {
+  const specialties = new SpecialtyDirectory(new SpecialtyRepository(db));
+  const audit = new AuditRepository(db);
+  const staff = new StaffService({ members: new StaffRepository(db), specialties, audit }, redis, config.REDIS_PREFIX, {
     maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,
     lockoutMs: config.STAFF_LOCKOUT_MINUTES * 60_000,
     sessionTtlMs: config.STAFF_SESSION_TTL_MINUTES * 60_000,
   });
   const escalationQueue = createEscalationQueue(redis, config.REDIS_PREFIX);
-  const specialties = new SpecialtyDirectory(db);
   const patientMessages = new PatientMessageRepository(db);
   const consultations = new ConsultationService(patientMessages, (id, opened) =>
     desk.publish(opened ? "consultation.opened" : "consultation.message", id),
@@ -190,7 +193,6 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(db);
-  const audit = new AuditRepository(db);
   const desk = new ConsultationDesk({
     consultations: new ConsultationRepository(db),
     outbox,
