@@ -57,6 +57,7 @@ import { AuditRepository } from "../core/audit/audit-repository";
 import { StaffRepository } from "../core/staff/staff-repository";
 import { SpecialtyRepository } from "../core/specialties/specialty-repository";
 import { CareAccess } from "../core/access/care-access";
+import { CareAccessRepository } from "../core/access/care-access-repository";
 import { ProcessingConsent } from "../core/consents/processing-consent";
 import type { IntakeReader } from "../core/consultations/intake-reader";
 import { RedisConsoleEvents } from "../core/realtime/console-events";
@@ -489,7 +490,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         config,
         redis,
         pingDatabase: () => pingDatabase(db),
-        access: new CareAccess(db),
+        access: new CareAccess(new CareAccessRepository(db)),
         audit,
         doctors,
         video: { db, video, videoEvents, slots, recordings, livekit, webhooks: livekitWebhooks, links: callLinks },
