@@ -36,8 +36,11 @@ import { AccountService } from "../core/account/account-service";
 import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
 import { SigningCertificates } from "../core/documents/signing-certificates";
 import { DocumentService } from "../core/documents/document-service";
+import { DocumentRepository } from "../core/documents/document-repository";
 import { Icd10Catalogue } from "../core/icd10/icd10";
 import { InPersonVisits } from "../core/protocols/in-person-visits";
+import { InPersonVisitRepository } from "../core/protocols/in-person-visit-repository";
+import { ProtocolRepository } from "../core/protocols/protocol-repository";
 import { ProtocolService } from "../core/protocols/protocol-service";
 import { createDocumentsQueue, startDocumentsWorker } from "../workers/documents.worker";
 import { labButtons } from "../core/labs/lab-buttons";
@@ -193,7 +196,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
   const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
-  const visits = new InPersonVisits(db);
+  const visits = new InPersonVisits(new InPersonVisitRepository(db), audit);
   const desk = new ConsultationDesk({
     consultations: new ConsultationRepository(db),
     outbox,
@@ -206,13 +209,14 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     audit,
   });
   const labsQueue = createLabsQueue(redis, config.REDIS_PREFIX);
-  const protocols = new ProtocolService(db, visits, async (protocolId) => {
+  const protocols = new ProtocolService(new ProtocolRepository(db), audit, visits, async (protocolId) => {
     await documentsQueue.enqueue(protocolId);
     await enqueueReferralOrders(labsQueue, protocolId);
     await enqueuePrescribedReminders(remindersQueue, protocolId);
   });
   const documents = new DocumentService({
-    db,
+    documents: new DocumentRepository(db),
+    audit,
     protocols,
     files,
     notifier,
