@@ -35,6 +35,7 @@ import { loadDisclosure } from "../core/about/disclosure";
 import { AccountService } from "../core/account/account-service";
 import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
 import { SigningCertificates } from "../core/documents/signing-certificates";
+import { SigningCertificateRepository } from "../core/documents/signing-certificate-repository";
 import { DocumentService } from "../core/documents/document-service";
 import { DocumentRepository } from "../core/documents/document-repository";
 import { Icd10Catalogue } from "../core/icd10/icd10";
@@ -194,7 +195,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // --- documents: protocols, signed PDFs, the patient account ---
   const documentsQueue = createDocumentsQueue(redis, config.REDIS_PREFIX);
   // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
-  const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
+  const certificates = new SigningCertificates(new SigningCertificateRepository(db), files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
   const visits = new InPersonVisits(new InPersonVisitRepository(db), audit);
   const desk = new ConsultationDesk({
