@@ -32,6 +32,7 @@ import { readFileSync } from "node:fs";
 import { accountCommand } from "../core/account/account-command";
 import { aboutCommand } from "../core/about/about-command";
 import { loadDisclosure } from "../core/about/disclosure";
+import { AccountRepository } from "../core/account/account-repository";
 import { AccountService } from "../core/account/account-service";
 import { P12Directory, P12DocumentSigner } from "../core/documents/document-signer";
 import { SigningCertificates } from "../core/documents/signing-certificates";
@@ -240,7 +241,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const labDirectory = new LabDirectory(loadLabs(config));
   const labs = new LabService(db, labDirectory, notifier, events);
   // The patient account shows signed documents and lab results.
-  const accounts = new AccountService(db, documents, labs, {
+  const accounts = new AccountService(new AccountRepository(db), audit, documents, labs, {
     baseUrl: config.PUBLIC_URL,
     linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
     sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,

@@ -102,6 +102,10 @@ export class DocumentService {
     return this.deps.documents.forPatient(patientId);
   }
 
+  find(documentId: string): Promise<ClinicalDocument | undefined> {
+    return this.deps.documents.byId(documentId);
+  }
+
   /** The PDF bytes; the caller checks who may read them and records the access. */
   async content(documentId: string): Promise<{ document: ClinicalDocument; bytes: Buffer; fileName: string }> {
     const row = await this.deps.documents.byId(documentId);
