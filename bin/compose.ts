@@ -84,6 +84,7 @@ import { IntakeRepository } from "../core/intake/intake-repository";
 import { RedFlagRules } from "../core/intake/red-flags";
 import { ExamSessions } from "../core/exam/exam-sessions";
 import { IdentityService } from "../core/identity/identity-service";
+import { IdentityRepository } from "../core/identity/identity-repository";
 import { OidcIdentityProvider, OidcVerification } from "../core/identity/oidc";
 import { PhoneConfirmation } from "../core/identity/phone-flow";
 import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, SmsRuProvider, type SmsProvider } from "../core/identity/sms";
@@ -105,6 +106,7 @@ import { WebInbox } from "../core/channels/web-inbox";
 import { WebTokens } from "../core/channels/web-tokens";
 import { recordAudit } from "../core/audit/audit-log";
 import { AccountLinking } from "../core/linking/account-linking";
+import { AccountLinkingRepository } from "../core/linking/account-linking-repository";
 import { LinkCodes } from "../core/linking/link-codes";
 // --- data rights and private mode ---
 import { SecureChat } from "../core/private-mode/secure-chat";
@@ -274,7 +276,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   });
   const language = languageHandlers(preferences, (account, t) => dialogue.nextStep(account, t));
   const timezone = timezoneHandlers(preferences);
-  const identity = new IdentityService(db);
+  const identity = new IdentityService(new IdentityRepository(db));
   // Development keeps the texts in SMS_DEV_FILE (and in memory, where tests read them); production refuses `log`.
   const devSms = config.SMS_PROVIDER === "log" ? new DevelopmentSmsProvider(logger, config.SMS_DEV_FILE) : undefined;
   const sms: SmsProvider =
@@ -320,7 +322,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     maxAttempts: 5,
     attemptWindowSeconds: 15 * 60,
   });
-  const linking = new AccountLinking(db, linkCodes);
+  const linking = new AccountLinking(new AccountLinkingRepository(db), linkCodes);
   // --- data rights and private mode ---
   const retentionQueue = createRetentionQueue(redis, config.REDIS_PREFIX);
   const erasure = new PatientErasure({

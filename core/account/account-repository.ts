@@ -1,6 +1,5 @@
 import type { Db } from "../db/prisma";
-
-export type IdentityLevel = "anonymous" | "phone_confirmed" | "verified";
+import type { IdentityLevel } from "../identity/identity-service";
 
 /** The account's login links, sessions, and what it shows of the patient's record. */
 export class AccountRepository {
