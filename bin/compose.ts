@@ -110,6 +110,7 @@ import { AccountLinkingRepository } from "../core/linking/account-linking-reposi
 import { LinkCodes } from "../core/linking/link-codes";
 // --- data rights and private mode ---
 import { SecureChat } from "../core/private-mode/secure-chat";
+import { SecureChatRepository } from "../core/private-mode/secure-chat-repository";
 import { DataRights } from "../core/rights/data-rights";
 import { PatientErasure } from "../core/rights/patient-erasure";
 import { RetentionSweep } from "../core/rights/retention-sweep";
@@ -405,7 +406,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     visitorTtlSeconds: config.WIDGET_TOKEN_TTL_SECONDS,
   });
   const secureChat = new SecureChat({
-    db,
+    accounts: new SecureChatRepository(db),
+    audit,
     redis,
     prefix: config.REDIS_PREFIX,
     tokens: webTokens,
@@ -516,7 +518,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? acceptTelegram : undefined,
         inbound,
         documents: { protocols, visits, icd10, documents, accounts, certificates },
-        about: { load: () => loadDisclosure(db, consents, config) },
+        about: { load: () => loadDisclosure({ doctors, specialties, consents }, config) },
         intake: { identity, redFlags, oidc, exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         // --- channels ---
         vk:

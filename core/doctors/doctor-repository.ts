@@ -1,5 +1,5 @@
 import type { Db } from "../db/prisma";
-import type { Doctor } from "./doctors";
+import type { ConsultingDoctor, Doctor } from "./doctors";
 
 const doctorSelect = { id: true, name: true, specialties: true, languages: true } as const;
 
@@ -22,6 +22,15 @@ export class DoctorRepository {
   async byStaffEmail(email: string): Promise<Doctor | undefined> {
     const staff = await this.db.staffMember.findUnique({ where: { email }, select: { doctor: { select: doctorSelect } } });
     return staff?.doctor ?? undefined;
+  }
+
+  /** The doctors who consult: active console accounts with the doctor role (disabled ones no longer consult). */
+  async consulting(): Promise<ConsultingDoctor[]> {
+    return this.db.doctor.findMany({
+      where: { staff: { role: "doctor", disabledAt: null } },
+      orderBy: { name: "asc" },
+      select: { name: true, specialties: true, certificateNumber: true, certificateValidUntil: true },
+    });
   }
 
   async exists(doctorId: string): Promise<boolean> {

@@ -9,6 +9,14 @@ export interface Doctor {
   languages: string[];
 }
 
+/** A doctor as the public disclosure names them. */
+export interface ConsultingDoctor {
+  name: string;
+  specialties: string[];
+  certificateNumber: string | null;
+  certificateValidUntil: Date | null;
+}
+
 export const newDoctorSchema = z.object({
   name: z.string().trim().min(2).max(200),
   specialties: z.array(z.string().trim().min(1)).min(1),
@@ -41,6 +49,10 @@ export class DoctorDirectory {
 
   async byApiToken(token: string): Promise<Doctor | undefined> {
     return this.doctors.byApiTokenHash(hashToken(token));
+  }
+
+  consulting(): Promise<ConsultingDoctor[]> {
+    return this.doctors.consulting();
   }
 
   exists(doctorId: string): Promise<boolean> {
