@@ -112,6 +112,7 @@ import { LinkCodes } from "../core/linking/link-codes";
 import { SecureChat } from "../core/private-mode/secure-chat";
 import { SecureChatRepository } from "../core/private-mode/secure-chat-repository";
 import { DataRights } from "../core/rights/data-rights";
+import { PatientDataRepository } from "../core/rights/patient-data-repository";
 import { PatientErasure } from "../core/rights/patient-erasure";
 import { RetentionSweep } from "../core/rights/retention-sweep";
 import { createRetentionQueue, retentionSweepScheduler, startRetentionWorker } from "../workers/retention.worker";
@@ -334,7 +335,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     clearWebChat: (visitorId) => webInbox.clear(visitorId),
   });
   const retentionSweep = new RetentionSweep(db, files, config.RETENTION_PERIODS);
-  const dataRights = new DataRights({ db, erasure, loginLink: (id) => accounts.createLoginLink(id), linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS });
+  const dataRights = new DataRights({ patients: new PatientDataRepository(db), audit, erasure, loginLink: (id) => accounts.createLoginLink(id), linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS });
   const rightsHandlers = dataRights.handlers();
 
   const dialogue = new Dialogue({
