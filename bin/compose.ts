@@ -114,7 +114,9 @@ import { SecureChatRepository } from "../core/private-mode/secure-chat-repositor
 import { DataRights } from "../core/rights/data-rights";
 import { PatientDataRepository } from "../core/rights/patient-data-repository";
 import { PatientErasure } from "../core/rights/patient-erasure";
+import { PatientErasureRepository } from "../core/rights/patient-erasure-repository";
 import { RetentionSweep } from "../core/rights/retention-sweep";
+import { RetentionRepository } from "../core/rights/retention-repository";
 import { createRetentionQueue, retentionSweepScheduler, startRetentionWorker } from "../workers/retention.worker";
 // --- observability (issue 19) ---
 import { Metrics } from "../core/metrics/metrics";
@@ -328,13 +330,14 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // --- data rights and private mode ---
   const retentionQueue = createRetentionQueue(redis, config.REDIS_PREFIX);
   const erasure = new PatientErasure({
-    db,
+    patients: new PatientErasureRepository(db),
+    audit,
     files,
     queue: retentionQueue,
     retention: config.RETENTION_PERIODS,
     clearWebChat: (visitorId) => webInbox.clear(visitorId),
   });
-  const retentionSweep = new RetentionSweep(db, files, config.RETENTION_PERIODS);
+  const retentionSweep = new RetentionSweep(new RetentionRepository(db), audit, files, config.RETENTION_PERIODS);
   const dataRights = new DataRights({ patients: new PatientDataRepository(db), audit, erasure, loginLink: (id) => accounts.createLoginLink(id), linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS });
   const rightsHandlers = dataRights.handlers();
 
