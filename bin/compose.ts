@@ -7,7 +7,7 @@ import { ConsentService } from "../core/consents/consent-service";
 import { ConsultationService } from "../core/consultations/consultation-service";
 import { createPrisma, pingDatabase } from "../core/db/prisma";
 import { Dialogue } from "../core/dialogue/dialogue";
-import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
 import { EncryptedFileStore, LocalDiskBackend } from "../core/files/file-store";
 import { StoredFiles } from "../core/files/stored-files";

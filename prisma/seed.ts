@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
-import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
 
 /**

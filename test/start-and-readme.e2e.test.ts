@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, inject } from "vitest";
 import { createPrisma } from "../core/db/prisma";
-import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
 
 /** Runs a shell command line exactly as a person types it in the repository root. */

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import type { ConsentService, ConsentTextView } from "../consents/consent-service";
-import type { DoctorDirectory } from "../doctors/doctors";
+import type { DoctorDirectory } from "../doctors/doctor-directory";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 
 /**

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createPrisma } from "../db/prisma";
-import type { StaffMember } from "../staff/staff-service";
+import type { StaffMember } from "../staff/staff-member";
 import { CareAccess, careSources, type CareSource } from "./care-access";
 import { CareAccessRepository } from "./care-access-repository";
 

@@ -1,7 +1,7 @@
 import type { CareAccessRepository, PatientOwned } from "./care-access-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
-import type { StaffMember } from "../staff/staff-service";
+import type { StaffMember } from "../staff/staff-member";
 
 /**
  * Where a care relationship between a doctor and a patient comes from. Each source answers "is this doctor in

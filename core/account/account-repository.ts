@@ -1,5 +1,5 @@
 import type { Db } from "../db/prisma";
-import type { IdentityLevel } from "../identity/identity-service";
+import type { IdentityLevel } from "../identity/identity-level";
 
 /** The account's login links, sessions, and what it shows of the patient's record. */
 export class AccountRepository {

@@ -4,7 +4,7 @@ import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
 import { AppError, notFound } from "../errors";
 import type { LabOrderView } from "../labs/lab-service";
-import type { IdentityLevel } from "../identity/identity-service";
+import type { IdentityLevel } from "../identity/identity-level";
 import type { AccountRepository } from "./account-repository";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");

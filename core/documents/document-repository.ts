@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
-import type { ClinicalDocument } from "./document-service";
+import type { ClinicalDocument } from "./clinical-document";
 
 export class DocumentRepository {
   constructor(private readonly db: Db) {}

@@ -4,18 +4,10 @@ import type { StoredFiles } from "../files/stored-files";
 import type { Icd10Catalogue } from "../icd10/icd10";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { ProtocolService } from "../protocols/protocol-service";
+import type { ClinicalDocument } from "./clinical-document";
 import type { DocumentRepository } from "./document-repository";
 import type { DocumentSigner } from "./document-signer";
 import { documentsFor, renderDocument, type ClinicInfo, type DocumentKind } from "./render-documents";
-
-export interface ClinicalDocument {
-  id: string;
-  protocolId: string;
-  patientId: string;
-  kind: DocumentKind;
-  fileId: string;
-  createdAt: Date;
-}
 
 export interface DocumentServiceDeps {
   documents: DocumentRepository;

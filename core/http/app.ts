@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
-import type { DoctorDirectory } from "../doctors/doctors";
+import type { DoctorDirectory } from "../doctors/doctor-directory";
 import { loggerOptions } from "../logger";
 import fastifyStatic from "@fastify/static";
 import { existsSync } from "node:fs";

@@ -1,7 +1,7 @@
 import type { AuditEntry } from "../audit/audit-log";
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
-import type { IdentityLevel, VerificationMethod } from "./identity-service";
+import type { IdentityLevel, VerificationMethod } from "./identity-level";
 
 export interface Verification {
   level: Exclude<IdentityLevel, "anonymous">;

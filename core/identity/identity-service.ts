@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "../audit/audit-log";
 import { notFound } from "../errors";
+import type { IdentityLevel, VerificationMethod } from "./identity-level";
 import type { IdentityRepository } from "./identity-repository";
-
-export type IdentityLevel = "anonymous" | "phone_confirmed" | "verified";
-export type VerificationMethod = "telegram_contact" | "sms" | "staff" | "oidc";
 
 const rank: Record<IdentityLevel, number> = { anonymous: 0, phone_confirmed: 1, verified: 2 };
 

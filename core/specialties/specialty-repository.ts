@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
-import type { Specialty } from "./specialty-directory";
+import type { Specialty } from "./specialty";
 
 export class SpecialtyRepository {
   constructor(private readonly db: Db) {}

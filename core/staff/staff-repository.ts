@@ -1,6 +1,6 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
-import type { StaffMember, StaffRole } from "./staff-service";
+import type { StaffMember, StaffRole } from "./staff-member";
 
 /** What login checks; never leaves the staff module. */
 export interface StaffCredentials {

@@ -7,24 +7,9 @@ import type { Doctor } from "../doctors/doctors";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { AppError, notFound } from "../errors";
 import { LoginAddresses } from "./login-addresses";
+import { staffRoleSchema, type StaffMember } from "./staff-member";
 import type { StaffRepository } from "./staff-repository";
 import { matchTotp, newTotpSecret, otpauthUrl } from "./totp";
-
-export const staffRoleSchema = z.enum(["doctor", "operator", "admin", "interpreter"]);
-export type StaffRole = z.infer<typeof staffRoleSchema>;
-
-export interface StaffMember {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  /** Present for role doctor: the Doctor the consultations are assigned to. */
-  doctor: Doctor | null;
-  /** Present for role interpreter: whom video calls invite as a third participant. */
-  interpreterId: string | null;
-  lockedUntil: Date | null;
-  disabled: boolean;
-}
 
 export const newStaffSchema = z.object({
   email: z.email().transform((email) => email.toLowerCase()),

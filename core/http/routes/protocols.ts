@@ -9,7 +9,7 @@ import type { Icd10Catalogue } from "../../icd10/icd10";
 import { assertVisitRecorder, type InPersonVisits } from "../../protocols/in-person-visits";
 import { inPersonVisitInputSchema, protocolContentSchema, visitImportSchema } from "../../protocols/protocol";
 import type { ProtocolService } from "../../protocols/protocol-service";
-import type { StaffMember } from "../../staff/staff-service";
+import type { StaffMember } from "../../staff/staff-member";
 
 const idParams = z.object({ id: z.uuid() });
 
