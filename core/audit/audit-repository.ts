@@ -59,3 +59,45 @@ export class AuditRepository {
     return rows.map((row) => ({ fileId: row.entityId, kind: (row.meta as { kind?: string } | null)?.kind }));
   }
 }
+
+export interface ChainReport {
+  rows: number;
+  /** The first row whose hash or link does not match, in chain order; undefined when the chain is whole. */
+  firstBroken?: { seq: string; id: string; at: Date; action: string; reason: "hash" | "link" };
+}
+
+/**
+ * Recomputes the hash chain of AuditEvent (written by the trigger of migration audit_append_only, with the same SQL
+ * function) and finds the first row that was changed, or after which rows were removed or inserted. The oldest
+ * remaining row anchors the chain: retention removes rows only from the start.
+ */
+export async function verifyAuditChain(db: Db): Promise<ChainReport> {
+  const [{ rows }] = await db.$queryRaw<[{ rows: bigint }]>`SELECT count(*) AS rows FROM "AuditEvent"`;
+  const broken = await db.$queryRaw<Array<{ seq: bigint; id: string; at: Date; action: string; hash_ok: boolean }>>`
+    SELECT seq, id, at, action, hash IS NOT DISTINCT FROM recomputed AS hash_ok
+    FROM (SELECT seq, id, at, action, hash, "prevHash", audit_event_hash("prevHash", e) AS recomputed,
+                 lag(hash) OVER (ORDER BY seq) AS expected_prev, row_number() OVER (ORDER BY seq) AS n
+          FROM "AuditEvent" e) c
+    WHERE hash IS DISTINCT FROM recomputed OR (n > 1 AND "prevHash" IS DISTINCT FROM expected_prev)
+    ORDER BY seq LIMIT 1`;
+  const first = broken[0];
+  return {
+    rows: Number(rows),
+    firstBroken: first && { seq: String(first.seq), id: first.id, at: first.at, action: first.action, reason: first.hash_ok ? "link" : "hash" },
+  };
+}
+
+/**
+ * The one path that may delete audit rows: the retention job, for rows older than their legal term. The database
+ * refuses any other DELETE (and every UPDATE); the removal itself is recorded in the chain.
+ */
+export async function removeAuditEventsBefore(db: Db, before: Date): Promise<number> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL telecons.audit_retention = on`;
+    // Only a prefix of the chain may go (the trigger checks it too): everything up to the last row older than `before`.
+    const removed = await tx.$executeRaw`
+      DELETE FROM "AuditEvent" WHERE seq <= (SELECT max(seq) FROM "AuditEvent" WHERE at < ${before})`;
+    await recordAudit(tx, { actor: { type: "system" }, action: "audit.retention", entityType: "audit", entityId: "*", meta: { removed, before: before.toISOString() } });
+    return removed;
+  });
+}
