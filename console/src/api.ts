@@ -67,7 +67,7 @@ export interface Thread extends QueueItem {
   patientId: string;
   identityLevel: string;
   outcome: string | null;
-  inPersonVisit: "yes" | "no";
+  inPersonVisit: "yes" | "no" | "unknown";
   consentWithdrawn: boolean;
   intake: {
     complaint: string;

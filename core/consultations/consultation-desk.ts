@@ -23,8 +23,8 @@ export interface Thread extends QueueItem {
   outcome: string | null;
   intake: IntakeView | null;
   previous: PreviousConsultation[];
-  /** Whether the clinic has seen the patient in person (what lets a remote consultation diagnose and prescribe). */
-  inPersonVisit: "yes" | "no";
+  /** A recorded or imported in-person visit; without one the system cannot tell (the clinic's records may be elsewhere). */
+  inPersonVisit: "yes" | "unknown";
   /** The patient withdrew consent: the console says so and only the closing notice may be sent. */
   consentWithdrawn: boolean;
   messages: ThreadMessage[];
@@ -88,7 +88,7 @@ export class ConsultationDesk {
       this.deps.visits.listForPatient(head.patientId),
     ]);
     await this.audit({ actor: { type: "doctor", id: doctor.id }, action: "consultation.read", entityType: "consultation", entityId: consultationId });
-    return { ...head, intake, previous, inPersonVisit: visits.length ? "yes" : "no", consentWithdrawn: !consentAllows, messages };
+    return { ...head, intake, previous, inPersonVisit: visits.length ? "yes" : "unknown", consentWithdrawn: !consentAllows, messages };
   }
 
   async take(staff: StaffMember, consultationId: string): Promise<void> {
