@@ -1,4 +1,4 @@
-import { verifyAuditChain } from "../core/audit/audit-chain";
+import { verifyAuditChain } from "../core/audit/audit-repository";
 import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
 

@@ -1,9 +1,12 @@
 import type { Worker } from "bullmq";
 import { join } from "node:path";
 import { loadDisclosure } from "../core/about/disclosure";
+import { CareAccess } from "../core/access/care-access";
+import { CareAccessRepository } from "../core/access/care-access-repository";
 import { recordAudit } from "../core/audit/audit-log";
 import type { Config } from "../core/config";
 import type { IntakeReader } from "../core/consultations/intake-reader";
+import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
@@ -26,8 +29,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const { logger, metrics, db, redis, queues, outbox, patients, consents, events, notifier, files } = base;
   const consult = consultationsWiring(base, options);
   const video = videoWiring(base, consult.desk);
-  const care = careWiring(base);
-  const channels = channelsWiring(base, consult.desk);
+  const care = careWiring(base, consult.visits);
+  const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
@@ -67,10 +70,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       metrics.watch(watchedState(queues.queues(), outbox));
       const app = await buildApp({
         config,
-        db,
         redis,
+        pingDatabase: () => pingDatabase(db),
+        access: new CareAccess(new CareAccessRepository(db)),
+        audit: base.audit,
         doctors: consult.doctors,
-        consultations: consult.consultations,
         video: {
           video: video.video,
           videoEvents: video.videoEvents,
@@ -93,8 +97,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
-        documents: { protocols: care.protocols, visits: care.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
-        about: { load: () => loadDisclosure(db, consents, config) },
+        documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
+        about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },
         vk:
           vk && config.VK_MODE === "callback"

@@ -5,6 +5,10 @@ import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
 import { AppError } from "../core/errors";
 import { StaffService } from "../core/staff/staff-service";
+import { AuditRepository } from "../core/audit/audit-repository";
+import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
+import { SpecialtyRepository } from "../core/specialties/specialty-repository";
+import { StaffRepository } from "../core/staff/staff-repository";
 
 /**
  * Creates a console account (the first admin, usually) and prints the TOTP secret once.
@@ -22,7 +26,12 @@ const db = createPrisma(config.DATABASE_URL);
 const redis = new Redis(config.REDIS_URL, { lazyConnect: true });
 const password = process.env.STAFF_PASSWORD || randomBytes(12).toString("base64url");
 try {
-  const staff = new StaffService(db, redis, config.REDIS_PREFIX, { maxFailedAttempts: 5, lockoutMs: 0, sessionTtlMs: 0 });
+  const staff = new StaffService(
+    { members: new StaffRepository(db), specialties: new SpecialtyDirectory(new SpecialtyRepository(db)), audit: new AuditRepository(db) },
+    redis,
+    config.REDIS_PREFIX,
+    { maxFailedAttempts: 5, lockoutMs: 0, sessionTtlMs: 0 },
+  );
   const created = await staff.create({
     email,
     name,

@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
-import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorDirectory } from "../core/doctors/doctor-directory";
+import { DoctorRepository } from "../core/doctors/doctor-repository";
 
 /**
  * A console API token for scripts and integrations, printed once (only its hash is stored).
@@ -14,7 +15,7 @@ const db = createPrisma(config.DATABASE_URL);
 try {
   if (args[0] === "--staff") {
     const email = args[1] ?? "";
-    const issued = email ? await new DoctorDirectory(db).issueApiTokenForStaff(email) : undefined;
+    const issued = email ? await new DoctorDirectory(new DoctorRepository(db)).issueApiTokenForStaff(email) : undefined;
     if (!issued) {
       process.stderr.write(`db:seed: no console doctor with the email "${email}"; create one with npm run staff:create\n`);
       process.exitCode = 1;
@@ -23,7 +24,7 @@ try {
     }
   } else {
     const [name = "Demo Doctor", specialties = "gp", languages = "ru,en"] = args;
-    const { doctor, apiToken } = await new DoctorDirectory(db).create({
+    const { doctor, apiToken } = await new DoctorDirectory(new DoctorRepository(db)).create({
       name,
       specialties: specialties.split(","),
       languages: languages.split(","),

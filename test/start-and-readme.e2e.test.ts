@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, inject } from "vitest";
 import { createPrisma } from "../core/db/prisma";
-import { DoctorDirectory } from "../core/doctors/doctors";
+import { DoctorDirectory } from "../core/doctors/doctor-directory";
+import { DoctorRepository } from "../core/doctors/doctor-repository";
 
 /** Runs a shell command line exactly as a person types it in the repository root. */
 function sh(line: string, env: Record<string, string> = {}, limitMs = 60_000) {
@@ -57,7 +58,7 @@ describe("npm start and README's commands, run as written", () => {
     const db = createPrisma(inject("databaseUrl"));
     try {
       const staff = await db.staffMember.findUniqueOrThrow({ where: { email: "doctor@clinic.example" } });
-      expect((await new DoctorDirectory(db).byApiToken(token))?.id).toBe(staff.doctorId);
+      expect((await new DoctorDirectory(new DoctorRepository(db)).byApiToken(token))?.id).toBe(staff.doctorId);
     } finally {
       await db.$disconnect();
     }

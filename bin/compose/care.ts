@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
+import { AccountRepository } from "../../core/account/account-repository";
 import { AccountService } from "../../core/account/account-service";
 import { checkSealImage } from "../../core/attachments/upload-check";
 import { P12Directory, P12DocumentSigner } from "../../core/documents/document-signer";
+import { DocumentRepository } from "../../core/documents/document-repository";
 import { DocumentService } from "../../core/documents/document-service";
+import { SigningCertificateRepository } from "../../core/documents/signing-certificate-repository";
 import { SigningCertificates } from "../../core/documents/signing-certificates";
 import { Icd10Catalogue } from "../../core/icd10/icd10";
 import { ProcessingConsent } from "../../core/consents/processing-consent";
@@ -15,7 +18,8 @@ import { IngestionTokens } from "../../core/monitoring/ingestion-tokens";
 import { MonitoringRepository } from "../../core/monitoring/monitoring-repository";
 import { ReadingService } from "../../core/monitoring/reading-service";
 import { ReadingWriter } from "../../core/monitoring/reading-writer";
-import { InPersonVisits } from "../../core/protocols/in-person-visits";
+import type { InPersonVisits } from "../../core/protocols/in-person-visits";
+import { ProtocolRepository } from "../../core/protocols/protocol-repository";
 import { ProtocolService } from "../../core/protocols/protocol-service";
 import { ReminderRepository } from "../../core/reminders/reminder-repository";
 import { ReminderService } from "../../core/reminders/reminder-service";
@@ -30,7 +34,7 @@ import type { Foundation } from "./foundation";
  * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
  * documents, its referrals' lab orders and its prescriptions' reminders.
  */
-export function careWiring({ config, db, outbox, notifier, events, files, queues }: Foundation) {
+export function careWiring({ config, db, outbox, notifier, events, files, audit, queues }: Foundation, visits: InPersonVisits) {
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
   const reminderJobs = remindersQueue(config.REMINDERS_TICK_MS);
   const documentsQueued = queues.open(documentsQueue);
@@ -39,16 +43,16 @@ export function careWiring({ config, db, outbox, notifier, events, files, queues
   const labsQueued = queues.open(labJobs);
   const remindersQueued = queues.open(reminderJobs);
   // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
-  const certificates = new SigningCertificates(db, files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
+  const certificates = new SigningCertificates(new SigningCertificateRepository(db), files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
-  const visits = new InPersonVisits(db);
-  const protocols = new ProtocolService(db, visits, async (protocolId) => {
+  const protocols = new ProtocolService(new ProtocolRepository(db), audit, visits, async (protocolId) => {
     await enqueueDocuments(documentsQueued, protocolId);
     await enqueueReferralOrders(labsQueued, protocolId);
     await enqueuePrescribedReminders(remindersQueued, protocolId);
   });
   const documents = new DocumentService({
-    db,
+    documents: new DocumentRepository(db),
+    audit,
     protocols,
     files,
     notifier,
@@ -73,7 +77,6 @@ export function careWiring({ config, db, outbox, notifier, events, files, queues
     documentsJobs: documentsQueue,
     certificates,
     icd10,
-    visits,
     protocols,
     documents,
     readingJobs,
@@ -88,7 +91,7 @@ export function careWiring({ config, db, outbox, notifier, events, files, queues
     labJobs,
     labs,
     // The patient account shows signed documents and lab results.
-    accounts: new AccountService(db, documents, labs, {
+    accounts: new AccountService(new AccountRepository(db), audit, documents, labs, {
       baseUrl: config.PUBLIC_URL,
       linkTtlSeconds: config.ACCOUNT_LINK_TTL_SECONDS,
       sessionTtlSeconds: config.ACCOUNT_SESSION_TTL_SECONDS,

@@ -3,7 +3,8 @@ import { parseTelegramUpdate } from "../../bots/telegram/telegram-update";
 import { createMaxAdapter } from "../../bots/max/max-adapter";
 import { maxToIncomingEvent, parseMaxUpdate } from "../../bots/max/max-update";
 import { createVkAdapter } from "../../bots/vk/vk-adapter";
-import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "../../bots/vk/vk-event";
+import { parseVkEvent, vkToIncomingEvent } from "../../bots/vk/vk-event";
+import type { VkEnvelope } from "../../core/channels/vk-envelope";
 import { WebChannel } from "../../bots/web/web-channel";
 import { parseWebMessage, webToIncomingEvent } from "../../bots/web/web-event";
 import { AttachmentReceiver, attachmentLimits } from "../../core/attachments/attachment-receiver";
@@ -12,11 +13,14 @@ import { WebInbox } from "../../core/channels/web-inbox";
 import type { WebMessage } from "../../core/channels/web-message";
 import { WebTokens } from "../../core/channels/web-tokens";
 import type { ConsultationDesk } from "../../core/consultations/consultation-desk";
+import type { PatientMessageRepository } from "../../core/consultations/patient-message-repository";
 import { InboundIntake } from "../../core/inbound/inbound-intake";
 import { InboundStore, type ParsedInbound } from "../../core/inbound/inbound-store";
 import { AccountLinking } from "../../core/linking/account-linking";
+import { AccountLinkingRepository } from "../../core/linking/account-linking-repository";
 import { LinkCodes } from "../../core/linking/link-codes";
 import { SecureChat } from "../../core/private-mode/secure-chat";
+import { SecureChatRepository } from "../../core/private-mode/secure-chat-repository";
 import { currentRequestId } from "../../core/request-context";
 import { createInboundQueue, inboundSweep } from "../../workers/inbound.worker";
 import type { Foundation } from "./foundation";
@@ -25,7 +29,11 @@ import type { Foundation } from "./foundation";
  * The messengers (Telegram, VK, MAX, the web chat) and the one inbound path: each edge stores the raw event, the
  * inbound worker runs the dialogue. Also what the channels carry: attachments, account linking, the secure chat.
  */
-export function channelsWiring({ config, db, redis, logger, metrics, files, queues }: Foundation, desk: ConsultationDesk) {
+export function channelsWiring(
+  { config, db, redis, logger, metrics, files, audit, queues }: Foundation,
+  desk: ConsultationDesk,
+  patientMessages: PatientMessageRepository,
+) {
   const loadFile = (fileId: string) => files.read(fileId);
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramAdapter({
@@ -100,16 +108,17 @@ export function channelsWiring({ config, db, redis, logger, metrics, files, queu
     acceptVk: ({ secret: _secret, ...envelope }: VkEnvelope) => acceptCounted("vk", parseVkEvent(envelope), envelope),
     acceptWeb: (message: WebMessage) => acceptCounted("web", parseWebMessage(message), message),
     acceptMax: (update: unknown) => acceptCounted("max", parseMaxUpdate(update), update),
-    attachments: new AttachmentReceiver(db, files, (id) => desk.publish("consultation.message", id), {
+    attachments: new AttachmentReceiver(patientMessages, files, (id) => desk.publish("consultation.message", id), {
       ...attachmentLimits,
       maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
     }),
     linking: new AccountLinking(
-      db,
+      new AccountLinkingRepository(db),
       new LinkCodes(redis, config.REDIS_PREFIX, { ttlSeconds: config.LINK_CODE_TTL_SECONDS, maxAttempts: 5, attemptWindowSeconds: 15 * 60 }),
     ),
     secureChat: new SecureChat({
-      db,
+      accounts: new SecureChatRepository(db),
+      audit,
       redis,
       prefix: config.REDIS_PREFIX,
       tokens: webTokens,

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Config } from "../../core/config";
 import { ConsentService } from "../../core/consents/consent-service";
+import { AuditRepository } from "../../core/audit/audit-repository";
 import { createPrisma } from "../../core/db/prisma";
+import { StoredFileRepository } from "../../core/files/stored-file-repository";
 import { EncryptedFileStore, LocalDiskBackend } from "../../core/files/file-store";
 import { StoredFiles } from "../../core/files/stored-files";
 import { createLogger } from "../../core/logger";
@@ -53,8 +55,9 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
     events: new RedisConsoleEvents(redis, config.REDIS_PREFIX),
     notifier: new PatientNotifier(db, outbox),
     sendLimiter: new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS),
+    audit: new AuditRepository(db),
     files: new StoredFiles(
-      db,
+      new StoredFileRepository(db),
       new EncryptedFileStore(new LocalDiskBackend(config.FILE_STORAGE_DIR), config.FILE_ENCRYPTION_KEYS ?? [developmentKey]),
     ),
   };

@@ -3,6 +3,7 @@ import { languageHandlers } from "../../core/dialogue/language";
 import { PatientPreferences } from "../../core/dialogue/patient-preferences";
 import { timezoneHandlers } from "../../core/dialogue/timezone";
 import { ExamSessions } from "../../core/exam/exam-sessions";
+import { IdentityRepository } from "../../core/identity/identity-repository";
 import { IdentityService } from "../../core/identity/identity-service";
 import { OidcIdentityProvider, OidcVerification } from "../../core/identity/oidc";
 import { PhoneConfirmation } from "../../core/identity/phone-flow";
@@ -46,7 +47,7 @@ export function intakeWiring(
       appointment: (account) => videoFlow.offerSlots(account, "gp"),
     },
   });
-  const identity = new IdentityService(db);
+  const identity = new IdentityService(new IdentityRepository(db));
   // Development keeps the texts in SMS_DEV_FILE (and in memory, where tests read them); production refuses `log`.
   const devSms = config.SMS_PROVIDER === "log" ? new DevelopmentSmsProvider(logger, config.SMS_DEV_FILE) : undefined;
   const sms: SmsProvider =

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent, globalAgent } from "node:https";
 import { VK } from "vk-io";
 import type { OutgoingFileLoader } from "../../core/channels/channel";
-import { vkEnvelopeSchema, type VkEnvelope } from "./vk-event";
+import { vkEnvelopeSchema, type VkEnvelope } from "../../core/channels/vk-envelope";
 import { VkChannel } from "./vk-channel";
 
 export interface VkAdapterOptions {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config";
 import { randomIdFor } from "./vk-channel";
-import { parseVkEvent, vkToIncomingEvent, type VkEnvelope } from "./vk-event";
+import type { VkEnvelope } from "../../core/channels/vk-envelope";
+import { parseVkEvent, vkToIncomingEvent } from "./vk-event";
 
 const envelope = (message: Record<string, unknown>, langId = 0): VkEnvelope => ({
   type: "message_new",

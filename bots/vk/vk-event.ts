@@ -3,16 +3,7 @@ import type { IncomingContent, IncomingEvent, IncomingFile } from "../../core/ch
 import { textContent } from "../../core/channels/command-text";
 import { downloadLimited } from "../../core/channels/download-limited";
 import type { ParsedInbound } from "../../core/inbound/inbound-store";
-
-/** The envelope of a Callback API (and Bots Long Poll) event. */
-export const vkEnvelopeSchema = z.object({
-  type: z.string().min(1),
-  group_id: z.number().int(),
-  event_id: z.string().min(1).max(100).optional(),
-  secret: z.string().optional(),
-  object: z.unknown().optional(),
-});
-export type VkEnvelope = z.infer<typeof vkEnvelopeSchema>;
+import { vkEnvelopeSchema, type VkEnvelope } from "../../core/channels/vk-envelope";
 
 const photoSchema = z.object({
   sizes: z.array(z.object({ url: z.string().url(), width: z.number(), height: z.number() })).min(1),

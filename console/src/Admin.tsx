@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { errorText } from "./App";
+import { errorText } from "./error-text";
 import { api, ApiError, type Staff } from "./api";
 import { useT } from "./i18n";
 import { ConsentTexts } from "./ConsentTexts";

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
 import { Alerts } from "./Alerts";
-import { api, ApiError, type MonitoringAlert, type Staff } from "./api";
+import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
@@ -196,6 +196,3 @@ export function App() {
     </div>
   );
 }
-
-export const errorText = (t: (key: string) => string, error: unknown) =>
-  error instanceof ApiError ? t(`errors.${error.code}`) || error.message : String(error);

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { errorText } from "./App";
+import { errorText } from "./error-text";
 import { api } from "./api";
 import { useT } from "./i18n";
 import { forgetSpecialties } from "./words";

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from "react";
-import { errorText } from "./App";
+import { errorText } from "./error-text";
 import { api, fileUrl, type Staff, type Thread } from "./api";
-import { BodyMap } from "./BodyMap";
+import { IntakePanel } from "./IntakePanel";
 import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { useT } from "./i18n";
-import { age, answerText, languageName, questionText, useSpecialties } from "./words";
+import { age, languageName, useSpecialties } from "./words";
 
 // Medical outcomes need a signed protocol (the api refuses otherwise); the others say no medical care was given.
 const medicalOutcomes = ["advice_given", "in_person_visit", "emergency_referral"] as const;
@@ -141,7 +141,6 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
   }
 
   const mine = thread.doctorId === staff.doctorId;
-  const exam = thread.intake?.exam;
   // The complaint that raised a red flag (the intake's, the consultation's first patient message) reads as an alarm.
   const firstAlarm = thread.urgent && (thread.intake?.redFlags.length ?? 0) > 0 ? thread.messages.findIndex((m) => m.authorRole === "patient") : -1;
   return (
@@ -187,46 +186,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
             <dt>{t("thread.inPerson")}</dt>
             <dd data-testid="in-person">{t(`inPerson.${thread.inPersonVisit}`)}</dd>
           </dl>
-          <h3>{t("thread.intake")}</h3>
-          {!thread.intake && <p className="muted">{t("thread.noIntake")}</p>}
-          {thread.intake && (
-            <div className="intake">
-              {thread.intake.area && <p className="tag" data-testid="area">{t(`area.${thread.intake.area}`)}</p>}
-              {thread.intake.complaint && <p>{thread.intake.complaint}</p>}
-              {thread.intake.redFlags.length > 0 && <p className="tag red">{thread.intake.redFlags.join(", ")}</p>}
-              {exam && (
-                <>
-                  <BodyMap regions={exam.regions} />
-                  <p data-testid="severity">
-                    {t("thread.severity")}: <b>{exam.severity}/10</b> · {t("thread.duration")}: <b>{t(`duration.${exam.duration}`)}</b>
-                  </p>
-                  {exam.symptoms.length > 0 && <p>{exam.symptoms.join(", ")}</p>}
-                  {exam.medicines && (
-                    <p>
-                      {t("thread.medicines")}: {exam.medicines}
-                    </p>
-                  )}
-                  {exam.allergies && (
-                    <p>
-                      {t("thread.allergies")}: {exam.allergies}
-                    </p>
-                  )}
-                </>
-              )}
-              {thread.intake.answers.length > 0 && (
-                <table className="answers" data-testid="answers">
-                  <tbody>
-                    {thread.intake.answers.map((a) => (
-                      <tr key={a.questionId}>
-                        <th>{questionText(t, a.questionId)}</th>
-                        <td>{answerText(t, a.questionId, a.answer)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </div>
-          )}
+          <IntakePanel intake={thread.intake} />
           <h3>{t("thread.previous")}</h3>
           {thread.previous.length === 0 && <p className="muted">{t("thread.noPrevious")}</p>}
           <ul className="previous">

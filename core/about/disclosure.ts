@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { ConsentService, ConsentTextView } from "../consents/consent-service";
-import type { Db } from "../db/prisma";
+import type { DoctorDirectory } from "../doctors/doctor-directory";
+import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 
 /**
  * What the clinic must publish about its remote care (Order 965n p. 46): the organisation and its licence, the
@@ -20,19 +21,17 @@ type DisclosureConfig = Pick<
   "CLINIC_NAME" | "CLINIC_LICENSE" | "CLINIC_ADDRESS" | "INFORMATION_SYSTEM_NAME" | "INFORMATION_SYSTEM_OPERATOR" | "PERSONAL_DATA_OPERATOR" | "PERSONAL_DATA_CONTACTS"
 >;
 
-export async function loadDisclosure(db: Db, consents: ConsentService, config: DisclosureConfig): Promise<Disclosure> {
-  // The doctors who consult: active console accounts with the doctor role (disabled ones no longer consult).
-  const doctors = await db.doctor.findMany({
-    where: { staff: { role: "doctor", disabledAt: null } },
-    orderBy: { name: "asc" },
-    select: { name: true, specialties: true, certificateNumber: true, certificateValidUntil: true },
-  });
-  const names = new Map((await db.specialty.findMany({ select: { code: true, nameRu: true, nameEn: true } })).map((s) => [s.code, { ru: s.nameRu, en: s.nameEn }]));
+export async function loadDisclosure(
+  sources: { doctors: DoctorDirectory; specialties: SpecialtyDirectory; consents: ConsentService },
+  config: DisclosureConfig,
+): Promise<Disclosure> {
+  const doctors = await sources.doctors.consulting();
+  const names = new Map((await sources.specialties.list()).map((s) => [s.code, { ru: s.nameRu, en: s.nameEn }]));
   return {
     clinic: { name: config.CLINIC_NAME, license: config.CLINIC_LICENSE, address: config.CLINIC_ADDRESS },
     informationSystem: { name: config.INFORMATION_SYSTEM_NAME, operator: config.INFORMATION_SYSTEM_OPERATOR },
     personalData: { operator: config.PERSONAL_DATA_OPERATOR, contacts: config.PERSONAL_DATA_CONTACTS },
     doctors: doctors.map((d) => ({ ...d, specialties: d.specialties.map((code) => names.get(code) ?? { ru: code, en: code }) })),
-    consents: await consents.texts(),
+    consents: await sources.consents.texts(),
   };
 }

@@ -1,8 +1,9 @@
 import { randomInt } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createPrisma } from "../db/prisma";
-import type { StaffMember } from "../staff/staff-service";
+import type { StaffMember } from "../staff/staff-member";
 import { CareAccess, careSources, type CareSource } from "./care-access";
+import { CareAccessRepository } from "./care-access-repository";
 
 const db = createPrisma(inject("databaseUrl"));
 afterAll(() => db.$disconnect());
@@ -33,7 +34,7 @@ async function seed() {
 describe("CareAccess", () => {
   it("lets a doctor who held a consultation or is responsible in; others get one 403 whether or not the patient exists", async () => {
     const { treating, responsible, stranger, patient } = await seed();
-    const access = new CareAccess(db);
+    const access = new CareAccess(new CareAccessRepository(db));
     await expect(access.patient(doctorStaff(treating), patient.id)).resolves.toMatchObject({ id: treating.id });
     await expect(access.patient(doctorStaff(responsible), patient.id)).resolves.toMatchObject({ id: responsible.id });
     await expect(access.patient(doctorStaff(stranger), patient.id)).rejects.toMatchObject({ code: "forbidden" });
@@ -50,6 +51,6 @@ describe("CareAccess", () => {
   it("takes a new source of care (an invitation) in one place", async () => {
     const { stranger, patient } = await seed();
     const invited: CareSource = async (_db, doctorId, patientId) => doctorId === stranger.id && patientId === patient.id;
-    await expect(new CareAccess(db, [...careSources, invited]).patient(doctorStaff(stranger), patient.id)).resolves.toMatchObject({ id: stranger.id });
+    await expect(new CareAccess(new CareAccessRepository(db), [...careSources, invited]).patient(doctorStaff(stranger), patient.id)).resolves.toMatchObject({ id: stranger.id });
   });
 });

@@ -1,22 +1,20 @@
-import type { Db } from "../db/prisma";
+import type { CareAccessRepository, PatientOwned } from "./care-access-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
-import type { StaffMember } from "../staff/staff-service";
+import type { StaffMember } from "../staff/staff-member";
 
 /**
  * Where a care relationship between a doctor and a patient comes from. Each source answers "is this doctor in
  * this patient's care?"; invitations into a case (doctor-to-doctor, consilium) become one more source here and
  * every route that asks `CareAccess` follows.
  */
-export type CareSource = (db: Db, doctorId: string, patientId: string) => Promise<boolean>;
+export type CareSource = (care: CareAccessRepository, doctorId: string, patientId: string) => Promise<boolean>;
 
 /** The doctor holds, or held, a consultation of this patient. */
-const heldConsultation: CareSource = async (db, doctorId, patientId) =>
-  (await db.consultation.count({ where: { patientId, doctorId }, take: 1 })) > 0;
+const heldConsultation: CareSource = (care, doctorId, patientId) => care.heldConsultation(doctorId, patientId);
 
 /** The doctor is responsible for the patient's monitoring (receives their alerts). */
-const responsibleDoctor: CareSource = async (db, doctorId, patientId) =>
-  (await db.monitoringPlan.count({ where: { patientId, doctorId }, take: 1 })) > 0;
+const responsibleDoctor: CareSource = (care, doctorId, patientId) => care.responsibleFor(doctorId, patientId);
 
 export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor];
 
@@ -31,12 +29,12 @@ const notInCare = () => new AppError("forbidden", "you have no care relationship
  */
 export class CareAccess {
   constructor(
-    private readonly db: Db,
+    private readonly care: CareAccessRepository,
     private readonly sources: readonly CareSource[] = careSources,
   ) {}
 
   async inCare(doctorId: string, patientId: string): Promise<boolean> {
-    for (const source of this.sources) if (await source(this.db, doctorId, patientId)) return true;
+    for (const source of this.sources) if (await source(this.care, doctorId, patientId)) return true;
     return false;
   }
 
@@ -53,8 +51,7 @@ export class CareAccess {
    * clinical route reads or writes it any more; it waits, untouched, for the end of its retention period.
    */
   private async notRestricted(patientId: string): Promise<void> {
-    const row = await this.db.patient.findUnique({ where: { id: patientId }, select: { erasedAt: true } });
-    if (row?.erasedAt) throw new AppError("forbidden", "the patient's record is restricted after erasure", { reason: "record_restricted" });
+    if (await this.care.erased(patientId)) throw new AppError("forbidden", "the patient's record is restricted after erasure", { reason: "record_restricted" });
   }
 
   /** Every patient of a batch (e.g. an import of in-person visits) must be in the doctor's care. */
@@ -77,7 +74,7 @@ export class CareAccess {
   /** What is written into a consultation (follow-up questions, the protocol draft) is its own doctor's. */
   async consultationDoctor(staff: StaffMember, consultationId: string): Promise<Doctor> {
     const doctor = doctorOnly(staff);
-    const row = await this.db.consultation.findUnique({ where: { id: consultationId }, select: { doctorId: true } });
+    const row = await this.care.consultation(consultationId);
     if (!row) throw notFound("consultation");
     if (row.doctorId !== doctor.id) throw new AppError("forbidden", "only the consultation's doctor may do this");
     return doctor;
@@ -86,34 +83,34 @@ export class CareAccess {
   /** Reads about a consultation beyond its thread (its protocols): a doctor in its patient's care. */
   async consultationPatient(staff: StaffMember, consultationId: string): Promise<Doctor> {
     const doctor = doctorOnly(staff);
-    const row = await this.db.consultation.findUnique({ where: { id: consultationId }, select: { patientId: true } });
+    const row = await this.care.consultation(consultationId);
     if (!row) throw notFound("consultation");
     await this.patient(staff, row.patientId);
     return doctor;
   }
 
   async protocol(staff: StaffMember, protocolId: string): Promise<Doctor> {
-    return this.owned(staff, await this.db.protocol.findUnique({ where: { id: protocolId }, select: { patientId: true } }), "protocol");
+    return this.owned(staff, "protocol", protocolId, "protocol");
   }
 
   async labOrder(staff: StaffMember, orderId: string): Promise<Doctor> {
-    return this.owned(staff, await this.db.labOrder.findUnique({ where: { id: orderId }, select: { patientId: true } }), "lab order");
+    return this.owned(staff, "labOrder", orderId, "lab order");
   }
 
   async ingestionToken(staff: StaffMember, tokenId: string): Promise<Doctor> {
-    return this.owned(staff, await this.db.ingestionToken.findUnique({ where: { id: tokenId }, select: { patientId: true } }), "ingestion token");
+    return this.owned(staff, "ingestionToken", tokenId, "ingestion token");
   }
 
   async medicationSchedule(staff: StaffMember, scheduleId: string): Promise<Doctor> {
-    return this.owned(staff, await this.db.medicationSchedule.findUnique({ where: { id: scheduleId }, select: { patientId: true } }), "medication schedule");
+    return this.owned(staff, "medicationSchedule", scheduleId, "medication schedule");
   }
 
   /** An alert is the responsible doctor's; an alert nobody is responsible for is any doctor's to pick up. */
   async alert(staff: StaffMember, alertId: string): Promise<Doctor> {
     const doctor = doctorOnly(staff);
-    const row = await this.db.monitoringAlert.findUnique({ where: { id: alertId }, select: { patientId: true, doctorId: true } });
+    const row = await this.care.alert(alertId);
     if (!row) throw notFound("alert");
-    if (row.doctorId === doctor.id || (row.doctorId === null && !(await this.responsibleOf(row.patientId)))) return doctor;
+    if (row.doctorId === doctor.id || (row.doctorId === null && !(await this.care.responsibleDoctor(row.patientId)))) return doctor;
     return this.patient(staff, row.patientId);
   }
 
@@ -122,15 +119,12 @@ export class CareAccess {
     return doctorOnly(staff);
   }
 
-  private async responsibleOf(patientId: string) {
-    return (await this.db.monitoringPlan.findUnique({ where: { patientId }, select: { doctorId: true } }))?.doctorId ?? null;
-  }
-
   /** A thing that belongs to a patient: 404 when it does not exist (a random uuid tells nothing), 403 when not in care. */
-  private async owned(staff: StaffMember, row: { patientId: string } | null, what: string): Promise<Doctor> {
+  private async owned(staff: StaffMember, kind: PatientOwned, id: string, what: string): Promise<Doctor> {
     doctorOnly(staff);
-    if (!row) throw notFound(what);
-    return this.patient(staff, row.patientId);
+    const patientId = await this.care.ownerOf(kind, id);
+    if (!patientId) throw notFound(what);
+    return this.patient(staff, patientId);
   }
 }
 

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { AuditRepository } from "../audit/audit-repository";
 import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
 import { AppError, notFound } from "../errors";
 import type { LabOrderView } from "../labs/lab-service";
+import type { IdentityLevel } from "../identity/identity-level";
+import type { AccountRepository } from "./account-repository";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 const newToken = () => randomBytes(32).toString("base64url");
@@ -29,7 +30,7 @@ export interface AccountLabOrder {
 
 export interface AccountOverview {
   language: string;
-  identityLevel: "anonymous" | "phone_confirmed" | "verified";
+  identityLevel: IdentityLevel;
   canDownload: boolean;
   consultations: Array<{ id: string; number: number; status: string; createdAt: Date }>;
   protocols: Array<{ id: string; consultationNumber: number; version: number; signedAt: Date }>;
@@ -46,7 +47,8 @@ export interface AccountOverview {
  */
 export class AccountService {
   constructor(
-    private readonly db: Db,
+    private readonly accounts: AccountRepository,
+    private readonly audit: AuditRepository,
     private readonly documents: DocumentService,
     private readonly labs: LabResultsSource,
     private readonly settings: AccountSettings,
@@ -55,70 +57,54 @@ export class AccountService {
   async createLoginLink(patientId: string, now = new Date()): Promise<{ url: string; expiresAt: Date }> {
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.settings.linkTtlSeconds * 1000);
-    await this.db.accountLoginLink.create({ data: { tokenHash: hash(token), patientId, expiresAt } });
-    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "account.link", entityType: "patient", entityId: patientId });
+    await this.accounts.createLink(hash(token), patientId, expiresAt);
+    await this.audit.record({ actor: { type: "patient", id: patientId }, action: "account.link", entityType: "patient", entityId: patientId });
     // The language rides along: a reused or broken link is still answered in the patient's language.
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true } });
+    const patient = await this.accounts.patient(patientId);
     const query = new URLSearchParams({ token, lang: patient?.language ?? "ru" });
     return { url: `${this.settings.baseUrl.replace(/\/$/, "")}/account/login?${query}`, expiresAt };
   }
 
   /** Exchanges a link for a session. The link works once and only before it expires. */
   async redeem(token: string, now = new Date()): Promise<{ sessionToken: string; patientId: string; maxAgeSeconds: number }> {
-    const link = await this.db.accountLoginLink.findUnique({ where: { tokenHash: hash(token) } });
-    // Conditional update: of two requests with one link, only one gets a session.
-    const used = link
-      ? await this.db.accountLoginLink.updateMany({ where: { id: link.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } })
-      : { count: 0 };
-    if (!link || used.count === 0) throw new AppError("unauthorized", "the login link is unknown, used or expired");
+    const patientId = await this.accounts.useLink(hash(token), now);
+    if (!patientId) throw new AppError("unauthorized", "the login link is unknown, used or expired");
     const sessionToken = newToken();
-    await this.db.accountSession.create({
-      data: {
-        tokenHash: hash(sessionToken),
-        patientId: link.patientId,
-        expiresAt: new Date(now.getTime() + this.settings.sessionTtlSeconds * 1000),
-      },
-    });
-    await recordAudit(this.db, { actor: { type: "patient", id: link.patientId }, action: "account.login", entityType: "patient", entityId: link.patientId });
-    return { sessionToken, patientId: link.patientId, maxAgeSeconds: this.settings.sessionTtlSeconds };
+    await this.accounts.createSession(hash(sessionToken), patientId, new Date(now.getTime() + this.settings.sessionTtlSeconds * 1000));
+    await this.audit.record({ actor: { type: "patient", id: patientId }, action: "account.login", entityType: "patient", entityId: patientId });
+    return { sessionToken, patientId, maxAgeSeconds: this.settings.sessionTtlSeconds };
   }
 
   async patientOfSession(sessionToken: string | undefined, now = new Date()): Promise<string> {
-    const session = sessionToken
-      ? await this.db.accountSession.findUnique({ where: { tokenHash: hash(sessionToken) } })
-      : null;
+    const session = sessionToken ? await this.accounts.session(hash(sessionToken)) : undefined;
     if (!session || session.expiresAt <= now) throw new AppError("unauthorized", "no valid account session");
     return session.patientId;
   }
 
   async logout(sessionToken: string): Promise<void> {
-    await this.db.accountSession.deleteMany({ where: { tokenHash: hash(sessionToken) } });
+    await this.accounts.deleteSession(hash(sessionToken));
   }
 
   async overviewLanguage(patientId: string): Promise<{ language: string }> {
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true } });
+    const patient = await this.accounts.patient(patientId);
     if (!patient) throw notFound("patient");
-    return patient;
+    return { language: patient.language };
   }
 
   async overview(patientId: string): Promise<AccountOverview> {
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { language: true, identityLevel: true } });
+    const patient = await this.accounts.patient(patientId);
     if (!patient) throw notFound("patient");
     const verified = patient.identityLevel === "verified";
     const [consultations, protocols, documents, labOrders, hiddenLabOrders] = await Promise.all([
-      this.db.consultation.findMany({
-        where: { patientId },
-        orderBy: { createdAt: "desc" },
-        select: { id: true, number: true, status: true, createdAt: true },
-      }),
-      this.db.protocol.findMany({ where: { patientId, status: "signed" }, orderBy: { signedAt: "desc" } }),
+      this.accounts.consultations(patientId),
+      this.accounts.signedProtocols(patientId),
       this.documents.forPatient(patientId),
       verified ? this.labs.listForPatient({ type: "patient", id: patientId }, patientId) : [],
-      verified ? 0 : this.db.labOrder.count({ where: { patientId } }),
+      verified ? 0 : this.accounts.labOrderCount(patientId),
     ]);
     const numbers = new Map(consultations.map((c) => [c.id, c.number]));
     const protocolById = new Map(protocols.map((p) => [p.id, p]));
-    await recordAudit(this.db, { actor: { type: "patient", id: patientId }, action: "account.view", entityType: "patient", entityId: patientId });
+    await this.audit.record({ actor: { type: "patient", id: patientId }, action: "account.view", entityType: "patient", entityId: patientId });
     return {
       language: patient.language,
       identityLevel: patient.identityLevel,
@@ -142,16 +128,16 @@ export class AccountService {
 
   /** The PDF for its own patient, verified identity only; refusals are audited like downloads. */
   async download(patientId: string, documentId: string): Promise<{ bytes: Buffer; fileName: string }> {
-    const patient = await this.db.patient.findUnique({ where: { id: patientId }, select: { identityLevel: true } });
-    const document = await this.db.clinicalDocument.findUnique({ where: { id: documentId } });
+    const patient = await this.accounts.patient(patientId);
+    const document = await this.documents.find(documentId);
     if (!patient || !document || document.patientId !== patientId) throw notFound("document");
     const actor = { type: "patient", id: patientId } as const;
     if (patient.identityLevel !== "verified") {
-      await recordAudit(this.db, { actor, action: "document.download_refused", entityType: "document", entityId: documentId, meta: { identityLevel: patient.identityLevel } });
+      await this.audit.record({ actor, action: "document.download_refused", entityType: "document", entityId: documentId, meta: { identityLevel: patient.identityLevel } });
       throw new AppError("forbidden", "documents can be downloaded after identity verification", { reason: "identity_not_verified" });
     }
     const { bytes, fileName } = await this.documents.content(documentId);
-    await recordAudit(this.db, { actor, action: "document.download", entityType: "document", entityId: documentId, meta: { kind: document.kind } });
+    await this.audit.record({ actor, action: "document.download", entityType: "document", entityId: documentId, meta: { kind: document.kind } });
     return { bytes, fileName };
   }
 }

@@ -1,9 +1,8 @@
 import type { TFunction } from "i18next";
-import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { FileTooLargeError, type IncomingFile, type OutgoingMessage } from "../channels/channel";
-import { messageAttachmentSchema, type MessageAttachment } from "../channels/attachment";
-import type { Db } from "../db/prisma";
+import type { MessageAttachment } from "../channels/attachment";
+import type { PatientMessageRepository } from "../consultations/patient-message-repository";
 import type { FileReceiver } from "../dialogue/dialogue";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
@@ -13,15 +12,13 @@ import { checkUpload, defaultMaxMegapixels, megapixels } from "./upload-check";
 /** Issue 3: up to 10 files of 10 MB each per consultation; issue 12: images up to UPLOAD_MAX_MEGAPIXELS. */
 export const attachmentLimits = { maxFiles: 10, maxBytes: 10 * 1024 * 1024, maxPixels: defaultMaxMegapixels * 1_000_000 };
 
-const attachmentsSchema = z.array(messageAttachmentSchema).catch([]);
-
 /**
  * Keeps a patient's photo or PDF in their open consultation. The Dialogue calls it only after both consents;
  * every refusal says why in the patient's language and stores nothing.
  */
 export class AttachmentReceiver implements FileReceiver {
   constructor(
-    private readonly db: Db,
+    private readonly messages: PatientMessageRepository,
     private readonly files: StoredFiles,
     /** Told after the commit, so the console shows the file live (as for a patient's text). */
     private readonly onAttached: (consultationId: string) => Promise<void>,
@@ -35,13 +32,9 @@ export class AttachmentReceiver implements FileReceiver {
     const { file, caption } = content;
     if (file.declaredSize !== undefined && file.declaredSize > this.limits.maxBytes) return refuse("files.too_big");
 
-    const consultation = await this.db.consultation.findFirst({
-      where: { patientId: account.patientId, status: { not: "closed" } },
-      orderBy: { createdAt: "desc" },
-      select: { id: true, number: true, status: true },
-    });
+    const consultation = await this.messages.openConsultation(account.patientId);
     if (!consultation) return refuse("files.complaint_first");
-    if ((await this.attachedTo(this.db, consultation.id)) >= this.limits.maxFiles) return refuse("files.too_many");
+    if ((await this.messages.attachedFiles(consultation.id)) >= this.limits.maxFiles) return refuse("files.too_many");
 
     let bytes: Buffer;
     try {
@@ -61,18 +54,13 @@ export class AttachmentReceiver implements FileReceiver {
     const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
     // Files of one consultation are counted and stored one at a time (row lock), so two uploads at once
     // from the web chat cannot both be the tenth.
-    const attached = await this.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Consultation" WHERE id = ${consultation.id}::uuid FOR UPDATE`;
-      const count = await this.attachedTo(tx, consultation.id);
+    const attached = await this.messages.transaction(async (messages, tx) => {
+      await messages.lock(consultation.id);
+      const count = await messages.attachedFiles(consultation.id);
       if (count >= this.limits.maxFiles) return undefined;
       const fileId = await this.files.save(bytes, { mimeType: type.mimeType, fileName });
       const attachment: MessageAttachment = { fileId, kind: type.kind, mimeType: type.mimeType, fileName, size: bytes.length };
-      await tx.message.create({
-        data: { consultationId: consultation.id, authorRole: "patient", text: caption ?? "", attachments: [attachment] },
-      });
-      // The patient answered a doctor's question with a file: the doctor's turn again, as for a text.
-      const status = consultation.status === "waiting_for_patient" ? "in_progress" : undefined;
-      await tx.consultation.update({ where: { id: consultation.id }, data: { updatedAt: new Date(), status } });
+      await messages.write(consultation, { text: caption ?? "", attachments: [attachment] });
       await recordAudit(tx, {
         actor: { type: "patient", id: account.patientId },
         action: "file.upload",
@@ -85,11 +73,5 @@ export class AttachmentReceiver implements FileReceiver {
     if (attached === undefined) return refuse("files.too_many");
     await this.onAttached(consultation.id);
     return [{ text: t("files.received", { number: consultation.number, count: attached, max: this.limits.maxFiles }) }];
-  }
-
-  /** Files the patient attached to the consultation so far. */
-  private async attachedTo(db: Pick<Db, "message">, consultationId: string): Promise<number> {
-    const messages = await db.message.findMany({ where: { consultationId, authorRole: "patient" }, select: { attachments: true } });
-    return messages.reduce((sum, m) => sum + attachmentsSchema.parse(m.attachments).length, 0);
   }
 }

@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase } from "../../scripts/scratch";
 import { createPrisma, type Db } from "../db/prisma";
-import { removeAuditEventsBefore, verifyAuditChain } from "./audit-chain";
+import { removeAuditEventsBefore, verifyAuditChain } from "./audit-repository";
 import { recordAudit } from "./audit-log";
 
 const run = promisify(execFile);

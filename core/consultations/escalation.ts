@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
+import { ConsultationRepository } from "./consultation-repository";
 
 /** `gp:60,dermatology:240,*:120`: minutes a new consultation may wait for a doctor before operators are told. */
 export const escalationRulesSchema = z
@@ -21,26 +22,16 @@ export const waitLimitMinutes = (rules: EscalationRules, specialty: string) => r
  * escalated once (the update matches only rows not yet escalated), so running twice changes nothing.
  */
 export async function escalateOverdue(db: Db, rules: EscalationRules, now = new Date(), urgentMinutes?: number): Promise<string[]> {
+  const consultations = new ConsultationRepository(db);
   const shortest = Math.min(rules.fallback, ...Object.values(rules.bySpecialty));
-  const waitedSince = (minutes: number) => ({ lte: new Date(now.getTime() - minutes * 60_000) });
-  const candidates = await db.consultation.findMany({
-    where: {
-      status: "new",
-      doctorId: null,
-      escalatedAt: null,
-      OR: [{ createdAt: waitedSince(shortest) }, ...(urgentMinutes === undefined ? [] : [{ urgent: true, createdAt: waitedSince(urgentMinutes) }])],
-    },
-    select: { id: true, specialty: true, createdAt: true, urgent: true },
-    orderBy: [{ urgent: "desc" }, { createdAt: "asc" }],
-    take: 500,
-  });
+  const waitedSince = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const candidates = await consultations.escalationCandidates(waitedSince(shortest), urgentMinutes === undefined ? undefined : waitedSince(urgentMinutes));
   const escalated: string[] = [];
   for (const c of candidates) {
     const specialtyLimit = waitLimitMinutes(rules, c.specialty);
     const limit = c.urgent && urgentMinutes !== undefined ? Math.min(urgentMinutes, specialtyLimit) : specialtyLimit;
     if (now.getTime() - c.createdAt.getTime() < limit * 60_000) continue;
-    const marked = await db.consultation.updateMany({ where: { id: c.id, escalatedAt: null }, data: { escalatedAt: now } });
-    if (!marked.count) continue;
+    if (!(await consultations.markEscalated(c.id, now))) continue;
     await recordAudit(db, {
       actor: { type: "system" },
       action: "consultation.escalate",

@@ -13,3 +13,6 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 /** True for Postgres' unique_violation as Prisma reports it (P2002). */
 export const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+/** Resolves when Postgres answers a query (for /readyz). */
+export const pingDatabase = async (db: Db): Promise<void> => void (await db.$queryRaw`SELECT 1`);

@@ -1,24 +1,17 @@
-import { recordAudit } from "../audit/audit-log";
-import { isUniqueViolation, type Db } from "../db/prisma";
+import type { AuditRepository } from "../audit/audit-repository";
 import { AppError, notFound } from "../errors";
 import type { StoredFiles } from "../files/stored-files";
 import type { Icd10Catalogue } from "../icd10/icd10";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { ProtocolService } from "../protocols/protocol-service";
+import type { ClinicalDocument } from "./clinical-document";
+import type { DocumentRepository } from "./document-repository";
 import type { DocumentSigner } from "./document-signer";
 import { documentsFor, renderDocument, type ClinicInfo, type DocumentKind } from "./render-documents";
 
-export interface ClinicalDocument {
-  id: string;
-  protocolId: string;
-  patientId: string;
-  kind: DocumentKind;
-  fileId: string;
-  createdAt: Date;
-}
-
 export interface DocumentServiceDeps {
-  db: Db;
+  documents: DocumentRepository;
+  audit: AuditRepository;
   protocols: ProtocolService;
   files: StoredFiles;
   signer: DocumentSigner;
@@ -36,28 +29,24 @@ export class DocumentService {
    * Safe to run again (a retried or stalled job): existing documents are kept, the notice is sent once.
    */
   async produce(protocolId: string, now = new Date()): Promise<ClinicalDocument[]> {
-    const { db } = this.deps;
+    const { documents: repo } = this.deps;
     const protocol = await this.deps.protocols.load(protocolId);
     if (protocol.status !== "signed") throw new AppError("conflict", "documents are made from signed protocols only");
-    const existing = await db.clinicalDocument.findMany({ where: { protocolId } });
-    const [doctor, patient, previous] = await Promise.all([
-      db.doctor.findUniqueOrThrow({ where: { id: protocol.doctorId }, select: { name: true } }),
-      db.patient.findUniqueOrThrow({ where: { id: protocol.patientId }, select: { language: true } }),
-      protocol.previousId ? db.protocol.findUnique({ where: { id: protocol.previousId }, select: { version: true } }) : null,
-    ]);
+    const existing = await repo.forProtocol(protocolId);
+    const { doctorName, patientLanguage, previousVersion } = await repo.names(protocol.doctorId, protocol.patientId, protocol.previousId);
     for (const kind of documentsFor(protocol)) {
       if (existing.some((document) => document.kind === kind)) continue;
       const pdf = await renderDocument(kind, {
         protocol,
-        previousVersion: previous?.version,
-        doctorName: doctor.name,
-        patientLanguage: patient.language,
+        previousVersion,
+        doctorName,
+        patientLanguage,
         clinic: this.deps.clinic,
         icd10: this.deps.icd10,
       });
       const signed = await this.deps.signer.sign(pdf, {
         doctorId: protocol.doctorId,
-        doctorName: doctor.name,
+        doctorName,
         reason: `${kind} of consultation ${protocol.consultationNumber}, protocol version ${protocol.version}`,
         location: this.deps.clinic.address,
         contactInfo: this.deps.clinic.name,
@@ -67,17 +56,11 @@ export class DocumentService {
         mimeType: "application/pdf",
         fileName: `${kind}-${protocol.consultationNumber}-v${protocol.version}.pdf`,
       });
-      try {
-        const row = await db.clinicalDocument.create({ data: { protocolId, patientId: protocol.patientId, kind, fileId } });
-        await recordAudit(db, { actor: { type: "system" }, action: "document.create", entityType: "document", entityId: row.id, meta: { protocolId, kind } });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
+      await repo.create({ protocolId, patientId: protocol.patientId, kind, fileId });
     }
-    const documents = await this.forProtocol(protocolId);
+    const documents = await repo.forProtocol(protocolId);
     // Claim the notice first: of two runs only one tells the patient.
-    const claimed = await db.protocol.updateMany({ where: { id: protocolId, notifiedAt: null }, data: { notifiedAt: now } });
-    if (claimed.count === 1) {
+    if (await repo.claimNotice(protocolId, now)) {
       await this.deps.notifier.notify(
         protocol.patientId,
         (t) => ({ text: t("notify.ready", { count: documents.length, number: protocol.consultationNumber }) }),
@@ -88,30 +71,38 @@ export class DocumentService {
   }
 
   /** Why the documents job last failed for this protocol, or null (cleared when the documents are made). */
-  async failureOf(protocolId: string): Promise<string | null> {
-    const row = await this.deps.db.protocol.findUnique({ where: { id: protocolId }, select: { documentsError: true } });
-    return row?.documentsError ?? null;
+  failureOf(protocolId: string): Promise<string | null> {
+    return this.deps.documents.failureOf(protocolId);
   }
 
   async noteFailure(protocolId: string, reason: string | null): Promise<void> {
-    await this.deps.db.protocol.updateMany({ where: { id: protocolId }, data: { documentsError: reason?.slice(0, 500) ?? null } });
+    await this.deps.documents.noteFailure(protocolId, reason?.slice(0, 500) ?? null);
   }
 
-  async forProtocol(protocolId: string): Promise<ClinicalDocument[]> {
-    const rows = await this.deps.db.clinicalDocument.findMany({ where: { protocolId }, orderBy: { createdAt: "asc" } });
-    return rows as ClinicalDocument[];
+  /** The protocol's documents and why the last run failed, as the console shows them to a doctor (audited). */
+  async listForDoctor(doctorId: string, protocolId: string): Promise<{ documents: ClinicalDocument[]; failure: string | null }> {
+    const documents = await this.forProtocol(protocolId);
+    await this.deps.audit.record({ actor: { type: "doctor", id: doctorId }, action: "document.list", entityType: "protocol", entityId: protocolId });
+    return { documents, failure: await this.failureOf(protocolId) };
   }
 
-  async forPatient(patientId: string): Promise<ClinicalDocument[]> {
-    const rows = await this.deps.db.clinicalDocument.findMany({ where: { patientId }, orderBy: { createdAt: "desc" } });
-    return rows as ClinicalDocument[];
+  forProtocol(protocolId: string): Promise<ClinicalDocument[]> {
+    return this.deps.documents.forProtocol(protocolId);
+  }
+
+  forPatient(patientId: string): Promise<ClinicalDocument[]> {
+    return this.deps.documents.forPatient(patientId);
+  }
+
+  find(documentId: string): Promise<ClinicalDocument | undefined> {
+    return this.deps.documents.byId(documentId);
   }
 
   /** The PDF bytes; the caller checks who may read them and records the access. */
   async content(documentId: string): Promise<{ document: ClinicalDocument; bytes: Buffer; fileName: string }> {
-    const row = await this.deps.db.clinicalDocument.findUnique({ where: { id: documentId } });
+    const row = await this.deps.documents.byId(documentId);
     if (!row) throw notFound("document");
     const file = await this.deps.files.read(row.fileId);
-    return { document: row as ClinicalDocument, bytes: file.bytes, fileName: file.fileName };
+    return { document: row, bytes: file.bytes, fileName: file.fileName };
   }
 }

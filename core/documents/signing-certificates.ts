@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import forge from "node-forge";
-import { recordAudit, type Actor } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { Actor } from "../audit/audit-log";
 import { AppError } from "../errors";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
 import { decodeP12, type CredentialSource } from "./document-signer";
+import type { SigningCertificateRepository } from "./signing-certificate-repository";
 
 /** Why a certificate cannot sign; each has its words in console.json `certificates.reason.*`. */
 export type CertificateProblem =
@@ -104,30 +104,25 @@ export interface CertificateStatus {
  */
 export class SigningCertificates implements CredentialSource {
   constructor(
-    private readonly db: Db,
+    private readonly certificates: SigningCertificateRepository,
     private readonly files: StoredFiles,
     private readonly directory: CredentialSource,
   ) {}
 
   async upload(doctorId: string, p12: Buffer, password: string, by: Actor & { id: string }, now = new Date()): Promise<CertificateStatus> {
-    const doctor = await this.db.doctor.findUnique({ where: { id: doctorId }, select: { id: true } });
-    if (!doctor) throw new AppError("not_found", "doctor not found");
+    if ((await this.certificates.doctorName(doctorId)) === undefined) throw new AppError("not_found", "doctor not found");
     const facts = inspectP12(p12, password, now);
     const p12FileId = await this.files.save(p12, { mimeType: "application/x-pkcs12", fileName: `${doctorId}.p12` });
     const passwordFileId = await this.files.save(Buffer.from(password, "utf8"), { mimeType: "text/plain", fileName: `${doctorId}.pass` });
-    const previous = await this.db.signingCertificate.findUnique({ where: { doctorId } });
-    await this.db.$transaction(async (tx) => {
-      const data = { p12FileId, passwordFileId, ...facts, uploadedBy: by.id, uploadedAt: now };
-      await tx.signingCertificate.upsert({ where: { doctorId }, create: { doctorId, ...data }, update: data });
-      await recordAudit(tx, { actor: by, action: "signing_certificate.upload", entityType: "doctor", entityId: doctorId, meta: { subject: facts.subject, notAfter: facts.notAfter.toISOString(), fingerprint: facts.fingerprint } });
-    });
+    const previous = await this.certificates.find(doctorId);
+    await this.certificates.save({ doctorId, p12FileId, passwordFileId, ...facts, uploadedBy: by.id, uploadedAt: now }, { actor: by, action: "signing_certificate.upload", entityType: "doctor", entityId: doctorId, meta: { subject: facts.subject, notAfter: facts.notAfter.toISOString(), fingerprint: facts.fingerprint } });
     if (previous) await this.files.remove([previous.p12FileId, previous.passwordFileId]);
     return this.status(doctorId, now);
   }
 
   /** The key material for signing, or null; `version` changes whenever the certificate does (for caching). */
   async credentialsFor(doctorId: string): Promise<{ bytes: Buffer; passphrase: string; version: string } | null> {
-    const row = await this.db.signingCertificate.findUnique({ where: { doctorId } });
+    const row = await this.certificates.find(doctorId);
     if (row) {
       const [p12, password] = await Promise.all([this.files.read(row.p12FileId), this.files.read(row.passwordFileId)]);
       return { bytes: p12.bytes, passphrase: password.bytes.toString("utf8"), version: `${row.fingerprint}-${row.uploadedAt.getTime()}` };
@@ -136,9 +131,10 @@ export class SigningCertificates implements CredentialSource {
   }
 
   async status(doctorId: string, now = new Date()): Promise<CertificateStatus> {
-    const doctor = await this.db.doctor.findUniqueOrThrow({ where: { id: doctorId }, select: { id: true, name: true } });
-    const base = { doctorId, doctorName: doctor.name };
-    const row = await this.db.signingCertificate.findUnique({ where: { doctorId } });
+    const doctorName = await this.certificates.doctorName(doctorId);
+    if (doctorName === undefined) throw new AppError("not_found", "doctor not found");
+    const base = { doctorId, doctorName };
+    const row = await this.certificates.find(doctorId);
     if (row) return { ...base, source: "uploaded", subject: row.subject, ...this.validity(row.notBefore, row.notAfter, now) };
     const file = await this.credentialsFor(doctorId);
     if (!file) return { ...base, source: null, subject: null, notAfter: null, daysLeft: null, expiresSoon: false, problem: "missing" };
@@ -153,7 +149,7 @@ export class SigningCertificates implements CredentialSource {
 
   /** Every doctor with the state of their certificate, the ones needing attention first. */
   async list(now = new Date()): Promise<CertificateStatus[]> {
-    const doctors = await this.db.doctor.findMany({ select: { id: true }, orderBy: { name: "asc" } });
+    const doctors = await this.certificates.doctors();
     const all = await Promise.all(doctors.map((d) => this.status(d.id, now)));
     return all.sort((a, b) => Number(!!b.problem || b.expiresSoon) - Number(!!a.problem || a.expiresSoon));
   }

@@ -2,13 +2,12 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
-import type { ConsultationService } from "../consultations/consultation-service";
-import type { Db } from "../db/prisma";
-import type { DoctorDirectory } from "../doctors/doctors";
+import type { DoctorDirectory } from "../doctors/doctor-directory";
 import { loggerOptions } from "../logger";
 import fastifyStatic from "@fastify/static";
 import { existsSync } from "node:fs";
-import { CareAccess } from "../access/care-access";
+import type { CareAccess } from "../access/care-access";
+import type { AuditRepository } from "../audit/audit-repository";
 import type { ConsultationDesk } from "../consultations/consultation-desk";
 import type { StoredFiles } from "../files/stored-files";
 import type { RedisConsoleEvents } from "../realtime/console-events";
@@ -40,21 +39,22 @@ import { accountRoutes } from "./routes/account";
 import { aboutRoutes, type AboutDeps } from "./routes/about";
 import { protocolRoutes, type ProtocolRouteDeps } from "./routes/protocols";
 import { labResultsRoutes, labStaffRoutes, type LabsDeps } from "./routes/labs";
-// --- intake ---
 import { examPageRoutes } from "./routes/exam-page";
 import type { ExamSessions } from "../exam/exam-sessions";
 import { intakePublicRoutes, intakeStaffRoutes, type IntakePublicDeps, type IntakeStaffDeps } from "./routes/intake";
 import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } from "./routes/readings";
-// --- channels ---
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { registerMaxWebhook, type MaxWebhookDeps } from "./routes/max-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
 import type { InboundStore } from "../inbound/inbound-store";
-// --- data rights and private mode ---
 import type { SecureChat } from "../private-mode/secure-chat";
 import type { DataRights } from "../rights/data-rights";
 import type { PatientErasure } from "../rights/patient-erasure";
 import { secureChatRoutes } from "./routes/secure-chat";
+import { registerSecurityHeaders } from "./security-headers";
+import type { Metrics } from "../metrics/metrics";
+import { registerMetrics } from "./routes/metrics";
+import { requestIdFrom, runWithRequestId } from "../request-context";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -62,24 +62,19 @@ declare module "fastify" {
     registeredRoutes: ReadonlyArray<{ method: string; url: string }>;
   }
 }
-// --- headers ---
-import { registerSecurityHeaders } from "./security-headers";
-// --- observability (issue 19) ---
-import type { Metrics } from "../metrics/metrics";
-import { registerMetrics } from "./routes/metrics";
-import { requestIdFrom, runWithRequestId } from "../request-context";
-// --- FHIR export (issue 20) ---
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
-// --- analytics (issue 19) ---
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
 
 export interface AppDeps {
   config: Config;
-  db: Db;
   redis: Redis;
+  /** Resolves when Postgres answers (for /readyz). */
+  pingDatabase: () => Promise<void>;
+  /** The one care-access policy every patient route asks. */
+  access: CareAccess;
+  audit: AuditRepository;
   doctors: DoctorDirectory;
-  consultations: ConsultationService;
   staff: StaffService;
   desk: ConsultationDesk;
   specialties: SpecialtyDirectory;
@@ -102,29 +97,22 @@ export interface AppDeps {
   labs?: LabsDeps;
   /** The disclosure page (issue 15 point 3). */
   about?: AboutDeps;
-  // --- intake ---
   /** Identity verification by staff, the red-flag list, the exam page and the identity provider's callback. */
   intake?: IntakeStaffDeps & IntakePublicDeps & { exams: ExamSessions };
-  // --- channels ---
   /** Present when a VK community is configured in callback mode. */
   vk?: VkWebhookDeps;
   /** The inbound table: its dead letters for admins. */
   inbound?: InboundStore;
   /** The web chat widget at /widget. */
   widget?: WidgetDeps;
-  // --- data rights and private mode ---
   /** The patient's export and erasure (account), and the secure web chat of private mode. */
   rights?: { data: DataRights; erasure: PatientErasure; secureChat: SecureChat };
-  // --- observability (issue 19) ---
   /** HTTP latency per route and `GET /metrics` (bearer METRICS_TOKEN). */
   metrics?: Metrics;
-  // --- FHIR export (issue 20) ---
   /** The read api for the clinic's MIS at /fhir/R4, with its own SMART Backend Services tokens. */
   fhir?: FhirRouteDeps;
-  // --- analytics (issue 19) ---
   /** The admin's figures (waits, groups, bookings, NPS) and their CSV. */
   analytics?: AnalyticsService;
-  // --- MAX (issue 20) ---
   /** Present when a MAX bot is configured in webhook mode. */
   max?: MaxWebhookDeps;
 }
@@ -137,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // request.ip (and so every per-address limit) comes from X-Forwarded-For only when ops say a proxy sets it.
     trustProxy: deps.config.TRUST_PROXY,
-    // --- observability (issue 19) --- one id per request in every log line, answered in X-Request-Id, carried into jobs
+    // One id per request in every log line, answered in X-Request-Id, carried into jobs
     genReqId: (request) => requestIdFrom(request.headers["x-request-id"]),
   }).withTypeProvider<ZodTypeProvider>();
   // Every route the app registers, for the route × role matrix test (test/access-matrix.e2e.test.ts):
@@ -147,17 +135,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) if (method !== "HEAD") routes.push({ method, url: route.url });
   });
   app.decorate("registeredRoutes", routes);
-  const access = new CareAccess(deps.db);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // --- headers ---
   await registerSecurityHeaders(app, {
     production: deps.config.NODE_ENV === "production",
     livekitUrl: deps.config.LIVEKIT_URL,
     widgetFrameAncestors: deps.config.WIDGET_FRAME_ANCESTORS,
   });
   registerErrorHandler(app);
-  // --- observability (issue 19) ---
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -165,12 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("preValidation", (request, _reply, done) => runWithRequestId(request.id, done));
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config.METRICS_TOKEN);
   registerHealth(app, deps);
-  // --- rate limits: before the routes that use them ---
   await registerRateLimit(app, deps.redis, deps.config.REDIS_PREFIX);
   registerTelegramWebhook(app, deps.config, deps.telegram);
-  // --- channels ---
   registerVkWebhook(app, deps.vk);
-  registerMaxWebhook(app, deps.max); // --- MAX ---
+  registerMaxWebhook(app, deps.max);
   if (deps.widget) {
     await app.register(
       widgetRoutes(deps.widget, {
@@ -179,15 +162,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
     );
   }
-  if (deps.rights) await app.register(secureChatRoutes(deps.rights)); // --- private mode ---
+  if (deps.rights) await app.register(secureChatRoutes(deps.rights));
   if (deps.about) await app.register(aboutRoutes(deps.about));
   registerLiveKitWebhook(app, deps.video);
   registerCallPage(app, deps.video, deps.config.LIVEKIT_URL);
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
-  if (deps.fhir) await app.register(fhirRoutes(deps.fhir), { prefix: FHIR_PREFIX }); // --- FHIR export (issue 20) ---
-  // --- intake ---
+  if (deps.fhir) await app.register(fhirRoutes(deps.fhir), { prefix: FHIR_PREFIX });
   if (deps.intake) {
     await app.register(intakePublicRoutes(deps.intake));
     await app.register(examPageRoutes(deps.intake));
@@ -207,12 +189,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
-      if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access, db: deps.db, visitRecorders: deps.config.IN_PERSON_VISIT_RECORDERS }));
-      if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access }));
-      if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access }));
-      await staff.register(reminderRoutes({ ...deps, access }));
-      if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access })); // --- intake ---
-      if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics })); // --- analytics (issue 19) ---
+      if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access: deps.access, visitRecorders: deps.config.IN_PERSON_VISIT_RECORDERS }));
+      if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access: deps.access }));
+      if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access: deps.access }));
+      await staff.register(reminderRoutes(deps));
+      if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
+      if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
     },
     { prefix: "/api/v1" },
   );

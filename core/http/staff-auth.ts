@@ -1,8 +1,10 @@
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Doctor, DoctorDirectory } from "../doctors/doctors";
+import type { Doctor } from "../doctors/doctors";
+import type { DoctorDirectory } from "../doctors/doctor-directory";
 import { AppError } from "../errors";
-import type { StaffMember, StaffRole, StaffService } from "../staff/staff-service";
+import type { StaffService } from "../staff/staff-service";
+import type { StaffMember, StaffRole } from "../staff/staff-member";
 
 export const SESSION_COOKIE = "telecons_session";
 

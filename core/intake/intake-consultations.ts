@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/audit-log";
+import { PatientMessageRepository } from "../consultations/patient-message-repository";
 import type { Db } from "../db/prisma";
 import type { IntakeState } from "./intake-repository";
 import { chooseSpecialty, specialtyCandidates } from "./specialty-routing";
@@ -31,11 +32,10 @@ export class IntakeConsultations {
         });
         return { ...existing, opened: false };
       }
-      const consultation = await tx.consultation.create({
-        data: { patientId: intake.patientId, accountId: intake.accountId, kind, status: "new", urgent: intake.urgent, specialty },
-        select: { id: true, number: true },
-      });
-      await tx.message.create({ data: { consultationId: consultation.id, authorRole: "patient", text: intake.complaint } });
+      const consultation = await new PatientMessageRepository(this.db, tx).write(
+        { patientId: intake.patientId, accountId: intake.accountId, kind, urgent: intake.urgent, specialty },
+        { text: intake.complaint },
+      );
       await tx.intake.update({ where: { id: intake.id }, data: { consultationId: consultation.id } });
       await recordAudit(tx, {
         actor: { type: "patient", id: intake.patientId },
@@ -44,7 +44,7 @@ export class IntakeConsultations {
         entityId: consultation.id,
         meta: { intakeId: intake.id, urgent: intake.urgent, specialty },
       });
-      return { ...consultation, opened: true };
+      return { id: consultation.id, number: consultation.number, opened: true };
     });
     if (result.opened) await this.publishOpened(result.id);
     return { id: result.id, number: result.number };

@@ -1,12 +1,8 @@
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
 import type { CommandHandler } from "../dialogue/dialogue";
 import { matchLanguage, translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
+import type { AccountLinkingRepository } from "./account-linking-repository";
 import type { LinkCodes } from "./link-codes";
-
-/** Prisma's "a foreign key still points here": the new patient already has data of its own. */
-const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
 
 type Outcome = "linked" | "already_linked" | "has_history";
 
@@ -16,32 +12,20 @@ type Outcome = "linked" | "already_linked" | "has_history";
  */
 export class AccountLinking {
   constructor(
-    private readonly db: Db,
+    private readonly links: AccountLinkingRepository,
     private readonly codes: LinkCodes,
   ) {}
 
   private async attach(account: PatientAccount, targetPatientId: string): Promise<Outcome> {
     const source = account.patientId;
     if (source === targetPatientId) return "already_linked";
-    try {
-      await this.db.$transaction(async (tx) => {
-        await tx.messengerAccount.updateMany({ where: { patientId: source }, data: { patientId: targetPatientId } });
-        await tx.consent.updateMany({ where: { patientId: source }, data: { patientId: targetPatientId } });
-        // Fails while anything else (a consultation, readings…) still belongs to the new patient: never merge data silently.
-        await tx.patient.delete({ where: { id: source } });
-        await recordAudit(tx, {
-          actor: { type: "patient", id: targetPatientId },
-          action: "patient.link_account",
-          entityType: "patient",
-          entityId: targetPatientId,
-          meta: { accountId: account.accountId, channel: account.channel, mergedPatientId: source },
-        });
-      });
-      return "linked";
-    } catch (error) {
-      if (isForeignKeyViolation(error)) return "has_history";
-      throw error;
-    }
+    return this.links.merge(source, targetPatientId, {
+      actor: { type: "patient", id: targetPatientId },
+      action: "patient.link_account",
+      entityType: "patient",
+      entityId: targetPatientId,
+      meta: { accountId: account.accountId, channel: account.channel, mergedPatientId: source },
+    });
   }
 
   /** `/link` gives a code; `/link <code>` in another messenger links it. Allowed before consents: it stores nothing medical. */
@@ -60,8 +44,8 @@ export class AccountLinking {
         if (redeemed.kind === "bad_code") return [{ text: t("link.bad_code") }];
         const outcome = await this.attach(account, redeemed.patientId);
         if (outcome === "has_history") await this.codes.restore(code, redeemed.patientId);
-        const target = await this.db.patient.findUnique({ where: { id: redeemed.patientId }, select: { language: true } });
-        const language = outcome === "linked" ? (matchLanguage(target?.language) ?? account.language) : account.language;
+        const targetLanguage = outcome === "linked" ? await this.links.patientLanguage(redeemed.patientId) : undefined;
+        const language = matchLanguage(targetLanguage) ?? account.language;
         return [{ text: translator(language, "channels")(`link.${outcome}`) }];
       },
     };

@@ -1,16 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { recordAudit } from "../audit/audit-log";
+import type { AuditRepository } from "../audit/audit-repository";
 import { outgoingMessageSchema, type OutgoingMessage } from "../channels/channel";
 import type { WebInbox } from "../channels/web-inbox";
 import type { WebTokens } from "../channels/web-tokens";
-import type { Db } from "../db/prisma";
 import { matchLanguage, translator } from "../i18n";
 import type { PendingDelivery } from "../outbox/outbox";
 import { redisKeys } from "../redis-keys";
+import type { SecureChatRepository } from "./secure-chat-repository";
 
 export interface SecureChatDeps {
-  db: Db;
+  accounts: SecureChatRepository;
+  audit: AuditRepository;
   redis: Redis;
   prefix: string;
   tokens: WebTokens;
@@ -42,8 +43,8 @@ export class SecureChat {
   async render(delivery: PendingDelivery): Promise<OutgoingMessage> {
     const { message } = delivery;
     if (this.deps.clinicalContentInMessengers || delivery.channel === "web" || !message.medical) return message;
-    const account = await this.deps.db.messengerAccount.findUnique({ where: { id: delivery.accountId }, select: { patient: { select: { language: true } } } });
-    const t = translator(matchLanguage(account?.patient.language) ?? "ru", "rights");
+    const account = await this.deps.accounts.account(delivery.accountId);
+    const t = translator(matchLanguage(account?.language) ?? "ru", "rights");
     const token = randomBytes(32).toString("base64url");
     await this.deps.redis.set(this.key(hash(token)), delivery.accountId, "EX", this.deps.linkTtlSeconds);
     const url = `${this.deps.publicUrl.replace(/\/$/, "")}/widget?login=${token}`;
@@ -55,33 +56,26 @@ export class SecureChat {
    * chat. Undefined when the link is unknown, used or expired, or the account was erased.
    */
   async redeem(token: string, now = new Date()): Promise<{ token: string } | undefined> {
-    const { db } = this.deps;
+    const { accounts } = this.deps;
     const accountId = await this.deps.redis.getdel(this.key(hash(token)));
     if (!accountId) return undefined;
-    const account = await db.messengerAccount.findUnique({ where: { id: accountId }, select: { id: true, patientId: true, channel: true, externalUserId: true } });
+    const account = await accounts.account(accountId);
     if (!account || account.externalUserId.startsWith("erased:")) return undefined;
     const visitor = this.deps.tokens.newVisitor();
     // A web chat reaches nobody while its page is closed: marked unreachable so notifications keep going to the
     // messenger (as notices), while the conversation typed in this chat is still answered here.
-    await db.messengerAccount.create({
-      data: { channel: "web", externalUserId: visitor.visitorId, chatId: visitor.visitorId, patientId: account.patientId, unreachableAt: now },
-    });
-    const rows = await db.outboxMessage.findMany({
-      where: { accountId, payload: { path: ["medical"], equals: true } },
-      orderBy: { createdAt: "desc" },
-      take: REPLAY,
-      select: { payload: true },
-    });
-    for (const row of rows.reverse()) {
-      const parsed = outgoingMessageSchema.safeParse(row.payload);
+    await accounts.addWebAccount(account.patientId, visitor.visitorId, now);
+    const payloads = await accounts.medicalMessages(accountId, REPLAY);
+    for (const payload of payloads) {
+      const parsed = outgoingMessageSchema.safeParse(payload);
       if (parsed.success) await this.deps.inbox.push(visitor.visitorId, parsed.data);
     }
-    await recordAudit(db, {
+    await this.deps.audit.record({
       actor: { type: "patient", id: account.patientId },
       action: "secure_chat.open",
       entityType: "patient",
       entityId: account.patientId,
-      meta: { fromAccountId: account.id, channel: account.channel, messages: rows.length },
+      meta: { fromAccountId: account.id, channel: account.channel, messages: payloads.length },
     });
     return { token: visitor.token };
   }

@@ -1,12 +1,10 @@
-import { recordAudit } from "../audit/audit-log";
-import { isUniqueViolation, type Db } from "../db/prisma";
+import type { AuditRepository } from "../audit/audit-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import { checkRemoteCare, enforceRemoteCare, type RemoteCareCheck } from "./guardrail";
 import type { InPersonVisits } from "./in-person-visits";
 import { protocolContentSchema, type Protocol, type ProtocolContentInput } from "./protocol";
-
-type ProtocolRow = Omit<Protocol, "content" | "consultationNumber"> & { content: unknown };
+import type { ProtocolRepository, ProtocolRow } from "./protocol-repository";
 
 export interface ProtocolView extends Protocol {
   remoteCare: RemoteCareCheck;
@@ -21,32 +19,24 @@ export type OnSigned = (protocolId: string) => Promise<void>;
  */
 export class ProtocolService {
   constructor(
-    private readonly db: Db,
+    private readonly protocols: ProtocolRepository,
+    private readonly audits: AuditRepository,
     private readonly visits: InPersonVisits,
     private readonly onSigned: OnSigned,
   ) {}
 
   /** The open draft of the consultation, or a new first version with the complaints taken from the patient's messages. */
   async startDraft(doctor: Doctor, consultationId: string): Promise<ProtocolView> {
-    const consultation = await this.db.consultation.findUnique({
-      where: { id: consultationId },
-      include: { messages: { where: { authorRole: "patient" }, orderBy: { createdAt: "asc" }, select: { text: true } } },
-    });
+    const consultation = await this.protocols.consultationForDraft(consultationId);
     if (!consultation) throw notFound("consultation");
-    const latest = await this.db.protocol.findFirst({ where: { consultationId }, orderBy: { version: "desc" } });
-    if (latest?.status === "draft") return this.view(latest as ProtocolRow, consultation.number);
+    const latest = await this.protocols.latest(consultationId);
+    if (latest?.status === "draft") return this.view(latest, consultation.number);
     if (latest) throw new AppError("conflict", "the protocol is signed: create a correction of the latest version instead");
-    const content = protocolContentSchema.parse({ complaints: consultation.messages.map((m) => m.text).join("\n") });
-    try {
-      const row = await this.db.protocol.create({
-        data: { consultationId, patientId: consultation.patientId, doctorId: doctor.id, version: 1, primary: true, content },
-      });
-      await this.audit(doctor, "protocol.create", row.id, consultationId);
-      return this.view(row as ProtocolRow, consultation.number);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError("conflict", "a protocol for this consultation was just created");
-      throw error;
-    }
+    const content = protocolContentSchema.parse({ complaints: consultation.complaints.join("\n") });
+    const row = await this.protocols.create({ consultationId, patientId: consultation.patientId, doctorId: doctor.id, version: 1, primary: true, content });
+    if (!row) throw new AppError("conflict", "a protocol for this consultation was just created");
+    await this.audit(doctor, "protocol.create", row.id, consultationId);
+    return this.view(row, consultation.number);
   }
 
   async read(doctor: Doctor, protocolId: string): Promise<ProtocolView> {
@@ -56,9 +46,9 @@ export class ProtocolService {
   }
 
   async listForConsultation(doctor: Doctor, consultationId: string): Promise<ProtocolView[]> {
-    const rows = await this.db.protocol.findMany({ where: { consultationId }, orderBy: { version: "asc" } });
-    await recordAudit(this.db, { actor: { type: "doctor", id: doctor.id }, action: "protocol.list", entityType: "consultation", entityId: consultationId });
-    return Promise.all(rows.map((row) => this.view(row as ProtocolRow)));
+    const rows = await this.protocols.listForConsultation(consultationId);
+    await this.audits.record({ actor: { type: "doctor", id: doctor.id }, action: "protocol.list", entityType: "consultation", entityId: consultationId });
+    return Promise.all(rows.map((row) => this.view(row)));
   }
 
   async update(doctor: Doctor, protocolId: string, input: ProtocolContentInput): Promise<ProtocolView> {
@@ -68,11 +58,7 @@ export class ProtocolService {
     const check = checkRemoteCare(content, await this.visits.listForPatient(row.patientId));
     enforceRemoteCare(check);
     // Conditional on `draft`: a concurrent signature wins and this save is refused.
-    const { count } = await this.db.protocol.updateMany({
-      where: { id: protocolId, status: "draft" },
-      data: { content, primary: check.primary },
-    });
-    if (count === 0) throw signedConflict();
+    if (!(await this.protocols.updateDraft(protocolId, { content, primary: check.primary }))) throw signedConflict();
     await this.audit(doctor, "protocol.update", protocolId, row.consultationId);
     return this.view(await this.row(protocolId));
   }
@@ -83,11 +69,7 @@ export class ProtocolService {
     const content = protocolContentSchema.parse(row.content);
     const check = checkRemoteCare(content, await this.visits.listForPatient(row.patientId), now);
     enforceRemoteCare(check);
-    const { count } = await this.db.protocol.updateMany({
-      where: { id: protocolId, status: "draft" },
-      data: { status: "signed", signedAt: now, primary: check.primary },
-    });
-    if (count === 0) throw signedConflict();
+    if (!(await this.protocols.updateDraft(protocolId, { status: "signed", signedAt: now, primary: check.primary }))) throw signedConflict();
     await this.audit(doctor, "protocol.sign", protocolId, row.consultationId);
     await this.onSigned(protocolId);
     return this.view(await this.row(protocolId));
@@ -97,26 +79,20 @@ export class ProtocolService {
   async correct(doctor: Doctor, protocolId: string): Promise<ProtocolView> {
     const row = await this.row(protocolId);
     if (row.status !== "signed") throw new AppError("conflict", "only a signed protocol is corrected; edit the draft instead");
-    const newer = await this.db.protocol.findFirst({ where: { consultationId: row.consultationId, version: { gt: row.version } } });
-    if (newer) throw new AppError("conflict", `version ${row.version} already has a newer version ${newer.version}`);
-    try {
-      const created = await this.db.protocol.create({
-        data: {
-          consultationId: row.consultationId,
-          patientId: row.patientId,
-          doctorId: doctor.id,
-          version: row.version + 1,
-          previousId: row.id,
-          primary: row.primary,
-          content: row.content as object,
-        },
-      });
-      await this.audit(doctor, "protocol.correct", created.id, row.consultationId, { previousId: row.id });
-      return this.view(created as ProtocolRow);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError("conflict", "this version is already being corrected");
-      throw error;
-    }
+    const newer = await this.protocols.newerThan(row.consultationId, row.version);
+    if (newer !== undefined) throw new AppError("conflict", `version ${row.version} already has a newer version ${newer}`);
+    const created = await this.protocols.create({
+      consultationId: row.consultationId,
+      patientId: row.patientId,
+      doctorId: doctor.id,
+      version: row.version + 1,
+      previousId: row.id,
+      primary: row.primary,
+      content: row.content as object,
+    });
+    if (!created) throw new AppError("conflict", "this version is already being corrected");
+    await this.audit(doctor, "protocol.correct", created.id, row.consultationId, { previousId: row.id });
+    return this.view(created);
   }
 
   /** For the documents worker and the patient account: no audit here, the caller records its own access. */
@@ -130,22 +106,20 @@ export class ProtocolService {
   }
 
   private async row(protocolId: string): Promise<ProtocolRow> {
-    const row = await this.db.protocol.findUnique({ where: { id: protocolId } });
+    const row = await this.protocols.byId(protocolId);
     if (!row) throw notFound("protocol");
-    return row as ProtocolRow;
+    return row;
   }
 
   private async view(row: ProtocolRow, consultationNumber?: number): Promise<ProtocolView> {
     const content = protocolContentSchema.parse(row.content);
-    const number =
-      consultationNumber ??
-      (await this.db.consultation.findUniqueOrThrow({ where: { id: row.consultationId }, select: { number: true } })).number;
+    const number = consultationNumber ?? (await this.protocols.consultationNumber(row.consultationId));
     const remoteCare = checkRemoteCare(content, await this.visits.listForPatient(row.patientId), row.signedAt ?? new Date());
     return { ...row, content, consultationNumber: number, remoteCare };
   }
 
   private audit(doctor: Doctor, action: string, protocolId: string, consultationId: string, meta: Record<string, unknown> = {}) {
-    return recordAudit(this.db, {
+    return this.audits.record({
       actor: { type: "doctor", id: doctor.id },
       action,
       entityType: "protocol",

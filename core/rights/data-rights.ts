@@ -1,14 +1,14 @@
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
+import type { AuditRepository } from "../audit/audit-repository";
 import type { ButtonHandler, CommandHandler } from "../dialogue/dialogue";
 import { AppError, notFound } from "../errors";
 import { translator } from "../i18n";
 import { renderExportPdf } from "./export-pdf";
-import { collectPatientData } from "./patient-export";
+import type { PatientDataRepository } from "./patient-data-repository";
 import type { PatientErasure } from "./patient-erasure";
 
 export interface DataRightsDeps {
-  db: Db;
+  patients: PatientDataRepository;
+  audit: AuditRepository;
   erasure: PatientErasure;
   /** A one-time link into the patient account (core/account). */
   loginLink: (patientId: string) => Promise<{ url: string }>;
@@ -25,16 +25,16 @@ export class DataRights {
   constructor(private readonly deps: DataRightsDeps) {}
 
   async export(patientId: string, format: "json" | "pdf"): Promise<{ body: Buffer | string; fileName: string }> {
-    const { db } = this.deps;
-    const patient = await db.patient.findUnique({ where: { id: patientId }, select: { identityLevel: true } });
-    if (!patient) throw notFound("patient");
+    const { patients, audit } = this.deps;
+    const identityLevel = await patients.identityLevel(patientId);
+    if (!identityLevel) throw notFound("patient");
     const actor = { type: "patient", id: patientId } as const;
-    if (patient.identityLevel !== "verified") {
-      await recordAudit(db, { actor, action: "patient.export_refused", entityType: "patient", entityId: patientId, meta: { format, identityLevel: patient.identityLevel } });
+    if (identityLevel !== "verified") {
+      await audit.record({ actor, action: "patient.export_refused", entityType: "patient", entityId: patientId, meta: { format, identityLevel } });
       throw new AppError("forbidden", "the data export is given after identity verification", { reason: "identity_not_verified" });
     }
-    const data = await collectPatientData(db, patientId);
-    await recordAudit(db, { actor, action: "patient.export", entityType: "patient", entityId: patientId, meta: { format } });
+    const data = await patients.collect(patientId);
+    await audit.record({ actor, action: "patient.export", entityType: "patient", entityId: patientId, meta: { format } });
     const fileName = `my-data-${data.generatedAt.slice(0, 10)}.${format}`;
     return format === "json" ? { body: JSON.stringify(data, null, 2), fileName } : { body: await renderExportPdf(data), fileName };
   }
@@ -47,8 +47,8 @@ export class DataRights {
       handle: async (account) => {
         const t = translator(account.language, "rights");
         const { url } = await this.deps.loginLink(account.patientId);
-        const level = (await this.deps.db.patient.findUnique({ where: { id: account.patientId }, select: { identityLevel: true } }))?.identityLevel;
-        await recordAudit(this.deps.db, { actor: { type: "patient", id: account.patientId }, action: "patient.export_request", entityType: "patient", entityId: account.patientId, meta: { channel: account.channel } });
+        const level = await this.deps.patients.identityLevel(account.patientId);
+        await this.deps.audit.record({ actor: { type: "patient", id: account.patientId }, action: "patient.export_request", entityType: "patient", entityId: account.patientId, meta: { channel: account.channel } });
         const minutes = Math.round(this.deps.linkTtlSeconds / 60);
         return [{ text: t(level === "verified" ? "mydata.link" : "mydata.verify_first", { url, minutes }) }];
       },

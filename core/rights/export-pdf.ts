@@ -1,6 +1,6 @@
 import { PdfLayout } from "../documents/pdf-layout";
 import { matchLanguage, translator } from "../i18n";
-import type { PatientData } from "./patient-export";
+import type { PatientData } from "./patient-data-repository";
 
 const when = (value: Date | string | null | undefined) =>
   value ? new Date(value).toISOString().slice(0, 16).replace("T", " ") : "—";

@@ -3,15 +3,20 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createPrisma } from "../db/prisma";
 import { StaffService } from "./staff-service";
+import { AuditRepository } from "../audit/audit-repository";
+import { SpecialtyDirectory } from "../specialties/specialty-directory";
+import { SpecialtyRepository } from "../specialties/specialty-repository";
+import { StaffRepository } from "./staff-repository";
 import { totpCode } from "./totp";
 
 const db = createPrisma(inject("databaseUrl"));
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const staff = new StaffService(db, redis, `${inject("redisPrefix")}-${randomUUID().slice(0, 8)}`, {
-  maxFailedAttempts: 3,
-  lockoutMs: 10 * 60_000,
-  sessionTtlMs: 60_000,
-});
+const staff = new StaffService(
+  { members: new StaffRepository(db), specialties: new SpecialtyDirectory(new SpecialtyRepository(db)), audit: new AuditRepository(db) },
+  redis,
+  `${inject("redisPrefix")}-${randomUUID().slice(0, 8)}`,
+  { maxFailedAttempts: 3, lockoutMs: 10 * 60_000, sessionTtlMs: 60_000 },
+);
 afterAll(async () => {
   await db.$disconnect();
   redis.disconnect();

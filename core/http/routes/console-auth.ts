@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { loginSchema, type StaffMember, type StaffService } from "../../staff/staff-service";
+import { loginSchema, type StaffService } from "../../staff/staff-service";
+import type { StaffMember } from "../../staff/staff-member";
 import { perMinute } from "../rate-limit";
 import { SESSION_COOKIE } from "../staff-auth";
 

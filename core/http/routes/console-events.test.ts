@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConsoleEvent } from "../../realtime/console-events";
-import type { StaffMember } from "../../staff/staff-service";
+import type { StaffMember } from "../../staff/staff-member";
 import { mayHear } from "./console-events";
 
 const member = (role: StaffMember["role"], doctor: StaffMember["doctor"] = null): StaffMember => ({

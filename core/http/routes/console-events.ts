@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ConsoleEvent, RedisConsoleEvents } from "../../realtime/console-events";
-import type { StaffMember } from "../../staff/staff-service";
+import type { StaffMember } from "../../staff/staff-member";
 
 const HEARTBEAT_MS = 25_000;
 

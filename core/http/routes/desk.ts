@@ -1,13 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { recordAudit } from "../../audit/audit-log";
-import { answerSchema, closeSchema, fileKindSchema, queueFilterSchema, type ConsultationDesk } from "../../consultations/consultation-desk";
+import type { ConsultationDesk } from "../../consultations/consultation-desk";
+import { answerSchema, closeSchema, fileKindSchema, queueFilterSchema } from "../../consultations/desk-inputs";
 import { AppError } from "../../errors";
 import { checkUpload, describeRefusal } from "../../attachments/upload-check";
 import type { Config } from "../../config";
 import type { StoredFiles } from "../../files/stored-files";
-import type { Db } from "../../db/prisma";
 import { requireRole } from "../staff-auth";
 import { publicStaff } from "./console-auth";
 
@@ -26,7 +25,7 @@ const uploadSchema = z.object({
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
 /** The console's consultation api: the queue (operators too), the thread and its actions (doctors only). */
-export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; db: Db; config: Pick<Config, "UPLOAD_MAX_MEGAPIXELS"> }) => async (scope: FastifyInstance) => {
+export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; config: Pick<Config, "UPLOAD_MAX_MEGAPIXELS"> }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
 
   app.get("/me", async (request) => ({ staff: publicStaff(request.staff) }));
@@ -79,8 +78,8 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; d
     const limits = { maxPixels: deps.config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 };
     const verdict = await checkUpload(bytes, limits, request.body.mimeType);
     if (!verdict.ok) throw new AppError("validation", describeRefusal(verdict, request.body.mimeType, limits));
-    const id = await deps.files.save(bytes, { mimeType: request.body.mimeType, fileName: request.body.fileName });
-    await recordAudit(deps.db, { actor: { type: "doctor", id: request.doctor.id }, action: "file.upload", entityType: "file", entityId: id, meta: { kind: request.body.kind } });
+    const { mimeType, fileName, kind } = request.body;
+    const id = await deps.desk.keepFile(request.doctor, bytes, { mimeType, fileName, kind });
     return reply.status(201).send({ id });
   });
 };

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
-import type { Db } from "../../db/prisma";
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
@@ -10,14 +9,14 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
  * missing from Redis (after Redis lost its data; the workers re-create it within SCHEDULER_CHECK_SECONDS): without
  * them, pending messages and reminders would wait for ever while everything else looks fine.
  */
-export function registerHealth(app: FastifyInstance, deps: { db: Db; redis: Redis; schedulers?: { missing(): Promise<string[]> } }): void {
+export function registerHealth(app: FastifyInstance, deps: { pingDatabase: () => Promise<void>; redis: Redis; schedulers?: { missing(): Promise<string[]> } }): void {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (_request, reply) => {
     const schedulers = deps.schedulers;
     /** Each check resolves to its problem, if it has one short of being unreachable. */
     const checks: Record<string, () => Promise<string | undefined>> = {
-      postgres: async () => void (await deps.db.$queryRaw`SELECT 1`),
+      postgres: async () => void (await deps.pingDatabase()),
       redis: async () => void (await deps.redis.ping()),
       ...(schedulers && {
         schedulers: async () => {

@@ -2,8 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CareAccess } from "../../access/care-access";
-import { recordAudit } from "../../audit/audit-log";
-import type { Db } from "../../db/prisma";
 import type { DocumentService } from "../../documents/document-service";
 import type { SigningCertificates } from "../../documents/signing-certificates";
 import { requireRole } from "../staff-auth";
@@ -11,7 +9,7 @@ import type { Icd10Catalogue } from "../../icd10/icd10";
 import { assertVisitRecorder, type InPersonVisits } from "../../protocols/in-person-visits";
 import { inPersonVisitInputSchema, protocolContentSchema, visitImportSchema } from "../../protocols/protocol";
 import type { ProtocolService } from "../../protocols/protocol-service";
-import type { StaffMember } from "../../staff/staff-service";
+import type { StaffMember } from "../../staff/staff-member";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -29,7 +27,7 @@ export interface ProtocolRouteDeps {
  * The protocol, in-person visits and ICD-10 search for the console. Clinical: a doctor in the patient's care
  * (CareAccess); the draft is started by the consultation's own doctor and edited or signed by its author only.
  */
-export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; db: Db }) => async (scope: FastifyInstance) => {
+export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const { access } = deps;
   const actor = (doctor: { id: string }) => ({ type: "doctor" as const, id: doctor.id });
@@ -85,9 +83,7 @@ export const protocolRoutes = (deps: ProtocolRouteDeps & { access: CareAccess; d
 
   app.get("/protocols/:id/documents", { schema: { params: idParams } }, async (request) => {
     const doctor = await access.protocol(request.staff, request.params.id);
-    const documents = await deps.documents.forProtocol(request.params.id);
-    await recordAudit(deps.db, { actor: actor(doctor), action: "document.list", entityType: "protocol", entityId: request.params.id });
-    return { documents, failure: await deps.documents.failureOf(request.params.id) };
+    return deps.documents.listForDoctor(doctor.id, request.params.id);
   });
 
   // Admins give doctors their signing certificates: checked at once, stored encrypted (core/documents/signing-certificates.ts).

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { specialtyCodeSchema, specialtyInputSchema, type SpecialtyDirectory } from "../../specialties/specialty-directory";
+import { specialtyCodeSchema, specialtyInputSchema } from "../../specialties/specialty";
+import type { SpecialtyDirectory } from "../../specialties/specialty-directory";
 import { requireRole } from "../staff-auth";
 
 /** Every staff member reads the list (queue filters, names); only admins change it. */

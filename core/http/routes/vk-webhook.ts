@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { vkEnvelopeSchema, type VkEnvelope } from "../../../bots/vk/vk-event";
+import { vkEnvelopeSchema, type VkEnvelope } from "../../channels/vk-envelope";
 
 export interface VkWebhookDeps {
   groupId: number;

@@ -123,13 +123,13 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     reply.headers({ "access-control-allow-origin": "*" }).type("text/javascript; charset=utf-8").send(await bundle("embed")),
   );
 
-  // --- rate limits: an anonymous page must not create patients or dialogue work as fast as a script can ---
+  // Rate limits: an anonymous page must not create patients or dialogue work as fast as a script can.
   const sessionLimit = perMinute(limits.sessionsPerMinute, (request) => `widget-session:${request.ip}`);
   const messageLimit = perMinute(limits.messagesPerMinute, (request) => `widget-message:${visitorOf(request) ?? request.ip}`);
 
   app.post("/widget/api/session", { config: { rateLimit: sessionLimit } }, async () => ({ token: deps.tokens.newVisitor().token }));
 
-  // --- visitor tokens: renewed while the page is open, so only an absence longer than their lifetime ends a conversation ---
+  // Visitor tokens: renewed while the page is open, so only an absence longer than their lifetime ends a conversation.
   app.post("/widget/api/session/renew", async (request, reply) => {
     const check = deps.tokens.checkVisitor(bearer(request));
     if (!check.ok) return refuse(request, reply);

@@ -4,12 +4,25 @@ import { notFound } from "../errors";
 const fileNames = (attachments: unknown) =>
   Array.isArray(attachments) ? attachments.map((a: { fileName?: unknown }) => String(a?.fileName ?? "file")) : [];
 
-/**
- * Everything the service holds about one patient, as plain data (152-FZ art. 14: the patient's right to the
- * data processed about them). Secrets are left out (token and phone hashes): they identify nothing to the patient.
- * Files are listed by name; their bytes are in the account (documents) or were sent to the patient.
- */
-export async function collectPatientData(db: Db, patientId: string, now = new Date()) {
+/** What the patient's data rights read: their whole record (the export) and their identity level. */
+export class PatientDataRepository {
+  constructor(private readonly db: Db) {}
+
+  async identityLevel(patientId: string): Promise<string | undefined> {
+    return (await this.db.patient.findUnique({ where: { id: patientId }, select: { identityLevel: true } }))?.identityLevel;
+  }
+
+  /**
+   * Everything the service holds about one patient, as plain data (152-FZ art. 14: the patient's right to the
+   * data processed about them). Secrets are left out (token and phone hashes): they identify nothing to the patient.
+   * Files are listed by name; their bytes are in the account (documents) or were sent to the patient.
+   */
+  collect(patientId: string, now = new Date()) {
+    return collectPatientData(this.db, patientId, now);
+  }
+}
+
+async function collectPatientData(db: Db, patientId: string, now: Date) {
   const patient = await db.patient.findUnique({
     where: { id: patientId },
     select: { id: true, language: true, timezone: true, identityLevel: true, createdAt: true },
