@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { errorText } from "./App";
+import { errorText } from "./error-text";
 import { api } from "./api";
 import { AnalyticsCharts } from "./AnalyticsCharts";
 import type { Analytics as Report, Dimension } from "../../core/analytics/analytics-schema";
