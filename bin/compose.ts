@@ -77,6 +77,7 @@ import { AttachmentReceiver, attachmentLimits } from "../core/attachments/attach
 import { checkSealImage } from "../core/attachments/upload-check";
 import { createVkAdapter } from "../bots/vk/vk-adapter";
 import { InboundIntake } from "../core/inbound/inbound-intake";
+import { InboundReplies } from "../core/inbound/inbound-replies";
 import { InboundStore } from "../core/inbound/inbound-store";
 import type { ChannelName, IncomingEvent } from "../core/channels/channel";
 import { createInboundQueue, inboundSweep, startInboundWorker } from "../workers/inbound.worker";
@@ -309,7 +310,6 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     patients,
     consents,
     consultations,
-    outbox,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intakeFlow,
     emergencies: redFlags,
@@ -582,10 +582,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       // --- channels ---
       const inboundWorker = startInboundWorker(redis, config.REDIS_PREFIX, inboundQueue, {
         store: inbound,
+        replies: new InboundReplies(db, outbox),
         decode: (channel, payload) => decoders[channel](payload),
-        handle: async (event, finish) => {
+        handle: async (event, commit) => {
           try {
-            await dialogue.handle(event, finish);
+            await dialogue.handle(event, commit);
           } catch (error) {
             metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
             throw error;
@@ -600,7 +601,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         attempts: config.INBOUND_ATTEMPTS,
         claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
         sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
-      }, 8, options.locks);
+      }, 32, options.locks);
       stack.push(() => inboundWorker.close());
       if (vk && config.VK_MODE === "longpoll") {
         vk.startLongPoll(acceptVk);

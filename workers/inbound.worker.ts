@@ -1,7 +1,7 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
-import type { ChannelName, IncomingEvent } from "../core/channels/channel";
-import type { Tx } from "../core/db/prisma";
+import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
+import type { InboundReplies } from "../core/inbound/inbound-replies";
 import type { InboundStore } from "../core/inbound/inbound-store";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
@@ -49,8 +49,10 @@ export interface InboundDeps {
   store: InboundStore;
   /** The channel's raw event as the channel-neutral event; undefined for one we do not handle; throws when malformed. */
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
-  /** The dialogue: `finish` marks the row processed in the transaction that writes the replies. */
-  handle: (event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>) => Promise<void>;
+  /** Marks a handled event processed together with writing its replies. */
+  replies: Pick<InboundReplies, "commit">;
+  /** The dialogue: hands its replies to `commit`. */
+  handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>) => Promise<void>;
   /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
   handled?: (channel: ChannelName, payload: unknown) => Promise<void>;
   logger: Logger;
@@ -99,7 +101,7 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       continue;
     }
     try {
-      const handle = () => deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      const handle = () => deps.handle(event, (accountId, replies) => deps.replies.commit(claimed.id, accountId, replies));
       // The replies it queues carry the webhook's request id on to the outbox.
       await (requestId ? runWithRequestId(requestId, handle) : handle());
       await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
