@@ -51,19 +51,9 @@ export class ConsentService {
   }
 
   /** The version each kind is asked in now: the newest published text, else the shipped one. */
-  async currentVersions(): Promise<Record<ConsentKind, string>> {
+  private async currentVersions(): Promise<Record<ConsentKind, string>> {
     const current = new PatientConsents(await this.repository.snapshot(undefined, ""));
     return Object.fromEntries(requiredConsents.map(({ kind }) => [kind, current.version(kind)])) as Record<ConsentKind, string>;
-  }
-
-  /** The first required consent the patient has not given for the current text, or undefined when all are given. */
-  async missingConsent(patientId: string): Promise<ConsentKind | undefined> {
-    return new PatientConsents(await this.repository.snapshot(patientId, "")).missing();
-  }
-
-  /** The question with agree/decline buttons, in the patient's language, naming the version asked. */
-  async ask(kind: ConsentKind, language: Language, t: TFunction): Promise<OutgoingMessage> {
-    return new PatientConsents(await this.repository.snapshot(undefined, language)).ask(kind, t);
   }
 
   /** For admins: the text each kind is asked in now, in every language. */
@@ -123,9 +113,9 @@ export class ConsentService {
     });
   }
 
-  /** `consents`: the step's snapshot, which names the version asked and learns of the new consent. */
-  async give(patientId: string, kind: ConsentKind, consents?: PatientConsents): Promise<void> {
-    const version = consents?.version(kind) ?? (await this.currentVersions())[kind];
+  /** `consents`: the dialogue step's snapshot, which names the version asked and learns of the new consent. */
+  async give(patientId: string, kind: ConsentKind, consents: PatientConsents): Promise<void> {
+    const version = consents.version(kind);
     await this.db.$transaction(async (tx) => {
       const already = await tx.consent.findFirst({ where: { patientId, kind, version, withdrawnAt: null } });
       if (already) return;
@@ -138,6 +128,6 @@ export class ConsentService {
         meta: { kind, version },
       });
     });
-    consents?.record(kind);
+    consents.record(kind);
   }
 }
