@@ -8,6 +8,7 @@ import type { Config } from "../core/config";
 import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
+import { InboundReplies } from "../core/inbound/inbound-replies";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import { startInboundWorker } from "../workers/inbound.worker";
@@ -184,10 +185,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(care.reminderJobs, { reminders: care.reminders, protocols: care.protocols, logger }),
           queues.adopt(startInboundWorker(redis, config.REDIS_PREFIX, channels.inboundQueue, {
             store: inbound,
+            replies: new InboundReplies(db, outbox),
             decode: (channel, payload) => channels.decoders[channel](payload),
-            handle: async (event, finish) => {
+            handle: async (event, commit) => {
               try {
-                await dialogue.handle(event, finish);
+                await dialogue.handle(event, commit);
               } catch (error) {
                 metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
                 throw error;
@@ -202,7 +204,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
             attempts: config.INBOUND_ATTEMPTS,
             claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
             sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
-          }, 8, options.locks), "worker"),
+          }, 32, options.locks), "worker"),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
         );
         if (vk && config.VK_MODE === "longpoll") {

@@ -118,7 +118,9 @@ describe("request ids in jobs, and /metrics without a token", () => {
   it("carries the request id on from the dialogue to the replies' outbox jobs", async () => {
     const event = h.services.telegram!.toEvent(telegramUpdates.text(h.nextUpdateId(), h.newPatient(), "/start"))!;
     // as the inbound worker runs it for a job that carries the webhook's id
-    await runWithRequestId("req-dialogue-31313131", () => h.services.dialogue.handle(event, async () => true));
+    await runWithRequestId("req-dialogue-31313131", () => h.services.dialogue.handle(event, async (accountId, replies) => {
+      for (const reply of replies) await h.services.outbox.send(accountId, reply);
+    }));
     const queue = new Queue("outbox", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
     try {
       const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);

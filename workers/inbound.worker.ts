@@ -1,8 +1,9 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
-import type { ChannelName, IncomingEvent } from "../core/channels/channel";
-import type { Tx } from "../core/db/prisma";
+import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
+import type { InboundReplies } from "../core/inbound/inbound-replies";
 import type { InboundStore } from "../core/inbound/inbound-store";
+import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
 import { runWithRequestId } from "../core/request-context";
 import type { SchedulerSpec } from "./schedulers";
@@ -24,17 +25,22 @@ export type InboundJob = z.infer<typeof jobSchema>;
 
 export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
   const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
-  const enqueue = async (job: InboundJob) => {
-    await queue.add("event", jobSchema.parse(job), {
-      // BullMQ job ids may not contain ":" (event ids do not).
-      jobId: job.eventId,
-      attempts: 20,
-      backoff: { type: "exponential", delay: 500 },
-      // Removed either way so the sweep can queue the id again; the row keeps the outcome and the error.
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+  const options = {
+    attempts: 20,
+    backoff: { type: "exponential", delay: 500 },
+    // Removed either way so the sweep can queue the id again; the row keeps the outcome and the error.
+    removeOnComplete: true,
+    removeOnFail: true,
   };
+  // The jobs of a burst of webhooks go to Redis in one addBulk (one round trip), as their rows went in one insert.
+  const enqueue = groupCommit(
+    async (jobs: InboundJob[]) => {
+      // BullMQ job ids may not contain ":" (event ids do not); the same id twice is one job.
+      await queue.addBulk(jobs.map((job) => ({ name: "event", data: jobSchema.parse(job), opts: { ...options, jobId: job.eventId } })));
+      return jobs.map(() => undefined);
+    },
+    { max: 500 },
+  );
   return { queue, enqueue };
 }
 export type InboundQueue = ReturnType<typeof createInboundQueue>;
@@ -43,8 +49,10 @@ export interface InboundDeps {
   store: InboundStore;
   /** The channel's raw event as the channel-neutral event; undefined for one we do not handle; throws when malformed. */
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
-  /** The dialogue: `finish` marks the row processed in the transaction that writes the replies. */
-  handle: (event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>) => Promise<void>;
+  /** Marks a handled event processed together with writing its replies. */
+  replies: Pick<InboundReplies, "commit">;
+  /** The dialogue: hands its replies to `commit`. */
+  handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>) => Promise<void>;
   /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
   handled?: (channel: ChannelName, payload: unknown) => Promise<void>;
   logger: Logger;
@@ -93,7 +101,7 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
       continue;
     }
     try {
-      const handle = () => deps.handle(event, (tx) => deps.store.finish(claimed.id, tx));
+      const handle = () => deps.handle(event, (accountId, replies) => deps.replies.commit(claimed.id, accountId, replies));
       // The replies it queues carry the webhook's request id on to the outbox.
       await (requestId ? runWithRequestId(requestId, handle) : handle());
       await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
@@ -119,7 +127,7 @@ export function startInboundWorker(
     INBOUND_QUEUE,
     async (job, token) => {
       if (job.name !== "sweep") return processInbound(job, token, deps);
-      for (const row of await deps.store.stale(deps.sweepMs)) await queue.enqueue({ eventId: row.id, chatKey: row.chatKey });
+      await Promise.all((await deps.store.stale(deps.sweepMs)).map((row) => queue.enqueue({ eventId: row.id, chatKey: row.chatKey })));
       await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
     },
     { connection, prefix, concurrency, ...locks },

@@ -34,7 +34,8 @@ describe("processSweep", () => {
   it("queues again a row left pending longer than a sweep (its job was lost)", async () => {
     const { accountId } = await patientWithAccount(h.db);
     const settings = { attempts: 3, sweepMs: 60_000 };
-    const outboxId = await h.services.outbox.write(h.db, accountId, { text: "lost" }, undefined, new Date(Date.now() - 10 * 60_000));
+    const outboxId = await h.services.outbox.write(h.db, accountId, { text: "lost" });
+    await h.db.outboxMessage.update({ where: { id: outboxId }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
     const queue = h.services.queues.open(h.services.outboxJobs);
     expect(await processSweep(queue, h.services.outbox, settings)).toBeGreaterThanOrEqual(1);
     expect((await queue.getJob(`out-${outboxId}`))?.data).toEqual(expect.objectContaining({ outboxId }));

@@ -14,7 +14,7 @@ import type { videoWiring } from "./video";
 
 /** The one dialogue of every channel: each capability's buttons and commands. */
 export function dialogueWiring(
-  { config, patients, consents, outbox }: Foundation,
+  { config, patients, consents }: Foundation,
   parts: {
     consult: ReturnType<typeof consultationsWiring>;
     video: ReturnType<typeof videoWiring>;
@@ -30,7 +30,6 @@ export function dialogueWiring(
     patients,
     consents,
     consultations: consult.consultations,
-    outbox,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intake.intakeFlow,
     emergencies: intake.redFlags,

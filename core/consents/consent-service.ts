@@ -5,6 +5,8 @@ import type { OutgoingMessage } from "../channels/channel";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
+import { ConsentRepository } from "./consent-repository";
+import { PatientConsents } from "./patient-consents";
 
 /**
  * Consents required before anything medical is stored (152-FZ, 323-FZ art. 36.2), in the order they are asked.
@@ -37,44 +39,21 @@ export interface ConsentTextView {
 }
 
 export class ConsentService {
-  constructor(private readonly db: Db) {}
+  private readonly repository: ConsentRepository;
+
+  constructor(private readonly db: Db) {
+    this.repository = new ConsentRepository(db);
+  }
+
+  /** The patient's consents and the texts asked now in `language`, read once for a dialogue step. */
+  async forPatient(patientId: string, language: Language): Promise<PatientConsents> {
+    return new PatientConsents(await this.repository.snapshot(patientId, language));
+  }
 
   /** The version each kind is asked in now: the newest published text, else the shipped one. */
-  async currentVersions(): Promise<Record<ConsentKind, string>> {
-    const newest = await this.db.consentText.findMany({
-      distinct: ["kind"],
-      orderBy: [{ kind: "asc" }, { publishedAt: "desc" }],
-      select: { kind: true, version: true },
-    });
-    return Object.fromEntries(
-      requiredConsents.map(({ kind }) => [kind, newest.find((row) => row.kind === kind)?.version ?? shippedVersion(kind)]),
-    ) as Record<ConsentKind, string>;
-  }
-
-  /** The first required consent the patient has not given for the current text, or undefined when all are given. */
-  async missingConsent(patientId: string): Promise<ConsentKind | undefined> {
-    const [given, current] = await Promise.all([
-      this.db.consent.findMany({ where: { patientId, withdrawnAt: null }, select: { kind: true, version: true } }),
-      this.currentVersions(),
-    ]);
-    return requiredConsents.find(
-      ({ kind }) => !given.some((consent) => consent.kind === kind && consent.version === current[kind]),
-    )?.kind;
-  }
-
-  /** The question with agree/decline buttons, in the patient's language, naming the version asked. */
-  async ask(kind: ConsentKind, language: Language, t: TFunction): Promise<OutgoingMessage> {
-    const version = (await this.currentVersions())[kind];
-    const published = await this.db.consentText.findUnique({ where: { kind_version_language: { kind, version, language } } });
-    return {
-      text: published ? `${published.text}\n\n${t("consent.version", { version })}` : t(`consent.${kind}.ask`, { version }),
-      buttons: [
-        [
-          { label: t("buttons.agree"), data: `consent:${kind}:yes` },
-          { label: t("buttons.decline"), data: `consent:${kind}:no` },
-        ],
-      ],
-    };
+  private async currentVersions(): Promise<Record<ConsentKind, string>> {
+    const current = new PatientConsents(await this.repository.snapshot(undefined, ""));
+    return Object.fromEntries(requiredConsents.map(({ kind }) => [kind, current.version(kind)])) as Record<ConsentKind, string>;
   }
 
   /** For admins: the text each kind is asked in now, in every language. */
@@ -134,8 +113,9 @@ export class ConsentService {
     });
   }
 
-  async give(patientId: string, kind: ConsentKind): Promise<void> {
-    const version = (await this.currentVersions())[kind];
+  /** `consents`: the dialogue step's snapshot, which names the version asked and learns of the new consent. */
+  async give(patientId: string, kind: ConsentKind, consents: PatientConsents): Promise<void> {
+    const version = consents.version(kind);
     await this.db.$transaction(async (tx) => {
       const already = await tx.consent.findFirst({ where: { patientId, kind, version, withdrawnAt: null } });
       if (already) return;
@@ -148,5 +128,6 @@ export class ConsentService {
         meta: { kind, version },
       });
     });
+    consents.record(kind);
   }
 }

@@ -10,9 +10,11 @@ export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-/** True for Postgres' unique_violation as Prisma reports it (P2002). */
+/** True for Postgres' unique_violation as Prisma reports it: P2002, or P2010 with SQLSTATE 23505 from a raw query. */
 export const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  error instanceof Prisma.PrismaClientKnownRequestError &&
+  (error.code === "P2002" ||
+    (error.code === "P2010" && (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause?.originalCode === "23505"));
 
 /** Resolves when Postgres answers a query (for /readyz). */
 export const pingDatabase = async (db: Db): Promise<void> => void (await db.$queryRaw`SELECT 1`);

@@ -48,7 +48,8 @@ export function consentsHandlers(deps: Deps): { command: CommandHandler; buttons
         const withdrawn = await deps.consents.withdraw(account.patientId, kind.data);
         if (!withdrawn) return [{ text: t("consents.none") }];
         await deps.discardUnfinished(account.patientId);
-        return [{ text: t("consents.withdrawn") }, await deps.consents.ask((await deps.consents.missingConsent(account.patientId))!, account.language, t)];
+        const consents = await deps.consents.forPatient(account.patientId, account.language);
+        return [{ text: t("consents.withdrawn") }, consents.ask(consents.missing()!, t)];
       },
     },
   };

@@ -2,11 +2,10 @@ import type { TFunction } from "i18next";
 import { z } from "zod";
 import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
+import type { PatientConsents } from "../consents/patient-consents";
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
-import type { Tx } from "../db/prisma";
-import type { Outbox } from "../outbox/outbox";
 import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
 import { languageChoice } from "./language";
 
@@ -71,7 +70,6 @@ export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
   consultations: ConsultationService;
-  outbox: Outbox;
   defaultLanguage: Language;
   buttonHandlers?: ButtonHandler[];
   commandHandlers?: CommandHandler[];
@@ -91,14 +89,14 @@ export class Dialogue {
   constructor(private readonly deps: DialogueDeps) {}
 
   /**
-   * Runs one incoming event. The replies are written in one transaction with `finish` (the inbound row marked
-   * processed, see workers/inbound.worker.ts): when it says the event was already processed, nothing is written,
-   * so an event run twice after a crash still answers once. Throws when processing failed.
+   * Runs one incoming event and hands its replies to `commit`, which writes them with the inbound row marked
+   * processed (core/inbound/inbound-replies.ts): an event run twice after a crash still answers once. Throws when
+   * processing failed.
    */
-  async handle(event: IncomingEvent, finish: (tx: Tx) => Promise<boolean>): Promise<void> {
+  async handle(event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>): Promise<void> {
     const replies: OutgoingMessage[] = [];
     const account = await this.process(event, replies);
-    await this.deps.outbox.sendOnce(account.accountId, replies, finish);
+    await commit(account.accountId, replies);
   }
 
   /** The dialogue's step for the event; its replies go to `replies`. */
@@ -112,32 +110,36 @@ export class Dialogue {
     const t = translator(account.language);
     const reply = (...messages: OutgoingMessage[]) => void replies.push(...messages);
     const { content } = event;
+    // Read once, when the step first needs it: a step asks what is missing, and asks for it, more than once.
+    let snapshot: Promise<PatientConsents> | undefined;
+    const consents = () => (snapshot ??= this.deps.consents.forPatient(account.patientId, account.language));
+    const missingConsent = async () => (await consents()).missing();
 
     switch (content.kind) {
       case "command": {
         if (content.command === "start") {
-          return reply({ text: t("welcome") }, languageChoice(t, account.language), await this.nextStep(account, t));
+          return reply({ text: t("welcome") }, languageChoice(t, account.language), await this.nextStep(account, t, await consents()));
         }
         const handler = this.deps.commandHandlers?.find((h) => h.command === content.command);
-        const missing = handler && !handler.beforeConsent && (await this.deps.consents.missingConsent(account.patientId));
+        const missing = handler && !handler.beforeConsent && (await missingConsent());
         if (handler && !missing) return reply(...(await handler.handle(account, content.args, t)));
-        return reply(await this.nextStep(account, t));
+        return reply(await this.nextStep(account, t, await consents()));
       }
       case "button": {
         const handler = this.deps.buttonHandlers?.find((h) => content.data.startsWith(`${h.prefix}:`));
-        const withoutConsent = handler?.requiresConsent && (await this.deps.consents.missingConsent(account.patientId));
-        if (withoutConsent) return reply({ text: t("consent.required") }, await this.deps.consents.ask(withoutConsent, account.language, t));
+        const withoutConsent = handler?.requiresConsent && (await missingConsent());
+        if (withoutConsent) return reply({ text: t("consent.required") }, (await consents()).ask(withoutConsent, t));
         if (handler) return reply(...(await handler.handle(account, content.data, t)));
         const consent = consentButtonSchema.safeParse(content.data);
         if (!consent.success) return;
         if (!consent.data.agreed) return reply({ text: t("consent.declined") });
-        await this.deps.consents.give(account.patientId, consent.data.kind);
-        return reply({ text: t(`consent.${consent.data.kind}.given`) }, await this.nextStep(account, t));
+        await this.deps.consents.give(account.patientId, consent.data.kind, await consents());
+        return reply({ text: t(`consent.${consent.data.kind}.given`) }, await this.nextStep(account, t, await consents()));
       }
       case "text": {
-        const missing = await this.deps.consents.missingConsent(account.patientId);
+        const missing = await missingConsent();
         if (missing) {
-          return reply(...(await this.emergencyBeforeConsent(account, content.text, t)), { text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
+          return reply(...(await this.emergencyBeforeConsent(account, content.text, t)), { text: t("consent.required") }, (await consents()).ask(missing, t));
         }
         for (const interceptor of this.deps.textInterceptors ?? []) {
           const claimed = await interceptor.intercept(account, content.text, t);
@@ -153,15 +155,15 @@ export class Dialogue {
         return reply({ text: t(key, { number: consultationNumber }) });
       }
       case "file": {
-        const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
+        const missing = await missingConsent();
+        if (missing) return reply({ text: t("consent.required") }, (await consents()).ask(missing, t));
         if (this.deps.files) return reply(...(await this.deps.files.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
       case "contact": {
         // A phone number is personal data: not kept before consent either.
-        const missing = await this.deps.consents.missingConsent(account.patientId);
-        if (missing) return reply({ text: t("consent.required") }, await this.deps.consents.ask(missing, account.language, t));
+        const missing = await missingConsent();
+        if (missing) return reply({ text: t("consent.required") }, (await consents()).ask(missing, t));
         if (this.deps.contacts) return reply(...(await this.deps.contacts.receive(account, content, t)));
         return reply({ text: t("unsupported") });
       }
@@ -181,11 +183,11 @@ export class Dialogue {
     return [{ text: t("intake.emergency_now"), alarm: "emergency" }];
   }
 
-  /** The consent still missing, or the invitation to describe the complaint. */
-  readonly nextStep = async (account: PatientAccount, t: TFunction): Promise<OutgoingMessage> => {
-    const missing = await this.deps.consents.missingConsent(account.patientId);
-    if (missing) return await this.deps.consents.ask(missing, account.language, t);
+  /** The consent still missing, or the invitation to describe the complaint; `consents` as the step read them, if it did. */
+  readonly nextStep = async (account: PatientAccount, t: TFunction, consents?: PatientConsents): Promise<OutgoingMessage> => {
+    const known = consents ?? (await this.deps.consents.forPatient(account.patientId, account.language));
+    const missing = known.missing();
+    if (missing) return known.ask(missing, t);
     return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
   };
 }
-

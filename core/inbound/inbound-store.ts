@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ChannelName } from "../channels/channel";
 import { Prisma } from "../db/generated/client";
-import type { Db, Tx } from "../db/prisma";
+import type { Db } from "../db/prisma";
+import { groupCommit } from "../group-commit";
 
 /** What an edge makes of a raw update once the sender is verified (see core/inbound/inbound-intake.ts). */
 export type ParsedInbound =
@@ -28,25 +29,53 @@ export interface DeadLetter {
   receivedAt: Date;
 }
 
+interface NewEvent {
+  id: string;
+  channel: ChannelName;
+  chatKey: string;
+  payload: unknown;
+}
+
+/** Rows per INSERT: a burst of webhooks shares one statement (and one commit). */
+const MAX_EVENTS_PER_INSERT = 500;
+
 /**
  * Every messenger update as one Postgres row keyed by channel + event id, written before the messenger gets
  * its answer. The row is the dedupe: a redelivery finds it (INSERT … ON CONFLICT DO NOTHING), however long
  * after a crash. Rows of one chat are handed out one at a time, oldest first (`claimNext`).
  */
 export class InboundStore {
+  /** Updates arriving while an insert is in flight go together into the next one (core/group-commit.ts). */
+  private readonly insert = groupCommit((events: NewEvent[]) => this.insertAll(events), { max: MAX_EVENTS_PER_INSERT });
+
   /** `source`: the deployment's queue namespace, so a database shared with another deployment is swept apart. */
   constructor(
     private readonly db: Db,
     private readonly source: string,
   ) {}
 
-  /** False when the row already existed (a redelivery). */
-  async accept(channel: ChannelName, event: { id: string; chatKey: string }, payload: unknown): Promise<boolean> {
-    const { count } = await this.db.inboundEvent.createMany({
-      data: [{ id: event.id, channel, chatKey: event.chatKey, payload: payload as Prisma.InputJsonValue, source: this.source }],
-      skipDuplicates: true,
-    });
-    return count === 1;
+  /**
+   * Resolves once the row is committed; false when it already existed (a redelivery). Throws when Postgres could
+   * not take it, as do all the updates written with it.
+   */
+  accept(channel: ChannelName, event: { id: string; chatKey: string }, payload: unknown): Promise<boolean> {
+    return this.insert({ id: event.id, channel, chatKey: event.chatKey, payload });
+  }
+
+  /** One multi-row INSERT; true for each event that is new. */
+  private async insertAll(events: NewEvent[]): Promise<boolean[]> {
+    // `seq` is taken in arrival order (ORDER BY n), which is the order a chat's events are handled in.
+    const inserted = await this.db.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "InboundEvent" ("id", "channel", "chatKey", "payload", "source", "receivedAt")
+      SELECT i, c::"ChannelName", k, p::jsonb, ${this.source}, ${new Date()}::timestamp
+      FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.channel)}::text[], ${events.map((e) => e.chatKey)}::text[],
+                  ${events.map((e) => JSON.stringify(e.payload))}::text[]) WITH ORDINALITY AS t(i, c, k, p, n)
+      ORDER BY n
+      ON CONFLICT DO NOTHING
+      RETURNING "id"`;
+    const fresh = new Set(inserted.map((row) => row.id));
+    // The same event twice in one insert (a redelivery racing the first delivery) is one row: the first caller stored it.
+    return events.map((event) => fresh.delete(event.id));
   }
 
   /** Keeps a malformed update for an admin; the same body delivered again is the same row. */
@@ -75,22 +104,25 @@ export class InboundStore {
    * (that worker goes on to the rows after it), or undefined when the chat has nothing pending.
    */
   async claimNext(chatKey: string, forMs: number): Promise<ClaimedEvent | "busy" | undefined> {
-    // The head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
-    const rows = await this.db.$queryRaw<Array<ClaimedEvent>>`
-      UPDATE "InboundEvent" SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = "attempts" + 1
-      WHERE "id" = (
-        SELECT "id" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending'
+    // One statement: the head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
+    const [head] = await this.db.$queryRaw<Array<{ headId: string } & Partial<ClaimedEvent>>>`
+      WITH head AS (
+        SELECT "id", "claimedUntil" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending'
         ORDER BY "seq" LIMIT 1 FOR UPDATE
-      ) AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
-      RETURNING "id", "channel", "payload", "attempts"`;
-    if (rows[0]) return rows[0];
-    const pending = await this.db.inboundEvent.count({ where: { chatKey, status: "pending" } });
-    return pending > 0 ? "busy" : undefined;
+      ), claimed AS (
+        UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
+        FROM head WHERE e."id" = head."id" AND (head."claimedUntil" IS NULL OR head."claimedUntil" < now())
+        RETURNING e."id", e."channel", e."payload", e."attempts"
+      )
+      SELECT head."id" AS "headId", claimed.* FROM head LEFT JOIN claimed ON true`;
+    if (!head) return undefined;
+    if (!head.id) return "busy";
+    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts! };
   }
 
-  /** Marks the row processed inside the caller's transaction; false when it already was (the work is not repeated). */
-  async finish(id: string, tx: Db | Tx = this.db): Promise<boolean> {
-    const { count } = await tx.inboundEvent.updateMany({
+  /** Marks an event with nothing to answer processed (core/inbound/inbound-replies.ts ends the others); false when it already was. */
+  async finish(id: string): Promise<boolean> {
+    const { count } = await this.db.inboundEvent.updateMany({
       where: { id, status: "pending" },
       data: { status: "processed", processedAt: new Date(), claimedUntil: null, lastError: null },
     });

@@ -20,8 +20,8 @@ export class OutboxRepository {
     return "$transaction" in this.db ? this.db.$transaction(work) : work(this.db);
   }
 
-  async create(accountId: string, payload: object, consultationMessageId?: string, createdAt?: Date): Promise<string> {
-    const row = await this.db.outboxMessage.create({ data: { accountId, payload, messageId: consultationMessageId, createdAt }, select: { id: true } });
+  async create(accountId: string, payload: object, consultationMessageId?: string): Promise<string> {
+    const row = await this.db.outboxMessage.create({ data: { accountId, payload, messageId: consultationMessageId }, select: { id: true } });
     return row.id;
   }
 

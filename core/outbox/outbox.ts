@@ -27,8 +27,8 @@ export class Outbox {
   ) {}
 
   /** Writes the message inside the caller's transaction; call `dispatch` with the id after the commit. */
-  async write(tx: Db | Tx, accountId: string, message: OutgoingMessage, consultationMessageId?: string, createdAt?: Date): Promise<string> {
-    return new OutboxRepository(tx).create(accountId, outgoingMessageSchema.parse(message), consultationMessageId, createdAt);
+  async write(tx: Db | Tx, accountId: string, message: OutgoingMessage, consultationMessageId?: string): Promise<string> {
+    return new OutboxRepository(tx).create(accountId, outgoingMessageSchema.parse(message), consultationMessageId);
   }
 
   async dispatch(outboxId: string): Promise<void> {
@@ -37,23 +37,6 @@ export class Outbox {
 
   async send(accountId: string, message: OutgoingMessage): Promise<void> {
     await this.dispatch(await this.repo.create(accountId, outgoingMessageSchema.parse(message)));
-  }
-
-  /**
-   * Writes the messages only if `guard` agrees inside the same transaction (the inbound event they answer
-   * is marked processed there), so a step run twice answers once.
-   */
-  async sendOnce(accountId: string, messages: OutgoingMessage[], guard: (tx: Tx) => Promise<boolean>): Promise<void> {
-    const ids = await this.repo.transaction(async (tx) => {
-      if (!(await guard(tx))) return [];
-      // A millisecond apart: messages to a chat go out in createdAt order, and one transaction writes them within one.
-      const at = Date.now();
-      const written: string[] = [];
-      for (const [i, message] of messages.entries()) written.push(await this.write(tx, accountId, message, undefined, new Date(at + i)));
-      return written;
-    });
-    // After the commit; a crash here leaves pending rows that the outbox sweep queues.
-    for (const id of ids) await this.dispatch(id);
   }
 
   /** The row to deliver, or undefined when it was already sent or given up on (jobs run at least once). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ChannelName, Sender } from "../channels/channel";
 import { isUniqueViolation, type Db } from "../db/prisma";
 import { matchLanguage, type Language } from "../i18n";
@@ -10,16 +11,6 @@ export interface PatientAccount {
   language: Language;
 }
 
-type AccountRow = { id: string; patientId: string; channel: ChannelName; chatId: string; patient: { language: string } };
-
-const toAccount = (row: AccountRow): PatientAccount => ({
-  accountId: row.id,
-  patientId: row.patientId,
-  channel: row.channel,
-  chatId: row.chatId,
-  language: matchLanguage(row.patient.language) ?? "ru",
-});
-
 export class PatientRepository {
   constructor(private readonly db: Db) {}
 
@@ -27,19 +18,20 @@ export class PatientRepository {
   async findOrCreateAccount(sender: Sender, defaultLanguage: Language): Promise<PatientAccount> {
     const existing = await this.find(sender);
     if (existing) return existing;
+    const language = matchLanguage(sender.languageCode) ?? defaultLanguage;
     try {
-      const row = await this.db.messengerAccount.create({
-        data: {
-          channel: sender.channel,
-          externalUserId: sender.externalUserId,
-          chatId: sender.chatId,
-          patient: { create: { language: matchLanguage(sender.languageCode) ?? defaultLanguage } },
-        },
-        include: { patient: true },
-      });
-      return toAccount(row);
+      // Patient and account in one statement (one round trip, one transaction).
+      const now = new Date();
+      const [row] = await this.db.$queryRaw<Array<Omit<PatientAccount, "language">>>`
+        WITH patient AS (
+          INSERT INTO "Patient" ("id", "language", "createdAt") VALUES (${randomUUID()}::uuid, ${language}, ${now}::timestamp) RETURNING "id"
+        )
+        INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
+        SELECT ${randomUUID()}::uuid, ${sender.channel}::"ChannelName", ${sender.externalUserId}, ${sender.chatId}, patient."id", ${now}::timestamp FROM patient
+        RETURNING "id" AS "accountId", "patientId", "channel"::text AS "channel", "chatId"`;
+      return { ...row!, language };
     } catch (error) {
-      // Two first updates of one user raced: the other created the account (the transaction dropped our patient).
+      // Two first updates of one user raced: the other created the account (the statement dropped our patient).
       if (isUniqueViolation(error)) {
         const winner = await this.find(sender);
         if (winner) return winner;
@@ -50,18 +42,21 @@ export class PatientRepository {
 
   /** An existing account, without creating one. */
   async findAccount(who: { channel: ChannelName; externalUserId: string }): Promise<PatientAccount | undefined> {
-    const row = await this.db.messengerAccount.findUnique({ where: { channel_externalUserId: who }, include: { patient: true } });
-    return row ? toAccount(row) : undefined;
+    // Account and patient in one round trip (every update of a patient starts here).
+    const [row] = await this.db.$queryRaw<Array<PatientAccount & { language: string }>>`
+      SELECT a."id" AS "accountId", a."patientId", a."channel"::text AS "channel", a."chatId", p."language"
+      FROM "MessengerAccount" a JOIN "Patient" p ON p."id" = a."patientId"
+      WHERE a."channel" = ${who.channel}::"ChannelName" AND a."externalUserId" = ${who.externalUserId}`;
+    return row ? { ...row, language: matchLanguage(row.language) ?? "ru" } : undefined;
   }
 
   private async find(sender: Sender): Promise<PatientAccount | undefined> {
-    const where = { channel_externalUserId: { channel: sender.channel, externalUserId: sender.externalUserId } };
-    const row = await this.db.messengerAccount.findUnique({ where, include: { patient: true } });
-    if (!row) return undefined;
-    if (row.chatId !== sender.chatId) {
-      await this.db.messengerAccount.update({ where: { id: row.id }, data: { chatId: sender.chatId } });
+    const account = await this.findAccount(sender);
+    if (!account) return undefined;
+    if (account.chatId !== sender.chatId) {
+      await this.db.messengerAccount.update({ where: { id: account.accountId }, data: { chatId: sender.chatId } });
     }
-    return toAccount({ ...row, chatId: sender.chatId });
+    return { ...account, chatId: sender.chatId };
   }
 
   async markUnreachable(accountId: string, at: Date): Promise<void> {
