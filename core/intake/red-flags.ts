@@ -78,7 +78,7 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
   }
   if (token.word === pattern.word) return true;
   if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
-  return Math.min(pattern.word.length, token.word.length) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+  return Math.min(pattern.word.length, typoLength(token, language)) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
 }
 
 /**
@@ -88,8 +88,14 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
  * never read as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
  */
 const typoMinLength = 6;
+/**
+ * How long a word is for the typo rule: Uzbek, Kyrgyz, Azerbaijani and Tajik endings make a long word of a short
+ * root, and one letter in the root is another verb (Tajik "мекунам", I do, is not "мекушам", I kill) — their
+ * stem is measured. Russian and English keep the word: Snowball stems are short ("slured" → "slure").
+ */
+const typoLength = (token: Token, language: Language) => (language === "ru" || language === "en" ? token.word.length : token.stem.length);
 function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
-  if (prefix.length < typoMinLength || token.word.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
+  if (prefix.length < typoMinLength || typoLength(token, language) < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
   return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
 }
 
