@@ -33,6 +33,15 @@ describe("red flags in free text", () => {
     expect(match("az", "Sinə ağrısı yoxdur, təngnəfəslik yoxdur")).toEqual([]);
     expect(match("tg", "Дарди сина нест, нафастангӣ нест")).toEqual([]);
     expect(match("en", "He fell off the sofa but didn't pass out")).toEqual([]);
+    // a negation word with a personal ending, a negated Tajik light verb — typed with or without special letters
+    expect(match("ky", "жыгылдым, эсимден танган жокмун")).toEqual([]);
+    expect(match("ky", "жыгылдым, esimden tangan jokmun")).toEqual([]);
+    expect(match("az", "yıxıldım, huşsuz deyiləm")).toEqual([]);
+    expect(match("tg", "афтодам, беҳуш нашудам")).toEqual([]);
+    expect(match("tg", "aftodam, behush nashudam")).toEqual([]);
+    expect(match("tg", "афтодам, беҳуш шудам")).toContain("loss_of_consciousness");
+    // the light verb denies only the word before it: the bleeding does not stop
+    expect(match("tg", "ҳомиладор ҳастам, хунравӣ қатъ намешавад")).toContain("pregnancy_bleeding");
     // "не знаю почему", "not sure why": the cue negates the not knowing, not the symptom
     expect(match("ru", "не понимаю почему рвет кровью")).toContain("gi_bleeding");
     expect(match("ru", "нос не дышит третий день")).toEqual([]);

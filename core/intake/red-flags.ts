@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
-import { fold, isAlmost, isNegativeVerb, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { fold, isAlmost, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -111,13 +111,14 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
 function negated(used: number[], tokens: Token[], language: Language): boolean {
-  const { pre, post } = negationCues(language);
+  const { pre } = negationCues(language);
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
     const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
-    const after = (post.includes(token.word) || isNegativeVerb(language, token.word)) &&
+    const after = (isPostNegation(language, token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
-    return before || after;
+    const light = isNegatedLightVerb(language, token.word) && used.includes(j - 1) && tokens[j - 1]!.scope === token.scope;
+    return before || after || light;
   });
 }
 
