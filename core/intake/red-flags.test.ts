@@ -89,6 +89,18 @@ describe("red flags in free text", () => {
     expect(match("en", "my son has had a temperature for 2 weeks, 38")).toEqual([]);
     expect(match("ru", "после прививки ребенку 2 месяца температура 37,4")).toEqual([]);
     expect(match("en", "stung by a wasp, face and lips swelling, wheezing badly")).toContain("anaphylaxis");
+    // what a child swallowed is the object of the verb, not a medicine asked about in the next sentence
+    expect(match("en", "my son has a cold, he ate well and drank juice. what medicine can I give him?")).toEqual([]);
+    expect(match("uz", "o'g'lim tumov, suv ichyapti. qaysi dori beray?")).toEqual([]);
+    expect(match("ru", "сын выпил средство для мытья посуды")).toContain("child_poisoning");
+    // "bosganda og'riydi" (hurts when pressed) is no pressing pain
+    expect(match("uz", "штанга кўтаргандан кейин кўкрагим оғрияпти, босганда оғрийди")).toEqual([]);
+    // a chemical on the face or in the eyes, a face burnt with a hoarse voice or hard breathing (airway)
+    expect(match("ru", "плеснул в лицо кислотой из аккумулятора")).toContain("severe_burns");
+    expect(match("ru", "изжога, кислота во рту, глаза слезятся")).toEqual([]);
+    expect(match("ky", "газ жарылып бетим күйдү, үнүм кырылдап")).toContain("severe_burns");
+    // a near-faint in early pregnancy
+    expect(match("ru", "тест две полоски, потемнело в глазах")).toContain("ectopic_pregnancy");
   });
 
   it("keeps a night cramp in the calf from reading as a seizure, in any language it is read in", () => {
