@@ -33,6 +33,15 @@ describe("red flags in free text", () => {
     expect(match("az", "Sinə ağrısı yoxdur, təngnəfəslik yoxdur")).toEqual([]);
     expect(match("tg", "Дарди сина нест, нафастангӣ нест")).toEqual([]);
     expect(match("en", "He fell off the sofa but didn't pass out")).toEqual([]);
+    // a negation word with a personal ending, a negated Tajik light verb — typed with or without special letters
+    expect(match("ky", "жыгылдым, эсимден танган жокмун")).toEqual([]);
+    expect(match("ky", "жыгылдым, esimden tangan jokmun")).toEqual([]);
+    expect(match("az", "yıxıldım, huşsuz deyiləm")).toEqual([]);
+    expect(match("tg", "афтодам, беҳуш нашудам")).toEqual([]);
+    expect(match("tg", "aftodam, behush nashudam")).toEqual([]);
+    expect(match("tg", "афтодам, беҳуш шудам")).toContain("loss_of_consciousness");
+    // the light verb denies only the word before it: the bleeding does not stop
+    expect(match("tg", "ҳомиладор ҳастам, хунравӣ қатъ намешавад")).toContain("pregnancy_bleeding");
     // "не знаю почему", "not sure why": the cue negates the not knowing, not the symptom
     expect(match("ru", "не понимаю почему рвет кровью")).toContain("gi_bleeding");
     expect(match("ru", "нос не дышит третий день")).toEqual([]);
@@ -80,6 +89,18 @@ describe("red flags in free text", () => {
     expect(match("en", "my son has had a temperature for 2 weeks, 38")).toEqual([]);
     expect(match("ru", "после прививки ребенку 2 месяца температура 37,4")).toEqual([]);
     expect(match("en", "stung by a wasp, face and lips swelling, wheezing badly")).toContain("anaphylaxis");
+    // what a child swallowed is the object of the verb, not a medicine asked about in the next sentence
+    expect(match("en", "my son has a cold, he ate well and drank juice. what medicine can I give him?")).toEqual([]);
+    expect(match("uz", "o'g'lim tumov, suv ichyapti. qaysi dori beray?")).toEqual([]);
+    expect(match("ru", "сын выпил средство для мытья посуды")).toContain("child_poisoning");
+    // "bosganda og'riydi" (hurts when pressed) is no pressing pain
+    expect(match("uz", "штанга кўтаргандан кейин кўкрагим оғрияпти, босганда оғрийди")).toEqual([]);
+    // a chemical on the face or in the eyes, a face burnt with a hoarse voice or hard breathing (airway)
+    expect(match("ru", "плеснул в лицо кислотой из аккумулятора")).toContain("severe_burns");
+    expect(match("ru", "изжога, кислота во рту, глаза слезятся")).toEqual([]);
+    expect(match("ky", "газ жарылып бетим күйдү, үнүм кырылдап")).toContain("severe_burns");
+    // a near-faint in early pregnancy
+    expect(match("ru", "тест две полоски, потемнело в глазах")).toContain("ectopic_pregnancy");
   });
 
   it("keeps a night cramp in the calf from reading as a seizure, in any language it is read in", () => {
@@ -103,6 +124,8 @@ describe("red flags in free text", () => {
     expect(match("en", "her speech is slured")).toContain("stroke_signs");
     expect(match("ru", "невнятая речь")).toContain("stroke_signs");
     expect(match("uz", "Ko'kragim og'rimayapti, nafas qismayapti")).toEqual([]);
+    // a short root with long endings is a short word: Tajik "мекунам" (I do) is not "мекушам" (I kill)
+    expect(match("tg", "худамро хуб ҳис мекунам")).toEqual([]);
   });
 
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {

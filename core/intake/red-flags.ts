@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
-import { fold, isAlmost, isNegativeVerb, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { fold, isAlmost, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -78,7 +78,7 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
   }
   if (token.word === pattern.word) return true;
   if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
-  return Math.min(pattern.word.length, token.word.length) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+  return Math.min(pattern.word.length, typoLength(token, language)) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
 }
 
 /**
@@ -88,8 +88,14 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
  * never read as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
  */
 const typoMinLength = 6;
+/**
+ * How long a word is for the typo rule: Uzbek, Kyrgyz, Azerbaijani and Tajik endings make a long word of a short
+ * root, and one letter in the root is another verb (Tajik "мекунам", I do, is not "мекушам", I kill) — their
+ * stem is measured. Russian and English keep the word: Snowball stems are short ("slured" → "slure").
+ */
+const typoLength = (token: Token, language: Language) => (language === "ru" || language === "en" ? token.word.length : token.stem.length);
 function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
-  if (prefix.length < typoMinLength || token.word.length < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
+  if (prefix.length < typoMinLength || typoLength(token, language) < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
   return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
 }
 
@@ -105,13 +111,14 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
 function negated(used: number[], tokens: Token[], language: Language): boolean {
-  const { pre, post } = negationCues(language);
+  const { pre } = negationCues(language);
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
     const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
-    const after = (post.includes(token.word) || isNegativeVerb(language, token.word)) &&
+    const after = (isPostNegation(language, token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
-    return before || after;
+    const light = isNegatedLightVerb(language, token.word) && used.includes(j - 1) && tokens[j - 1]!.scope === token.scope;
+    return before || after || light;
   });
 }
 

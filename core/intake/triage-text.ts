@@ -100,6 +100,27 @@ const negation: Record<Language, { pre: string[]; post: string[] }> = {
 };
 export const negationWindow = 3;
 
+/**
+ * Turkic and Tajik negation words take a personal ending ("эсимден танган жок-мун" — I did not faint, "yo'q-man",
+ * "deyil-əm", "нест-ам"): a post cue with one of these endings is a cue too. Folded spelling.
+ */
+const personalEndings: Partial<Record<Language, RegExp>> = {
+  uz: /^(man|san|miz|siz|dir)$/,
+  ky: /^(мун|мин|мын|сун|син|сын|буз|быз|биз|пуз|пыз|пиз|суз|сыз|сиз)$/,
+  az: /^(am|em|san|sen|iq|ik|uq|uk|siniz|sunuz|dir|dur)$/,
+  tg: /^(ам|и|ем|ед|анд)$/,
+};
+export const isPostNegation = (language: Language, word: string) =>
+  negationCues(language).post.some((cue) => word === cue || (word.startsWith(cue) && (personalEndings[language]?.test(word.slice(cue.length)) ?? false)));
+
+/**
+ * Tajik makes verbs of states with a light verb ("беҳуш шудан", to faint; "қатъ шудан", to stop): its negation
+ * ("беҳуш нашудам", I did not faint) denies the word just before it, and only that one — "хунравӣ қатъ намешавад"
+ * (the bleeding does not stop) denies the stopping, not the bleeding. Folded spelling, Latin-typed read in Cyrillic.
+ */
+const negatedLightVerb: Partial<Record<Language, RegExp>> = { tg: /^на(ме)?(шуд|шав|буд|бош)/ };
+export const isNegatedLightVerb = (language: Language, word: string) => negatedLightVerb[language]?.test(word) ?? false;
+
 /** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
 const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
 export const isAlmost = (language: Language, word: string | undefined) =>
