@@ -8,7 +8,7 @@ import type { Config } from "../core/config";
 import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
-import { InboundReplies } from "../core/inbound/inbound-replies";
+import { InboundReplies } from "../core/inbound/inbound-reply-repository";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import { startInboundWorker } from "../workers/inbound.worker";

@@ -1,8 +1,8 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
 import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
-import type { InboundReplies } from "../core/inbound/inbound-replies";
-import type { InboundStore } from "../core/inbound/inbound-store";
+import type { InboundReplies } from "../core/inbound/inbound-reply-repository";
+import type { InboundStore } from "../core/inbound/inbound-repository";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
 import { runWithRequestId } from "../core/request-context";

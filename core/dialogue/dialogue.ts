@@ -90,7 +90,7 @@ export class Dialogue {
 
   /**
    * Runs one incoming event and hands its replies to `commit`, which writes them with the inbound row marked
-   * processed (core/inbound/inbound-replies.ts): an event run twice after a crash still answers once. Throws when
+   * processed (core/inbound/inbound-reply-repository.ts): an event run twice after a crash still answers once. Throws when
    * processing failed.
    */
   async handle(event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>): Promise<void> {
