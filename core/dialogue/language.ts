@@ -2,7 +2,7 @@ import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
 import { languages, translator, type Language } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
-import type { ButtonHandler, CommandHandler } from "./dialogue";
+import type { ButtonHandler, CommandHandler } from "./handlers";
 import type { PatientPreferences } from "../patients/patient-preferences-repository";
 
 /** Each language's button is labelled in that language (`language.name` of its own bot.json). */

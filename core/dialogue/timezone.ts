@@ -1,4 +1,4 @@
-import type { ButtonHandler, CommandHandler } from "./dialogue";
+import type { ButtonHandler, CommandHandler } from "./handlers";
 import type { PatientPreferences } from "../patients/patient-preferences-repository";
 import { formatDateTime } from "./format-date";
 

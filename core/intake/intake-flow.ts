@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import type { OutgoingButton, OutgoingMessage } from "../channels/channel";
 import type { ConsultationService } from "../consultations/consultation-service";
-import type { ButtonHandler } from "../dialogue/dialogue";
+import type { ButtonHandler } from "../dialogue/handlers";
 import { durationSchema, type ExamResult } from "../exam/exam-result";
 import type { PatientAccount } from "../patients/patient-repository";
 import { isRegionGroup, regionGroups } from "./exam-fallback";
