@@ -1,7 +1,7 @@
 import { recordAudit } from "../audit/audit-log";
 import type { Db, Tx } from "../db/prisma";
 import type { Language } from "../i18n";
-import type { ConsentKind } from "./consent-service";
+import type { ConsentKind } from "./consent-kinds";
 
 /** The newest published text of a kind: its version, and its text in the language asked for (null when not published in it). */
 export interface PublishedConsent {
@@ -14,7 +14,7 @@ export interface PublishedConsent {
 export interface ConsentSnapshot {
   /** The patient's consents in force (not withdrawn). */
   given: Array<{ kind: ConsentKind; version: string }>;
-  /** Kinds without a published text are asked in the shipped version (core/consents/consent-service.ts). */
+  /** Kinds without a published text are asked in the shipped version (core/consents/consent-kinds.ts). */
   published: PublishedConsent[];
 }
 

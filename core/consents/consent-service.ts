@@ -5,20 +5,10 @@ import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
 import { ConsentRepository } from "./consent-repository";
+import { requiredConsents, type ConsentKind } from "./consent-kinds";
 import { PatientConsents } from "./patient-consents";
 
-/**
- * Consents required before anything medical is stored (152-FZ, 323-FZ art. 36.2), in the order they are asked.
- * The shipped version names the text in locales/ (`consent.<kind>.ask`); an admin may publish a newer text
- * (ConsentText). The patient is asked the newest version, and consents to an older one no longer count.
- */
-export const requiredConsents = [
-  { kind: "personal_data", version: "2026-11-01" },
-  { kind: "remote_care", version: "2026-11-01" },
-] as const;
-
-export const consentKindSchema = z.enum(["personal_data", "remote_care"]);
-export type ConsentKind = z.infer<typeof consentKindSchema>;
+export { consentKindSchema, requiredConsents, type ConsentKind } from "./consent-kinds";
 
 const shippedVersion = (kind: ConsentKind): string => requiredConsents.find((consent) => consent.kind === kind)!.version;
 

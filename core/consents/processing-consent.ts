@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../db/prisma";
 import { AppError } from "../errors";
 import { consentStates } from "./consent-repository";
-import { requiredConsents } from "./consent-service";
+import { requiredConsents } from "./consent-kinds";
 
 /**
  * The one answer to "may we process this patient's data now?" (152-FZ art. 9: after a withdrawal processing stops),
