@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
 import type { PatientConsents } from "../consents/patient-consents";
+import { acceptedReply } from "../consultations/accepted-reply";
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
@@ -99,13 +100,8 @@ export class Dialogue {
           if (claimed) return reply(...claimed);
         }
         if (this.deps.intake) return reply(...(await this.deps.intake.onText(account, content.text, t)));
-        const { consultationNumber, opened } = await this.deps.consultations.acceptPatientMessage(
-          account.patientId,
-          account.accountId,
-          content.text,
-        );
-        const key = opened ? "consultation.created" : "consultation.message_added";
-        return reply({ text: t(key, { number: consultationNumber }) });
+        const accepted = await this.deps.consultations.acceptPatientMessage(account.patientId, account.accountId, content.text);
+        return reply(acceptedReply(t, accepted));
       }
       case "file": {
         const missing = await missingConsent();
