@@ -8,10 +8,10 @@ import type { Config } from "../core/config";
 import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
-import { InboundReplies } from "../core/inbound/inbound-replies";
+import { InboundReplies } from "../core/inbound/inbound-reply-repository";
+import type { InboundDeps } from "../workers/inbound.worker";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
-import { startInboundWorker } from "../workers/inbound.worker";
 import type { WorkerLocks } from "../workers/job-queues";
 import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
@@ -41,13 +41,36 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
   const schedulers = new Schedulers([
     ...queues.schedulerSpecs(base.outboxJobs),
-    channels.inboundSweep,
+    ...queues.schedulerSpecs(channels.inboundJobs),
     ...queues.schedulerSpecs(care.reminderJobs),
     ...queues.schedulerSpecs(consult.escalationJobs),
     ...queues.schedulerSpecs(video.videoJobs),
     ...queues.schedulerSpecs(care.labJobs),
     ...queues.schedulerSpecs(rights.retentionJobs),
   ]);
+  // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
+  const inboundDeps: InboundDeps = {
+    store: inbound,
+    replies: new InboundReplies(db, outbox),
+    decode: (channel, payload) => channels.decoders[channel](payload),
+    handle: async (event, commit) => {
+      try {
+        await dialogue.handle(event, commit);
+      } catch (error) {
+        metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
+        throw error;
+      }
+      metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "handled" });
+    },
+    handled: async (channel, payload) => {
+      const upload = channel === "web" ? webUploadOf(payload) : undefined;
+      if (upload) await files.remove([upload]);
+    },
+    logger,
+    attempts: config.INBOUND_ATTEMPTS,
+    claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
+    sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
+  };
   const outboxSchedulers = new Schedulers(queues.schedulerSpecs(base.outboxJobs));
   const stack: Array<() => Promise<unknown>> = [];
 
@@ -65,6 +88,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     webInbox,
     secureChat,
     schedulers,
+    inboundDeps,
 
     async startApi() {
       // Queue depths and the outbox lag, read from Redis and Postgres at each scrape.
@@ -183,28 +207,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
             logger,
           }),
           queues.start(care.reminderJobs, { reminders: care.reminders, protocols: care.protocols, logger }),
-          queues.adopt(startInboundWorker(redis, config.REDIS_PREFIX, channels.inboundQueue, {
-            store: inbound,
-            replies: new InboundReplies(db, outbox),
-            decode: (channel, payload) => channels.decoders[channel](payload),
-            handle: async (event, commit) => {
-              try {
-                await dialogue.handle(event, commit);
-              } catch (error) {
-                metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
-                throw error;
-              }
-              metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "handled" });
-            },
-            handled: async (channel, payload) => {
-              const upload = channel === "web" ? webUploadOf(payload) : undefined;
-              if (upload) await files.remove([upload]);
-            },
-            logger,
-            attempts: config.INBOUND_ATTEMPTS,
-            claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
-            sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
-          }, 32, options.locks), "worker"),
+          queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
         );
         if (vk && config.VK_MODE === "longpoll") {

@@ -3,7 +3,8 @@ import { ZodError } from "zod";
 import { loadConfigOrExit } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
 import { AppError } from "../core/errors";
-import { FhirClients, parsePublicKeys } from "../core/fhir/fhir-clients";
+import { FhirClients } from "../core/fhir/fhir-client-repository";
+import { parsePublicKeys } from "../core/fhir/fhir-client-keys";
 import { parseScope } from "../core/fhir/scopes";
 
 /**

@@ -41,10 +41,7 @@ try {
     languages: languages ? languages.split(",") : [],
   });
   if (certificate && created.staff.doctor) {
-    await db.doctor.update({
-      where: { id: created.staff.doctor.id },
-      data: { certificateNumber: certificate, certificateValidUntil: validUntil ? new Date(`${validUntil}T00:00:00Z`) : null },
-    });
+    await staff.setDoctorCertificate(created.staff.doctor.id, certificate, validUntil ? new Date(`${validUntil}T00:00:00Z`) : null);
   }
   process.stdout.write(
     [

@@ -5,42 +5,12 @@ import { defaultMaxMegapixels } from "./attachments/upload-check";
 import { labsConfigSchema } from "./labs/labs-config";
 import { defaultRetention, retentionPeriodsSchema } from "./rights/retention";
 import { visitRecordersSchema } from "./protocols/in-person-visits";
+import { defaultRateLimits, frameAncestorsSchema, rateLimitsSchema, url } from "./config-values";
 
 /**
  * All configuration comes from the environment, parsed once at start.
  * Each variable carries an example so an operator sees at once what a good value looks like.
  */
-const url = (protocols: string[]) =>
-  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
-    message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
-  });
-
-/** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
-const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0,max:20:500";
-const rateLimitsSchema = z
-  .string()
-  .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
-  .transform((value) =>
-    Object.fromEntries(
-      value.split(",").map((entry) => {
-        const [channel, perSecond, chatIntervalMs] = entry.split(":");
-        return [channel!, { perSecond: Number(perSecond), chatIntervalMs: Number(chatIntervalMs) }];
-      }),
-    ),
-  )
-  .refine((rates) => Object.values(rates).every((r) => r.perSecond > 0), "messages per second must be above 0");
-
-/** CSP sources as an operator writes them: `'self'` or origins such as `https://clinic.example` / `https://*.clinic.example`. */
-const frameAncestorsSchema = z
-  .string()
-  // `self` without quotes too: shells and env files strip them.
-  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((source) => (source === "self" ? "'self'" : source)))
-  .refine((sources) => sources.length > 0, "must name at least one origin")
-  .refine(
-    (sources) => sources.every((s) => s === "'self'" || /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?$/.test(s)),
-    "must be 'self' or origins like https://clinic.example, separated by spaces",
-  );
-
 const variables = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), example: "production" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), example: "info" },

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomIdFor } from "../bots/vk/vk-channel";
 import { messageAttachmentSchema } from "../core/channels/attachment";
-import { InboundStore } from "../core/inbound/inbound-store";
+import { InboundStore } from "../core/inbound/inbound-repository";
 import { onboard, vkDriver } from "./helpers/channel-drivers";
 import { consoleDoctor, notReallyPdf, samplePdf, samplePng } from "./helpers/channel-fixtures";
 import { startHarness, type Harness } from "./helpers/harness";

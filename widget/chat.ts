@@ -1,5 +1,8 @@
 /** The web chat page: the same dialogue as the bots, over POST (what the patient does) and SSE (the replies). */
 
+import { alarm, withLinks } from "./reply-text";
+import { keptLanguage, keepLanguage, loadToken, newId, saveToken } from "./visitor-storage";
+
 type Button = { label: string; data?: string; url?: string; webApp?: string };
 type Incoming = { text: string; buttons: Button[][]; files: Array<{ kind: string; fileName: string; url: string }>; alarm?: "emergency" };
 /** The page's words in every language (locales/<lang>/channels.json `widget`), so it can follow the patient's choice. */
@@ -7,16 +10,7 @@ type Config = { language: string; texts: Record<string, Record<string, string>> 
 
 const config = JSON.parse(document.getElementById("config")!.textContent!) as Config;
 const MAX_UPLOAD = 12 * 1024 * 1024;
-const TOKEN_KEY = "telecons.widget.token";
-const LANGUAGE_KEY = "telecons.widget.language";
 
-function keptLanguage(): string | undefined {
-  try {
-    return localStorage.getItem(LANGUAGE_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 /** The language the patient chose in the chat (kept across reloads), else the one the page was opened in. */
 let language = [keptLanguage(), config.language].find((l): l is string => !!l && l in config.texts) ?? config.language;
 const t = (key: string, values: Record<string, string | number> = {}) =>
@@ -47,37 +41,11 @@ function chooseLanguage(data: string): void {
   if (!chosen || !(chosen in config.texts)) return;
   language = chosen;
   try {
-    localStorage.setItem(LANGUAGE_KEY, chosen);
+    keepLanguage(chosen);
   } catch {
     // storage denied inside a third-party frame: the choice lasts as long as the page
   }
   applyLanguage();
-}
-
-/** crypto.randomUUID needs a secure context; a clinic testing on a LAN address over http has none. */
-function newId(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Web addresses in a reply (the account, a call, the exam page) become links the patient can press. */
-const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
-function withLinks(el: HTMLElement, text: string): void {
-  let at = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    el.append(text.slice(at, match.index));
-    const link = document.createElement("a");
-    link.href = match[0];
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-    link.textContent = match[0];
-    el.append(link);
-    at = match.index! + match[0].length;
-  }
-  el.append(text.slice(at));
 }
 
 function bubble(kind: "in" | "out" | "error", text: string): HTMLElement {
@@ -134,35 +102,6 @@ async function send(payload: { text: string } | { button: string }): Promise<boo
     bubble("error", failure(error));
     return false;
   }
-}
-
-/** Emergency numbers: 103 is the ambulance from Russian phones, 112 works from any phone and any SIM, foreign ones too. */
-const EMERGENCY_NUMBERS = ["103", "112"];
-
-/** The emergency instruction as an alarm: the numbers in the text are tappable, and two big call links follow. */
-function alarm(el: HTMLElement, text: string): void {
-  el.classList.add("alarm");
-  el.setAttribute("role", "alert");
-  el.textContent = "";
-  for (const part of text.split(/\b(103|112)\b/)) {
-    if (!EMERGENCY_NUMBERS.includes(part)) {
-      el.appendChild(document.createTextNode(part));
-      continue;
-    }
-    const link = document.createElement("a");
-    link.href = `tel:${part}`;
-    link.textContent = part;
-    el.appendChild(link);
-  }
-  const calls = document.createElement("div");
-  calls.className = "calls";
-  for (const number of EMERGENCY_NUMBERS) {
-    const link = document.createElement("a");
-    link.href = `tel:${number}`;
-    link.textContent = `📞 ${number}`;
-    calls.appendChild(link);
-  }
-  el.appendChild(calls);
 }
 
 function render(message: Incoming): void {
@@ -236,29 +175,6 @@ fileInput.addEventListener("change", async () => {
     bubble("error", failure(error));
   }
 });
-
-/**
- * The visitor token lives in this origin's localStorage. Inside a clinic's site the browser may deny that
- * storage to a third-party frame: then the embed script keeps the token on the clinic's side, hands it
- * over in the frame's URL fragment and gets new ones by postMessage.
- */
-function loadToken(): string {
-  try {
-    const kept = localStorage.getItem(TOKEN_KEY);
-    if (kept) return kept;
-  } catch {
-    // storage denied: fall through to what the embedding page gave us
-  }
-  return new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
-}
-function saveToken(value: string): void {
-  try {
-    localStorage.setItem(TOKEN_KEY, value);
-  } catch {
-    // storage denied: the embedding page keeps it (below)
-  }
-  if (window.parent !== window) window.parent.postMessage({ type: "telecons-widget-token", token: value }, "*");
-}
 
 let token = loadToken();
 let events: EventSource | undefined;

@@ -1,14 +1,15 @@
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, Queue, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
 import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
-import type { InboundReplies } from "../core/inbound/inbound-replies";
-import type { InboundStore } from "../core/inbound/inbound-store";
+import type { InboundReplies } from "../core/inbound/inbound-reply-repository";
+import type { InboundStore } from "../core/inbound/inbound-repository";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
+import { queueNames } from "../core/redis-keys";
 import { runWithRequestId } from "../core/request-context";
-import type { SchedulerSpec } from "./schedulers";
+import type { QueueDeclaration } from "./job-queues";
 
-export const INBOUND_QUEUE = "inbound";
+export const INBOUND_QUEUE = queueNames.inbound;
 /** Processed rows stay as the dedupe key this long: Telegram keeps an undelivered update 24 h. */
 const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
 /** While another worker holds the chat's oldest event, look again this much later. */
@@ -23,27 +24,31 @@ const jobSchema = z.object({
 });
 export type InboundJob = z.infer<typeof jobSchema>;
 
-export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
-  const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
-  const options = {
-    attempts: 20,
-    backoff: { type: "exponential", delay: 500 },
-    // Removed either way so the sweep can queue the id again; the row keeps the outcome and the error.
-    removeOnComplete: true,
-    removeOnFail: true,
-  };
-  // The jobs of a burst of webhooks go to Redis in one addBulk (one round trip), as their rows went in one insert.
-  const enqueue = groupCommit(
+const jobOptions = {
+  attempts: 20,
+  backoff: { type: "exponential", delay: 500 },
+  // Removed either way so the sweep can queue the id again; the row keeps the outcome and the error.
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+/** Queues events by id; the jobs of a burst of webhooks go to Redis in one addBulk (one round trip), as their rows went in one insert. */
+export function inboundEnqueuer(queue: Queue): (job: InboundJob) => Promise<void> {
+  return groupCommit(
     async (jobs: InboundJob[]) => {
       // BullMQ job ids may not contain ":" (event ids do not); the same id twice is one job.
-      await queue.addBulk(jobs.map((job) => ({ name: "event", data: jobSchema.parse(job), opts: { ...options, jobId: job.eventId } })));
+      await queue.addBulk(jobs.map((job) => ({ name: "event", data: jobSchema.parse(job), opts: { ...jobOptions, jobId: job.eventId } })));
       return jobs.map(() => undefined);
     },
     { max: 500 },
   );
-  return { queue, enqueue };
 }
-export type InboundQueue = ReturnType<typeof createInboundQueue>;
+
+/** A queue of its own with its enqueuer, outside the registry (a test queueing a stored event by hand). */
+export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
+  const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
+  return { queue, enqueue: inboundEnqueuer(queue) };
+}
 
 export interface InboundDeps {
   store: InboundStore;
@@ -64,20 +69,13 @@ export interface InboundDeps {
   sweepMs: number;
 }
 
-export const inboundSweep = (queue: InboundQueue, everyMs: number): SchedulerSpec => ({
-  queue: queue.queue,
-  id: "inbound-sweep",
-  everyMs,
-  job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
-});
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Runs the chat's pending events oldest first until none is left: events of one chat in order, chats in
  * parallel (one job per event, whichever job holds the chat's head does the work).
  */
-export async function processInbound(job: Job, token: string | undefined, deps: InboundDeps): Promise<void> {
+export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, token: string | undefined, deps: InboundDeps): Promise<void> {
   const { chatKey, requestId } = jobSchema.parse(job.data);
   const logger = requestId ? deps.logger.child({ requestId }) : deps.logger;
   for (;;) {
@@ -108,33 +106,24 @@ export async function processInbound(job: Job, token: string | undefined, deps: 
     } catch (error) {
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);
-      if (!final) throw error;
+      // Retried whatever its kind (the row counts the attempts): an AppError would otherwise end the job at once.
+      if (!final) throw new Error(message(error), { cause: error });
       logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
     }
   }
 }
 
-export function startInboundWorker(
-  connection: ConnectionOptions,
-  prefix: string,
-  queue: InboundQueue,
-  deps: InboundDeps,
-  concurrency = 8,
-  /** Shorter locks in tests make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
-  locks: { lockDuration?: number; stalledInterval?: number } = {},
-) {
-  const worker = new Worker(
-    INBOUND_QUEUE,
-    async (job, token) => {
-      if (job.name !== "sweep") return processInbound(job, token, deps);
-      await Promise.all((await deps.store.stale(deps.sweepMs)).map((row) => queue.enqueue({ eventId: row.id, chatKey: row.chatKey })));
-      await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
-    },
-    { connection, prefix, concurrency, ...locks },
-  );
-  worker.on("error", (error) => deps.logger.error({ err: error }, "inbound worker error"));
-  worker.on("failed", (job, error) => {
-    if (!(error instanceof DelayedError)) deps.logger.warn({ jobId: job?.id, requestId: job?.data?.requestId, err: error }, "inbound event attempt failed");
-  });
-  return worker;
+/** Queues the stored events no job took (the api died between the insert and the enqueue), drops old processed rows. */
+export async function processSweep(deps: Pick<InboundDeps, "store" | "sweepMs">, queue: Queue): Promise<void> {
+  const enqueue = inboundEnqueuer(queue);
+  await Promise.all((await deps.store.stale(deps.sweepMs)).map((row) => enqueue({ eventId: row.id, chatKey: row.chatKey })));
+  await deps.store.purgeProcessed(KEEP_PROCESSED_MS);
 }
+
+/** `sweepEveryMs`: how often the sweep runs (INBOUND_SWEEP_SECONDS). */
+export const inboundQueue = (sweepEveryMs: number): QueueDeclaration<InboundDeps> => ({
+  name: INBOUND_QUEUE,
+  concurrency: 32,
+  process: (job, deps, token, queue) => (job.name === "sweep" ? processSweep(deps, queue) : processInbound(job, token, deps)),
+  schedulers: [{ id: "inbound-sweep", everyMs: sweepEveryMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
+});

@@ -6,11 +6,8 @@ import type { SchedulerSpec } from "./schedulers";
 
 /**
  * One queue as data. Each worker file exports its declaration (`labsQueue`) beside its `enqueueX` and `processX`
- * functions; `JobQueues` makes the BullMQ queue, its schedulers and its worker from it. To move a worker to this
- * shape (inbound.worker.ts is next): export a declaration whose `process` picks the `processX` by `job.name`
- * (`queue` is handed in for jobs that queue more, like inbound's sweep), move its `SchedulerSpec` into
- * `schedulers`, `open` it where compose made the queue (bin/compose/channels.ts), `start` it in `startWorkers` with
- * its deps and `options.locks`, and drop the hand-made `new Queue`/`new Worker` and the two `adopt` calls. A
+ * functions; `JobQueues` makes the BullMQ queue, its schedulers and its worker from it. `process` picks the
+ * `processX` by `job.name`; `queue` is handed in for jobs that queue more (inbound's sweep). A
  * `DelayedError` (a job waiting its turn) passes the error policy untouched and is not logged as a failure.
  */
 export interface QueueDeclaration<Deps> {
@@ -50,7 +47,6 @@ interface Closable {
 export class JobQueues {
   private readonly opened = new Map<QueueDeclaration<never>, Queue>();
   private readonly workers: Closable[] = [];
-  private readonly adopted: Closable[] = [];
 
   constructor(
     private readonly connection: Redis,
@@ -68,15 +64,9 @@ export class JobQueues {
     return queue;
   }
 
-  /** A queue or worker made by hand (inbound.worker.ts, until it moves to a declaration): closed with the rest. */
-  adopt<T extends Closable>(thing: T, kind: "queue" | "worker"): T {
-    (kind === "worker" ? this.workers : this.adopted).push(thing);
-    return thing;
-  }
-
   /** Every queue, for /metrics. */
   queues(): Queue[] {
-    return [...this.opened.values(), ...this.adopted.filter((q): q is Queue => q instanceof Queue)];
+    return [...this.opened.values()];
   }
 
   /** The declaration's repeatable jobs on its queue, for the deployment's list (workers/schedulers.ts). */
@@ -108,7 +98,7 @@ export class JobQueues {
   /** Workers first (each finishes its current jobs), then the queues. */
   async close(): Promise<void> {
     for (const worker of this.workers.splice(0).reverse()) await worker.close();
-    for (const queue of [...this.opened.values(), ...this.adopted.splice(0)]) await queue.close();
+    for (const queue of this.opened.values()) await queue.close();
     this.opened.clear();
   }
 }

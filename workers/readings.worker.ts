@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
 import type { AlertService } from "../core/monitoring/alerts";
-import type { EvaluationGroup } from "../core/monitoring/reading-writer";
+import type { EvaluationGroup } from "../core/monitoring/reading-repository";
 import { queueNames } from "../core/redis-keys";
 import type { QueueDeclaration } from "./job-queues";
 
@@ -11,7 +11,7 @@ export const READINGS_QUEUE = queueNames.readings;
 const groupSchema = z.object({ patientId: z.uuid(), readingIds: z.array(z.uuid()).min(1).max(5000) });
 const evaluateJobSchema = z.object({ groups: z.array(groupSchema).min(1) });
 
-/** One alert evaluation: one job per write of core/monitoring/reading-writer.ts, which batches the requests. */
+/** One alert evaluation: one job per write of core/monitoring/reading-repository.ts, which batches the requests. */
 export async function enqueueEvaluation(queue: Queue, groups: EvaluationGroup[]): Promise<void> {
   await queue.add("evaluate", evaluateJobSchema.parse({ groups }), {
     // Reading ids are new uuids, so the first one names the job: a retried add adds nothing.

@@ -17,7 +17,7 @@ import { AlertService } from "../../core/monitoring/alerts";
 import { IngestionTokens } from "../../core/monitoring/ingestion-tokens";
 import { MonitoringRepository } from "../../core/monitoring/monitoring-repository";
 import { ReadingService } from "../../core/monitoring/reading-service";
-import { ReadingWriter } from "../../core/monitoring/reading-writer";
+import { ReadingWriter } from "../../core/monitoring/reading-repository";
 import type { InPersonVisits } from "../../core/protocols/in-person-visits";
 import { ProtocolRepository } from "../../core/protocols/protocol-repository";
 import { ProtocolService } from "../../core/protocols/protocol-service";

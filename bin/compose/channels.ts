@@ -15,14 +15,15 @@ import { WebTokens } from "../../core/channels/web-tokens";
 import type { ConsultationDesk } from "../../core/consultations/consultation-desk";
 import type { PatientMessageRepository } from "../../core/consultations/patient-message-repository";
 import { InboundIntake } from "../../core/inbound/inbound-intake";
-import { InboundStore, type ParsedInbound } from "../../core/inbound/inbound-store";
+import { InboundStore } from "../../core/inbound/inbound-repository";
+import type { ParsedInbound } from "../../core/inbound/parsed-inbound";
 import { AccountLinking } from "../../core/linking/account-linking";
 import { AccountLinkingRepository } from "../../core/linking/account-linking-repository";
 import { LinkCodes } from "../../core/linking/link-codes";
 import { SecureChat } from "../../core/private-mode/secure-chat";
 import { SecureChatRepository } from "../../core/private-mode/secure-chat-repository";
 import { currentRequestId } from "../../core/request-context";
-import { createInboundQueue, inboundSweep } from "../../workers/inbound.worker";
+import { inboundEnqueuer, inboundQueue } from "../../workers/inbound.worker";
 import type { Foundation } from "./foundation";
 
 /**
@@ -44,11 +45,10 @@ export function channelsWiring(
       })
     : undefined;
   const inbound = new InboundStore(db, config.REDIS_PREFIX);
-  // inbound.worker.ts is not a declaration yet: the registry adopts its queue (and its worker, once started).
-  const inboundQueue = createInboundQueue(redis, config.REDIS_PREFIX);
-  queues.adopt(inboundQueue.queue, "queue");
+  const inboundJobs = inboundQueue(config.INBOUND_SWEEP_SECONDS * 1000);
+  const inboundQueued = inboundEnqueuer(queues.open(inboundJobs));
   // The job carries the webhook request's id (an id only), so the worker's log lines name the request too.
-  const enqueueInbound = (job: { eventId: string; chatKey: string }) => inboundQueue.enqueue({ ...job, requestId: currentRequestId() });
+  const enqueueInbound = (job: { eventId: string; chatKey: string }) => inboundQueued({ ...job, requestId: currentRequestId() });
   const intake = new InboundIntake(inbound, enqueueInbound, (error) => logger.warn({ err: error }, "inbound event not queued: the sweep will"));
   // Every edge's outcome, by channel.
   const acceptCounted = async (channel: ChannelName, parsed: ParsedInbound, payload: unknown) => {
@@ -100,8 +100,7 @@ export function channelsWiring(
     webInbox,
     webTokens,
     inbound,
-    inboundQueue,
-    inboundSweep: inboundSweep(inboundQueue, config.INBOUND_SWEEP_SECONDS * 1000),
+    inboundJobs,
     decoders,
     acceptTelegram: (update: unknown) => acceptCounted("telegram", parseTelegramUpdate(update, telegram!.botId), update),
     // VK's secret is ours, not the patient's: it is not kept.

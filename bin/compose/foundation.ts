@@ -40,6 +40,7 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   const outboxJobs = outboxQueue(outboxSettings);
   const outboxQueued = queues.open(outboxJobs);
   const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => enqueueSend(outboxQueued, outboxSettings, outboxId) });
+  const patients = new PatientRepository(db);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   return {
     config,
@@ -50,10 +51,10 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
     queues,
     outboxJobs,
     outbox,
-    patients: new PatientRepository(db),
+    patients,
     consents: new ConsentService(db),
     events: new RedisConsoleEvents(redis, config.REDIS_PREFIX),
-    notifier: new PatientNotifier(db, outbox),
+    notifier: new PatientNotifier(patients, outbox),
     sendLimiter: new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS),
     audit: new AuditRepository(db),
     files: new StoredFiles(

@@ -1,6 +1,6 @@
 import { consentsHandlers } from "../../core/dialogue/consents-command";
 import { languageHandlers } from "../../core/dialogue/language";
-import { PatientPreferences } from "../../core/dialogue/patient-preferences";
+import { PatientPreferences } from "../../core/patients/patient-preferences-repository";
 import { timezoneHandlers } from "../../core/dialogue/timezone";
 import { ExamSessions } from "../../core/exam/exam-sessions";
 import { IdentityRepository } from "../../core/identity/identity-repository";

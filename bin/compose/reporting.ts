@@ -1,5 +1,5 @@
 import { AnalyticsService } from "../../core/analytics/analytics-service";
-import { FhirClients } from "../../core/fhir/fhir-clients";
+import { FhirClients } from "../../core/fhir/fhir-client-repository";
 import { FhirExport } from "../../core/fhir/fhir-export";
 import { SmartAuth } from "../../core/fhir/smart-auth";
 import type { Foundation } from "./foundation";

@@ -2,7 +2,7 @@ import type { Message } from "grammy/types";
 import { z } from "zod";
 import type { IncomingContent } from "../../core/channels/channel";
 import { textContent } from "../../core/channels/command-text";
-import type { ParsedInbound } from "../../core/inbound/inbound-store";
+import type { ParsedInbound } from "../../core/inbound/parsed-inbound";
 
 /** The part of a Telegram Update we read; the rest is kept as it came. */
 const chatSchema = z.object({ id: z.number().int() }).loose();

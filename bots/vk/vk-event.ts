@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { IncomingContent, IncomingEvent, IncomingFile } from "../../core/channels/channel";
 import { textContent } from "../../core/channels/command-text";
 import { downloadLimited } from "../../core/channels/download-limited";
-import type { ParsedInbound } from "../../core/inbound/inbound-store";
+import type { ParsedInbound } from "../../core/inbound/parsed-inbound";
 import { vkEnvelopeSchema, type VkEnvelope } from "../../core/channels/vk-envelope";
 
 const photoSchema = z.object({

@@ -1,6 +1,6 @@
 import { FileTooLargeError, type IncomingEvent } from "../../core/channels/channel";
 import { textContent } from "../../core/channels/command-text";
-import type { ParsedInbound } from "../../core/inbound/inbound-store";
+import type { ParsedInbound } from "../../core/inbound/parsed-inbound";
 import { webMessageSchema, type WebMessage } from "../../core/channels/web-message";
 
 export const webEventId = (visitorId: string, id: string) => `web-${visitorId}-${id}`;

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from "./api";
 import { useT } from "./i18n";
+import { PrescriptionsFieldset } from "./PrescriptionsFieldset";
 
 const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
-const emptyPrescription = { medicine: "", dose: "", schedule: "", durationDays: 7, treatmentChange: "new" as const, remindAt: [] as string[] };
 /** Reminder times are typed as "08:00, 20:00"; blanks left while typing are dropped before saving. */
 const withoutBlankTimes = (content: ProtocolContent): ProtocolContent => ({
   ...content,
@@ -261,40 +261,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               {t("protocol.addReferral")}
             </button>
           </fieldset>
-          <fieldset>
-            <legend>{t("protocol.prescriptions")}</legend>
-            {content.prescriptions.map((p, i) => {
-              const change = (patch: Partial<typeof p>) => set({ prescriptions: content.prescriptions.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
-              return (
-                <div className="row" key={i} data-testid="prescription">
-                  <input aria-label={t("protocol.medicine")} placeholder={t("protocol.medicine")} value={p.medicine} onChange={(e) => change({ medicine: e.target.value })} />
-                  <input aria-label={t("protocol.dose")} placeholder={t("protocol.dose")} value={p.dose} onChange={(e) => change({ dose: e.target.value })} />
-                  <input aria-label={t("protocol.schedule")} placeholder={t("protocol.schedule")} value={p.schedule} onChange={(e) => change({ schedule: e.target.value })} />
-                  <input
-                    aria-label={t("protocol.remindAt")}
-                    placeholder={t("protocol.remindAt")}
-                    title={t("protocol.remindAtHint")}
-                    value={(p.remindAt ?? []).join(", ")}
-                    onChange={(e) => change({ remindAt: e.target.value.split(",").map((time) => time.trim()) })}
-                  />
-                  <input aria-label={t("protocol.days")} type="number" min={1} max={365} value={p.durationDays} onChange={(e) => change({ durationDays: Number(e.target.value) })} />
-                  <select aria-label={t("protocol.change")} value={p.treatmentChange} onChange={(e) => change({ treatmentChange: e.target.value as typeof p.treatmentChange })}>
-                    {(["new", "continue", "change", "stop"] as const).map((k) => (
-                      <option key={k} value={k}>
-                        {t(`protocol.treatment.${k}`)}
-                      </option>
-                    ))}
-                  </select>
-                  <button className="small" onClick={() => set({ prescriptions: content.prescriptions.filter((_, j) => j !== i) })}>
-                    {t("protocol.remove")}
-                  </button>
-                </div>
-              );
-            })}
-            <button className="small" onClick={() => set({ prescriptions: [...content.prescriptions, { ...emptyPrescription }] })}>
-              {t("protocol.addPrescription")}
-            </button>
-          </fieldset>
+          <PrescriptionsFieldset prescriptions={content.prescriptions} set={set} />
           <label>
             {t("protocol.followUpOf")}
             <select value={content.followUpOfVisitId ?? ""} onChange={(e) => set({ followUpOfVisitId: e.target.value || undefined })}>

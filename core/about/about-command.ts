@@ -1,4 +1,4 @@
-import type { CommandHandler } from "../dialogue/dialogue";
+import type { CommandHandler } from "../dialogue/handlers";
 import { translator } from "../i18n";
 
 /** `/about` in the messenger: the link to the disclosure page in the patient's language; no consent needed to read it. */

@@ -1,4 +1,4 @@
-import type { CommandHandler } from "../dialogue/dialogue";
+import type { CommandHandler } from "../dialogue/handlers";
 import { documentTexts } from "../documents/document-texts";
 import type { AccountService } from "./account-service";
 

@@ -3,7 +3,7 @@ import type { AuditRepository } from "../audit/audit-repository";
 import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
 import { AppError, notFound } from "../errors";
-import type { LabOrderView } from "../labs/lab-service";
+import type { LabOrderView } from "../labs/lab-views";
 import type { IdentityLevel } from "../identity/identity-level";
 import type { AccountRepository } from "./account-repository";
 

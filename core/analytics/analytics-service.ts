@@ -1,7 +1,6 @@
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
-import { rebuildRollups } from "./analytics-refresh";
-import { AnalyticsRepository, type BookingRow, type CallRow, type CountRow, type FirstReplyRow, type RatingRow } from "./analytics-repository";
+import { AnalyticsRepository, rebuildRollups, type BookingRow, type CallRow, type CountRow, type FirstReplyRow, type RatingRow } from "./analytics-repository";
 import { dimensions, type Analytics, type AnalyticsQuery, type Figures } from "./analytics-schema";
 import { periodsOf } from "./periods";
 

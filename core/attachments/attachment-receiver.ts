@@ -3,7 +3,7 @@ import { recordAudit } from "../audit/audit-log";
 import { FileTooLargeError, type IncomingFile, type OutgoingMessage } from "../channels/channel";
 import type { MessageAttachment } from "../channels/attachment";
 import type { PatientMessageRepository } from "../consultations/patient-message-repository";
-import type { FileReceiver } from "../dialogue/dialogue";
+import type { FileReceiver } from "../dialogue/handlers";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";

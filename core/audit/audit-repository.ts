@@ -1,5 +1,19 @@
-import type { Db } from "../db/prisma";
-import { recordAudit, type AuditEntry } from "./audit-log";
+import type { Db, Tx } from "../db/prisma";
+import type { AuditEntry } from "./audit-entry";
+
+/** Health data is a special category (152-FZ): every access to it leaves a trace. Never put clinical text in `meta`. */
+export async function recordAudit(db: Db | Tx, entry: AuditEntry): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      actorType: entry.actor.type,
+      actorId: "id" in entry.actor ? entry.actor.id : null,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      meta: entry.meta as object | undefined,
+    },
+  });
+}
 
 export interface AuditQuery {
   actorId?: string;

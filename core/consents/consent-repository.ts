@@ -1,5 +1,7 @@
-import type { Db } from "../db/prisma";
-import type { ConsentKind } from "./consent-service";
+import { recordAudit } from "../audit/audit-log";
+import type { Db, Tx } from "../db/prisma";
+import type { Language } from "../i18n";
+import type { ConsentKind } from "./consent-kinds";
 
 /** The newest published text of a kind: its version, and its text in the language asked for (null when not published in it). */
 export interface PublishedConsent {
@@ -12,7 +14,7 @@ export interface PublishedConsent {
 export interface ConsentSnapshot {
   /** The patient's consents in force (not withdrawn). */
   given: Array<{ kind: ConsentKind; version: string }>;
-  /** Kinds without a published text are asked in the shipped version (core/consents/consent-service.ts). */
+  /** Kinds without a published text are asked in the shipped version (core/consents/consent-kinds.ts). */
   published: PublishedConsent[];
 }
 
@@ -33,4 +35,84 @@ export class ConsentRepository {
       published: rows.filter((row) => !row.given).map(({ kind, version, text }) => ({ kind, version, text })),
     };
   }
+
+  /** The published text of a version, in each language it was published in. */
+  async textRows(kind: ConsentKind, version: string): Promise<Array<{ language: string; text: string; publishedAt: Date }>> {
+    return this.db.consentText.findMany({ where: { kind, version }, select: { language: true, text: true, publishedAt: true } });
+  }
+
+  async textPublished(kind: ConsentKind, version: string): Promise<boolean> {
+    return (await this.db.consentText.count({ where: { kind, version } })) > 0;
+  }
+
+  async publishText(
+    kind: ConsentKind,
+    version: string,
+    texts: Record<Language, string>,
+    publishedAt: Date,
+    by: { type: "staff"; id: string },
+  ): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await tx.consentText.createMany({
+        data: (Object.keys(texts) as Language[]).map((language) => ({ kind, version, language, text: texts[language], publishedAt, publishedById: by.id })),
+      });
+      await recordAudit(tx, { actor: by, action: "consent_text.publish", entityType: "consent_text", entityId: `${kind}:${version}` });
+    });
+  }
+
+  /** The consents in force (not withdrawn), oldest first. */
+  async given(patientId: string): Promise<Array<{ kind: ConsentKind; version: string; givenAt: Date }>> {
+    return this.db.consent.findMany({
+      where: { patientId, withdrawnAt: null },
+      orderBy: { givenAt: "asc" },
+      select: { kind: true, version: true, givenAt: true },
+    });
+  }
+
+  /** Marks the consents of a kind in force withdrawn, each with its audit row; false when none was. */
+  async withdraw(patientId: string, kind: ConsentKind): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const active = await tx.consent.findMany({ where: { patientId, kind, withdrawnAt: null }, select: { id: true } });
+      if (active.length === 0) return false;
+      await tx.consent.updateMany({ where: { id: { in: active.map((c) => c.id) } }, data: { withdrawnAt: new Date() } });
+      for (const consent of active) {
+        await recordAudit(tx, {
+          actor: { type: "patient", id: patientId },
+          action: "consent.withdraw",
+          entityType: "consent",
+          entityId: consent.id,
+          meta: { kind },
+        });
+      }
+      return true;
+    });
+  }
+
+  /** Records a consent to this version with its audit row, unless one is already in force. */
+  async give(patientId: string, kind: ConsentKind, version: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const already = await tx.consent.findFirst({ where: { patientId, kind, version, withdrawnAt: null } });
+      if (already) return;
+      const consent = await tx.consent.create({ data: { patientId, kind, version } });
+      await recordAudit(tx, {
+        actor: { type: "patient", id: patientId },
+        action: "consent.give",
+        entityType: "consent",
+        entityId: consent.id,
+        meta: { kind, version },
+      });
+    });
+  }
+}
+
+/** Every consent of these kinds these patients ever gave, withdrawn or not (core/consents/processing-consent.ts); inside a transaction too. */
+export async function consentStates(
+  db: Db | Tx,
+  patientIds: string[],
+  kinds: ConsentKind[],
+): Promise<Array<{ patientId: string; kind: ConsentKind; withdrawnAt: Date | null }>> {
+  return db.consent.findMany({
+    where: { patientId: { in: patientIds }, kind: { in: kinds } },
+    select: { patientId: true, kind: true, withdrawnAt: true },
+  });
 }

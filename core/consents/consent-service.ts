@@ -1,25 +1,14 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
 import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
 import { ConsentRepository } from "./consent-repository";
+import { requiredConsents, type ConsentKind } from "./consent-kinds";
 import { PatientConsents } from "./patient-consents";
 
-/**
- * Consents required before anything medical is stored (152-FZ, 323-FZ art. 36.2), in the order they are asked.
- * The shipped version names the text in locales/ (`consent.<kind>.ask`); an admin may publish a newer text
- * (ConsentText). The patient is asked the newest version, and consents to an older one no longer count.
- */
-export const requiredConsents = [
-  { kind: "personal_data", version: "2026-11-01" },
-  { kind: "remote_care", version: "2026-11-01" },
-] as const;
-
-export const consentKindSchema = z.enum(["personal_data", "remote_care"]);
-export type ConsentKind = z.infer<typeof consentKindSchema>;
+export { consentKindSchema, requiredConsents, type ConsentKind } from "./consent-kinds";
 
 const shippedVersion = (kind: ConsentKind): string => requiredConsents.find((consent) => consent.kind === kind)!.version;
 
@@ -41,7 +30,7 @@ export interface ConsentTextView {
 export class ConsentService {
   private readonly repository: ConsentRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.repository = new ConsentRepository(db);
   }
 
@@ -61,7 +50,7 @@ export class ConsentService {
     const current = await this.currentVersions();
     return Promise.all(
       requiredConsents.map(async ({ kind }) => {
-        const rows = await this.db.consentText.findMany({ where: { kind, version: current[kind] } });
+        const rows = await this.repository.textRows(kind, current[kind]);
         const texts = Object.fromEntries(
           languages.map((l) => [l, rows.find((r) => r.language === l)?.text ?? translator(l)(`consent.${kind}.ask`, { version: current[kind] })]),
         ) as Record<Language, string>;
@@ -73,61 +62,26 @@ export class ConsentService {
   /** A new version of a consent text: from now on patients are asked it, and must agree again. */
   async publish(kind: ConsentKind, input: z.input<typeof publishConsentTextSchema>, by: { type: "staff"; id: string }): Promise<ConsentTextView> {
     const { version, texts } = publishConsentTextSchema.parse(input);
-    const exists = version === shippedVersion(kind) || (await this.db.consentText.count({ where: { kind, version } })) > 0;
+    const exists = version === shippedVersion(kind) || (await this.repository.textPublished(kind, version));
     if (exists) throw new AppError("conflict", `version ${version} of this consent exists: publish a new version`);
     const publishedAt = new Date();
-    await this.db.$transaction(async (tx) => {
-      await tx.consentText.createMany({
-        data: languages.map((language) => ({ kind, version, language, text: texts[language], publishedAt, publishedById: by.id })),
-      });
-      await recordAudit(tx, { actor: by, action: "consent_text.publish", entityType: "consent_text", entityId: `${kind}:${version}` });
-    });
+    await this.repository.publishText(kind, version, texts as Record<Language, string>, publishedAt, by);
     return { kind, version, published: true, publishedAt, texts };
   }
 
   /** The consents in force (not withdrawn), oldest first. */
-  async given(patientId: string): Promise<Array<{ kind: ConsentKind; version: string; givenAt: Date }>> {
-    return this.db.consent.findMany({
-      where: { patientId, withdrawnAt: null },
-      orderBy: { givenAt: "asc" },
-      select: { kind: true, version: true, givenAt: true },
-    });
+  given(patientId: string): Promise<Array<{ kind: ConsentKind; version: string; givenAt: Date }>> {
+    return this.repository.given(patientId);
   }
 
   /** Withdrawal (152-FZ art. 9): recorded, never deleted; processing stops until the patient consents again. */
-  async withdraw(patientId: string, kind: ConsentKind): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
-      const active = await tx.consent.findMany({ where: { patientId, kind, withdrawnAt: null }, select: { id: true } });
-      if (active.length === 0) return false;
-      await tx.consent.updateMany({ where: { id: { in: active.map((c) => c.id) } }, data: { withdrawnAt: new Date() } });
-      for (const consent of active) {
-        await recordAudit(tx, {
-          actor: { type: "patient", id: patientId },
-          action: "consent.withdraw",
-          entityType: "consent",
-          entityId: consent.id,
-          meta: { kind },
-        });
-      }
-      return true;
-    });
+  withdraw(patientId: string, kind: ConsentKind): Promise<boolean> {
+    return this.repository.withdraw(patientId, kind);
   }
 
   /** `consents`: the dialogue step's snapshot, which names the version asked and learns of the new consent. */
   async give(patientId: string, kind: ConsentKind, consents: PatientConsents): Promise<void> {
-    const version = consents.version(kind);
-    await this.db.$transaction(async (tx) => {
-      const already = await tx.consent.findFirst({ where: { patientId, kind, version, withdrawnAt: null } });
-      if (already) return;
-      const consent = await tx.consent.create({ data: { patientId, kind, version } });
-      await recordAudit(tx, {
-        actor: { type: "patient", id: patientId },
-        action: "consent.give",
-        entityType: "consent",
-        entityId: consent.id,
-        meta: { kind, version },
-      });
-    });
+    await this.repository.give(patientId, kind, consents.version(kind));
     consents.record(kind);
   }
 }

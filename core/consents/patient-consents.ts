@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
 import type { ConsentSnapshot } from "./consent-repository";
-import { requiredConsents, type ConsentKind } from "./consent-service";
+import { requiredConsents, type ConsentKind } from "./consent-kinds";
 
 /**
  * One patient's consents as read at the start of a dialogue step (ConsentService.forPatient): the step asks

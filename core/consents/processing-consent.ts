@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/prisma";
 import { AppError } from "../errors";
-import { requiredConsents } from "./consent-service";
+import { consentStates } from "./consent-repository";
+import { requiredConsents } from "./consent-kinds";
 
 /**
  * The one answer to "may we process this patient's data now?" (152-FZ art. 9: after a withdrawal processing stops),
@@ -16,10 +17,7 @@ export class ProcessingConsent {
   /** Of these patients, those whose data may not be processed now. */
   async withdrawn(patientIds: string[]): Promise<Set<string>> {
     if (patientIds.length === 0) return new Set();
-    const rows = await this.db.consent.findMany({
-      where: { patientId: { in: [...new Set(patientIds)] }, kind: { in: requiredConsents.map((c) => c.kind) } },
-      select: { patientId: true, kind: true, withdrawnAt: true },
-    });
+    const rows = await consentStates(this.db, [...new Set(patientIds)], requiredConsents.map((c) => c.kind));
     const stopped = new Set<string>();
     for (const row of rows) {
       if (!row.withdrawnAt) continue;

@@ -1,8 +1,8 @@
 import type { OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
-import type { ButtonHandler, CommandHandler } from "./dialogue";
+import type { ButtonHandler, CommandHandler } from "./handlers";
 import { formatDateTime } from "./format-date";
-import type { PatientPreferences } from "./patient-preferences";
+import type { PatientPreferences } from "../patients/patient-preferences-repository";
 
 interface Deps {
   consents: ConsentService;

@@ -3,10 +3,12 @@ import { z } from "zod";
 import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
 import type { PatientConsents } from "../consents/patient-consents";
+import { acceptedReply } from "../consultations/accepted-reply";
 import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
 import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
+import type { ButtonHandler, CommandHandler, ContactReceiver, EmergencyCheck, FileReceiver, MedicalTextHandler, TextInterceptor } from "./handlers";
 import { languageChoice } from "./language";
 
 /** Button payloads the dialogue understands; anything else is ignored as stale or forged. */
@@ -17,54 +19,6 @@ const consentButtonSchema = z
     const [, kind, answer] = data.split(":");
     return { kind: consentKindSchema.parse(kind), agreed: answer === "yes" };
   });
-
-/**
- * A feature's buttons (reminders, queue, bookings…): button data `<prefix>:…` goes to the handler
- * with that prefix, which answers with the messages to send. Registered in the composition root.
- */
-export interface ButtonHandler {
-  prefix: string;
-  /** Its buttons carry medical answers: refused (and consent asked for) while a required consent is missing. */
-  requiresConsent?: true;
-  handle(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]>;
-}
-
-/**
- * A feature's slash command (e.g. `/account`): answered by the handler, for patients who gave both consents
- * unless `beforeConsent` (commands that store nothing medical, such as linking a second messenger).
- */
-export interface CommandHandler {
-  command: string;
-  beforeConsent?: true;
-  handle(account: PatientAccount, args: string, t: TFunction): Promise<OutgoingMessage[]>;
-}
-
-/** Keeps a patient's photo or document (checks, stores, attaches it) and says what to tell the patient. */
-export interface FileReceiver {
-  receive(account: PatientAccount, content: { file: IncomingFile; caption?: string }, t: TFunction): Promise<OutgoingMessage[]>;
-}
-
-/** What becomes of a patient's text once both consents are given (the intake, see core/intake/intake-flow.ts). */
-export interface MedicalTextHandler {
-  onText(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[]>;
-  /** The pending question of an unfinished intake, asked again when the patient comes back (e.g. `/start`). */
-  resume?(account: PatientAccount, t: TFunction): Promise<OutgoingMessage | undefined>;
-}
-
-/** A contact the messenger vouches for (the identity module confirms the phone number with it). */
-export interface ContactReceiver {
-  receive(account: PatientAccount, contact: { phone: string; own: boolean }, t: TFunction): Promise<OutgoingMessage[]>;
-}
-
-/** Claims a text before the intake sees it (a phone number or a code the patient was asked for), or passes. */
-export interface TextInterceptor {
-  intercept(account: PatientAccount, text: string, t: TFunction): Promise<OutgoingMessage[] | undefined>;
-}
-
-/** Tells whether a text describes an emergency (the red-flag rules, core/intake/red-flags.ts). */
-export interface EmergencyCheck {
-  isEmergency(language: Language, text: string): Promise<boolean>;
-}
 
 export interface DialogueDeps {
   patients: PatientRepository;
@@ -90,7 +44,7 @@ export class Dialogue {
 
   /**
    * Runs one incoming event and hands its replies to `commit`, which writes them with the inbound row marked
-   * processed (core/inbound/inbound-replies.ts): an event run twice after a crash still answers once. Throws when
+   * processed (core/inbound/inbound-reply-repository.ts): an event run twice after a crash still answers once. Throws when
    * processing failed.
    */
   async handle(event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>): Promise<void> {
@@ -146,13 +100,8 @@ export class Dialogue {
           if (claimed) return reply(...claimed);
         }
         if (this.deps.intake) return reply(...(await this.deps.intake.onText(account, content.text, t)));
-        const { consultationNumber, opened } = await this.deps.consultations.acceptPatientMessage(
-          account.patientId,
-          account.accountId,
-          content.text,
-        );
-        const key = opened ? "consultation.created" : "consultation.message_added";
-        return reply({ text: t(key, { number: consultationNumber }) });
+        const accepted = await this.deps.consultations.acceptPatientMessage(account.patientId, account.accountId, content.text);
+        return reply(acceptedReply(t, accepted));
       }
       case "file": {
         const missing = await missingConsent();

@@ -2,8 +2,8 @@ import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
 import { languages, translator, type Language } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
-import type { ButtonHandler, CommandHandler } from "./dialogue";
-import type { PatientPreferences } from "./patient-preferences";
+import type { ButtonHandler, CommandHandler } from "./handlers";
+import type { PatientPreferences } from "../patients/patient-preferences-repository";
 
 /** Each language's button is labelled in that language (`language.name` of its own bot.json). */
 export function languageChoice(t: TFunction, current: Language): OutgoingMessage {

@@ -1,5 +1,5 @@
-import type { ButtonHandler, CommandHandler } from "./dialogue";
-import type { PatientPreferences } from "./patient-preferences";
+import type { ButtonHandler, CommandHandler } from "./handlers";
+import type { PatientPreferences } from "../patients/patient-preferences-repository";
 import { formatDateTime } from "./format-date";
 
 /** The zones our patients live in (Russia, Central Asia, the Caucasus), with their city as the label. */

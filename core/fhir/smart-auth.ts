@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from "j
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
-import type { FhirClients } from "./fhir-clients";
+import type { FhirClients } from "./fhir-client-repository";
 import { grantScopes } from "./scopes";
 
 export const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

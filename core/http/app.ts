@@ -46,7 +46,7 @@ import { monitoringStaffRoutes, readingsIngestionRoutes, type MonitoringDeps } f
 import { registerVkWebhook, type VkWebhookDeps } from "./routes/vk-webhook";
 import { registerMaxWebhook, type MaxWebhookDeps } from "./routes/max-webhook";
 import { widgetRoutes, type WidgetDeps } from "./routes/widget";
-import type { InboundStore } from "../inbound/inbound-store";
+import type { InboundStore } from "../inbound/inbound-repository";
 import type { SecureChat } from "../private-mode/secure-chat";
 import type { DataRights } from "../rights/data-rights";
 import type { PatientErasure } from "../rights/patient-erasure";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { z } from "zod";
-import type { CommandHandler } from "../dialogue/dialogue";
+import type { CommandHandler } from "../dialogue/handlers";
 import { AppError } from "../errors";
 import type { IdentityService } from "./identity-service";
 import { redisKeys } from "../redis-keys";

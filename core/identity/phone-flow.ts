@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { OutgoingMessage } from "../channels/channel";
-import type { CommandHandler, ContactReceiver, TextInterceptor } from "../dialogue/dialogue";
+import type { CommandHandler, ContactReceiver, TextInterceptor } from "../dialogue/handlers";
 import type { IdentityService } from "./identity-service";
 import { normalizePhone } from "./identity-service";
 import type { Logger } from "pino";

@@ -1,5 +1,6 @@
 import type { ChannelName } from "../channels/channel";
-import type { InboundStore, ParsedInbound } from "./inbound-store";
+import type { InboundStore } from "./inbound-repository";
+import type { ParsedInbound } from "./parsed-inbound";
 
 /** Hands a stored event's chat to the inbound worker; implemented in workers/inbound.worker.ts with BullMQ. */
 export type InboundEnqueue = (job: { eventId: string; chatKey: string }) => Promise<void>;

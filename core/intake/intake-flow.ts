@@ -1,7 +1,8 @@
 import type { TFunction } from "i18next";
 import type { OutgoingButton, OutgoingMessage } from "../channels/channel";
+import { acceptedReply } from "../consultations/accepted-reply";
 import type { ConsultationService } from "../consultations/consultation-service";
-import type { ButtonHandler } from "../dialogue/dialogue";
+import type { ButtonHandler } from "../dialogue/handlers";
 import { durationSchema, type ExamResult } from "../exam/exam-result";
 import type { PatientAccount } from "../patients/patient-repository";
 import { isRegionGroup, regionGroups } from "./exam-fallback";
@@ -42,10 +43,9 @@ export class IntakeFlow {
       const { raised } = await this.redFlagsIn(account, [text], []);
       const disposition = dispositionOf(raised);
       if (disposition) await consultations.markUrgent(account.patientId);
-      const { consultationNumber, opened } = await this.deps.messages.acceptPatientMessage(account.patientId, account.accountId, text);
-      const key = opened ? "consultation.created" : "consultation.message_added";
+      const accepted = await this.deps.messages.acceptPatientMessage(account.patientId, account.accountId, text);
       const alarm = disposition === "emergency" ? [emergency(t)] : disposition === "urgent" ? [urgent(t)] : [];
-      return [...alarm, { text: t(key, { number: consultationNumber }) }];
+      return [...alarm, acceptedReply(t, accepted)];
     }
     if (!intake) {
       const started = await intakes.start(account.patientId, account.accountId, text);

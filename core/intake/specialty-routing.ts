@@ -1,4 +1,4 @@
-import type { Db } from "../db/prisma";
+import type { IntakeConsultationRepository } from "./intake-consultation-repository";
 import type { Answer, ComplaintArea } from "./questionnaire";
 
 /** Where a consultation goes when no specialist fits: every clinic has general practitioners. */
@@ -35,19 +35,13 @@ export function specialtyCandidates(area: ComplaintArea | null, answers: Answer[
  * is not disabled and who speaks the patient's language (the queue shows a doctor only such consultations).
  * Otherwise the general practitioner.
  */
-export async function chooseSpecialty(db: Db, candidates: string[], patientLanguage: string): Promise<string> {
+export async function chooseSpecialty(
+  directory: Pick<IntakeConsultationRepository, "canAnswer">,
+  candidates: string[],
+  patientLanguage: string,
+): Promise<string> {
   for (const code of candidates) {
-    const specialty = await db.specialty.findFirst({ where: { code, active: true }, select: { code: true } });
-    if (!specialty) continue;
-    const doctor = await db.doctor.findFirst({
-      where: {
-        specialties: { has: code },
-        languages: { has: patientLanguage },
-        OR: [{ staff: { is: null } }, { staff: { is: { disabledAt: null } } }],
-      },
-      select: { id: true },
-    });
-    if (doctor) return code;
+    if (await directory.canAnswer(code, patientLanguage)) return code;
   }
   return FALLBACK_SPECIALTY;
 }

@@ -1,4 +1,4 @@
-import type { ButtonHandler } from "../dialogue/dialogue";
+import type { ButtonHandler } from "../dialogue/handlers";
 import { translator } from "../i18n";
 import type { LabService } from "./lab-service";
 

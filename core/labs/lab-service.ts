@@ -16,43 +16,7 @@ import {
 } from "./fhir-report";
 import type { LabOrder, LabRepository } from "./lab-repository";
 import type { LabDirectory } from "./labs-config";
-import { loincCodeSchema as loincCode } from "./lab-tests";
-
-export const newLabOrderSchema = z.object({
-  tests: z.array(loincCode).min(1).max(50),
-  /** The protocol referral this order carries out: `<consultationId>:<sorted LOINC codes>`. */
-  referralId: z.string().max(1000).optional(),
-});
-
-/** Where a review item goes: an order by id or by its number; neither dismisses it. */
-export const reviewTargetSchema = z.object({ orderId: z.uuid().optional(), orderNumber: z.number().int().positive().optional() });
-
-export interface LabOrderView {
-  id: string;
-  number: number;
-  patientId: string;
-  doctorId: string;
-  tests: string[];
-  labId: string | null;
-  labName: string | null;
-  status: string;
-  createdAt: Date;
-  results: LabResultView[];
-}
-
-export interface LabResultView {
-  code: string;
-  display: string | null;
-  value: string | null;
-  valueNumber: number | null;
-  unit: string | null;
-  referenceRange: string | null;
-  interpretation: string | null;
-  abnormal: boolean;
-  effectiveAt: Date | null;
-}
-
-export type IngestOutcome = { status: "stored"; orderIds: string[]; results: number } | { status: "review"; reviewId: string; reason: string };
+import { newLabOrderSchema, reviewTargetSchema, type IngestOutcome, type LabOrderView, type LabResultView } from "./lab-views";
 
 /** Lab orders, their results from FHIR deliveries, and the review list for what could not be matched. */
 export class LabService {

@@ -1,4 +1,4 @@
-import type { CommandHandler } from "../dialogue/dialogue";
+import type { CommandHandler } from "../dialogue/handlers";
 import { matchLanguage, translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
 import type { AccountLinkingRepository } from "./account-linking-repository";

@@ -1,4 +1,4 @@
-import type { CommandHandler } from "../dialogue/dialogue";
+import type { CommandHandler } from "../dialogue/handlers";
 import { translator } from "../i18n";
 import type { IngestionTokens } from "./ingestion-tokens";
 

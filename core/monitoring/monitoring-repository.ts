@@ -16,7 +16,7 @@ export interface IngestionTokenRow {
   revokedAt: Date | null;
 }
 
-/** Monitoring plans, readings for charts and device tokens in Postgres (new readings: reading-writer.ts). */
+/** Monitoring plans, readings for charts and device tokens in Postgres (new readings: reading-repository.ts). */
 export class MonitoringRepository {
   constructor(private readonly db: Db) {}
 

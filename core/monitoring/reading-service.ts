@@ -5,7 +5,7 @@ import { AppError, notFound } from "../errors";
 import { parseReadings, type ReadingFormat } from "./parse-readings";
 import { canonicalUnit, readingKinds, type ReadingError, type ReadingKind } from "./reading";
 import type { MonitoringRepository } from "./monitoring-repository";
-import type { ReadingWriter } from "./reading-writer";
+import type { ReadingWriter } from "./reading-repository";
 import { effectiveThresholds, thresholdsSchema, type Thresholds } from "./thresholds";
 
 export interface IngestResult {

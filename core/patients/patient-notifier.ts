@@ -1,8 +1,8 @@
 import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
-import type { Db } from "../db/prisma";
-import { matchLanguage, translator } from "../i18n";
+import { translator } from "../i18n";
 import type { Outbox } from "../outbox/outbox";
+import type { PatientRepository } from "./patient-repository";
 
 /**
  * Tells a patient something outside a conversation (a document is ready, a reminder, an alert):
@@ -10,7 +10,7 @@ import type { Outbox } from "../outbox/outbox";
  */
 export class PatientNotifier {
   constructor(
-    private readonly db: Db,
+    private readonly patients: Pick<PatientRepository, "reachableAccount">,
     private readonly outbox: Outbox,
   ) {}
 
@@ -20,14 +20,10 @@ export class PatientNotifier {
     build: (t: TFunction) => OutgoingMessage | OutgoingMessage[],
     namespace = "bot",
   ): Promise<boolean> {
-    const account = await this.db.messengerAccount.findFirst({
-      where: { patientId, unreachableAt: null },
-      orderBy: { createdAt: "desc" },
-      include: { patient: { select: { language: true } } },
-    });
+    const account = await this.patients.reachableAccount(patientId);
     if (!account) return false;
-    const t = translator(matchLanguage(account.patient.language) ?? "ru", namespace);
-    for (const message of [build(t)].flat()) await this.outbox.send(account.id, message);
+    const t = translator(account.language, namespace);
+    for (const message of [build(t)].flat()) await this.outbox.send(account.accountId, message);
     return true;
   }
 }

@@ -62,4 +62,14 @@ export class PatientRepository {
   async markUnreachable(accountId: string, at: Date): Promise<void> {
     await this.db.messengerAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
   }
+
+  /** The patient's newest reachable messenger account and their language: where a notice goes. */
+  async reachableAccount(patientId: string): Promise<{ accountId: string; language: Language } | undefined> {
+    const account = await this.db.messengerAccount.findFirst({
+      where: { patientId, unreachableAt: null },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, patient: { select: { language: true } } },
+    });
+    return account ? { accountId: account.id, language: matchLanguage(account.patient.language) ?? "ru" } : undefined;
+  }
 }

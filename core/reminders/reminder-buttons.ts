@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { OutgoingMessage } from "../channels/channel";
-import type { ButtonHandler } from "../dialogue/dialogue";
+import type { ButtonHandler } from "../dialogue/handlers";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
 import type { ReminderAnswers } from "./reminder-answers";

@@ -1,5 +1,5 @@
 import type { AuditRepository } from "../audit/audit-repository";
-import type { ButtonHandler, CommandHandler } from "../dialogue/dialogue";
+import type { ButtonHandler, CommandHandler } from "../dialogue/handlers";
 import { AppError, notFound } from "../errors";
 import { translator } from "../i18n";
 import { renderExportPdf } from "./export-pdf";

@@ -114,4 +114,10 @@ export class StaffRepository {
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     return (await this.db.staffMember.updateMany({ where: { id }, data: { disabledAt: disabled ? new Date() : null } })).count > 0;
   }
+
+  /** The certificate or accreditation a doctor's /about entry shows; false when there is no such doctor. */
+  async setDoctorCertificate(doctorId: string, number: string, validUntil: Date | null): Promise<boolean> {
+    const { count } = await this.db.doctor.updateMany({ where: { id: doctorId }, data: { certificateNumber: number, certificateValidUntil: validUntil } });
+    return count > 0;
+  }
 }

@@ -201,6 +201,11 @@ export class StaffService {
     });
   }
 
+  /** A doctor's certificate or accreditation number and its last valid day, published on /about (npm run staff:create). */
+  async setDoctorCertificate(doctorId: string, number: string, validUntil: Date | null): Promise<void> {
+    if (!(await this.deps.members.setDoctorCertificate(doctorId, number, validUntil))) throw notFound("doctor");
+  }
+
   private sessionKey(token: string) {
     return `${this.prefix}:staff-session:${sessionHash(token)}`;
   }

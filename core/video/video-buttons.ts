@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import type { OutgoingMessage } from "../channels/channel";
-import type { ButtonHandler, CommandHandler } from "../dialogue/dialogue";
+import type { ButtonHandler, CommandHandler } from "../dialogue/handlers";
 import { AppError } from "../errors";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";

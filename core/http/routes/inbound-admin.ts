@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { InboundStore } from "../../inbound/inbound-store";
+import type { InboundStore } from "../../inbound/inbound-repository";
 import { requireRole } from "../staff-auth";
 
 const query = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });

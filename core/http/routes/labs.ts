@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { CareAccess } from "../../access/care-access";
 import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
-import { newLabOrderSchema, reviewTargetSchema, type LabService } from "../../labs/lab-service";
+import type { LabService } from "../../labs/lab-service";
+import { newLabOrderSchema, reviewTargetSchema } from "../../labs/lab-views";
 import type { LabDirectory } from "../../labs/labs-config";
 import { requireRole } from "../staff-auth";
 

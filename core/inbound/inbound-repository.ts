@@ -4,14 +4,6 @@ import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/prisma";
 import { groupCommit } from "../group-commit";
 
-/** What an edge makes of a raw update once the sender is verified (see core/inbound/inbound-intake.ts). */
-export type ParsedInbound =
-  | { kind: "event"; id: string; chatKey: string }
-  /** An update type we do not handle (an edited message, a group chat): acknowledged, not kept. */
-  | { kind: "ignored" }
-  /** Fields missing or of the wrong type: acknowledged and kept as a dead letter, never retried. */
-  | { kind: "malformed"; reason: string };
-
 export interface ClaimedEvent {
   id: string;
   channel: ChannelName;
@@ -120,7 +112,7 @@ export class InboundStore {
     return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts! };
   }
 
-  /** Marks an event with nothing to answer processed (core/inbound/inbound-replies.ts ends the others); false when it already was. */
+  /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
   async finish(id: string): Promise<boolean> {
     const { count } = await this.db.inboundEvent.updateMany({
       where: { id, status: "pending" },

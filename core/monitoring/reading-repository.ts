@@ -30,7 +30,7 @@ const MAX_ROWS_PER_WRITE = 1000;
 const WRITES_IN_FLIGHT = 3;
 
 /**
- * Stores the readings of all requests that arrive while a write is in flight in one INSERT and hands them to
+ * The readings repository's writer. Stores the readings of all requests that arrive while a write is in flight in one INSERT and hands them to
  * the alert evaluation in one job (group commit: one request per reading used to pay a Postgres round trip and
  * a BullMQ job each). A request is answered only once its rows are committed and their job is in Redis, so an
  * answered request is never lost or left unevaluated; if the write fails, every request in it gets the error.

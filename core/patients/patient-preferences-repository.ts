@@ -1,7 +1,7 @@
 import type { Db } from "../db/prisma";
 import type { Language } from "../i18n";
 
-/** The patient's language and timezone, which every text and date they get follows. */
+/** The patient's language and timezone, which every text and date they get follows (read and set by the dialogue). */
 export class PatientPreferences {
   constructor(private readonly db: Db) {}
 

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+// The value shapes of core/config.ts that take more than one line to say.
+
+export const url = (protocols: string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+  });
+
+/** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
+export const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0,max:20:500";
+export const rateLimitsSchema = z
+  .string()
+  .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")
+  .transform((value) =>
+    Object.fromEntries(
+      value.split(",").map((entry) => {
+        const [channel, perSecond, chatIntervalMs] = entry.split(":");
+        return [channel!, { perSecond: Number(perSecond), chatIntervalMs: Number(chatIntervalMs) }];
+      }),
+    ),
+  )
+  .refine((rates) => Object.values(rates).every((r) => r.perSecond > 0), "messages per second must be above 0");
+
+/** CSP sources as an operator writes them: `'self'` or origins such as `https://clinic.example` / `https://*.clinic.example`. */
+export const frameAncestorsSchema = z
+  .string()
+  // `self` without quotes too: shells and env files strip them.
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((source) => (source === "self" ? "'self'" : source)))
+  .refine((sources) => sources.length > 0, "must name at least one origin")
+  .refine(
+    (sources) => sources.every((s) => s === "'self'" || /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?$/.test(s)),
+    "must be 'self' or origins like https://clinic.example, separated by spaces",
+  );
