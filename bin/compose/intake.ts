@@ -10,6 +10,7 @@ import { PhoneConfirmation } from "../../core/identity/phone-flow";
 import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, SmsRuProvider, type SmsProvider } from "../../core/identity/sms";
 import { IntakeConsultations } from "../../core/intake/intake-consultations";
 import { IntakeFlow } from "../../core/intake/intake-flow";
+import { RedFlagRepository } from "../../core/intake/red-flag-repository";
 import { RedFlagRules } from "../../core/intake/red-flags";
 import type { VideoPatientFlow } from "../../core/video/video-buttons";
 import type { consultationsWiring } from "./consultations";
@@ -24,7 +25,7 @@ export function intakeWiring(
   nextStep: Parameters<typeof languageHandlers>[1],
 ) {
   const preferences = new PatientPreferences(db);
-  const redFlags = new RedFlagRules(db);
+  const redFlags = new RedFlagRules(new RedFlagRepository(db));
   const exams: ExamSessions = new ExamSessions({
     redis,
     prefix: config.REDIS_PREFIX,

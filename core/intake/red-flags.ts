@@ -2,10 +2,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
+import type { RedFlagRepository } from "./red-flag-repository";
 import { fold, isAlmost, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
@@ -245,14 +244,14 @@ export const shippedRules = (): RedFlagRule[] =>
  */
 export class RedFlagRules {
   private readonly kept = new Set<string>();
-  constructor(private readonly db: Db) {}
+  constructor(private readonly repo: RedFlagRepository) {}
 
   /** The rules with their version, the version recorded once. */
   async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
     const rules = await this.list();
     const version = rulesVersion(rules);
     if (!this.kept.has(version)) {
-      await this.db.redFlagRuleVersion.upsert({ where: { version }, create: { version, rules }, update: {} });
+      await this.repo.keepVersion(version, rules);
       this.kept.add(version);
     }
     return { version, rules };
@@ -265,10 +264,10 @@ export class RedFlagRules {
   }
 
   async list(): Promise<RedFlagRule[]> {
-    const rows = await this.db.redFlagRule.findMany({ orderBy: { id: "asc" } });
+    const rows = await this.repo.rows();
     if (rows.length === 0) {
       const seed = shippedRules();
-      await this.db.redFlagRule.createMany({ data: seed.map(toRow), skipDuplicates: true });
+      await this.repo.seed(seed.map(toRow));
       return seed;
     }
     return rows.map((row) => redFlagRuleSchema.parse(row));
@@ -276,17 +275,15 @@ export class RedFlagRules {
 
   /** Replaces the whole list (what the admin sees is what is matched), audited with the ids and versions before and after. */
   async replace(staffId: string, rules: RedFlagRule[]): Promise<RedFlagRule[]> {
-    await this.db.$transaction(async (tx) => {
-      const before = (await tx.redFlagRule.findMany()).map((row) => redFlagRuleSchema.parse(row));
-      await tx.redFlagRule.deleteMany({});
-      await tx.redFlagRule.createMany({ data: rules.map(toRow) });
-      await recordAudit(tx, {
+    await this.repo.replace(rules.map(toRow), (rows) => {
+      const before = rows.map((row) => redFlagRuleSchema.parse(row));
+      return {
         actor: { type: "staff", id: staffId },
         action: "red_flags.replace",
         entityType: "red_flag_rule",
         entityId: "*",
         meta: { before: before.map((r) => r.id), after: rules.map((r) => r.id), versionBefore: rulesVersion(before), version: rulesVersion(rules) },
-      });
+      };
     });
     return this.list();
   }
