@@ -289,13 +289,6 @@ export class RedFlagRules {
   }
 }
 
-const toRow = (rule: RedFlagRule) => ({
-  id: rule.id,
-  label: rule.label,
-  condition: rule.condition,
-  discriminators: rule.discriminators,
-  disposition: rule.disposition,
-  guideline: rule.guideline,
-  phrases: rule.phrases,
-  answers: rule.answers,
-});
+/** The stored columns of a rule (a rule parsed from the file may carry nothing else, but the row must not). */
+const toRow = ({ id, label, condition, discriminators, disposition, guideline, phrases, answers }: RedFlagRule) =>
+  ({ id, label, condition, discriminators, disposition, guideline, phrases, answers });
