@@ -56,7 +56,8 @@ describe("append-only audit log (issue 15 point 7)", () => {
   }, 60_000);
 
   it("npm run audit:verify names the first row changed behind the trigger's back", async () => {
-    const victim = await db.auditEvent.findFirstOrThrow({ where: { entityId: "7" } });
+    // The 20 rows were written at once, so their order is the database's: take one with rows after it.
+    const victim = await db.auditEvent.findFirstOrThrow({ where: { action: "test.write" }, orderBy: { seq: "asc" }, skip: 5 });
     await superuser.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_event_append_only`);
     await superuser.query(`UPDATE "AuditEvent" SET "actorId" = 'someone-else' WHERE id = $1`, [victim.id]);
     await superuser.query(`ALTER TABLE "AuditEvent" ENABLE TRIGGER audit_event_append_only`);
