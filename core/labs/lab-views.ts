@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { loincCodeSchema as loincCode } from "./lab-tests";
+import type { LabOrder } from "./lab-repository";
 
 // What the lab service takes (orders, review targets) and gives (orders with their results, a delivery's outcome).
 
@@ -12,16 +13,9 @@ export const newLabOrderSchema = z.object({
 /** Where a review item goes: an order by id or by its number; neither dismisses it. */
 export const reviewTargetSchema = z.object({ orderId: z.uuid().optional(), orderNumber: z.number().int().positive().optional() });
 
-export interface LabOrderView {
-  id: string;
-  number: number;
-  patientId: string;
-  doctorId: string;
-  tests: string[];
-  labId: string | null;
+/** A stored order as shown: with its lab's name and its results. */
+export interface LabOrderView extends LabOrder {
   labName: string | null;
-  status: string;
-  createdAt: Date;
   results: LabResultView[];
 }
 
