@@ -55,6 +55,7 @@ import { registerSecurityHeaders } from "./security-headers";
 import type { Metrics } from "../metrics/metrics";
 import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
+import { openApiRoutes, registerOpenApiDocument } from "./openapi";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("registeredRoutes", routes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await registerOpenApiDocument(app);
   await registerSecurityHeaders(app, {
     production: deps.config.NODE_ENV === "production",
     livekitUrl: deps.config.LIVEKIT_URL,
@@ -175,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(examPageRoutes(deps.intake));
   }
   await registerCookies(app);
+  await app.register(openApiRoutes(deps));
   const sessionTtlMs = deps.config.STAFF_SESSION_TTL_MINUTES * 60_000;
   const cookieSecure = deps.config.STAFF_COOKIE_SECURE ?? deps.config.NODE_ENV === "production";
   await app.register(consoleAuthRoutes({ staff: deps.staff, cookieSecure, sessionTtlMs, loginsPerMinute: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE }), { prefix: "/api/v1" });
