@@ -60,7 +60,7 @@ describe("GET /openapi.json", () => {
     app.setSerializerCompiler(serializerCompiler);
     await registerOpenApiDocument(app);
     app.get("/declared", { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
-    app.post("/emptied", { schema: { response: { 204: z.null() } } }, async (_request, reply) => reply.status(204).send());
+    app.post("/emptied", { schema: { response: { 204: z.undefined() } } }, async (_request, reply) => reply.status(204).send());
     app.get("/throwaway", async () => ({ ok: true }));
     await app.ready();
     expect(routesWithoutResponseSchema(app.swagger() as unknown as OpenApiDocument)).toEqual(["GET /throwaway"]);
