@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { DocumentKind } from "./render-documents";
 
 /** A signed PDF made from a signed protocol; its bytes are a StoredFile. */
@@ -9,3 +10,12 @@ export interface ClinicalDocument {
   fileId: string;
   createdAt: Date;
 }
+
+export const clinicalDocumentSchema = z.object({
+  id: z.string(),
+  protocolId: z.string(),
+  patientId: z.string(),
+  kind: z.enum(["report", "prescription", "referral"]),
+  fileId: z.string(),
+  createdAt: z.date(),
+}) satisfies z.ZodType<ClinicalDocument>;
