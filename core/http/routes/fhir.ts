@@ -29,7 +29,7 @@ const fhirResource = (description: string) => ({
 });
 const binaryResponse = {
   description: "The PDF, or a Binary resource when the client accepts FHIR JSON",
-  content: { ...fhirResource("").content, ...file("application/pdf", "").content },
+  content: { ...file("application/pdf", "").content, ...fhirResource("").content },
 };
 const tokenResponseSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number(), scope: z.string() });
 const smartConfigurationSchema = z.object({
