@@ -56,6 +56,7 @@ import type { Metrics } from "../metrics/metrics";
 import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
 import { openApiRoutes, registerOpenApiDocument } from "./openapi";
+import { redirect } from "./responses";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -203,7 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (deps.consoleDir && existsSync(deps.consoleDir)) {
     await app.register(fastifyStatic, { root: deps.consoleDir, prefix: "/console/" });
-    app.get("/console", (_request, reply) => reply.redirect("/console/"));
+    app.get("/console", { schema: { response: { 302: redirect("/console/") } } }, (_request, reply) => reply.redirect("/console/"));
   }
   if (deps.documents) {
     await app.register(

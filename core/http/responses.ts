@@ -15,8 +15,9 @@ export const htmlPage = (description: string) => body("text/html", description, 
 export const text = (mimeType: string, description: string) => body(mimeType, description, z.string());
 
 /** A file's bytes (a PDF, an image): a Buffer, sent unchanged. */
-export const file = (mimeType: string, description: string) =>
-  body(mimeType, description, z.instanceof(Buffer).meta({ type: "string", format: "binary" }));
+export const binary = z.instanceof(Buffer).meta({ type: "string", format: "binary" });
+
+export const file = (mimeType: string, description: string) => body(mimeType, description, binary);
 
 /** Server-sent events, written to the raw socket: the schema names the stream, not each event. */
 export const eventStream = (description: string) => body("text/event-stream", description, z.string());

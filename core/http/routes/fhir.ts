@@ -8,7 +8,7 @@ import type { FhirExport, SearchableType } from "../../fhir/fhir-export";
 import { fhirResourceTypes } from "../../fhir/scopes";
 import { ASSERTION_ALGORITHMS, OAuthError, type SmartAuth } from "../../fhir/smart-auth";
 import { acceptFhirJson } from "../fhir-json";
-import { file } from "../responses";
+import { binary } from "../responses";
 
 export interface FhirRouteDeps {
   auth: SmartAuth;
@@ -23,13 +23,11 @@ const searchable = fhirResourceTypes.filter((type): type is SearchableType => ty
 type Query = Record<string, string | string[] | undefined>;
 // FHIR resources and Bundles have no zod schema here: their shape is HL7's R4 JSON schema, checked in the tests
 // (test/fhir-export.e2e.test.ts). The document names them by resourceType and passes them on whole.
-const fhirResource = (description: string) => ({
-  description,
-  content: { "application/fhir+json": { schema: z.looseObject({ resourceType: z.string() }) } },
-});
+const resource = z.looseObject({ resourceType: z.string() });
+const fhirResource = (description: string) => ({ description, content: { "application/fhir+json": { schema: resource } } });
 const binaryResponse = {
   description: "The PDF, or a Binary resource when the client accepts FHIR JSON",
-  content: { ...file("application/pdf", "").content, ...fhirResource("").content },
+  content: { "application/pdf": { schema: binary }, "application/fhir+json": { schema: resource } },
 };
 const tokenResponseSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number(), scope: z.string() });
 const smartConfigurationSchema = z.object({
