@@ -87,6 +87,12 @@ describe("GET /docs", () => {
     page.on("console", (message) => {
       if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
     });
+    await context.exposeBinding("reportCsp", (_s, t: string) => void refused.push(t));
+    await context.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => {
+        void (window as unknown as { reportCsp(t: string): void }).reportCsp(`${e.effectiveDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample})`);
+      });
+    });
     const docs = await page.goto(`${base}/docs`);
     expect(docs?.status()).toBe(200);
     await page.waitForSelector(".swagger-ui .opblock-summary-path");

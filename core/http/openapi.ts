@@ -30,7 +30,8 @@ export async function registerOpenApiDocument(app: FastifyInstance): Promise<voi
 /**
  * `GET /openapi.json` and the Swagger UI viewer at `/docs`: staff only (a session or a doctor's bearer token), as the
  * console api they describe; its assets come from the package, nothing from a CDN, under the strict CSP. The viewer
- * only reads: "Try it out" is off, so no request leaves it with the staff cookie.
+ * only reads: "Try it out" is off, so no request leaves it with the staff cookie. BaseLayout leaves out the top bar,
+ * whose logo carries an inline <style> the CSP refuses.
  */
 export const openApiRoutes = (deps: { staff: StaffService; doctors: DoctorDirectory }) => async (scope: FastifyInstance) => {
   requireStaff(scope, deps);
@@ -40,5 +41,5 @@ export const openApiRoutes = (deps: { staff: StaffService; doctors: DoctorDirect
     { schema: { response: { 200: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).describe("This OpenAPI 3.1 document") } } },
     async (_request, reply) => reply.header("cache-control", "no-store").send(app.swagger() as { openapi: string; paths: Record<string, unknown> }),
   );
-  await scope.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { supportedSubmitMethods: [] } });
+  await scope.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { supportedSubmitMethods: [], layout: "BaseLayout" } });
 };
