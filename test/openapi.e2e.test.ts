@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -5,9 +6,10 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { registerOpenApiDocument } from "../core/http/openapi";
-import { createStaff, launchChromium, loginConsole } from "./helpers/browser";
+import { createStaff, launchChromium, loginConsole, staffPassword } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 import { documentedRoutes, routesWithoutResponseSchema, type OpenApiDocument } from "./helpers/openapi-check";
+import { freshTotpCode } from "./helpers/totp";
 
 let h: Harness;
 let base = "";
@@ -64,6 +66,34 @@ describe("GET /openapi.json", () => {
     app.get("/throwaway", async () => ({ ok: true }));
     await app.ready();
     expect(routesWithoutResponseSchema(app.swagger() as unknown as OpenApiDocument)).toEqual(["GET /throwaway"]);
+  });
+
+  it("serializes answers through their schemas: a repository row leaves with the documented fields only", async () => {
+    const document = await openApiDocument();
+    type Props = { properties?: Record<string, unknown>; items?: Props };
+    const itemFields = (path: string, list: string) => {
+      const schema = (document.paths[path]!.get!.responses!["200"]!.content!["application/json"]!.schema as Props).properties![list] as Props;
+      return Object.keys(schema.items!.properties!).sort();
+    };
+    // A resolved lab delivery: its row also holds who resolved it and the order, which the review list does not show.
+    await h.db.labReviewItem.create({ data: { labId: "openapi", reason: "no order", payload: { resourceType: "Bundle" }, resolvedAt: new Date(), resolvedBy: randomUUID(), orderId: randomUUID() } });
+    const review = await h.app.inject({ method: "GET", url: "/api/v1/labs/review?all=true", headers: bearer });
+    expect(review.statusCode).toBe(200);
+    const items: Array<Record<string, unknown>> = review.json().items;
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(Object.keys(item).sort()).toEqual(itemFields("/api/v1/labs/review", "items"));
+    expect(items[0]).not.toHaveProperty("resolvedBy");
+
+    // The audit log, as an admin reads it: the rows' columns, never `seq` (a BigInt) or anything added to the table later.
+    const admin = await createStaff(h, "openapi-admin", "admin");
+    const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: admin.email, password: staffPassword, code: await freshTotpCode(admin.secret) } });
+    expect(login.statusCode).toBe(200);
+    const cookie = String(login.headers["set-cookie"]).split(";")[0]!;
+    const audit = await h.app.inject({ method: "GET", url: "/api/v1/audit?limit=20", headers: { cookie } });
+    expect(audit.statusCode).toBe(200);
+    const events: Array<Record<string, unknown>> = audit.json().events;
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(Object.keys(event).sort()).toEqual(itemFields("/api/v1/audit", "events"));
   });
 
   it("refuses callers without a staff session or a doctor's token", async () => {
