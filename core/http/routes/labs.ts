@@ -19,7 +19,7 @@ export interface LabsDeps {
 export const labResultsRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   acceptFhirJson(app);
-  app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }), response: { 200: ingestOutcomeSchema, 202: ingestOutcomeSchema } } }, async (request, reply) => {
+  app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }), body: z.unknown().describe("A FHIR R4 Bundle of DiagnosticReport and Observations"), response: { 200: ingestOutcomeSchema, 202: ingestOutcomeSchema } } }, async (request, reply) => {
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!deps.labDirectory.authenticates(request.params.labId, token)) throw new AppError("unauthorized", "a valid laboratory token is required");
     const outcome = await deps.labs.ingest(request.params.labId, request.body);

@@ -14,7 +14,7 @@ export function registerLiveKitWebhook(app: FastifyInstance, deps: { livekit: Li
       done(null, body),
     );
     const handled = z.object({ ok: z.literal(true), outcome: z.enum(["duplicate", "processed", "ignored"]) });
-    scope.post("/webhooks/livekit", { schema: { response: { 200: handled } } }, async (request, reply) => {
+    scope.post("/webhooks/livekit", { schema: { body: z.unknown().describe("LiveKit's webhook event, kept as the signed raw text"), response: { 200: handled } } }, async (request, reply) => {
       const body = typeof request.body === "string" ? request.body : "";
       let event;
       try {

@@ -29,7 +29,7 @@ export function registerMaxWebhook(app: FastifyInstance, deps: MaxWebhookDeps | 
     }
   };
   const response = { 200: z.object({}).describe("Stored"), 401: errorBodySchema, 503: errorBodySchema };
-  app.post("/webhooks/max", { onRequest, schema: { response } }, async (request, reply) => {
+  app.post("/webhooks/max", { onRequest, schema: { body: z.unknown().describe("A MAX update, stored as it came (checked by the inbound worker)"), response } }, async (request, reply) => {
     try {
       // A malformed update is stored as a dead letter and answered 200 too: redelivering it would not help.
       // `deps!`: without deps, onRequest has refused the request already.

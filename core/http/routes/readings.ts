@@ -23,8 +23,9 @@ import {
 import { errorBodySchema } from "../../errors";
 import { text } from "../responses";
 
-/** A batch answers what was kept and what was not; a batch with nothing valid is a 400 that still says why, line by line. */
-const ingestResponse = { 200: ingestResultSchema, 400: errorBodySchema.extend(ingestResultSchema.shape) };
+/** What was kept and what was not; a batch with nothing valid is a 400 that says why per line (a body in no known format, without the counts). */
+const readingsBody = z.unknown().describe("Our JSON batch, FHIR R4 Observations (one, an array or a Bundle) or Nightscout entries");
+const ingestResponse = { 200: ingestResultSchema, 400: errorBodySchema.extend(ingestResultSchema.partial().shape) };
 
 export interface MonitoringDeps {
   readings: ReadingService;
@@ -45,7 +46,7 @@ export const readingsIngestionRoutes = (deps: MonitoringDeps) => async (scope: F
     reply.status(200).send(result);
   };
 
-  app.post("/api/v1/readings", { schema: { response: ingestResponse } }, async (request, reply) => {
+  app.post("/api/v1/readings", { schema: { body: readingsBody, response: ingestResponse } }, async (request, reply) => {
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
     const patientId = match ? await deps.ingestionTokens.patientForToken(match[1]!) : undefined;
     if (!patientId) throw new AppError("unauthorized", "a valid ingestion token is required (Authorization: Bearer …)");
@@ -54,7 +55,7 @@ export const readingsIngestionRoutes = (deps: MonitoringDeps) => async (scope: F
 
   // Nightscout's own upload path, so xDrip+ and other uploaders work unchanged (`api-secret: sha1(secret)`).
   for (const url of ["/api/v1/entries", "/api/v1/entries.json"]) {
-    app.post(url, { schema: { response: ingestResponse } }, async (request, reply) => {
+    app.post(url, { schema: { body: readingsBody, response: ingestResponse } }, async (request, reply) => {
       const patientId = await nightscoutPatient(request, deps.ingestionTokens);
       if (!patientId) throw new AppError("unauthorized", "a valid api-secret is required");
       return answer(await deps.readings.ingest(patientId, request.body, "nightscout"), reply);

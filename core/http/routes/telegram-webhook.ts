@@ -19,7 +19,7 @@ const sameSecret = (given: string, expected: string) => {
  */
 export function registerTelegramWebhook(app: FastifyInstance, config: Config, accept?: TelegramWebhookHandler): void {
   const response = { 200: z.object({}).describe("Stored"), 401: errorBodySchema, 503: errorBodySchema };
-  app.post("/webhooks/telegram", { schema: { response } }, async (request, reply) => {
+  app.post("/webhooks/telegram", { schema: { body: z.unknown().describe("A Telegram Update, stored as it came (checked by the inbound worker)"), response } }, async (request, reply) => {
     const secret = request.headers["x-telegram-bot-api-secret-token"];
     // Checked before anything else: a request without our secret did not come from Telegram.
     if (!accept || !config.TELEGRAM_WEBHOOK_SECRET || typeof secret !== "string" || !sameSecret(secret, config.TELEGRAM_WEBHOOK_SECRET)) {

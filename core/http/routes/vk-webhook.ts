@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { vkEnvelopeSchema, type VkEnvelope } from "../../channels/vk-envelope";
+import { z } from "zod";
 import { errorBodySchema } from "../../errors";
 import { text } from "../responses";
 
@@ -25,7 +26,7 @@ const sameSecret = (given: string | undefined, expected: string) => {
 export function registerVkWebhook(app: FastifyInstance, deps: VkWebhookDeps | undefined): void {
   const refused = { 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema };
   const response = { 200: text("text/plain", "`ok`, or the confirmation string VK asked for"), ...refused };
-  app.post("/webhooks/vk", { schema: { response } }, async (request, reply) => {
+  app.post("/webhooks/vk", { schema: { body: z.unknown().describe("A VK Callback API event (checked against the envelope here)"), response } }, async (request, reply) => {
     const parsed = vkEnvelopeSchema.safeParse(request.body);
     if (!deps) return reply.status(404).send({ code: "not_found", message: "VK is not configured" });
     // Without an envelope there is no secret to check: whoever sent it, it was not VK.
