@@ -51,6 +51,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
     store: inbound,
+    transaction: (work) => base.unitOfWork.run(work),
     replies: new InboundReplies(db, outbox),
     decode: (channel, payload) => channels.decoders[channel](payload),
     handle: async (event, commit) => {
