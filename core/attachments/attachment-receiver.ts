@@ -6,7 +6,7 @@ import type { PatientMessageRepository } from "../consultations/patient-message-
 import type { FileReceiver } from "../dialogue/handlers";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
-import { secondOpinionReceipt } from "../second-opinion/second-opinion-receipt";
+import { reviewedFileName, secondOpinionReceipt } from "../second-opinion/second-opinion-receipt";
 import type { PatientAccount } from "../patients/patient-repository";
 import { checkUpload, defaultMaxMegapixels, megapixels } from "./upload-check";
 
@@ -53,7 +53,8 @@ export class AttachmentReceiver implements FileReceiver {
     if (!verdict.ok) return refuse("files.wrong_type");
     const { type } = verdict;
 
-    const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
+    const secondOpinion = consultation.kind === "second_opinion";
+    const fileName = (secondOpinion && reviewedFileName(file.fileName, type.extension)) || `${type.kind}-${Date.now()}.${type.extension}`;
     // Files of one consultation are counted and stored one at a time (row lock), so two uploads at once
     // from the web chat cannot both be the tenth.
     const attached = await this.messages.transaction(async (messages, tx) => {
@@ -75,7 +76,7 @@ export class AttachmentReceiver implements FileReceiver {
     if (attached === undefined) return refuse("files.too_many");
     await this.onAttached(consultation.id);
     const progress = { number: consultation.number, count: attached.count, max: this.limits.maxFiles };
-    if (consultation.kind === "second_opinion") return secondOpinionReceipt(account.language, progress, attached.attachment);
+    if (secondOpinion) return secondOpinionReceipt(account.language, progress, attached.attachment);
     return [{ text: t("files.received", progress) }];
   }
 }

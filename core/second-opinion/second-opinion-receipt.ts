@@ -24,3 +24,19 @@ export function secondOpinionReceipt(
     },
   ];
 }
+
+/**
+ * A second opinion lists the documents it reviewed, so the name the patient's device gave a file is kept (the
+ * doctor and the interpreter read "MRT Befund.pdf", not a number): no path, no control characters, at most 100
+ * characters, and the extension of the type the bytes proved, never the one the name claims.
+ */
+export function reviewedFileName(given: string | undefined, extension: string): string | undefined {
+  const base = given
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/\.[^.]{1,8}$/, "")
+    .trim()
+    .slice(0, 100);
+  return base ? `${base}.${extension}` : undefined;
+}
