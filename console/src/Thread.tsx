@@ -280,9 +280,9 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
             </div>
           )}
           {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
+          {mine && thread.kind === "second_opinion" && <SecondOpinionPanel thread={thread} live={live} />}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
-          {mine && thread.kind === "second_opinion" && <SecondOpinionPanel thread={thread} live={live} />}
           {mine && <ProtocolForm thread={thread} />}
         </div>
       </div>
