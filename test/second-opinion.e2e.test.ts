@@ -192,4 +192,29 @@ describe("second opinion through the bot and the api", () => {
     await waitForText(user, "Этого документа нет в открытом запросе второго мнения");
     expect(await h.db.translationRequest.count({ where: { consultationId: consultation.id } })).toBe(0);
   });
+
+  it("erasure of a second opinion no doctor took destroys its documents and their translations", async () => {
+    const user = h.newPatient("en");
+    await h.onboard(user);
+    await walkIntake(h.chat(user), "A second opinion on my blood tests, please", { format: "second_opinion" });
+    await waitForText(user, "Second-opinion request No.");
+    await send(user, await realPdf(), "document", "blutbild.pdf");
+    await waitForText(user, "(1 of 10)");
+    const consultation = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(user.id) } } });
+    const [pdf] = await patientFiles(consultation.id);
+    await h.press(user, `so:tr:${pdf!.fileId}`);
+    await waitForText(user, "A translation of the document is requested");
+    const interpreter = await staffSession("interpreter", "Interpreter 3");
+    const request = await h.db.translationRequest.findFirstOrThrow({ where: { consultationId: consultation.id } });
+    expect((await interpreter.api("POST", `/translations/${request.id}`, { text: "Complete blood count: normal." })).statusCode).toBe(200);
+    const { translationFileId } = await h.db.translationRequest.findUniqueOrThrow({ where: { id: request.id } });
+
+    await h.say(user, "/delete");
+    await waitForText(user, "Delete your data?");
+    await h.press(user, "erase:yes");
+    await waitForText(user, "Your deletion request is accepted");
+    await expect.poll(async () => (await h.db.patient.findUniqueOrThrow({ where: { id: consultation.patientId } })).erasedAt, { timeout: 15_000 }).not.toBeNull();
+    expect(await h.db.translationRequest.count({ where: { consultationId: consultation.id } })).toBe(0);
+    await expect.poll(() => h.db.storedFile.count({ where: { id: { in: [pdf!.fileId, translationFileId!] } } }), { timeout: 10_000 }).toBe(0);
+  });
 });
