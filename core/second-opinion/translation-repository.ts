@@ -48,13 +48,24 @@ export class TranslationRepository {
     return this.db.translationRequest.findUnique({ where: { id } });
   }
 
-  /** What an interpreter may see: requests still waiting, and those this interpreter translated. */
-  forInterpreter(interpreterId: string): Promise<TranslationRequest[]> {
-    return this.db.translationRequest.findMany({
+  /**
+   * What an interpreter may see: requests still waiting, and those this interpreter translated; never a document of
+   * an erased patient, whose kept record is restricted (core/rights/patient-erasure.ts).
+   */
+  async forInterpreter(interpreterId: string): Promise<TranslationRequest[]> {
+    const requests = await this.db.translationRequest.findMany({
       where: { OR: [{ status: "requested" }, { interpreterId }] },
       orderBy: { requestedAt: "asc" },
       take: 200,
     });
+    const erased = await this.erased(requests.map((r) => r.patientId));
+    return requests.filter((r) => !erased.has(r.patientId));
+  }
+
+  /** The patients among `patientIds` whose record is restricted after erasure. */
+  async erased(patientIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.patient.findMany({ where: { id: { in: [...new Set(patientIds)] }, erasedAt: { not: null } }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
   }
 
   forConsultation(consultationId: string): Promise<TranslationRequest[]> {

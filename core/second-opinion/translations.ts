@@ -126,11 +126,12 @@ export class Translations {
     }));
   }
 
-  /** Open to every interpreter while waiting; once translated, only to the one who translated it. */
+  /** Open to every interpreter while waiting; once translated, only to the one who translated it; never after erasure. */
   private async interpreterRequest(staff: StaffMember, requestId: string): Promise<TranslationRequest> {
     const interpreterId = interpreterOnly(staff);
     const request = await this.deps.repo.byId(requestId);
     if (!request || (request.status === "translated" && request.interpreterId !== interpreterId)) throw notFound("translation request");
+    if ((await this.deps.repo.erased([request.patientId])).size) throw notFound("translation request");
     return request;
   }
 
