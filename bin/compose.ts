@@ -22,6 +22,7 @@ import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
+import { secondOpinionWiring } from "./compose/second-opinion";
 import { videoWiring } from "./compose/video";
 
 /** The composition root shared by every process: the capabilities (bin/compose/*.ts) wired together. */
@@ -34,7 +35,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
+  const secondOpinion = secondOpinionWiring(base, consult.desk);
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion });
   const reporting = reportingWiring(base);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
@@ -149,6 +151,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         metrics,
         fhir: reporting.fhir,
         analytics: reporting.analytics,
+        secondOpinion: { translations: secondOpinion.translations },
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

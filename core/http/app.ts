@@ -65,6 +65,8 @@ declare module "fastify" {
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
+import type { Translations } from "../second-opinion/translations";
+import { secondOpinionRoutes } from "./routes/second-opinion";
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +117,8 @@ export interface AppDeps {
   analytics?: AnalyticsService;
   /** Present when a MAX bot is configured in webhook mode. */
   max?: MaxWebhookDeps;
+  /** Second opinions: translations of the patient's documents by interpreters. */
+  secondOpinion?: { translations: Translations };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -195,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(reminderRoutes(deps));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
+      if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
     },
     { prefix: "/api/v1" },
   );
