@@ -17,7 +17,9 @@ beforeAll(async () => {
   mis = await new MisStandIn().start();
   h = await startHarness({ MIS_FHIR_URL: mis.baseUrl, MIS_BEARER_TOKEN: mis.token, MIS_PUSH_ATTEMPTS: "3" }, { workers: false });
   doctor = await signingDoctor(h);
-});
+  // The R4 schema compiles once, in seconds: not inside a test's time.
+  fhirSchemaErrors({ resourceType: "Bundle" });
+}, 120_000);
 afterAll(async () => {
   await h?.close();
   await mis?.stop();
