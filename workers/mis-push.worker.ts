@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
-import type { MisPushError } from "../core/fhir/mis-client";
+import { MisPushError } from "../core/fhir/mis-client";
 import type { DeliveryOutcome, MisPush } from "../core/fhir/mis-push";
 import type { Logger } from "../core/logger";
 import { queueNames } from "../core/redis-keys";
@@ -43,10 +43,11 @@ export async function processMisPush(job: Pick<Job, "data" | "attemptsMade" | "o
   try {
     outcome = await deps.misPush.deliver(protocolId, lastAttempt);
   } catch (error) {
-    const failure = error as Partial<MisPushError>;
-    deps.logger.warn({ protocolId, attempt: job.attemptsMade + 1, err: failure.message }, "MIS push failed");
-    if (failure.permanent) throw new UnrecoverableError(failure.message);
-    throw error;
+    if (!(error instanceof MisPushError)) throw error;
+    // The MIS's own words may quote the record: they stay in Postgres (MisPush.lastError), not in logs or Redis.
+    deps.logger.warn({ protocolId, attempt: job.attemptsMade + 1, status: error.status, permanent: error.permanent }, "MIS push failed");
+    const summary = `MIS push failed${error.status ? ` (HTTP ${error.status})` : ""}: its answer is in the review list`;
+    throw error.permanent ? new UnrecoverableError(summary) : new Error(summary);
   }
   if (outcome === "waiting_for_documents") {
     await job.moveToDelayed(Date.now() + DOCUMENTS_WAIT_MS, token);

@@ -5,6 +5,8 @@ export class MisPushError extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    /** The MIS's HTTP status, when it answered. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = "MisPushError";
@@ -56,11 +58,11 @@ export class HttpMisClient implements MisClient {
     }
     if (!response.ok) {
       const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-      throw new MisPushError(`MIS answered ${response.status}: ${await reason(response)}`, permanent);
+      throw new MisPushError(`MIS answered ${response.status}: ${await reason(response)}`, permanent, response.status);
     }
     const answer = (await response.json().catch(() => null)) as { resourceType?: string; type?: string } | null;
     if (answer?.resourceType !== "Bundle" || answer.type !== "transaction-response") {
-      throw new MisPushError(`MIS answered ${response.status} without a transaction-response Bundle`, false);
+      throw new MisPushError(`MIS answered ${response.status} without a transaction-response Bundle`, false, response.status);
     }
   }
 }
