@@ -18,7 +18,7 @@ const OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-
 const DOCTOR_SYSTEM = "urn:telecons:doctor";
 const CONSULTATION_SYSTEM = "urn:telecons:consultation";
 /** A signed document's own id: what a MIS that received it (push on signing) matches it by. */
-export const DOCUMENT_SYSTEM = "urn:telecons:document";
+const DOCUMENT_SYSTEM = "urn:telecons:document";
 /** The doctor's signature inside the PDF (PAdES, PKCS#7), described for the MIS: R4 DocumentReference has no element for it. */
 export const SIGNATURE_EXTENSION = "urn:telecons:fhir:extension:pdf-signature";
 
