@@ -150,6 +150,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         max: max && config.MAX_MODE === "webhook" ? { secret: config.MAX_WEBHOOK_SECRET!, accept: channels.acceptMax } : undefined,
         metrics,
         fhir: reporting.fhir,
+        misPush: care.mis?.misPush,
         analytics: reporting.analytics,
         secondOpinion: { translations: secondOpinion.translations },
       });
@@ -214,6 +215,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
         );
+        if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         if (vk && config.VK_MODE === "longpoll") {
           vk.startLongPoll(channels.acceptVk);
           stack.push(async () => vk.stop());

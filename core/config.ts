@@ -184,6 +184,15 @@ const variables = {
   // --- FHIR export (issue 20) ---
   /** Lifetime of an access token the FHIR token endpoint issues to the MIS (SMART Backend Services suggests 5 minutes). */
   FHIR_ACCESS_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
+  /** Token requests a minute per address at /fhir/R4/auth/token (an assertion is signed per request: a MIS needs few). */
+  RATE_LIMIT_FHIR_TOKEN_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(20), example: "20" },
+  /** The clinic's MIS FHIR R4 base: each signed protocol version is POSTed there as a transaction Bundle. Unset: nothing is pushed. */
+  MIS_FHIR_URL: { schema: url(["https", "http"]).optional(), example: "https://mis.clinic.example/fhir" },
+  /** Sent as `Authorization: Bearer …` with every push (a long-lived API token the MIS issued for Telecons). */
+  MIS_BEARER_TOKEN: { schema: z.string().min(16, "must be at least 16 characters").optional(), example: "<the API token the MIS issued>" },
+  /** Deliveries tried per protocol version before it goes to the admin's review list; the wait doubles each time. */
+  MIS_PUSH_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(30).default(8), example: "8" },
+  MIS_PUSH_BACKOFF_MS: { schema: z.coerce.number().int().min(10).default(30_000), example: "30000" },
 } as const;
 
 type Variables = typeof variables;
@@ -225,6 +234,9 @@ const configSchema = z
     }
     if (config.MAX_BOT_TOKEN && config.MAX_MODE === "webhook" && !config.MAX_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["MAX_WEBHOOK_SECRET"], message: "is required when MAX_BOT_TOKEN is set and MAX_MODE is webhook" });
+    }
+    if (config.MIS_FHIR_URL && !config.MIS_BEARER_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["MIS_BEARER_TOKEN"], message: "is required when MIS_FHIR_URL is set" });
     }
     if (config.NODE_ENV === "production" && config.WIDGET_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["WIDGET_SECRET"], message: "must be set in production" });

@@ -416,6 +416,9 @@ const staffCases: StaffCase[] = [
   { route: "GET /api/v1/analytics.csv", call: () => ({ url: api("/analytics.csv?from=2026-11-01&to=2026-11-30") }), allow: { admin: 200 } },
   { route: "POST /api/v1/analytics/refresh", call: () => ({ url: api("/analytics/refresh?timeZone=Europe/Moscow") }), allow: { admin: 204 } },
   { route: "GET /api/v1/inbound/dead-letters", call: () => ({ url: api("/inbound/dead-letters?limit=5") }), allow: { admin: 200 } },
+  { route: "GET /api/v1/mis-pushes/failed", call: () => ({ url: api("/mis-pushes/failed?limit=5") }), allow: { admin: 200 } },
+  // No MIS in this harness: the admin is told so (409); test/mis-push.e2e.test.ts retries a real failure.
+  { route: "POST /api/v1/mis-pushes/:protocolId/retry", call: () => ({ url: api(`/mis-pushes/${nowhere}/retry`) }), allow: { admin: 409 } },
   { route: "PUT /api/v1/specialties/:code", call: () => ({ url: api("/specialties/matrix"), payload: { nameRu: "Матрица", nameEn: "Matrix", active: false } }), allow: { admin: 200 } },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },
   {

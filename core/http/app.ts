@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
 import type { DoctorDirectory } from "../doctors/doctor-directory";
+import type { MisPush } from "../fhir/mis-push";
 import { loggerOptions } from "../logger";
 import fastifyStatic from "@fastify/static";
 import { existsSync } from "node:fs";
@@ -17,6 +18,7 @@ import { consoleEventRoutes } from "./routes/console-events";
 import { deskRoutes } from "./routes/desk";
 import { staffAdminRoutes } from "./routes/staff-admin";
 import { inboundAdminRoutes } from "./routes/inbound-admin";
+import { misPushAdminRoutes } from "./routes/mis-push-admin";
 import { specialtyRoutes } from "./routes/specialties";
 import { consentTextRoutes } from "./routes/consent-texts";
 import type { ConsentService } from "../consents/consent-service";
@@ -119,6 +121,8 @@ export interface AppDeps {
   max?: MaxWebhookDeps;
   /** Second opinions: translations of the patient's documents by interpreters. */
   secondOpinion?: { translations: Translations };
+  /** Push on signing to the clinic's MIS, when configured: its review list for admins. */
+  misPush?: MisPush;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -173,7 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
-  if (deps.fhir) await app.register(fhirRoutes(deps.fhir), { prefix: FHIR_PREFIX });
+  if (deps.fhir) await app.register(fhirRoutes(deps.fhir, { tokensPerMinute: deps.config.RATE_LIMIT_FHIR_TOKEN_PER_MINUTE }), { prefix: FHIR_PREFIX });
   if (deps.intake) {
     await app.register(intakePublicRoutes(deps.intake));
     await app.register(examPageRoutes(deps.intake));
@@ -189,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(deskRoutes(deps));
       await staff.register(staffAdminRoutes(deps));
       if (deps.inbound) await staff.register(inboundAdminRoutes({ inbound: deps.inbound }));
+      await staff.register(misPushAdminRoutes({ misPush: deps.misPush }));
       await staff.register(specialtyRoutes(deps));
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
