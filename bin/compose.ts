@@ -29,8 +29,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const base = foundation(config, options);
   const { logger, metrics, db, redis, queues, outbox, patients, consents, events, notifier, files } = base;
   const consult = consultationsWiring(base, options);
-  const video = videoWiring(base, consult.desk);
-  const care = careWiring(base, consult.visits);
+  const care = careWiring(base, consult.visits, (protocolId) => video.referralOffer.afterSigning(protocolId));
+  const video = videoWiring(base, consult.desk, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
@@ -104,6 +104,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           video: video.video,
           videoEvents: video.videoEvents,
           slots: video.slots,
+          attendance: video.attendance,
           recordings: video.recordings,
           livekit: video.livekit,
           webhooks: video.livekitWebhooks,

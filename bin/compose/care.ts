@@ -34,7 +34,12 @@ import type { Foundation } from "./foundation";
  * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
  * documents, its referrals' lab orders and its prescriptions' reminders.
  */
-export function careWiring({ config, db, outbox, notifier, events, files, audit, queues }: Foundation, visits: InPersonVisits) {
+export function careWiring(
+  { config, db, outbox, notifier, events, files, audit, queues }: Foundation,
+  visits: InPersonVisits,
+  /** What else follows a signature (the in-person slots a referral offers: bin/compose/video.ts). */
+  afterSigned: (protocolId: string) => Promise<void>,
+) {
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
   const reminderJobs = remindersQueue(config.REMINDERS_TICK_MS);
   const documentsQueued = queues.open(documentsQueue);
@@ -49,6 +54,7 @@ export function careWiring({ config, db, outbox, notifier, events, files, audit,
     await enqueueDocuments(documentsQueued, protocolId);
     await enqueueReferralOrders(labsQueued, protocolId);
     await enqueuePrescribedReminders(remindersQueued, protocolId);
+    await afterSigned(protocolId);
   });
   const documents = new DocumentService({
     documents: new DocumentRepository(db),
