@@ -37,7 +37,7 @@ import type { Foundation } from "./foundation";
 export function careWiring(
   { config, db, outbox, notifier, events, files, audit, queues }: Foundation,
   visits: InPersonVisits,
-  /** What else follows a signature (the in-person slots a referral offers: bin/compose/video.ts). */
+  /** What else follows a signature (queues the in-person slots a referral offers: bin/compose/video.ts). */
   afterSigned: (protocolId: string) => Promise<void>,
 ) {
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });

@@ -13,13 +13,13 @@ import { VideoPatientFlow } from "../../core/video/video-buttons";
 import { VideoEvents } from "../../core/video/video-events";
 import { VideoRepository } from "../../core/video/video-repository";
 import { VideoService } from "../../core/video/video-service";
-import { enqueueEgress, enqueueQueueUpdate, videoQueue } from "../../workers/video.worker";
+import { enqueueEgress, enqueueQueueUpdate, enqueueReferralSlots, videoQueue } from "../../workers/video.worker";
 import type { Foundation } from "./foundation";
 import type { careWiring } from "./care";
 
 /** Video consultations: the waiting queue, calls through LiveKit, recordings; booked slots, video and in person. */
 export function videoWiring(
-  { config, db, redis, notifier, files, queues, logger }: Foundation,
+  { config, db, redis, notifier, files, queues }: Foundation,
   desk: ConsultationDesk,
   care: Pick<ReturnType<typeof careWiring>, "reminders" | "protocols">,
 ) {
@@ -67,8 +67,9 @@ export function videoWiring(
       repo,
       consultationSpecialty: (id) => slotRepo.consultationSpecialty(id),
       notifier,
-      logger,
     }),
+    /** After a signature (bin/compose/care.ts): the referral's slots are offered by the video worker. */
+    offerReferralSlots: (protocolId: string) => enqueueReferralSlots(queue, protocolId),
     livekitWebhooks: new LiveKitWebhooks({ repo, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
   };
 }

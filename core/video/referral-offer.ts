@@ -1,5 +1,4 @@
 import { matchLanguage, translator } from "../i18n";
-import type { Logger } from "../logger";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { Protocol } from "../protocols/protocol";
 import type { VideoPatientFlow } from "./video-buttons";
@@ -8,7 +7,8 @@ import type { VideoRepository } from "./video-repository";
 /**
  * A signed protocol's referral to an in-person visit is more than a line of text: the patient is offered the
  * clinic's free in-person slots in the messenger (buttons, their language, times in their timezone), once per
- * referral of the signed version. Booking one is the ordinary `video:book` button, which brings its reminders.
+ * referral of the signed version (the `referral-slots` job of workers/video.worker.ts). Booking one is the
+ * ordinary `video:book` button, which brings its reminders.
  */
 export class ReferralSlotOffer {
   constructor(
@@ -18,18 +18,8 @@ export class ReferralSlotOffer {
       repo: Pick<VideoRepository, "patientLanguage">;
       consultationSpecialty: (consultationId: string) => Promise<string | undefined>;
       notifier: PatientNotifier;
-      logger: Logger;
     },
   ) {}
-
-  /** Never fails the signature it follows: a referral that could not be offered is logged (the patient can send /visit). */
-  async afterSigning(protocolId: string): Promise<void> {
-    try {
-      await this.offer(protocolId);
-    } catch (error) {
-      this.deps.logger.warn({ protocolId, err: error }, "in-person slots not offered");
-    }
-  }
 
   /** How many referrals were offered. */
   async offer(protocolId: string): Promise<number> {
