@@ -110,6 +110,8 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
     await h.press(user, offered[0]!.data);
     await waitText(user.id, `You are booked for an in-person visit: ${formatWhen(new Date(T1), "Asia/Novosibirsk", "en")}. Address: ${address}, room 214.`);
     const appointment = await h.db.appointment.findFirstOrThrow({ where: { patientId, activeSlotId: s1.id } });
+    // an in-person visit has no video call to start
+    expect((await inPersonDoctor("POST", `/video/appointments/${appointment.id}/start`)).statusCode).toBe(404);
     const reminders = () => h.db.reminderOccurrence.findMany({ where: { refId: appointment.id }, orderBy: [{ dueAt: "asc" }, { createdAt: "asc" }] });
     expect((await reminders()).map((r) => [r.status, r.dueAt.toISOString()])).toEqual([
       ["scheduled", "2027-02-09T07:00:00.000Z"],
