@@ -30,8 +30,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const base = foundation(config, options);
   const { logger, metrics, db, redis, queues, outbox, patients, consents, events, notifier, files } = base;
   const consult = consultationsWiring(base, options);
-  const video = videoWiring(base, consult.desk);
-  const care = careWiring(base, consult.visits);
+  const care = careWiring(base, consult.visits, (protocolId) => video.offerReferralSlots(protocolId));
+  const video = videoWiring(base, consult.desk, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
@@ -107,6 +107,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           video: video.video,
           videoEvents: video.videoEvents,
           slots: video.slots,
+          attendance: video.attendance,
           recordings: video.recordings,
           livekit: video.livekit,
           webhooks: video.livekitWebhooks,
@@ -199,7 +200,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       ];
       if (!options.outboxOnly) {
         workers.push(
-          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings }),
+          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings, referralOffer: video.referralOffer }),
           queues.start(care.documentsJobs, { documents: care.documents, logger }),
           queues.start(care.readingJobs, { alerts: care.alerts }),
           queues.start(care.labJobs, { labs: care.labs, directory: care.labDirectory, protocols: care.protocols, logger }),

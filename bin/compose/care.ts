@@ -35,7 +35,12 @@ import { misPushWiring } from "./mis-push";
  * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
  * documents, its referrals' lab orders, its prescriptions' reminders and, when configured, its push to the MIS.
  */
-export function careWiring(base: Foundation, visits: InPersonVisits) {
+export function careWiring(
+  base: Foundation,
+  visits: InPersonVisits,
+  /** What else follows a signature (queues the in-person slots a referral offers: bin/compose/video.ts). */
+  afterSigned: (protocolId: string) => Promise<void>,
+) {
   const { config, db, outbox, notifier, events, files, audit, queues } = base;
   const mis = misPushWiring(base);
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
@@ -53,6 +58,7 @@ export function careWiring(base: Foundation, visits: InPersonVisits) {
     await enqueueReferralOrders(labsQueued, protocolId);
     await enqueuePrescribedReminders(remindersQueued, protocolId);
     await mis?.misPush.queue(protocolId);
+    await afterSigned(protocolId);
   });
   const documents = new DocumentService({
     documents: new DocumentRepository(db),

@@ -9,11 +9,12 @@ import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
 import { Translations } from "./Translations";
+import { InPerson } from "./InPerson";
 
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -166,6 +167,11 @@ export function App() {
             </button>
           )}
           {staff.role === "admin" && (
+            <button className={screen.name === "inPerson" ? "active" : ""} onClick={() => setScreen({ name: "inPerson" })}>
+              {t("nav.frontDesk")}
+            </button>
+          )}
+          {staff.role === "admin" && (
             <button className={screen.name === "analytics" ? "active" : ""} onClick={() => setScreen({ name: "analytics" })}>
               {t("nav.analytics")}
             </button>
@@ -190,6 +196,7 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "inPerson" && <InPerson />}
         {screen.name === "analytics" && (
           <Suspense fallback={<div className="loading">…</div>}>
             <Analytics />

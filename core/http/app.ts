@@ -36,6 +36,7 @@ import type { LiveKitWebhooks } from "../video/livekit-webhooks";
 import { registerCallPage } from "./routes/call-page";
 import { registerLiveKitWebhook } from "./routes/livekit-webhook";
 import { videoRoutes, type VideoRouteDeps } from "./routes/video";
+import { inPersonRoutes } from "./routes/in-person";
 import type { AccountService } from "../account/account-service";
 import { accountRoutes } from "./routes/account";
 import { aboutRoutes, type AboutDeps } from "./routes/about";
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
+      await staff.register(inPersonRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access: deps.access, visitRecorders: deps.config.IN_PERSON_VISIT_RECORDERS }));
       if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access: deps.access }));
       if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access: deps.access }));

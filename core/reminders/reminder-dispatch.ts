@@ -135,8 +135,9 @@ function buildMessage(row: DueReminder, t: TFunction, language: string, timezone
       };
     case "appointment": {
       const at = DateTime.fromISO(String(payload.startsAt), { zone: timezone }).setLocale(language);
-      const values = { date: at.toLocaleString(DateTime.DATE_FULL), time: at.toFormat("HH:mm") };
-      return { text: t(payload.lead === "1h" ? "appointment.in_hour" : "appointment.in_day", values) };
+      const values = { date: at.toLocaleString(DateTime.DATE_FULL), time: at.toFormat("HH:mm"), room: payload.room, address: payload.address };
+      const key = `${payload.place === "in_person" ? "in_person" : "appointment"}.${payload.lead === "1h" ? "in_hour" : "in_day"}`;
+      return { text: t(key, values) };
     }
     case "follow_up":
       return {

@@ -151,10 +151,11 @@ export class ReminderRepository {
     return row ?? undefined;
   }
 
-  /** Cancels an appointment's reminders not yet sent, except those for the time `keepStamp` (epoch ms). */
-  async cancelAppointmentReminders(patientId: string, appointmentId: string, keepStamp: number): Promise<void> {
+  /** Cancels an appointment's reminders not yet sent, except those for the time `keepStamp` (epoch ms) when given. */
+  async cancelAppointmentReminders(patientId: string, appointmentId: string, keepStamp?: number): Promise<void> {
+    const keep = keepStamp === undefined ? {} : { NOT: { idempotencyKey: { contains: `-${keepStamp}-` } } };
     await this.db.reminderOccurrence.updateMany({
-      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled", NOT: { idempotencyKey: { contains: `-${keepStamp}-` } } },
+      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled", ...keep },
       data: { status: "cancelled" },
     });
   }
