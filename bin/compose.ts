@@ -20,6 +20,7 @@ import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
+import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
 import { videoWiring } from "./compose/video";
@@ -31,10 +32,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const consult = consultationsWiring(base, options);
   const video = videoWiring(base, consult.desk);
   const care = careWiring(base, consult.visits);
+  const renewals = renewalsWiring(base, consult.visits, care.protocols);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, renewals });
   const reporting = reportingWiring(base);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
@@ -81,6 +83,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...care,
     ...intake,
     ...rights,
+    ...renewals,
     dialogue,
     telegram,
     vk,
@@ -122,6 +125,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
+        renewals: { renewals: renewals.renewalDesk, certificates: care.certificates },
         documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
         about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },
