@@ -32,7 +32,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const consult = consultationsWiring(base, options);
   const video = videoWiring(base, consult.desk);
   const care = careWiring(base, consult.visits);
-  const renewals = renewalsWiring(base, consult.visits, care.protocols);
+  const renewals = renewalsWiring(base, consult.visits, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
@@ -125,7 +125,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
-        renewals: { renewals: renewals.renewalDesk, certificates: care.certificates },
+        renewals: { renewals: renewals.renewalDesk },
         documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
         about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },

@@ -23,7 +23,7 @@ const restated = (content: ProtocolContent, treatmentChange: "continue" | "chang
 
 /**
  * The doctor's side of a renewal. A request waits for its prescriber; the specialty's doctors see it too once the
- * prescriber has waited RENEWAL_PRESCRIBER_HOURS or no longer works here. Deciding is done once: approve (a new signed
+ * prescriber has waited RENEWAL_PRESCRIBER_HOURS or no longer works here (their staff account disabled). Deciding is done once: approve (a new signed
  * protocol version renewing the prescriptions; its reminders follow), change (a correction draft to edit and sign)
  * or decline with a reason. The patient is told each decision in their language.
  */
@@ -34,6 +34,8 @@ export class RenewalDesk {
     private readonly visits: InPersonVisits,
     private readonly audit: AuditRepository,
     private readonly notifier: PatientNotifier,
+    /** The signing certificates: approving signs a new version, whose documents need a usable one. */
+    private readonly certificates: { assertUsable(doctorId: string): Promise<unknown> },
     private readonly settings: RenewalSettings,
     private readonly clock: () => Date,
   ) {}
@@ -55,6 +57,7 @@ export class RenewalDesk {
   async approve(doctor: Doctor, renewalId: string): Promise<Decision> {
     const { row, version, content } = await this.open(doctor, renewalId);
     assertRecentVisit(content, await this.visits.listForPatient(row.patientId), this.settings.maxVisitAgeDays, this.clock());
+    await this.certificates.assertUsable(doctor.id);
     const draft = await this.protocols.correct(doctor, version.id);
     await this.protocols.update(doctor, draft.id, restated(content, "continue"));
     // Signing queues the documents (the new signed prescription) and the reminders, which the renewal extends.
@@ -83,12 +86,12 @@ export class RenewalDesk {
 
   /** Requests this doctor may decide: their own prescriptions, or their specialty's once the prescriber is away. */
   private async routed(doctor: Doctor, rows: RenewalRow[]): Promise<RenewalRow[]> {
-    const present = await this.repo.presentDoctors([...new Set(rows.map((r) => r.prescriberId))]);
+    const departed = await this.repo.departedDoctors([...new Set(rows.map((r) => r.prescriberId))]);
     const waitedSince = this.clock().getTime() - this.settings.prescriberHours * 3600_000;
     return rows.filter(
       (row) =>
         row.prescriberId === doctor.id ||
-        (doctor.specialties.includes(row.specialty) && (!present.has(row.prescriberId) || row.createdAt.getTime() <= waitedSince)),
+        (doctor.specialties.includes(row.specialty) && (departed.has(row.prescriberId) || row.createdAt.getTime() <= waitedSince)),
     );
   }
 

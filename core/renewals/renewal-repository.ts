@@ -80,9 +80,9 @@ export class RenewalRepository {
     });
   }
 
-  /** Of these doctors, those with a working (not disabled) staff account. */
-  async presentDoctors(doctorIds: string[]): Promise<Set<string>> {
-    const rows = await this.db.staffMember.findMany({ where: { doctorId: { in: doctorIds }, disabledAt: null }, select: { doctorId: true } });
+  /** Of these doctors, those whose staff account is disabled (they left the clinic). */
+  async departedDoctors(doctorIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.staffMember.findMany({ where: { doctorId: { in: doctorIds }, disabledAt: { not: null } }, select: { doctorId: true } });
     return new Set(rows.map((r) => r.doctorId!));
   }
 

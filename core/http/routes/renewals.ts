@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CareAccess } from "../../access/care-access";
-import type { SigningCertificates } from "../../documents/signing-certificates";
 import { declineBodySchema, decisionSchema, renewalItemSchema } from "../../renewals/renewal";
 import type { RenewalDesk } from "../../renewals/renewal-desk";
 
@@ -10,7 +9,6 @@ const idParams = z.object({ id: z.uuid() });
 
 export interface RenewalRouteDeps {
   renewals: RenewalDesk;
-  certificates: SigningCertificates;
 }
 
 /**
@@ -26,12 +24,9 @@ export const renewalRoutes = (deps: RenewalRouteDeps & { access: CareAccess }) =
     renewals: await renewals.queue(access.doctor(request.staff)),
   }));
 
-  app.post("/renewals/:id/approve", { schema: { params: idParams, response: { 200: decisionSchema } } }, async (request) => {
-    const doctor = access.doctor(request.staff);
-    // Approving signs a new version: without a usable certificate its documents would never be made.
-    await deps.certificates.assertUsable(doctor.id);
-    return renewals.approve(doctor, request.params.id);
-  });
+  app.post("/renewals/:id/approve", { schema: { params: idParams, response: { 200: decisionSchema } } }, async (request) =>
+    renewals.approve(access.doctor(request.staff), request.params.id),
+  );
 
   app.post("/renewals/:id/change", { schema: { params: idParams, response: { 200: decisionSchema } } }, async (request) =>
     renewals.change(access.doctor(request.staff), request.params.id),
