@@ -75,9 +75,11 @@ export function Renewals({ onOpenConsultation }: { onOpenConsultation: (id: stri
       {items.length === 0 && <p className="muted">{t("renewals.empty")}</p>}
       <ul className="cards">
         {items.map((item) => (
-          <li key={item.id} data-id={item.id}>
-            <strong>{t("renewals.request", { number: item.consultationNumber, version: item.protocolVersion })}</strong> ·{" "}
-            {t(`renewals.via.${item.via}`)} · {new Date(item.createdAt).toLocaleString(language)}
+          <li key={item.id} data-id={item.id} className="renewal">
+            <div>
+              <strong>{t("renewals.request", { number: item.consultationNumber, version: item.protocolVersion })}</strong> · {t(`renewals.via.${item.via}`)} ·{" "}
+              {new Date(item.createdAt).toLocaleString(language)}
+            </div>
             <ul>
               {item.prescriptions.map((p, i) => (
                 <li key={i}>{t("renewals.prescription", { ...p })}</li>
@@ -96,15 +98,17 @@ export function Renewals({ onOpenConsultation }: { onOpenConsultation: (id: stri
                     .map((r) => `${t(`renewals.kind.${r.kind}`)} ${r.value2 === null ? r.value : `${r.value}/${r.value2}`} (${date(r.measuredAt)})`)
                     .join(" · ")}
             </p>
-            <button disabled={busy} onClick={() => decide(item, "approve")}>
-              {t("renewals.approve")}
-            </button>{" "}
-            <button disabled={busy} onClick={() => decide(item, "change")}>
-              {t("renewals.change")}
-            </button>{" "}
-            <button disabled={busy} onClick={() => setDeclining(declining === item.id ? null : item.id)}>
-              {t("renewals.decline")}
-            </button>
+            <div className="actions">
+              <button disabled={busy} onClick={() => decide(item, "approve")}>
+                {t("renewals.approve")}
+              </button>
+              <button disabled={busy} onClick={() => decide(item, "change")}>
+                {t("renewals.change")}
+              </button>
+              <button disabled={busy} onClick={() => setDeclining(declining === item.id ? null : item.id)}>
+                {t("renewals.decline")}
+              </button>
+            </div>
             {declining === item.id && (
               <div>
                 <label>
