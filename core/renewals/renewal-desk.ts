@@ -84,14 +84,16 @@ export class RenewalDesk {
     return { id: row.id, status: "declined", resultProtocolId: null, consultationId: version.consultationId };
   }
 
-  /** Requests this doctor may decide: their own prescriptions, or their specialty's once the prescriber is away. */
+  /** Requests this doctor may decide: their own prescriptions, or their specialty's once the prescriber is away; none of an erased patient. */
   private async routed(doctor: Doctor, rows: RenewalRow[]): Promise<RenewalRow[]> {
     const departed = await this.repo.departedDoctors([...new Set(rows.map((r) => r.prescriberId))]);
+    const erased = await this.repo.erasedPatients([...new Set(rows.map((r) => r.patientId))]);
     const waitedSince = this.clock().getTime() - this.settings.prescriberHours * 3600_000;
     return rows.filter(
       (row) =>
-        row.prescriberId === doctor.id ||
-        (doctor.specialties.includes(row.specialty) && (departed.has(row.prescriberId) || row.createdAt.getTime() <= waitedSince)),
+        !erased.has(row.patientId) &&
+        (row.prescriberId === doctor.id ||
+          (doctor.specialties.includes(row.specialty) && (departed.has(row.prescriberId) || row.createdAt.getTime() <= waitedSince))),
     );
   }
 

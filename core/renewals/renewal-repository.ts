@@ -86,6 +86,12 @@ export class RenewalRepository {
     return new Set(rows.map((r) => r.doctorId!));
   }
 
+  /** Of these patients, those erased (core/rights): their record is kept only as the law requires, never worked on. */
+  async erasedPatients(patientIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.patient.findMany({ where: { id: { in: patientIds }, erasedAt: { not: null } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Records the decision unless another doctor decided first; false then. */
   async decide(id: string, decision: { status: Exclude<RenewalStatus, "requested">; decidedById: string; declineReason?: string; resultProtocolId?: string }, now: Date): Promise<boolean> {
     const { count } = await this.db.prescriptionRenewal.updateMany({
