@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import { totpCode } from "../core/staff/totp";
 import { processTick } from "../workers/reminders.worker";
+import { maxDriver, onboard, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 import { TestPki } from "./helpers/test-pki";
 
@@ -38,7 +39,7 @@ async function frontDesk() {
   return (url: string, payload: object) => h.app.inject({ method: "POST", url: `/api/v1${url}`, headers, payload });
 }
 
-const losartan = { medicine: "Лозартан", dose: "50 мг", schedule: "утром", durationDays: 30, treatmentChange: "change", remindAt: ["09:00"] };
+const losartan = { medicine: "Лозартан", dose: "50 мг", schedule: "утром", durationDays: 30, treatmentChange: "change" as const, remindAt: ["09:00"] };
 
 /**
  * A patient with a signed prescription of losartan (reminders at 09:00) from a follow-up of an in-person visit
@@ -196,5 +197,29 @@ describe("prescription renewal", () => {
     expect(refused.json()).toMatchObject({ code: "in_person_visit_outdated", details: { maxAgeDays: 365 } });
     expect((await api("GET", `/protocols/${protocolId}`)).json().status).toBe("signed");
     expect(await h.db.protocol.count({ where: { patientId } })).toBe(1);
+  });
+
+  it.each([
+    ["VK", () => vkDriver(h)],
+    ["MAX", () => maxDriver(h)],
+    ["the web chat", () => webDriver(h)],
+  ] as Array<[string, () => ChannelDriver | Promise<ChannelDriver>]>)("/renew is the same dialogue in %s", async (_name, makeDriver) => {
+    const patient = await makeDriver();
+    await onboard(patient);
+    await patient.say("/renew");
+    await patient.waitForText("У вас нет действующего рецепта");
+    const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: patient.channel, externalUserId: patient.externalUserId } } });
+
+    // A prescription signed in a consultation held through this messenger, following last month's visit.
+    const { doctor } = await h.newDoctor("Анна Петрова");
+    pki.issueDoctor(doctor.id, "Анна Петрова");
+    const consultation = await h.db.consultation.create({ data: { patientId: account.patientId, accountId: account.id, doctorId: doctor.id, kind: "async_chat", status: "in_progress", takenAt: new Date() } });
+    await h.services.visits.record({ type: "staff", id: doctor.id }, account.patientId, { visitedAt: new Date(Date.now() - 30 * DAY), icd10Code: "I10", problem: "Гипертензия" });
+    const draft = await h.services.protocols.startDraft(doctor, consultation.id);
+    await h.services.protocols.update(doctor, draft.id, { assessment: { kind: "diagnosis", codes: ["I10"] }, prescriptions: [losartan] });
+    await h.services.protocols.sign(doctor, draft.id);
+    await patient.say("/renew");
+    await patient.waitForText("Запрос на продление рецепта (Лозартан 50 мг) отправлен вашему врачу", 20_000);
+    expect(await h.db.prescriptionRenewal.findFirstOrThrow({ where: { patientId: account.patientId } })).toMatchObject({ prescriberId: doctor.id, via: "command", status: "requested" });
   });
 });
