@@ -3,17 +3,16 @@ import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { InPersonVisits } from "../protocols/in-person-visits";
-import { protocolContentSchema, type Prescription, type ProtocolContent } from "../protocols/protocol";
+import { protocolContentSchema, type ProtocolContent } from "../protocols/protocol";
 import type { ProtocolService } from "../protocols/protocol-service";
 import type { Decision, RenewalItem, RenewalRow } from "./renewal";
-import { assertRecentVisit, renewable, visitBehind } from "./renewal-eligibility";
+import { assertRecentVisit, medicinesText, renewable, visitBehind } from "./renewal-eligibility";
 import type { RenewalRepository, SignedVersion } from "./renewal-repository";
 import type { RenewalSettings } from "./renewal-requests";
 
 const DAY_MS = 86_400_000;
 type Outcome = { status: "approved" | "changed" | "declined"; declineReason?: string; resultProtocolId?: string };
 const verbs = { approved: "approve", changed: "change", declined: "decline" } as const;
-export const medicinesText = (items: Prescription[]) => items.map((p) => `${p.medicine} ${p.dose}`).join(", ");
 
 /** The same prescriptions, marked as what the new version does with each (continue: renewed; change: to be edited). */
 const restated = (content: ProtocolContent, treatmentChange: "continue" | "change"): ProtocolContent => ({
@@ -23,9 +22,9 @@ const restated = (content: ProtocolContent, treatmentChange: "continue" | "chang
 
 /**
  * The doctor's side of a renewal. A request waits for its prescriber; the specialty's doctors see it too once the
- * prescriber has waited RENEWAL_PRESCRIBER_HOURS or no longer works here (their staff account disabled). Deciding is done once: approve (a new signed
- * protocol version renewing the prescriptions; its reminders follow), change (a correction draft to edit and sign)
- * or decline with a reason. The patient is told each decision in their language.
+ * prescriber has waited RENEWAL_PRESCRIBER_HOURS or no longer works here (their staff account disabled). Deciding is
+ * done once: approve (a new signed protocol version renewing the prescriptions; its reminders follow), change (a
+ * correction draft to edit and sign) or decline with a reason. The patient is told each decision in their language.
  */
 export class RenewalDesk {
   constructor(

@@ -5,7 +5,7 @@ import type { ButtonHandler, CommandHandler } from "../dialogue/handlers";
 import { AppError } from "../errors";
 import { translator } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
-import { medicinesText } from "./renewal-desk";
+import { medicinesText } from "./renewal-eligibility";
 import type { RenewalVia } from "./renewal";
 import type { RenewalRequests } from "./renewal-requests";
 

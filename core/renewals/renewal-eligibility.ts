@@ -7,6 +7,9 @@ const DAY_MS = 86_400_000;
 /** What may be renewed: every prescribed medicine the version did not stop. */
 export const renewable = (content: ProtocolContent): Prescription[] => content.prescriptions.filter((p) => p.treatmentChange !== "stop");
 
+/** The medicines as the patient and the doctor read them in a message: "Лозартан 50 мг, …". */
+export const medicinesText = (items: Prescription[]) => items.map((p) => `${p.medicine} ${p.dose}`).join(", ");
+
 /** A signed prescription is active until its longest course ends. */
 export function isActive(content: ProtocolContent, signedAt: Date, now: Date): boolean {
   const items = renewable(content);
