@@ -20,6 +20,7 @@ import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
+import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
 import { secondOpinionWiring } from "./compose/second-opinion";
@@ -32,11 +33,12 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const consult = consultationsWiring(base, options);
   const care = careWiring(base, consult.visits, (protocolId) => video.offerReferralSlots(protocolId));
   const video = videoWiring(base, consult.desk, care);
+  const renewals = renewalsWiring(base, consult.visits, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const secondOpinion = secondOpinionWiring(base, consult.desk);
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion });
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
@@ -84,6 +86,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...care,
     ...intake,
     ...rights,
+    ...renewals,
     dialogue,
     telegram,
     vk,
@@ -126,6 +129,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
+        renewals: { renewals: renewals.renewalDesk },
         documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
         about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },

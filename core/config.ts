@@ -106,6 +106,10 @@ const variables = {
   PERSONAL_DATA_CONTACTS: { schema: z.string().trim().min(1).default("не настроено"), example: "dpo@clinic.example, +7 495 000-00-00, 125009, Москва, ул. Тверская, д. 1" },
   /** Who may record or import in-person visits (what lets a remote consultation diagnose): not any doctor. */
   IN_PERSON_VISIT_RECORDERS: { schema: visitRecordersSchema.prefault("admin"), example: "admin" },
+  /** A prescription is renewed remotely only while the in-person visit it follows up is at most this old (issue 18). */
+  RENEWAL_MAX_VISIT_AGE_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(365), example: "365" },
+  /** Hours a renewal waits for its prescriber before the specialty's doctors see it too (at once when the prescriber left). */
+  RENEWAL_PRESCRIBER_HOURS: { schema: z.coerce.number().int().min(0).max(24 * 30).default(48), example: "48" },
   // --- monitoring ---
   LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
   LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },

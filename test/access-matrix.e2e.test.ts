@@ -355,6 +355,12 @@ const staffCases: StaffCase[] = [
     audit: patientAudit("reminders.quiet_hours"),
   },
 
+  // --- prescription renewal: the doctors' own queue (routing is the renewal desk's rule); deciding a request nobody has is 404 ---
+  { route: "GET /api/v1/renewals", call: () => ({ url: api("/renewals") }), allow: doctors(200) },
+  { route: "POST /api/v1/renewals/:id/approve", call: () => ({ url: api(`/renewals/${nowhere}/approve`) }), allow: doctors(404) },
+  { route: "POST /api/v1/renewals/:id/change", call: () => ({ url: api(`/renewals/${nowhere}/change`) }), allow: doctors(404) },
+  { route: "POST /api/v1/renewals/:id/decline", call: () => ({ url: api(`/renewals/${nowhere}/decline`), payload: { reason: "matrix" } }), allow: doctors(404) },
+
   // --- identity ---
   {
     route: "POST /api/v1/patients/:id/identity/verify",

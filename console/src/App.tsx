@@ -5,6 +5,7 @@ import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
+import { Renewals } from "./Renewals";
 import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
@@ -14,7 +15,7 @@ import { InPerson } from "./InPerson";
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -151,6 +152,11 @@ export function App() {
               )}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "renewals" ? "active" : ""} onClick={() => setScreen({ name: "renewals" })}>
+              {t("nav.renewals")}
+            </button>
+          )}
           {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
@@ -203,6 +209,7 @@ export function App() {
           </Suspense>
         )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
+        {screen.name === "renewals" && <Renewals onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "translations" && <Translations />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}

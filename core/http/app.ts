@@ -70,6 +70,7 @@ import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
 import type { Translations } from "../second-opinion/translations";
 import { secondOpinionRoutes } from "./routes/second-opinion";
+import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
 
 export interface AppDeps {
   config: Config;
@@ -124,6 +125,8 @@ export interface AppDeps {
   secondOpinion?: { translations: Translations };
   /** Push on signing to the clinic's MIS, when configured: its review list for admins. */
   misPush?: MisPush;
+  /** The doctors' prescription-renewal queue (issue 18 point 4). */
+  renewals?: RenewalRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -207,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
       if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
+      if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
     },
     { prefix: "/api/v1" },
   );

@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import type { OutgoingMessage } from "../channels/channel";
 import { matchLanguage, translator } from "../i18n";
 import type { Outbox } from "../outbox/outbox";
+import { renewButtonData } from "../renewals/renewal";
 import type { DueReminder, ReminderSettings } from "./reminder";
 import type { ReminderRepository } from "./reminder-repository";
 import { afterQuietHours, plannedDoses } from "./schedule";
@@ -131,6 +132,10 @@ function buildMessage(row: DueReminder, t: TFunction, language: string, timezone
             { label: t("buttons.taken"), data: `rem:t:${row.id}` },
             { label: t("buttons.snooze", { count: snoozeMinutes }), data: `rem:s:${row.id}` },
           ],
+          // A dose of a signed prescription: the patient may ask its doctor to renew it (core/renewals).
+          ...(row.scheduleId && row.schedule?.prescriptionRef?.startsWith("rx:")
+            ? [[{ label: t("renewals:buttons.renew"), data: renewButtonData(row.scheduleId) }]]
+            : []),
         ],
       };
     case "appointment": {
