@@ -16,7 +16,10 @@ const heldConsultation: CareSource = (care, doctorId, patientId) => care.heldCon
 /** The doctor is responsible for the patient's monitoring (receives their alerts). */
 const responsibleDoctor: CareSource = (care, doctorId, patientId) => care.responsibleFor(doctorId, patientId);
 
-export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor];
+/** The doctor sits in a consilium on the patient's case that is not signed yet (core/consilia). */
+const consiliumParticipant: CareSource = (care, doctorId, patientId) => care.inOpenConsilium(doctorId, patientId);
+
+export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor, consiliumParticipant];
 
 /** One answer for "no such patient" and "not your patient": a doctor must not learn which ids exist. */
 const notInCare = () => new AppError("forbidden", "you have no care relationship with this patient");
