@@ -188,8 +188,8 @@ export class CallAccess {
    */
   async openGroupCall(call: GroupCall): Promise<VideoVisit> {
     const { repo } = this.deps;
-    const { guests, ...visit } = call;
-    const created = await repo.createVisit({ ...visit, appointmentId: null, status: "accepted", acceptedAt: this.deps.now(), room: `${call.roomPrefix}-${call.id}` });
+    const { guests, roomPrefix, ...visit } = call;
+    const created = await repo.createVisit({ ...visit, appointmentId: null, status: "accepted", acceptedAt: this.deps.now(), room: `${roomPrefix}-${call.id}` });
     await repo.addGuests(created.id, guests);
     await repo.audit({ actor: { type: "doctor", id: call.doctorId }, action: "video.group.open", entityType: "video_visit", entityId: created.id, meta: { guests: guests.length } });
     return created;
