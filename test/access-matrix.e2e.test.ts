@@ -238,6 +238,7 @@ const staffCases: StaffCase[] = [
     audit: { action: "consilium.list", entityId: () => ids.held! },
   },
   { route: "GET /api/v1/consilia", call: () => ({ url: api("/consilia") }), allow: doctors(200) },
+  { route: "GET /api/v1/consilia/colleagues", call: () => ({ url: api("/consilia/colleagues?specialty=gp") }), allow: doctors(200) },
   {
     route: "GET /api/v1/consilia/:id",
     call: () => ({ url: api(`/consilia/${ids.consilium}`) }),

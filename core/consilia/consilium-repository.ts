@@ -52,6 +52,16 @@ export class ConsiliumRepository {
     return rows.map((row) => row.text);
   }
 
+  /** Doctors who may be invited (of a specialty, when given), by name. */
+  async colleagues(exceptId: string, specialty: string | undefined): Promise<Array<{ id: string; name: string; specialties: string[] }>> {
+    return this.db.doctor.findMany({
+      where: { id: { not: exceptId }, ...(specialty ? { specialties: { has: specialty } } : {}) },
+      orderBy: { name: "asc" },
+      take: 200,
+      select: { id: true, name: true, specialties: true },
+    });
+  }
+
   /** The ids among `doctorIds` that name doctors. */
   async existingDoctors(doctorIds: string[]): Promise<string[]> {
     return (await this.db.doctor.findMany({ where: { id: { in: doctorIds } }, select: { id: true } })).map((d) => d.id);

@@ -105,6 +105,11 @@ export class ConsiliumService {
     return { ...toView(record), complaints, conclusion: protocol ? protocolContentSchema.parse(protocol.content) : null };
   }
 
+  /** Whom a doctor may invite: names and specialties only, nothing about patients. */
+  colleagues(doctor: Doctor, specialty?: string) {
+    return this.deps.repo.colleagues(doctor.id, specialty);
+  }
+
   /** Consilia the doctor called or sits in. */
   async list(doctor: Doctor): Promise<ConsiliumView[]> {
     return (await this.deps.repo.ofDoctor(doctor.id)).map(toView);

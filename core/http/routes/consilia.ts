@@ -45,6 +45,17 @@ export const consiliumRoutes = (deps: ConsiliumRouteDeps & { access: CareAccess 
     consilia: await consilia.list(access.doctor(request.staff)),
   }));
 
+  app.get(
+    "/consilia/colleagues",
+    {
+      schema: {
+        querystring: z.object({ specialty: z.string().max(50).optional() }),
+        response: { 200: z.object({ doctors: z.array(z.object({ id: z.uuid(), name: z.string(), specialties: z.array(z.string()) })) }) },
+      },
+    },
+    async (request) => ({ doctors: await consilia.colleagues(access.doctor(request.staff), request.query.specialty) }),
+  );
+
   app.get("/consilia/:id", { schema: { params: idParams, response: { 200: detailSchema } } }, async (request) =>
     consilia.read(await inCare(request.staff, request.params.id), request.params.id),
   );
