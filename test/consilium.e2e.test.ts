@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RetentionRepository } from "../core/rights/retention-repository";
 import { verifyToken } from "../core/video/livekit";
 import { startHarness, type Harness } from "./helpers/harness";
 import { LIVEKIT_KEY, LIVEKIT_SECRET, LiveKitStandIn } from "./helpers/livekit-stand-in";
@@ -175,6 +176,12 @@ describe("consilium: several doctors, one room, one PDF signed by each", () => {
 
     // Signed: the consilium's care relationship has ended for the colleagues; the treating doctor keeps theirs.
     expect((await cardiologist.api("GET", `/patients/${patientId}/readings`)).statusCode).toBe(403);
+
+    // At the end of an erased patient's retention period the consilium goes with the rest, its PDF among the files.
+    const files = await new RetentionRepository(h.db).destroyPatient(patientId);
+    expect(files).toContain(document.fileId);
+    expect(await h.db.consilium.count({ where: { patientId } })).toBe(0);
+    expect(await h.db.videoVisitGuest.count({ where: { visitId } })).toBe(0);
   });
 
   it("opens an immediate consilium of invited doctors only, without the treating doctor in the room", async () => {
