@@ -104,6 +104,19 @@ export class ConsiliumRepository {
     return (await this.db.consilium.updateMany({ where: { id, status: from }, data })).count === 1;
   }
 
+  /**
+   * Writes the conclusion while the consilium is still open. The consilium's row is locked for it, so the first
+   * signature (which moves the status on) waits for this write and renders what it wrote: never a PDF of one text
+   * with another stored.
+   */
+  async writeConclusion(id: string, protocolId: string, change: { content: object; primary: boolean }): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<Array<{ status: ConsiliumStatus }>>`SELECT status FROM "Consilium" WHERE id = ${id}::uuid FOR UPDATE`;
+      if (row?.status !== "open") return false;
+      return (await tx.protocol.updateMany({ where: { id: protocolId, status: "draft" }, data: change })).count === 1;
+    });
+  }
+
   /** Links the conclusion's protocol; false when one is linked already. */
   async linkProtocol(id: string, protocolId: string): Promise<boolean> {
     return (await this.db.consilium.updateMany({ where: { id, protocolId: null }, data: { protocolId } })).count === 1;

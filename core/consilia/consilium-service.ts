@@ -133,7 +133,7 @@ export class ConsiliumService {
     enforceRemoteCare(check);
     const { protocols } = this.deps;
     if (record.protocolId) {
-      if (!(await protocols.updateDraft(record.protocolId, { content, primary: check.primary }))) throw new AppError("conflict", "the conclusion is signed already");
+      if (!(await this.deps.repo.writeConclusion(id, record.protocolId, { content, primary: check.primary }))) throw new AppError("conflict", "the conclusion is being signed and no longer changes");
     } else {
       const created = await protocols.create({ consultationId: record.consultationId, patientId: record.patientId, doctorId: doctor.id, version: 1, primary: check.primary, content, kind: "consilium" });
       if (!created || !(await this.deps.repo.linkProtocol(id, created.id))) throw new AppError("conflict", "another doctor recorded the conclusion just now: reload it");
