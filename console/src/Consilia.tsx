@@ -148,7 +148,7 @@ export function ConsiliaScreen({ staff }: { staff: Staff }) {
 }
 
 function ConsiliumDetail({ id, staff, onChanged }: { id: string; staff: Staff; onChanged: () => void }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [draft, setDraft] = useState({ complaints: "", objective: "", assessment: "", codes: "", recommendations: "" });
   const [message, setMessage] = useState<string | null>(null);
@@ -181,7 +181,7 @@ function ConsiliumDetail({ id, staff, onChanged }: { id: string; staff: Staff; o
       else await load();
     } catch (e) {
       const explanation = e instanceof ApiError ? (e.details as { explanation?: Record<string, string> } | undefined)?.explanation : undefined;
-      setMessage(explanation?.[t("consilium.lang")] ?? errorText(t, e));
+      setMessage(explanation?.[language] ?? errorText(t, e));
     }
   };
   if (!detail) return message ? <p className="error">{message}</p> : <p>…</p>;
