@@ -16,6 +16,7 @@ import type { WorkerLocks } from "../workers/job-queues";
 import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
+import { consiliaWiring } from "./compose/consilia";
 import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
@@ -40,6 +41,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const secondOpinion = secondOpinionWiring(base, consult.desk);
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
+  const consilia = consiliaWiring(base, consult, video, care);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -87,6 +89,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...intake,
     ...rights,
     ...renewals,
+    ...consilia,
     dialogue,
     telegram,
     vk,
@@ -158,6 +161,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         misPush: care.mis?.misPush,
         analytics: reporting.analytics,
         secondOpinion: { translations: secondOpinion.translations },
+        consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

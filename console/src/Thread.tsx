@@ -6,6 +6,7 @@ import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { SecondOpinionPanel } from "./SecondOpinionPanel";
+import { ThreadConsilia } from "./Consilia";
 import { useT } from "./i18n";
 import { age, languageName, useSpecialties } from "./words";
 
@@ -284,6 +285,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
+          {mine && <ThreadConsilia consultationId={thread.id} staff={staff} />}
         </div>
       </div>
       {zoom && (

@@ -71,6 +71,7 @@ import { analyticsRoutes } from "./routes/analytics";
 import type { Translations } from "../second-opinion/translations";
 import { secondOpinionRoutes } from "./routes/second-opinion";
 import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
+import { consiliumRoutes, type ConsiliumRouteDeps } from "./routes/consilia";
 
 export interface AppDeps {
   config: Config;
@@ -127,6 +128,8 @@ export interface AppDeps {
   misPush?: MisPush;
   /** The doctors' prescription-renewal queue (issue 18 point 4). */
   renewals?: RenewalRouteDeps;
+  /** Consilia: several doctors on one case, one room, one PDF signed by each. */
+  consilia?: ConsiliumRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -211,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
       if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
       if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
+      if (deps.consilia) await staff.register(consiliumRoutes({ ...deps.consilia, access: deps.access }));
     },
     { prefix: "/api/v1" },
   );

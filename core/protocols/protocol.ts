@@ -59,9 +59,13 @@ export type ProtocolContentInput = z.input<typeof protocolContentSchema>;
 export type Referral = z.output<typeof referralSchema>;
 export type Prescription = z.output<typeof prescriptionSchema>;
 
+export type ProtocolKind = "consultation" | "consilium";
+
 export interface Protocol {
   id: string;
   consultationId: string;
+  /** Absent: `consultation`. A `consilium` protocol is a consilium's conclusion, signed by each of its doctors. */
+  kind?: ProtocolKind;
   consultationNumber: number;
   patientId: string;
   doctorId: string;
