@@ -36,7 +36,8 @@ export class TranslationRepository {
   /** A new request, or the one already made for this document (pressing the button twice asks once). */
   async create(data: { consultationId: string; patientId: string; fileId: string }): Promise<{ request: TranslationRequest; created: boolean }> {
     try {
-      return { request: await this.db.translationRequest.create({ data }), created: true };
+      // In a transaction of its own: a savepoint inside the dialogue step (see isUniqueViolation).
+      return { request: await this.db.$transaction((tx) => tx.translationRequest.create({ data })), created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.db.translationRequest.findUniqueOrThrow({ where: { consultationId_fileId: { consultationId: data.consultationId, fileId: data.fileId } } });
