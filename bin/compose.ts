@@ -16,6 +16,7 @@ import type { WorkerLocks } from "../workers/job-queues";
 import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
+import { colleaguesWiring } from "./compose/colleagues";
 import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
@@ -36,6 +37,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
   const reporting = reportingWiring(base);
+  const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -148,6 +150,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         metrics,
         fhir: reporting.fhir,
         analytics: reporting.analytics,
+        colleagues,
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

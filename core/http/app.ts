@@ -65,6 +65,7 @@ declare module "fastify" {
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
+import { colleagueRoutes, type ColleagueRouteDeps } from "./routes/colleagues";
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +116,8 @@ export interface AppDeps {
   analytics?: AnalyticsService;
   /** Present when a MAX bot is configured in webhook mode. */
   max?: MaxWebhookDeps;
+  /** Ask a colleague: doctor-to-doctor invitations into a case. */
+  colleagues?: ColleagueRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -195,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(reminderRoutes(deps));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
+      if (deps.colleagues) await staff.register(colleagueRoutes({ ...deps.colleagues, access: deps.access }));
     },
     { prefix: "/api/v1" },
   );
