@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from "./api";
 import { useT } from "./i18n";
+import { ColleagueCitations } from "./ColleagueCitations";
 import { PrescriptionsFieldset } from "./PrescriptionsFieldset";
 
 const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
@@ -217,6 +218,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               ))}
             </ul>
           </fieldset>
+          <ColleagueCitations consultationId={thread.id} protocolId={draft.id} cited={content.colleagueAnswers ?? []} onChange={(colleagueAnswers) => set({ colleagueAnswers })} onError={fail} />
           <label>
             {t("protocol.recommendations")}
             <textarea rows={3} value={content.recommendations} onChange={(e) => set({ recommendations: e.target.value })} />

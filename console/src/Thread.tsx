@@ -5,6 +5,7 @@ import { IntakePanel } from "./IntakePanel";
 import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
+import { ColleaguePanel } from "./ColleaguePanel";
 import { useT } from "./i18n";
 import { age, languageName, useSpecialties } from "./words";
 
@@ -281,6 +282,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
+          {mine && <ColleaguePanel consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
         </div>
       </div>
