@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../core/staff/totp";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -157,6 +161,20 @@ describe("ask a colleague", () => {
     const afterSigning = (await myData()).body;
     expect(afterSigning).toContain(ANSWER);
     expect(afterSigning).not.toContain(QUESTION);
+    // The signed report prints it under "Colleague's consultation".
+    await expect
+      .poll(async () => (await treating.call("GET", `/protocols/${draft.id}/documents`)).json().documents.length, { timeout: 20_000, interval: 200 })
+      .toBe(1);
+    const [report] = (await treating.call("GET", `/protocols/${draft.id}/documents`)).json().documents as Array<{ id: string }>;
+    const pdf = await h.app.inject({ method: "GET", url: `/account/documents/${report!.id}`, headers: { cookie: `tc_account=${session.sessionToken}` } });
+    expect(pdf.statusCode).toBe(200);
+    const pdfFile = join(mkdtempSync(join(tmpdir(), "colleague-")), "report.pdf");
+    writeFileSync(pdfFile, pdf.rawPayload);
+    const text = execFileSync("pdftotext", [pdfFile, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    expect(text).toContain("Консультация коллеги");
+    expect(text).toContain("Олег Кардиологов");
+    expect(text).toContain("ЭКГ нужна в течение недели");
+    expect(text).not.toContain(QUESTION);
   });
 
   it("sends a question to a specialty: the first cardiologist to accept reads the case until the treating doctor withdraws it", async () => {

@@ -52,6 +52,7 @@ export const colleagueRoutes = (deps: ColleagueRouteDeps & { access: CareAccess 
     deps.caseReader.read(request.staff, request.params.id),
   );
 
+  // Bytes, like the treating doctor's file route (GET /consultations/:id/files/:fileId): no JSON body to declare.
   app.get("/colleague-invitations/:id/files/:fileId", { schema: { params: fileParams } }, async (request, reply) => {
     await deps.caseReader.authorizeFile(request.staff, request.params.id, request.params.fileId);
     const file = await deps.files.read(request.params.fileId);
