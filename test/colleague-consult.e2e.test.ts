@@ -182,7 +182,7 @@ describe("ask a colleague", () => {
     const first = await doctor("Анна Первая", ["cardiology"]);
     const second = await doctor("Борис Второй", ["cardiology"]);
     const neurologist = await doctor("Вера Неврологова", ["neurology"]);
-    const { consultation } = await caseOfPatient(treating);
+    const { patient, consultation } = await caseOfPatient(treating);
 
     const invitation = (await treating.call("POST", `/consultations/${consultation.id}/colleague-invitations`, { specialty: "cardiology", question: QUESTION })).json();
     expect(invitation).toMatchObject({ specialty: "cardiology", colleagueId: null });
@@ -207,6 +207,14 @@ describe("ask a colleague", () => {
     // A withdrawn question has no answer to cite.
     const draft = (await treating.call("POST", `/consultations/${consultation.id}/protocol`)).json();
     expect((await treating.call("POST", `/protocols/${draft.id}/colleague-answers`, { invitationId: invitation.id })).statusCode).toBe(409);
+
+    // After the patient withdrew consent to processing, their case is shown to no one new.
+    await h.say(patient, "/consents");
+    await h.press(patient, "consents:withdraw:personal_data");
+    await h.press(patient, "consents:confirm:personal_data");
+    const refused = await treating.call("POST", `/consultations/${consultation.id}/colleague-invitations`, { colleagueId: first.id, question: QUESTION });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: "consent_withdrawn" });
   });
 });
 

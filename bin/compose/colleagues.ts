@@ -3,6 +3,7 @@ import { CareAccessRepository } from "../../core/access/care-access-repository";
 import { ColleagueCaseReader } from "../../core/colleagues/colleague-case";
 import { ColleagueInvitationRepository } from "../../core/colleagues/colleague-invitation-repository";
 import { ColleagueInvitations } from "../../core/colleagues/colleague-invitations";
+import { ProcessingConsent } from "../../core/consents/processing-consent";
 import { ConsultationRepository } from "../../core/consultations/consultation-repository";
 import type { IntakeReader } from "../../core/consultations/intake-reader";
 import type { ReadingService } from "../../core/monitoring/reading-service";
@@ -24,6 +25,7 @@ export function colleaguesWiring(
       access,
       consultations,
       specialties: others.specialties,
+      consent: new ProcessingConsent(db),
       outbox,
       audit,
       tellPatient: config.COLLEAGUE_CONSULT_TELL_PATIENT,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { CareAccess } from "../access/care-access";
 import type { AuditRepository } from "../audit/audit-repository";
+import type { ProcessingConsent } from "../consents/processing-consent";
 import type { ConsultationRepository } from "../consultations/consultation-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
@@ -16,6 +17,7 @@ export interface ColleagueInvitationsDeps {
   access: CareAccess;
   consultations: ConsultationRepository;
   specialties: SpecialtyDirectory;
+  consent: ProcessingConsent;
   outbox: Outbox;
   audit: AuditRepository;
   /** COLLEAGUE_CONSULT_TELL_PATIENT: the clinic's policy says the patient is told a colleague was consulted. */
@@ -45,6 +47,8 @@ export class ColleagueInvitations {
     if (parsed.colleagueId && !(await this.deps.invitations.doctorExists(parsed.colleagueId))) throw notFound("colleague");
     if (parsed.specialty) await this.deps.specialties.assertActive([parsed.specialty]);
     const consultation = await this.deps.consultations.addressee(consultationId);
+    // Showing the case to another doctor is processing the patient's data: not after they withdrew consent.
+    await this.deps.consent.require(consultation.patientId, "asking a colleague");
     const invitation = await this.deps.invitations.create({
       consultationId,
       patientId: consultation.patientId,
