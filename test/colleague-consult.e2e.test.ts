@@ -218,6 +218,22 @@ describe("ask a colleague", () => {
   });
 });
 
+describe("ask a colleague, at the end of the record's retention", () => {
+  it("destroys the doctors-only part of the threads with the rest of the record", async () => {
+    const treating = await doctor("Срок Хранения", ["gp"]);
+    const colleague = await doctor("Срок Кардиолог", ["cardiology"]);
+    const { consultation } = await caseOfPatient(treating);
+    const invitation = (await treating.call("POST", `/consultations/${consultation.id}/colleague-invitations`, { colleagueId: colleague.id, question: QUESTION })).json();
+    await colleague.call("POST", `/colleague-invitations/${invitation.id}/answer`, { answer: ANSWER });
+    // An erased record whose retention period has ended (the erasure itself: test/data-rights.e2e.test.ts).
+    const ended = new Date(Date.now() - 1000);
+    await h.db.patient.update({ where: { id: consultation.patientId }, data: { erasedAt: ended, retainUntil: ended } });
+    await h.services.retentionSweep.run(new Date());
+    expect(await h.db.patient.count({ where: { id: consultation.patientId } })).toBe(0);
+    expect(await h.db.colleagueInvitation.count({ where: { patientId: consultation.patientId } })).toBe(0);
+  });
+});
+
 describe("ask a colleague, where the clinic's policy does not tell the patient", () => {
   it("sends the patient nothing when COLLEAGUE_CONSULT_TELL_PATIENT=false", async () => {
     const quiet = await startHarness({ COLLEAGUE_CONSULT_TELL_PATIENT: "false" });
