@@ -23,6 +23,7 @@ import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
+import { secondOpinionWiring } from "./compose/second-opinion";
 import { videoWiring } from "./compose/video";
 
 /** The composition root shared by every process: the capabilities (bin/compose/*.ts) wired together. */
@@ -35,7 +36,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
+  const secondOpinion = secondOpinionWiring(base, consult.desk);
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion });
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
@@ -53,6 +55,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
     store: inbound,
+    transaction: (work) => base.unitOfWork.run(work),
     replies: new InboundReplies(db, outbox),
     decode: (channel, payload) => channels.decoders[channel](payload),
     handle: async (event, commit) => {
@@ -151,6 +154,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         fhir: reporting.fhir,
         analytics: reporting.analytics,
         colleagues,
+        secondOpinion: { translations: secondOpinion.translations },
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

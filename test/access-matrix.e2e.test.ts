@@ -422,6 +422,17 @@ const staffCases: StaffCase[] = [
   { route: "GET /api/v1/video/interpreting", call: () => ({ url: api("/video/interpreting") }), allow: { interpreter: 200 } },
   { route: "POST /api/v1/video/interpreting/:id/link", call: () => ({ url: api(`/video/interpreting/${nowhere}/link`) }), allow: { interpreter: 404 } },
 
+  // --- second opinion: interpreters the documents they are asked to translate; doctors in care the translations ---
+  { route: "GET /api/v1/translations", call: () => ({ url: api("/translations") }), allow: { interpreter: 200 } },
+  { route: "GET /api/v1/translations/:id/original", call: () => ({ url: api(`/translations/${nowhere}/original`) }), allow: { interpreter: 404 } },
+  { route: "POST /api/v1/translations/:id", call: () => ({ url: api(`/translations/${nowhere}`), payload: { text: "translation" } }), allow: { interpreter: 404 } },
+  {
+    route: "GET /api/v1/consultations/:id/translations",
+    call: () => ({ url: api(`/consultations/${ids.held}/translations`) }),
+    allow: careOnly(200),
+    audit: { action: "translation.list", entityId: () => ids.held! },
+  },
+
   // --- live events: routing facts, filtered per listener (see mayHear) ---
   { route: "GET /api/v1/events", call: () => ({ url: api("/events") }), allow: everyStaff, skipAllowed: "an event stream never ends" },
 

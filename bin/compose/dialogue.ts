@@ -10,6 +10,7 @@ import type { consultationsWiring } from "./consultations";
 import type { Foundation } from "./foundation";
 import type { intakeWiring } from "./intake";
 import type { rightsWiring } from "./rights";
+import type { secondOpinionWiring } from "./second-opinion";
 import type { videoWiring } from "./video";
 
 /** The one dialogue of every channel: each capability's buttons and commands. */
@@ -22,9 +23,10 @@ export function dialogueWiring(
     channels: Channels;
     rights: ReturnType<typeof rightsWiring>;
     intake: ReturnType<typeof intakeWiring>;
+    secondOpinion: ReturnType<typeof secondOpinionWiring>;
   },
 ): Dialogue {
-  const { consult, video, care, channels, rights, intake } = parts;
+  const { consult, video, care, channels, rights, intake, secondOpinion } = parts;
   const rightsHandlers = rights.dataRights.handlers();
   return new Dialogue({
     patients,
@@ -44,6 +46,7 @@ export function dialogueWiring(
       intake.timezone.buttons,
       intake.consentsCommand.buttons,
       rightsHandlers.buttons,
+      secondOpinion.buttons,
     ],
     commandHandlers: [
       intake.language.command,

@@ -14,7 +14,7 @@ import { enqueueEgress, enqueueQueueUpdate, videoQueue } from "../../workers/vid
 import type { Foundation } from "./foundation";
 
 /** Video consultations: the waiting queue, calls through LiveKit, recordings, booked slots. */
-export function videoWiring({ config, db, redis, notifier, files, queues }: Foundation, desk: ConsultationDesk) {
+export function videoWiring({ config, db, redis, notifier, files, queues, unitOfWork }: Foundation, desk: ConsultationDesk) {
   const queue = queues.open(videoQueue);
   const livekit: LiveKitPort = new LiveKit({
     url: config.LIVEKIT_URL,
@@ -23,7 +23,7 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
     apiUrl: config.LIVEKIT_API_URL,
   });
-  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
+  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX, unitOfWork.afterCommit);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
   const repo = new VideoRepository(db);
   const video = new VideoService({
@@ -34,7 +34,7 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     links: callLinks,
     livekit,
     notifier,
-    queueUpdates: { enqueue: (specialty, language) => enqueueQueueUpdate(queue, specialty, language) },
+    queueUpdates: { enqueue: (specialty, language) => unitOfWork.afterCommit(() => enqueueQueueUpdate(queue, specialty, language)) },
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
     onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });

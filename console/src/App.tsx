@@ -9,11 +9,12 @@ import { Queue } from "./Queue";
 import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
+import { Translations } from "./Translations";
 
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "colleagues" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "colleagues" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -160,6 +161,11 @@ export function App() {
               {t("nav.video")}
             </button>
           )}
+          {staff.role === "interpreter" && (
+            <button className={screen.name === "translations" ? "active" : ""} onClick={() => setScreen({ name: "translations" })}>
+              {t("nav.translations")}
+            </button>
+          )}
           {staff.role === "admin" && (
             <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
               {t("nav.admin")}
@@ -198,6 +204,7 @@ export function App() {
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
         {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
+        {screen.name === "translations" && <Translations />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}
       </main>
     </div>

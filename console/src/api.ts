@@ -58,13 +58,15 @@ export interface QueueItem {
 
 export interface Attachment {
   fileId: string;
-  kind: "photo" | "document";
+  /** `dicom`: a second opinion's scan, opened in the clinic's DICOM viewer. */
+  kind: "photo" | "document" | "dicom";
   mimeType: string;
   fileName: string;
   size: number;
 }
 
 export interface Thread extends QueueItem {
+  kind: "async_chat" | "second_opinion";
   patientId: string;
   identityLevel: string;
   outcome: string | null;
@@ -86,6 +88,26 @@ export interface Thread extends QueueItem {
     deliveryStatus: string | null;
     createdAt: string;
   }>;
+}
+
+/** A second opinion's translation request, as the doctor sees it beside the original (core/second-opinion). */
+export interface ConsultationTranslation {
+  id: string;
+  fileId: string;
+  status: "requested" | "translated";
+  requestedAt: string;
+  translatedAt: string | null;
+  translation: string | null;
+}
+
+/** A request as the interpreter sees it: the document only. */
+export interface TranslationItem {
+  id: string;
+  status: "requested" | "translated";
+  fileName: string;
+  mimeType: string;
+  requestedAt: string;
+  translatedAt: string | null;
 }
 
 export const fileUrl = (consultationId: string, fileId: string) => `/api/v1/consultations/${consultationId}/files/${fileId}`;

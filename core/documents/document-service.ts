@@ -34,7 +34,8 @@ export class DocumentService {
     if (protocol.status !== "signed") throw new AppError("conflict", "documents are made from signed protocols only");
     const existing = await repo.forProtocol(protocolId);
     const { doctorName, patientLanguage, previousVersion } = await repo.names(protocol.doctorId, protocol.patientId, protocol.previousId);
-    for (const kind of documentsFor(protocol)) {
+    const consultation = await repo.consultationFacts(protocol.consultationId);
+    for (const kind of documentsFor(protocol, consultation.kind)) {
       if (existing.some((document) => document.kind === kind)) continue;
       const pdf = await renderDocument(kind, {
         protocol,
@@ -43,6 +44,7 @@ export class DocumentService {
         patientLanguage,
         clinic: this.deps.clinic,
         icd10: this.deps.icd10,
+        reviewedFiles: consultation.patientFiles,
       });
       const signed = await this.deps.signer.sign(pdf, {
         doctorId: protocol.doctorId,

@@ -4,7 +4,7 @@ import type { Protocol } from "../protocols/protocol";
 import { documentTexts } from "./document-texts";
 import { PdfLayout } from "./pdf-layout";
 
-export const documentKinds = ["report", "prescription", "referral"] as const;
+export const documentKinds = ["report", "prescription", "referral", "second_opinion"] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 export interface ClinicInfo {
@@ -22,13 +22,19 @@ export interface RenderInput {
   patientLanguage: string;
   clinic: ClinicInfo;
   icd10: Icd10Catalogue;
+  /** For a second opinion: the names of the documents the patient sent, listed as reviewed. */
+  reviewedFiles?: string[];
 }
 
-/** Which documents a signed protocol yields: always the report, a prescription and a referral when it holds them. */
-export const documentsFor = (protocol: Protocol): DocumentKind[] =>
+/**
+ * Which documents a signed protocol yields: the report (for a second-opinion consultation, the conclusion in its
+ * place), a prescription and a referral when it holds them.
+ */
+export const documentsFor = (protocol: Protocol, consultationKind: "async_chat" | "second_opinion" = "async_chat"): DocumentKind[] =>
   documentKinds.filter(
     (kind) =>
-      kind === "report" ||
+      (kind === "report" && consultationKind !== "second_opinion") ||
+      (kind === "second_opinion" && consultationKind === "second_opinion") ||
       (kind === "prescription" && protocol.content.prescriptions.length > 0) ||
       (kind === "referral" && protocol.content.referrals.length > 0),
   );
@@ -63,6 +69,7 @@ export async function renderDocument(kind: DocumentKind, input: RenderInput): Pr
   if (kind === "report") report(layout, input, label);
   if (kind === "prescription") prescription(layout, input, label);
   if (kind === "referral") referral(layout, input, label);
+  if (kind === "second_opinion") secondOpinion(layout, input, label);
   await footer(layout, input, label);
   return layout.doc;
 }
@@ -123,6 +130,21 @@ function report(layout: PdfLayout, input: RenderInput, label: Label) {
       .map((p) => `• ${p.medicine} ${p.dose}, ${p.schedule}, ${p.durationDays} — ${label(`pdf.treatment_change.${p.treatmentChange}`)}`)
       .join("\n"),
   );
+  if (input.protocol.primary) layout.gap(6).text(label("pdf.primary_note"), { size: 9, color: "grey" });
+}
+
+/** The written conclusion on documents the patient brought (issue 18 point 3); the guardrail shaped what it may say. */
+function secondOpinion(layout: PdfLayout, input: RenderInput, label: Label) {
+  const { content } = input.protocol;
+  title(layout, label, "pdf.second_opinion_title");
+  patientBlock(layout, input, label);
+  section(layout, label("pdf.second_opinion_question"), content.complaints);
+  section(layout, label("pdf.second_opinion_reviewed"), (input.reviewedFiles ?? []).map((name) => `• ${name}`).join("\n"));
+  section(layout, label("pdf.objective"), content.objective);
+  layout.gap(6).text(label("pdf.second_opinion_conclusion"), { bold: true, size: 12 });
+  assessment(layout, input, label);
+  section(layout, label("pdf.recommendations"), content.recommendations);
+  section(layout, label("pdf.referrals"), content.referrals.map((r) => `• ${label(`pdf.referral_kind.${r.kind}`)}: ${r.target}`).join("\n"));
   if (input.protocol.primary) layout.gap(6).text(label("pdf.primary_note"), { size: 9, color: "grey" });
 }
 

@@ -74,6 +74,8 @@ describe("signed PDF documents", () => {
   it("yields a report, a prescription and a referral for a protocol holding both", () => {
     expect(documentsFor(protocol)).toEqual(["report", "prescription", "referral"]);
     expect(documentsFor({ ...protocol, content: { ...protocol.content, prescriptions: [], referrals: [] } })).toEqual(["report"]);
+    // A second opinion's conclusion takes the report's place.
+    expect(documentsFor(protocol, "second_opinion")).toEqual(["prescription", "referral", "second_opinion"]);
   });
 
   it.each(documentKinds)("%s: signature valid and trusted by pdfsig, Cyrillic and Uzbek Latin text extractable, page 1 rendered", async (kind) => {
@@ -88,7 +90,7 @@ describe("signed PDF documents", () => {
     expect(extracted).toContain("Gʻulomova Oʻgʻiloy Şəhla");
     expect(extracted).toContain("Анна Петрова");
     expect(extracted).toContain("ООО «Клиника Телеконс»");
-    const titles = { report: "Masofaviy konsultatsiya bayonnomasi", prescription: "RETSEPT", referral: "Yoʻllanma" };
+    const titles = { report: "Masofaviy konsultatsiya bayonnomasi", prescription: "RETSEPT", referral: "Yoʻllanma", second_opinion: "Xulosa (ikkinchi fikr)" };
     expect(extracted).toContain(titles[kind]);
     if (kind === "report") expect(extracted).toContain("Boshim ogʻriyapti, Oʻzbekiston");
     if (kind === "prescription") expect(extracted).toMatch(/Форма № 107-1\/у/);

@@ -135,6 +135,8 @@ const documentTypes = {
   report: loinc("11488-4", "Consult note"),
   prescription: loinc("57833-6", "Prescription for medication"),
   referral: loinc("57133-1", "Referral note"),
+  // A second opinion is a consultant's note on the patient's own documents.
+  second_opinion: loinc("11488-4", "Consult note"),
 };
 
 export function documentReferenceResource(row: Rows<"documents">, context: MappingContext): FhirResource {

@@ -66,6 +66,8 @@ import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
 import { colleagueRoutes, type ColleagueRouteDeps } from "./routes/colleagues";
+import type { Translations } from "../second-opinion/translations";
+import { secondOpinionRoutes } from "./routes/second-opinion";
 
 export interface AppDeps {
   config: Config;
@@ -118,6 +120,8 @@ export interface AppDeps {
   max?: MaxWebhookDeps;
   /** Ask a colleague: doctor-to-doctor invitations into a case. */
   colleagues?: ColleagueRouteDeps;
+  /** Second opinions: translations of the patient's documents by interpreters. */
+  secondOpinion?: { translations: Translations };
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -199,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
       if (deps.colleagues) await staff.register(colleagueRoutes({ ...deps.colleagues, access: deps.access }));
+      if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
     },
     { prefix: "/api/v1" },
   );

@@ -40,6 +40,9 @@ export class RetentionRepository {
       await tx.protocol.deleteMany({ where: { patientId } });
       await tx.intake.deleteMany({ where: { patientId } });
       await tx.outboxMessage.deleteMany({ where: { account: { patientId } } });
+      const translations = await tx.translationRequest.findMany({ where: { patientId }, select: { translationFileId: true } });
+      files.push(...translations.flatMap((t) => (t.translationFileId ? [t.translationFileId] : [])));
+      await tx.translationRequest.deleteMany({ where: { patientId } });
       const messages = await tx.message.findMany({ where: { consultation: { patientId } }, select: { attachments: true } });
       files.push(...messages.flatMap((m) => fileIdsOf(m.attachments)));
       await tx.message.deleteMany({ where: { consultation: { patientId } } });

@@ -67,9 +67,13 @@ export class SlotRepository {
   /** Books (or moves an appointment to) a slot; undefined when the slot was taken meanwhile (the unique active slot). */
   async holdSlot(slotId: string, booking: { patientId: string; accountId: string } | { appointmentId: string }): Promise<Appointment | undefined> {
     try {
-      return "appointmentId" in booking
-        ? await this.db.appointment.update({ where: { id: booking.appointmentId }, data: { slotId, activeSlotId: slotId }, select: appointmentSelect })
-        : await this.db.appointment.create({ data: { ...booking, slotId, activeSlotId: slotId }, select: appointmentSelect });
+      // A transaction of its own (a savepoint inside a dialogue step, core/db/unit-of-work.ts): a taken slot fails
+      // only this statement, and the step goes on to say so.
+      return await this.db.$transaction((tx) =>
+        "appointmentId" in booking
+          ? tx.appointment.update({ where: { id: booking.appointmentId }, data: { slotId, activeSlotId: slotId }, select: appointmentSelect })
+          : tx.appointment.create({ data: { ...booking, slotId, activeSlotId: slotId }, select: appointmentSelect }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) return undefined;
       throw error;
