@@ -21,6 +21,7 @@ import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
+import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
 import { secondOpinionWiring } from "./compose/second-opinion";
@@ -31,13 +32,14 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const base = foundation(config, options);
   const { logger, metrics, db, redis, queues, outbox, patients, consents, events, notifier, files } = base;
   const consult = consultationsWiring(base, options);
-  const video = videoWiring(base, consult.desk);
-  const care = careWiring(base, consult.visits);
+  const care = careWiring(base, consult.visits, (protocolId) => video.offerReferralSlots(protocolId));
+  const video = videoWiring(base, consult.desk, care);
+  const renewals = renewalsWiring(base, consult.visits, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const secondOpinion = secondOpinionWiring(base, consult.desk);
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion });
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
@@ -86,6 +88,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...care,
     ...intake,
     ...rights,
+    ...renewals,
     dialogue,
     telegram,
     vk,
@@ -109,6 +112,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           video: video.video,
           videoEvents: video.videoEvents,
           slots: video.slots,
+          attendance: video.attendance,
           recordings: video.recordings,
           livekit: video.livekit,
           webhooks: video.livekitWebhooks,
@@ -127,6 +131,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
+        renewals: { renewals: renewals.renewalDesk },
         documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
         about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },
@@ -152,6 +157,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         max: max && config.MAX_MODE === "webhook" ? { secret: config.MAX_WEBHOOK_SECRET!, accept: channels.acceptMax } : undefined,
         metrics,
         fhir: reporting.fhir,
+        misPush: care.mis?.misPush,
         analytics: reporting.analytics,
         colleagues,
         secondOpinion: { translations: secondOpinion.translations },
@@ -201,7 +207,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       ];
       if (!options.outboxOnly) {
         workers.push(
-          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings }),
+          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings, referralOffer: video.referralOffer }),
           queues.start(care.documentsJobs, { documents: care.documents, logger }),
           queues.start(care.readingJobs, { alerts: care.alerts }),
           queues.start(care.labJobs, { labs: care.labs, directory: care.labDirectory, protocols: care.protocols, logger }),
@@ -217,6 +223,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
         );
+        if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         if (vk && config.VK_MODE === "longpoll") {
           vk.startLongPoll(channels.acceptVk);
           stack.push(async () => vk.stop());

@@ -81,9 +81,6 @@ beforeAll(async () => {
   await h.db.message.create({
     data: { consultationId: ids.held, authorRole: "patient", text: "Кашель", attachments: [{ fileId: ids.file, kind: "document", mimeType: "application/pdf", fileName: "a.pdf", size: 15 }] },
   });
-  // Another patient, for the cross-patient cases (appointment ids are the caller's own and may collide).
-  const other = await h.db.patient.create({ data: { language: "ru" } });
-  ids.otherPatient = other.id;
 
   // Things that belong to the patient, made by the doctor in their care through the api.
   const as = (method: string, path: string, payload?: unknown) => json("doctorWith", method, api(path), payload);
@@ -279,6 +276,13 @@ const staffCases: StaffCase[] = [
     }),
     allow: { admin: 200 },
   },
+  // The front desk's in-person appointments (IN_PERSON_VISIT_RECORDERS, admin by default).
+  { route: "GET /api/v1/in-person/appointments", call: () => ({ url: api("/in-person/appointments") }), allow: { admin: 200 } },
+  {
+    route: "POST /api/v1/in-person/appointments/:id/attended",
+    call: () => ({ url: api(`/in-person/appointments/${randomUUID()}/attended`), payload: { icd10Code: "I10", problem: "Hypertension" } }),
+    allow: { admin: 404 }, // no such appointment: the role passes, the id does not
+  },
 
   // --- monitoring ---
   {
@@ -389,12 +393,12 @@ const staffCases: StaffCase[] = [
     allow: careOnly(204),
     audit: patientAudit("reminders.quiet_hours"),
   },
-  {
-    route: "POST /api/v1/appointments/reminders",
-    call: () => ({ url: api("/appointments/reminders"), payload: { appointmentId: "appt-matrix", patientId: ids.patient, startsAt: future(72) } }),
-    allow: careOnly(201),
-    audit: patientAudit("appointment_reminders.schedule"),
-  },
+
+  // --- prescription renewal: the doctors' own queue (routing is the renewal desk's rule); deciding a request nobody has is 404 ---
+  { route: "GET /api/v1/renewals", call: () => ({ url: api("/renewals") }), allow: doctors(200) },
+  { route: "POST /api/v1/renewals/:id/approve", call: () => ({ url: api(`/renewals/${nowhere}/approve`) }), allow: doctors(404) },
+  { route: "POST /api/v1/renewals/:id/change", call: () => ({ url: api(`/renewals/${nowhere}/change`) }), allow: doctors(404) },
+  { route: "POST /api/v1/renewals/:id/decline", call: () => ({ url: api(`/renewals/${nowhere}/decline`), payload: { reason: "matrix" } }), allow: doctors(404) },
 
   // --- identity ---
   {
@@ -455,6 +459,9 @@ const staffCases: StaffCase[] = [
   { route: "GET /api/v1/analytics.csv", call: () => ({ url: api("/analytics.csv?from=2026-11-01&to=2026-11-30") }), allow: { admin: 200 } },
   { route: "POST /api/v1/analytics/refresh", call: () => ({ url: api("/analytics/refresh?timeZone=Europe/Moscow") }), allow: { admin: 204 } },
   { route: "GET /api/v1/inbound/dead-letters", call: () => ({ url: api("/inbound/dead-letters?limit=5") }), allow: { admin: 200 } },
+  { route: "GET /api/v1/mis-pushes/failed", call: () => ({ url: api("/mis-pushes/failed?limit=5") }), allow: { admin: 200 } },
+  // No MIS in this harness: the admin is told so (409); test/mis-push.e2e.test.ts retries a real failure.
+  { route: "POST /api/v1/mis-pushes/:protocolId/retry", call: () => ({ url: api(`/mis-pushes/${nowhere}/retry`) }), allow: { admin: 409 } },
   { route: "PUT /api/v1/specialties/:code", call: () => ({ url: api("/specialties/matrix"), payload: { nameRu: "Матрица", nameEn: "Matrix", active: false } }), allow: { admin: 200 } },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },
   {
@@ -617,13 +624,6 @@ describe("route × role matrix", () => {
     });
     expect(rx.statusCode).toBe(201);
     expect((await h.db.medicationSchedule.findFirstOrThrow({ where: { prescriptionRef: `rx2-${ids.patient}#0` } })).doctorId).toBe(doctorIds.doctorWith);
-    // Re-timing an appointment of one patient leaves another patient's reminders with the same appointment id alone.
-    const other = await h.db.reminderOccurrence.create({
-      data: { idempotencyKey: `appt-other-${ids.otherPatient}`, kind: "appointment", patientId: ids.otherPatient!, refId: "appt-matrix", payload: {}, dueAt: new Date(future(48)), sendAt: new Date(future(48)) },
-    });
-    const moved = await json("doctorWith", "POST", api("/appointments/reminders"), { appointmentId: "appt-matrix", patientId: ids.patient, startsAt: future(96) });
-    expect(moved.statusCode).toBe(201);
-    expect((await h.db.reminderOccurrence.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("scheduled");
     // A doctor not in the care of a patient gets the same 403 for an id that does not exist.
     const ghost = await json("doctorWithout", "GET", api(`/patients/${randomUUID()}/readings`));
     const real = await json("doctorWithout", "GET", api(`/patients/${ids.patient}/readings`));

@@ -28,13 +28,21 @@ import { enqueueReferralOrders, labsQueue } from "../../workers/labs.worker";
 import { enqueueEvaluation, readingsQueue } from "../../workers/readings.worker";
 import { enqueuePrescribedReminders, remindersQueue } from "../../workers/reminders.worker";
 import type { Foundation } from "./foundation";
+import { misPushWiring } from "./mis-push";
 
 /**
  * After the consultation: protocols and their signed documents, lab orders and results, device readings and
  * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
- * documents, its referrals' lab orders and its prescriptions' reminders.
+ * documents, its referrals' lab orders, its prescriptions' reminders and, when configured, its push to the MIS.
  */
-export function careWiring({ config, db, outbox, notifier, events, files, audit, queues }: Foundation, visits: InPersonVisits) {
+export function careWiring(
+  base: Foundation,
+  visits: InPersonVisits,
+  /** What else follows a signature (queues the in-person slots a referral offers: bin/compose/video.ts). */
+  afterSigned: (protocolId: string) => Promise<void>,
+) {
+  const { config, db, outbox, notifier, events, files, audit, queues } = base;
+  const mis = misPushWiring(base);
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
   const reminderJobs = remindersQueue(config.REMINDERS_TICK_MS);
   const documentsQueued = queues.open(documentsQueue);
@@ -49,6 +57,8 @@ export function careWiring({ config, db, outbox, notifier, events, files, audit,
     await enqueueDocuments(documentsQueued, protocolId);
     await enqueueReferralOrders(labsQueued, protocolId);
     await enqueuePrescribedReminders(remindersQueued, protocolId);
+    await mis?.misPush.queue(protocolId);
+    await afterSigned(protocolId);
   });
   const documents = new DocumentService({
     documents: new DocumentRepository(db),
@@ -72,6 +82,7 @@ export function careWiring({ config, db, outbox, notifier, events, files, audit,
   const monitoring = new MonitoringRepository(db);
   const labs = new LabService(new LabRepository(db), labDirectory, notifier, events, new ProcessingConsent(db));
   return {
+    mis,
     reminders,
     reminderJobs,
     documentsJobs: documentsQueue,

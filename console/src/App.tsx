@@ -6,15 +6,17 @@ import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
+import { Renewals } from "./Renewals";
 import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
 import { Translations } from "./Translations";
+import { InPerson } from "./InPerson";
 
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "colleagues" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "colleagues" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -156,6 +158,11 @@ export function App() {
               )}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "renewals" ? "active" : ""} onClick={() => setScreen({ name: "renewals" })}>
+              {t("nav.renewals")}
+            </button>
+          )}
           {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
@@ -169,6 +176,11 @@ export function App() {
           {staff.role === "admin" && (
             <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
               {t("nav.admin")}
+            </button>
+          )}
+          {staff.role === "admin" && (
+            <button className={screen.name === "inPerson" ? "active" : ""} onClick={() => setScreen({ name: "inPerson" })}>
+              {t("nav.frontDesk")}
             </button>
           )}
           {staff.role === "admin" && (
@@ -196,6 +208,7 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "inPerson" && <InPerson />}
         {screen.name === "analytics" && (
           <Suspense fallback={<div className="loading">…</div>}>
             <Analytics />
@@ -203,6 +216,7 @@ export function App() {
         )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
         {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} />}
+        {screen.name === "renewals" && <Renewals onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "translations" && <Translations />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}

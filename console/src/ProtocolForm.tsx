@@ -3,6 +3,7 @@ import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from 
 import { useT } from "./i18n";
 import { ColleagueCitations } from "./ColleagueCitations";
 import { PrescriptionsFieldset } from "./PrescriptionsFieldset";
+import { ReferralSpecialty } from "./ReferralSpecialty";
 
 const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
 /** Reminder times are typed as "08:00, 20:00"; blanks left while typing are dropped before saving. */
@@ -235,6 +236,9 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
                   ))}
                 </select>
                 <input aria-label={t("protocol.referralTarget")} placeholder={t("protocol.referralTarget")} value={r.target} onChange={(e) => set({ referrals: content.referrals.map((x, j) => (j === i ? { ...x, target: e.target.value } : x)) })} />
+                {r.kind === "in_person_visit" && (
+                  <ReferralSpecialty value={r.specialty} onChange={(specialty) => set({ referrals: content.referrals.map((x, j) => (j === i ? { ...x, specialty } : x)) })} />
+                )}
                 <button className="small" onClick={() => set({ referrals: content.referrals.filter((_, j) => j !== i) })}>
                   {t("protocol.remove")}
                 </button>

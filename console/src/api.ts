@@ -118,7 +118,7 @@ export interface ProtocolContent {
   objective: string;
   assessment: { kind: "preliminary" | "diagnosis"; text: string; codes: string[] };
   recommendations: string;
-  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[] }>;
+  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[]; specialty?: string }>;
   prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string; remindAt?: string[] }>;
   followUpOfVisitId?: string;
   /** Colleagues' answers cited by the api (POST /protocols/:id/colleague-answers); the form may only drop one. */

@@ -16,7 +16,10 @@ const heldConsultation: CareSource = (care, doctorId, patientId) => care.heldCon
 /** The doctor is responsible for the patient's monitoring (receives their alerts). */
 const responsibleDoctor: CareSource = (care, doctorId, patientId) => care.responsibleFor(doctorId, patientId);
 
-export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor];
+/** The doctor decided a renewal of the patient's prescription (core/renewals): they edit and sign what follows. */
+const decidedRenewal: CareSource = (care, doctorId, patientId) => care.decidedRenewal(doctorId, patientId);
+
+export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor, decidedRenewal];
 
 /** One answer for "no such patient" and "not your patient": a doctor must not learn which ids exist. */
 const notInCare = () => new AppError("forbidden", "you have no care relationship with this patient");

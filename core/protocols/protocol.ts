@@ -10,6 +10,8 @@ export const referralSchema = z.object({
   /** Whom or what: "терапевт, очный приём", "кардиолог", "общий анализ крови, ТТГ". */
   target: text(300).min(1),
   note: text(1000).optional(),
+  /** For `in_person_visit`: whose in-person slots the patient is offered in the messenger (the consultation's specialty by default). */
+  specialty: z.string().trim().min(1).max(50).optional(),
   /** For `lab_tests`: the LOINC codes; a signed protocol turns them into a lab order (core/labs). */
   tests: z.array(loincCodeSchema).max(50).default([]),
 });
@@ -105,7 +107,8 @@ export interface InPersonVisit {
   visitedAt: Date;
   icd10Code: string;
   problem: string;
-  source: "staff" | "import";
+  /** `booking`: an in-person appointment the front desk marked attended (core/video/in-person-attendance.ts). */
+  source: "staff" | "import" | "booking";
   externalId: string | null;
   recordedById: string | null;
 }

@@ -212,10 +212,10 @@ export class VideoRepository {
     return (await this.db.interpreter.findUnique({ where: { id: interpreterId }, select: { name: true } }))?.name;
   }
 
-  /** A booked appointment still holding its slot, with the slot's doctor and specialty. */
+  /** A booked video appointment still holding its slot, with the slot's doctor and specialty (an in-person one has no call). */
   async bookedAppointment(appointmentId: string) {
     const row = await this.db.appointment.findUnique({ where: { id: appointmentId }, include: { slot: true } });
-    if (!row || row.activeSlotId === null) return undefined;
+    if (!row || row.activeSlotId === null || row.slot.kind !== "video") return undefined;
     return { patientId: row.patientId, accountId: row.accountId, doctorId: row.slot.doctorId, specialty: row.slot.specialty };
   }
 
