@@ -17,6 +17,7 @@ import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
 import { colleaguesWiring } from "./compose/colleagues";
+import { consiliaWiring } from "./compose/consilia";
 import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
@@ -42,6 +43,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
+  const consilia = consiliaWiring(base, consult, video, care);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -89,6 +91,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...intake,
     ...rights,
     ...renewals,
+    ...consilia,
     dialogue,
     telegram,
     vk,
@@ -161,6 +164,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         analytics: reporting.analytics,
         colleagues,
         secondOpinion: { translations: secondOpinion.translations },
+        consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

@@ -99,7 +99,10 @@ beforeAll(async () => {
   ids.labOrder = (await as("POST", `/patients/${ids.patient}/lab-orders`, { tests: ["58410-2"] })).json().id;
   ids.token = (await as("POST", `/patients/${ids.patient}/ingestion-tokens`, { label: "tonometer" })).json().id;
   ids.schedule = (await as("POST", `/patients/${ids.patient}/medication-schedules`, medication)).json().id;
-  for (const id of [ids.protocol, ids.labOrder, ids.token, ids.schedule]) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  // A consilium on the held case with a colleague outside the matrix (an invitation makes a care relationship).
+  ids.colleague = (await h.newDoctor("Matrix colleague")).doctor.id;
+  ids.consilium = (await as("POST", `/consultations/${ids.held}/consilia`, { question: "Тактика?", doctorIds: [ids.colleague] })).json().id;
+  for (const id of [ids.protocol, ids.labOrder, ids.token, ids.schedule, ids.consilium]) expect(id).toMatch(/^[0-9a-f-]{36}$/);
   const reading = await h.db.reading.create({
     data: { patientId: patient.id, deviceId: "d1", kind: "blood_pressure", value: 190, value2: 125, source: "json", measuredAt: new Date() },
   });
@@ -256,6 +259,41 @@ const staffCases: StaffCase[] = [
     route: "POST /api/v1/protocols/:id/corrections",
     call: () => ({ url: api(`/protocols/${ids.protocol}/corrections`) }),
     allow: careOnly(201),
+  },
+
+  // --- consilia: called by the thread's doctor, worked by the doctors in it (a doctor in the patient's care) ---
+  {
+    route: "POST /api/v1/consultations/:id/consilia",
+    call: () => ({ url: api(`/consultations/${ids.held}/consilia`), payload: { question: "Ещё один?", doctorIds: [ids.colleague] } }),
+    allow: careOnly(201),
+  },
+  {
+    route: "GET /api/v1/consultations/:id/consilia",
+    call: () => ({ url: api(`/consultations/${ids.held}/consilia`) }),
+    allow: careOnly(200),
+    audit: { action: "consilium.list", entityId: () => ids.held! },
+  },
+  { route: "GET /api/v1/consilia", call: () => ({ url: api("/consilia") }), allow: doctors(200) },
+  { route: "GET /api/v1/consilia/colleagues", call: () => ({ url: api("/consilia/colleagues?specialty=gp") }), allow: doctors(200) },
+  {
+    route: "GET /api/v1/consilia/:id",
+    call: () => ({ url: api(`/consilia/${ids.consilium}`) }),
+    allow: careOnly(200),
+    audit: { action: "consilium.read", entityId: () => ids.consilium! },
+  },
+  { route: "POST /api/v1/consilia/:id/start", call: () => ({ url: api(`/consilia/${ids.consilium}/start`) }), allow: careOnly(200) },
+  { route: "POST /api/v1/consilia/:id/link", call: () => ({ url: api(`/consilia/${ids.consilium}/link`) }), allow: careOnly(200) },
+  {
+    route: "PUT /api/v1/consilia/:id/conclusion",
+    call: () => ({ url: api(`/consilia/${ids.consilium}/conclusion`), payload: { recommendations: "Наблюдение" } }),
+    allow: careOnly(200),
+    audit: { action: "consilium.conclusion", entityId: () => ids.consilium! },
+  },
+  {
+    route: "POST /api/v1/consilia/:id/sign",
+    call: () => ({ url: api(`/consilia/${ids.consilium}/sign`) }),
+    allow: careOnly(200),
+    audit: { action: "consilium.sign", entityId: () => ids.consilium! },
   },
   {
     route: "GET /api/v1/patients/:id/in-person-visits",

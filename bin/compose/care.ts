@@ -9,6 +9,7 @@ import { SigningCertificateRepository } from "../../core/documents/signing-certi
 import { SigningCertificates } from "../../core/documents/signing-certificates";
 import { Icd10Catalogue } from "../../core/icd10/icd10";
 import { ProcessingConsent } from "../../core/consents/processing-consent";
+import { ConsiliumRepository } from "../../core/consilia/consilium-repository";
 import { LabRepository } from "../../core/labs/lab-repository";
 import { LabService } from "../../core/labs/lab-service";
 import { LabDirectory, loadLabs } from "../../core/labs/labs-config";
@@ -60,6 +61,13 @@ export function careWiring(
     await mis?.misPush.queue(protocolId);
     await afterSigned(protocolId);
   });
+  const signer = new P12DocumentSigner(certificates);
+  const clinic = {
+    name: config.CLINIC_NAME,
+    licence: config.CLINIC_LICENSE,
+    address: config.CLINIC_ADDRESS,
+    seal: config.CLINIC_SEAL_PNG ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 }) : undefined,
+  };
   const documents = new DocumentService({
     documents: new DocumentRepository(db),
     audit,
@@ -67,15 +75,9 @@ export function careWiring(
     files,
     notifier,
     icd10,
-    signer: new P12DocumentSigner(certificates),
-    clinic: {
-      name: config.CLINIC_NAME,
-      licence: config.CLINIC_LICENSE,
-      address: config.CLINIC_ADDRESS,
-      seal: config.CLINIC_SEAL_PNG
-        ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 })
-        : undefined,
-    },
+    signer,
+    clinic,
+    countersigned: new ConsiliumRepository(db),
   });
   const readingJobs = readingsQueue();
   const readingsQueued = queues.open(readingJobs);
@@ -86,6 +88,10 @@ export function careWiring(
     reminders,
     reminderJobs,
     documentsJobs: documentsQueue,
+    /** For a consilium's protocol, signed by each of its doctors (bin/compose/consilia.ts). */
+    signer,
+    clinic,
+    enqueueDocuments: (protocolId: string) => enqueueDocuments(documentsQueued, protocolId),
     certificates,
     icd10,
     protocols,

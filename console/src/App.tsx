@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
 import { Alerts } from "./Alerts";
 import { Colleagues } from "./Colleagues";
+import { ConsiliaScreen } from "./Consilia";
 import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
@@ -16,7 +17,7 @@ import { InPerson } from "./InPerson";
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "colleagues" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" } | { name: "colleagues" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -163,6 +164,11 @@ export function App() {
               {t("nav.renewals")}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "consilia" ? "active" : ""} onClick={() => setScreen({ name: "consilia" })}>
+              {t("nav.consilia")}
+            </button>
+          )}
           {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
@@ -209,6 +215,7 @@ export function App() {
         )}
         {screen.name === "admin" && <Admin />}
         {screen.name === "inPerson" && <InPerson />}
+        {screen.name === "consilia" && <ConsiliaScreen staff={staff} />}
         {screen.name === "analytics" && (
           <Suspense fallback={<div className="loading">…</div>}>
             <Analytics />

@@ -7,6 +7,7 @@ import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
 import { ColleaguePanel } from "./ColleaguePanel";
 import { SecondOpinionPanel } from "./SecondOpinionPanel";
+import { ThreadConsilia } from "./Consilia";
 import { useT } from "./i18n";
 import { age, languageName, useSpecialties } from "./words";
 
@@ -286,6 +287,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
           {mine && <ColleaguePanel consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
+          {mine && <ThreadConsilia consultationId={thread.id} staff={staff} />}
         </div>
       </div>
       {zoom && (

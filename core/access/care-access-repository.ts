@@ -19,6 +19,10 @@ export class CareAccessRepository {
     return (await this.db.prescriptionRenewal.count({ where: { patientId, decidedById: doctorId }, take: 1 })) > 0;
   }
 
+  async inOpenConsilium(doctorId: string, patientId: string): Promise<boolean> {
+    return (await this.db.consiliumParticipant.count({ where: { doctorId, consilium: { patientId, status: { not: "signed" } } }, take: 1 })) > 0;
+  }
+
   /** The doctor responsible for the patient's monitoring, if any. */
   async responsibleDoctor(patientId: string): Promise<string | null> {
     return (await this.db.monitoringPlan.findUnique({ where: { patientId }, select: { doctorId: true } }))?.doctorId ?? null;

@@ -19,7 +19,10 @@ const responsibleDoctor: CareSource = (care, doctorId, patientId) => care.respon
 /** The doctor decided a renewal of the patient's prescription (core/renewals): they edit and sign what follows. */
 const decidedRenewal: CareSource = (care, doctorId, patientId) => care.decidedRenewal(doctorId, patientId);
 
-export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor, decidedRenewal];
+/** The doctor sits in a consilium on the patient's case that is not signed yet (core/consilia). */
+const consiliumParticipant: CareSource = (care, doctorId, patientId) => care.inOpenConsilium(doctorId, patientId);
+
+export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor, decidedRenewal, consiliumParticipant];
 
 /** One answer for "no such patient" and "not your patient": a doctor must not learn which ids exist. */
 const notInCare = () => new AppError("forbidden", "you have no care relationship with this patient");

@@ -4,8 +4,10 @@ import type { Protocol } from "../protocols/protocol";
 import { documentTexts } from "./document-texts";
 import { PdfLayout } from "./pdf-layout";
 
+/** The documents rendered from one doctor's protocol; a consilium's is rendered and signed in core/consilia. */
 export const documentKinds = ["report", "prescription", "referral", "second_opinion"] as const;
-export type DocumentKind = (typeof documentKinds)[number];
+export type RenderedKind = (typeof documentKinds)[number];
+export type DocumentKind = RenderedKind | "consilium";
 
 export interface ClinicInfo {
   name: string;
@@ -28,10 +30,10 @@ export interface RenderInput {
 
 /**
  * Which documents a signed protocol yields: the report (for a second-opinion consultation, the conclusion in its
- * place), a prescription and a referral when it holds them.
+ * place), a prescription and a referral when it holds them; a consilium's conclusion is its own document.
  */
 export const documentsFor = (protocol: Protocol, consultationKind: "async_chat" | "second_opinion" = "async_chat"): DocumentKind[] =>
-  documentKinds.filter(
+  protocol.kind === "consilium" ? ["consilium"] : documentKinds.filter(
     (kind) =>
       (kind === "report" && consultationKind !== "second_opinion") ||
       (kind === "second_opinion" && consultationKind === "second_opinion") ||
@@ -40,7 +42,7 @@ export const documentsFor = (protocol: Protocol, consultationKind: "async_chat" 
   );
 
 /** Russian always (the clinic's records), followed by the patient's language where it differs. */
-function bilingual(language: string) {
+export function bilingual(language: string) {
   const ru = documentTexts("ru");
   const other = language === "ru" ? undefined : documentTexts(language);
   const label = (key: string, options?: Record<string, unknown>) => {
@@ -52,17 +54,17 @@ function bilingual(language: string) {
 }
 
 /** A title in Russian, with the patient's language on its own line below. */
-function title(layout: PdfLayout, label: Label, key: string, transform = (s: string) => s) {
+export function title(layout: PdfLayout, label: Label, key: string, transform = (s: string) => s) {
   const [first, second] = label(key).split(" / ");
   layout.gap(8).text(transform(first!), { size: 15, bold: true });
   if (second) layout.text(transform(second), { size: 12, bold: true, color: "grey" });
   layout.gap(4);
 }
 
-const formatDate = (date: Date) =>
+export const formatDate = (date: Date) =>
   `${String(date.getUTCDate()).padStart(2, "0")}.${String(date.getUTCMonth() + 1).padStart(2, "0")}.${date.getUTCFullYear()}`;
 
-export async function renderDocument(kind: DocumentKind, input: RenderInput): Promise<PDFDocument> {
+export async function renderDocument(kind: RenderedKind, input: RenderInput): Promise<PDFDocument> {
   const { label } = bilingual(input.patientLanguage);
   const layout = await PdfLayout.create(label(`pdf.${kind}_title`));
   header(layout, input, label);
@@ -74,9 +76,9 @@ export async function renderDocument(kind: DocumentKind, input: RenderInput): Pr
   return layout.doc;
 }
 
-type Label = (key: string, options?: Record<string, unknown>) => string;
+export type Label = (key: string, options?: Record<string, unknown>) => string;
 
-function header(layout: PdfLayout, { clinic, protocol, previousVersion }: RenderInput, label: Label) {
+export function header(layout: PdfLayout, { clinic, protocol, previousVersion }: RenderInput, label: Label) {
   layout.text(clinic.name, { size: 12, bold: true });
   layout.text(`${label("pdf.licence")}: ${clinic.licence}`, { size: 9, color: "grey" });
   layout.text(clinic.address, { size: 9, color: "grey" });
@@ -94,12 +96,12 @@ function patientBlock(layout: PdfLayout, { protocol, doctorName }: RenderInput, 
   layout.text(`${label("pdf.doctor")}: ${doctorName}`);
 }
 
-function section(layout: PdfLayout, title: string, body: string) {
+export function section(layout: PdfLayout, title: string, body: string) {
   if (!body.trim()) return;
   layout.gap(6).text(title, { bold: true, size: 11 }).text(body);
 }
 
-function assessment(layout: PdfLayout, { protocol, icd10 }: RenderInput, label: Label) {
+export function assessment(layout: PdfLayout, { protocol, icd10 }: RenderInput, label: Label) {
   const { kind, text, codes } = protocol.content.assessment;
   const lines = [text, ...codes.map((code) => `${code} — ${icd10.get(code)?.ru ?? ""}`.replace(/ — $/, ""))].filter(Boolean);
   section(layout, label(`pdf.assessment_${kind}`), lines.join("\n"));

@@ -6,7 +6,7 @@ import { pdfsig, sealPng, TestPki } from "../../test/helpers/test-pki";
 import { Icd10Catalogue } from "../icd10/icd10";
 import { protocolContentSchema, type Protocol } from "../protocols/protocol";
 import { P12Directory, P12DocumentSigner } from "./document-signer";
-import { documentKinds, documentsFor, renderDocument, type DocumentKind } from "./render-documents";
+import { documentKinds, documentsFor, renderDocument, type RenderedKind } from "./render-documents";
 
 const out = join(import.meta.dirname, "..", "..", "test-output", "documents");
 const doctorId = "0b7a3c1e-5d0f-4f59-9f4e-2a1d9e7c4b11";
@@ -44,7 +44,7 @@ const protocol: Protocol = {
 
 const text = (file: string) => execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], { encoding: "utf8" });
 
-async function makeSigned(kind: DocumentKind, language = "uz") {
+async function makeSigned(kind: RenderedKind, language = "uz") {
   const pdf = await renderDocument(kind, {
     protocol,
     previousVersion: 1,

@@ -142,6 +142,8 @@ const documentTypes = {
   referral: loinc("57133-1", "Referral note"),
   // A second opinion is a consultant's note on the patient's own documents.
   second_opinion: loinc("11488-4", "Consult note"),
+  // A consilium's conclusion is a consultation note written by several doctors.
+  consilium: loinc("11488-4", "Consult note"),
 };
 
 /** `pdf`: the signed file itself, embedded (a push to the MIS); without it the MIS fetches the attachment's url. */

@@ -72,6 +72,7 @@ import { colleagueRoutes, type ColleagueRouteDeps } from "./routes/colleagues";
 import type { Translations } from "../second-opinion/translations";
 import { secondOpinionRoutes } from "./routes/second-opinion";
 import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
+import { consiliumRoutes, type ConsiliumRouteDeps } from "./routes/consilia";
 
 export interface AppDeps {
   config: Config;
@@ -130,6 +131,8 @@ export interface AppDeps {
   misPush?: MisPush;
   /** The doctors' prescription-renewal queue (issue 18 point 4). */
   renewals?: RenewalRouteDeps;
+  /** Consilia: several doctors on one case, one room, one PDF signed by each. */
+  consilia?: ConsiliumRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -215,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.colleagues) await staff.register(colleagueRoutes({ ...deps.colleagues, access: deps.access }));
       if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
       if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
+      if (deps.consilia) await staff.register(consiliumRoutes({ ...deps.consilia, access: deps.access }));
     },
     { prefix: "/api/v1" },
   );

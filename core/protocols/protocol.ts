@@ -72,9 +72,13 @@ export type Referral = z.output<typeof referralSchema>;
 export type ColleagueAnswer = z.output<typeof colleagueAnswerSchema>;
 export type Prescription = z.output<typeof prescriptionSchema>;
 
+export type ProtocolKind = "consultation" | "consilium";
+
 export interface Protocol {
   id: string;
   consultationId: string;
+  /** Absent: `consultation`. A `consilium` protocol is a consilium's conclusion, signed by each of its doctors. */
+  kind?: ProtocolKind;
   consultationNumber: number;
   patientId: string;
   doctorId: string;

@@ -29,6 +29,12 @@ export class RetentionRepository {
       const visits = (await tx.videoVisit.findMany({ where: { patientId }, select: { id: true } })).map((v) => v.id);
       const recordings = await tx.videoRecording.findMany({ where: { visitId: { in: visits } }, select: { storedFileId: true } });
       files.push(...recordings.flatMap((r) => (r.storedFileId ? [r.storedFileId] : [])));
+      // A consilium's signed PDF is also its document's file: the list is deduplicated below.
+      const consilia = await tx.consilium.findMany({ where: { patientId }, select: { id: true, pdfFileId: true } });
+      files.push(...consilia.flatMap((c) => (c.pdfFileId ? [c.pdfFileId] : [])));
+      await tx.consiliumParticipant.deleteMany({ where: { consiliumId: { in: consilia.map((c) => c.id) } } });
+      await tx.consilium.deleteMany({ where: { patientId } });
+      await tx.videoVisitGuest.deleteMany({ where: { visitId: { in: visits } } });
       await tx.videoParticipantEvent.deleteMany({ where: { visitId: { in: visits } } });
       await tx.recordingConsent.deleteMany({ where: { visitId: { in: visits } } });
       await tx.videoRecording.deleteMany({ where: { visitId: { in: visits } } });
@@ -50,8 +56,9 @@ export class RetentionRepository {
       await tx.colleagueInvitation.deleteMany({ where: { patientId } });
       await tx.consultation.deleteMany({ where: { patientId } });
       await deletePatientRows(tx, patientId);
-      await recordAudit(tx, { actor: { type: "system" }, action: "patient.destroy", entityType: "patient", entityId: patientId, meta: { files: files.length } });
-      return files;
+      const unique = [...new Set(files)];
+      await recordAudit(tx, { actor: { type: "system" }, action: "patient.destroy", entityType: "patient", entityId: patientId, meta: { files: unique.length } });
+      return unique;
     });
   }
 }

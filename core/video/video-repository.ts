@@ -108,6 +108,15 @@ export class VideoRepository {
     return this.db.videoVisit.create({ data, select: visitSelect });
   }
 
+  /** Doctors let into the call besides its own doctor (a consilium's). */
+  async addGuests(visitId: string, doctorIds: string[]): Promise<void> {
+    await this.db.videoVisitGuest.createMany({ data: doctorIds.map((doctorId) => ({ visitId, doctorId })), skipDuplicates: true });
+  }
+
+  async isGuest(visitId: string, doctorId: string): Promise<boolean> {
+    return (await this.db.videoVisitGuest.count({ where: { visitId, doctorId } })) > 0;
+  }
+
   /** Whether an urgent (red-flag) consultation is behind the visit. */
   async isUrgent(visitId: string): Promise<boolean> {
     const row = await this.db.videoVisit.findUniqueOrThrow({ where: { id: visitId }, select: { consultation: { select: { urgent: true } } } });
