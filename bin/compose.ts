@@ -16,6 +16,7 @@ import type { WorkerLocks } from "../workers/job-queues";
 import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
+import { colleaguesWiring } from "./compose/colleagues";
 import { consiliaWiring } from "./compose/consilia";
 import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
@@ -41,6 +42,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const secondOpinion = secondOpinionWiring(base, consult.desk);
   const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
+  const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const consilia = consiliaWiring(base, consult, video, care);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
@@ -160,6 +162,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         fhir: reporting.fhir,
         misPush: care.mis?.misPush,
         analytics: reporting.analytics,
+        colleagues,
         secondOpinion: { translations: secondOpinion.translations },
         consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
       });

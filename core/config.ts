@@ -105,6 +105,8 @@ const variables = {
   PERSONAL_DATA_OPERATOR: { schema: z.string().trim().min(1).default("не настроено"), example: "ООО «Клиника Здоровье», ИНН 7701234567, рег. номер в реестре операторов ПДн 77-21-012345" },
   PERSONAL_DATA_CONTACTS: { schema: z.string().trim().min(1).default("не настроено"), example: "dpo@clinic.example, +7 495 000-00-00, 125009, Москва, ул. Тверская, д. 1" },
   /** Who may record or import in-person visits (what lets a remote consultation diagnose): not any doctor. */
+  /** The clinic's policy: the patient is told (in their language) when their doctor asks a colleague about their case. */
+  COLLEAGUE_CONSULT_TELL_PATIENT: { schema: z.enum(["true", "false"]).default("true").transform((v) => v === "true"), example: "true" },
   IN_PERSON_VISIT_RECORDERS: { schema: visitRecordersSchema.prefault("admin"), example: "admin" },
   /** A prescription is renewed remotely only while the in-person visit it follows up is at most this old (issue 18). */
   RENEWAL_MAX_VISIT_AGE_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(365), example: "365" },

@@ -85,6 +85,11 @@ beforeAll(async () => {
   // Things that belong to the patient, made by the doctor in their care through the api.
   const as = (method: string, path: string, payload?: unknown) => json("doctorWith", method, api(path), payload);
   ids.protocol = (await as("POST", `/consultations/${ids.held}/protocol`)).json().id;
+  // Ask a colleague: doctorWithout is invited by name (reads the case while open), and by specialty (cardiology).
+  const invite = async (payload: object) => (await as("POST", `/consultations/${ids.held}/colleague-invitations`, { question: "ЭКГ?", ...payload })).json().id;
+  ids.invitation = await invite({ colleagueId: doctorIds.doctorWithout });
+  ids.specialtyInvitation = await invite({ specialty: "cardiology" });
+  ids.withdrawable = await invite({ colleagueId: doctorIds.doctorWithout });
   // Signing needs the doctor's certificate (an admin uploads it); the upload route is called with another one.
   const pki = new TestPki();
   pki.issueDoctor(doctorIds.doctorWith!, "Matrix doctorWith");
@@ -179,6 +184,40 @@ const staffCases: StaffCase[] = [
     allow: { operator: 204, admin: 204 },
   },
   { route: "POST /api/v1/files", call: () => ({ url: api("/files"), payload: { fileName: "m.pdf", mimeType: "application/pdf", base64: Buffer.from("%PDF-1.4 m").toString("base64"), kind: "leaflet" } }), allow: doctors(201) },
+
+  // --- ask a colleague: the treating doctor asks; the invited colleague (doctorWithout) reads the case until answering ---
+  { route: "GET /api/v1/colleagues", call: () => ({ url: api("/colleagues") }), allow: doctors(200) },
+  {
+    route: "POST /api/v1/consultations/:id/colleague-invitations",
+    call: () => ({ url: api(`/consultations/${ids.held}/colleague-invitations`), payload: { specialty: "neurology", question: "МРТ?" } }),
+    allow: careOnly(201),
+  },
+  {
+    route: "GET /api/v1/consultations/:id/colleague-invitations",
+    call: () => ({ url: api(`/consultations/${ids.held}/colleague-invitations`) }),
+    allow: careOnly(200),
+    audit: { action: "colleague.list", entityId: () => ids.held! },
+  },
+  { route: "GET /api/v1/colleague-invitations", call: () => ({ url: api("/colleague-invitations") }), allow: doctors(200) },
+  { route: "POST /api/v1/colleague-invitations/:id/accept", call: () => ({ url: api(`/colleague-invitations/${ids.specialtyInvitation}/accept`) }), allow: { doctorWithout: 200 } },
+  { route: "GET /api/v1/colleague-invitations/:id/case", call: () => ({ url: api(`/colleague-invitations/${ids.invitation}/case`) }), allow: { doctorWithout: 200 } },
+  {
+    route: "GET /api/v1/colleague-invitations/:id/files/:fileId",
+    call: () => ({ url: api(`/colleague-invitations/${ids.invitation}/files/${ids.file}`) }),
+    allow: { doctorWithout: 200 },
+  },
+  {
+    route: "POST /api/v1/colleague-invitations/:id/answer",
+    call: () => ({ url: api(`/colleague-invitations/${ids.invitation}/answer`), payload: { answer: "ЭКГ в норме" } }),
+    allow: { doctorWithout: 200 },
+  },
+  { route: "POST /api/v1/colleague-invitations/:id/withdraw", call: () => ({ url: api(`/colleague-invitations/${ids.withdrawable}/withdraw`) }), allow: careOnly(200) },
+  {
+    route: "POST /api/v1/protocols/:id/colleague-answers",
+    call: () => ({ url: api(`/protocols/${ids.protocol}/colleague-answers`), payload: { invitationId: ids.invitation } }),
+    allow: careOnly(200),
+    audit: { action: "protocol.cite_colleague", entityId: () => ids.protocol! },
+  },
 
   // --- protocols and documents ---
   {
@@ -611,7 +650,9 @@ describe("route × role matrix", () => {
     // here: nothing of theirs reached the data.
     const plan = await h.db.monitoringPlan.findUniqueOrThrow({ where: { patientId: ids.patient } });
     expect(plan.doctorId).toBe(doctorIds.doctorWith);
-    expect(await h.db.auditEvent.count({ where: { actorId: doctorIds.doctorWithout, entityId: ids.patient } })).toBe(0);
+    // Only the one read of the case through doctorWithout's invitation (its readings) touched the patient.
+    const byOutsider = await h.db.auditEvent.findMany({ where: { actorId: doctorIds.doctorWithout, entityId: ids.patient }, select: { action: true } });
+    expect(byOutsider.map((r) => r.action)).toEqual(["readings.read"]);
     // A prescription names no doctor: the schedule is the signed-in doctor's, whatever the body says.
     const rx = await json("doctorWith", "POST", api("/prescriptions/medication-schedules"), {
       id: `rx2-${ids.patient}`,

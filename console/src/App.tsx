@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
 import { Alerts } from "./Alerts";
+import { Colleagues } from "./Colleagues";
 import { ConsiliaScreen } from "./Consilia";
 import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
@@ -16,7 +17,7 @@ import { InPerson } from "./InPerson";
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" } | { name: "colleagues" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -143,6 +144,11 @@ export function App() {
               )}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "colleagues" ? "active" : ""} onClick={() => setScreen({ name: "colleagues" })}>
+              {t("nav.colleagues")}
+            </button>
+          )}
           {reviews && (
             <button className={screen.name === "labReview" ? "active" : ""} onClick={() => setScreen({ name: "labReview" })}>
               {t("nav.labReview")}
@@ -216,6 +222,7 @@ export function App() {
           </Suspense>
         )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
+        {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} />}
         {screen.name === "renewals" && <Renewals onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "translations" && <Translations />}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from "./api";
 import { useT } from "./i18n";
+import { ColleagueCitations } from "./ColleagueCitations";
 import { PrescriptionsFieldset } from "./PrescriptionsFieldset";
 import { ReferralSpecialty } from "./ReferralSpecialty";
 
@@ -218,6 +219,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               ))}
             </ul>
           </fieldset>
+          <ColleagueCitations consultationId={thread.id} protocolId={draft.id} cited={content.colleagueAnswers ?? []} onChange={(colleagueAnswers) => set({ colleagueAnswers })} onError={fail} />
           <label>
             {t("protocol.recommendations")}
             <textarea rows={3} value={content.recommendations} onChange={(e) => set({ recommendations: e.target.value })} />

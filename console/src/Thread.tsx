@@ -5,6 +5,7 @@ import { IntakePanel } from "./IntakePanel";
 import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
+import { ColleaguePanel } from "./ColleaguePanel";
 import { SecondOpinionPanel } from "./SecondOpinionPanel";
 import { ThreadConsilia } from "./Consilia";
 import { useT } from "./i18n";
@@ -284,6 +285,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {mine && thread.kind === "second_opinion" && <SecondOpinionPanel thread={thread} live={live} />}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
+          {mine && <ColleaguePanel consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
           {mine && <ThreadConsilia consultationId={thread.id} staff={staff} />}
         </div>

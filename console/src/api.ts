@@ -1,4 +1,5 @@
 import { neutraliseDirection } from "./bidi";
+import type { ColleagueAnswer } from "./colleague-types";
 
 /** The console's only way to the api: same origin, session cookie, JSON errors as { code, message }. */
 export class ApiError extends Error {
@@ -120,6 +121,8 @@ export interface ProtocolContent {
   referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[]; specialty?: string }>;
   prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string; remindAt?: string[] }>;
   followUpOfVisitId?: string;
+  /** Colleagues' answers cited by the api (POST /protocols/:id/colleague-answers); the form may only drop one. */
+  colleagueAnswers?: ColleagueAnswer[];
 }
 
 export interface Protocol {

@@ -40,6 +40,15 @@ export class CareAccessRepository {
     return (await this.db.monitoringAlert.findUnique({ where: { id: alertId }, select: { patientId: true, doctorId: true } })) ?? undefined;
   }
 
+  /** An invitation into a case (doctor-to-doctor): whose case, whom it invites, whether it is still open. */
+  async invitation(invitationId: string): Promise<{ patientId: string; consultationId: string; colleagueId: string | null; open: boolean } | undefined> {
+    const row = await this.db.colleagueInvitation.findUnique({
+      where: { id: invitationId },
+      select: { patientId: true, consultationId: true, colleagueId: true, status: true },
+    });
+    return row ? { patientId: row.patientId, consultationId: row.consultationId, colleagueId: row.colleagueId, open: row.status === "open" } : undefined;
+  }
+
   /** Whose the thing is; undefined when it does not exist. */
   async ownerOf(kind: PatientOwned, id: string): Promise<string | undefined> {
     const query = { where: { id }, select: { patientId: true } } as const;

@@ -114,6 +114,11 @@ function report(layout: PdfLayout, input: RenderInput, label: Label) {
   section(layout, label("pdf.complaints"), content.complaints);
   section(layout, label("pdf.objective"), content.objective);
   assessment(layout, input, label);
+  section(
+    layout,
+    label("pdf.colleague_answers"),
+    content.colleagueAnswers.map((c) => `• ${c.colleagueName}, ${formatDate(new Date(c.answeredAt))}: ${c.answer}`).join("\n"),
+  );
   section(layout, label("pdf.recommendations"), content.recommendations);
   section(
     layout,

@@ -68,6 +68,7 @@ declare module "fastify" {
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
+import { colleagueRoutes, type ColleagueRouteDeps } from "./routes/colleagues";
 import type { Translations } from "../second-opinion/translations";
 import { secondOpinionRoutes } from "./routes/second-opinion";
 import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
@@ -122,6 +123,8 @@ export interface AppDeps {
   analytics?: AnalyticsService;
   /** Present when a MAX bot is configured in webhook mode. */
   max?: MaxWebhookDeps;
+  /** Ask a colleague: doctor-to-doctor invitations into a case. */
+  colleagues?: ColleagueRouteDeps;
   /** Second opinions: translations of the patient's documents by interpreters. */
   secondOpinion?: { translations: Translations };
   /** Push on signing to the clinic's MIS, when configured: its review list for admins. */
@@ -212,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(reminderRoutes(deps));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
+      if (deps.colleagues) await staff.register(colleagueRoutes({ ...deps.colleagues, access: deps.access }));
       if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
       if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
       if (deps.consilia) await staff.register(consiliumRoutes({ ...deps.consilia, access: deps.access }));

@@ -35,6 +35,17 @@ export const assessmentSchema = z.object({
   codes: z.array(icd10CodeSchema).max(10).default([]),
 });
 
+/**
+ * A colleague's answer cited in the protocol (issue 18 point 1): the invitation it comes from and the words as the
+ * colleague answered them. Added only by the api from the stored answer (ProtocolService.citeColleague).
+ */
+export const colleagueAnswerSchema = z.object({
+  invitationId: z.uuid(),
+  colleagueName: text(200),
+  answer: text(4000),
+  answeredAt: z.iso.datetime(),
+});
+
 /** The structured protocol the doctor fills; one schema for the HTTP body, the database column and the PDFs. */
 export const protocolContentSchema = z.object({
   /** As the doctor confirmed them (the messenger gives no name); printed on the documents. */
@@ -52,11 +63,13 @@ export const protocolContentSchema = z.object({
   prescriptions: z.array(prescriptionSchema).max(20).default([]),
   /** A staff-linked problem: the in-person visit this consultation follows up, when the codes alone do not say so. */
   followUpOfVisitId: z.uuid().optional(),
+  colleagueAnswers: z.array(colleagueAnswerSchema).max(20).default([]),
 });
 
 export type ProtocolContent = z.output<typeof protocolContentSchema>;
 export type ProtocolContentInput = z.input<typeof protocolContentSchema>;
 export type Referral = z.output<typeof referralSchema>;
+export type ColleagueAnswer = z.output<typeof colleagueAnswerSchema>;
 export type Prescription = z.output<typeof prescriptionSchema>;
 
 export type ProtocolKind = "consultation" | "consilium";

@@ -52,6 +52,8 @@ export class RetentionRepository {
       const messages = await tx.message.findMany({ where: { consultation: { patientId } }, select: { attachments: true } });
       files.push(...messages.flatMap((m) => fileIdsOf(m.attachments)));
       await tx.message.deleteMany({ where: { consultation: { patientId } } });
+      // The doctors-only part of the threads (questions to colleagues and their answers) goes with them.
+      await tx.colleagueInvitation.deleteMany({ where: { patientId } });
       await tx.consultation.deleteMany({ where: { patientId } });
       await deletePatientRows(tx, patientId);
       const unique = [...new Set(files)];
