@@ -16,12 +16,16 @@ import type { WorkerLocks } from "../workers/job-queues";
 import { Schedulers } from "../workers/schedulers";
 import { careWiring } from "./compose/care";
 import { channelsWiring } from "./compose/channels";
+import { colleaguesWiring } from "./compose/colleagues";
+import { consiliaWiring } from "./compose/consilia";
 import { consultationsWiring } from "./compose/consultations";
 import { dialogueWiring } from "./compose/dialogue";
 import { foundation } from "./compose/foundation";
 import { intakeWiring } from "./compose/intake";
+import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
+import { secondOpinionWiring } from "./compose/second-opinion";
 import { videoWiring } from "./compose/video";
 
 /** The composition root shared by every process: the capabilities (bin/compose/*.ts) wired together. */
@@ -29,13 +33,17 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const base = foundation(config, options);
   const { logger, metrics, db, redis, queues, outbox, patients, consents, events, notifier, files } = base;
   const consult = consultationsWiring(base, options);
-  const video = videoWiring(base, consult.desk);
-  const care = careWiring(base, consult.visits);
+  const care = careWiring(base, consult.visits, (protocolId) => video.offerReferralSlots(protocolId));
+  const video = videoWiring(base, consult.desk, care);
+  const renewals = renewalsWiring(base, consult.visits, care);
   const channels = channelsWiring(base, consult.desk, consult.patientMessages);
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake });
+  const secondOpinion = secondOpinionWiring(base, consult.desk);
+  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
+  const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
+  const consilia = consiliaWiring(base, consult, video, care);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -51,6 +59,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
     store: inbound,
+    transaction: (work) => base.unitOfWork.run(work),
     replies: new InboundReplies(db, outbox),
     decode: (channel, payload) => channels.decoders[channel](payload),
     handle: async (event, commit) => {
@@ -81,6 +90,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...care,
     ...intake,
     ...rights,
+    ...renewals,
+    ...consilia,
     dialogue,
     telegram,
     vk,
@@ -104,6 +115,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           video: video.video,
           videoEvents: video.videoEvents,
           slots: video.slots,
+          attendance: video.attendance,
           recordings: video.recordings,
           livekit: video.livekit,
           webhooks: video.livekitWebhooks,
@@ -122,6 +134,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         schedulers,
         telegram: telegram && config.TELEGRAM_MODE === "webhook" ? channels.acceptTelegram : undefined,
         inbound,
+        renewals: { renewals: renewals.renewalDesk },
         documents: { protocols: care.protocols, visits: consult.visits, icd10: care.icd10, documents: care.documents, accounts: care.accounts, certificates: care.certificates },
         about: { load: () => loadDisclosure({ doctors: consult.doctors, specialties: consult.specialties, consents }, config) },
         intake: { identity: intake.identity, redFlags: intake.redFlags, oidc: intake.oidc, exams: intake.exams, defaultLanguage: config.DEFAULT_LANGUAGE },
@@ -147,7 +160,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         max: max && config.MAX_MODE === "webhook" ? { secret: config.MAX_WEBHOOK_SECRET!, accept: channels.acceptMax } : undefined,
         metrics,
         fhir: reporting.fhir,
+        misPush: care.mis?.misPush,
         analytics: reporting.analytics,
+        colleagues,
+        secondOpinion: { translations: secondOpinion.translations },
+        consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());
@@ -194,7 +211,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       ];
       if (!options.outboxOnly) {
         workers.push(
-          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings }),
+          queues.start(video.videoJobs, { redis, prefix: config.REDIS_PREFIX, video: video.video, notifier, recordings: video.recordings, referralOffer: video.referralOffer }),
           queues.start(care.documentsJobs, { documents: care.documents, logger }),
           queues.start(care.readingJobs, { alerts: care.alerts }),
           queues.start(care.labJobs, { labs: care.labs, directory: care.labDirectory, protocols: care.protocols, logger }),
@@ -210,6 +227,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
         );
+        if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         if (vk && config.VK_MODE === "longpoll") {
           vk.startLongPoll(channels.acceptVk);
           stack.push(async () => vk.stop());

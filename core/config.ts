@@ -105,7 +105,13 @@ const variables = {
   PERSONAL_DATA_OPERATOR: { schema: z.string().trim().min(1).default("не настроено"), example: "ООО «Клиника Здоровье», ИНН 7701234567, рег. номер в реестре операторов ПДн 77-21-012345" },
   PERSONAL_DATA_CONTACTS: { schema: z.string().trim().min(1).default("не настроено"), example: "dpo@clinic.example, +7 495 000-00-00, 125009, Москва, ул. Тверская, д. 1" },
   /** Who may record or import in-person visits (what lets a remote consultation diagnose): not any doctor. */
+  /** The clinic's policy: the patient is told (in their language) when their doctor asks a colleague about their case. */
+  COLLEAGUE_CONSULT_TELL_PATIENT: { schema: z.enum(["true", "false"]).default("true").transform((v) => v === "true"), example: "true" },
   IN_PERSON_VISIT_RECORDERS: { schema: visitRecordersSchema.prefault("admin"), example: "admin" },
+  /** A prescription is renewed remotely only while the in-person visit it follows up is at most this old (issue 18). */
+  RENEWAL_MAX_VISIT_AGE_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(365), example: "365" },
+  /** Hours a renewal waits for its prescriber before the specialty's doctors see it too (at once when the prescriber left). */
+  RENEWAL_PRESCRIBER_HOURS: { schema: z.coerce.number().int().min(0).max(24 * 30).default(48), example: "48" },
   // --- monitoring ---
   LABS_CONFIG: { schema: labsConfigSchema.optional(), example: '[{"id":"lab1","name":"Lab","delivery":{"type":"push","token":"…"}}]' },
   LABS_CONFIG_FILE: { schema: z.string().min(1).optional(), example: "/etc/telecons/labs.json" },
@@ -184,6 +190,15 @@ const variables = {
   // --- FHIR export (issue 20) ---
   /** Lifetime of an access token the FHIR token endpoint issues to the MIS (SMART Backend Services suggests 5 minutes). */
   FHIR_ACCESS_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(3600).default(300), example: "300" },
+  /** Token requests a minute per address at /fhir/R4/auth/token (an assertion is signed per request: a MIS needs few). */
+  RATE_LIMIT_FHIR_TOKEN_PER_MINUTE: { schema: z.coerce.number().int().min(1).default(20), example: "20" },
+  /** The clinic's MIS FHIR R4 base: each signed protocol version is POSTed there as a transaction Bundle. Unset: nothing is pushed. */
+  MIS_FHIR_URL: { schema: url(["https", "http"]).optional(), example: "https://mis.clinic.example/fhir" },
+  /** Sent as `Authorization: Bearer …` with every push (a long-lived API token the MIS issued for Telecons). */
+  MIS_BEARER_TOKEN: { schema: z.string().min(16, "must be at least 16 characters").optional(), example: "<the API token the MIS issued>" },
+  /** Deliveries tried per protocol version before it goes to the admin's review list; the wait doubles each time. */
+  MIS_PUSH_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(30).default(8), example: "8" },
+  MIS_PUSH_BACKOFF_MS: { schema: z.coerce.number().int().min(10).default(30_000), example: "30000" },
 } as const;
 
 type Variables = typeof variables;
@@ -225,6 +240,9 @@ const configSchema = z
     }
     if (config.MAX_BOT_TOKEN && config.MAX_MODE === "webhook" && !config.MAX_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["MAX_WEBHOOK_SECRET"], message: "is required when MAX_BOT_TOKEN is set and MAX_MODE is webhook" });
+    }
+    if (config.MIS_FHIR_URL && !config.MIS_BEARER_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["MIS_BEARER_TOKEN"], message: "is required when MIS_FHIR_URL is set" });
     }
     if (config.NODE_ENV === "production" && config.WIDGET_SECRET.startsWith("development-")) {
       ctx.addIssue({ code: "custom", path: ["WIDGET_SECRET"], message: "must be set in production" });

@@ -16,6 +16,8 @@ export const errorCodes = {
   unavailable: 503,
   /** What a primary remote consultation may not hold (a diagnosis, a prescription): see core/protocols/guardrail.ts. */
   primary_consultation: 422,
+  /** A prescription is renewed remotely only soon enough after an in-person visit (RENEWAL_MAX_VISIT_AGE_DAYS). */
+  in_person_visit_outdated: 422,
   /** The patient withdrew consent: nothing of theirs is processed until they consent again (core/consents/processing-consent.ts). */
   consent_withdrawn: 403,
 } as const;

@@ -1,3 +1,5 @@
+import { AsyncResource } from "node:async_hooks";
+
 /**
  * Group commit: calls made while a batch is in flight wait and go together into the next one, so a burst of N
  * small calls costs one database round trip instead of N (through Prisma a round trip costs about a millisecond
@@ -14,6 +16,9 @@ export function groupCommit<T, R>(
   const size = limit.size ?? (() => 1);
   const concurrency = limit.concurrency ?? 1;
   let running = 0;
+  // Batches run in the context the batcher was made in, never inside the first caller's (a unit of work's
+  // transaction, core/db/unit-of-work.ts, would otherwise carry the other callers' rows and could roll them back).
+  const detached = new AsyncResource("group-commit");
 
   const drain = async () => {
     running++;
@@ -36,6 +41,6 @@ export function groupCommit<T, R>(
   return (item) =>
     new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (running < concurrency) void drain();
+      if (running < concurrency) void detached.runInAsyncScope(drain);
     });
 }

@@ -15,6 +15,7 @@ export const queueNames = {
   escalation: "escalation",
   reminders: "reminders",
   retention: "retention",
+  misPush: "mis-push",
 } as const;
 
 export const redisKeys = (prefix: string) => ({

@@ -80,6 +80,8 @@ describe("the protocol in the console", () => {
     await page.getByLabel("Рекомендации").fill("Обильное питьё, промывание носа");
     await page.getByRole("button", { name: "Добавить направление" }).click();
     await page.getByLabel("Куда или к кому").fill("Терапевт, очный приём");
+    // whose in-person slots the bot offers the patient once signed (in-person booking)
+    await page.getByLabel("Предложить время специальности").selectOption("gp");
     await page.getByRole("button", { name: "Добавить направление" }).click();
     await page.getByLabel("Вид направления").nth(1).selectOption("lab_tests");
     await page.getByTestId("lab-tests").getByLabel("Общий анализ крови (CBC)").check();
@@ -94,7 +96,7 @@ describe("the protocol in the console", () => {
       patient: { fullName: "Иванов Пётр Сергеевич" },
       assessment: { kind: "preliminary", text: "Острый назофарингит", codes: ["J00"] },
       referrals: [
-        { kind: "in_person_visit", target: "Терапевт, очный приём" },
+        { kind: "in_person_visit", target: "Терапевт, очный приём", specialty: "gp" },
         { kind: "lab_tests", tests: ["58410-2", "1988-5"] },
       ],
       prescriptions: [],

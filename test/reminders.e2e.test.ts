@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shortId } from "../core/video/short-id";
 import { processTick } from "../workers/reminders.worker";
 import { walkIntake } from "./helpers/intake-steps";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -135,17 +137,24 @@ describe("medication reminders", () => {
   });
 });
 
+/** A video slot at `startsAt` published by a new doctor, booked by the patient with the bot's button (which creates its reminders). */
+async function bookSlot(patient: { id: number }, startsAt: string) {
+  const specialty = `r${randomUUID().slice(0, 8)}`;
+  const { apiToken } = await h.services.doctors.create({ name: "Slot doctor", specialties: [specialty], languages: ["ru", "en"] });
+  const endsAt = new Date(Date.parse(startsAt) + 30 * 60_000).toISOString();
+  const slot = await h.app.inject({ method: "POST", url: "/api/v1/video/slots", headers: { authorization: `Bearer ${apiToken}` }, payload: { specialty, startsAt, endsAt } });
+  await h.press(patient, `video:book:${shortId(slot.json().id)}`);
+  return h.db.appointment.findFirstOrThrow({ where: { activeSlotId: slot.json().id } });
+}
+
 describe("appointment reminders and quiet hours", () => {
   it("reminds 24 h and 1 h before, postponing a reminder that falls in quiet hours to their end", async () => {
     const { patient, patientId, api } = await onboardedPatient("en");
     expect((await api("PUT", `/patients/${patientId}/quiet-hours`, { start: "22:00", end: "09:00" })).statusCode).toBe(204);
-    // 09:30 Moscow on 17 January.
-    const booked = await api("POST", "/appointments/reminders", {
-      appointmentId: `appt-${patientId.slice(0, 8)}`,
-      patientId,
-      startsAt: "2027-01-17T06:30:00Z",
-    });
-    expect(booked.json()).toEqual({ created: 2 });
+    // 09:30 Moscow on 17 January: booking it creates both reminders.
+    h.services.reminders.clock = () => new Date("2027-01-10T00:00:00Z");
+    const appointment = await bookSlot(patient, "2027-01-17T06:30:00Z");
+    expect(await h.db.reminderOccurrence.count({ where: { refId: appointment.id, status: "scheduled" } })).toBe(2);
 
     await tick("2027-01-16T06:30:01Z");
     expect(await count(patientId)).toBe(1);
@@ -161,20 +170,6 @@ describe("appointment reminders and quiet hours", () => {
     await tick("2027-01-17T06:00:01Z");
     expect(await count(patientId)).toBe(2);
     await h.telegram.waitFor(() => texts(patient.id, "in one hour").length === 1);
-  });
-
-  it("replaces the reminders when the appointment moves", async () => {
-    const { patientId, api } = await onboardedPatient();
-    const appointmentId = `appt-move-${patientId.slice(0, 8)}`;
-    await api("POST", "/appointments/reminders", { appointmentId, patientId, startsAt: "2027-03-10T10:00:00Z" });
-    await api("POST", "/appointments/reminders", { appointmentId, patientId, startsAt: "2027-03-12T10:00:00Z" });
-    const rows = await h.db.reminderOccurrence.findMany({ where: { refId: appointmentId }, orderBy: { dueAt: "asc" } });
-    expect(rows.map((r) => [r.status, r.dueAt.toISOString()])).toEqual([
-      ["cancelled", "2027-03-09T10:00:00.000Z"],
-      ["cancelled", "2027-03-10T09:00:00.000Z"],
-      ["scheduled", "2027-03-11T10:00:00.000Z"],
-      ["scheduled", "2027-03-12T09:00:00.000Z"],
-    ]);
   });
 });
 

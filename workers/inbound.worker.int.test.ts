@@ -14,6 +14,26 @@ afterAll(async () => {
   await h?.close();
 });
 
+type User = { id: number; languageCode?: string };
+const eventIdOf = (update: { update_id: number }) => `telegram-${h.telegram.token.split(":")[0]}-${update.update_id}`;
+/** Stores the update at the edge and returns the job its worker would run (no worker takes it here). */
+async function stored(user: User, update: { update_id: number }) {
+  expect((await h.postUpdate(update)).statusCode).toBe(200);
+  return job(eventIdOf(update), `telegram:${user.id}`);
+}
+const run = async (user: User, update: { update_id: number }, with_ = deps) => processInbound(await stored(user, update), undefined, with_);
+async function consented(user: User) {
+  await run(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"));
+  await run(user, telegramUpdates.button(h.nextUpdateId(), user, "consent:personal_data:yes"));
+  await run(user, telegramUpdates.button(h.nextUpdateId(), user, "consent:remote_care:yes"));
+}
+const complaintOf = async (user: User) =>
+  (await h.db.intake.findMany({ where: { patient: { accounts: { some: { channel: "telegram", externalUserId: String(user.id) } } } }, select: { complaint: true } })).map((i) => i.complaint);
+const repliesTo = async (user: User) =>
+  (await h.db.outboxMessage.findMany({ where: { account: { channel: "telegram", externalUserId: String(user.id) } }, select: { payload: true } })).map(
+    (row) => (row.payload as { text?: string }).text,
+  );
+
 const job = (eventId: string, chatKey: string) => ({ data: { eventId, chatKey }, moveToDelayed: async () => undefined });
 const row = (id: string) => h.db.inboundEvent.findUniqueOrThrow({ where: { id }, select: { status: true, attempts: true, lastError: true } });
 
@@ -62,5 +82,48 @@ describe("processInbound", () => {
     // The second of INBOUND_ATTEMPTS=2: kept as a dead letter, the job ends without an error.
     await processInbound(job(id, chatKey), undefined, failing);
     expect(await row(id)).toMatchObject({ status: "dead", attempts: 2 });
+  });
+
+  it("rolls back everything a failed step wrote, so its retry keeps the complaint once and answers once", async () => {
+    const user = h.newPatient("en");
+    await consented(user);
+    const before = (await repliesTo(user)).length;
+    const complaint = telegramUpdates.text(h.nextUpdateId(), user, "Sharp pain in the lower back since yesterday");
+    // The connection drops as the step ends: the intake and its question were already written in the step's transaction.
+    const dropping: InboundDeps = {
+      ...deps,
+      replies: { ...deps.replies, write: async (...args) => (await deps.replies.write(...args), Promise.reject(new Error("Connection terminated unexpectedly"))) },
+    };
+    await expect(run(user, complaint, dropping)).rejects.toThrow("Connection terminated");
+    expect(await complaintOf(user)).toEqual([]);
+    expect(await repliesTo(user)).toHaveLength(before);
+
+    await processInbound(job(eventIdOf(complaint), `telegram:${user.id}`), undefined, deps);
+    expect(await complaintOf(user)).toEqual(["Sharp pain in the lower back since yesterday"]);
+    expect((await repliesTo(user)).slice(before)).toEqual(["What is it about? Choose the closest area:"]);
+  });
+
+  it("lets one of two workers running the same event (its claim ran out) change the patient's state", async () => {
+    const user = h.newPatient("en");
+    await consented(user);
+    const before = (await repliesTo(user)).length;
+    const queued = await stored(user, telegramUpdates.text(h.nextUpdateId(), user, "Headache for three days"));
+    // A claim that has run out as soon as it is taken, and both runs inside their steps before either writes.
+    let inside = 0;
+    const together: InboundDeps = {
+      ...deps,
+      claimMs: -1000,
+      handle: async (event, commit) => {
+        inside++;
+        await expect.poll(() => inside, { timeout: 5_000, interval: 5 }).toBe(2);
+        return deps.handle(event, commit);
+      },
+    };
+    await Promise.allSettled([processInbound(queued, undefined, together), processInbound(queued, undefined, together)]);
+    // Whichever lost either saw the event processed or failed on the winner's rows; a last run finds nothing to do.
+    await processInbound(queued, undefined, deps);
+    expect((await row(queued.data.eventId)).status).toBe("processed");
+    expect(await complaintOf(user)).toEqual(["Headache for three days"]);
+    expect((await repliesTo(user)).slice(before)).toEqual(["What is it about? Choose the closest area:"]);
   });
 });

@@ -1,7 +1,7 @@
 import { DelayedError, Queue, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
 import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
-import type { InboundReplies } from "../core/inbound/inbound-reply-repository";
+import { AlreadyProcessed, type InboundReplies } from "../core/inbound/inbound-reply-repository";
 import type { InboundStore } from "../core/inbound/inbound-repository";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
@@ -54,8 +54,10 @@ export interface InboundDeps {
   store: InboundStore;
   /** The channel's raw event as the channel-neutral event; undefined for one we do not handle; throws when malformed. */
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
+  /** Runs one event's step in one database transaction (core/db/unit-of-work.ts). */
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
   /** Marks a handled event processed together with writing its replies. */
-  replies: Pick<InboundReplies, "commit">;
+  replies: Pick<InboundReplies, "write">;
   /** The dialogue: hands its replies to `commit`. */
   handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>) => Promise<void>;
   /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
@@ -99,15 +101,20 @@ export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, t
       continue;
     }
     try {
-      const handle = () => deps.handle(event, (accountId, replies) => deps.replies.commit(claimed.id, accountId, replies));
+      // The dialogue's writes, the processed mark and the replies commit together; a retry starts from before them.
+      const step = () => deps.transaction(() => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies)));
       // The replies it queues carry the webhook's request id on to the outbox.
-      await (requestId ? runWithRequestId(requestId, handle) : handle());
+      await (requestId ? runWithRequestId(requestId, step) : step());
       await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
     } catch (error) {
+      if (error instanceof AlreadyProcessed) continue;
       const final = claimed.attempts >= deps.attempts;
       await deps.store.failed(claimed.id, message(error), final);
       // Retried whatever its kind (the row counts the attempts): an AppError would otherwise end the job at once.
-      if (!final) throw new Error(message(error), { cause: error });
+      if (!final) {
+        logger.warn({ eventId: claimed.id, attempt: claimed.attempts, err: error }, "inbound event failed: rolled back, retried");
+        throw new Error(message(error), { cause: error });
+      }
       logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
     }
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../test/helpers/harness";
-import { processQueueUpdate, sweepQueues, videoQueue, type VideoWorkerDeps } from "./video.worker";
+import { processQueueUpdate, processReferralSlots, sweepQueues, videoQueue, type VideoWorkerDeps } from "./video.worker";
 import { patientWithAccount } from "../test/helpers/patient-with-account";
 
 let h: Harness;
@@ -9,7 +9,7 @@ let deps: VideoWorkerDeps;
 beforeAll(async () => {
   h = await startHarness({}, { workers: false });
   const s = h.services;
-  deps = { redis: s.redis, prefix: s.config.REDIS_PREFIX, video: s.video, notifier: s.notifier, recordings: s.recordings };
+  deps = { redis: s.redis, prefix: s.config.REDIS_PREFIX, video: s.video, notifier: s.notifier, recordings: s.recordings, referralOffer: s.referralOffer };
 });
 afterAll(async () => {
   await h?.close();
@@ -47,5 +47,31 @@ describe("sweepQueues", () => {
     await sweepQueues(queue, deps);
     const jobs = await queue.getJobs(["delayed", "waiting"]);
     expect(jobs.map((job) => job.data)).toContainEqual({ specialty, language: "ru" });
+  });
+});
+
+describe("processReferralSlots", () => {
+  it("offers a signed protocol's in-person slots to the patient, and nothing for a draft", async () => {
+    const specialty = `s${randomUUID().slice(0, 8)}`;
+    const patient = await patientWithAccount(h.db, "en");
+    const { doctor } = await h.newDoctor();
+    await h.services.slots.publish(doctor, { specialty, startsAt: "2027-05-01T07:00:00Z", endsAt: "2027-05-01T07:30:00Z", kind: "in_person", room: "5", address: "Main st 1" });
+    const consultation = await h.db.consultation.create({ data: { ...patient, doctorId: doctor.id, kind: "async_chat", status: "closed" } });
+    const protocol = (status: "draft" | "signed", version: number) =>
+      h.db.protocol.create({
+        data: {
+          consultationId: consultation.id, patientId: patient.patientId, doctorId: doctor.id, version, status, primary: true,
+          signedAt: status === "signed" ? new Date() : null,
+          content: { referrals: [{ kind: "in_person_visit", target: "Cardiologist", specialty, tests: [] }] },
+        },
+      });
+    const outbox = () => h.db.outboxMessage.findMany({ where: { accountId: patient.accountId } });
+    expect(await processReferralSlots({ protocolId: (await protocol("draft", 1)).id }, deps)).toBe(0);
+    expect(await outbox()).toHaveLength(0);
+
+    expect(await processReferralSlots({ protocolId: (await protocol("signed", 2)).id }, deps)).toBe(1);
+    const [offer] = await outbox();
+    expect(JSON.stringify(offer!.payload)).toContain("Your doctor has referred you to an in-person visit: Cardiologist.");
+    expect(JSON.stringify(offer!.payload)).toContain("room 5");
   });
 });

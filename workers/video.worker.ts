@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { PatientNotifier } from "../core/patients/patient-notifier";
 import { queueNames, redisKeys } from "../core/redis-keys";
 import type { Recordings } from "../core/video/recording";
+import type { ReferralSlotOffer } from "../core/video/referral-offer";
 import { queueMessage } from "../core/video/video-buttons";
 import type { VideoService } from "../core/video/video-service";
 import { changedMaterially } from "../core/video/wait-estimate";
@@ -14,6 +15,7 @@ const safe = z.string().regex(/^[a-z0-9_-]+$/i);
 /** Ids and routing facts only: job data sits in clear text in Redis. */
 const queueUpdateSchema = z.object({ specialty: safe, language: safe });
 const egressSchema = z.object({ egressId: z.string().min(1), location: z.string().optional() });
+const referralSlotsSchema = z.object({ protocolId: z.uuid() });
 
 /**
  * Every change adds a job (a jobId dedupe would drop a change that lands while the previous job runs);
@@ -34,12 +36,24 @@ export async function enqueueEgress(queue: Queue, egressId: string, location: st
   });
 }
 
+/** A signed protocol's in-person referrals offer their slots to the patient; one job per signed protocol version. */
+export async function enqueueReferralSlots(queue: Queue, protocolId: string): Promise<void> {
+  await queue.add("referral-slots", referralSlotsSchema.parse({ protocolId }), {
+    jobId: `referral-slots-${protocolId}`,
+    attempts: 6,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+}
+
 export interface VideoWorkerDeps {
   redis: Redis;
   prefix: string;
   video: VideoService;
   notifier: PatientNotifier;
   recordings: Recordings;
+  referralOffer: Pick<ReferralSlotOffer, "offer">;
 }
 
 /** Recomputes one queue and tells each waiting patient whose position or estimate changed materially. */
@@ -78,6 +92,12 @@ export async function processEgress(data: unknown, deps: VideoWorkerDeps) {
   return deps.recordings.storeEgressResult(egressId, location);
 }
 
+/** How many referrals were offered (none for a protocol without an in-person referral, or not signed). */
+export async function processReferralSlots(data: unknown, deps: Pick<VideoWorkerDeps, "referralOffer">): Promise<number> {
+  const { protocolId } = referralSlotsSchema.parse(data);
+  return deps.referralOffer.offer(protocolId);
+}
+
 /** Every minute: time passes, so every queue is recomputed (a shift that starts changes estimates too). */
 export async function sweepQueues(queue: Queue, deps: VideoWorkerDeps): Promise<void> {
   const keys = redisKeys(deps.prefix);
@@ -93,6 +113,7 @@ export const videoQueue: QueueDeclaration<VideoWorkerDeps> = {
   async process(job, deps, _token, queue) {
     if (job.name === "queue-update") return processQueueUpdate(job.data, deps, queue);
     if (job.name === "egress") return processEgress(job.data, deps);
+    if (job.name === "referral-slots") return processReferralSlots(job.data, deps);
     if (job.name === "sweep") return sweepQueues(queue, deps);
   },
   schedulers: [{ id: "video-sweep", everyMs: SWEEP_EVERY_MS, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],

@@ -9,6 +9,7 @@ import { SigningCertificateRepository } from "../../core/documents/signing-certi
 import { SigningCertificates } from "../../core/documents/signing-certificates";
 import { Icd10Catalogue } from "../../core/icd10/icd10";
 import { ProcessingConsent } from "../../core/consents/processing-consent";
+import { ConsiliumRepository } from "../../core/consilia/consilium-repository";
 import { LabRepository } from "../../core/labs/lab-repository";
 import { LabService } from "../../core/labs/lab-service";
 import { LabDirectory, loadLabs } from "../../core/labs/labs-config";
@@ -28,13 +29,21 @@ import { enqueueReferralOrders, labsQueue } from "../../workers/labs.worker";
 import { enqueueEvaluation, readingsQueue } from "../../workers/readings.worker";
 import { enqueuePrescribedReminders, remindersQueue } from "../../workers/reminders.worker";
 import type { Foundation } from "./foundation";
+import { misPushWiring } from "./mis-push";
 
 /**
  * After the consultation: protocols and their signed documents, lab orders and results, device readings and
  * their alerts, medication reminders, and the patient's account that shows them. A signed protocol queues its
- * documents, its referrals' lab orders and its prescriptions' reminders.
+ * documents, its referrals' lab orders, its prescriptions' reminders and, when configured, its push to the MIS.
  */
-export function careWiring({ config, db, outbox, notifier, events, files, audit, queues }: Foundation, visits: InPersonVisits) {
+export function careWiring(
+  base: Foundation,
+  visits: InPersonVisits,
+  /** What else follows a signature (queues the in-person slots a referral offers: bin/compose/video.ts). */
+  afterSigned: (protocolId: string) => Promise<void>,
+) {
+  const { config, db, outbox, notifier, events, files, audit, queues } = base;
+  const mis = misPushWiring(base);
   const reminders = new ReminderService(new ReminderRepository(db), outbox, { snoozeMinutes: config.REMINDERS_SNOOZE_MINUTES });
   const reminderJobs = remindersQueue(config.REMINDERS_TICK_MS);
   const documentsQueued = queues.open(documentsQueue);
@@ -49,7 +58,16 @@ export function careWiring({ config, db, outbox, notifier, events, files, audit,
     await enqueueDocuments(documentsQueued, protocolId);
     await enqueueReferralOrders(labsQueued, protocolId);
     await enqueuePrescribedReminders(remindersQueued, protocolId);
+    await mis?.misPush.queue(protocolId);
+    await afterSigned(protocolId);
   });
+  const signer = new P12DocumentSigner(certificates);
+  const clinic = {
+    name: config.CLINIC_NAME,
+    licence: config.CLINIC_LICENSE,
+    address: config.CLINIC_ADDRESS,
+    seal: config.CLINIC_SEAL_PNG ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 }) : undefined,
+  };
   const documents = new DocumentService({
     documents: new DocumentRepository(db),
     audit,
@@ -57,24 +75,23 @@ export function careWiring({ config, db, outbox, notifier, events, files, audit,
     files,
     notifier,
     icd10,
-    signer: new P12DocumentSigner(certificates),
-    clinic: {
-      name: config.CLINIC_NAME,
-      licence: config.CLINIC_LICENSE,
-      address: config.CLINIC_ADDRESS,
-      seal: config.CLINIC_SEAL_PNG
-        ? checkSealImage(readFileSync(config.CLINIC_SEAL_PNG), { maxPixels: config.UPLOAD_MAX_MEGAPIXELS * 1_000_000 })
-        : undefined,
-    },
+    signer,
+    clinic,
+    countersigned: new ConsiliumRepository(db),
   });
   const readingJobs = readingsQueue();
   const readingsQueued = queues.open(readingJobs);
   const monitoring = new MonitoringRepository(db);
   const labs = new LabService(new LabRepository(db), labDirectory, notifier, events, new ProcessingConsent(db));
   return {
+    mis,
     reminders,
     reminderJobs,
     documentsJobs: documentsQueue,
+    /** For a consilium's protocol, signed by each of its doctors (bin/compose/consilia.ts). */
+    signer,
+    clinic,
+    enqueueDocuments: (protocolId: string) => enqueueDocuments(documentsQueued, protocolId),
     certificates,
     icd10,
     protocols,

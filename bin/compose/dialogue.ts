@@ -9,7 +9,9 @@ import type { Channels } from "./channels";
 import type { consultationsWiring } from "./consultations";
 import type { Foundation } from "./foundation";
 import type { intakeWiring } from "./intake";
+import type { renewalsWiring } from "./renewals";
 import type { rightsWiring } from "./rights";
+import type { secondOpinionWiring } from "./second-opinion";
 import type { videoWiring } from "./video";
 
 /** The one dialogue of every channel: each capability's buttons and commands. */
@@ -22,9 +24,11 @@ export function dialogueWiring(
     channels: Channels;
     rights: ReturnType<typeof rightsWiring>;
     intake: ReturnType<typeof intakeWiring>;
+    secondOpinion: ReturnType<typeof secondOpinionWiring>;
+    renewals: ReturnType<typeof renewalsWiring>;
   },
 ): Dialogue {
-  const { consult, video, care, channels, rights, intake } = parts;
+  const { consult, video, care, channels, rights, intake, secondOpinion, renewals } = parts;
   const rightsHandlers = rights.dataRights.handlers();
   return new Dialogue({
     patients,
@@ -39,11 +43,13 @@ export function dialogueWiring(
       video.videoFlow.buttons,
       labButtons(care.labs),
       reminderButtons(care.reminders.answers),
+      renewals.renewalDialogue.buttons,
       intake.intakeFlow.buttons,
       intake.language.buttons,
       intake.timezone.buttons,
       intake.consentsCommand.buttons,
       rightsHandlers.buttons,
+      secondOpinion.buttons,
     ],
     commandHandlers: [
       intake.language.command,
@@ -55,6 +61,7 @@ export function dialogueWiring(
       accountCommand(care.accounts, config.ACCOUNT_LINK_TTL_SECONDS),
       aboutCommand(config.PUBLIC_URL),
       deviceCommand(care.ingestionTokens),
+      renewals.renewalDialogue.command,
       channels.linking.command(config.LINK_CODE_TTL_SECONDS),
       ...rightsHandlers.commands,
     ],

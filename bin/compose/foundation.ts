@@ -4,6 +4,7 @@ import type { Config } from "../../core/config";
 import { ConsentService } from "../../core/consents/consent-service";
 import { AuditRepository } from "../../core/audit/audit-repository";
 import { createPrisma } from "../../core/db/prisma";
+import { UnitOfWork } from "../../core/db/unit-of-work";
 import { StoredFileRepository } from "../../core/files/stored-file-repository";
 import { EncryptedFileStore, LocalDiskBackend } from "../../core/files/file-store";
 import { StoredFiles } from "../../core/files/stored-files";
@@ -26,7 +27,9 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   const logger = createLogger(config.LOG_LEVEL);
   // Process metrics (heap, event loop) only in real processes: tests build many.
   const metrics = new Metrics({ defaultMetrics: options.processMetrics ?? false });
-  const db = createPrisma(config.DATABASE_URL);
+  // An inbound step's transaction ends before its claim does, so no second worker runs it while it may still commit.
+  const unitOfWork = new UnitOfWork(createPrisma(config.DATABASE_URL), { maxWaitMs: 10_000, timeoutMs: config.INBOUND_CLAIM_SECONDS * 1000 });
+  const db = unitOfWork.db;
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, logger);
@@ -39,7 +42,9 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   };
   const outboxJobs = outboxQueue(outboxSettings);
   const outboxQueued = queues.open(outboxJobs);
-  const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => enqueueSend(outboxQueued, outboxSettings, outboxId) });
+  // Jobs and events raised inside a dialogue step wait for its commit: a worker must find the rows they name.
+  const { afterCommit } = unitOfWork;
+  const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => afterCommit(() => enqueueSend(outboxQueued, outboxSettings, outboxId)) });
   const patients = new PatientRepository(db);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   return {
@@ -47,13 +52,14 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
     logger,
     metrics,
     db,
+    unitOfWork,
     redis,
     queues,
     outboxJobs,
     outbox,
     patients,
     consents: new ConsentService(db),
-    events: new RedisConsoleEvents(redis, config.REDIS_PREFIX),
+    events: new RedisConsoleEvents(redis, config.REDIS_PREFIX, afterCommit),
     notifier: new PatientNotifier(patients, outbox),
     sendLimiter: new SendRateLimiter(redis, config.REDIS_PREFIX, config.OUTBOX_RATE_LIMITS),
     audit: new AuditRepository(db),

@@ -10,13 +10,13 @@ import { enqueueErasure, retentionQueue } from "../../workers/retention.worker";
 import type { Foundation } from "./foundation";
 
 /** The patient's data rights (export, erasure) and the retention of everything else. */
-export function rightsWiring({ config, db, files, audit, queues }: Foundation, accounts: AccountService, webInbox: WebInbox) {
+export function rightsWiring({ config, db, files, audit, queues, unitOfWork }: Foundation, accounts: AccountService, webInbox: WebInbox) {
   const queue = queues.open(retentionQueue);
   const erasure = new PatientErasure({
     patients: new PatientErasureRepository(db),
     audit,
     files,
-    queue: { enqueueErasure: (patientId) => enqueueErasure(queue, patientId) },
+    queue: { enqueueErasure: (patientId) => unitOfWork.afterCommit(() => enqueueErasure(queue, patientId)) },
     retention: config.RETENTION_PERIODS,
     clearWebChat: (visitorId) => webInbox.clear(visitorId),
   });

@@ -2,7 +2,10 @@ import type { ConsultationDesk } from "../../core/consultations/consultation-des
 import { CallLinks } from "../../core/video/call-links";
 import { LiveKit, type LiveKitPort } from "../../core/video/livekit";
 import { LiveKitWebhooks } from "../../core/video/livekit-webhooks";
+import { AttendanceRepository } from "../../core/video/attendance-repository";
+import { InPersonAttendance } from "../../core/video/in-person-attendance";
 import { Recordings } from "../../core/video/recording";
+import { ReferralSlotOffer } from "../../core/video/referral-offer";
 import { RecordingRepository } from "../../core/video/recording-repository";
 import { SlotRepository } from "../../core/video/slot-repository";
 import { SlotBooking } from "../../core/video/slots";
@@ -10,11 +13,16 @@ import { VideoPatientFlow } from "../../core/video/video-buttons";
 import { VideoEvents } from "../../core/video/video-events";
 import { VideoRepository } from "../../core/video/video-repository";
 import { VideoService } from "../../core/video/video-service";
-import { enqueueEgress, enqueueQueueUpdate, videoQueue } from "../../workers/video.worker";
+import { enqueueEgress, enqueueQueueUpdate, enqueueReferralSlots, videoQueue } from "../../workers/video.worker";
 import type { Foundation } from "./foundation";
+import type { careWiring } from "./care";
 
-/** Video consultations: the waiting queue, calls through LiveKit, recordings, booked slots. */
-export function videoWiring({ config, db, redis, notifier, files, queues }: Foundation, desk: ConsultationDesk) {
+/** Video consultations: the waiting queue, calls through LiveKit, recordings; booked slots, video and in person. */
+export function videoWiring(
+  { config, db, redis, notifier, files, queues, unitOfWork }: Foundation,
+  desk: ConsultationDesk,
+  care: Pick<ReturnType<typeof careWiring>, "reminders" | "protocols">,
+) {
   const queue = queues.open(videoQueue);
   const livekit: LiveKitPort = new LiveKit({
     url: config.LIVEKIT_URL,
@@ -23,7 +31,7 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL_SECONDS,
     apiUrl: config.LIVEKIT_API_URL,
   });
-  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX);
+  const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX, unitOfWork.afterCommit);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
   const repo = new VideoRepository(db);
   const video = new VideoService({
@@ -34,12 +42,15 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     links: callLinks,
     livekit,
     notifier,
-    queueUpdates: { enqueue: (specialty, language) => enqueueQueueUpdate(queue, specialty, language) },
+    queueUpdates: { enqueue: (specialty, language) => unitOfWork.afterCommit(() => enqueueQueueUpdate(queue, specialty, language)) },
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
     onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });
   const recordings = new Recordings({ repo: new RecordingRepository(db), visits: repo, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
-  const slots = new SlotBooking({ repo: new SlotRepository(db) });
+  const slotRepo = new SlotRepository(db);
+  // Booking, moving and cancelling keep the appointment's reminders in step (core/reminders).
+  const slots = new SlotBooking({ repo: slotRepo, reminders: care.reminders });
+  const videoFlow = new VideoPatientFlow({ repo, video, slots, recordings });
   return {
     videoJobs: videoQueue,
     livekit,
@@ -48,7 +59,17 @@ export function videoWiring({ config, db, redis, notifier, files, queues }: Foun
     video,
     recordings,
     slots,
-    videoFlow: new VideoPatientFlow({ repo, video, slots, recordings }),
+    videoFlow,
+    attendance: new InPersonAttendance({ repo: new AttendanceRepository(db), recorders: config.IN_PERSON_VISIT_RECORDERS }),
+    referralOffer: new ReferralSlotOffer({
+      protocols: care.protocols,
+      flow: videoFlow,
+      repo,
+      consultationSpecialty: (id) => slotRepo.consultationSpecialty(id),
+      notifier,
+    }),
+    /** After a signature (bin/compose/care.ts): the referral's slots are offered by the video worker. */
+    offerReferralSlots: (protocolId: string) => enqueueReferralSlots(queue, protocolId),
     livekitWebhooks: new LiveKitWebhooks({ repo, egressJobs: { enqueue: (egressId, location) => enqueueEgress(queue, egressId, location) } }),
   };
 }

@@ -6,6 +6,7 @@ import { ConsentTexts } from "./ConsentTexts";
 import { RedFlags } from "./RedFlags";
 import { Specialties } from "./Specialties";
 import { SigningCertificates } from "./SigningCertificates";
+import { MisPushes } from "./MisPushes";
 
 type Listed = Staff & { lockedUntil: string | null; disabled: boolean };
 interface AuditEvent {
@@ -145,6 +146,7 @@ export function Admin() {
         </p>
       )}
       <SigningCertificates />
+      <MisPushes />
       <Specialties />
       <RedFlags />
       <ConsentTexts />

@@ -1,18 +1,23 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Admin } from "./Admin";
 import { Alerts } from "./Alerts";
+import { Colleagues } from "./Colleagues";
+import { ConsiliaScreen } from "./Consilia";
 import { api, type MonitoringAlert, type Staff } from "./api";
 import { setLanguage, useT } from "./i18n";
 import { Login } from "./Login";
 import { Queue } from "./Queue";
+import { Renewals } from "./Renewals";
 import { ThreadView } from "./Thread";
 import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
+import { Translations } from "./Translations";
+import { InPerson } from "./InPerson";
 
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" } | { name: "colleagues" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -139,6 +144,11 @@ export function App() {
               )}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "colleagues" ? "active" : ""} onClick={() => setScreen({ name: "colleagues" })}>
+              {t("nav.colleagues")}
+            </button>
+          )}
           {reviews && (
             <button className={screen.name === "labReview" ? "active" : ""} onClick={() => setScreen({ name: "labReview" })}>
               {t("nav.labReview")}
@@ -149,14 +159,34 @@ export function App() {
               )}
             </button>
           )}
+          {staff.doctorId && (
+            <button className={screen.name === "renewals" ? "active" : ""} onClick={() => setScreen({ name: "renewals" })}>
+              {t("nav.renewals")}
+            </button>
+          )}
+          {staff.doctorId && (
+            <button className={screen.name === "consilia" ? "active" : ""} onClick={() => setScreen({ name: "consilia" })}>
+              {t("nav.consilia")}
+            </button>
+          )}
           {(staff.doctorId || staff.role === "interpreter") && (
             <button className={screen.name === "video" ? "active" : ""} onClick={() => setScreen({ name: "video" })}>
               {t("nav.video")}
             </button>
           )}
+          {staff.role === "interpreter" && (
+            <button className={screen.name === "translations" ? "active" : ""} onClick={() => setScreen({ name: "translations" })}>
+              {t("nav.translations")}
+            </button>
+          )}
           {staff.role === "admin" && (
             <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
               {t("nav.admin")}
+            </button>
+          )}
+          {staff.role === "admin" && (
+            <button className={screen.name === "inPerson" ? "active" : ""} onClick={() => setScreen({ name: "inPerson" })}>
+              {t("nav.frontDesk")}
             </button>
           )}
           {staff.role === "admin" && (
@@ -184,13 +214,18 @@ export function App() {
           <ThreadView staff={staff} id={screen.id} live={live} onBack={() => setScreen({ name: "queue" })} />
         )}
         {screen.name === "admin" && <Admin />}
+        {screen.name === "inPerson" && <InPerson />}
+        {screen.name === "consilia" && <ConsiliaScreen staff={staff} />}
         {screen.name === "analytics" && (
           <Suspense fallback={<div className="loading">…</div>}>
             <Analytics />
           </Suspense>
         )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
+        {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} />}
+        {screen.name === "renewals" && <Renewals onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
+        {screen.name === "translations" && <Translations />}
         {screen.name === "video" && (staff.role === "interpreter" ? <InterpreterCalls /> : <Video staff={staff} />)}
       </main>
     </div>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
 import { api, ApiError, type Protocol, type ProtocolContent, type Thread } from "./api";
 import { useT } from "./i18n";
+import { ColleagueCitations } from "./ColleagueCitations";
 import { PrescriptionsFieldset } from "./PrescriptionsFieldset";
+import { ReferralSpecialty } from "./ReferralSpecialty";
 
 const emptyReferral = { kind: "in_person_visit" as const, target: "", tests: [] as string[] };
 /** Reminder times are typed as "08:00, 20:00"; blanks left while typing are dropped before saving. */
@@ -217,6 +219,7 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
               ))}
             </ul>
           </fieldset>
+          <ColleagueCitations consultationId={thread.id} protocolId={draft.id} cited={content.colleagueAnswers ?? []} onChange={(colleagueAnswers) => set({ colleagueAnswers })} onError={fail} />
           <label>
             {t("protocol.recommendations")}
             <textarea rows={3} value={content.recommendations} onChange={(e) => set({ recommendations: e.target.value })} />
@@ -233,6 +236,9 @@ export function ProtocolForm({ thread }: { thread: Thread }) {
                   ))}
                 </select>
                 <input aria-label={t("protocol.referralTarget")} placeholder={t("protocol.referralTarget")} value={r.target} onChange={(e) => set({ referrals: content.referrals.map((x, j) => (j === i ? { ...x, target: e.target.value } : x)) })} />
+                {r.kind === "in_person_visit" && (
+                  <ReferralSpecialty value={r.specialty} onChange={(specialty) => set({ referrals: content.referrals.map((x, j) => (j === i ? { ...x, specialty } : x)) })} />
+                )}
                 <button className="small" onClick={() => set({ referrals: content.referrals.filter((_, j) => j !== i) })}>
                   {t("protocol.remove")}
                 </button>

@@ -5,6 +5,9 @@ import { IntakePanel } from "./IntakePanel";
 import { PatientMonitoring } from "./PatientMonitoring";
 import { Reminders } from "./Reminders";
 import { ProtocolForm } from "./ProtocolForm";
+import { ColleaguePanel } from "./ColleaguePanel";
+import { SecondOpinionPanel } from "./SecondOpinionPanel";
+import { ThreadConsilia } from "./Consilia";
 import { useT } from "./i18n";
 import { age, languageName, useSpecialties } from "./words";
 
@@ -279,9 +282,12 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
             </div>
           )}
           {thread.outcome && <p className="muted">{t(`outcome.${thread.outcome}`)}</p>}
+          {mine && thread.kind === "second_opinion" && <SecondOpinionPanel thread={thread} live={live} />}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
+          {mine && <ColleaguePanel consultationId={thread.id} />}
           {mine && <ProtocolForm thread={thread} />}
+          {mine && <ThreadConsilia consultationId={thread.id} staff={staff} />}
         </div>
       </div>
       {zoom && (

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { errorText } from "./error-text";
 import { api, type Staff } from "./api";
 import { useT } from "./i18n";
@@ -17,7 +17,8 @@ interface Period {
   startsAt: string;
   endsAt: string;
 }
-type Slot = Period & { booked: boolean; appointmentId?: string };
+type SlotKind = "video" | "in_person";
+type Slot = Period & { booked: boolean; appointmentId?: string; kind: SlotKind; room: string | null; address: string | null };
 interface Call {
   visitId: string;
   interpreterLink?: string;
@@ -41,6 +42,8 @@ export function Video({ staff }: { staff: Staff }) {
   const specialty = staff.specialties[0] ?? "gp";
   const [shift, setShift] = useState({ specialty, startsAt: "", endsAt: "" });
   const [slot, setSlot] = useState({ specialty, startsAt: "", endsAt: "" });
+  // An in-person slot says where the patient goes; the bot and the reminders repeat it.
+  const [place, setPlace] = useState<{ kind: SlotKind; room: string; address: string }>({ kind: "video", room: "", address: "" });
   const when = (iso: string) => new Date(iso).toLocaleString(language, { dateStyle: "short", timeStyle: "short" });
 
   const loadShifts = () => api<{ shifts: Period[] }>("/video/shifts").then((r) => setShifts(r.shifts));
@@ -98,7 +101,7 @@ export function Video({ staff }: { staff: Staff }) {
       const { visitId } = await api<{ visitId: string }>(`/video/appointments/${appointmentId}/start`, { method: "POST" });
       setCalls((list) => (list.some((c) => c.visitId === visitId) ? list : [...list, { visitId }]));
     });
-  const publish = (path: string, body: { specialty: string; startsAt: string; endsAt: string }, reload: () => Promise<void>) => (event: FormEvent) => {
+  const publish = (path: string, body: { specialty: string; startsAt: string; endsAt: string; kind?: SlotKind }, reload: () => Promise<void>) => (event: FormEvent) => {
     event.preventDefault();
     void attempt(async () => {
       await api(path, { method: "POST", body: { ...body, startsAt: isoOf(body.startsAt), endsAt: isoOf(body.endsAt) } });
@@ -106,8 +109,9 @@ export function Video({ staff }: { staff: Staff }) {
     });
   };
 
-  const periodForm = (value: typeof shift, onChange: (v: typeof shift) => void, onSubmit: (e: FormEvent) => void, label: string, testId: string) => (
+  const periodForm = (value: typeof shift, onChange: (v: typeof shift) => void, onSubmit: (e: FormEvent) => void, label: string, testId: string, extra?: ReactNode) => (
     <form className="inline-form" onSubmit={onSubmit} data-testid={testId}>
+      {extra}
       <select value={value.specialty} onChange={(e) => onChange({ ...value, specialty: e.target.value })} aria-label={t("video.specialty")}>
         {staff.specialties.map((s) => (
           <option key={s}>{s}</option>
@@ -172,8 +176,9 @@ export function Video({ staff }: { staff: Staff }) {
       <ul className="previous" data-testid="slots">
         {slots.map((s) => (
           <li key={s.id}>
-            {s.specialty} · {when(s.startsAt)} – {when(s.endsAt)} · {s.booked ? t("video.booked") : t("video.free")}
-            {s.appointmentId && (
+            {s.specialty} · {when(s.startsAt)} – {when(s.endsAt)}
+            {s.kind === "in_person" && ` · ${t("video.inPerson")}: ${s.address}, ${t("video.room")} ${s.room}`} · {s.booked ? t("video.booked") : t("video.free")}
+            {s.appointmentId && s.kind === "video" && (
               <button className="small" onClick={() => startAppointment(s.appointmentId!)}>
                 {t("video.startAppointment")}
               </button>
@@ -181,8 +186,29 @@ export function Video({ staff }: { staff: Staff }) {
           </li>
         ))}
       </ul>
-      {periodForm(slot, setSlot, publish("/video/slots", slot, loadSlots), t("video.addSlot"), "slot-form")}
+      {periodForm(slot, setSlot, publish("/video/slots", placed(slot, place), loadSlots), t("video.addSlot"), "slot-form", placeFields(t, place, setPlace))}
     </section>
+  );
+}
+
+/** The slot with its place: a video slot sends neither room nor address. */
+const placed = (slot: { specialty: string; startsAt: string; endsAt: string }, place: { kind: SlotKind; room: string; address: string }) =>
+  place.kind === "video" ? { ...slot, kind: place.kind } : { ...slot, ...place };
+
+function placeFields(t: ReturnType<typeof useT>["t"], place: { kind: SlotKind; room: string; address: string }, onChange: (p: typeof place) => void) {
+  return (
+    <>
+      <select value={place.kind} onChange={(e) => onChange({ ...place, kind: e.target.value as SlotKind })} aria-label={t("video.kind")}>
+        <option value="video">{t("video.kindVideo")}</option>
+        <option value="in_person">{t("video.inPerson")}</option>
+      </select>
+      {place.kind === "in_person" && (
+        <>
+          <input required value={place.room} onChange={(e) => onChange({ ...place, room: e.target.value })} aria-label={t("video.room")} placeholder={t("video.room")} />
+          <input required value={place.address} onChange={(e) => onChange({ ...place, address: e.target.value })} aria-label={t("video.address")} placeholder={t("video.address")} />
+        </>
+      )}
+    </>
   );
 }
 

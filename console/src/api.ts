@@ -1,4 +1,5 @@
 import { neutraliseDirection } from "./bidi";
+import type { ColleagueAnswer } from "./colleague-types";
 
 /** The console's only way to the api: same origin, session cookie, JSON errors as { code, message }. */
 export class ApiError extends Error {
@@ -57,13 +58,15 @@ export interface QueueItem {
 
 export interface Attachment {
   fileId: string;
-  kind: "photo" | "document";
+  /** `dicom`: a second opinion's scan, opened in the clinic's DICOM viewer. */
+  kind: "photo" | "document" | "dicom";
   mimeType: string;
   fileName: string;
   size: number;
 }
 
 export interface Thread extends QueueItem {
+  kind: "async_chat" | "second_opinion";
   patientId: string;
   identityLevel: string;
   outcome: string | null;
@@ -87,6 +90,26 @@ export interface Thread extends QueueItem {
   }>;
 }
 
+/** A second opinion's translation request, as the doctor sees it beside the original (core/second-opinion). */
+export interface ConsultationTranslation {
+  id: string;
+  fileId: string;
+  status: "requested" | "translated";
+  requestedAt: string;
+  translatedAt: string | null;
+  translation: string | null;
+}
+
+/** A request as the interpreter sees it: the document only. */
+export interface TranslationItem {
+  id: string;
+  status: "requested" | "translated";
+  fileName: string;
+  mimeType: string;
+  requestedAt: string;
+  translatedAt: string | null;
+}
+
 export const fileUrl = (consultationId: string, fileId: string) => `/api/v1/consultations/${consultationId}/files/${fileId}`;
 
 export interface ProtocolContent {
@@ -95,9 +118,11 @@ export interface ProtocolContent {
   objective: string;
   assessment: { kind: "preliminary" | "diagnosis"; text: string; codes: string[] };
   recommendations: string;
-  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[] }>;
+  referrals: Array<{ kind: "in_person_visit" | "specialist" | "lab_tests"; target: string; note?: string; tests: string[]; specialty?: string }>;
   prescriptions: Array<{ medicine: string; dose: string; schedule: string; durationDays: number; treatmentChange: "new" | "continue" | "change" | "stop"; note?: string; remindAt?: string[] }>;
   followUpOfVisitId?: string;
+  /** Colleagues' answers cited by the api (POST /protocols/:id/colleague-answers); the form may only drop one. */
+  colleagueAnswers?: ColleagueAnswer[];
 }
 
 export interface Protocol {

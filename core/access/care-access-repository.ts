@@ -15,6 +15,14 @@ export class CareAccessRepository {
     return (await this.db.monitoringPlan.count({ where: { patientId, doctorId }, take: 1 })) > 0;
   }
 
+  async decidedRenewal(doctorId: string, patientId: string): Promise<boolean> {
+    return (await this.db.prescriptionRenewal.count({ where: { patientId, decidedById: doctorId }, take: 1 })) > 0;
+  }
+
+  async inOpenConsilium(doctorId: string, patientId: string): Promise<boolean> {
+    return (await this.db.consiliumParticipant.count({ where: { doctorId, consilium: { patientId, status: { not: "signed" } } }, take: 1 })) > 0;
+  }
+
   /** The doctor responsible for the patient's monitoring, if any. */
   async responsibleDoctor(patientId: string): Promise<string | null> {
     return (await this.db.monitoringPlan.findUnique({ where: { patientId }, select: { doctorId: true } }))?.doctorId ?? null;
@@ -30,6 +38,15 @@ export class CareAccessRepository {
 
   async alert(alertId: string): Promise<{ patientId: string; doctorId: string | null } | undefined> {
     return (await this.db.monitoringAlert.findUnique({ where: { id: alertId }, select: { patientId: true, doctorId: true } })) ?? undefined;
+  }
+
+  /** An invitation into a case (doctor-to-doctor): whose case, whom it invites, whether it is still open. */
+  async invitation(invitationId: string): Promise<{ patientId: string; consultationId: string; colleagueId: string | null; open: boolean } | undefined> {
+    const row = await this.db.colleagueInvitation.findUnique({
+      where: { id: invitationId },
+      select: { patientId: true, consultationId: true, colleagueId: true, status: true },
+    });
+    return row ? { patientId: row.patientId, consultationId: row.consultationId, colleagueId: row.colleagueId, open: row.status === "open" } : undefined;
   }
 
   /** Whose the thing is; undefined when it does not exist. */

@@ -53,4 +53,21 @@ describe("CareAccess", () => {
     const invited: CareSource = async (_db, doctorId, patientId) => doctorId === stranger.id && patientId === patient.id;
     await expect(new CareAccess(new CareAccessRepository(db), [...careSources, invited]).patient(doctorStaff(stranger), patient.id)).resolves.toMatchObject({ id: stranger.id });
   });
+
+  it("opens a case to an invited colleague for reading while the invitation is open, and to nobody else", async () => {
+    const { treating, stranger, responsible, patient } = await seed();
+    const consultation = await db.consultation.findFirstOrThrow({ where: { patientId: patient.id } });
+    const invitation = await db.colleagueInvitation.create({
+      data: { consultationId: consultation.id, patientId: patient.id, invitedById: treating.id, colleagueId: stranger.id, question: "?" },
+    });
+    const access = new CareAccess(new CareAccessRepository(db));
+    await expect(access.invitedColleague(doctorStaff(stranger), invitation.id)).resolves.toMatchObject({ patientId: patient.id, consultationId: consultation.id });
+    // Reading this case only: the invitation is no care relationship for the patient's other routes.
+    await expect(access.patient(doctorStaff(stranger), patient.id)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(access.invitedColleague(doctorStaff(responsible), invitation.id)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(access.invitedColleague(staffOf("admin"), invitation.id)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(access.invitedColleague(doctorStaff(stranger), "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "not_found" });
+    await db.colleagueInvitation.update({ where: { id: invitation.id }, data: { status: "answered", answer: "!", closedAt: new Date() } });
+    await expect(access.invitedColleague(doctorStaff(stranger), invitation.id)).rejects.toMatchObject({ code: "forbidden", details: { reason: "invitation_closed" } });
+  });
 });

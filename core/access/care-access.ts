@@ -5,8 +5,8 @@ import type { StaffMember } from "../staff/staff-member";
 
 /**
  * Where a care relationship between a doctor and a patient comes from. Each source answers "is this doctor in
- * this patient's care?"; invitations into a case (doctor-to-doctor, consilium) become one more source here and
- * every route that asks `CareAccess` follows.
+ * this patient's care?"; a source here opens every patient route (reads and writes). An invitation to advise on a
+ * case (doctor-to-doctor) is narrower: it opens reading that one case, see `invitedColleague`.
  */
 export type CareSource = (care: CareAccessRepository, doctorId: string, patientId: string) => Promise<boolean>;
 
@@ -16,7 +16,13 @@ const heldConsultation: CareSource = (care, doctorId, patientId) => care.heldCon
 /** The doctor is responsible for the patient's monitoring (receives their alerts). */
 const responsibleDoctor: CareSource = (care, doctorId, patientId) => care.responsibleFor(doctorId, patientId);
 
-export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor];
+/** The doctor decided a renewal of the patient's prescription (core/renewals): they edit and sign what follows. */
+const decidedRenewal: CareSource = (care, doctorId, patientId) => care.decidedRenewal(doctorId, patientId);
+
+/** The doctor sits in a consilium on the patient's case that is not signed yet (core/consilia). */
+const consiliumParticipant: CareSource = (care, doctorId, patientId) => care.inOpenConsilium(doctorId, patientId);
+
+export const careSources: readonly CareSource[] = [heldConsultation, responsibleDoctor, decidedRenewal, consiliumParticipant];
 
 /** One answer for "no such patient" and "not your patient": a doctor must not learn which ids exist. */
 const notInCare = () => new AppError("forbidden", "you have no care relationship with this patient");
@@ -112,6 +118,21 @@ export class CareAccess {
     if (!row) throw notFound("alert");
     if (row.doctorId === doctor.id || (row.doctorId === null && !(await this.care.responsibleDoctor(row.patientId)))) return doctor;
     return this.patient(staff, row.patientId);
+  }
+
+  /**
+   * A colleague asked about a case (issue 18 point 1) reads it — intake, messages, files, readings — while the
+   * invitation is open and only then: answering or withdrawing it ends the access. Reading only: nothing of the
+   * patient's may be changed through an invitation, and no other route of the patient opens for it.
+   */
+  async invitedColleague(staff: StaffMember, invitationId: string): Promise<{ doctor: Doctor; patientId: string; consultationId: string }> {
+    const doctor = doctorOnly(staff);
+    const row = await this.care.invitation(invitationId);
+    if (!row) throw notFound("invitation");
+    if (row.colleagueId !== doctor.id) throw new AppError("forbidden", "this invitation is not addressed to you (accept it first when it was sent to a specialty)");
+    if (!row.open) throw new AppError("forbidden", "the invitation is closed: the case is no longer open to you", { reason: "invitation_closed" });
+    await this.notRestricted(row.patientId);
+    return { doctor, patientId: row.patientId, consultationId: row.consultationId };
   }
 
   /** Monitoring alerts and their list are for doctors; what a doctor may see in it is the alert service's rule. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { documentKindSchema } from "../documents/clinical-document";
 import type { AuditRepository } from "../audit/audit-repository";
 import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
@@ -49,7 +50,7 @@ export const accountOverviewSchema = z.object({
   canDownload: z.boolean(),
   consultations: z.array(z.object({ id: z.string(), number: z.number(), status: z.string(), createdAt: z.date() })),
   protocols: z.array(z.object({ id: z.string(), consultationNumber: z.number(), version: z.number(), signedAt: z.date() })),
-  documents: z.array(z.object({ id: z.string(), kind: z.enum(["report", "prescription", "referral"]), consultationNumber: z.number(), version: z.number(), createdAt: z.date() })),
+  documents: z.array(z.object({ id: z.string(), kind: documentKindSchema, consultationNumber: z.number(), version: z.number(), createdAt: z.date() })),
   labOrders: z.array(
     z.object({
       number: z.number(),

@@ -6,6 +6,7 @@ import type { PatientMessageRepository } from "../consultations/patient-message-
 import type { FileReceiver } from "../dialogue/handlers";
 import type { StoredFiles } from "../files/stored-files";
 import { translator } from "../i18n";
+import { reviewedFileName, secondOpinionReceipt } from "../second-opinion/second-opinion-receipt";
 import type { PatientAccount } from "../patients/patient-repository";
 import { checkUpload, defaultMaxMegapixels, megapixels } from "./upload-check";
 
@@ -13,7 +14,7 @@ import { checkUpload, defaultMaxMegapixels, megapixels } from "./upload-check";
 export const attachmentLimits = { maxFiles: 10, maxBytes: 10 * 1024 * 1024, maxPixels: defaultMaxMegapixels * 1_000_000 };
 
 /**
- * Keeps a patient's photo or PDF in their open consultation. The Dialogue calls it only after both consents;
+ * Keeps a patient's photo or PDF (and, for a second opinion, DICOM) in their open consultation. The Dialogue calls it only after both consents;
  * every refusal says why in the patient's language and stores nothing.
  */
 export class AttachmentReceiver implements FileReceiver {
@@ -43,7 +44,8 @@ export class AttachmentReceiver implements FileReceiver {
       if (error instanceof FileTooLargeError) return refuse("files.too_big");
       throw error;
     }
-    const verdict = await checkUpload(bytes, this.limits);
+    // Scans are what a second opinion is often about; elsewhere a DICOM file is refused like any other type.
+    const verdict = await checkUpload(bytes, this.limits, undefined, { dicom: consultation.kind === "second_opinion" });
     if (!verdict.ok && verdict.reason === "too_many_pixels") {
       const { width, height } = verdict;
       return refuse("files.too_many_pixels", { width, height, megapixels: megapixels(this.limits.maxPixels) });
@@ -51,7 +53,8 @@ export class AttachmentReceiver implements FileReceiver {
     if (!verdict.ok) return refuse("files.wrong_type");
     const { type } = verdict;
 
-    const fileName = `${type.kind}-${Date.now()}.${type.extension}`;
+    const secondOpinion = consultation.kind === "second_opinion";
+    const fileName = (secondOpinion && reviewedFileName(file.fileName, type.extension)) || `${type.kind}-${Date.now()}.${type.extension}`;
     // Files of one consultation are counted and stored one at a time (row lock), so two uploads at once
     // from the web chat cannot both be the tenth.
     const attached = await this.messages.transaction(async (messages, tx) => {
@@ -68,10 +71,12 @@ export class AttachmentReceiver implements FileReceiver {
         entityId: fileId,
         meta: { consultationId: consultation.id },
       });
-      return count + 1;
+      return { count: count + 1, attachment };
     });
     if (attached === undefined) return refuse("files.too_many");
     await this.onAttached(consultation.id);
-    return [{ text: t("files.received", { number: consultation.number, count: attached, max: this.limits.maxFiles }) }];
+    const progress = { number: consultation.number, count: attached.count, max: this.limits.maxFiles };
+    if (secondOpinion) return secondOpinionReceipt(account.language, progress, attached.attachment);
+    return [{ text: t("files.received", progress) }];
   }
 }

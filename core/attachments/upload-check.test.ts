@@ -37,6 +37,18 @@ describe("checkUpload", () => {
     expect(await checkUpload(pngHeader(8000, 5001), limits)).toMatchObject({ ok: false, reason: "too_many_pixels" });
   });
 
+  it("accepts DICOM (\"DICM\" at offset 128) only where asked to, whatever the name says", async () => {
+    const dicom = Buffer.concat([Buffer.alloc(128), Buffer.from("DICM"), Buffer.from([0x02, 0x00, 0x00, 0x00])]);
+    expect(await checkUpload(dicom, limits, undefined, { dicom: true })).toEqual({
+      ok: true,
+      type: { mimeType: "application/dicom", extension: "dcm", kind: "dicom" },
+    });
+    expect(await checkUpload(dicom, limits)).toMatchObject({ ok: false, reason: "wrong_type" });
+    // "DICM" anywhere else is not a DICOM file.
+    const shifted = Buffer.concat([Buffer.alloc(127), Buffer.from("DICM"), Buffer.alloc(8)]);
+    expect(await checkUpload(shifted, limits, undefined, { dicom: true })).toMatchObject({ ok: false, reason: "wrong_type" });
+  });
+
   it("refuses an image whose header cannot be read", async () => {
     // A JPEG signature with no frame header: file-type says JPEG, nothing says how large.
     const truncated = sampleJpeg.subarray(0, 20);

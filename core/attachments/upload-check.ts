@@ -22,10 +22,15 @@ export type UploadVerdict =
 /**
  * The one check for every file a person uploads, a patient through a messenger or the widget and staff through
  * the console: the type comes from the bytes (never the name or the sender's claim, which must agree when given)
- * and an image may not exceed `maxPixels`.
+ * and an image may not exceed `maxPixels`. DICOM is accepted only when `accept.dicom` (a second opinion's scans).
  */
-export async function checkUpload(bytes: Buffer, limits: UploadLimits, declaredMimeType?: string): Promise<UploadVerdict> {
-  const type = await detectAcceptedType(bytes);
+export async function checkUpload(
+  bytes: Buffer,
+  limits: UploadLimits,
+  declaredMimeType?: string,
+  accept: { dicom?: boolean } = {},
+): Promise<UploadVerdict> {
+  const type = await detectAcceptedType(bytes, accept);
   if (!type || (declaredMimeType !== undefined && type.mimeType !== declaredMimeType)) {
     return { ok: false, reason: "wrong_type", detected: type?.mimeType };
   }

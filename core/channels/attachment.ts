@@ -6,7 +6,8 @@ import { z } from "zod";
  */
 export const messageAttachmentSchema = z.object({
   fileId: z.uuid(),
-  kind: z.enum(["photo", "document"]),
+  /** `dicom`: a scan for a second opinion, stored as sent and viewed in the clinic's DICOM viewer. */
+  kind: z.enum(["photo", "document", "dicom"]),
   mimeType: z.string().min(1),
   fileName: z.string().min(1),
   size: z.number().int().nonnegative(),

@@ -147,7 +147,8 @@ export class ConsultationDesk {
       if (attachments.length) {
         const note = translator(language, "console-patient")("files_attached", { count: attachments.length, number: consultation.number });
         // The files themselves follow the note in the patient's messenger.
-        const files = attachments.map(({ fileId, kind, fileName, mimeType }) => ({ fileId, kind, fileName, mimeType }));
+        // A doctor's files are photos or PDFs (the console's upload allows no DICOM).
+        const files = attachments.map(({ fileId, kind, fileName, mimeType }) => ({ fileId, kind: kind === "photo" ? kind : ("document" as const), fileName, mimeType }));
         outboxIds.push(await this.deps.outbox.write(tx, consultation.accountId, { text: note, files, medical: true }));
       }
       await recordAudit(tx, {

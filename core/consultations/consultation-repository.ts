@@ -32,6 +32,8 @@ export interface ThreadMessage {
 }
 
 export interface ThreadHead extends QueueItem {
+  /** A second opinion shows the patient's documents and their translations (core/second-opinion). */
+  kind: "async_chat" | "second_opinion";
   patientId: string;
   identityLevel: string;
   outcome: string | null;
@@ -54,6 +56,7 @@ const attachmentsSchema = z.array(messageAttachmentSchema).catch([]);
 const headSelect = {
   id: true,
   number: true,
+  kind: true,
   status: true,
   specialty: true,
   urgent: true,

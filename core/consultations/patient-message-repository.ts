@@ -7,6 +7,7 @@ export interface OpenConsultation {
   id: string;
   number: number;
   status: ConsultationStatus;
+  kind: "async_chat" | "second_opinion";
 }
 
 /** A consultation a patient's first message opens. */
@@ -37,7 +38,7 @@ export class PatientMessageRepository {
     const row = await this.db.consultation.findFirst({
       where: { patientId, status: { not: "closed" } },
       orderBy: { createdAt: "desc" },
-      select: { id: true, number: true, status: true },
+      select: { id: true, number: true, status: true, kind: true },
     });
     return row ?? undefined;
   }
@@ -49,7 +50,7 @@ export class PatientMessageRepository {
   async write(to: OpenConsultation | NewConsultation, message: { text: string; attachments?: MessageAttachment[] }): Promise<OpenConsultation & { opened: boolean }> {
     const opened = !("id" in to);
     const consultation = opened
-      ? await this.db.consultation.create({ data: { ...to, status: "new" }, select: { id: true, number: true, status: true } })
+      ? await this.db.consultation.create({ data: { ...to, status: "new" }, select: { id: true, number: true, status: true, kind: true } })
       : to;
     await this.db.message.create({ data: { consultationId: consultation.id, authorRole: "patient", ...message } });
     if (!opened) {

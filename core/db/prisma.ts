@@ -10,7 +10,11 @@ export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-/** True for Postgres' unique_violation as Prisma reports it: P2002, or P2010 with SQLSTATE 23505 from a raw query. */
+/**
+ * True for Postgres' unique_violation as Prisma reports it: P2002, or P2010 with SQLSTATE 23505 from a raw query.
+ * A statement whose violation is caught and gone past must run in `db.$transaction(…)`: inside a dialogue step (one
+ * transaction, core/db/unit-of-work.ts) that is a savepoint, without which the failed statement aborts the whole step.
+ */
 export const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Prisma.PrismaClientKnownRequestError &&
   (error.code === "P2002" ||

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { DocumentKind } from "./render-documents";
+import { documentKinds, type DocumentKind } from "./render-documents";
+
+export const documentKindSchema = z.enum([...documentKinds, "consilium"]) satisfies z.ZodType<DocumentKind>;
 
 /** A signed PDF made from a signed protocol; its bytes are a StoredFile. */
 export interface ClinicalDocument {
@@ -15,7 +17,7 @@ export const clinicalDocumentSchema = z.object({
   id: z.string(),
   protocolId: z.string(),
   patientId: z.string(),
-  kind: z.enum(["report", "prescription", "referral"]),
+  kind: documentKindSchema,
   fileId: z.string(),
   createdAt: z.date(),
 }) satisfies z.ZodType<ClinicalDocument>;

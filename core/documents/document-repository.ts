@@ -1,6 +1,10 @@
+import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
+import { messageAttachmentSchema } from "../channels/attachment";
 import { isUniqueViolation, type Db } from "../db/prisma";
 import type { ClinicalDocument } from "./clinical-document";
+
+const attachmentsSchema = z.array(messageAttachmentSchema).catch([]);
 
 export class DocumentRepository {
   constructor(private readonly db: Db) {}
@@ -36,6 +40,16 @@ export class DocumentRepository {
       previousId ? this.db.protocol.findUnique({ where: { id: previousId }, select: { version: true } }) : null,
     ]);
     return { doctorName: doctor.name, patientLanguage: patient.language, previousVersion: previous?.version };
+  }
+
+  /** The consultation's kind (a second opinion yields its own document) and the names of the files the patient sent. */
+  async consultationFacts(consultationId: string): Promise<{ kind: "async_chat" | "second_opinion"; patientFiles: string[] }> {
+    const row = await this.db.consultation.findUniqueOrThrow({
+      where: { id: consultationId },
+      select: { kind: true, messages: { where: { authorRole: "patient" }, orderBy: { createdAt: "asc" }, select: { attachments: true } } },
+    });
+    const files = row.messages.flatMap((m) => attachmentsSchema.parse(m.attachments)).map((a) => a.fileName);
+    return { kind: row.kind, patientFiles: files };
   }
 
   /** Claims the patient's notice of the protocol's documents: true for the one run that may send it. */

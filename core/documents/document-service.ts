@@ -7,7 +7,8 @@ import type { ProtocolService } from "../protocols/protocol-service";
 import type { ClinicalDocument } from "./clinical-document";
 import type { DocumentRepository } from "./document-repository";
 import type { DocumentSigner } from "./document-signer";
-import { documentsFor, renderDocument, type ClinicInfo, type DocumentKind } from "./render-documents";
+import type { Protocol } from "../protocols/protocol";
+import { documentsFor, renderDocument, type ClinicInfo, type RenderedKind, type RenderInput } from "./render-documents";
 
 export interface DocumentServiceDeps {
   documents: DocumentRepository;
@@ -18,6 +19,8 @@ export interface DocumentServiceDeps {
   notifier: PatientNotifier;
   icd10: Icd10Catalogue;
   clinic: ClinicInfo;
+  /** A consilium's PDF, signed by each of its doctors in turn (core/consilia/consilium-signing.ts). */
+  countersigned: { signedPdfOf(protocolId: string): Promise<string | undefined> };
 }
 
 /** Signed PDFs made from signed protocols, kept encrypted, told to the patient once. */
@@ -34,28 +37,13 @@ export class DocumentService {
     if (protocol.status !== "signed") throw new AppError("conflict", "documents are made from signed protocols only");
     const existing = await repo.forProtocol(protocolId);
     const { doctorName, patientLanguage, previousVersion } = await repo.names(protocol.doctorId, protocol.patientId, protocol.previousId);
-    for (const kind of documentsFor(protocol)) {
+    const consultation = await repo.consultationFacts(protocol.consultationId);
+    for (const kind of documentsFor(protocol, consultation.kind)) {
       if (existing.some((document) => document.kind === kind)) continue;
-      const pdf = await renderDocument(kind, {
-        protocol,
-        previousVersion,
-        doctorName,
-        patientLanguage,
-        clinic: this.deps.clinic,
-        icd10: this.deps.icd10,
-      });
-      const signed = await this.deps.signer.sign(pdf, {
-        doctorId: protocol.doctorId,
-        doctorName,
-        reason: `${kind} of consultation ${protocol.consultationNumber}, protocol version ${protocol.version}`,
-        location: this.deps.clinic.address,
-        contactInfo: this.deps.clinic.name,
-        signingTime: protocol.signedAt ?? now,
-      });
-      const fileId = await this.deps.files.save(signed, {
-        mimeType: "application/pdf",
-        fileName: `${kind}-${protocol.consultationNumber}-v${protocol.version}.pdf`,
-      });
+      const fileId =
+        kind === "consilium"
+          ? await this.countersignedFile(protocolId)
+          : await this.renderAndSign(kind, protocol, { doctorName, patientLanguage, previousVersion, reviewedFiles: consultation.patientFiles }, now);
       await repo.create({ protocolId, patientId: protocol.patientId, kind, fileId });
     }
     const documents = await repo.forProtocol(protocolId);
@@ -68,6 +56,30 @@ export class DocumentService {
       );
     }
     return documents;
+  }
+
+  private async renderAndSign(
+    kind: RenderedKind,
+    protocol: Protocol,
+    names: { doctorName: string; patientLanguage: string; previousVersion?: number; reviewedFiles: RenderInput["reviewedFiles"] },
+    now: Date,
+  ): Promise<string> {
+    const pdf = await renderDocument(kind, { protocol, ...names, clinic: this.deps.clinic, icd10: this.deps.icd10 });
+    const signed = await this.deps.signer.sign(pdf, {
+      doctorId: protocol.doctorId,
+      doctorName: names.doctorName,
+      reason: `${kind} of consultation ${protocol.consultationNumber}, protocol version ${protocol.version}`,
+      location: this.deps.clinic.address,
+      contactInfo: this.deps.clinic.name,
+      signingTime: protocol.signedAt ?? now,
+    });
+    return this.deps.files.save(signed, { mimeType: "application/pdf", fileName: `${kind}-${protocol.consultationNumber}-v${protocol.version}.pdf` });
+  }
+
+  private async countersignedFile(protocolId: string): Promise<string> {
+    const fileId = await this.deps.countersigned.signedPdfOf(protocolId);
+    if (!fileId) throw new AppError("conflict", "the consilium's PDF is not signed by all its doctors yet");
+    return fileId;
   }
 
   /** Why the documents job last failed for this protocol, or null (cleared when the documents are made). */

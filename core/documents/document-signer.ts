@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
+import { plainAddPlaceholder } from "@signpdf/placeholder-plain";
 import { SignPdf, Signer } from "@signpdf/signpdf";
 import forge from "node-forge";
 import type { PDFDocument } from "pdf-lib";
@@ -25,6 +26,11 @@ export interface SignatureRequest {
  */
 export interface DocumentSigner {
   sign(pdf: PDFDocument, request: SignatureRequest): Promise<Buffer>;
+  /**
+   * Adds one more signature to finished PDF bytes (saved without object streams) as an incremental update:
+   * the bytes already there, and so every earlier signature, stay untouched (a consilium's several doctors).
+   */
+  countersign(pdf: Buffer, request: SignatureRequest): Promise<Buffer>;
 }
 
 /** Room for the CMS: a 2048/4096-bit RSA signature, the doctor's certificate and the clinic's chain. */
@@ -75,8 +81,22 @@ export class P12DocumentSigner implements DocumentSigner {
     });
     // Object streams would hide the placeholder's /ByteRange from the signer's plain-text search.
     const bytes = Buffer.from(await pdf.save({ useObjectStreams: false }));
-    const credentials = this.credentials(request.doctorId, p12);
-    return this.signPdf.sign(bytes, new CmsSigner(credentials), request.signingTime);
+    return this.signPdf.sign(bytes, new CmsSigner(this.credentials(request.doctorId, p12)), request.signingTime);
+  }
+
+  async countersign(pdf: Buffer, request: SignatureRequest): Promise<Buffer> {
+    const p12 = await this.source.credentialsFor(request.doctorId);
+    if (!p12) throw new AppError("unavailable", `no signing certificate for doctor ${request.doctorId}`);
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: pdf,
+      reason: request.reason,
+      contactInfo: request.contactInfo,
+      name: request.doctorName,
+      location: request.location,
+      signingTime: request.signingTime,
+      signatureLength: SIGNATURE_LENGTH,
+    });
+    return this.signPdf.sign(withPlaceholder, new CmsSigner(this.credentials(request.doctorId, p12)), request.signingTime);
   }
 
   /** Decoding a PKCS#12 runs its key derivation in JavaScript (about 0.3 s): done once per certificate version. */

@@ -6,7 +6,7 @@ import { pdfsig, sealPng, TestPki } from "../../test/helpers/test-pki";
 import { Icd10Catalogue } from "../icd10/icd10";
 import { protocolContentSchema, type Protocol } from "../protocols/protocol";
 import { P12Directory, P12DocumentSigner } from "./document-signer";
-import { documentKinds, documentsFor, renderDocument, type DocumentKind } from "./render-documents";
+import { documentKinds, documentsFor, renderDocument, type RenderedKind } from "./render-documents";
 
 const out = join(import.meta.dirname, "..", "..", "test-output", "documents");
 const doctorId = "0b7a3c1e-5d0f-4f59-9f4e-2a1d9e7c4b11";
@@ -44,7 +44,7 @@ const protocol: Protocol = {
 
 const text = (file: string) => execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], { encoding: "utf8" });
 
-async function makeSigned(kind: DocumentKind, language = "uz") {
+async function makeSigned(kind: RenderedKind, language = "uz") {
   const pdf = await renderDocument(kind, {
     protocol,
     previousVersion: 1,
@@ -74,6 +74,8 @@ describe("signed PDF documents", () => {
   it("yields a report, a prescription and a referral for a protocol holding both", () => {
     expect(documentsFor(protocol)).toEqual(["report", "prescription", "referral"]);
     expect(documentsFor({ ...protocol, content: { ...protocol.content, prescriptions: [], referrals: [] } })).toEqual(["report"]);
+    // A second opinion's conclusion takes the report's place.
+    expect(documentsFor(protocol, "second_opinion")).toEqual(["prescription", "referral", "second_opinion"]);
   });
 
   it.each(documentKinds)("%s: signature valid and trusted by pdfsig, Cyrillic and Uzbek Latin text extractable, page 1 rendered", async (kind) => {
@@ -88,7 +90,7 @@ describe("signed PDF documents", () => {
     expect(extracted).toContain("Gʻulomova Oʻgʻiloy Şəhla");
     expect(extracted).toContain("Анна Петрова");
     expect(extracted).toContain("ООО «Клиника Телеконс»");
-    const titles = { report: "Masofaviy konsultatsiya bayonnomasi", prescription: "RETSEPT", referral: "Yoʻllanma" };
+    const titles = { report: "Masofaviy konsultatsiya bayonnomasi", prescription: "RETSEPT", referral: "Yoʻllanma", second_opinion: "Xulosa (ikkinchi fikr)" };
     expect(extracted).toContain(titles[kind]);
     if (kind === "report") expect(extracted).toContain("Boshim ogʻriyapti, Oʻzbekiston");
     if (kind === "prescription") expect(extracted).toMatch(/Форма № 107-1\/у/);

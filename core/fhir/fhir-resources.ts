@@ -17,6 +17,8 @@ const OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-
 /** Our own identifiers for things the MIS may want to match: the doctor, the consultation number. */
 const DOCTOR_SYSTEM = "urn:telecons:doctor";
 const CONSULTATION_SYSTEM = "urn:telecons:consultation";
+/** A signed document's own id: what a MIS that received it (push on signing) matches it by. */
+const DOCUMENT_SYSTEM = "urn:telecons:document";
 /** The doctor's signature inside the PDF (PAdES, PKCS#7), described for the MIS: R4 DocumentReference has no element for it. */
 export const SIGNATURE_EXTENSION = "urn:telecons:fhir:extension:pdf-signature";
 
@@ -91,6 +93,9 @@ function assessmentSection(content: ProtocolContent, patientId: string) {
   return { section, conditions };
 }
 
+/** A protocol version as the MIS knows it: the consultation's number and the version. */
+export const compositionIdentifier = (consultationNumber: number, version: number) => ({ system: CONSULTATION_SYSTEM, value: `${consultationNumber}/v${version}` });
+
 export function compositionResource(row: Rows<"protocols">, context: MappingContext): FhirResource {
   const { content } = row;
   const assessment = assessmentSection(content, row.patientId);
@@ -100,7 +105,7 @@ export function compositionResource(row: Rows<"protocols">, context: MappingCont
     id: row.id,
     meta: meta(row.updatedAt),
     ...(assessment.conditions.length ? { contained: assessment.conditions } : {}),
-    identifier: { system: CONSULTATION_SYSTEM, value: `${row.consultation.number}/v${row.version}` },
+    identifier: compositionIdentifier(row.consultation.number, row.version),
     // A later version corrects an earlier one (never edits it).
     status: row.previousId ? "amended" : "final",
     type: loinc("11488-4", "Consult note"),
@@ -135,14 +140,20 @@ const documentTypes = {
   report: loinc("11488-4", "Consult note"),
   prescription: loinc("57833-6", "Prescription for medication"),
   referral: loinc("57133-1", "Referral note"),
+  // A second opinion is a consultant's note on the patient's own documents.
+  second_opinion: loinc("11488-4", "Consult note"),
+  // A consilium's conclusion is a consultation note written by several doctors.
+  consilium: loinc("11488-4", "Consult note"),
 };
 
-export function documentReferenceResource(row: Rows<"documents">, context: MappingContext): FhirResource {
+/** `pdf`: the signed file itself, embedded (a push to the MIS); without it the MIS fetches the attachment's url. */
+export function documentReferenceResource(row: Rows<"documents">, context: MappingContext, pdf?: Buffer): FhirResource {
   const { protocol } = row;
   return {
     resourceType: "DocumentReference",
     id: row.id,
     meta: meta(row.createdAt),
+    masterIdentifier: { system: DOCUMENT_SYSTEM, value: row.id },
     extension: [
       {
         url: SIGNATURE_EXTENSION,
@@ -169,6 +180,7 @@ export function documentReferenceResource(row: Rows<"documents">, context: Mappi
         attachment: {
           contentType: row.file.mimeType,
           url: `${context.baseUrl}/Binary/${row.fileId}`,
+          ...(pdf ? { data: pdf.toString("base64") } : {}),
           size: row.file.size,
           title: row.file.fileName,
           creation: iso(row.createdAt),

@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
 import type { DoctorDirectory } from "../doctors/doctor-directory";
+import type { MisPush } from "../fhir/mis-push";
 import { loggerOptions } from "../logger";
 import fastifyStatic from "@fastify/static";
 import { existsSync } from "node:fs";
@@ -17,6 +18,7 @@ import { consoleEventRoutes } from "./routes/console-events";
 import { deskRoutes } from "./routes/desk";
 import { staffAdminRoutes } from "./routes/staff-admin";
 import { inboundAdminRoutes } from "./routes/inbound-admin";
+import { misPushAdminRoutes } from "./routes/mis-push-admin";
 import { specialtyRoutes } from "./routes/specialties";
 import { consentTextRoutes } from "./routes/consent-texts";
 import type { ConsentService } from "../consents/consent-service";
@@ -34,6 +36,7 @@ import type { LiveKitWebhooks } from "../video/livekit-webhooks";
 import { registerCallPage } from "./routes/call-page";
 import { registerLiveKitWebhook } from "./routes/livekit-webhook";
 import { videoRoutes, type VideoRouteDeps } from "./routes/video";
+import { inPersonRoutes } from "./routes/in-person";
 import type { AccountService } from "../account/account-service";
 import { accountRoutes } from "./routes/account";
 import { aboutRoutes, type AboutDeps } from "./routes/about";
@@ -67,6 +70,11 @@ declare module "fastify" {
 import { FHIR_PREFIX, fhirRoutes, type FhirRouteDeps } from "./routes/fhir";
 import type { AnalyticsService } from "../analytics/analytics-service";
 import { analyticsRoutes } from "./routes/analytics";
+import { colleagueRoutes, type ColleagueRouteDeps } from "./routes/colleagues";
+import type { Translations } from "../second-opinion/translations";
+import { secondOpinionRoutes } from "./routes/second-opinion";
+import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
+import { consiliumRoutes, type ConsiliumRouteDeps } from "./routes/consilia";
 
 export interface AppDeps {
   config: Config;
@@ -117,6 +125,16 @@ export interface AppDeps {
   analytics?: AnalyticsService;
   /** Present when a MAX bot is configured in webhook mode. */
   max?: MaxWebhookDeps;
+  /** Ask a colleague: doctor-to-doctor invitations into a case. */
+  colleagues?: ColleagueRouteDeps;
+  /** Second opinions: translations of the patient's documents by interpreters. */
+  secondOpinion?: { translations: Translations };
+  /** Push on signing to the clinic's MIS, when configured: its review list for admins. */
+  misPush?: MisPush;
+  /** The doctors' prescription-renewal queue (issue 18 point 4). */
+  renewals?: RenewalRouteDeps;
+  /** Consilia: several doctors on one case, one room, one PDF signed by each. */
+  consilia?: ConsiliumRouteDeps;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -172,7 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Devices and laboratories authenticate with their own tokens, not as staff.
   if (deps.monitoring) await app.register(readingsIngestionRoutes(deps.monitoring));
   if (deps.labs) await app.register(labResultsRoutes(deps.labs));
-  if (deps.fhir) await app.register(fhirRoutes(deps.fhir), { prefix: FHIR_PREFIX });
+  if (deps.fhir) await app.register(fhirRoutes(deps.fhir, { tokensPerMinute: deps.config.RATE_LIMIT_FHIR_TOKEN_PER_MINUTE }), { prefix: FHIR_PREFIX });
   if (deps.intake) {
     await app.register(intakePublicRoutes(deps.intake));
     await app.register(examPageRoutes(deps.intake));
@@ -189,16 +207,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await staff.register(deskRoutes(deps));
       await staff.register(staffAdminRoutes(deps));
       if (deps.inbound) await staff.register(inboundAdminRoutes({ inbound: deps.inbound }));
+      await staff.register(misPushAdminRoutes({ misPush: deps.misPush }));
       await staff.register(specialtyRoutes(deps));
       await staff.register(consentTextRoutes(deps));
       await staff.register(consoleEventRoutes(deps));
       await staff.register(videoRoutes(deps.video));
+      await staff.register(inPersonRoutes(deps.video));
       if (deps.documents) await staff.register(protocolRoutes({ ...deps.documents, access: deps.access, visitRecorders: deps.config.IN_PERSON_VISIT_RECORDERS }));
       if (deps.monitoring) await staff.register(monitoringStaffRoutes({ ...deps.monitoring, access: deps.access }));
       if (deps.labs) await staff.register(labStaffRoutes({ ...deps.labs, access: deps.access }));
       await staff.register(reminderRoutes(deps));
       if (deps.intake) await staff.register(intakeStaffRoutes({ ...deps.intake, access: deps.access }));
       if (deps.analytics) await staff.register(analyticsRoutes({ analytics: deps.analytics }));
+      if (deps.colleagues) await staff.register(colleagueRoutes({ ...deps.colleagues, access: deps.access }));
+      if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
+      if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
+      if (deps.consilia) await staff.register(consiliumRoutes({ ...deps.consilia, access: deps.access }));
     },
     { prefix: "/api/v1" },
   );

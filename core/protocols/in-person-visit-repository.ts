@@ -3,7 +3,8 @@ import type { InPersonVisit } from "./protocol";
 
 type VisitRow = Omit<InPersonVisit, "source"> & { source: string };
 
-const toVisit = (row: VisitRow): InPersonVisit => ({ ...row, source: row.source === "import" ? "import" : "staff" });
+const sources = new Set<string>(["import", "booking"]);
+const toVisit = (row: VisitRow): InPersonVisit => ({ ...row, source: sources.has(row.source) ? (row.source as InPersonVisit["source"]) : "staff" });
 
 export type NewVisit = Omit<InPersonVisit, "id" | "externalId"> & { externalId?: string | null };
 

@@ -1,5 +1,5 @@
 import { isUniqueViolation, type Db, type Tx } from "../db/prisma";
-import type { Protocol } from "./protocol";
+import type { Protocol, ProtocolKind } from "./protocol";
 
 /** A protocol as stored: the content not yet parsed, the consultation's number not joined, the documents job's notes. */
 export type ProtocolRow = Omit<Protocol, "content" | "consultationNumber"> & { content: unknown; notifiedAt: Date | null; documentsError: string | null };
@@ -7,7 +7,11 @@ export type ProtocolRow = Omit<Protocol, "content" | "consultationNumber"> & { c
 export type NewProtocolVersion = Pick<ProtocolRow, "consultationId" | "patientId" | "doctorId" | "version" | "primary"> & {
   previousId?: string;
   content: object;
+  kind?: ProtocolKind;
 };
+
+/** The consultation's own protocol versions; a consilium's conclusion on the same case is versioned apart (core/consilia). */
+const own = { kind: "consultation" } as const;
 
 export class ProtocolRepository {
   constructor(private readonly db: Db | Tx) {}
@@ -18,16 +22,16 @@ export class ProtocolRepository {
 
   /** The consultation's newest version. */
   async latest(consultationId: string): Promise<ProtocolRow | undefined> {
-    return (await this.db.protocol.findFirst({ where: { consultationId }, orderBy: { version: "desc" } })) ?? undefined;
+    return (await this.db.protocol.findFirst({ where: { consultationId, ...own }, orderBy: { version: "desc" } })) ?? undefined;
   }
 
   async listForConsultation(consultationId: string): Promise<ProtocolRow[]> {
-    return this.db.protocol.findMany({ where: { consultationId }, orderBy: { version: "asc" } });
+    return this.db.protocol.findMany({ where: { consultationId, ...own }, orderBy: { version: "asc" } });
   }
 
   /** A version newer than `version`, if one exists. */
   async newerThan(consultationId: string, version: number): Promise<number | undefined> {
-    const row = await this.db.protocol.findFirst({ where: { consultationId, version: { gt: version } }, select: { version: true } });
+    const row = await this.db.protocol.findFirst({ where: { consultationId, ...own, version: { gt: version } }, select: { version: true } });
     return row?.version;
   }
 
@@ -49,7 +53,7 @@ export class ProtocolRepository {
 
   /** The newest signed version of the consultation's protocol. */
   async latestSignedId(consultationId: string): Promise<string | undefined> {
-    const row = await this.db.protocol.findFirst({ where: { consultationId, status: "signed" }, orderBy: { version: "desc" }, select: { id: true } });
+    const row = await this.db.protocol.findFirst({ where: { consultationId, ...own, status: "signed" }, orderBy: { version: "desc" }, select: { id: true } });
     return row?.id;
   }
 

@@ -4,7 +4,7 @@ import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import { checkRemoteCare, enforceRemoteCare, type RemoteCareCheck } from "./guardrail";
 import type { InPersonVisits } from "./in-person-visits";
-import { protocolContentSchema, type Protocol, type ProtocolContentInput } from "./protocol";
+import { protocolContentSchema, type ColleagueAnswer, type Protocol, type ProtocolContent, type ProtocolContentInput } from "./protocol";
 import type { ProtocolRepository, ProtocolRow } from "./protocol-repository";
 
 export interface ProtocolView extends Protocol {
@@ -70,14 +70,25 @@ export class ProtocolService {
   }
 
   async update(doctor: Doctor, protocolId: string, input: ProtocolContentInput): Promise<ProtocolView> {
-    const content = protocolContentSchema.parse(input);
     const row = await this.row(protocolId);
     this.assertEditable(doctor, row);
+    const content = keepCitations(protocolContentSchema.parse(input), protocolContentSchema.parse(row.content));
     const check = checkRemoteCare(content, await this.visits.listForPatient(row.patientId));
     enforceRemoteCare(check);
     // Conditional on `draft`: a concurrent signature wins and this save is refused.
     if (!(await this.protocols.updateDraft(protocolId, { content, primary: check.primary }))) throw signedConflict();
     await this.audit(doctor, "protocol.update", protocolId, row.consultationId);
+    return this.view(await this.row(protocolId));
+  }
+
+  /** A colleague's answer cited in the draft, as stored (the form may drop a citation, never rewrite one). */
+  async citeColleague(doctor: Doctor, protocolId: string, citation: ColleagueAnswer): Promise<ProtocolView> {
+    const row = await this.row(protocolId);
+    this.assertEditable(doctor, row);
+    const content = protocolContentSchema.parse(row.content);
+    const colleagueAnswers = [...content.colleagueAnswers.filter((c) => c.invitationId !== citation.invitationId), citation];
+    if (!(await this.protocols.updateDraft(protocolId, { content: { ...content, colleagueAnswers }, primary: row.primary }))) throw signedConflict();
+    await this.audit(doctor, "protocol.cite_colleague", protocolId, row.consultationId, { invitationId: citation.invitationId });
     return this.view(await this.row(protocolId));
   }
 
@@ -145,6 +156,12 @@ export class ProtocolService {
       meta: { consultationId, ...meta },
     });
   }
+}
+
+/** What the form sends may remove a cited answer; the ones it keeps are the stored words, whatever it sent. */
+function keepCitations(content: ProtocolContent, stored: ProtocolContent): ProtocolContent {
+  const kept = new Set(content.colleagueAnswers.map((c) => c.invitationId));
+  return { ...content, colleagueAnswers: stored.colleagueAnswers.filter((c) => kept.has(c.invitationId)) };
 }
 
 const signedConflict = () =>

@@ -10,6 +10,8 @@ export const referralSchema = z.object({
   /** Whom or what: "терапевт, очный приём", "кардиолог", "общий анализ крови, ТТГ". */
   target: text(300).min(1),
   note: text(1000).optional(),
+  /** For `in_person_visit`: whose in-person slots the patient is offered in the messenger (the consultation's specialty by default). */
+  specialty: z.string().trim().min(1).max(50).optional(),
   /** For `lab_tests`: the LOINC codes; a signed protocol turns them into a lab order (core/labs). */
   tests: z.array(loincCodeSchema).max(50).default([]),
 });
@@ -33,6 +35,17 @@ export const assessmentSchema = z.object({
   codes: z.array(icd10CodeSchema).max(10).default([]),
 });
 
+/**
+ * A colleague's answer cited in the protocol (issue 18 point 1): the invitation it comes from and the words as the
+ * colleague answered them. Added only by the api from the stored answer (ProtocolService.citeColleague).
+ */
+export const colleagueAnswerSchema = z.object({
+  invitationId: z.uuid(),
+  colleagueName: text(200),
+  answer: text(4000),
+  answeredAt: z.iso.datetime(),
+});
+
 /** The structured protocol the doctor fills; one schema for the HTTP body, the database column and the PDFs. */
 export const protocolContentSchema = z.object({
   /** As the doctor confirmed them (the messenger gives no name); printed on the documents. */
@@ -50,16 +63,22 @@ export const protocolContentSchema = z.object({
   prescriptions: z.array(prescriptionSchema).max(20).default([]),
   /** A staff-linked problem: the in-person visit this consultation follows up, when the codes alone do not say so. */
   followUpOfVisitId: z.uuid().optional(),
+  colleagueAnswers: z.array(colleagueAnswerSchema).max(20).default([]),
 });
 
 export type ProtocolContent = z.output<typeof protocolContentSchema>;
 export type ProtocolContentInput = z.input<typeof protocolContentSchema>;
 export type Referral = z.output<typeof referralSchema>;
+export type ColleagueAnswer = z.output<typeof colleagueAnswerSchema>;
 export type Prescription = z.output<typeof prescriptionSchema>;
+
+export type ProtocolKind = "consultation" | "consilium";
 
 export interface Protocol {
   id: string;
   consultationId: string;
+  /** Absent: `consultation`. A `consilium` protocol is a consilium's conclusion, signed by each of its doctors. */
+  kind?: ProtocolKind;
   consultationNumber: number;
   patientId: string;
   doctorId: string;
@@ -92,7 +111,8 @@ export interface InPersonVisit {
   visitedAt: Date;
   icd10Code: string;
   problem: string;
-  source: "staff" | "import";
+  /** `booking`: an in-person appointment the front desk marked attended (core/video/in-person-attendance.ts). */
+  source: "staff" | "import" | "booking";
   externalId: string | null;
   recordedById: string | null;
 }
@@ -103,7 +123,7 @@ export const inPersonVisitSchema = z.object({
   visitedAt: z.date(),
   icd10Code: z.string(),
   problem: z.string(),
-  source: z.enum(["staff", "import"]),
+  source: z.enum(["staff", "import", "booking"]),
   externalId: z.string().nullable(),
   recordedById: z.string().nullable(),
 }) satisfies z.ZodType<InPersonVisit>;

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { redisKeys } from "../redis-keys";
+import type { AfterCommit } from "../db/unit-of-work";
 
 /** A consultation changed: heard by the doctors it concerns and by operators. */
 const consultationEventSchema = z.object({
@@ -41,9 +42,11 @@ export class RedisConsoleEvents implements ConsoleEvents {
   private subscriber: Redis | undefined;
   private readonly listeners = new Set<(event: ConsoleEvent) => void>();
 
+  /** `afterCommit`: an event raised inside a dialogue step goes out once its rows are committed (the console refetches them). */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly afterCommit: AfterCommit = (work) => work().then(() => undefined),
   ) {}
 
   get channel(): string {
@@ -51,7 +54,8 @@ export class RedisConsoleEvents implements ConsoleEvents {
   }
 
   async publish(event: Unstamped<ConsoleEvent>): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify({ ...event, at: new Date().toISOString() }));
+    const message = JSON.stringify({ ...event, at: new Date().toISOString() });
+    await this.afterCommit(() => this.redis.publish(this.channel, message));
   }
 
   /** One Redis subscription per process, shared by every open browser connection. */

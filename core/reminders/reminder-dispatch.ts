@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import type { OutgoingMessage } from "../channels/channel";
 import { matchLanguage, translator } from "../i18n";
 import type { Outbox } from "../outbox/outbox";
+import { renewButtonData } from "../renewals/renewal";
 import type { DueReminder, ReminderSettings } from "./reminder";
 import type { ReminderRepository } from "./reminder-repository";
 import { afterQuietHours, plannedDoses } from "./schedule";
@@ -131,12 +132,17 @@ function buildMessage(row: DueReminder, t: TFunction, language: string, timezone
             { label: t("buttons.taken"), data: `rem:t:${row.id}` },
             { label: t("buttons.snooze", { count: snoozeMinutes }), data: `rem:s:${row.id}` },
           ],
+          // A dose of a signed prescription: the patient may ask its doctor to renew it (core/renewals).
+          ...(row.scheduleId && row.schedule?.prescriptionRef?.startsWith("rx:")
+            ? [[{ label: t("renewals:buttons.renew"), data: renewButtonData(row.scheduleId) }]]
+            : []),
         ],
       };
     case "appointment": {
       const at = DateTime.fromISO(String(payload.startsAt), { zone: timezone }).setLocale(language);
-      const values = { date: at.toLocaleString(DateTime.DATE_FULL), time: at.toFormat("HH:mm") };
-      return { text: t(payload.lead === "1h" ? "appointment.in_hour" : "appointment.in_day", values) };
+      const values = { date: at.toLocaleString(DateTime.DATE_FULL), time: at.toFormat("HH:mm"), room: payload.room, address: payload.address };
+      const key = `${payload.place === "in_person" ? "in_person" : "appointment"}.${payload.lead === "1h" ? "in_hour" : "in_day"}`;
+      return { text: t(key, values) };
     }
     case "follow_up":
       return {

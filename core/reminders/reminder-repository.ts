@@ -102,6 +102,11 @@ export class ReminderRepository {
     await this.db.reminderOccurrence.updateMany({ where: { scheduleId, status: "scheduled" }, data: { status: "cancelled" } });
   }
 
+  /** A renewed prescription's schedule runs on to its new last day ("YYYY-MM-DD"). */
+  async extendSchedule(scheduleId: string, endDate: string): Promise<void> {
+    await this.db.medicationSchedule.update({ where: { id: scheduleId }, data: { endDate } });
+  }
+
   /** Schedules running between the two dates (a day of slack is the caller's), with the patient's timezone. */
   async schedulesBetween(fromDate: string, toDate: string) {
     const rows = await this.db.medicationSchedule.findMany({
@@ -151,10 +156,11 @@ export class ReminderRepository {
     return row ?? undefined;
   }
 
-  /** Cancels an appointment's reminders not yet sent, except those for the time `keepStamp` (epoch ms). */
-  async cancelAppointmentReminders(patientId: string, appointmentId: string, keepStamp: number): Promise<void> {
+  /** Cancels an appointment's reminders not yet sent, except those for the time `keepStamp` (epoch ms) when given. */
+  async cancelAppointmentReminders(patientId: string, appointmentId: string, keepStamp?: number): Promise<void> {
+    const keep = keepStamp === undefined ? {} : { NOT: { idempotencyKey: { contains: `-${keepStamp}-` } } };
     await this.db.reminderOccurrence.updateMany({
-      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled", NOT: { idempotencyKey: { contains: `-${keepStamp}-` } } },
+      where: { kind: "appointment", patientId, refId: appointmentId, status: "scheduled", ...keep },
       data: { status: "cancelled" },
     });
   }
@@ -192,7 +198,7 @@ export class ReminderRepository {
       select: {
         ...occurrenceSelect,
         patientId: true,
-        schedule: { select: { medicine: true, dose: true, missedAfterMinutes: true, timezone: true } },
+        schedule: { select: { medicine: true, dose: true, missedAfterMinutes: true, timezone: true, prescriptionRef: true } },
         patient: {
           select: {
             timezone: true,

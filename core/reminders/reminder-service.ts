@@ -21,6 +21,16 @@ const scheduleFields = {
   timezone: timezoneSchema.optional(),
   missedAfterMinutes: z.number().int().min(5).max(24 * 60).default(120),
 };
+/** What a booking hands over (core/video/slots.ts `AppointmentView`). */
+export interface BookedAppointment {
+  id: string;
+  patientId: string;
+  startsAt: Date;
+  kind: "video" | "in_person";
+  room: string | null;
+  address: string | null;
+}
+
 const datesInOrder = (s: { startDate: string; endDate: string }) => s.startDate <= s.endDate;
 
 /** A schedule the doctor enters in the console. */
@@ -49,13 +59,6 @@ export const followUpInputSchema = z
     afterHours: z.number().positive().max(24 * 365).optional(),
   })
   .refine((f) => (f.dueAt === undefined) !== (f.afterHours === undefined), { message: "give either dueAt or afterHours" });
-
-export const appointmentRemindersSchema = z.object({
-  appointmentId: z.string().min(1).max(100),
-  patientId: z.uuid(),
-  startsAt: z.coerce.date(),
-  consultationId: z.uuid().optional(),
-});
 
 /**
  * Reminders of every kind become `ReminderOccurrence` rows with a unique idempotency key; the scheduler turns a due
@@ -147,12 +150,11 @@ export class ReminderService {
   }
 
   /**
-   * 24 h and 1 h before an appointment. Called again with a new time, it replaces the reminders not yet sent —
-   * of this patient only: an appointment id is the caller's, and must not reach another patient's reminders.
+   * 24 h and 1 h before a booked appointment (core/video/slots.ts calls this on booking and moving). Called again
+   * with a new time, it replaces the reminders not yet sent — of this patient only.
    */
-  async scheduleAppointment(input: z.input<typeof appointmentRemindersSchema>, actor: Actor, now = this.clock()): Promise<number> {
-    const { appointmentId, patientId, startsAt, consultationId } = appointmentRemindersSchema.parse(input);
-    await this.patientOrThrow(patientId);
+  async scheduleAppointment(appointment: BookedAppointment, actor: Actor, now = this.clock()): Promise<number> {
+    const { id: appointmentId, patientId, startsAt, kind, room, address } = appointment;
     const stamp = startsAt.getTime();
     await this.repo.cancelAppointmentReminders(patientId, appointmentId, stamp);
     const created = await this.repo.createOccurrences(
@@ -165,15 +167,20 @@ export class ReminderService {
           idempotencyKey: `appt-${appointmentId}-${stamp}-${r.lead}`,
           kind: "appointment" as const,
           patientId,
-          consultationId,
           refId: appointmentId,
-          payload: { startsAt: startsAt.toISOString(), lead: r.lead },
+          // The place is copied in: the reminder says where to go even if the slot changes later.
+          payload: { startsAt: startsAt.toISOString(), lead: r.lead, place: kind, ...(room ? { room } : {}), ...(address ? { address } : {}) },
           dueAt: r.dueAt,
           sendAt: r.dueAt,
         })),
     );
     await this.repo.audit({ actor, action: "appointment_reminders.schedule", entityType: "patient", entityId: patientId, meta: { appointmentId, created } });
     return created;
+  }
+
+  /** A cancelled appointment: its reminders not yet sent are cancelled. */
+  async cancelAppointmentReminders(patientId: string, appointmentId: string): Promise<void> {
+    await this.repo.cancelAppointmentReminders(patientId, appointmentId);
   }
 
   /** "How is your blood pressure after a week?": asked at the time given, the answer joins the consultation. */

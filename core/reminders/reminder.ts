@@ -40,7 +40,8 @@ export interface ReminderOccurrence {
 /** An occurrence due to go out, with what its message and its timing need. */
 export interface DueReminder extends ReminderOccurrence {
   patientId: string;
-  schedule: { medicine: string; dose: string; missedAfterMinutes: number; timezone: string | null } | null;
+  /** `prescriptionRef` set: from a signed prescription, which the patient may ask to renew. */
+  schedule: { medicine: string; dose: string; missedAfterMinutes: number; timezone: string | null; prescriptionRef: string | null } | null;
   patient: {
     timezone: string;
     language: string;

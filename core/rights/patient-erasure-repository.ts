@@ -61,6 +61,10 @@ export class PatientErasureRepository {
       const outsideIds = outside.map((c) => c.id);
       const messages = await tx.message.findMany({ where: { consultationId: { in: outsideIds } }, select: { attachments: true } });
       const fileIds = messages.flatMap((m) => fileIdsOf(m.attachments));
+      // A translation of such a file goes with it (core/second-opinion).
+      const translations = await tx.translationRequest.findMany({ where: { consultationId: { in: outsideIds } }, select: { translationFileId: true } });
+      fileIds.push(...translations.flatMap((t) => (t.translationFileId ? [t.translationFileId] : [])));
+      await tx.translationRequest.deleteMany({ where: { consultationId: { in: outsideIds } } });
       const texts = await tx.message.updateMany({ where: { consultationId: { in: outsideIds } }, data: { text: "", attachments: [] } });
       await tx.intake.updateMany({ where: { consultationId: { in: outsideIds } }, data: { complaint: "", answers: [], exam: undefined, area: null } });
       const intakes = await tx.intake.deleteMany({ where: { patientId, consultationId: null } });

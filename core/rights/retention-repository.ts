@@ -29,6 +29,12 @@ export class RetentionRepository {
       const visits = (await tx.videoVisit.findMany({ where: { patientId }, select: { id: true } })).map((v) => v.id);
       const recordings = await tx.videoRecording.findMany({ where: { visitId: { in: visits } }, select: { storedFileId: true } });
       files.push(...recordings.flatMap((r) => (r.storedFileId ? [r.storedFileId] : [])));
+      // A consilium's signed PDF is also its document's file: the list is deduplicated below.
+      const consilia = await tx.consilium.findMany({ where: { patientId }, select: { id: true, pdfFileId: true } });
+      files.push(...consilia.flatMap((c) => (c.pdfFileId ? [c.pdfFileId] : [])));
+      await tx.consiliumParticipant.deleteMany({ where: { consiliumId: { in: consilia.map((c) => c.id) } } });
+      await tx.consilium.deleteMany({ where: { patientId } });
+      await tx.videoVisitGuest.deleteMany({ where: { visitId: { in: visits } } });
       await tx.videoParticipantEvent.deleteMany({ where: { visitId: { in: visits } } });
       await tx.recordingConsent.deleteMany({ where: { visitId: { in: visits } } });
       await tx.videoRecording.deleteMany({ where: { visitId: { in: visits } } });
@@ -40,13 +46,19 @@ export class RetentionRepository {
       await tx.protocol.deleteMany({ where: { patientId } });
       await tx.intake.deleteMany({ where: { patientId } });
       await tx.outboxMessage.deleteMany({ where: { account: { patientId } } });
+      const translations = await tx.translationRequest.findMany({ where: { patientId }, select: { translationFileId: true } });
+      files.push(...translations.flatMap((t) => (t.translationFileId ? [t.translationFileId] : [])));
+      await tx.translationRequest.deleteMany({ where: { patientId } });
       const messages = await tx.message.findMany({ where: { consultation: { patientId } }, select: { attachments: true } });
       files.push(...messages.flatMap((m) => fileIdsOf(m.attachments)));
       await tx.message.deleteMany({ where: { consultation: { patientId } } });
+      // The doctors-only part of the threads (questions to colleagues and their answers) goes with them.
+      await tx.colleagueInvitation.deleteMany({ where: { patientId } });
       await tx.consultation.deleteMany({ where: { patientId } });
       await deletePatientRows(tx, patientId);
-      await recordAudit(tx, { actor: { type: "system" }, action: "patient.destroy", entityType: "patient", entityId: patientId, meta: { files: files.length } });
-      return files;
+      const unique = [...new Set(files)];
+      await recordAudit(tx, { actor: { type: "system" }, action: "patient.destroy", entityType: "patient", entityId: patientId, meta: { files: unique.length } });
+      return unique;
     });
   }
 }

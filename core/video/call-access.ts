@@ -33,6 +33,13 @@ export const joinGrantSchema = z.object({
 
 const identityOf = (role: CallRole, id: string) => `${role}-${id}`;
 
+/** What `openGroupCall` needs: the visit's facts, the doctors let in besides its own, the room's name prefix. */
+export type GroupCall = Pick<VideoVisit, "id" | "patientId" | "accountId" | "consultationId" | "specialty" | "language"> & {
+  doctorId: string;
+  guests: string[];
+  roomPrefix: string;
+};
+
 /**
  * Who gets into a call: the doctor who accepts a request first (an atomic Redis claim), a booked appointment's
  * doctor, the patient and an interpreter, each through their own single-device link, and the doctor who ends it.
@@ -166,22 +173,52 @@ export class CallAccess {
     const link = await this.deps.links.open(linkToken, device);
     const visit = await this.deps.repo.visit(link.visitId);
     if (!visit || !["accepted", "in_call"].includes(visit.status)) throw new AppError("conflict", "this consultation is not open for a call");
+    // A doctor link names its doctor (we issued it): the call's own doctor, or a guest doctor let into it.
+    const doctorId = link.role === "doctor" ? link.identity.slice("doctor-".length) : undefined;
     const allowed =
       (link.role === "patient" && link.identity === identityOf("patient", visit.patientId)) ||
-      (link.role === "doctor" && visit.doctorId !== null && link.identity === identityOf("doctor", visit.doctorId)) ||
+      (doctorId !== undefined && (visit.doctorId === doctorId || (await this.deps.repo.isGuest(visit.id, doctorId)))) ||
       (link.role === "interpreter" && visit.interpreterId !== null && link.identity === identityOf("interpreter", visit.interpreterId));
     if (!allowed) throw new AppError("forbidden", "not a participant of this consultation");
     const token = await this.deps.livekit.issueToken({ room: visit.room, identity: link.identity, name: link.name, role: link.role });
     await this.deps.repo.audit({
-      actor: link.role === "doctor" ? { type: "doctor", id: visit.doctorId! } : link.role === "patient" ? { type: "patient", id: visit.patientId } : { type: "system" },
+      actor: doctorId ? { type: "doctor", id: doctorId } : link.role === "patient" ? { type: "patient", id: visit.patientId } : { type: "system" },
       action: "video.join",
       entityType: "video_visit",
       entityId: visit.id,
       meta: { role: link.role, identity: link.identity },
     });
     const grant: JoinGrant = { url: this.deps.livekit.url, token, role: link.role, visitId: visit.id, room: visit.room, language: link.language };
-    if (link.role === "doctor") grant.intake = await this.intake(visit.doctorId!, visit.consultationId);
+    if (doctorId) grant.intake = await this.intake(doctorId, visit.consultationId);
     return grant;
+  }
+
+  /**
+   * A call of several doctors (a consilium): opened already accepted by `doctorId`, with `guests` let in beside
+   * them; no queue and no recording question. The caller tells the patient, if invited, in its own words.
+   */
+  async openGroupCall(call: GroupCall): Promise<VideoVisit> {
+    const { repo } = this.deps;
+    const { guests, roomPrefix, ...visit } = call;
+    const created = await repo.createVisit({ ...visit, appointmentId: null, status: "accepted", acceptedAt: this.deps.now(), room: `${roomPrefix}-${call.id}` });
+    await repo.addGuests(created.id, guests);
+    await repo.audit({ actor: { type: "doctor", id: call.doctorId }, action: "video.group.open", entityType: "video_visit", entityId: created.id, meta: { guests: guests.length } });
+    return created;
+  }
+
+  /** A member doctor's own single-device link to a group call (its doctor or a guest). */
+  async memberLink(doctor: Doctor, visitId: string): Promise<string> {
+    const visit = await this.deps.repo.visit(visitId);
+    if (!visit) throw notFound("video visit");
+    if (visit.doctorId !== doctor.id && !(await this.deps.repo.isGuest(visitId, doctor.id))) throw new AppError("forbidden", "not a participant of this call");
+    return this.linkUrl(visit, "doctor", doctor.id, doctor.name, doctor.languages.includes("ru") ? "ru" : doctor.languages[0]!);
+  }
+
+  /** The patient's single-device link to a call, for the caller to send in its own words. */
+  async patientLinkUrl(visitId: string): Promise<string> {
+    const visit = await this.deps.repo.visit(visitId);
+    if (!visit) throw notFound("video visit");
+    return this.linkUrl(visit, "patient", visit.patientId, "patient", visit.language);
   }
 
   /** Opening a link that is not the device's own is refused inside `links.open`; only the doctor's page ends the call. */

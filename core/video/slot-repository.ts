@@ -1,7 +1,8 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
+import type { AppointmentView, Place, SlotKind } from "./slots";
 
-export interface Slot {
+export interface Slot extends Place {
   id: string;
   doctorId: string;
   specialty: string;
@@ -18,10 +19,12 @@ export interface Appointment {
   status: string;
 }
 
-const slotSelect = { id: true, doctorId: true, specialty: true, startsAt: true, endsAt: true, cancelledAt: true } as const;
+const slotSelect = { id: true, doctorId: true, specialty: true, kind: true, room: true, address: true, startsAt: true, endsAt: true, cancelledAt: true } as const;
 const appointmentSelect = { id: true, patientId: true, slotId: true, activeSlotId: true, status: true } as const;
 
-/** Video slots and the appointments booked in them, in Postgres. */
+const toSlot = <T extends { kind: string }>(row: T) => ({ ...row, kind: row.kind as SlotKind });
+
+/** Slots (video and in person) and the appointments booked in them, in Postgres. */
 export class SlotRepository {
   constructor(private readonly db: Db) {}
 
@@ -33,12 +36,13 @@ export class SlotRepository {
     return (await this.db.videoSlot.count({ where: { doctorId, cancelledAt: null, startsAt: { lt: endsAt }, endsAt: { gt: startsAt } } })) > 0;
   }
 
-  createSlot(doctorId: string, slot: { specialty: string; startsAt: Date; endsAt: Date }): Promise<Slot> {
-    return this.db.videoSlot.create({ data: { doctorId, ...slot }, select: slotSelect });
+  async createSlot(doctorId: string, slot: Omit<Slot, "id" | "doctorId" | "cancelledAt">): Promise<Slot> {
+    return toSlot(await this.db.videoSlot.create({ data: { doctorId, ...slot }, select: slotSelect }));
   }
 
   async slot(slotId: string): Promise<Slot | undefined> {
-    return (await this.db.videoSlot.findUnique({ where: { id: slotId }, select: slotSelect })) ?? undefined;
+    const row = await this.db.videoSlot.findUnique({ where: { id: slotId }, select: slotSelect });
+    return row ? toSlot(row) : undefined;
   }
 
   /** The doctor's slots not cancelled and not over by `at`, with the appointment booked in each. */
@@ -48,28 +52,36 @@ export class SlotRepository {
       orderBy: { startsAt: "asc" },
       select: { ...slotSelect, activeAppointment: { select: { id: true } } },
     });
-    return rows.map(({ activeAppointment, ...slot }) => ({ ...slot, appointmentId: activeAppointment?.id }));
+    return rows.map(({ activeAppointment, ...slot }) => ({ ...toSlot(slot), appointmentId: activeAppointment?.id }));
   }
 
-  freeSlots(specialty: string, after: Date, limit: number): Promise<Slot[]> {
-    return this.db.videoSlot.findMany({
-      where: { specialty, cancelledAt: null, startsAt: { gt: after }, activeAppointment: null },
+  async freeSlots(specialty: string, kind: SlotKind, after: Date, limit: number): Promise<Slot[]> {
+    const rows = await this.db.videoSlot.findMany({
+      where: { specialty, kind, cancelledAt: null, startsAt: { gt: after }, activeAppointment: null },
       orderBy: { startsAt: "asc" },
       take: limit,
       select: slotSelect,
     });
+    return rows.map(toSlot);
   }
 
-  async appointment(appointmentId: string): Promise<Appointment | undefined> {
-    return (await this.db.appointment.findUnique({ where: { id: appointmentId }, select: appointmentSelect })) ?? undefined;
+  async appointment(appointmentId: string): Promise<(Appointment & { kind: SlotKind }) | undefined> {
+    const row = await this.db.appointment.findUnique({ where: { id: appointmentId }, select: { ...appointmentSelect, slot: { select: { kind: true } } } });
+    if (!row) return undefined;
+    const { slot, ...appointment } = row;
+    return { ...appointment, kind: slot.kind as SlotKind };
   }
 
   /** Books (or moves an appointment to) a slot; undefined when the slot was taken meanwhile (the unique active slot). */
   async holdSlot(slotId: string, booking: { patientId: string; accountId: string } | { appointmentId: string }): Promise<Appointment | undefined> {
     try {
-      return "appointmentId" in booking
-        ? await this.db.appointment.update({ where: { id: booking.appointmentId }, data: { slotId, activeSlotId: slotId }, select: appointmentSelect })
-        : await this.db.appointment.create({ data: { ...booking, slotId, activeSlotId: slotId }, select: appointmentSelect });
+      // A transaction of its own (a savepoint inside a dialogue step, core/db/unit-of-work.ts): a taken slot fails
+      // only this statement, and the step goes on to say so.
+      return await this.db.$transaction((tx) =>
+        "appointmentId" in booking
+          ? tx.appointment.update({ where: { id: booking.appointmentId }, data: { slotId, activeSlotId: slotId }, select: appointmentSelect })
+          : tx.appointment.create({ data: { ...booking, slotId, activeSlotId: slotId }, select: appointmentSelect }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) return undefined;
       throw error;
@@ -80,13 +92,17 @@ export class SlotRepository {
     await this.db.appointment.update({ where: { id: appointmentId }, data: { activeSlotId: null, status: "cancelled", cancelledAt: at } });
   }
 
-  /** The patient's appointments still holding a slot, soonest first. */
-  async appointmentsOf(patientId: string) {
+  async consultationSpecialty(consultationId: string): Promise<string | undefined> {
+    return (await this.db.consultation.findUnique({ where: { id: consultationId }, select: { specialty: true } }))?.specialty;
+  }
+
+  /** The patient's appointments still booked, soonest first. */
+  async appointmentsOf(patientId: string): Promise<AppointmentView[]> {
     const rows = await this.db.appointment.findMany({
-      where: { patientId, activeSlotId: { not: null } },
-      select: { ...appointmentSelect, slot: { select: { startsAt: true, specialty: true } } },
+      where: { patientId, status: "booked", activeSlotId: { not: null } },
+      select: { ...appointmentSelect, slot: { select: { startsAt: true, specialty: true, kind: true, room: true, address: true } } },
       orderBy: { slot: { startsAt: "asc" } },
     });
-    return rows.map(({ slot, ...row }) => ({ ...row, startsAt: slot.startsAt, specialty: slot.specialty }));
+    return rows.map(({ slot, activeSlotId: _a, ...row }) => ({ ...row, ...toSlot(slot) }));
   }
 }

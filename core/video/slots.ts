@@ -1,13 +1,34 @@
 import { z } from "zod";
+import type { Actor } from "../audit/audit-log";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
-import type { SlotRepository } from "./slot-repository";
+import type { Appointment, Slot, SlotRepository } from "./slot-repository";
+
+export const slotKindSchema = z.enum(["video", "in_person"]);
+export type SlotKind = z.output<typeof slotKindSchema>;
 
 export const slotSchema = z
-  .object({ specialty: z.string().trim().min(1).max(50), startsAt: z.coerce.date(), endsAt: z.coerce.date() })
-  .refine((s) => s.endsAt > s.startsAt, { message: "endsAt must be after startsAt", path: ["endsAt"] });
+  .object({
+    specialty: z.string().trim().min(1).max(50),
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    kind: slotKindSchema.default("video"),
+    /** Where an in-person visit takes place; a video slot has neither. */
+    room: z.string().trim().min(1).max(50).optional(),
+    address: z.string().trim().min(1).max(300).optional(),
+  })
+  .refine((s) => s.endsAt > s.startsAt, { message: "endsAt must be after startsAt", path: ["endsAt"] })
+  .refine((s) => s.kind === "video" || (s.room && s.address), { message: "an in-person slot needs a room and an address", path: ["address"] })
+  .refine((s) => s.kind === "in_person" || (!s.room && !s.address), { message: "a video slot has no room or address", path: ["room"] });
 
-export interface SlotView {
+/** Where the patient goes: nothing for a video call, the room and address of an in-person visit. */
+export interface Place {
+  kind: SlotKind;
+  room: string | null;
+  address: string | null;
+}
+
+export interface SlotView extends Place {
   id: string;
   doctorId: string;
   specialty: string;
@@ -17,21 +38,29 @@ export interface SlotView {
   appointmentId?: string;
 }
 
-export interface AppointmentView {
+export interface AppointmentView extends Place {
   id: string;
+  patientId: string;
   slotId: string;
   startsAt: Date;
   specialty: string;
   status: string;
 }
 
+/** The reminders a booking carries (24 h and 1 h before, core/reminders): created, re-timed and removed with it. */
+export interface AppointmentReminders {
+  scheduleAppointment(appointment: AppointmentView, actor: Actor): Promise<unknown>;
+  cancelAppointmentReminders(patientId: string, appointmentId: string): Promise<void>;
+}
+
 /**
- * Scheduled video appointments. Double booking is refused by the database: an active appointment holds
- * its slot id in a unique column (`Appointment.activeSlotId`), so two patients racing for one slot cannot
- * both commit, whatever the code above it does.
+ * Scheduled appointments, by video or in person. Double booking is refused by the database: an active appointment
+ * holds its slot id in a unique column (`Appointment.activeSlotId`), so two patients racing for one slot cannot
+ * both commit, whatever the code above it does. Booking, moving and cancelling keep the reminders in step, so no
+ * other caller has to.
  */
 export class SlotBooking {
-  constructor(private readonly deps: { repo: SlotRepository; now?: () => Date }) {}
+  constructor(private readonly deps: { repo: SlotRepository; reminders: AppointmentReminders; now?: () => Date }) {}
 
   private now() {
     return this.deps.now?.() ?? new Date();
@@ -40,8 +69,9 @@ export class SlotBooking {
   async publish(doctor: Doctor, input: z.input<typeof slotSchema>): Promise<SlotView> {
     const slot = slotSchema.parse(input);
     if (await this.deps.repo.overlapsAnother(doctor.id, slot.startsAt, slot.endsAt)) throw new AppError("conflict", "the slot overlaps another of your slots");
-    const row = await this.deps.repo.createSlot(doctor.id, slot);
-    return { id: row.id, doctorId: row.doctorId, specialty: row.specialty, startsAt: row.startsAt, endsAt: row.endsAt, booked: false };
+    const row = await this.deps.repo.createSlot(doctor.id, { ...slot, room: slot.room ?? null, address: slot.address ?? null });
+    const { cancelledAt: _c, ...view } = row;
+    return { ...view, booked: false };
   }
 
   async slotsOf(doctor: Doctor): Promise<SlotView[]> {
@@ -49,38 +79,46 @@ export class SlotBooking {
     return rows.map(({ cancelledAt: _c, appointmentId, ...row }) => ({ ...row, booked: appointmentId !== undefined, appointmentId }));
   }
 
-  /** Free future slots of a specialty, soonest first. */
-  async freeSlots(specialty: string, limit = 6): Promise<SlotView[]> {
-    const rows = await this.deps.repo.freeSlots(specialty, this.now(), limit);
-    return rows.map((row) => ({ id: row.id, doctorId: row.doctorId, specialty: row.specialty, startsAt: row.startsAt, endsAt: row.endsAt, booked: false }));
+  /** Free future slots of a specialty and kind, soonest first. */
+  async freeSlots(specialty: string, kind: SlotKind = "video", limit = 6): Promise<SlotView[]> {
+    const rows = await this.deps.repo.freeSlots(specialty, kind, this.now(), limit);
+    return rows.map(({ cancelledAt: _c, ...row }) => ({ ...row, booked: false }));
   }
 
   async book(patient: { patientId: string; accountId: string }, slotId: string): Promise<AppointmentView> {
     const slot = await this.freeSlot(slotId);
     const row = await this.deps.repo.holdSlot(slotId, { patientId: patient.patientId, accountId: patient.accountId });
     if (!row) throw new AppError("conflict", "the slot has just been taken");
-    await this.audit(patient.patientId, "appointment.book", row.id, slotId);
-    return { id: row.id, slotId, startsAt: slot.startsAt, specialty: slot.specialty, status: row.status };
+    return this.booked("appointment.book", slot, row);
   }
 
   async move(patientId: string, appointmentId: string, slotId: string): Promise<AppointmentView> {
     const appointment = await this.active(patientId, appointmentId);
     const slot = await this.freeSlot(slotId);
+    if (slot.kind !== appointment.kind) throw notFound("slot");
     const row = await this.deps.repo.holdSlot(slotId, { appointmentId: appointment.id });
     if (!row) throw new AppError("conflict", "the slot has just been taken");
-    await this.audit(patientId, "appointment.move", row.id, slotId);
-    return { id: row.id, slotId, startsAt: slot.startsAt, specialty: slot.specialty, status: row.status };
+    return this.booked("appointment.move", slot, row);
   }
 
   async cancel(patientId: string, appointmentId: string): Promise<void> {
     const appointment = await this.active(patientId, appointmentId);
     await this.deps.repo.cancelAppointment(appointment.id, this.now());
+    await this.deps.reminders.cancelAppointmentReminders(patientId, appointment.id);
     await this.audit(patientId, "appointment.cancel", appointment.id, appointment.slotId);
   }
 
+  /** The patient's appointments still to come (booked, not attended), soonest first. */
   async appointmentsOf(patientId: string): Promise<AppointmentView[]> {
-    const rows = await this.deps.repo.appointmentsOf(patientId);
-    return rows.map((r) => ({ id: r.id, slotId: r.slotId, startsAt: r.startsAt, specialty: r.specialty, status: r.status }));
+    return this.deps.repo.appointmentsOf(patientId);
+  }
+
+  private async booked(action: string, slot: Slot, row: Appointment): Promise<AppointmentView> {
+    const { id: slotId, startsAt, specialty, kind, room, address } = slot;
+    const view: AppointmentView = { id: row.id, patientId: row.patientId, slotId, startsAt, specialty, status: row.status, kind, room, address };
+    await this.deps.reminders.scheduleAppointment(view, { type: "patient", id: view.patientId });
+    await this.audit(view.patientId, action, view.id, slotId);
+    return view;
   }
 
   private async freeSlot(slotId: string) {
@@ -91,7 +129,7 @@ export class SlotBooking {
 
   private async active(patientId: string, appointmentId: string) {
     const appointment = await this.deps.repo.appointment(appointmentId);
-    if (!appointment || appointment.patientId !== patientId || appointment.activeSlotId === null) throw notFound("appointment");
+    if (!appointment || appointment.patientId !== patientId || appointment.activeSlotId === null || appointment.status !== "booked") throw notFound("appointment");
     return appointment;
   }
 

@@ -39,8 +39,22 @@ export class VideoPatientFlow {
     for (const appointment of booked) messages.push(this.appointmentMessage(t, appointment, timezone, account.language));
     const free = await this.deps.slots.freeSlots(specialty);
     if (free.length === 0) messages.push({ text: t("slots.none") });
-    else messages.push({ text: t("slots.choose"), buttons: this.slotButtons(free, timezone, account.language, (s) => `video:book:${shortId(s.id)}`) });
+    else messages.push({ text: t("slots.choose"), buttons: this.slotButtons(t, free, timezone, account.language, (s) => `video:book:${shortId(s.id)}`) });
     return messages;
+  }
+
+  /** `/visit`: the next free in-person slots (room in the label); booking them is the same `video:book` button. */
+  async offerInPerson(account: PatientAccount, specialty = "gp"): Promise<OutgoingMessage[]> {
+    const t = this.t(account);
+    return [await this.inPersonChoice(t, account.patientId, account.language, specialty, { some: "slots.choose_in_person", none: "slots.none" })];
+  }
+
+  /** The free in-person slots as buttons, with `texts` saying why (a referral, or the patient asked). */
+  async inPersonChoice(t: TFunction, patientId: string, language: string, specialty: string, texts: { some: string; none: string }, values = {}): Promise<OutgoingMessage> {
+    const free = await this.deps.slots.freeSlots(specialty, "in_person");
+    if (free.length === 0) return { text: t(texts.none, values) };
+    const timezone = await this.timezoneOf(patientId);
+    return { text: t(texts.some, values), buttons: this.slotButtons(t, free, timezone, language, (s) => `video:book:${shortId(s.id)}`) };
   }
 
   private outcomeMessage(t: TFunction, outcome: RequestOutcome): OutgoingMessage {
@@ -75,6 +89,7 @@ export class VideoPatientFlow {
   readonly commands: CommandHandler[] = [
     { command: "video", handle: (account, args) => this.requestNow(account, args.trim() || "gp") },
     { command: "appointments", handle: (account, args) => this.offerSlots(account, args.trim() || "gp") },
+    { command: "visit", handle: (account, args) => this.offerInPerson(account, args.trim() || "gp") },
   ];
 
   private async press(account: PatientAccount, data: string, t: TFunction): Promise<OutgoingMessage[]> {
@@ -108,10 +123,10 @@ export class VideoPatientFlow {
       case "move": {
         const appointment = (await this.deps.slots.appointmentsOf(account.patientId)).find((x) => x.id === first);
         if (!appointment) return [{ text: t("errors.gone") }];
-        const free = await this.deps.slots.freeSlots(appointment.specialty);
+        const free = await this.deps.slots.freeSlots(appointment.specialty, appointment.kind);
         if (free.length === 0) return [{ text: t("slots.none") }];
         const timezone = await this.timezone(account);
-        return [{ text: t("slots.choose_move"), buttons: this.slotButtons(free, timezone, account.language, (s) => `video:mv:${a}:${shortId(s.id)}`) }];
+        return [{ text: t("slots.choose_move"), buttons: this.slotButtons(t, free, timezone, account.language, (s) => `video:mv:${a}:${shortId(s.id)}`) }];
       }
       case "mv": {
         const slotId = b ? longId(b) : undefined;
@@ -126,8 +141,11 @@ export class VideoPatientFlow {
 
   private appointmentMessage(t: TFunction, appointment: AppointmentView, timezone: string, language: string, key = "slots.your"): OutgoingMessage {
     const sid = shortId(appointment.id);
+    const { room, address } = appointment;
+    // An in-person visit says where: the same message keys with `_in_person`.
+    const text = appointment.kind === "in_person" ? `${key}_in_person` : key;
     return {
-      text: t(key, { when: formatWhen(appointment.startsAt, timezone, language) }),
+      text: t(text, { when: formatWhen(appointment.startsAt, timezone, language), room, address }),
       buttons: [[
         { label: t("buttons.move"), data: `video:move:${sid}` },
         { label: t("buttons.cancel"), data: `video:cancel:${sid}` },
@@ -135,12 +153,19 @@ export class VideoPatientFlow {
     };
   }
 
-  private slotButtons(slots: SlotView[], timezone: string, language: string, data: (s: SlotView) => string) {
-    return slots.map((slot) => [{ label: formatWhen(slot.startsAt, timezone, language), data: data(slot) }]);
+  private slotButtons(t: TFunction, slots: SlotView[], timezone: string, language: string, data: (s: SlotView) => string) {
+    return slots.map((slot) => {
+      const when = formatWhen(slot.startsAt, timezone, language);
+      return [{ label: slot.kind === "in_person" ? t("slots.place", { when, room: slot.room }) : when, data: data(slot) }];
+    });
   }
 
-  private async timezone(account: PatientAccount): Promise<string> {
-    return (await this.deps.repo.patientTimezone(account.patientId)) ?? "Europe/Moscow";
+  private timezone(account: PatientAccount): Promise<string> {
+    return this.timezoneOf(account.patientId);
+  }
+
+  private async timezoneOf(patientId: string): Promise<string> {
+    return (await this.deps.repo.patientTimezone(patientId)) ?? "Europe/Moscow";
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { redisKeys } from "../redis-keys";
+import type { AfterCommit } from "../db/unit-of-work";
 
 /** What every api instance tells its doctors' streams. Ids and routing facts only, never patient data. */
 export const videoEventSchema = z.discriminatedUnion("type", [
@@ -29,9 +30,11 @@ export class VideoEvents {
   private subscriber?: Redis;
   private subscribed?: Promise<unknown>;
 
+  /** `afterCommit`: an event raised inside a dialogue step goes out once its rows are committed. */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly afterCommit: AfterCommit = (work) => work().then(() => undefined),
   ) {
     this.local.setMaxListeners(0);
   }
@@ -41,7 +44,8 @@ export class VideoEvents {
   }
 
   async publish(event: VideoEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(videoEventSchema.parse(event)));
+    const message = JSON.stringify(videoEventSchema.parse(event));
+    await this.afterCommit(() => this.redis.publish(this.channel, message));
   }
 
   /**

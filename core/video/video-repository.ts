@@ -108,6 +108,15 @@ export class VideoRepository {
     return this.db.videoVisit.create({ data, select: visitSelect });
   }
 
+  /** Doctors let into the call besides its own doctor (a consilium's). */
+  async addGuests(visitId: string, doctorIds: string[]): Promise<void> {
+    await this.db.videoVisitGuest.createMany({ data: doctorIds.map((doctorId) => ({ visitId, doctorId })), skipDuplicates: true });
+  }
+
+  async isGuest(visitId: string, doctorId: string): Promise<boolean> {
+    return (await this.db.videoVisitGuest.count({ where: { visitId, doctorId } })) > 0;
+  }
+
   /** Whether an urgent (red-flag) consultation is behind the visit. */
   async isUrgent(visitId: string): Promise<boolean> {
     const row = await this.db.videoVisit.findUniqueOrThrow({ where: { id: visitId }, select: { consultation: { select: { urgent: true } } } });
@@ -212,10 +221,10 @@ export class VideoRepository {
     return (await this.db.interpreter.findUnique({ where: { id: interpreterId }, select: { name: true } }))?.name;
   }
 
-  /** A booked appointment still holding its slot, with the slot's doctor and specialty. */
+  /** A booked video appointment still holding its slot, with the slot's doctor and specialty (an in-person one has no call). */
   async bookedAppointment(appointmentId: string) {
     const row = await this.db.appointment.findUnique({ where: { id: appointmentId }, include: { slot: true } });
-    if (!row || row.activeSlotId === null) return undefined;
+    if (!row || row.activeSlotId === null || row.slot.kind !== "video") return undefined;
     return { patientId: row.patientId, accountId: row.accountId, doctorId: row.slot.doctorId, specialty: row.slot.specialty };
   }
 

@@ -48,6 +48,7 @@ export async function startHarness(
       RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
       RATE_LIMIT_WIDGET_SESSIONS_PER_MINUTE: "100000",
       RATE_LIMIT_WIDGET_MESSAGES_PER_MINUTE: "100000",
+      RATE_LIMIT_FHIR_TOKEN_PER_MINUTE: "100000",
       ...env,
     }),
     { intake: options.intake },

@@ -9,6 +9,7 @@ import { fhirResourceTypes } from "../../fhir/scopes";
 import { ASSERTION_ALGORITHMS, OAuthError, type SmartAuth } from "../../fhir/smart-auth";
 import { acceptFhirJson } from "../fhir-json";
 import { binary } from "../responses";
+import { perMinute } from "../rate-limit";
 
 export interface FhirRouteDeps {
   auth: SmartAuth;
@@ -43,7 +44,7 @@ const smartConfigurationSchema = z.object({
  * The FHIR R4 read api for the clinic's MIS, under /fhir/R4: its own bearer tokens (SMART Backend Services), not
  * staff sessions. Errors answer as OperationOutcome; the token endpoint answers as OAuth 2.0 does.
  */
-export const fhirRoutes = (deps: FhirRouteDeps) => async (scope: FastifyInstance) => {
+export const fhirRoutes = (deps: FhirRouteDeps, limits: { tokensPerMinute: number }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const tokenUrl = `${deps.baseUrl}/auth/token`;
   acceptFhirJson(app);
@@ -75,7 +76,9 @@ export const fhirRoutes = (deps: FhirRouteDeps) => async (scope: FastifyInstance
     scopes_supported: ["system/*.read", "system/*.rs", ...fhirResourceTypes.map((type) => `system/${type}.read`)],
     capabilities: ["client-confidential-asymmetric", "permission-v1", "permission-v2"],
   }));
-  app.post("/auth/token", { schema: { body: z.record(z.string(), z.string()), response: { 200: tokenResponseSchema } } }, async (request, reply) =>
+  // Like the staff login: each request checks a signature and writes a used `jti`, so a flood costs us, not the caller.
+  const tokenLimit = perMinute(limits.tokensPerMinute, (request) => `fhir-token:${request.ip}`);
+  app.post("/auth/token", { schema: { body: z.record(z.string(), z.string()), response: { 200: tokenResponseSchema } }, config: { rateLimit: tokenLimit } }, async (request, reply) =>
     // Tokens must not be cached by anything between the MIS and us (RFC 6749 §5.1).
     reply.header("cache-control", "no-store").send(await deps.auth.issueToken(request.body)),
   );

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CareAccess } from "../../access/care-access";
 import {
-  appointmentRemindersSchema,
   followUpInputSchema,
   medicationScheduleInputSchema,
   prescriptionSchema,
@@ -64,10 +63,4 @@ export const reminderRoutes = (deps: { reminders: ReminderService; access: CareA
     async (request, reply) =>
       reply.status(201).send(await reminders.scheduleFollowUp(await access.consultationDoctor(request.staff, request.params.id), request.params.id, request.body)),
   );
-
-  /** For the appointments feature: 24 h and 1 h reminders; posting a new time replaces the old reminders. */
-  app.post("/appointments/reminders", { schema: { body: appointmentRemindersSchema, response: { 201: z.object({ created: z.number() }) } } }, async (request, reply) => {
-    const doctor = await access.patient(request.staff, request.body.patientId);
-    return reply.status(201).send({ created: await reminders.scheduleAppointment(request.body, { type: "doctor", id: doctor.id }) });
-  });
 };

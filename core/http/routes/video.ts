@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { InPersonAttendance } from "../../video/in-person-attendance";
 import type { Recordings } from "../../video/recording";
 import { slotSchema, type SlotBooking } from "../../video/slots";
 import type { VideoEvents, VideoEvent } from "../../video/video-events";
@@ -26,6 +27,8 @@ export interface VideoRouteDeps {
   videoEvents: VideoEvents;
   slots: SlotBooking;
   recordings: Recordings;
+  /** In-person appointments at the front desk (routes/in-person.ts). */
+  attendance: InPersonAttendance;
 }
 
 /** The console's side of video consultations (staff scope: `request.doctor` is set). */
