@@ -14,6 +14,7 @@ export interface ProtocolView extends Protocol {
 export const protocolViewSchema = z.object({
   id: z.string(),
   consultationId: z.string(),
+  kind: z.enum(["consultation", "consilium"]).optional(),
   consultationNumber: z.number(),
   patientId: z.string(),
   doctorId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { slotKindSchema, type SlotView } from "./slots";
 
 /** What the console api answers about video visits: each view passes through its schema, so nothing else leaves. */
 const visitStatus = z.enum(["waiting", "accepted", "in_call", "ended", "left"]);
@@ -53,6 +54,9 @@ export const slotViewSchema = z.object({
   endsAt: z.date(),
   booked: z.boolean(),
   appointmentId: z.string().optional(),
-});
+  kind: slotKindSchema,
+  room: z.string().nullable(),
+  address: z.string().nullable(),
+}) satisfies z.ZodType<SlotView>;
 
 export const callLinkSchema = z.object({ url: z.string() });
