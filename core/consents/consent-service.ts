@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { TFunction } from "i18next";
-import type { OutgoingMessage } from "../channels/channel";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";

@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { z } from "zod";
-import type { IncomingEvent, IncomingFile, OutgoingMessage } from "../channels/channel";
+import type { IncomingEvent, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
 import type { PatientConsents } from "../consents/patient-consents";
 import { acceptedReply } from "../consultations/accepted-reply";

@@ -41,7 +41,7 @@ const dateValue = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(
 export function dateInterval(value: string): Required<TimeRange> {
   const m = dateValue.exec(value);
   if (!m) throw invalid(`"${value}" is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss]+zone)`);
-  const [, year, month, day, hour, minute, second, fraction] = m;
+  const [, year, month, day, hour, , second, fraction] = m;
   if (hour !== undefined) {
     const from = new Date(value);
     if (Number.isNaN(from.getTime())) throw invalid(`"${value}" is not a valid date`);

@@ -16,7 +16,7 @@ import {
 } from "./fhir-report";
 import type { LabOrder, LabRepository } from "./lab-repository";
 import type { LabDirectory } from "./labs-config";
-import { newLabOrderSchema, reviewTargetSchema, type IngestOutcome, type LabOrderView, type LabResultView } from "./lab-views";
+import { newLabOrderSchema, reviewTargetSchema, type IngestOutcome, type LabOrderView } from "./lab-views";
 
 /** Lab orders, their results from FHIR deliveries, and the review list for what could not be matched. */
 export class LabService {
