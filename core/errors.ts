@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * The one error model: stable codes that each edge translates once
  * (HTTP status and body, a localised message to the patient, retry or stop in a worker).
@@ -38,3 +40,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+
+/** The body of every refusal and failure the api answers (core/http/error-handler.ts). */
+export const errorBodySchema = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });

@@ -516,6 +516,15 @@ const staffCases: StaffCase[] = [
     allow: { admin: 200 },
   },
   { route: "PUT /api/v1/red-flags", call: () => ({ url: api("/red-flags"), payload: { rules: redFlagRules } }), allow: { admin: 200 } },
+
+  // --- the api's own description (README "OpenAPI"): every member of staff, as the console api it describes ---
+  { route: "GET /openapi.json", call: () => ({ url: "/openapi.json" }), allow: everyStaff },
+  { route: "GET /docs", call: () => ({ url: "/docs" }), allow: everyStaff },
+  { route: "GET /docs/json", call: () => ({ url: "/docs/json" }), allow: everyStaff },
+  { route: "GET /docs/yaml", call: () => ({ url: "/docs/yaml" }), allow: everyStaff },
+  { route: "GET /docs/static/index.html", call: () => ({ url: "/docs/static/index.html" }), allow: { doctorWith: 302, doctorWithout: 302, operator: 302, admin: 302, interpreter: 302 } },
+  { route: "GET /docs/static/swagger-initializer.js", call: () => ({ url: "/docs/static/swagger-initializer.js" }), allow: everyStaff },
+  { route: "GET /docs/static/*", call: () => ({ url: "/docs/static/swagger-ui.css" }), allow: everyStaff },
 ];
 let redFlagRules: unknown;
 let certificateUpload: unknown;

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { documentKindSchema } from "../documents/clinical-document";
 import type { AuditRepository } from "../audit/audit-repository";
 import type { DocumentService } from "../documents/document-service";
 import type { DocumentKind } from "../documents/render-documents";
@@ -40,6 +42,25 @@ export interface AccountOverview {
   /** How many orders an unverified patient would see once verified. */
   hiddenLabOrders: number;
 }
+
+/** `GET /account/overview.json`: what the account page shows. */
+export const accountOverviewSchema = z.object({
+  language: z.string(),
+  identityLevel: z.enum(["anonymous", "phone_confirmed", "verified"]),
+  canDownload: z.boolean(),
+  consultations: z.array(z.object({ id: z.string(), number: z.number(), status: z.string(), createdAt: z.date() })),
+  protocols: z.array(z.object({ id: z.string(), consultationNumber: z.number(), version: z.number(), signedAt: z.date() })),
+  documents: z.array(z.object({ id: z.string(), kind: documentKindSchema, consultationNumber: z.number(), version: z.number(), createdAt: z.date() })),
+  labOrders: z.array(
+    z.object({
+      number: z.number(),
+      labName: z.string().nullable(),
+      status: z.string(),
+      results: z.array(z.object({ name: z.string(), value: z.string().nullable(), unit: z.string().nullable(), referenceRange: z.string().nullable(), abnormal: z.boolean() })),
+    }),
+  ),
+  hiddenLabOrders: z.number(),
+}) satisfies z.ZodType<AccountOverview>;
 
 /**
  * The patient account: a one-time link from the bot becomes a session; documents download only for

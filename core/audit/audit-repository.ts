@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db, Tx } from "../db/prisma";
 import type { AuditEntry } from "./audit-entry";
 
@@ -39,6 +40,20 @@ export interface AuditEventView {
   prevHash: string | null;
   hash: string | null;
 }
+
+/** What the api answers of an audit row: the repository's row passes through it, so no other column leaves. */
+export const auditEventViewSchema = z.object({
+  id: z.string(),
+  at: z.date(),
+  actorType: z.string(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  meta: z.unknown(),
+  prevHash: z.string().nullable(),
+  hash: z.string().nullable(),
+}) satisfies z.ZodType<AuditEventView>;
 
 /** The audit log for services that hold no transaction (inside one, `recordAudit(tx, …)` writes with it). */
 export class AuditRepository {

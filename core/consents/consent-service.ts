@@ -6,6 +6,7 @@ import { ConsentRepository } from "./consent-repository";
 import { requiredConsents, type ConsentKind } from "./consent-kinds";
 import { PatientConsents } from "./patient-consents";
 
+import { consentKindSchema } from "./consent-kinds";
 export { consentKindSchema, requiredConsents, type ConsentKind } from "./consent-kinds";
 
 const shippedVersion = (kind: ConsentKind): string => requiredConsents.find((consent) => consent.kind === kind)!.version;
@@ -24,6 +25,14 @@ export interface ConsentTextView {
   publishedAt: Date | null;
   texts: Record<Language, string>;
 }
+
+export const consentTextViewSchema = z.object({
+  kind: consentKindSchema,
+  version: z.string(),
+  published: z.boolean(),
+  publishedAt: z.date().nullable(),
+  texts: z.object(Object.fromEntries(languages.map((l) => [l, z.string()])) as Record<Language, z.ZodString>),
+}) satisfies z.ZodType<ConsentTextView>;
 
 export class ConsentService {
   private readonly repository: ConsentRepository;

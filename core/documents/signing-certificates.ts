@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import forge from "node-forge";
+import { z } from "zod";
 import type { Actor } from "../audit/audit-log";
 import { AppError } from "../errors";
 import type { StoredFiles } from "../files/stored-files";
@@ -97,6 +98,17 @@ export interface CertificateStatus {
   expiresSoon: boolean;
   problem: CertificateProblem | null;
 }
+
+export const certificateStatusSchema = z.object({
+  doctorId: z.string(),
+  doctorName: z.string(),
+  source: z.enum(["uploaded", "file"]).nullable(),
+  subject: z.string().nullable(),
+  notAfter: z.date().nullable(),
+  daysLeft: z.number().nullable(),
+  expiresSoon: z.boolean(),
+  problem: z.enum(["missing", "not_p12", "wrong_password", "no_key", "key_mismatch", "not_yet_valid", "expired", "chain_incomplete", "chain_invalid"]).nullable(),
+}) satisfies z.ZodType<CertificateStatus>;
 
 /**
  * The doctors' signing certificates: uploaded in the console (checked at once, stored encrypted) or, as before, files

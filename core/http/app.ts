@@ -58,6 +58,8 @@ import { registerSecurityHeaders } from "./security-headers";
 import type { Metrics } from "../metrics/metrics";
 import { registerMetrics } from "./routes/metrics";
 import { requestIdFrom, runWithRequestId } from "../request-context";
+import { openApiRoutes, registerOpenApiDocument } from "./openapi";
+import { redirect } from "./responses";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -155,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("registeredRoutes", routes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await registerOpenApiDocument(app);
   await registerSecurityHeaders(app, {
     production: deps.config.NODE_ENV === "production",
     livekitUrl: deps.config.LIVEKIT_URL,
@@ -193,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(examPageRoutes(deps.intake));
   }
   await registerCookies(app);
+  await app.register(openApiRoutes(deps));
   const sessionTtlMs = deps.config.STAFF_SESSION_TTL_MINUTES * 60_000;
   const cookieSecure = deps.config.STAFF_COOKIE_SECURE ?? deps.config.NODE_ENV === "production";
   await app.register(consoleAuthRoutes({ staff: deps.staff, cookieSecure, sessionTtlMs, loginsPerMinute: deps.config.RATE_LIMIT_LOGIN_PER_MINUTE }), { prefix: "/api/v1" });
@@ -224,7 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (deps.consoleDir && existsSync(deps.consoleDir)) {
     await app.register(fastifyStatic, { root: deps.consoleDir, prefix: "/console/" });
-    app.get("/console", (_request, reply) => reply.redirect("/console/"));
+    app.get("/console", { schema: { response: { 302: redirect("/console/") } } }, (_request, reply) => reply.redirect("/console/"));
   }
   if (deps.documents) {
     await app.register(

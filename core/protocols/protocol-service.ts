@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { AuditRepository } from "../audit/audit-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
@@ -9,6 +10,24 @@ import type { ProtocolRepository, ProtocolRow } from "./protocol-repository";
 export interface ProtocolView extends Protocol {
   remoteCare: RemoteCareCheck;
 }
+
+export const protocolViewSchema = z.object({
+  id: z.string(),
+  consultationId: z.string(),
+  kind: z.enum(["consultation", "consilium"]).optional(),
+  consultationNumber: z.number(),
+  patientId: z.string(),
+  doctorId: z.string(),
+  version: z.number(),
+  previousId: z.string().nullable(),
+  status: z.enum(["draft", "signed"]),
+  primary: z.boolean(),
+  content: protocolContentSchema,
+  signedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  remoteCare: z.object({ primary: z.boolean(), followsUp: z.array(z.string()), refused: z.array(z.enum(["diagnosis", "prescription", "treatment_change"])) }),
+}) satisfies z.ZodType<ProtocolView>;
 
 /** Called once a protocol is signed (the documents queue); ids only. */
 export type OnSigned = (protocolId: string) => Promise<void>;

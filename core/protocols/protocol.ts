@@ -116,3 +116,14 @@ export interface InPersonVisit {
   externalId: string | null;
   recordedById: string | null;
 }
+
+export const inPersonVisitSchema = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  visitedAt: z.date(),
+  icd10Code: z.string(),
+  problem: z.string(),
+  source: z.enum(["staff", "import", "booking"]),
+  externalId: z.string().nullable(),
+  recordedById: z.string().nullable(),
+}) satisfies z.ZodType<InPersonVisit>;

@@ -73,3 +73,44 @@ export interface ReminderSettings {
 }
 
 export const defaultReminderSettings: ReminderSettings = { snoozeMinutes: 15, horizonHours: 36, maxSnoozes: 3 };
+
+/** What the api answers of a schedule and an occurrence: each passes through its schema, so nothing else leaves. */
+export const medicationScheduleSchema = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  medicine: z.string(),
+  dose: z.string(),
+  timesOfDay: z.array(z.string()),
+  timezone: z.string().nullable(),
+  startDate: z.string(),
+  endDate: z.string(),
+  missedAfterMinutes: z.number(),
+  prescriptionRef: z.string().nullable(),
+  cancelledAt: z.date().nullable(),
+}) satisfies z.ZodType<MedicationSchedule>;
+
+export const reminderOccurrenceSchema = z.object({
+  id: z.string(),
+  kind: reminderKindSchema,
+  status: reminderStatusSchema,
+  scheduleId: z.string().nullable(),
+  consultationId: z.string().nullable(),
+  refId: z.string().nullable(),
+  dueAt: z.date(),
+  sendAt: z.date(),
+  sentAt: z.date().nullable(),
+  respondBy: z.date().nullable(),
+  answeredAt: z.date().nullable(),
+  answer: z.string().nullable(),
+  parentId: z.string().nullable(),
+  payload: z.unknown(),
+}) satisfies z.ZodType<ReminderOccurrence>;
+
+/** A patient's reminders as the console shows them. */
+export const remindersOverviewSchema = z.object({
+  schedules: z.array(medicationScheduleSchema),
+  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  missedDoses: z.number(),
+  takenDoses: z.number(),
+  occurrences: z.array(reminderOccurrenceSchema),
+});

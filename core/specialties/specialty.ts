@@ -12,3 +12,11 @@ export const specialtyInputSchema = z.object({
 export interface Specialty extends z.output<typeof specialtyInputSchema> {
   code: string;
 }
+
+export const specialtySchema = z.object({
+  code: z.string(),
+  nameRu: z.string(),
+  nameEn: z.string(),
+  escalateAfterMinutes: z.number().nullable(),
+  active: z.boolean(),
+}) satisfies z.ZodType<Specialty>;

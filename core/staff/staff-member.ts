@@ -16,3 +16,14 @@ export interface StaffMember {
   lockedUntil: Date | null;
   disabled: boolean;
 }
+
+/** A staff member as the console sees them (no hashes, no secrets). */
+export const publicStaffSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: staffRoleSchema,
+  specialties: z.array(z.string()),
+  languages: z.array(z.string()),
+  doctorId: z.string().nullable(),
+});

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
@@ -19,6 +20,16 @@ export interface JoinGrant {
   room: string;
   language: string;
 }
+
+export const joinGrantSchema = z.object({
+  intake: z.array(z.string()).optional(),
+  url: z.string(),
+  token: z.string(),
+  role: z.enum(["patient", "doctor", "interpreter"]),
+  visitId: z.string(),
+  room: z.string(),
+  language: z.string(),
+}) satisfies z.ZodType<JoinGrant>;
 
 const identityOf = (role: CallRole, id: string) => `${role}-${id}`;
 

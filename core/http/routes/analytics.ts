@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { analyticsCsv } from "../../analytics/analytics-csv";
 import { analyticsQuerySchema, analyticsSchema, refreshQuerySchema } from "../../analytics/analytics-schema";
 import type { AnalyticsService } from "../../analytics/analytics-service";
+import { noContent, text } from "../responses";
 import { requireRole } from "../staff-auth";
 
 /** Admin only: the clinic's figures for a range, as JSON for the console's screen and as CSV; rebuilding them now. */
@@ -16,7 +16,7 @@ export const analyticsRoutes = (deps: { analytics: AnalyticsService }) => async 
     deps.analytics.report(actor(request.staff.id), request.query),
   );
 
-  app.get("/analytics.csv", { schema: { querystring: analyticsQuerySchema, response: { 200: z.string() } } }, async (request, reply) => {
+  app.get("/analytics.csv", { schema: { querystring: analyticsQuerySchema, response: { 200: text("text/csv", "The figures as CSV") } } }, async (request, reply) => {
     const report = await deps.analytics.report(actor(request.staff.id), request.query, "csv");
     const q = request.query;
     return reply
@@ -26,7 +26,7 @@ export const analyticsRoutes = (deps: { analytics: AnalyticsService }) => async 
       .send(analyticsCsv(report));
   });
 
-  app.post("/analytics/refresh", { schema: { querystring: refreshQuerySchema } }, async (request, reply) => {
+  app.post("/analytics/refresh", { schema: { querystring: refreshQuerySchema, response: { 204: noContent } } }, async (request, reply) => {
     await deps.analytics.refresh(actor(request.staff.id), request.query.timeZone);
     return reply.status(204).send();
   });

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { joinGrantSchema } from "../../video/call-access";
 import type { CallLinks } from "../../video/call-links";
+import { htmlPage, noContent, text } from "../responses";
 import type { VideoService } from "../../video/video-service";
 
 const root = join(import.meta.dirname, "..", "..", "..");
@@ -56,23 +58,23 @@ export function registerCallPage(app: FastifyInstance, deps: { video: VideoServi
   const api = app.withTypeProvider<ZodTypeProvider>();
   const noStore = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" };
 
-  api.get("/call/:token", { schema: { params: tokenParams } }, async (request, reply) => {
+  api.get("/call/:token", { schema: { params: tokenParams, response: { 200: htmlPage("The call page") } } }, async (request, reply) => {
     const link = await deps.links.peek(request.params.token);
     return reply.headers(noStore).type("text/html; charset=utf-8").send(renderPage(link?.language ?? "ru", videoServerUrl));
   });
 
-  api.get("/call-assets/call.js", async (_request, reply) =>
+  api.get("/call-assets/call.js", { schema: { response: { 200: text("text/javascript", "The call page's script") } } }, async (_request, reply) =>
     reply.header("cache-control", "no-cache").type("text/javascript; charset=utf-8").send(await callBundle()),
   );
 
   /** The page's connection check: a round trip to the api. */
-  api.get("/call/:token/ping", { schema: { params: tokenParams } }, async (_request, reply) => reply.headers(noStore).status(204).send());
+  api.get("/call/:token/ping", { schema: { params: tokenParams, response: { 204: noContent } } }, async (_request, reply) => reply.headers(noStore).status(204).send());
 
-  api.post("/call/:token/join", { schema: { params: tokenParams, body: deviceBody } }, async (request, reply) =>
+  api.post("/call/:token/join", { schema: { params: tokenParams, body: deviceBody, response: { 200: joinGrantSchema } } }, async (request, reply) =>
     reply.headers(noStore).send(await deps.video.join(request.params.token, request.body.device)),
   );
 
-  api.post("/call/:token/end", { schema: { params: tokenParams, body: deviceBody } }, async (request, reply) => {
+  api.post("/call/:token/end", { schema: { params: tokenParams, body: deviceBody, response: { 204: noContent } } }, async (request, reply) => {
     await deps.video.endFromLink(request.params.token, request.body.device);
     return reply.headers(noStore).status(204).send();
   });

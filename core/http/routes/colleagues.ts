@@ -8,6 +8,7 @@ import type { ColleagueInvitations } from "../../colleagues/colleague-invitation
 import type { StoredFiles } from "../../files/stored-files";
 import { colleagueAnswerSchema } from "../../protocols/protocol";
 import type { ProtocolService } from "../../protocols/protocol-service";
+import { file } from "../responses";
 
 const idParams = z.object({ id: z.uuid() });
 const fileParams = z.object({ id: z.uuid(), fileId: z.uuid() });
@@ -52,8 +53,8 @@ export const colleagueRoutes = (deps: ColleagueRouteDeps & { access: CareAccess 
     deps.caseReader.read(request.staff, request.params.id),
   );
 
-  // Bytes, like the treating doctor's file route (GET /consultations/:id/files/:fileId): no JSON body to declare.
-  app.get("/colleague-invitations/:id/files/:fileId", { schema: { params: fileParams } }, async (request, reply) => {
+  // Bytes, like the treating doctor's file route (GET /consultations/:id/files/:fileId).
+  app.get("/colleague-invitations/:id/files/:fileId", { schema: { params: fileParams, response: { 200: file("application/octet-stream", "The file, with its own content type (an image or a PDF)") } } }, async (request, reply) => {
     await deps.caseReader.authorizeFile(request.staff, request.params.id, request.params.fileId);
     const file = await deps.files.read(request.params.fileId);
     return reply

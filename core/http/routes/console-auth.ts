@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { loginSchema, type StaffService } from "../../staff/staff-service";
-import type { StaffMember } from "../../staff/staff-member";
+import { z } from "zod";
+import { publicStaffSchema, type StaffMember } from "../../staff/staff-member";
+import { noContent } from "../responses";
 import { perMinute } from "../rate-limit";
 import { SESSION_COOKIE } from "../staff-auth";
 
-export const publicStaff = (s: StaffMember) => ({
+export const publicStaff = (s: StaffMember): z.output<typeof publicStaffSchema> => ({
   id: s.id,
   email: s.email,
   name: s.name,
@@ -21,7 +23,7 @@ export const consoleAuthRoutes =
     const app = scope.withTypeProvider<ZodTypeProvider>();
     // Per address, before any account is looked at: the account's own lockout lives in StaffService.login.
     const rateLimit = perMinute(deps.loginsPerMinute, (request) => `login:${request.ip}`);
-    app.post("/auth/login", { schema: { body: loginSchema }, config: { rateLimit } }, async (request, reply) => {
+    app.post("/auth/login", { schema: { body: loginSchema, response: { 200: z.object({ staff: publicStaffSchema }) } }, config: { rateLimit } }, async (request, reply) => {
       const { staff, sessionToken } = await deps.staff.login(request.body, { ip: request.ip });
       reply.setCookie(SESSION_COOKIE, sessionToken, {
         path: "/",
@@ -32,7 +34,7 @@ export const consoleAuthRoutes =
       });
       return { staff: publicStaff(staff) };
     });
-    app.post("/auth/logout", async (request, reply) => {
+    app.post("/auth/logout", { schema: { response: { 204: noContent } } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await deps.staff.logout(token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { eventStream } from "../responses";
 import type { ConsoleEvent, RedisConsoleEvents } from "../../realtime/console-events";
 import type { StaffMember } from "../../staff/staff-member";
 
@@ -30,7 +31,7 @@ export const consoleEventRoutes = (deps: { events: RedisConsoleEvents }) => asyn
   app.addHook("onClose", async () => {
     for (const res of open) res.end();
   });
-  app.get("/events", async (request, reply) => {
+  app.get("/events", { schema: { response: { 200: eventStream("Consultation, alert and lab events this member of staff may hear") } } }, async (request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -8,6 +8,7 @@ import type { FhirExport, SearchableType } from "../../fhir/fhir-export";
 import { fhirResourceTypes } from "../../fhir/scopes";
 import { ASSERTION_ALGORITHMS, OAuthError, type SmartAuth } from "../../fhir/smart-auth";
 import { acceptFhirJson } from "../fhir-json";
+import { binary } from "../responses";
 import { perMinute } from "../rate-limit";
 
 export interface FhirRouteDeps {
@@ -21,7 +22,14 @@ export const FHIR_PREFIX = "/fhir/R4";
 const FHIR_JSON = "application/fhir+json; charset=utf-8";
 const searchable = fhirResourceTypes.filter((type): type is SearchableType => type !== "Binary");
 type Query = Record<string, string | string[] | undefined>;
-// FHIR resources and Bundles have no zod schema here: their shape is HL7's R4 JSON schema, checked in the tests.
+// FHIR resources and Bundles have no zod schema here: their shape is HL7's R4 JSON schema, checked in the tests
+// (test/fhir-export.e2e.test.ts). The document names them by resourceType and passes them on whole.
+const resource = z.looseObject({ resourceType: z.string() });
+const fhirResource = (description: string) => ({ description, content: { "application/fhir+json": { schema: resource } } });
+const binaryResponse = {
+  description: "The PDF, or a Binary resource when the client accepts FHIR JSON",
+  content: { "application/pdf": { schema: binary }, "application/fhir+json": { schema: resource } },
+};
 const tokenResponseSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number(), scope: z.string() });
 const smartConfigurationSchema = z.object({
   token_endpoint: z.string(),
@@ -59,7 +67,7 @@ export const fhirRoutes = (deps: FhirRouteDeps, limits: { tokensPerMinute: numbe
     return type as SearchableType;
   };
 
-  app.get("/metadata", async (_request, reply) => fhirJson(reply, capabilityStatement(deps.baseUrl, tokenUrl)));
+  app.get("/metadata", { schema: { response: { 200: fhirResource("The CapabilityStatement") } } }, async (_request, reply) => fhirJson(reply, capabilityStatement(deps.baseUrl, tokenUrl)));
   app.get("/.well-known/smart-configuration", { schema: { response: { 200: smartConfigurationSchema } } }, async () => ({
     token_endpoint: tokenUrl,
     token_endpoint_auth_methods_supported: ["private_key_jwt"],
@@ -75,7 +83,7 @@ export const fhirRoutes = (deps: FhirRouteDeps, limits: { tokensPerMinute: numbe
     reply.header("cache-control", "no-store").send(await deps.auth.issueToken(request.body)),
   );
 
-  app.get("/Binary/:id", { schema: { params: z.object({ id: z.uuid() }) } }, async (request, reply) => {
+  app.get("/Binary/:id", { schema: { params: z.object({ id: z.uuid() }), response: { 200: binaryResponse } } }, async (request, reply) => {
     const file = await deps.fhir.binary(await access(request), request.params.id);
     // The PDF itself unless the client asks for FHIR JSON (FHIR's rule for Binary).
     if (/application\/(fhir\+)?json/.test(request.headers.accept ?? "")) {
@@ -83,18 +91,18 @@ export const fhirRoutes = (deps: FhirRouteDeps, limits: { tokensPerMinute: numbe
     }
     return reply.type(file.mimeType).header("content-disposition", `attachment; filename="${file.fileName}"`).send(file.bytes);
   });
-  app.get("/Patient/:id/$everything", { schema: { params: z.object({ id: z.uuid() }) } }, async (request, reply) => {
+  app.get("/Patient/:id/$everything", { schema: { params: z.object({ id: z.uuid() }), response: { 200: fhirResource("A searchset Bundle") } } }, async (request, reply) => {
     const query = request.query as Query;
     const result = await deps.fhir.everything(await access(request), request.params.id, query);
     return fhirJson(reply, searchsetBundle(deps.baseUrl, `/Patient/${request.params.id}/$everything`, query, result));
   });
-  app.get("/:type", { schema: { params: z.object({ type: z.string() }) } }, async (request, reply) => {
+  app.get("/:type", { schema: { params: z.object({ type: z.string() }), response: { 200: fhirResource("A searchset Bundle") } } }, async (request, reply) => {
     const type = typeOf(request.params.type);
     const query = request.query as Query;
     const result = await deps.fhir.search(await access(request), type, query);
     return fhirJson(reply, searchsetBundle(deps.baseUrl, `/${type}`, query, result));
   });
-  app.get("/:type/:id", { schema: { params: z.object({ type: z.string(), id: z.string() }) } }, async (request, reply) => {
+  app.get("/:type/:id", { schema: { params: z.object({ type: z.string(), id: z.string() }), response: { 200: fhirResource("The resource") } } }, async (request, reply) => {
     const type = typeOf(request.params.type);
     const granted = await access(request);
     if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new AppError("not_found", `${type}/${request.params.id} not found`);

@@ -7,6 +7,7 @@ import { AppError } from "../../errors";
 import { translator, type Language } from "../../i18n";
 import type { OidcVerification } from "../../identity/oidc";
 import { redFlagRulesSchema, type RedFlagRules } from "../../intake/red-flags";
+import { htmlPage } from "../responses";
 import { requireRole } from "../staff-auth";
 
 export interface IntakeStaffDeps {
@@ -23,7 +24,8 @@ export const intakeStaffRoutes = (deps: IntakeStaffDeps & { access: CareAccess }
 
   // Verification unlocks documents and lab results in the patient's account: the treating doctor (who saw the
   // documents on a call) or an admin at the front desk, never a doctor who does not treat the patient.
-  app.post("/patients/:id/identity/verify", { schema: { params: z.object({ id: z.uuid() }) } }, async (request) => {
+  const identityLevel = z.object({ identityLevel: z.enum(["anonymous", "phone_confirmed", "verified"]) });
+  app.post("/patients/:id/identity/verify", { schema: { params: z.object({ id: z.uuid() }), response: { 200: identityLevel } } }, async (request) => {
     await deps.access.identityVerifier(request.staff, request.params.id);
     const level = await deps.identity.record(request.params.id, {
       level: "verified",
@@ -33,12 +35,13 @@ export const intakeStaffRoutes = (deps: IntakeStaffDeps & { access: CareAccess }
     return { identityLevel: level };
   });
 
-  app.get("/red-flags", async (request) => {
+  const ruleSet = z.object({ version: z.string(), rules: redFlagRulesSchema });
+  app.get("/red-flags", { schema: { response: { 200: ruleSet } } }, async (request) => {
     requireRole(request, "admin");
     return deps.redFlags.current();
   });
 
-  app.put("/red-flags", { schema: { body: z.object({ rules: redFlagRulesSchema }) } }, async (request) => {
+  app.put("/red-flags", { schema: { body: z.object({ rules: redFlagRulesSchema }), response: { 200: ruleSet } } }, async (request) => {
     requireRole(request, "admin");
     await deps.redFlags.replace(request.staff.id, request.body.rules);
     return deps.redFlags.current();
@@ -58,7 +61,12 @@ export const intakePublicRoutes = (deps: IntakePublicDeps) => async (scope: Fast
 
   app.get(
     "/identity/oidc/callback",
-    { schema: { querystring: z.object({ state: z.string().min(1).max(200), code: z.string().min(1).max(2000) }) } },
+    {
+      schema: {
+        querystring: z.object({ state: z.string().min(1).max(200), code: z.string().min(1).max(2000) }),
+        response: { 200: htmlPage("Identity confirmed"), 401: htmlPage("The identity provider did not confirm") },
+      },
+    },
     async (request, reply) => {
       if (!deps.oidc) throw new AppError("not_found", "no identity provider configured");
       try {

@@ -6,7 +6,7 @@ import type { CareAccess } from "../../access/care-access";
 import { labTestCatalogue } from "../../labs/lab-tests";
 import { AppError } from "../../errors";
 import type { LabService } from "../../labs/lab-service";
-import { newLabOrderSchema, reviewTargetSchema } from "../../labs/lab-views";
+import { ingestOutcomeSchema, labOrderViewSchema, labReviewItemSchema, newLabOrderSchema, reviewTargetSchema } from "../../labs/lab-views";
 import type { LabDirectory } from "../../labs/labs-config";
 import { requireRole } from "../staff-auth";
 
@@ -19,7 +19,7 @@ export interface LabsDeps {
 export const labResultsRoutes = (deps: LabsDeps) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   acceptFhirJson(app);
-  app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }) } }, async (request, reply) => {
+  app.post("/api/v1/labs/:labId/results", { schema: { params: z.object({ labId: z.string().max(20) }), body: z.unknown().describe("A FHIR R4 Bundle of DiagnosticReport and Observations"), response: { 200: ingestOutcomeSchema, 202: ingestOutcomeSchema } } }, async (request, reply) => {
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!deps.labDirectory.authenticates(request.params.labId, token)) throw new AppError("unauthorized", "a valid laboratory token is required");
     const outcome = await deps.labs.ingest(request.params.labId, request.body);
@@ -34,16 +34,18 @@ const idParams = z.object({ id: z.uuid() });
 export const labStaffRoutes = (deps: LabsDeps & { access: CareAccess }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const { access } = deps;
-  app.get("/lab-tests", async () => ({ tests: labTestCatalogue }));
-  app.get("/labs", async () => ({ labs: deps.labDirectory.labs.map((lab) => ({ id: lab.id, name: lab.name, delivery: lab.delivery.type })) }));
-  app.post("/patients/:patientId/lab-orders", { schema: { params: patientParams, body: newLabOrderSchema } }, async (request, reply) =>
+  const catalogue = z.object({ tests: z.array(z.object({ code: z.string(), ru: z.string(), en: z.string() })) });
+  app.get("/lab-tests", { schema: { response: { 200: catalogue } } }, async () => ({ tests: labTestCatalogue }));
+  const labs = z.object({ labs: z.array(z.object({ id: z.string(), name: z.string(), delivery: z.enum(["push", "pull"]) })) });
+  app.get("/labs", { schema: { response: { 200: labs } } }, async () => ({ labs: deps.labDirectory.labs.map((lab) => ({ id: lab.id, name: lab.name, delivery: lab.delivery.type })) }));
+  app.post("/patients/:patientId/lab-orders", { schema: { params: patientParams, body: newLabOrderSchema, response: { 201: labOrderViewSchema } } }, async (request, reply) =>
     reply.status(201).send(await deps.labs.createOrder((await access.patient(request.staff, request.params.patientId)).id, request.params.patientId, request.body)),
   );
-  app.get("/patients/:patientId/lab-orders", { schema: { params: patientParams } }, async (request) => {
+  app.get("/patients/:patientId/lab-orders", { schema: { params: patientParams, response: { 200: z.object({ orders: z.array(labOrderViewSchema) }) } } }, async (request) => {
     const doctor = await access.patient(request.staff, request.params.patientId);
     return { orders: await deps.labs.listForPatient({ type: "doctor", id: doctor.id }, request.params.patientId) };
   });
-  app.get("/lab-orders/:id", { schema: { params: idParams } }, async (request) =>
+  app.get("/lab-orders/:id", { schema: { params: idParams, response: { 200: labOrderViewSchema } } }, async (request) =>
     deps.labs.readOrder((await access.labOrder(request.staff, request.params.id)).id, request.params.id),
   );
   // The review list is worked by operators as much as by doctors; interpreters have no business with results.
@@ -53,11 +55,11 @@ export const labStaffRoutes = (deps: LabsDeps & { access: CareAccess }) => async
   };
   // Filing needs the lab, the reason and the identifiers the delivery names; the results themselves are
   // clinical content, shown to doctors only.
-  app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }) } }, async (request) => {
+  app.get("/labs/review", { schema: { querystring: z.object({ all: z.stringbool().optional() }), response: { 200: z.object({ items: z.array(labReviewItemSchema) }) } } }, async (request) => {
     const items = await deps.labs.reviewList(reviewer(request), request.query.all ?? false);
     return { items: request.staff.role === "doctor" ? items : items.map((item) => ({ ...item, payload: null })) };
   });
-  app.post("/labs/review/:id/resolve", { schema: { params: idParams, body: reviewTargetSchema } }, async (request) =>
+  app.post("/labs/review/:id/resolve", { schema: { params: idParams, body: reviewTargetSchema, response: { 200: z.object({ results: z.number() }) } } }, async (request) =>
     deps.labs.resolveReview(reviewer(request), request.params.id, request.body),
   );
 };

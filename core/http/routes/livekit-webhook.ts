@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { AppError } from "../../errors";
 import type { LiveKitPort } from "../../video/livekit";
 import type { LiveKitWebhooks } from "../../video/livekit-webhooks";
@@ -12,7 +13,8 @@ export function registerLiveKitWebhook(app: FastifyInstance, deps: { livekit: Li
     scope.addContentTypeParser(["application/webhook+json", "application/json"], { parseAs: "string" }, (_request, body, done) =>
       done(null, body),
     );
-    scope.post("/webhooks/livekit", async (request, reply) => {
+    const handled = z.object({ ok: z.literal(true), outcome: z.enum(["duplicate", "processed", "ignored"]) });
+    scope.post("/webhooks/livekit", { schema: { body: z.unknown().describe("LiveKit's webhook event, kept as the signed raw text"), response: { 200: handled } } }, async (request, reply) => {
       const body = typeof request.body === "string" ? request.body : "";
       let event;
       try {

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { errorBodySchema } from "../../errors";
 
 export interface MaxWebhookDeps {
   /** MAX_WEBHOOK_SECRET, given to MAX with POST /subscriptions. */
@@ -26,7 +28,8 @@ export function registerMaxWebhook(app: FastifyInstance, deps: MaxWebhookDeps | 
       return reply.status(401).send({ code: "unauthorized", message: "wrong or missing secret" });
     }
   };
-  app.post("/webhooks/max", { onRequest }, async (request, reply) => {
+  const response = { 200: z.object({}).describe("Stored"), 401: errorBodySchema, 503: errorBodySchema };
+  app.post("/webhooks/max", { onRequest, schema: { body: z.unknown().describe("A MAX update, stored as it came (checked by the inbound worker)"), response } }, async (request, reply) => {
     try {
       // A malformed update is stored as a dead letter and answered 200 too: redelivering it would not help.
       // `deps!`: without deps, onRequest has refused the request already.

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { AppError } from "../../errors";
+import { text } from "../responses";
 import type { Metrics } from "../../metrics/metrics";
 import { metricsAuthorized } from "../../metrics/metrics-auth";
 
@@ -10,7 +11,7 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: s
     const route = request.routeOptions.url ?? "unmatched";
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.get("/metrics", async (request, reply) => {
+  app.get("/metrics", { schema: { response: { 200: text("text/plain", "Prometheus text format") } } }, async (request, reply) => {
     if (!metricsAuthorized(request.headers.authorization, token)) throw new AppError("unauthorized", "metrics token required");
     const { contentType, body } = await metrics.render();
     return reply.type(contentType).send(body);

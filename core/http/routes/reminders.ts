@@ -9,6 +9,8 @@ import {
   quietHoursSchema,
   type ReminderService,
 } from "../../reminders/reminder-service";
+import { medicationScheduleSchema, reminderOccurrenceSchema, remindersOverviewSchema } from "../../reminders/reminder";
+import { noContent } from "../responses";
 
 const patientParams = z.object({ patientId: z.uuid() });
 const idParams = z.object({ id: z.uuid() });
@@ -21,33 +23,33 @@ export const reminderRoutes = (deps: { reminders: ReminderService; access: CareA
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const { reminders, access } = deps;
 
-  app.get("/patients/:patientId/reminders", { schema: { params: patientParams } }, async (request) =>
+  app.get("/patients/:patientId/reminders", { schema: { params: patientParams, response: { 200: remindersOverviewSchema } } }, async (request) =>
     reminders.overview(await access.patient(request.staff, request.params.patientId), request.params.patientId),
   );
 
   app.post(
     "/patients/:patientId/medication-schedules",
-    { schema: { params: patientParams, body: medicationScheduleInputSchema } },
+    { schema: { params: patientParams, body: medicationScheduleInputSchema, response: { 201: medicationScheduleSchema } } },
     async (request, reply) => {
       const doctor = await access.patient(request.staff, request.params.patientId);
       return reply.status(201).send(await reminders.createSchedule(doctor, request.params.patientId, request.body));
     },
   );
 
-  app.delete("/medication-schedules/:id", { schema: { params: idParams } }, async (request, reply) => {
+  app.delete("/medication-schedules/:id", { schema: { params: idParams, response: { 204: noContent } } }, async (request, reply) => {
     await reminders.cancelSchedule(await access.medicationSchedule(request.staff, request.params.id), request.params.id);
     return reply.status(204).send();
   });
 
   /** For the prescriptions feature (or an integration) to hand a prescription over; idempotent per prescription id. */
-  app.post("/prescriptions/medication-schedules", { schema: { body: prescriptionSchema } }, async (request, reply) => {
+  app.post("/prescriptions/medication-schedules", { schema: { body: prescriptionSchema, response: { 201: z.object({ schedules: z.array(medicationScheduleSchema) }) } } }, async (request, reply) => {
     const doctor = await access.patient(request.staff, request.body.patientId);
     return reply.status(201).send({ schedules: await reminders.fromPrescription(request.body, doctor) });
   });
 
   app.put(
     "/patients/:patientId/quiet-hours",
-    { schema: { params: patientParams, body: quietHoursSchema.nullable() } },
+    { schema: { params: patientParams, body: quietHoursSchema.nullable(), response: { 204: noContent } } },
     async (request, reply) => {
       const doctor = await access.patient(request.staff, request.params.patientId);
       await reminders.setQuietHours({ type: "doctor", id: doctor.id }, request.params.patientId, request.body);
@@ -57,7 +59,7 @@ export const reminderRoutes = (deps: { reminders: ReminderService; access: CareA
 
   app.post(
     "/consultations/:id/follow-ups",
-    { schema: { params: idParams, body: followUpInputSchema } },
+    { schema: { params: idParams, body: followUpInputSchema, response: { 201: reminderOccurrenceSchema } } },
     async (request, reply) =>
       reply.status(201).send(await reminders.scheduleFollowUp(await access.consultationDoctor(request.staff, request.params.id), request.params.id, request.body)),
   );

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import type { Config } from "../../config";
+import { errorBodySchema } from "../../errors";
 
 /** Stores the raw update (core/inbound); throws only when it could not be stored. */
 export type TelegramWebhookHandler = (update: unknown) => Promise<void>;
@@ -16,7 +18,8 @@ const sameSecret = (given: string, expected: string) => {
  * takes one insert; Telegram stops pushing to a webhook that answers slowly.
  */
 export function registerTelegramWebhook(app: FastifyInstance, config: Config, accept?: TelegramWebhookHandler): void {
-  app.post("/webhooks/telegram", async (request, reply) => {
+  const response = { 200: z.object({}).describe("Stored"), 401: errorBodySchema, 503: errorBodySchema };
+  app.post("/webhooks/telegram", { schema: { body: z.unknown().describe("A Telegram Update, stored as it came (checked by the inbound worker)"), response } }, async (request, reply) => {
     const secret = request.headers["x-telegram-bot-api-secret-token"];
     // Checked before anything else: a request without our secret did not come from Telegram.
     if (!accept || !config.TELEGRAM_WEBHOOK_SECRET || typeof secret !== "string" || !sameSecret(secret, config.TELEGRAM_WEBHOOK_SECRET)) {

@@ -1,6 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { vkEnvelopeSchema, type VkEnvelope } from "../../channels/vk-envelope";
+import { z } from "zod";
+import { errorBodySchema } from "../../errors";
+import { text } from "../responses";
 
 export interface VkWebhookDeps {
   groupId: number;
@@ -21,7 +24,9 @@ const sameSecret = (given: string | undefined, expected: string) => {
  * the event is stored before that `ok`, so a crash loses nothing, and handled later by the inbound worker.
  */
 export function registerVkWebhook(app: FastifyInstance, deps: VkWebhookDeps | undefined): void {
-  app.post("/webhooks/vk", async (request, reply) => {
+  const refused = { 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema };
+  const response = { 200: text("text/plain", "`ok`, or the confirmation string VK asked for"), ...refused };
+  app.post("/webhooks/vk", { schema: { body: z.unknown().describe("A VK Callback API event (checked against the envelope here)"), response } }, async (request, reply) => {
     const parsed = vkEnvelopeSchema.safeParse(request.body);
     if (!deps) return reply.status(404).send({ code: "not_found", message: "VK is not configured" });
     // Without an envelope there is no secret to check: whoever sent it, it was not VK.

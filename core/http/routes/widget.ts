@@ -8,7 +8,9 @@ import type { WebInbox } from "../../channels/web-inbox";
 import type { WebTokens } from "../../channels/web-tokens";
 import type { FileContent } from "../../files/stored-files";
 import { languages, matchLanguage, type Language } from "../../i18n";
+import { errorBodySchema } from "../../errors";
 import { perMinute } from "../rate-limit";
+import { eventStream, file, htmlPage, noContent, text } from "../responses";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 const HEARTBEAT_MS = 25_000;
@@ -111,15 +113,16 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     return reply.status(401).send(!check.ok && check.reason === "expired" ? expired : unauthorized);
   };
 
-  app.get("/widget", async (request, reply) =>
+  const refused = { 401: errorBodySchema };
+  app.get("/widget", { schema: { response: { 200: htmlPage("The chat page") } } }, async (request, reply) =>
     reply
       .headers({ "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" })
       .type("text/html; charset=utf-8")
       .send(renderPage(pageLanguage(request, deps.defaultLanguage))),
   );
-  app.get("/widget/chat.js", async (_request, reply) => reply.type("text/javascript; charset=utf-8").send(await bundle("chat")));
+  app.get("/widget/chat.js", { schema: { response: { 200: text("text/javascript", "The chat page's script") } } }, async (_request, reply) => reply.type("text/javascript; charset=utf-8").send(await bundle("chat")));
   // Embedded on other sites by a clinic: any origin may load it.
-  app.get("/widget/embed.js", async (_request, reply) =>
+  app.get("/widget/embed.js", { schema: { response: { 200: text("text/javascript", "The script a clinic's site embeds") } } }, async (_request, reply) =>
     reply.headers({ "access-control-allow-origin": "*" }).type("text/javascript; charset=utf-8").send(await bundle("embed")),
   );
 
@@ -127,22 +130,22 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
   const sessionLimit = perMinute(limits.sessionsPerMinute, (request) => `widget-session:${request.ip}`);
   const messageLimit = perMinute(limits.messagesPerMinute, (request) => `widget-message:${visitorOf(request) ?? request.ip}`);
 
-  app.post("/widget/api/session", { config: { rateLimit: sessionLimit } }, async () => ({ token: deps.tokens.newVisitor().token }));
+  app.post("/widget/api/session", { schema: { response: { 200: z.object({ token: z.string() }) } }, config: { rateLimit: sessionLimit } }, async () => ({ token: deps.tokens.newVisitor().token }));
 
   // Visitor tokens: renewed while the page is open, so only an absence longer than their lifetime ends a conversation.
-  app.post("/widget/api/session/renew", async (request, reply) => {
+  app.post("/widget/api/session/renew", { schema: { response: { 200: z.object({ token: z.string(), expiresAt: z.number() }), ...refused } } }, async (request, reply) => {
     const check = deps.tokens.checkVisitor(bearer(request));
     if (!check.ok) return refuse(request, reply);
     return deps.tokens.renew(check.visitorId);
   });
 
-  app.post("/widget/api/events/ticket", async (request, reply) => {
+  app.post("/widget/api/events/ticket", { schema: { response: { 200: z.object({ ticket: z.string() }), ...refused } } }, async (request, reply) => {
     const visitorId = visitorOf(request);
     if (!visitorId) return refuse(request, reply);
     return { ticket: deps.tokens.eventsTicket(visitorId) };
   });
 
-  app.post("/widget/api/messages", { schema: { body: messageBody }, config: { rateLimit: messageLimit } }, async (request, reply) => {
+  app.post("/widget/api/messages", { schema: { body: messageBody, response: { 204: noContent, ...refused, 503: errorBodySchema } }, config: { rateLimit: messageLimit } }, async (request, reply) => {
     const visitorId = visitorOf(request);
     if (!visitorId) return refuse(request, reply);
     try {
@@ -155,7 +158,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     return reply.status(204).send();
   });
 
-  app.post("/widget/api/files", { schema: { querystring: fileQuery }, bodyLimit: UPLOAD_LIMIT }, async (request, reply) => {
+  app.post("/widget/api/files", { schema: { querystring: fileQuery, response: { 204: noContent, ...refused, 415: errorBodySchema, 503: errorBodySchema } }, bodyLimit: UPLOAD_LIMIT }, async (request, reply) => {
     const visitorId = visitorOf(request);
     if (!visitorId) return refuse(request, reply);
     const bytes = request.body as Buffer;
@@ -172,7 +175,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     return reply.status(204).send();
   });
 
-  app.get("/widget/api/events", { schema: { querystring: eventsQuery } }, async (request, reply) => {
+  app.get("/widget/api/events", { schema: { querystring: eventsQuery, response: { 200: eventStream("The replies to this visitor"), ...refused } } }, async (request, reply) => {
     // EventSource sends no header: the page gets a one-minute ticket first, so no long-lived token sits in a url.
     const visitorId = deps.tokens.visitorOfTicket(request.query.ticket);
     if (!visitorId) return reply.status(401).send({ code: "unauthorized", message: "missing or expired events ticket" });
@@ -210,7 +213,7 @@ export const widgetRoutes = (deps: WidgetDeps, limits: WidgetLimits) => async (s
     });
   });
 
-  app.get("/widget/files/:fileId", { schema: { params: z.object({ fileId: z.uuid() }), querystring: fileLinkQuery } }, async (request, reply) => {
+  app.get("/widget/files/:fileId", { schema: { params: z.object({ fileId: z.uuid() }), querystring: fileLinkQuery, response: { 200: file("application/octet-stream", "The file, with its own content type"), 403: errorBodySchema } } }, async (request, reply) => {
     const visitorId = deps.tokens.checkFileLink(request.params.fileId, request.query);
     if (!visitorId) return reply.status(403).send({ code: "forbidden", message: "the link is invalid or has expired" });
     const file = await deps.readFile(request.params.fileId);

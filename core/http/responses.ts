@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/**
+ * Response schemas for answers that are not a JSON body: an empty answer, a redirect, a page, a script, a file,
+ * an event stream. Fastify sends strings and Buffers as they are; these say in the OpenAPI document what they are.
+ */
+export const noContent = z.undefined().describe("No content");
+
+export const redirect = (to: string) => z.undefined().describe(`Redirect to ${to}`);
+
+const body = (mimeType: string, description: string, schema: z.ZodType) => ({ description, content: { [mimeType]: { schema } } });
+
+export const htmlPage = (description: string) => body("text/html", description, z.string());
+
+export const text = (mimeType: string, description: string) => body(mimeType, description, z.string());
+
+/** A file's bytes (a PDF, an image): a Buffer, sent unchanged. */
+export const binary = z.instanceof(Buffer).meta({ type: "string", format: "binary" });
+
+export const file = (mimeType: string, description: string) => body(mimeType, description, binary);
+
+/** Server-sent events, written to the raw socket: the schema names the stream, not each event. */
+export const eventStream = (description: string) => body("text/event-stream", description, z.string());
