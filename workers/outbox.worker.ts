@@ -85,20 +85,38 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const channel = deps.channels[delivery.channel];
   if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
   const now = deps.now ?? (() => new Date());
+  let ticket: string | undefined;
   if (limiter) {
     const slot = await limiter.acquire(delivery.channel, delivery.chatId);
     if (slot.kind !== "send") return delay(job, token, slot.waitMs);
+    ticket = slot.ticket;
   }
+  const countAsSent = () =>
+    ticket ? limiter!.sent(delivery.channel, delivery.chatId, ticket).catch((error) => deps.logger.warn({ err: error }, "send not counted")) : undefined;
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
   // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
   // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
-  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  const unused = async () => {
+    if (ticket) await limiter!.unused(delivery.channel, delivery.chatId, ticket).catch(() => undefined);
+  };
+  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) {
+    await unused();
+    return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  }
   let externalMessageId: string;
+  let counted: Promise<void> | undefined;
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
     const message = deps.render ? await deps.render(delivery) : delivery.message;
-    ({ externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId }));
+    try {
+      ({ externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId }));
+    } finally {
+      // The limiter's second counts from the answer; started now, beside the markSent write below, not after it.
+      counted = countAsSent();
+    }
   } catch (error) {
+    // a render that failed sent nothing: its token comes back at once
+    await (counted ?? unused());
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -116,7 +134,7 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   // The messenger has the message now: failing here must not send it again (Postgres away for a while would
   // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
   await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
-  await limiter?.sent(delivery.channel, delivery.chatId).catch((error) => deps.logger.warn({ err: error }, "send not counted"));
+  await counted;
 }
 
 /** Retries `write` with a growing pause for up to `forMs`, then gives up (the job's retry then sends again). */

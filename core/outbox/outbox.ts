@@ -31,6 +31,11 @@ export class Outbox {
     return new OutboxRepository(tx).create(accountId, outgoingMessageSchema.parse(message), consultationMessageId);
   }
 
+  /** The message as an outbox row stores it, for writers that insert rows in bulk (checked like `write` does). */
+  validated(message: OutgoingMessage): object {
+    return outgoingMessageSchema.parse(message);
+  }
+
   async dispatch(outboxId: string): Promise<void> {
     await this.queue.enqueue(outboxId);
   }
