@@ -8,7 +8,7 @@ export const url = (protocols: string[]) =>
   });
 
 /** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
-export const defaultRateLimits = "telegram:29:1100,vk:20:0,web:200:0,max:20:500";
+export const defaultRateLimits = "telegram:30:1100,vk:20:0,web:200:0,max:20:500";
 export const rateLimitsSchema = z
   .string()
   .regex(/^[a-z]+:\d+(\.\d+)?:\d+(,[a-z]+:\d+(\.\d+)?:\d+)*$/, "must look like telegram:30:1000,vk:20:0")

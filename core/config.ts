@@ -125,7 +125,7 @@ const variables = {
   ESCALATE_URGENT_AFTER_MINUTES: { schema: z.coerce.number().int().min(0).max(1440).default(5), example: "5" },
   ESCALATION_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
   // --- reminders ---
-  OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:29:1100,vk:20:0" },
+  OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:30:1100,vk:20:0" },
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
   REMINDERS_SNOOZE_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(15), example: "15" },
   // --- intake ---

@@ -20,7 +20,7 @@ describe("reminder fan-out at Telegram's limits", () => {
     // A database of its own: the other suites' schedulers and sweeps must not take these reminders.
     database = await createScratchDatabase("fanout");
     h = await startHarness(
-      { DATABASE_URL: database.url, REMINDERS_TICK_MS: "500", OUTBOX_RATE_LIMITS: "telegram:29:1100" },
+      { DATABASE_URL: database.url, REMINDERS_TICK_MS: "500", OUTBOX_RATE_LIMITS: "telegram:30:1100" },
       { telegram: { limits: { perSecond: 30, perChatIntervalMs: 1000 }, latencyMs: 5 } },
     );
   });

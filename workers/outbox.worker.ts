@@ -85,20 +85,28 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const channel = deps.channels[delivery.channel];
   if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
   const now = deps.now ?? (() => new Date());
-  if (limiter) {
-    const slot = await limiter.acquire(delivery.channel, delivery.chatId);
-    if (slot.kind !== "send") return delay(job, token, slot.waitMs);
-  }
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
   // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
   // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
-  if (!(await deps.outbox.claim(outboxId, now(), deps.claimMs))) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  const claimedUntil = await deps.outbox.claim(outboxId, now(), deps.claimMs);
+  if (!claimedUntil) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  const message = await renderOrLetGo(deps, delivery, claimedUntil);
+  // The token is taken last, just before the request: the limiter counts each send from here to its answer.
+  let ticket: string | undefined;
+  if (limiter) {
+    const slot = await limiter.acquire(delivery.channel, delivery.chatId);
+    if (slot.kind !== "send") {
+      await deps.outbox.unclaim(outboxId, claimedUntil);
+      return delay(job, token, slot.waitMs);
+    }
+    ticket = slot.ticket;
+  }
   let externalMessageId: string;
   try {
     // --- channels --- the row id lets a messenger drop a repeated send (VK random_id)
-    const message = deps.render ? await deps.render(delivery) : delivery.message;
     ({ externalMessageId } = await channel.send(delivery.chatId, message, { idempotencyKey: outboxId }));
   } catch (error) {
+    await countAsSent(limiter, delivery, ticket, deps.logger);
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -115,8 +123,24 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   }
   // The messenger has the message now: failing here must not send it again (Postgres away for a while would
   // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
+  // The limiter's second counts from the answer: told now, beside the markSent write, not after it.
+  const counted = countAsSent(limiter, delivery, ticket, deps.logger);
   await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
-  await limiter?.sent(delivery.channel, delivery.chatId).catch((error) => deps.logger.warn({ err: error }, "send not counted"));
+  await counted;
+}
+
+/** What the channel receives for the row; a render that fails lets go of the row's claim for the next try. */
+async function renderOrLetGo(deps: OutboxWorkerDeps, delivery: PendingDelivery, claimedUntil: Date): Promise<OutgoingMessage> {
+  try {
+    return deps.render ? await deps.render(delivery) : delivery.message;
+  } catch (error) {
+    await deps.outbox.unclaim(delivery.id, claimedUntil).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function countAsSent(limiter: SendRateLimiter | undefined, delivery: PendingDelivery, ticket: string | undefined, logger: Logger): Promise<void> {
+  if (limiter && ticket) await limiter.sent(delivery.channel, delivery.chatId, ticket).catch((error) => logger.warn({ err: error }, "send not counted"));
 }
 
 /** Retries `write` with a growing pause for up to `forMs`, then gives up (the job's retry then sends again). */

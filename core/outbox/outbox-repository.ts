@@ -47,6 +47,11 @@ export class OutboxRepository {
     return count === 1;
   }
 
+  /** Lets go of a claim this attempt holds (it is identified by its own `until`) without having sent. */
+  async unclaim(outboxId: string, until: Date): Promise<void> {
+    await this.db.outboxMessage.updateMany({ where: { id: outboxId, status: "pending", claimedUntil: until }, data: { claimedUntil: null } });
+  }
+
   async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
     await this.transaction(async (tx) => {
       const row = await tx.outboxMessage.update({

@@ -31,6 +31,11 @@ export class Outbox {
     return new OutboxRepository(tx).create(accountId, outgoingMessageSchema.parse(message), consultationMessageId);
   }
 
+  /** The message as an outbox row stores it, for writers that insert rows in bulk (checked like `write` does). */
+  validated(message: OutgoingMessage): object {
+    return outgoingMessageSchema.parse(message);
+  }
+
   async dispatch(outboxId: string): Promise<void> {
     await this.queue.enqueue(outboxId);
   }
@@ -52,9 +57,15 @@ export class Outbox {
     return this.repo.earlierPendingCount(delivery);
   }
 
-  /** Takes the row for one send attempt; false while another worker's attempt holds it. */
-  claim(outboxId: string, now: Date, forMs: number): Promise<boolean> {
-    return this.repo.claim(outboxId, now, new Date(now.getTime() + forMs));
+  /** Takes the row for one send attempt: the claim's end (to let go of it), or undefined while another attempt holds it. */
+  async claim(outboxId: string, now: Date, forMs: number): Promise<Date | undefined> {
+    const until = new Date(now.getTime() + forMs);
+    return (await this.repo.claim(outboxId, now, until)) ? until : undefined;
+  }
+
+  /** The attempt did not send after all (it waits for the messenger's limit): the next one may take the row at once. */
+  unclaim(outboxId: string, claimedUntil: Date): Promise<void> {
+    return this.repo.unclaim(outboxId, claimedUntil);
   }
 
   markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {

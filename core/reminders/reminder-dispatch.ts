@@ -63,61 +63,48 @@ export class ReminderDispatch {
   }
 
   /**
-   * Turns due occurrences into outbox messages, oldest first and one patient's in order. Returns how many were
-   * handled (sent, postponed or cancelled) so the caller can loop while a batch comes back full.
+   * Turns due occurrences into outbox messages, oldest first and one patient's in order: one statement writes the
+   * whole batch (ReminderRepository.queueMessages). Returns how many were handled (sent, postponed or cancelled) so
+   * the caller can loop while a batch comes back full.
    */
   async dispatchDue(now: Date, batch = 500): Promise<{ handled: number; sent: number }> {
     const due = await this.repo.due(now, batch);
     // A patient who withdrew consent gets no reminders: the doses due meanwhile are cancelled, later ones go out
     // again once they consent again (152-FZ art. 9).
     const stopped = await this.repo.consentWithdrawn(due.map((row) => row.patientId));
-    if (stopped.size) await this.repo.transition({ ids: due.filter((row) => stopped.has(row.patientId)).map((row) => row.id) }, "scheduled", "cancelled");
-    const byPatient = new Map<string, DueReminder[]>();
-    for (const row of due) if (!stopped.has(row.patientId)) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row]);
-    let sent = 0;
-    const outboxIds: string[] = [];
-    const groups = [...byPatient.values()];
-    // Patients in parallel, each patient's reminders one after another so their outbox rows keep that order.
-    for (let i = 0; i < groups.length; i += 8) {
-      await Promise.all(
-        groups.slice(i, i + 8).map(async (rows) => {
-          for (const row of rows) {
-            const outboxId = await this.dispatchOne(row, now);
-            if (outboxId) {
-              outboxIds.push(outboxId);
-              sent++;
-            }
-          }
-        }),
-      );
+    const cancelled = due.filter((row) => stopped.has(row.patientId)).map((row) => row.id);
+    const toSend: Parameters<ReminderRepository["queueMessages"]>[0] = [];
+    for (const row of due) {
+      if (stopped.has(row.patientId)) continue;
+      const decision = await this.decide(row, now);
+      if (decision === "cancel") cancelled.push(row.id);
+      else if (decision) toSend.push(decision);
     }
-    // After the commits: a dispatch lost here is picked up by the outbox sweep, the row being pending.
-    for (const id of outboxIds) await this.outbox.dispatch(id);
-    return { handled: due.length, sent };
+    if (cancelled.length) await this.repo.transition({ ids: cancelled }, "scheduled", "cancelled");
+    const outboxIds = await this.repo.queueMessages(toSend, now);
+    // After the commit: a dispatch lost here is picked up by the outbox sweep, the row being pending.
+    for (let i = 0; i < outboxIds.length; i += 50) await Promise.all(outboxIds.slice(i, i + 50).map((id) => this.outbox.dispatch(id)));
+    return { handled: due.length, sent: outboxIds.length };
   }
 
-  private async dispatchOne(row: DueReminder, now: Date): Promise<string | undefined> {
+  /** What to do with one due occurrence: its outbox row, a cancellation, or nothing now (postponed past quiet hours). */
+  private async decide(row: DueReminder, now: Date) {
     const timezone = row.schedule?.timezone ?? row.patient.timezone;
     const payload = row.payload as Record<string, string | number>;
     const later = afterQuietHours(now, timezone, row.patient.quietHours);
     const startsAt = row.kind === "appointment" ? new Date(String(payload.startsAt)) : undefined;
-    const cancel = () => this.repo.transition({ ids: [row.id] }, "scheduled", "cancelled");
     if (later > now) {
       // Quiet hours: an appointment reminder that would arrive after the appointment is dropped instead.
-      if (startsAt && later >= startsAt) return void (await cancel());
+      if (startsAt && later >= startsAt) return "cancel" as const;
       await this.repo.postpone(row.id, later);
       return undefined;
     }
     const accountId = row.patient.accountId;
-    if (!accountId) return void (await cancel());
+    if (!accountId) return "cancel" as const;
     const language = matchLanguage(row.patient.language) ?? "ru";
     const message = buildMessage(row, translator(language, "reminders"), language, timezone, this.settings.snoozeMinutes);
-    return this.repo.transaction(async (repo) => {
-      const respondBy = row.kind === "medication" ? new Date(now.getTime() + (row.schedule?.missedAfterMinutes ?? 120) * 60_000) : null;
-      // The conditional update is the claim: a second scheduler run finds the row no longer `scheduled`.
-      if (!(await repo.transition({ ids: [row.id] }, "scheduled", "sent", { sentAt: now, respondBy }))) return undefined;
-      return repo.queueMessage(this.outbox, row.id, accountId, message);
-    });
+    const respondBy = row.kind === "medication" ? new Date(now.getTime() + (row.schedule?.missedAfterMinutes ?? 120) * 60_000) : null;
+    return { occurrenceId: row.id, accountId, payload: this.outbox.validated(message), respondBy };
   }
 }
 

@@ -1,8 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
-import type { OutgoingMessage } from "../channels/channel";
 import { ProcessingConsent } from "../consents/processing-consent";
 import type { Db, Tx } from "../db/prisma";
-import type { Outbox } from "../outbox/outbox";
 import type { DueReminder, MedicationSchedule, NewOccurrence, ReminderOccurrence, ReminderStatus } from "./reminder";
 
 const occurrenceSelect = {
@@ -229,10 +228,40 @@ export class ReminderRepository {
   }
 
   /** Queues the reminder's message in this repository's transaction and remembers it on the occurrence. */
-  async queueMessage(outbox: Outbox, occurrenceId: string, accountId: string, message: OutgoingMessage): Promise<string> {
-    const outboxId = await outbox.write(this.db, accountId, message);
-    await this.db.reminderOccurrence.update({ where: { id: occurrenceId }, data: { outboxId } });
-    return outboxId;
+  /**
+   * Marks due occurrences sent and writes their outbox rows in one statement: only rows still `scheduled` are
+   * claimed (a second scheduler run finds them taken), so each gets exactly one outbox row. `createdAt` steps one
+   * millisecond per earlier row of the same account, so one patient's messages keep their order in the outbox.
+   * Returns the ids of the outbox rows written.
+   */
+  async queueMessages(
+    rows: Array<{ occurrenceId: string; accountId: string; payload: object; respondBy: Date | null }>,
+    now: Date,
+  ): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const outboxIds = rows.map(() => randomUUID());
+    const earlierOfAccount = new Map<string, number>();
+    const steps = rows.map((r) => {
+      const step = earlierOfAccount.get(r.accountId) ?? 0;
+      earlierOfAccount.set(r.accountId, step + 1);
+      return step;
+    });
+    const written = await this.db.$queryRaw<Array<{ id: string }>>`
+      WITH input AS (
+        SELECT * FROM unnest(${rows.map((r) => r.occurrenceId)}::uuid[], ${outboxIds}::uuid[], ${rows.map((r) => r.accountId)}::uuid[],
+                             ${rows.map((r) => JSON.stringify(r.payload))}::jsonb[], ${rows.map((r) => r.respondBy)}::timestamp[], ${steps}::int[])
+          AS t(occurrence_id, outbox_id, account_id, payload, respond_by, step)
+      ), claimed AS (
+        UPDATE "ReminderOccurrence" r
+        SET status = 'sent', "sentAt" = ${now}::timestamp, "respondBy" = input.respond_by, "outboxId" = input.outbox_id
+        FROM input WHERE r.id = input.occurrence_id AND r.status = 'scheduled'
+        RETURNING input.outbox_id, input.account_id, input.payload, input.step
+      )
+      INSERT INTO "OutboxMessage" (id, "accountId", payload, "createdAt")
+      SELECT outbox_id, account_id, payload, ${now}::timestamp + step * interval '1 millisecond' FROM claimed
+      RETURNING id`;
+    const ids = new Set(written.map((w) => w.id));
+    return outboxIds.filter((id) => ids.has(id));
   }
 
   // ---- the consultation a follow-up answer joins ----

@@ -173,7 +173,9 @@ export function queueMessage(t: TFunction, status: QueueStatus): OutgoingMessage
   const text =
     status.minutes === undefined
       ? t("queue.position_unknown", { position: status.position })
-      : t("queue.position", { position: status.position, count: status.minutes });
+      : status.range
+        ? t("queue.position_range", { position: status.position, from: status.range.from, count: status.range.to })
+        : t("queue.position", { position: status.position, count: status.minutes });
   return { text, buttons: [[{ label: t("buttons.leave"), data: `video:leave:${shortId(status.visitId)}` }]] };
 }
 

@@ -76,6 +76,15 @@ export class VideoRepository {
   }
 
   /** Doctors whose shift covers `at` for `specialty` and who speak `language`. */
+  /** Shifts for `specialty` of doctors who speak `language` that overlap [from, to), by start. */
+  shiftsOverlapping(specialty: string, language: string, from: Date, to: Date): Promise<Array<{ doctorId: string; startsAt: Date; endsAt: Date }>> {
+    return this.db.dutyShift.findMany({
+      where: { specialty, startsAt: { lt: to }, endsAt: { gt: from }, doctor: { languages: { has: language } } },
+      orderBy: { startsAt: "asc" },
+      select: { doctorId: true, startsAt: true, endsAt: true },
+    });
+  }
+
   async doctorsOnDuty(specialty: string, language: string, at: Date): Promise<string[]> {
     const shifts = await this.db.dutyShift.findMany({
       where: { specialty, startsAt: { lte: at }, endsAt: { gt: at }, doctor: { languages: { has: language } } },
@@ -146,10 +155,27 @@ export class VideoRepository {
     return rows.map(({ consultation, ...row }) => ({ ...row, urgent: consultation?.urgent ?? false }));
   }
 
-  /** When each of these doctors' open calls was accepted. */
-  async openCallsAcceptedAt(doctorIds: string[]): Promise<Array<Date | null>> {
-    const rows = await this.db.videoVisit.findMany({ where: { doctorId: { in: doctorIds }, status: { in: [...STILL_OPEN] } }, select: { acceptedAt: true } });
-    return rows.map((r) => r.acceptedAt);
+  /** The open calls of these doctors: who and since when (accepted). */
+  async openCallsByDoctor(doctorIds: string[]): Promise<Array<{ doctorId: string; acceptedAt: Date | null }>> {
+    const rows = await this.db.videoVisit.findMany({
+      where: { doctorId: { in: doctorIds }, status: { in: [...STILL_OPEN] } },
+      select: { doctorId: true, acceptedAt: true },
+    });
+    return rows.map((r) => ({ doctorId: r.doctorId!, acceptedAt: r.acceptedAt }));
+  }
+
+  /** How the specialty's latest queued visits left the queue: given up (`left`) or taken, and after how long. */
+  async recentQueueExits(specialty: string, take: number): Promise<Array<{ left: boolean; waitedSeconds: number }>> {
+    const rows = await this.db.videoVisit.findMany({
+      where: { specialty, appointmentId: null, status: { not: "waiting" } },
+      orderBy: { requestedAt: "desc" },
+      take,
+      select: { status: true, requestedAt: true, acceptedAt: true, endedAt: true },
+    });
+    return rows.flatMap((r) => {
+      const exit = r.status === "left" ? r.endedAt : r.acceptedAt;
+      return exit ? [{ left: r.status === "left", waitedSeconds: (exit.getTime() - r.requestedAt.getTime()) / 1000 }] : [];
+    });
   }
 
   /** Durations of the specialty's last ended calls, newest first. */

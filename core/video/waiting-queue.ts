@@ -6,7 +6,8 @@ import { redisKeys } from "../redis-keys";
 import type { DutyShifts } from "./duty-shifts";
 import type { VideoEvents } from "./video-events";
 import type { VideoRepository, VideoVisit } from "./video-repository";
-import { estimateWaitMinutes, movingAverageMinutes } from "./wait-estimate";
+import { readQueueOutlook } from "./queue-outlook";
+import { estimateWaits, toldWait } from "./wait-estimate";
 
 export const videoRequestSchema = z.object({
   patientId: z.uuid(),
@@ -23,7 +24,10 @@ export interface QueueUpdates {
 export interface QueueStatus {
   visitId: string;
   position: number;
+  /** The median expected wait; undefined when no doctor is expected on duty within the estimate's horizon. */
   minutes: number | undefined;
+  /** Told instead of "about N minutes" when the wait is uncertain. */
+  range?: { from: number; to: number };
 }
 
 export type RequestOutcome =
@@ -157,16 +161,9 @@ export class WaitingQueue {
   async queueSnapshot(specialty: string, language: string): Promise<QueueStatus[]> {
     const ids = await this.deps.redis.zrange(this.keys.videoQueue(specialty, language), 0, -1);
     if (ids.length === 0) return [];
-    const onDuty = await this.deps.shifts.doctorsOnDuty(specialty, language);
-    const busy = await this.deps.repo.openCallsAcceptedAt(onDuty);
-    const recent = await this.deps.repo.recentDurationsSeconds(specialty, 20);
-    const now = this.deps.now().getTime();
-    const mean = movingAverageMinutes(recent.map((seconds) => seconds / 60), this.deps.defaultConsultMinutes);
-    const busyElapsed = busy.map((acceptedAt) => (now - (acceptedAt?.getTime() ?? now)) / 60_000);
-    return ids.map((visitId, index) => {
-      const minutes = estimateWaitMinutes({ position: index + 1, doctorsOnDuty: onDuty.length, busyElapsedMinutes: busyElapsed, meanConsultMinutes: mean });
-      return { visitId, position: index + 1, minutes: minutes === undefined ? undefined : Math.ceil(minutes) };
-    });
+    const outlook = await readQueueOutlook(this.deps, { specialty, language, waiting: ids.length });
+    const estimates = estimateWaits(outlook);
+    return ids.map((visitId, index) => ({ visitId, position: index + 1, ...toldWait(estimates[index]) }));
   }
 
   /** The patient of a visit still waiting, else undefined. */
