@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase } from "../scripts/scratch";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
 
 let h: Harness;
+let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+// Its own database: the doctor's queue shows the 100 that waited longest, and the run's shared database holds more.
 beforeAll(async () => {
-  h = await startHarness();
-});
+  database = await createScratchDatabase("skeleton");
+  h = await startHarness({ DATABASE_URL: database.url });
+}, 60_000);
 afterAll(async () => {
   await h?.close();
+  await database?.drop();
 });
 
 const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));

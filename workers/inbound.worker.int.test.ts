@@ -30,7 +30,7 @@ async function consented(user: User) {
 const complaintOf = async (user: User) =>
   (await h.db.intake.findMany({ where: { patient: { accounts: { some: { channel: "telegram", externalUserId: String(user.id) } } } }, select: { complaint: true } })).map((i) => i.complaint);
 const repliesTo = async (user: User) =>
-  (await h.db.outboxMessage.findMany({ where: { account: { channel: "telegram", externalUserId: String(user.id) } }, select: { payload: true } })).map(
+  (await h.db.outboxMessage.findMany({ where: { account: { channel: "telegram", externalUserId: String(user.id) } }, orderBy: { createdAt: "asc" }, select: { payload: true } })).map(
     (row) => (row.payload as { text?: string }).text,
   );
 

@@ -13,11 +13,12 @@ import type { InPersonVisits } from "../protocols/in-person-visits";
 import { ProtocolRepository } from "../protocols/protocol-repository";
 import type { ConsoleEvents } from "../realtime/console-events";
 import type { StaffMember } from "../staff/staff-member";
-import type { ConsultationRepository, PreviousConsultation, QueueItem, ThreadMessage } from "./consultation-repository";
+import type { ConsultationRepository, PreviousConsultation, QueueItem, ThreadHead, ThreadMessage } from "./consultation-repository";
 import { answerSchema, closeSchema, medicalOutcomes, noCareOutcomes, type fileKindSchema, type QueueFilter } from "./desk-inputs";
 import type { IntakeReader, IntakeView } from "./intake-reader";
 
 export interface Thread extends QueueItem {
+  kind: ThreadHead["kind"];
   patientId: string;
   identityLevel: string;
   outcome: string | null;

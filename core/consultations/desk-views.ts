@@ -40,6 +40,7 @@ const intakeViewSchema = z.object({
 });
 
 export const threadSchema = queueItemSchema.extend({
+  kind: z.enum(["async_chat", "second_opinion"]),
   patientId: z.string(),
   identityLevel: z.string(),
   outcome: z.string().nullable(),

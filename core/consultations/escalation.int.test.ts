@@ -1,11 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { createPrisma } from "../db/prisma";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase } from "../../scripts/scratch";
+import { createPrisma, type Db } from "../db/prisma";
 import { escalateOverdue, escalationRulesSchema } from "./escalation";
 
-const db = createPrisma(inject("databaseUrl"));
+// Its own database: the escalation workers of other test files sweep the run's shared one with the real clock, and
+// would escalate these long-overdue rows before the test's own sweeps do.
+let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let db: Db;
+beforeAll(async () => {
+  database = await createScratchDatabase("escalation");
+  db = createPrisma(database.url);
+}, 60_000);
 afterAll(async () => {
-  await db.$disconnect();
+  await db?.$disconnect();
+  await database?.drop();
 });
 
 async function consultation(urgent: boolean, createdAt: Date) {
@@ -16,7 +25,7 @@ async function consultation(urgent: boolean, createdAt: Date) {
 
 describe("escalation of urgent consultations", () => {
   it("tells operators of an urgent consultation after its own limit in minutes, a routine one after its specialty's", async () => {
-    // Created long ago and swept "then": the sweep only reaches rows older than its clock, so other tests' are untouched.
+    // Created long ago and swept "then": the sweep only reaches rows older than its clock.
     const t0 = new Date(Date.UTC(2001, 0, 1, 9, Math.floor(Math.random() * 50)));
     const rules = escalationRulesSchema.parse("*:120");
     const urgent = await consultation(true, t0);
