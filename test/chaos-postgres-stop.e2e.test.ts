@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabaseOn } from "./helpers/scratch-database";
 import { startHarness, type Harness } from "./helpers/harness";
 import { PrivatePostgres } from "./helpers/private-postgres";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
@@ -17,7 +17,7 @@ let h: Harness;
 beforeAll(async () => {
   // Its own server, never the machine's shared one.
   server = await PrivatePostgres.start();
-  const database = await createScratchDatabase("pgstop", server.adminUrl);
+  const database = await scratchDatabaseOn(server.adminUrl, "pgstop");
   h = await startHarness({
     DATABASE_URL: database.url,
     // A dead attempt's chat and row wait this long; retries must outlast the outage.

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { startChild } from "./helpers/child-process";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
 import { PrivateRedis } from "./helpers/private-redis";
@@ -15,14 +15,14 @@ import { telegramUpdates } from "./helpers/telegram-stand-in";
  */
 const CHECK_SECONDS = 3;
 let redis: PrivateRedis;
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 let h: Harness;
 let workers: ChildProcess | undefined;
 
 beforeAll(async () => {
   // Its own Redis (stopped below) and its own database (its short sweeps must not take other suites' rows).
   redis = await PrivateRedis.start();
-  database = await createScratchDatabase("redisloss");
+  database = await scratchDatabase("redisloss");
   const env = {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { startChild } from "./helpers/child-process";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
@@ -13,14 +13,14 @@ import { telegramUpdates } from "./helpers/telegram-stand-in";
  */
 const LOCK_MS = 2000;
 const PATIENTS = 150;
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 let h: Harness;
 let env: Record<string, string>;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   // A database of its own: other suites' sweeps must not take these rows, nor this one's theirs.
-  database = await createScratchDatabase("workerkill");
+  database = await scratchDatabase("workerkill");
   const claimSeconds = String(LOCK_MS / 1000);
   h = await startHarness({ DATABASE_URL: database.url, INBOUND_CLAIM_SECONDS: claimSeconds, OUTBOX_CLAIM_SECONDS: claimSeconds }, { workers: false });
   env = {

@@ -1,19 +1,19 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 
 // A new consent version applies to every patient: this file has a database of its own so other files' patients
 // keep the consents they gave.
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 let h: Harness;
 let browser: Browser;
 let base: string;
 let admin: StaffLogin;
 
 beforeAll(async () => {
-  database = await createScratchDatabase("consents");
+  database = await scratchDatabase("consents");
   h = await startHarness({ DATABASE_URL: database.url });
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
   browser = await launchChromium();

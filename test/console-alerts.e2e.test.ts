@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
 import { hl7 } from "./helpers/hl7-fixtures";
@@ -9,7 +9,7 @@ import { hl7 } from "./helpers/hl7-fixtures";
 const LAB_TOKEN = "helix-push-token-0123456789";
 // Alerts of patients with no responsible doctor and unmatched lab deliveries reach every doctor: this file has a
 // database of its own so other files' alerts and deliveries do not reach its consoles.
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 let h: Harness;
 let browser: Browser;
 let base: string;
@@ -18,7 +18,7 @@ let otherGp: StaffLogin;
 let operator: StaffLogin;
 
 beforeAll(async () => {
-  database = await createScratchDatabase("alerts");
+  database = await scratchDatabase("alerts");
   h = await startHarness({ DATABASE_URL: database.url, LABS_CONFIG: JSON.stringify([{ id: "helix", name: "Helix", delivery: { type: "push", token: LAB_TOKEN } }]) });
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
   browser = await launchChromium();

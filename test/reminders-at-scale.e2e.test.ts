@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { startHarness, type Harness } from "./helpers/harness";
 import { checkDeliveries, seedDueReminders } from "./helpers/reminder-fanout";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,11 +14,11 @@ const PATIENTS = 150;
 const PER_PATIENT = 3;
 
 describe("reminder fan-out at Telegram's limits", () => {
-  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let database: ScratchDatabase;
   let h: Harness;
   beforeAll(async () => {
     // A database of its own: the other suites' schedulers and sweeps must not take these reminders.
-    database = await createScratchDatabase("fanout");
+    database = await scratchDatabase("fanout");
     h = await startHarness(
       { DATABASE_URL: database.url, REMINDERS_TICK_MS: "500", OUTBOX_RATE_LIMITS: "telegram:30:1100" },
       { telegram: { limits: { perSecond: 30, perChatIntervalMs: 1000 }, latencyMs: 5 } },
@@ -52,14 +52,14 @@ describe("reminder fan-out at Telegram's limits", () => {
 });
 
 describe("a worker killed mid-run", () => {
-  let killDatabase: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let killDatabase: ScratchDatabase;
   let telegram: TelegramStandIn;
   let services: Services;
   let child: ChildProcess | undefined;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    killDatabase = await createScratchDatabase("kill");
+    killDatabase = await scratchDatabase("kill");
     telegram = await new TelegramStandIn(undefined, { limits: { perSecond: 30, perChatIntervalMs: 1000 }, latencyMs: 5 }).start();
     env = {
       DATABASE_URL: killDatabase.url,

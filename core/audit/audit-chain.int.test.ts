@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "../../test/helpers/scratch-database";
 import { createPrisma, type Db } from "../db/prisma";
 import { removeAuditEventsBefore, verifyAuditChain } from "./audit-repository";
 import { recordAudit } from "./audit-log";
@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 // Its own database: this test tampers with the log as a superuser, which must not touch the run's shared database.
 describe("append-only audit log (issue 15 point 7)", () => {
-  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let database: ScratchDatabase;
   let db: Db;
   let superuser: pg.Client;
   const verifyCli = () =>
@@ -21,7 +21,7 @@ describe("append-only audit log (issue 15 point 7)", () => {
     );
 
   beforeAll(async () => {
-    database = await createScratchDatabase("audit");
+    database = await scratchDatabase("audit");
     db = createPrisma(database.url);
     superuser = new pg.Client({ connectionString: database.url });
     await superuser.connect();

