@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
 
 let h: Harness;
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 // Its own database: the doctor's queue shows the 100 that waited longest, and the run's shared database holds more.
 beforeAll(async () => {
-  database = await createScratchDatabase("skeleton");
+  database = await scratchDatabase("skeleton");
   h = await startHarness({ DATABASE_URL: database.url });
 }, 60_000);
 afterAll(async () => {

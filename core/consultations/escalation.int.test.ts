@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../../scripts/scratch";
+import { scratchDatabase, type ScratchDatabase } from "../../test/helpers/scratch-database";
 import { createPrisma, type Db } from "../db/prisma";
 import { escalateOverdue, escalationRulesSchema } from "./escalation";
 
 // Its own database: the escalation workers of other test files sweep the run's shared one with the real clock, and
 // would escalate these long-overdue rows before the test's own sweeps do.
-let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+let database: ScratchDatabase;
 let db: Db;
 beforeAll(async () => {
-  database = await createScratchDatabase("escalation");
+  database = await scratchDatabase("escalation");
   db = createPrisma(database.url);
 }, 60_000);
 afterAll(async () => {
