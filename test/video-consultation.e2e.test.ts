@@ -7,14 +7,19 @@ import { verifyToken } from "../core/video/livekit";
 import { shortId } from "../core/video/short-id";
 import { startHarness, type Harness } from "./helpers/harness";
 import { LIVEKIT_KEY, LIVEKIT_SECRET, LiveKitStandIn } from "./helpers/livekit-stand-in";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 
 let h: Harness;
 let lk: LiveKitStandIn;
+// Its own database: a call is given any interpreter of the patient's language, and other suites add interpreters.
+let database: ScratchDatabase;
 const filesDir = join("/tmp", `telecons-video-files-${randomUUID().slice(0, 8)}`);
 
 beforeAll(async () => {
   lk = await new LiveKitStandIn().start();
+  database = await scratchDatabase("video");
   h = await startHarness({
+    DATABASE_URL: database.url,
     LIVEKIT_URL: lk.wsUrl,
     LIVEKIT_API_KEY: LIVEKIT_KEY,
     LIVEKIT_API_SECRET: LIVEKIT_SECRET,
@@ -25,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await lk?.stop();
+  await database?.drop();
 });
 
 const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
