@@ -1,3 +1,4 @@
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
 
 /**
@@ -21,3 +22,12 @@ export const file = (mimeType: string, description: string) => body(mimeType, de
 
 /** Server-sent events, written to the raw socket: the schema names the stream, not each event. */
 export const eventStream = (description: string) => body("text/event-stream", description, z.string());
+
+/** A stored file shown to staff: inline, with its own type, never cached by the browser nor sniffed. */
+export const sendStoredFile = (reply: FastifyReply, file: { mimeType: string; fileName: string; bytes: Buffer }) =>
+  reply
+    .header("content-type", file.mimeType)
+    .header("cache-control", "no-store")
+    .header("x-content-type-options", "nosniff")
+    .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+    .send(file.bytes);

@@ -8,7 +8,7 @@ import type { ColleagueInvitations } from "../../colleagues/colleague-invitation
 import type { StoredFiles } from "../../files/stored-files";
 import { colleagueAnswerSchema } from "../../protocols/protocol";
 import type { ProtocolService } from "../../protocols/protocol-service";
-import { file } from "../responses";
+import { file, sendStoredFile } from "../responses";
 
 const idParams = z.object({ id: z.uuid() });
 const fileParams = z.object({ id: z.uuid(), fileId: z.uuid() });
@@ -57,12 +57,7 @@ export const colleagueRoutes = (deps: ColleagueRouteDeps & { access: CareAccess 
   app.get("/colleague-invitations/:id/files/:fileId", { schema: { params: fileParams, response: { 200: file("application/octet-stream", "The file, with its own content type (an image or a PDF)") } } }, async (request, reply) => {
     await deps.caseReader.authorizeFile(request.staff, request.params.id, request.params.fileId);
     const file = await deps.files.read(request.params.fileId);
-    return reply
-      .header("content-type", file.mimeType)
-      .header("cache-control", "no-store")
-      .header("x-content-type-options", "nosniff")
-      .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .send(file.bytes);
+    return sendStoredFile(reply, file);
   });
 
   app.post("/colleague-invitations/:id/answer", { schema: { params: idParams, body: answerInputSchema, response: { 200: invitationSchema } } }, async (request) =>

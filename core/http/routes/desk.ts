@@ -9,7 +9,7 @@ import type { Config } from "../../config";
 import type { StoredFiles } from "../../files/stored-files";
 import { queueItemSchema, threadMessageSchema, threadSchema } from "../../consultations/desk-views";
 import { publicStaffSchema } from "../../staff/staff-member";
-import { file, noContent } from "../responses";
+import { file, noContent, sendStoredFile } from "../responses";
 import { requireRole } from "../staff-auth";
 import { publicStaff } from "./console-auth";
 
@@ -65,12 +65,7 @@ export const deskRoutes = (deps: { desk: ConsultationDesk; files: StoredFiles; c
   app.get("/consultations/:id/files/:fileId", { schema: { params: fileParams, response: { 200: file("application/octet-stream", "The file, with its own content type (an image or a PDF)") } } }, async (request, reply) => {
     await deps.desk.authorizeFile(request.staff, request.params.id, request.params.fileId);
     const file = await deps.files.read(request.params.fileId);
-    return reply
-      .header("content-type", file.mimeType)
-      .header("cache-control", "no-store")
-      .header("x-content-type-options", "nosniff")
-      .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .send(file.bytes);
+    return sendStoredFile(reply, file);
   });
 
   app.post("/files", { schema: { body: uploadSchema, response: { 201: z.object({ id: z.string() }) } }, bodyLimit: Math.ceil(MAX_UPLOAD * 1.4) }, async (request, reply) => {

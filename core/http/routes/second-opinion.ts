@@ -7,6 +7,7 @@ import {
   translationInputSchema,
   type Translations,
 } from "../../second-opinion/translations";
+import { sendStoredFile } from "../responses";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -25,12 +26,7 @@ export const secondOpinionRoutes = (deps: { translations: Translations }) => asy
   // The original, like every file to staff: not cached by the browser, never sniffed into another type.
   app.get("/translations/:id/original", { schema: { params: idParams, response: { 200: z.unknown().describe("the original document's bytes, sent as they are") } } }, async (request, reply) => {
     const file = await deps.translations.original(request.staff, request.params.id);
-    return reply
-      .header("content-type", file.mimeType)
-      .header("cache-control", "no-store")
-      .header("x-content-type-options", "nosniff")
-      .header("content-disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .send(file.bytes);
+    return sendStoredFile(reply, file);
   });
 
   app.post("/translations/:id", { schema: { params: idParams, body: translationInputSchema, response: { 200: interpreterItemSchema } } }, async (request) =>
