@@ -75,7 +75,7 @@ describe("the console's in-person slots and the front desk", () => {
     await row.getByLabel("Problem seen at the visit").fill("Essential hypertension");
     await desk.screenshot({ path: "test-output/console/31-front-desk.png", fullPage: true });
     await row.getByRole("button", { name: "Attended" }).click();
-    await row.getByText("attended").waitFor({ timeout: 10_000 });
+    await row.getByText("attended", { exact: true }).waitFor({ timeout: 10_000 });
     await desk.screenshot({ path: "test-output/console/32-front-desk-attended.png", fullPage: true });
 
     const visit = await h.db.inPersonVisit.findFirstOrThrow({ where: { patientId: appointment.patientId } });

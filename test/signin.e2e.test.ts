@@ -47,7 +47,9 @@ async function account(role: "operator" | "admin" = "operator") {
 const login = (from: string, body: { email: string; password: string; code: string }) =>
   h.app.inject({ method: "POST", url: "/api/v1/auth/login", headers: { "x-forwarded-for": from }, payload: body });
 const evaluated = (id: string) => h.db.auditEvent.count({ where: { action: "staff.login_failed", entityId: id } });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The lower quartile: other test files share the two cores, and their bursts only ever add time, so the faster
+ * answers show a path's own cost best. */
+const lowerQuartile = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 4)]!;
 
 describe("sign-in", () => {
   it("evaluates at most STAFF_MAX_FAILED_LOGINS of 40 wrong passwords sent at once from 40 addresses; the counter stays exact", async () => {
@@ -101,7 +103,7 @@ describe("sign-in", () => {
     };
     const times: Record<string, number[]> = { unknown: [], locked: [], wrongPassword: [], wrongCode: [] };
     const bodies = new Set<string>();
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < 20; round++) {
       for (const [kind, body] of Object.entries(kinds)) {
         const payload = await body();
         const started = performance.now();
@@ -112,10 +114,10 @@ describe("sign-in", () => {
       }
     }
     expect([...bodies]).toEqual([JSON.stringify(denied)]);
-    const reference = median(times.wrongPassword!);
+    const reference = lowerQuartile(times.wrongPassword!);
     for (const kind of ["unknown", "locked", "wrongCode"]) {
-      const ratio = median(times[kind]!) / reference;
-      expect(ratio, `${kind}: ${median(times[kind]!).toFixed(1)} ms against ${reference.toFixed(1)} ms`).toBeGreaterThan(0.5);
+      const ratio = lowerQuartile(times[kind]!) / reference;
+      expect(ratio, `${kind}: ${lowerQuartile(times[kind]!).toFixed(1)} ms against ${reference.toFixed(1)} ms`).toBeGreaterThan(0.5);
       expect(ratio, kind).toBeLessThan(2);
     }
   });
