@@ -43,6 +43,8 @@ export class RetentionRepository {
       const documents = await tx.clinicalDocument.findMany({ where: { patientId }, select: { fileId: true } });
       files.push(...documents.map((d) => d.fileId));
       await tx.clinicalDocument.deleteMany({ where: { patientId } });
+      await tx.prescriptionRenewal.deleteMany({ where: { patientId } });
+      await tx.misPush.deleteMany({ where: { protocol: { patientId } } });
       await tx.protocol.deleteMany({ where: { patientId } });
       await tx.intake.deleteMany({ where: { patientId } });
       await tx.outboxMessage.deleteMany({ where: { account: { patientId } } });
