@@ -321,6 +321,11 @@ const staffCases: StaffCase[] = [
     call: () => ({ url: api(`/in-person/appointments/${randomUUID()}/attended`), payload: { icd10Code: "I10", problem: "Hypertension" } }),
     allow: { admin: 404 }, // no such appointment: the role passes, the id does not
   },
+  {
+    route: "POST /api/v1/in-person/appointments/:id/no-show",
+    call: () => ({ url: api(`/in-person/appointments/${randomUUID()}/no-show`) }),
+    allow: { admin: 404 },
+  },
 
   // --- monitoring ---
   {

@@ -80,6 +80,23 @@ describe("the console's in-person slots and the front desk", () => {
 
     const visit = await h.db.inPersonVisit.findFirstOrThrow({ where: { patientId: appointment.patientId } });
     expect([visit.source, visit.icd10Code, visit.visitedAt.toISOString(), visit.externalId]).toEqual(["booking", "I10", visitedAt.toISOString(), `appointment-${appointment.id}`]);
+
+    // Another patient booked the next slot and did not come: the front desk says so, and no visit is recorded.
+    const next = await h.db.videoSlot.create({ data: { doctorId: doctor.doctorId!, specialty, kind: "in_person", room: "214", address: "Tverskaya 1, Moscow", startsAt: new Date(Date.now() + 7200_000), endsAt: new Date(Date.now() + 9000_000) } });
+    const absent = h.newPatient("ru");
+    await h.onboard(absent);
+    await h.say(absent, `/visit ${specialty}`);
+    await h.press(absent, `video:book:${shortId(next.id)}`);
+    const missed = await h.db.appointment.findFirstOrThrow({ where: { activeSlotId: next.id } });
+    await h.db.videoSlot.update({ where: { id: next.id }, data: { startsAt: new Date(visitedAt.getTime() + 1800_000), endsAt: new Date(visitedAt.getTime() + 3600_000) } });
+    await desk.reload();
+    await desk.getByRole("button", { name: "In-person" }).click();
+    const missedRow = desk.locator(`li[data-appointment="${missed.id}"]`);
+    await missedRow.getByRole("button", { name: "Did not come" }).click();
+    await missedRow.getByText("did not come", { exact: true }).waitFor({ timeout: 10_000 });
+    await desk.screenshot({ path: "test-output/console/33-front-desk-did-not-come.png", fullPage: true });
+    expect((await h.db.appointment.findUniqueOrThrow({ where: { id: missed.id } })).status).toBe("no_show");
+    expect(await h.db.inPersonVisit.count({ where: { patientId: missed.patientId } })).toBe(0);
     await context.close();
     await deskContext.close();
   });

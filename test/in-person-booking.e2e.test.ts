@@ -193,4 +193,36 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
     expect(followUp.statusCode).toBe(200);
     expect(followUp.json().remoteCare).toMatchObject({ primary: false, followsUp: [visitId], refused: [] });
   });
+
+  it("marks a booked visit the patient did not come to: once its time has come, with no in-person visit made", async () => {
+    const specialty = `c${randomUUID().slice(0, 8)}`;
+    const user = h.newPatient("ru");
+    await h.onboard(user);
+    const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+    const doctor = await h.services.doctors.create({ name: "Irina Volkova", specialties: [specialty], languages: ["ru"] });
+    const published = await bearer(doctor.apiToken)("POST", "/video/slots", { specialty, startsAt: "2027-03-01T07:00:00Z", endsAt: "2027-03-01T07:30:00Z", kind: "in_person", room: "5", address });
+    expect(published.statusCode).toBe(201);
+    const slotId = published.json().id as string;
+    await h.say(user, `/visit ${specialty}`);
+    await h.press(user, `video:book:${shortId(slotId)}`);
+    const appointment = await h.db.appointment.findFirstOrThrow({ where: { activeSlotId: slotId } });
+
+    const desk = await frontDesk();
+    const early = await desk("POST", `/in-person/appointments/${appointment.id}/no-show`);
+    expect([early.statusCode, early.json().message]).toEqual([409, "the visit has not started yet"]);
+    const startedAt = new Date(Date.now() - 3600_000);
+    await h.db.videoSlot.update({ where: { id: slotId }, data: { startsAt: startedAt, endsAt: new Date(startedAt.getTime() + 1800_000) } });
+    const missed = await desk("POST", `/in-person/appointments/${appointment.id}/no-show`);
+    expect([missed.statusCode, missed.json()]).toEqual([200, { status: "no_show" }]);
+
+    // It stays on the desk's list as missed, cannot become attended afterwards, and the guardrail sees no visit.
+    const listed = (await desk("GET", `/in-person/appointments?from=${new Date(startedAt.getTime() - 60_000).toISOString()}&days=1`)).json();
+    expect(listed.appointments.find((a: { id: string }) => a.id === appointment.id)).toMatchObject({ status: "no_show", attendedAt: null });
+    const late = await desk("POST", `/in-person/appointments/${appointment.id}/attended`, { icd10Code: "I10", problem: "Hypertension" });
+    expect(late.statusCode).toBe(409);
+    expect((await desk("POST", `/in-person/appointments/${appointment.id}/no-show`)).statusCode).toBe(409);
+    expect(await h.db.inPersonVisit.count({ where: { patientId: account.patientId } })).toBe(0);
+    const audit = await h.db.auditEvent.findMany({ where: { entityId: account.patientId, action: "in_person_booking.no_show" } });
+    expect(audit.map((a) => (a.meta as { appointmentId: string }).appointmentId)).toEqual([appointment.id]);
+  });
 });

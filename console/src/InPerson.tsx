@@ -16,8 +16,8 @@ interface Booking {
 }
 
 /**
- * The front desk's in-person appointments (from yesterday on): who comes when and where, and "attended" once the
- * patient came. That visit, with its ICD-10 code, is what lets later remote consultations diagnose and prescribe.
+ * The front desk's in-person appointments (from yesterday on): who comes when and where, "attended" once the
+ * patient came (or "did not come"). That visit, with its ICD-10 code, is what lets later remote consultations diagnose and prescribe.
  */
 export function InPerson() {
   const { t, language } = useT();
@@ -37,10 +37,10 @@ export function InPerson() {
 
   const entry = (id: string) => entries[id] ?? { icd10Code: "", problem: "" };
   const edit = (id: string, change: Partial<{ icd10Code: string; problem: string }>) => setEntries((all) => ({ ...all, [id]: { ...entry(id), ...change } }));
-  const attended = async (id: string) => {
+  const mark = async (id: string, outcome: "attended" | "no-show") => {
     setError(null);
     try {
-      await api(`/in-person/appointments/${id}/attended`, { method: "POST", body: entry(id) });
+      await api(`/in-person/appointments/${id}/${outcome}`, { method: "POST", body: outcome === "attended" ? entry(id) : undefined });
       await load();
     } catch (e) {
       setError(errorText(t, e));
@@ -62,17 +62,22 @@ export function InPerson() {
             {when(b.startsAt)} · {b.doctorName} ({b.specialty}) · {b.address}, {t("video.room")} {b.room} · {t("frontDesk.patient")} {b.patientId.slice(0, 8)} ·{" "}
             {b.status === "attended" ? (
               <span className="tag">{t("frontDesk.attended")}</span>
+            ) : b.status === "no_show" ? (
+              <span className="tag">{t("frontDesk.noShow")}</span>
             ) : (
               <form
                 className="inline-form"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void attended(b.id);
+                  void mark(b.id, "attended");
                 }}
               >
                 <input required value={entry(b.id).icd10Code} onChange={(e) => edit(b.id, { icd10Code: e.target.value })} aria-label={t("frontDesk.code")} placeholder="I10" />
                 <input required value={entry(b.id).problem} onChange={(e) => edit(b.id, { problem: e.target.value })} aria-label={t("frontDesk.problem")} placeholder={t("frontDesk.problem")} />
                 <button className="primary small">{t("frontDesk.markAttended")}</button>
+                <button type="button" className="small" onClick={() => void mark(b.id, "no-show")}>
+                  {t("frontDesk.markNoShow")}
+                </button>
               </form>
             )}
           </li>

@@ -47,10 +47,10 @@ export class AttendanceRepository {
     return recordAudit(this.db, entry);
   }
 
-  /** Booked or attended in-person appointments starting in [from, to), of one doctor's slots when given. */
+  /** Booked, attended or missed in-person appointments starting in [from, to), of one doctor's slots when given. */
   async bookings(from: Date, to: Date, doctorId?: string): Promise<InPersonBooking[]> {
     const rows = await this.db.appointment.findMany({
-      where: { status: { in: ["booked", "attended"] }, slot: { kind: "in_person", startsAt: { gte: from, lt: to }, ...(doctorId ? { doctorId } : {}) } },
+      where: { status: { in: ["booked", "attended", "no_show"] }, slot: { kind: "in_person", startsAt: { gte: from, lt: to }, ...(doctorId ? { doctorId } : {}) } },
       orderBy: { slot: { startsAt: "asc" } },
       select: bookingSelect,
     });
@@ -77,5 +77,11 @@ export class AttendanceRepository {
       const row = await tx.inPersonVisit.create({ data: { ...visit, source: "booking", externalId: `appointment-${appointmentId}` }, select: { id: true } });
       return row.id;
     });
+  }
+
+  /** Whether the booked appointment is now a no-show (false: it was not booked any more). */
+  async markNoShow(appointmentId: string): Promise<boolean> {
+    const marked = await this.db.appointment.updateMany({ where: { id: appointmentId, status: "booked" }, data: { status: "no_show" } });
+    return marked.count === 1;
   }
 }

@@ -42,11 +42,8 @@ export class InPersonAttendance {
   async markAttended(staff: StaffMember, appointmentId: string, input: z.input<typeof attendanceSchema>): Promise<{ visitId: string }> {
     assertVisitRecorder(staff.role, this.deps.recorders);
     const { icd10Code, problem } = attendanceSchema.parse(input);
-    const booking = await this.deps.repo.booking(appointmentId);
-    if (!booking || booking.kind !== "in_person" || (staff.doctor && booking.doctorId !== staff.doctor.id)) throw notFound("appointment");
-    if (booking.status !== "booked") throw new AppError("conflict", "this appointment is not booked (cancelled, or already marked attended)");
+    const booking = await this.startedBooking(staff, appointmentId);
     const now = this.now();
-    if (booking.startsAt > now) throw new AppError("conflict", "the visit has not started yet");
     const visitId = await this.deps.repo.markAttended(appointmentId, now, {
       patientId: booking.patientId,
       visitedAt: booking.startsAt,
@@ -54,10 +51,30 @@ export class InPersonAttendance {
       problem,
       recordedById: staff.id,
     });
-    if (!visitId) throw new AppError("conflict", "this appointment is not booked (cancelled, or already marked attended)");
+    if (!visitId) throw notBooked();
     await this.deps.repo.audit({ actor: actorOf(staff), action: "in_person_visit.attended", entityType: "patient", entityId: booking.patientId, meta: { appointmentId, visitId } });
     return { visitId };
   }
+
+  /** The patient did not come: the appointment is closed as a no-show and makes no in-person visit. */
+  async markNoShow(staff: StaffMember, appointmentId: string): Promise<{ status: "no_show" }> {
+    assertVisitRecorder(staff.role, this.deps.recorders);
+    const booking = await this.startedBooking(staff, appointmentId);
+    if (!(await this.deps.repo.markNoShow(appointmentId))) throw notBooked();
+    await this.deps.repo.audit({ actor: actorOf(staff), action: "in_person_booking.no_show", entityType: "patient", entityId: booking.patientId, meta: { appointmentId } });
+    return { status: "no_show" };
+  }
+
+  /** A booked in-person appointment this staff member may mark, whose time has come. */
+  private async startedBooking(staff: StaffMember, appointmentId: string) {
+    const booking = await this.deps.repo.booking(appointmentId);
+    if (!booking || booking.kind !== "in_person" || (staff.doctor && booking.doctorId !== staff.doctor.id)) throw notFound("appointment");
+    if (booking.status !== "booked") throw notBooked();
+    if (booking.startsAt > this.now()) throw new AppError("conflict", "the visit has not started yet");
+    return booking;
+  }
 }
+
+const notBooked = () => new AppError("conflict", "this appointment is not booked (cancelled, or already marked attended or missed)");
 
 const actorOf = (staff: StaffMember): Actor => (staff.doctor ? { type: "doctor", id: staff.doctor.id } : { type: "staff", id: staff.id });

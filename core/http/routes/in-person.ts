@@ -19,7 +19,8 @@ const bookingSchema = z.object({
 
 /**
  * The front desk's in-person appointments (the roles of IN_PERSON_VISIT_RECORDERS, checked in the domain): who is
- * booked where and when, and "attended", which makes the visit the record the remote-care guardrail reads.
+ * booked where and when, "attended", which makes the visit the record the remote-care guardrail reads, and "did not
+ * come".
  */
 export const inPersonRoutes = (deps: { attendance: InPersonAttendance }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
@@ -34,5 +35,11 @@ export const inPersonRoutes = (deps: { attendance: InPersonAttendance }) => asyn
     "/in-person/appointments/:id/attended",
     { schema: { params: idParams, body: attendanceSchema, response: { 201: z.object({ visitId: z.uuid() }) } } },
     async (request, reply) => reply.status(201).send(await deps.attendance.markAttended(request.staff, request.params.id, request.body)),
+  );
+
+  app.post(
+    "/in-person/appointments/:id/no-show",
+    { schema: { params: idParams, response: { 200: z.object({ status: z.literal("no_show") }) } } },
+    async (request) => deps.attendance.markNoShow(request.staff, request.params.id),
   );
 };
