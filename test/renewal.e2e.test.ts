@@ -180,6 +180,29 @@ describe("prescription renewal", () => {
     expect(await h.db.protocol.count({ where: { patientId } })).toBe(1);
   });
 
+  it("an approval that fails after signing the new version leaves nothing behind, and the next try goes through", async () => {
+    const { user, patientId, api, protocolId } = await prescribed("ru", 60);
+    await h.say(user, "/renew");
+    await saw(user.id, /^Запрос на продление рецепта/);
+    const [request] = await queueOf(api, patientId);
+    // The decision's own write fails (as a lost connection or a full disk would), after the version was signed.
+    const fn = `fail_renewal_${request!.id.replaceAll("-", "")}`;
+    await h.db.$executeRawUnsafe(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`);
+    await h.db.$executeRawUnsafe(
+      `CREATE TRIGGER ${fn} BEFORE UPDATE ON "PrescriptionRenewal" FOR EACH ROW WHEN (OLD.id = '${request!.id}') EXECUTE FUNCTION ${fn}()`,
+    );
+    expect((await api("POST", `/renewals/${request!.id}/approve`)).statusCode).toBe(500);
+    expect(await h.db.protocol.count({ where: { patientId } })).toBe(1);
+    expect((await h.db.prescriptionRenewal.findUniqueOrThrow({ where: { id: request!.id } })).status).toBe("requested");
+    expect(texts(user.id).some((text) => text.includes("продлил(а) ваш рецепт"))).toBe(false);
+
+    await h.db.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "PrescriptionRenewal"`);
+    const approved = await api("POST", `/renewals/${request!.id}/approve`);
+    expect(approved.statusCode).toBe(200);
+    expect((await api("GET", `/protocols/${approved.json().resultProtocolId}`)).json()).toMatchObject({ version: 2, previousId: protocolId, status: "signed" });
+    await saw(user.id, /^Врач Анна Петрова продлил\(а\) ваш рецепт/);
+  });
+
   it("is refused when the in-person visit behind the prescription is older than RENEWAL_MAX_VISIT_AGE_DAYS", async () => {
     const { user, patientId, api, protocolId } = await prescribed("ru", 400);
     await h.say(user, "/renew");

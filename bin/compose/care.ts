@@ -54,13 +54,16 @@ export function careWiring(
   // Uploaded in the console (encrypted like every file), else the files in DOCTOR_CERTS_DIR.
   const certificates = new SigningCertificates(new SigningCertificateRepository(db), files, new P12Directory(config.DOCTOR_CERTS_DIR, config.DOCTOR_CERTS_PASSWORD));
   const icd10 = Icd10Catalogue.fromShippedFile();
-  const protocols = new ProtocolService(new ProtocolRepository(db), audit, visits, async (protocolId) => {
-    await enqueueDocuments(documentsQueued, protocolId);
-    await enqueueReferralOrders(labsQueued, protocolId);
-    await enqueuePrescribedReminders(remindersQueued, protocolId);
-    await mis?.misPush.queue(protocolId);
-    await afterSigned(protocolId);
-  });
+  // A signature made inside a larger transaction (a renewal's approval) is followed once that has committed.
+  const protocols = new ProtocolService(new ProtocolRepository(db), audit, visits, (protocolId) =>
+    base.unitOfWork.afterCommit(async () => {
+      await enqueueDocuments(documentsQueued, protocolId);
+      await enqueueReferralOrders(labsQueued, protocolId);
+      await enqueuePrescribedReminders(remindersQueued, protocolId);
+      await mis?.misPush.queue(protocolId);
+      await afterSigned(protocolId);
+    }),
+  );
   const signer = new P12DocumentSigner(certificates);
   const clinic = {
     name: config.CLINIC_NAME,

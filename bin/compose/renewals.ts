@@ -13,7 +13,7 @@ import type { Foundation } from "./foundation";
  * documents and reminders follow from the protocol service's signing.
  */
 export function renewalsWiring(
-  { config, db, audit, notifier }: Foundation,
+  { config, db, audit, notifier, unitOfWork }: Foundation,
   visits: InPersonVisits,
   { protocols, certificates }: { protocols: ProtocolService; certificates: SigningCertificates },
 ) {
@@ -23,7 +23,7 @@ export function renewalsWiring(
   const requests = new RenewalRequests(repo, visits, audit, settings, clock);
   return {
     renewalRequests: requests,
-    renewalDesk: new RenewalDesk(repo, protocols, visits, audit, notifier, certificates, settings, clock),
+    renewalDesk: new RenewalDesk(repo, protocols, visits, audit, notifier, certificates, settings, clock, (work) => unitOfWork.run(work)),
     renewalDialogue: renewalDialogue(requests),
   };
 }

@@ -37,6 +37,8 @@ export class RenewalDesk {
     private readonly certificates: { assertUsable(doctorId: string): Promise<unknown> },
     private readonly settings: RenewalSettings,
     private readonly clock: () => Date,
+    /** A decision's writes (new protocol version, signature, decision, the patient's message) commit together. */
+    private readonly transaction: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   async queue(doctor: Doctor): Promise<RenewalItem[]> {
@@ -53,7 +55,11 @@ export class RenewalDesk {
     return items;
   }
 
-  async approve(doctor: Doctor, renewalId: string): Promise<Decision> {
+  approve(doctor: Doctor, renewalId: string): Promise<Decision> {
+    return this.transaction(() => this.approveNow(doctor, renewalId));
+  }
+
+  private async approveNow(doctor: Doctor, renewalId: string): Promise<Decision> {
     const { row, version, content } = await this.open(doctor, renewalId);
     assertRecentVisit(content, await this.visits.listForPatient(row.patientId), this.settings.maxVisitAgeDays, this.clock());
     await this.certificates.assertUsable(doctor.id);
@@ -67,7 +73,11 @@ export class RenewalDesk {
   }
 
   /** A follow-up of the prescription: a correction draft with its medicines marked `change`, for the doctor to edit and sign. */
-  async change(doctor: Doctor, renewalId: string): Promise<Decision> {
+  change(doctor: Doctor, renewalId: string): Promise<Decision> {
+    return this.transaction(() => this.changeNow(doctor, renewalId));
+  }
+
+  private async changeNow(doctor: Doctor, renewalId: string): Promise<Decision> {
     const { row, version, content } = await this.open(doctor, renewalId);
     const draft = await this.protocols.correct(doctor, version.id);
     await this.protocols.update(doctor, draft.id, restated(content, "change"));
