@@ -38,6 +38,14 @@ describe("ask a colleague in the console", () => {
     const consultation = await h.db.consultation.findFirstOrThrow({ where });
     await h.db.reading.create({ data: { patientId: consultation.patientId, deviceId: "tonometer", kind: "blood_pressure", value: 172, value2: 101, source: "json", measuredAt: new Date(Date.now() - 3600_000) } });
 
+    // The cardiologist has the console open on their (empty) questions from colleagues.
+    const cardioContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 900 } });
+    const cardioPage = await loginConsole(cardioContext, base, cardiologist);
+    await cardioPage.getByRole("button", { name: "Коллеги" }).click();
+    await cardioPage.getByTestId("colleagues").waitFor();
+    const question = cardioPage.getByTestId("colleague-question");
+    expect(await question.count()).toBe(0);
+
     // The treating doctor takes the thread and asks the cardiologist by name.
     const gpContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 900 } });
     const gpPage = await loginConsole(gpContext, base, gp);
@@ -55,11 +63,9 @@ describe("ask a colleague in the console", () => {
     expect(await panel.getByTestId("colleague-invitation").textContent()).toContain(QUESTION);
     await gpPage.screenshot({ path: `${shots}/01-asked-from-thread.png`, fullPage: true });
 
-    // The colleague: the question in their inbox, the case (intake, messages, readings) read only, then the answer.
-    const cardioContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1366, height: 900 } });
-    const cardioPage = await loginConsole(cardioContext, base, cardiologist);
-    await cardioPage.getByRole("button", { name: "Коллеги" }).click();
-    const question = cardioPage.getByTestId("colleague-question");
+    // The colleague is told at once and the question arrives in their inbox without a reload; then the case
+    // (intake, messages, readings) read only, then the answer.
+    await expect.poll(() => cardioPage.getByTestId("notice").textContent(), { timeout: 10_000 }).toContain("Коллега просит вашего мнения");
     await expect.poll(() => question.textContent(), { timeout: 10_000 }).toContain(QUESTION);
     expect(await question.textContent()).toContain(`№ ${consultation.number}`);
     await question.getByRole("button", { name: "Открыть случай" }).click();
@@ -82,10 +88,8 @@ describe("ask a colleague in the console", () => {
     expect(refused).toBe(403);
     await cardioPage.screenshot({ path: `${shots}/03-colleague-answered.png`, fullPage: true });
 
-    // The treating doctor opens the thread again: the answer is in the doctors-only part, then cited in the protocol.
-    await gpPage.getByRole("button", { name: /К очереди/ }).click();
-    await gpPage.getByRole("tab", { name: "В работе" }).click();
-    await gpPage.locator(`li[data-id="${consultation.id}"]`).getByRole("button", { name: "Открыть" }).click();
+    // The treating doctor, still in the thread, is told and sees the answer in the doctors-only part; then cites it.
+    await expect.poll(() => gpPage.getByTestId("notice").textContent(), { timeout: 10_000 }).toContain("Коллега ответил на ваш вопрос");
     await expect.poll(() => gpPage.getByTestId("colleague-answer").textContent(), { timeout: 10_000 }).toContain(ANSWER);
     await gpPage.getByRole("button", { name: "Начать протокол" }).click();
     const citations = gpPage.getByTestId("colleague-citations");

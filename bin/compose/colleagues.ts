@@ -13,7 +13,7 @@ import type { Foundation } from "./foundation";
 
 /** Ask a colleague (issue 18 point 1): invitations, the colleague's view of the case, citing the answer. */
 export function colleaguesWiring(
-  { config, db, outbox, audit, files }: Foundation,
+  { config, db, outbox, audit, files, events }: Foundation,
   others: { intake: IntakeReader; specialties: SpecialtyDirectory; readings: ReadingService; protocols: ProtocolService },
 ) {
   const access = new CareAccess(new CareAccessRepository(db));
@@ -28,6 +28,7 @@ export function colleaguesWiring(
       consent: new ProcessingConsent(db),
       outbox,
       audit,
+      events,
       tellPatient: config.COLLEAGUE_CONSULT_TELL_PATIENT,
     }),
     caseReader: new ColleagueCaseReader({ access, invitations, consultations, intake: others.intake, readings: others.readings, audit }),

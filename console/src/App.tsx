@@ -64,12 +64,19 @@ export function App() {
       setNotice(t(type === "lab.results" ? "notice.labResults" : "notice.alert"));
       setAlertsLive((n) => n + 1);
     };
+    // Questions to this doctor and answers to their questions (the server sends them to those doctors only).
+    const onColleague = (event: MessageEvent<string>) => {
+      const { type } = JSON.parse(event.data) as { type: string };
+      setNotice(t(type === "colleague.invited" ? "notice.colleagueAsked" : "notice.colleagueAnswered"));
+      setLive((n) => n + 1);
+    };
     const onReview = () => {
       setNotice(t("notice.labReview"));
       setReviewLive((n) => n + 1);
     };
     for (const type of consultationEvents) source.addEventListener(type, onConsultation as EventListener);
     for (const type of patientEvents) source.addEventListener(type, onPatient as EventListener);
+    for (const type of ["colleague.invited", "colleague.answered"]) source.addEventListener(type, onColleague as EventListener);
     source.addEventListener("lab.review", onReview);
     return () => source.close();
   }, [staff]);
@@ -222,7 +229,7 @@ export function App() {
           </Suspense>
         )}
         {screen.name === "alerts" && <Alerts live={alertsLive} onChanged={() => setAlertsLive((n) => n + 1)} onOpenConsultation={open} />}
-        {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} />}
+        {screen.name === "colleagues" && staff.doctorId && <Colleagues doctorId={staff.doctorId} live={live} />}
         {screen.name === "renewals" && <Renewals onOpenConsultation={open} />}
         {screen.name === "labReview" && <LabReview live={reviewLive} onChanged={() => setReviewLive((n) => n + 1)} />}
         {screen.name === "translations" && <Translations />}

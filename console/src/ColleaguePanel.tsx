@@ -9,7 +9,7 @@ import { useSpecialties } from "./words";
  * The doctors-only part of a thread (issue 18 point 1): the treating doctor asks a colleague, by name or by
  * specialty, and reads the answers here. Nothing of it is sent to the patient.
  */
-export function ColleaguePanel({ consultationId }: { consultationId: string }) {
+export function ColleaguePanel({ consultationId, live }: { consultationId: string; live: number }) {
   const { t } = useT();
   const specialties = useSpecialties();
   const [invitations, setInvitations] = useState<ColleagueInvitation[]>([]);
@@ -26,9 +26,11 @@ export function ColleaguePanel({ consultationId }: { consultationId: string }) {
       (e) => setError(errorText(t, e)),
     );
   useEffect(() => {
-    void load();
     void api<{ colleagues: Colleague[] }>("/colleagues").then((r) => setColleagues(r.colleagues), () => undefined);
   }, [consultationId]);
+  useEffect(() => {
+    void load();
+  }, [consultationId, live]);
 
   const act = async (action: () => Promise<unknown>) => {
     try {

@@ -10,7 +10,7 @@ import { useSpecialties } from "./words";
  * Questions from colleagues: addressed to this doctor, or to one of their specialties (accept to take one). An
  * accepted, open question opens the case, readable until it is answered or withdrawn.
  */
-export function Colleagues({ doctorId }: { doctorId: string }) {
+export function Colleagues({ doctorId, live }: { doctorId: string; live: number }) {
   const { t } = useT();
   const specialties = useSpecialties();
   const [invitations, setInvitations] = useState<ColleagueInvitation[]>([]);
@@ -24,7 +24,7 @@ export function Colleagues({ doctorId }: { doctorId: string }) {
     );
   useEffect(() => {
     if (!open) void load();
-  }, [open]);
+  }, [open, live]);
 
   const accept = async (id: string) => {
     try {

@@ -285,7 +285,7 @@ export function ThreadView({ staff, id, live, onBack }: Props) {
           {mine && thread.kind === "second_opinion" && <SecondOpinionPanel thread={thread} live={live} />}
           {mine && <PatientMonitoring patientId={thread.patientId} />}
           {mine && <Reminders patientId={thread.patientId} consultationId={thread.id} />}
-          {mine && <ColleaguePanel consultationId={thread.id} />}
+          {mine && <ColleaguePanel consultationId={thread.id} live={live} />}
           {mine && <ProtocolForm thread={thread} />}
           {mine && <ThreadConsilia consultationId={thread.id} staff={staff} />}
         </div>

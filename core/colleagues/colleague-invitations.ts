@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { CareAccess } from "../access/care-access";
 import type { AuditRepository } from "../audit/audit-repository";
 import type { ProcessingConsent } from "../consents/processing-consent";
+import type { ConsoleEvents } from "../realtime/console-events";
 import type { ConsultationRepository } from "../consultations/consultation-repository";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
@@ -20,6 +21,8 @@ export interface ColleagueInvitationsDeps {
   consent: ProcessingConsent;
   outbox: Outbox;
   audit: AuditRepository;
+  /** The colleague's console hears the question, the asking doctor's the answer. */
+  events: ConsoleEvents;
   /** COLLEAGUE_CONSULT_TELL_PATIENT: the clinic's policy says the patient is told a colleague was consulted. */
   tellPatient: boolean;
 }
@@ -58,6 +61,7 @@ export class ColleagueInvitations {
       question: parsed.question,
     });
     await this.audit(doctor, "colleague.invite", invitation.id, { consultationId, colleagueId: invitation.colleagueId, specialty: invitation.specialty });
+    await this.deps.events.publish({ type: "colleague.invited", invitationId: invitation.id, doctorId: invitation.colleagueId, specialty: invitation.specialty, askedById: doctor.id });
     if (this.deps.tellPatient) {
       // That someone was consulted, never what was asked or answered.
       const t = translator(matchLanguage(consultation.patientLanguage) ?? "ru", "console-patient");
@@ -106,7 +110,9 @@ export class ColleagueInvitations {
     const { answer } = answerInputSchema.parse(input);
     if (!(await this.deps.invitations.answer(invitationId, doctor.id, answer))) throw new AppError("conflict", "the invitation was closed meanwhile");
     await this.audit(doctor, "colleague.answer", invitationId);
-    return (await this.deps.invitations.byId(invitationId))!;
+    const answered = (await this.deps.invitations.byId(invitationId))!;
+    await this.deps.events.publish({ type: "colleague.answered", invitationId, doctorId: answered.invitedById, specialty: null, askedById: answered.invitedById });
+    return answered;
   }
 
   /** The treating doctor no longer needs the advice: the colleague's access ends. */

@@ -21,6 +21,19 @@ const patientEventSchema = z.object({
   at: z.string(),
 });
 
+/**
+ * A doctor asked a colleague (`doctorId` the colleague asked by name; null: the doctors of `specialty`, but not the
+ * one who asked), or the colleague answered (`doctorId` the doctor who asked). Doctors-only, like the question.
+ */
+const colleagueEventSchema = z.object({
+  type: z.enum(["colleague.invited", "colleague.answered"]),
+  invitationId: z.uuid(),
+  doctorId: z.uuid().nullable(),
+  specialty: z.string().nullable(),
+  askedById: z.uuid(),
+  at: z.string(),
+});
+
 /** A lab delivery could not be matched to an order and waits in the review list. */
 const reviewEventSchema = z.object({ type: z.literal("lab.review"), at: z.string() });
 
@@ -28,7 +41,7 @@ const reviewEventSchema = z.object({ type: z.literal("lab.review"), at: z.string
  * What the console hears live. Ids and routing facts only, never clinical text: the browser
  * refetches what it may see, so access rules stay in one place (the api).
  */
-export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, reviewEventSchema]);
+export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, colleagueEventSchema, reviewEventSchema]);
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
 export type ConsultationEvent = z.infer<typeof consultationEventSchema>;
 type Unstamped<E> = E extends unknown ? Omit<E, "at"> : never;

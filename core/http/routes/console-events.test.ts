@@ -27,4 +27,16 @@ describe("mayHear", () => {
   it("sends a patient's alert to the responsible doctor only", () => {
     expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, alert))).toEqual([true, false, false, false, false]);
   });
+
+  it("sends a question to the colleague asked (or the specialty's other doctors) and the answer to the doctor who asked", () => {
+    const everyone = [gp, cardiologist, member("operator"), member("admin"), member("interpreter")];
+    const byName: ConsoleEvent = { type: "colleague.invited", invitationId: "55555555-5555-4555-8555-555555555555", doctorId: cardiologist.doctor!.id, specialty: null, askedById: gp.doctor!.id, at };
+    const bySpecialty: ConsoleEvent = { ...byName, doctorId: null, specialty: "gp", askedById: gp.doctor!.id };
+    const answered: ConsoleEvent = { ...byName, type: "colleague.answered", doctorId: gp.doctor!.id };
+    expect(everyone.map((s) => mayHear(s, byName))).toEqual([false, true, false, false, false]);
+    // The gp asked the gps: not themselves.
+    expect(everyone.map((s) => mayHear(s, bySpecialty))).toEqual([false, false, false, false, false]);
+    expect(mayHear(cardiologist, { ...bySpecialty, specialty: "cardiology" })).toBe(true);
+    expect(everyone.map((s) => mayHear(s, answered))).toEqual([true, false, false, false, false]);
+  });
 });

@@ -8,12 +8,18 @@ const HEARTBEAT_MS = 25_000;
 /**
  * Doctors hear about their own consultations and open ones in their specialties and languages; operators and
  * admins about all consultations, interpreters about none. Alerts and lab results are clinical: only the patient's responsible doctor
- * hears them, or every doctor while the patient has none (as the alert list shows them). Unmatched lab
- * deliveries concern everyone who works the review list.
+ * hears them, or every doctor while the patient has none (as the alert list shows them). A question to a colleague
+ * and its answer reach only the doctors they are addressed to. Unmatched lab deliveries concern everyone who works
+ * the review list.
  */
 export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
   const doctor = staff.doctor;
   if (event.type === "lab.review") return staff.role !== "interpreter";
+  if (event.type === "colleague.invited" || event.type === "colleague.answered") {
+    if (!doctor) return false;
+    if (event.doctorId) return event.doctorId === doctor.id;
+    return event.specialty !== null && doctor.specialties.includes(event.specialty) && doctor.id !== event.askedById;
+  }
   if (!("consultationId" in event)) return !!doctor && (event.doctorId === null || event.doctorId === doctor.id);
   // Consultation events are routing facts (ids, specialty, language): operators and admins route; interpreters
   // only hear of the calls they are invited to (/video/interpreting).
@@ -31,7 +37,7 @@ export const consoleEventRoutes = (deps: { events: RedisConsoleEvents }) => asyn
   app.addHook("onClose", async () => {
     for (const res of open) res.end();
   });
-  app.get("/events", { schema: { response: { 200: eventStream("Consultation, alert and lab events this member of staff may hear") } } }, async (request, reply) => {
+  app.get("/events", { schema: { response: { 200: eventStream("Consultation, alert, colleague and lab events this member of staff may hear") } } }, async (request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
