@@ -125,17 +125,28 @@ export class PdfLayout {
   }
 }
 
+/**
+ * Shaping a string (GSUB, GPOS kerning) is most of a document's layout time: each word is measured once and a line
+ * is the sum of its words and spaces, rather than measuring the growing line again at every word.
+ */
 function wrap(paragraph: string, font: PDFFont, size: number, width: number): string[] {
   if (paragraph.trim() === "") return [""];
+  const space = font.widthOfTextAtSize(" ", size);
   const lines: string[] = [];
   let current = "";
+  let currentWidth = 0;
   for (const word of paragraph.split(/\s+/)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !current) {
-      current = candidate;
+    const wordWidth = font.widthOfTextAtSize(word, size);
+    if (!current) {
+      current = word;
+      currentWidth = wordWidth;
+    } else if (currentWidth + space + wordWidth <= width) {
+      current = `${current} ${word}`;
+      currentWidth += space + wordWidth;
     } else {
       lines.push(current);
       current = word;
+      currentWidth = wordWidth;
     }
   }
   lines.push(current);
