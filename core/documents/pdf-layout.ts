@@ -13,11 +13,15 @@ const fontBytes = {
 };
 
 type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
+type Font = ReturnType<Fontkit["create"]>;
 /**
- * Parsing a 600 KB TTF takes most of a document's render time; the parsed font is immutable for layout and
- * subsetting (each document makes its own subset), so it is parsed once per process.
+ * Parsing a 600 KB TTF takes most of a document's render time, so its tables are parsed once per process. The
+ * glyph objects are not shared: fontkit keeps each glyph with the code points of its first lookup, and pdf-lib
+ * writes a document's ToUnicode map from them. A glyph first met as part of another document's compound glyph
+ * (Cyrillic "Т" is drawn from Latin "T") would carry none, and that letter would be missing from the text of
+ * every later document. So each document gets a view of the parsed font with its own glyph cache and layout engine.
  */
-const parsed = new Map<Uint8Array, ReturnType<Fontkit["create"]>>();
+const parsed = new Map<Uint8Array, Font>();
 const cachingFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
     let font = parsed.get(buffer);
@@ -25,7 +29,8 @@ const cachingFontkit: Fontkit = {
       font = (fontkit as Fontkit).create(buffer, postscriptName);
       parsed.set(buffer, font);
     }
-    return font;
+    // fontkit's lazily cached getters (_layoutEngine, _cmapProcessor) then cache on the view, beside `_glyphs`.
+    return Object.assign(Object.create(font) as Font, { _glyphs: {} });
   },
 };
 
@@ -120,17 +125,28 @@ export class PdfLayout {
   }
 }
 
+/**
+ * Shaping a string (GSUB, GPOS kerning) is most of a document's layout time: each word is measured once and a line
+ * is the sum of its words and spaces, rather than measuring the growing line again at every word.
+ */
 function wrap(paragraph: string, font: PDFFont, size: number, width: number): string[] {
   if (paragraph.trim() === "") return [""];
+  const space = font.widthOfTextAtSize(" ", size);
   const lines: string[] = [];
   let current = "";
+  let currentWidth = 0;
   for (const word of paragraph.split(/\s+/)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !current) {
-      current = candidate;
+    const wordWidth = font.widthOfTextAtSize(word, size);
+    if (!current) {
+      current = word;
+      currentWidth = wordWidth;
+    } else if (currentWidth + space + wordWidth <= width) {
+      current = `${current} ${word}`;
+      currentWidth += space + wordWidth;
     } else {
       lines.push(current);
       current = word;
+      currentWidth = wordWidth;
     }
   }
   lines.push(current);
