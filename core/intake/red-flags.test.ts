@@ -48,6 +48,26 @@ describe("red flags in free text", () => {
     expect(match("ru", "ребенок не дышит")).toContain("loss_of_consciousness");
   });
 
+  it("reads a denial where the verb or a list carries it, and another reading keeps the patient's negation", () => {
+    // the verb of radiation denies its complement, also the next noun of a list; the pain that does not pass is a pain
+    expect(match("ru", "жжёт за грудиной, в руку и челюсть не отдаёт")).toEqual([]);
+    expect(match("ru", "давит в груди и не отдаёт, но холодный пот")).toContain("chest_pain_breathless");
+    expect(match("ru", "боль в груди не проходит, отдаёт в руку")).toContain("chest_pain_breathless");
+    expect(match("tg", "синаам месӯзад, ба даст намегузарад")).toEqual([]);
+    expect(match("tg", "дарди сина намегузарад, арақ мекунам")).toContain("chest_pain_breathless");
+    expect(match("en", "burning in my chest, no pain in arm or jaw")).toEqual([]);
+    expect(match("en", "suddenly no feeling in the left side of my face and arm")).toContain("stroke_one_side");
+    // the Uzbek "emas" denies "hushsiz" in the Azerbaijani reading too
+    expect(match("uz", "hushsiz emasman, boshim biroz aylanadi")).toEqual([]);
+  });
+
+  it("reads a number with an ending typed onto it, in its place next to its words", () => {
+    expect(match("ky", "30дай парацетамол ичип алыптыр")).toContain("overdose_poisoning");
+    expect(match("en", "took 40 paracetamol an hour ago")).toContain("overdose_poisoning");
+    expect(match("ru", "выпила 2 таблетки парацетамола минут 30 назад")).toEqual([]);
+    expect(match("az", "saxarı 25dir, qusur")).toContain("diabetic_emergency");
+  });
+
   it("does not match parts of other words or one half of a pair", () => {
     expect(match("en", "My son has a rash, no fever")).toEqual([]);
     expect(match("en", "chest pain when I lift weights")).toEqual([]);

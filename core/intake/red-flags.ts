@@ -5,7 +5,7 @@ import { z } from "zod";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
 import type { RedFlagRepository } from "./red-flag-repository";
-import { fold, isAlmost, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { denyingVerbAt, fold, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -108,12 +108,25 @@ function withinOneEdit(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope. */
+/**
+ * A cue not part of the phrase, before it (`не болит`) or after it (`og'riq yo'q`, `оорубайт`), in the same scope; a
+ * cue before reaches further over a list ("no pain in arm or jaw") and English small words ("nothing going into my
+ * arm"); a denying verb right after the phrase, or after the next noun of its list ("в руку и челюсть не отдаёт"),
+ * denies it.
+ */
 function negated(used: number[], tokens: Token[], language: Language): boolean {
   const { pre } = negationCues(language);
+  const last = Math.max(...used);
+  const first = tokens[Math.min(...used)]!.word;
+  const deniedAfter = (at: number) => tokens[at]?.clause === tokens[last]!.clause && denyingVerbAt(language, tokens, at, first);
+  if (deniedAfter(last + 1) || (joinsList(tokens[last + 1]?.word) && !deniedAfter(last + 2) && deniedAfter(last + 3))) return true;
+  const reach = (from: number, to: number) => {
+    const between = tokens.slice(from + 1, to);
+    return negationWindow + 2 * between.filter((t) => joinsList(t.word)).length + (language === "en" ? between.filter((t) => isSmallWord(t.word)).length : 0);
+  };
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
-    const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + negationWindow && tokens[u]!.scope === token.scope);
+    const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + reach(j, u) && tokens[u]!.scope === token.scope);
     const after = (isPostNegation(language, token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
     const light = isNegatedLightVerb(language, token.word) && used.includes(j - 1) && tokens[j - 1]!.scope === token.scope;
@@ -182,10 +195,17 @@ function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Langua
       if (at < 0) break;
       used.push(at);
     }
-    if (used.length === pattern.length && used.includes(start) && !negated(used, tokens, language)) return true;
+    if (used.length === pattern.length && used.includes(start) && numbersInPlace(pattern, used) && !negated(used, tokens, language)) return true;
   }
   return false;
 }
+
+/**
+ * A number keeps its place next to the words of its phrase: "{10-500} таблет*" is "30 таблеток", not "2 таблетки
+ * парацетамола минут 30 назад"; "сахар* {25-60}" is a sugar of 25, not 25 minutes before the sugar was measured.
+ */
+const numbersInPlace = (pattern: PatternWord[], used: number[]) =>
+  pattern.every((word, k) => !("min" in word) || ((k === 0 || used[k - 1]! < used[k]!) && (k === pattern.length - 1 || used[k]! < used[k + 1]!)));
 
 function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer: Answer["answer"] | undefined): boolean {
   if (answer === undefined) return false;

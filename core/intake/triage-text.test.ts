@@ -18,6 +18,8 @@ describe("patient text as the matcher reads it", () => {
     expect(fold("xushidan ketdi, kattik", "uz")).toBe(fold("hushidan ketdi, qattiq", "uz"));
     expect(fold("bo'ynimni ega olmayman", "uz")).toBe(fold("bo'ynimni egolmayman", "uz"));
     expect(fold("дем ала албай", "ky")).toBe(fold("дем алалбай", "ky"));
+    // "je" after a consonant is the hard sign: "sjel" is съел, "uje" stays уже
+    expect(fold("sjel, uje", "ru")).toBe("съел, уже");
   });
 
   it("reads Uzbek Cyrillic as Uzbek Latin", () => {
@@ -40,5 +42,7 @@ describe("patient text as the matcher reads it", () => {
     expect(tokenize("малышке две недели", "ru").map((t) => t.number)).toEqual([undefined, 2, undefined]);
     expect(tokenize("qizim ikki haftalik", "uz").map((t) => t.number)).toEqual([undefined, 2, undefined]);
     expect(tokenize("qand bir oz ko'tarildi", "uz").some((t) => t.number !== undefined)).toBe(false);
+    // a case ending typed onto a number keeps the number
+    expect(tokenize("30дай парацетамол", "ky")[0]!.number).toBe(30);
   });
 });

@@ -1,5 +1,5 @@
 import snowball from "snowball-stemmers";
-import type { Language } from "../i18n";
+import { languages, type Language } from "../i18n";
 
 /**
  * Patient text as the red-flag matcher reads it: words folded to plain letters, a stem per word, the clause
@@ -46,6 +46,12 @@ const cyrillicReading = new Set<Language>(["ru", "tg", "ky"]);
 function toCyrillic(word: string): string {
   let out = "";
   for (let i = 0; i < word.length; ) {
+    // "je" after a consonant is ъе ("sjel", съел); after a vowel or first it stays же/е as the pairs below read it.
+    if (word.startsWith("je", i) && /[bcdfghklmnpqrstvwxz]/.test(word[i - 1] ?? "")) {
+      out += "ъе";
+      i += 2;
+      continue;
+    }
     // y is й after a vowel ("boley", "moy"), ы elsewhere ("dyshat").
     if (word[i] === "y" && !/^y[aueo]/.test(word.slice(i))) {
       out += /[aeiouy]/.test(word[i - 1] ?? "") ? "й" : "ы";
@@ -92,7 +98,7 @@ const conjunctionsIn = (language: Language) => {
 /** Words that negate what follows (`pre`) or what precedes (`post`), folded. */
 const negation: Record<Language, { pre: string[]; post: string[] }> = {
   ru: { pre: ["не", "нет", "нету", "без", "ни", "никогда"], post: ["нет", "нету"] },
-  en: { pre: ["no", "not", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: [] },
+  en: { pre: ["no", "not", "nothing", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: [] },
   uz: { pre: [], post: ["yoq", "emas", "yoqmi"] },
   tg: { pre: ["не", "бе", "ягон"], post: ["нест", "нестам", "надорам", "надорад", "нашуд", "не"] },
   ky: { pre: [], post: ["жок", "эмес"] },
@@ -110,8 +116,49 @@ const personalEndings: Partial<Record<Language, RegExp>> = {
   az: /^(am|em|san|sen|iq|ik|uq|uk|siniz|sunuz|dir|dur)$/,
   tg: /^(ам|и|ем|ед|анд)$/,
 };
+/**
+ * A text is read in all six languages, and a word that is a symptom in one reading keeps its negation from the
+ * patient's own: the Uzbek "hushsiz emasman" (I am not unconscious) read as Azerbaijani is "huşsuz" — so the post cues
+ * of every language (with their personal endings) count in every reading.
+ */
 export const isPostNegation = (language: Language, word: string) =>
-  negationCues(language).post.some((cue) => word === cue || (word.startsWith(cue) && (personalEndings[language]?.test(word.slice(cue.length)) ?? false)));
+  languages.some((cueLanguage) =>
+    postCuesIn(language, cueLanguage).some((cue) => word === cue || (word.startsWith(cue) && (personalEndings[cueLanguage]?.test(word.slice(cue.length)) ?? false))),
+  );
+const postCues = new Map<string, string[]>();
+const postCuesIn = (reading: Language, cueLanguage: Language) => {
+  const key = `${reading}/${cueLanguage}`;
+  if (!postCues.has(key)) {
+    // Another language's post cue that is a pre cue here keeps the reading's sense (the Tajik "не" read in Russian).
+    const own = reading === cueLanguage ? [] : foldAll(negation[reading].pre, reading);
+    postCues.set(key, foldAll(negation[cueLanguage].post, reading).filter((cue) => !own.includes(cue)));
+  }
+  return postCues.get(key)!;
+};
+
+/**
+ * A verb that denies what precedes it as its complement, typed right after a phrase: "в руку не отдаёт", "одышки не
+ * было" (ru, "не" + the verb), "ба даст намегузарад" (tg, a negated present after "ба", to). Only these verbs: "боль
+ * не проходит" denies nothing, and the Tajik verb denies only a complement — "дарди сина намегузарад" (the chest pain
+ * does not pass) is a pain. Folded spelling.
+ */
+const denyingVerbs: Partial<Record<Language, { cue?: string; verbs: RegExp; complementOf?: string[] }>> = {
+  ru: { cue: "не", verbs: /^(отдает|отдавал[аои]?|было|были|беспокоит|беспокоил[аои]?|иррадиирует)$/ },
+  tg: { verbs: /^намегузар/, complementOf: ["ба"] },
+};
+/** Whether a denying verb stands at `at` for a phrase whose first word is `first`. */
+export function denyingVerbAt(language: Language, tokens: Array<{ word: string }>, at: number, first: string): boolean {
+  const deny = denyingVerbs[language];
+  if (!deny || (deny.complementOf && !deny.complementOf.includes(first))) return false;
+  if (deny.cue === undefined) return deny.verbs.test(tokens[at]?.word ?? "");
+  return tokens[at]?.word === fold(deny.cue, language) && deny.verbs.test(tokens[at + 1]?.word ?? "");
+}
+/** Words that join two nouns under one denial ("в руку и челюсть не отдаёт", "no pain in arm or jaw"). Folded. */
+const listJoiners = new Set(["и", "или", "ни", "or", "nor", "and", "ва", "е", "yoki", "va", "жана", "же", "ve", "ya"]);
+export const joinsList = (word: string | undefined) => word !== undefined && listJoiners.has(word);
+/** English small words a negation reaches over ("nothing going into my arm"): they are not counted in its window. */
+const smallWords = new Set(["my", "the", "a", "an", "his", "her", "their", "your", "into", "in", "to", "of", "down", "up", "at"]);
+export const isSmallWord = (word: string) => smallWords.has(word);
 
 /**
  * Tajik makes verbs of states with a light verb ("беҳуш шудан", to faint; "қатъ шудан", to stop): its negation
@@ -129,10 +176,13 @@ export const isAlmost = (language: Language, word: string | undefined) =>
 const foldAll = (words: string[], language: Language) => words.map((w) => fold(w, language));
 const cues = new Map<Language, { pre: string[]; post: string[] }>();
 /** The negation words as the text is folded in that language (yo'q → yok in Uzbek). */
-/** "не знаю почему рвёт кровью", "not sure why but…": a cue before these words negates only them. */
+/**
+ * "не знаю почему рвёт кровью", "not sure why but…": a cue before these words negates only them; "no feeling in the
+ * left side" is a numbness, not a denial of the side.
+ */
 const unsure: Partial<Record<Language, string[]>> = {
   ru: ["знаю", "знаем", "понимаю", "понимаем", "уверен", "уверена", "понятно"],
-  en: ["know", "sure", "understand", "certain"],
+  en: ["know", "sure", "understand", "certain", "feeling", "sensation", "strength"],
 };
 export const isUnsure = (language: Language, word: string | undefined) =>
   word !== undefined && foldAll(unsure[language] ?? [], language).includes(word);
@@ -245,7 +295,9 @@ export function tokenize(text: string, language: Language): Token[] {
       return;
     }
     if (conjunctionsIn(language).has(piece)) scope++;
-    const number = /^\d+(·\d+)?$/.test(piece) ? Number(piece.replace("·", ".")) : spelledNumber(piece, pieces[i + 1], language);
+    // A number keeps a case ending typed onto it ("30дай", "25dir", "40тай" — about 30, is 25).
+    const digits = /^(\d+(?:·\d+)?)\p{L}*$/u.exec(piece);
+    const number = digits ? Number(digits[1]!.replace("·", ".")) : spelledNumber(piece, pieces[i + 1], language);
     tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
   });
   return tokens;
