@@ -101,6 +101,19 @@ export class RotaRepository {
     return this.db.interpreter.findFirst({ where: { id, ...active }, select: { id: true, name: true, languages: true } });
   }
 
+  // ---- the daily digest ----
+
+  /** Takes the Moscow day's digest (YYYY-MM-DD) for this run: false when a run has taken it already. */
+  async claimDigest(day: string): Promise<boolean> {
+    const { count } = await this.db.coverageDigest.createMany({ data: [{ day: new Date(`${day}T00:00:00Z`) }], skipDuplicates: true });
+    return count === 1;
+  }
+
+  /** Lets the day's digest go again (its send failed). */
+  async releaseDigest(day: string): Promise<void> {
+    await this.db.coverageDigest.deleteMany({ where: { day: new Date(`${day}T00:00:00Z`) } });
+  }
+
   // ---- coverage rules ----
 
   rules(): Promise<CoverageRule[]> {

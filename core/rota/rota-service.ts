@@ -49,9 +49,9 @@ export class Rota {
     return { from: start, to: end, timeZone: MOSCOW_TIME_ZONE, shifts, rows };
   }
 
-  /** Uncovered stretches from the current hour for `hours` hours, consecutive hours merged (what the worker tells). */
-  async gaps(hours: number): Promise<CoverageGap[]> {
-    const start = startOfHour(this.clock());
+  /** Uncovered stretches from the hour of `now` for `hours` hours, consecutive hours merged (what the worker tells). */
+  async gaps(hours: number, now = this.clock()): Promise<CoverageGap[]> {
+    const start = startOfHour(now);
     return mergedGaps((await this.grid(start, new Date(start.getTime() + hours * HOUR_MS))).rows);
   }
 
