@@ -25,6 +25,7 @@ import { intakeWiring } from "./compose/intake";
 import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
+import { rotaWiring } from "./compose/rota";
 import { secondOpinionWiring } from "./compose/second-opinion";
 import { videoWiring } from "./compose/video";
 
@@ -44,6 +45,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const consilia = consiliaWiring(base, consult, video, care);
+  const rota = rotaWiring(base, consult.specialties);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -55,6 +57,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...queues.schedulerSpecs(video.videoJobs),
     ...queues.schedulerSpecs(care.labJobs),
     ...queues.schedulerSpecs(rights.retentionJobs),
+    ...queues.schedulerSpecs(rota.coverageJobs),
   ]);
   // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
@@ -92,6 +95,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...rights,
     ...renewals,
     ...consilia,
+    rota: rota.rota,
+    coverageDeps: rota.coverageDeps,
     dialogue,
     telegram,
     vk,
@@ -165,6 +170,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         colleagues,
         secondOpinion: { translations: secondOpinion.translations },
         consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
+        rota: rota.rota,
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());
@@ -226,6 +232,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(care.reminderJobs, { reminders: care.reminders, protocols: care.protocols, logger }),
           queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
+          queues.start(rota.coverageJobs, rota.coverageDeps(telegram?.channel)),
         );
         if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         if (vk && config.VK_MODE === "longpoll") {

@@ -10,11 +10,13 @@ const HEARTBEAT_MS = 25_000;
  * admins about all consultations, interpreters about none. Alerts and lab results are clinical: only the patient's responsible doctor
  * hears them, or every doctor while the patient has none (as the alert list shows them). A question to a colleague
  * and its answer reach only the doctors they are addressed to. Unmatched lab deliveries concern everyone who works
- * the review list.
+ * the review list; coverage gaps those who plan the rota.
  */
 export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
   const doctor = staff.doctor;
   if (event.type === "lab.review") return staff.role !== "interpreter";
+  // The rota is planned by admins and operators (core/access/rota-access.ts).
+  if (event.type === "coverage.gaps") return staff.role === "admin" || staff.role === "operator";
   if (event.type === "colleague.invited" || event.type === "colleague.answered") {
     if (!doctor) return false;
     if (event.doctorId) return event.doctorId === doctor.id;
