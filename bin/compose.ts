@@ -25,6 +25,7 @@ import { intakeWiring } from "./compose/intake";
 import { renewalsWiring } from "./compose/renewals";
 import { reportingWiring } from "./compose/reporting";
 import { rightsWiring } from "./compose/rights";
+import { rotaWiring } from "./compose/rota";
 import { secondOpinionWiring } from "./compose/second-opinion";
 import { videoWiring } from "./compose/video";
 
@@ -44,6 +45,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const consilia = consiliaWiring(base, consult, video, care);
+  const rota = rotaWiring(base, consult.specialties);
   const { telegram, vk, max, web, webInbox, webTokens, inbound, secureChat } = channels;
 
   // Every repeatable job in one list: worker processes keep them in Redis, /readyz names any Redis lost.
@@ -92,6 +94,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...rights,
     ...renewals,
     ...consilia,
+    ...rota,
     dialogue,
     telegram,
     vk,
@@ -165,6 +168,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         colleagues,
         secondOpinion: { translations: secondOpinion.translations },
         consilia: { consilia: consilia.consilia, signing: consilia.consiliumSigning, certificates: care.certificates },
+        rota: rota.rota,
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());

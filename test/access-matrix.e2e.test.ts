@@ -111,6 +111,10 @@ beforeAll(async () => {
       data: { patientId: patient.id, doctorId: doctorIds.doctorWith, metric: "systolic", level: "critical", firstReadingId: reading.id, lastReadingId: reading.id, lastValue: 190, lastAt: new Date() },
     })
   ).id;
+  // The rota (issue 22): a shift and a rule to move and delete, years ahead so no other suite's duty check sees them.
+  const rotaBy = { type: "staff" as const, id: ids.spareStaff! };
+  ids.rotaShift = (await h.services.rota.addShift({ kind: "doctor", doctorId: doctorIds.doctorWith!, specialty: "gp", startsAt: rotaAt(0), endsAt: rotaAt(8) }, rotaBy)).id;
+  ids.coverageRule = (await h.services.rota.addRule({ specialty: "cardiology", language: "az", from: "08:00", to: "22:00" }, rotaBy)).id;
   ids.review = (await h.db.labReviewItem.create({ data: { labId: "matrix", reason: "no order", payload: { resourceType: "Bundle" } } })).id;
 
   // The patient's own credentials: an account session from a login link.
@@ -126,6 +130,8 @@ afterAll(async () => {
 const medication = { medicine: "Лозартан", dose: "50 мг", timesOfDay: ["09:00"], startDate: "2027-01-01", endDate: "2027-01-10" };
 const future = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 const nowhere = "00000000-0000-4000-8000-000000000000";
+const rotaAt = (hour: number) => new Date(Date.UTC(2031, 0, 6, hour)).toISOString();
+const readRota = { operator: 200, admin: 200 };
 const patientAudit = (action: string) => ({ action, entityId: () => ids.patient! });
 
 const everyStaff = { doctorWith: 200, doctorWithout: 200, operator: 200, admin: 200, interpreter: 200 };
@@ -501,6 +507,28 @@ const staffCases: StaffCase[] = [
   // No MIS in this harness: the admin is told so (409); test/mis-push.e2e.test.ts retries a real failure.
   { route: "POST /api/v1/mis-pushes/:protocolId/retry", call: () => ({ url: api(`/mis-pushes/${nowhere}/retry`) }), allow: { admin: 409 } },
   { route: "PUT /api/v1/specialties/:code", call: () => ({ url: api("/specialties/matrix"), payload: { nameRu: "Матрица", nameEn: "Matrix", active: false } }), allow: { admin: 200 } },
+  // --- the rota and coverage rules (issue 22): admins and operators plan; admins set the rules ---
+  { route: "GET /api/v1/rota", call: () => ({ url: api("/rota?from=2031-01-06&days=7") }), allow: readRota },
+  { route: "GET /api/v1/rota/people", call: () => ({ url: api("/rota/people") }), allow: readRota },
+  {
+    route: "POST /api/v1/rota/shifts",
+    call: () => ({ url: api("/rota/shifts"), payload: { kind: "doctor", doctorId: doctorIds.doctorWith, specialty: "gp", startsAt: rotaAt(8), endsAt: rotaAt(16) } }),
+    allow: { operator: 201, admin: 201 },
+  },
+  {
+    route: "PATCH /api/v1/rota/shifts/:id",
+    call: () => ({ url: api(`/rota/shifts/${ids.rotaShift}`), payload: { kind: "doctor", startsAt: rotaAt(1), endsAt: rotaAt(9) } }),
+    allow: { operator: 200, admin: 200 },
+  },
+  { route: "DELETE /api/v1/rota/shifts/:id", call: () => ({ url: api(`/rota/shifts/${nowhere}?kind=interpreter`) }), allow: { operator: 404, admin: 404 } },
+  { route: "GET /api/v1/coverage-rules", call: () => ({ url: api("/coverage-rules") }), allow: readRota },
+  {
+    route: "POST /api/v1/coverage-rules",
+    call: () => ({ url: api("/coverage-rules"), payload: { specialty: "cardiology", language: "ky", from: "22:00", to: "06:00" } }),
+    allow: { admin: 201 },
+  },
+  { route: "DELETE /api/v1/coverage-rules/:id", call: () => ({ url: api(`/coverage-rules/${ids.coverageRule}`) }), allow: { admin: 204 } },
+  { route: "GET /api/v1/coverage/gaps", call: () => ({ url: api("/coverage/gaps?hours=24") }), allow: readRota },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },
   {
     route: "POST /api/v1/consent-texts/:kind",

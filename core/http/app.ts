@@ -75,6 +75,8 @@ import type { Translations } from "../second-opinion/translations";
 import { secondOpinionRoutes } from "./routes/second-opinion";
 import { renewalRoutes, type RenewalRouteDeps } from "./routes/renewals";
 import { consiliumRoutes, type ConsiliumRouteDeps } from "./routes/consilia";
+import type { Rota } from "../rota/rota-service";
+import { rotaRoutes } from "./routes/rota";
 
 export interface AppDeps {
   config: Config;
@@ -135,6 +137,8 @@ export interface AppDeps {
   renewals?: RenewalRouteDeps;
   /** Consilia: several doctors on one case, one room, one PDF signed by each. */
   consilia?: ConsiliumRouteDeps;
+  /** The rota, coverage rules and gaps (issue 22). */
+  rota?: Rota;
 }
 
 /** Builds the HTTP api without listening, so tests drive it with `app.inject()`. */
@@ -223,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.secondOpinion) await staff.register(secondOpinionRoutes(deps.secondOpinion));
       if (deps.renewals) await staff.register(renewalRoutes({ ...deps.renewals, access: deps.access }));
       if (deps.consilia) await staff.register(consiliumRoutes({ ...deps.consilia, access: deps.access }));
+      if (deps.rota) await staff.register(rotaRoutes({ rota: deps.rota }));
     },
     { prefix: "/api/v1" },
   );
