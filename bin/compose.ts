@@ -57,6 +57,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...queues.schedulerSpecs(video.videoJobs),
     ...queues.schedulerSpecs(care.labJobs),
     ...queues.schedulerSpecs(rights.retentionJobs),
+    ...queues.schedulerSpecs(rota.coverageJobs),
   ]);
   // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
@@ -94,7 +95,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...rights,
     ...renewals,
     ...consilia,
-    ...rota,
+    rota: rota.rota,
+    coverageDeps: rota.coverageDeps,
     dialogue,
     telegram,
     vk,
@@ -230,6 +232,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(care.reminderJobs, { reminders: care.reminders, protocols: care.protocols, logger }),
           queues.start(channels.inboundJobs, inboundDeps, options.locks),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
+          queues.start(rota.coverageJobs, rota.coverageDeps(telegram?.channel)),
         );
         if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         if (vk && config.VK_MODE === "longpoll") {

@@ -124,6 +124,10 @@ const variables = {
   ESCALATE_AFTER_MINUTES: { schema: escalationRulesSchema.prefault("*:120"), example: "gp:60,dermatology:240,*:120" },
   ESCALATE_URGENT_AFTER_MINUTES: { schema: z.coerce.number().int().min(0).max(1440).default(5), example: "5" },
   ESCALATION_SWEEP_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(60), example: "60" },
+  /** The clinic's Telegram chat (a group's id, e.g. -1001234567890) that gets the daily rota gaps digest; unset: none. */
+  COVERAGE_DIGEST_CHAT_ID: { schema: z.string().regex(/^-?\d{1,20}$|^@\w{5,32}$/, "must be a Telegram chat id such as -1001234567890 or @channel").optional(), example: "-1001234567890" },
+  /** The Moscow hour from which the day's digest goes (the first hourly check from then on sends it). */
+  COVERAGE_DIGEST_HOUR: { schema: z.coerce.number().int().min(0).max(23).default(9), example: "9" },
   // --- reminders ---
   OUTBOX_RATE_LIMITS: { schema: rateLimitsSchema.prefault(defaultRateLimits), example: "telegram:30:1100,vk:20:0" },
   REMINDERS_TICK_MS: { schema: z.coerce.number().int().min(100).default(15_000), example: "15000" },
@@ -240,6 +244,9 @@ const configSchema = z
     }
     if (config.MAX_BOT_TOKEN && config.MAX_MODE === "webhook" && !config.MAX_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["MAX_WEBHOOK_SECRET"], message: "is required when MAX_BOT_TOKEN is set and MAX_MODE is webhook" });
+    }
+    if (config.COVERAGE_DIGEST_CHAT_ID && !config.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["COVERAGE_DIGEST_CHAT_ID"], message: "needs TELEGRAM_BOT_TOKEN (the digest goes through the clinic's bot)" });
     }
     if (config.MIS_FHIR_URL && !config.MIS_BEARER_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["MIS_BEARER_TOKEN"], message: "is required when MIS_FHIR_URL is set" });

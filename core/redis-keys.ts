@@ -16,6 +16,7 @@ export const queueNames = {
   reminders: "reminders",
   retention: "retention",
   misPush: "mis-push",
+  coverage: "coverage",
 } as const;
 
 export const redisKeys = (prefix: string) => ({

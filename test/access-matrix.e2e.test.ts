@@ -528,6 +528,7 @@ const staffCases: StaffCase[] = [
     allow: { admin: 201 },
   },
   { route: "DELETE /api/v1/coverage-rules/:id", call: () => ({ url: api(`/coverage-rules/${ids.coverageRule}`) }), allow: { admin: 204 } },
+  { route: "GET /api/v1/coverage", call: () => ({ url: api("/coverage?from=2031-01-06&to=2031-01-12") }), allow: readRota },
   { route: "GET /api/v1/coverage/gaps", call: () => ({ url: api("/coverage/gaps?hours=24") }), allow: readRota },
   { route: "GET /api/v1/consent-texts", call: () => ({ url: api("/consent-texts") }), allow: { admin: 200 } },
   {

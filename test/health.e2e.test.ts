@@ -30,7 +30,7 @@ describe("health endpoints", () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ failing: ["schedulers"], checks: { postgres: "ok", redis: "ok" } });
     expect(ready.json().checks.schedulers).toBe(
-      "missing: outbox/outbox-sweep, inbound/inbound-sweep, reminders/reminders-tick, escalation/escalation-sweep, video/video-sweep, retention/retention-sweep",
+      "missing: outbox/outbox-sweep, inbound/inbound-sweep, reminders/reminders-tick, escalation/escalation-sweep, video/video-sweep, retention/retention-sweep, coverage/coverage-check",
     );
   });
 

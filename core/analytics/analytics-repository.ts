@@ -154,6 +154,12 @@ export class AnalyticsRepository {
   }
 }
 
+/**
+ * Each consultation's first reply (`first`, by `"consultationId"`): the earliest doctor's message, since
+ * Consultation.answeredAt moves with every reply. Shared by the roll-ups and the rota's waits by hour (core/rota).
+ */
+export const FIRST_DOCTOR_REPLIES = `(SELECT "consultationId", min("createdAt") AS first FROM "Message" WHERE "authorRole" = 'doctor' GROUP BY 1)`;
+
 /** A day in `zone` of a UTC `timestamp` column. */
 const dayIn = (column: string) => `((${column} AT TIME ZONE 'UTC') AT TIME ZONE $1)::date`;
 
@@ -185,11 +191,10 @@ export async function rebuildRollups(db: Db, timeZone: string, now: Date): Promi
          GROUP BY GROUPING SETS ((day), (day, specialty), (day, language), (day, channel), (day, outcome))`,
         timeZone,
       );
-      // The first reply is the earliest doctor's message (Consultation.answeredAt moves with every reply).
       await tx.$executeRawUnsafe(
         `INSERT INTO "AnalyticsDayFirstReply"("timeZone", day, minutes, count)
          SELECT $1, ${dayIn(`c."createdAt"`)}, round(extract(epoch FROM r.first - c."createdAt") / 60)::int, count(*)
-         FROM (SELECT "consultationId", min("createdAt") AS first FROM "Message" WHERE "authorRole" = 'doctor' GROUP BY 1) r
+         FROM ${FIRST_DOCTOR_REPLIES} r
          JOIN "Consultation" c ON c.id = r."consultationId"
          GROUP BY 1, 2, 3`,
         timeZone,

@@ -24,11 +24,14 @@ const patientEventSchema = z.object({
 /** A lab delivery could not be matched to an order and waits in the review list. */
 const reviewEventSchema = z.object({ type: z.literal("lab.review"), at: z.string() });
 
+/** The hourly coverage check found uncovered hours within the next 48 h (`count` of them, summed over the rota's rows). */
+const coverageEventSchema = z.object({ type: z.literal("coverage.gaps"), count: z.number().int().positive(), at: z.string() });
+
 /**
  * What the console hears live. Ids and routing facts only, never clinical text: the browser
  * refetches what it may see, so access rules stay in one place (the api).
  */
-export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, reviewEventSchema]);
+export const consoleEventSchema = z.discriminatedUnion("type", [consultationEventSchema, patientEventSchema, reviewEventSchema, coverageEventSchema]);
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
 export type ConsultationEvent = z.infer<typeof consultationEventSchema>;
 type Unstamped<E> = E extends unknown ? Omit<E, "at"> : never;

@@ -1,5 +1,8 @@
+import { FIRST_DOCTOR_REPLIES } from "../analytics/analytics-repository";
 import { recordAudit, type Actor } from "../audit/audit-log";
+import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/prisma";
+import { MOSCOW_TIME_ZONE } from "./moscow-time";
 import type { CoverageRule } from "./coverage-rule";
 import type { RotaShift } from "./rota-grid";
 
@@ -99,6 +102,39 @@ export class RotaRepository {
 
   interpreter(id: string): Promise<RotaInterpreter | null> {
     return this.db.interpreter.findFirst({ where: { id, ...active }, select: { id: true, name: true, languages: true } });
+  }
+
+  // ---- analytics ----
+
+  /**
+   * Consultations opened in [from, to) by Moscow hour of day, with the median minutes to their first doctor's reply
+   * (those never answered count as opened, not in the median). Columns are `timestamp` holding UTC.
+   */
+  waitsByHour(from: Date, to: Date): Promise<Array<{ hour: number; consultations: number; median: number | null }>> {
+    return this.db.$queryRaw`
+      SELECT extract(hour FROM (c."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${MOSCOW_TIME_ZONE})::int AS hour, count(*)::int AS consultations,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.first - c."createdAt") / 60)::float8 AS median
+      FROM "Consultation" c
+      LEFT JOIN ${Prisma.raw(FIRST_DOCTOR_REPLIES)} r ON r."consultationId" = c.id
+      WHERE c."createdAt" >= ${from.toISOString()}::timestamp AND c."createdAt" < ${to.toISOString()}::timestamp
+      GROUP BY 1`;
+  }
+
+  audit(by: Actor, action: string, meta: Record<string, unknown>): Promise<void> {
+    return recordAudit(this.db, { actor: by, action, entityType: "rota", entityId: "*", meta });
+  }
+
+  // ---- the daily digest ----
+
+  /** Takes the Moscow day's digest (YYYY-MM-DD) for this run: false when a run has taken it already. */
+  async claimDigest(day: string): Promise<boolean> {
+    const { count } = await this.db.coverageDigest.createMany({ data: [{ day: new Date(`${day}T00:00:00Z`) }], skipDuplicates: true });
+    return count === 1;
+  }
+
+  /** Lets the day's digest go again (its send failed). */
+  async releaseDigest(day: string): Promise<void> {
+    await this.db.coverageDigest.deleteMany({ where: { day: new Date(`${day}T00:00:00Z`) } });
   }
 
   // ---- coverage rules ----

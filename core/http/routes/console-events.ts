@@ -9,11 +9,13 @@ const HEARTBEAT_MS = 25_000;
  * Doctors hear about their own consultations and open ones in their specialties and languages; operators and
  * admins about all consultations, interpreters about none. Alerts and lab results are clinical: only the patient's responsible doctor
  * hears them, or every doctor while the patient has none (as the alert list shows them). Unmatched lab
- * deliveries concern everyone who works the review list.
+ * deliveries concern everyone who works the review list; coverage gaps those who plan the rota.
  */
 export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
   const doctor = staff.doctor;
   if (event.type === "lab.review") return staff.role !== "interpreter";
+  // The rota is planned by admins and operators (core/access/rota-access.ts).
+  if (event.type === "coverage.gaps") return staff.role === "admin" || staff.role === "operator";
   if (!("consultationId" in event)) return !!doctor && (event.doctorId === null || event.doctorId === doctor.id);
   // Consultation events are routing facts (ids, specialty, language): operators and admins route; interpreters
   // only hear of the calls they are invited to (/video/interpreting).

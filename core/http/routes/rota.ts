@@ -4,7 +4,7 @@ import { z } from "zod";
 import { assertRotaAccess } from "../../access/rota-access";
 import { coverageRuleInputSchema, coverageRuleSchema } from "../../rota/coverage-rule";
 import { coverageGapSchema, rotaRowSchema, rotaShiftSchema } from "../../rota/rota-grid";
-import { gapsQuerySchema, newShiftSchema, rotaQuerySchema, shiftKindSchema, shiftMoveSchema, type Rota } from "../../rota/rota-service";
+import { coverageQuerySchema, coverageReportSchema, gapsQuerySchema, newShiftSchema, rotaQuerySchema, shiftKindSchema, shiftMoveSchema, type Rota } from "../../rota/rota-service";
 import { noContent } from "../responses";
 
 const idParams = z.object({ id: z.uuid() });
@@ -64,6 +64,11 @@ export const rotaRoutes = (deps: { rota: Rota }) => async (scope: FastifyInstanc
     assertRotaAccess(request.staff, "writeRules");
     await deps.rota.removeRule(request.params.id, actor(request.staff.id));
     return reply.status(204).send();
+  });
+
+  app.get("/coverage", { schema: { querystring: coverageQuerySchema, response: { 200: coverageReportSchema } } }, async (request) => {
+    assertRotaAccess(request.staff, "read");
+    return deps.rota.coverage(request.query, actor(request.staff.id));
   });
 
   app.get("/coverage/gaps", { schema: { querystring: gapsQuerySchema, response: { 200: z.object({ gaps: z.array(coverageGapSchema) }) } } }, async (request) => {
