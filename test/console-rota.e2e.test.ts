@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
+import { processCoverageCheck } from "../workers/coverage.worker";
 
 /**
  * The rota screen (issue 22) in Chromium, on a week of 2031 planned through the real api: a 24/7 rule for gp in
@@ -159,13 +160,16 @@ describe("the rota screen", () => {
     await desktop.close();
   }, 60_000);
 
-  it("shows an operator the rules read-only, the live gaps banner linking to the rota, and asks nothing while idle", async () => {
+  it("shows an operator the rules read-only, the hourly check's gaps banner linking to the rota, and asks nothing while idle", async () => {
     const desktop = await context(1440, 1000);
     const page = await loginConsole(desktop, base, operator);
-    await h.services.events.publish({ type: "coverage.gaps", count: 3 });
+    // The worker's hourly check, run now: the 24/7 Tajik rule has no doctor in the coming 48 hours.
+    const uncovered = await processCoverageCheck(h.services.coverageDeps(undefined));
+    expect(uncovered).toBeGreaterThan(0);
     const banner = page.getByTestId("coverage-banner");
     await banner.waitFor({ timeout: 10_000 });
-    expect(await banner.textContent()).toContain("3 непокрытых промежутка в ближайшие 48 часов");
+    expect(await banner.textContent()).toMatch(new RegExp(`Проверка графика: ${uncovered} час(а|ов)? в ближайшие 48 часов без врача нужного языка`));
+    await page.screenshot({ path: `${shots}/rota-banner-1440.png` });
     await banner.getByRole("button", { name: "Открыть график" }).click();
     await page.getByTestId("rota-grid").waitFor();
     expect(await banner.count()).toBe(0);
@@ -213,7 +217,8 @@ describe("the rota screen", () => {
       await expect.poll(() => tajikRow.locator("td").allTextContents(), { timeout: 20_000 }).toEqual(["168", "8", "2", "5"]);
       expect(await page.getByTestId("coverage-waits").locator("thead th").count()).toBe(25);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
-      await page.getByTestId("coverage-analytics").screenshot({ path: `${shots}/rota-analytics-${width}.png` });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${shots}/rota-analytics-${width}.png`, fullPage: true });
       await ctx.close();
     });
   }
