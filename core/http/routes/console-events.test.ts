@@ -24,6 +24,11 @@ describe("mayHear", () => {
     expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, opened))).toEqual([true, false, true, true, false]);
   });
 
+  it("sends rota gaps to those who plan the rota: admins and operators", () => {
+    const gaps: ConsoleEvent = { type: "coverage.gaps", count: 5, at };
+    expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, gaps))).toEqual([false, false, true, true, false]);
+  });
+
   it("sends a patient's alert to the responsible doctor only", () => {
     expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, alert))).toEqual([true, false, false, false, false]);
   });
