@@ -89,8 +89,10 @@ export function Rota({ staff, live }: { staff: Staff; live: number }) {
     setView(next);
     if (next !== "week") setSelected({ ...selected, hour: next * 24 + (selected.hour % 24) });
   };
+  // The chosen hour wins over the one under a resting mouse (arrow keys would otherwise seem to do nothing).
   const select = (cell: Cell) => {
     setSelected(cell);
+    setHovered(null);
     setDraft(null);
   };
   // Arrow keys move through the grid (one cell is in the tab order), as in a spreadsheet.
