@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { errorText } from "./error-text";
 import { api } from "./api";
 import { AnalyticsCharts } from "./AnalyticsCharts";
+import { CoverageAnalytics } from "./CoverageAnalytics";
 import type { Analytics as Report, Dimension } from "../../core/analytics/analytics-schema";
 import { useT } from "./i18n";
 import { languageName, useSpecialties } from "./words";
@@ -163,6 +164,7 @@ export function Analytics() {
           </div>
         </>
       )}
+      <CoverageAnalytics from={range.from} to={range.to} />
     </section>
   );
 }

@@ -13,11 +13,12 @@ import { LabReview } from "./LabReview";
 import { InterpreterCalls, Video } from "./Video";
 import { Translations } from "./Translations";
 import { InPerson } from "./InPerson";
+import { Rota } from "./Rota";
 
 // Charts are admin-only and the largest part of that screen: loaded when the screen is first opened.
 const Analytics = lazy(() => import("./Analytics").then((m) => ({ default: m.Analytics })));
 
-type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" } | { name: "colleagues" };
+type Screen = { name: "queue" } | { name: "thread"; id: string } | { name: "admin" } | { name: "video" } | { name: "alerts" } | { name: "labReview" } | { name: "analytics" } | { name: "translations" } | { name: "inPerson" } | { name: "renewals" } | { name: "consilia" } | { name: "colleagues" } | { name: "rota" };
 
 const consultationEvents = ["consultation.opened", "consultation.message", "consultation.taken", "consultation.closed", "consultation.escalated"];
 const patientEvents = ["alert.opened", "alert.escalated", "lab.results"];
@@ -33,6 +34,10 @@ export function App() {
   const [alertsLive, setAlertsLive] = useState(0);
   const [toReview, setToReview] = useState(0);
   const [reviewLive, setReviewLive] = useState(0);
+  /** The last hourly coverage check that found uncovered hours within 48 h; the banner stays until dismissed. */
+  const [coverageGaps, setCoverageGaps] = useState<{ count: number } | null>(null);
+  const [coverageLive, setCoverageLive] = useState(0);
+  const plansRota = staff?.role === "admin" || staff?.role === "operator";
   const reviews = !!staff && staff.role !== "interpreter";
   // Interpreters work only the calls they are invited to: the queue is not theirs (the api refuses it).
   const home: Screen = staff?.role === "interpreter" ? { name: "video" } : { name: "queue" };
@@ -78,6 +83,12 @@ export function App() {
     for (const type of patientEvents) source.addEventListener(type, onPatient as EventListener);
     for (const type of ["colleague.invited", "colleague.answered"]) source.addEventListener(type, onColleague as EventListener);
     source.addEventListener("lab.review", onReview);
+    // The hourly coverage check (issue 22); the server sends it to admins and operators, who plan the rota.
+    source.addEventListener("coverage.gaps", (event) => {
+      const { count } = JSON.parse((event as MessageEvent<string>).data) as { count: number };
+      setCoverageGaps({ count });
+      setCoverageLive((n) => n + 1);
+    });
     return () => source.close();
   }, [staff]);
 
@@ -186,6 +197,11 @@ export function App() {
               {t("nav.translations")}
             </button>
           )}
+          {plansRota && (
+            <button className={screen.name === "rota" ? "active" : ""} onClick={() => setScreen({ name: "rota" })}>
+              {t("nav.rota")}
+            </button>
+          )}
           {staff.role === "admin" && (
             <button className={screen.name === "admin" ? "active" : ""} onClick={() => setScreen({ name: "admin" })}>
               {t("nav.admin")}
@@ -215,6 +231,23 @@ export function App() {
           {notice}
         </div>
       )}
+      {coverageGaps && plansRota && (
+        <div className="notice coverage-banner" role="alert" data-testid="coverage-banner">
+          <span>{t("notice.coverageGaps", { count: coverageGaps.count })}</span>
+          <button
+            className="link"
+            onClick={() => {
+              setScreen({ name: "rota" });
+              setCoverageGaps(null);
+            }}
+          >
+            {t("notice.openRota")}
+          </button>
+          <button className="small" onClick={() => setCoverageGaps(null)} aria-label={t("notice.dismiss")}>
+            ×
+          </button>
+        </div>
+      )}
       <main>
         {screen.name === "queue" && <Queue staff={staff} live={live} unread={unread} onOpen={open} />}
         {screen.name === "thread" && (
@@ -222,6 +255,7 @@ export function App() {
         )}
         {screen.name === "admin" && <Admin />}
         {screen.name === "inPerson" && <InPerson />}
+        {screen.name === "rota" && plansRota && <Rota staff={staff} live={coverageLive} />}
         {screen.name === "consilia" && <ConsiliaScreen staff={staff} />}
         {screen.name === "analytics" && (
           <Suspense fallback={<div className="loading">…</div>}>

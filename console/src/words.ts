@@ -26,6 +26,9 @@ export function answerText(t: T, questionId: string, answer: unknown): string {
   return typeof answer === "number" ? String(answer) : JSON.stringify(answer);
 }
 
+/** The patients' languages in the order the bot offers them. */
+export const patientLanguages = ["ru", "en", "uz", "tg", "ky", "az"];
+
 /** A patient's language by name ("таджикский"), not code, in the console's language. */
 export const languageName = (uiLanguage: string, code: string) => {
   try {
