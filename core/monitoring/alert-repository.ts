@@ -15,6 +15,19 @@ interface StoredReading {
   measuredAt: Date;
 }
 
+/** What one evaluation job did to an open alert (AlertRepository.applyChanges). */
+export interface AlertChange {
+  id: string;
+  /** Abnormal readings that joined it. */
+  joined: number;
+  /** The latest of them. */
+  last?: StoredReading;
+  /** Undefined: unchanged; null: the normal stretch was broken. */
+  normalSince?: Date | null;
+  escalateTo?: Level;
+  resolvedAt?: Date;
+}
+
 /** The patient's latest consultation, how the console names a patient and opens their thread. */
 const latestConsultation = {
   patient: { select: { consultations: { orderBy: { createdAt: "desc" as const }, take: 1, select: { id: true, number: true } } } },
@@ -70,28 +83,35 @@ export class AlertRepository {
     return this.db.monitoringAlert.findUniqueOrThrow({ where: { openKey } });
   }
 
-  /** Another abnormal reading joins the alert (and raises its level, re-opening it, when `escalateTo`). */
-  join(alert: AlertRow, reading: StoredReading, normalSince: Date | null, escalateTo?: Level): Promise<AlertRow> {
-    return this.db.monitoringAlert.update({
-      where: { id: alert.id },
-      data: {
-        readingsCount: { increment: 1 },
-        lastReadingId: reading.id,
-        lastValue: reading.value,
-        lastValue2: reading.value2,
-        lastAt: reading.measuredAt,
-        normalSince,
-        ...(escalateTo ? { level: escalateTo, status: "open", acknowledgedAt: null, acknowledgedBy: null } : {}),
-      },
-    });
-  }
-
-  normalSince(alertId: string, at: Date): Promise<AlertRow> {
-    return this.db.monitoringAlert.update({ where: { id: alertId }, data: { normalSince: at } });
-  }
-
-  async resolve(alertId: string, at: Date): Promise<void> {
-    await this.db.monitoringAlert.update({ where: { id: alertId }, data: { status: "resolved", resolvedAt: at, openKey: null } });
+  /**
+   * A job's changes to open alerts, all in one statement: each alert's joined readings are added to its count, the
+   * rest (last reading, normal stretch, a rise to a higher level re-opening it, closing) set as they stand at the end.
+   * Acknowledgement is only touched by a rise, so a doctor acknowledging meanwhile is not overwritten.
+   */
+  async applyChanges(changes: AlertChange[]): Promise<void> {
+    if (!changes.length) return;
+    const column = <T>(pick: (c: AlertChange) => T) => changes.map(pick);
+    await this.db.$executeRaw`
+      UPDATE "MonitoringAlert" a SET
+        "readingsCount" = a."readingsCount" + t.joined,
+        "lastReadingId" = COALESCE(t.reading, a."lastReadingId"),
+        "lastValue" = CASE WHEN t.reading IS NULL THEN a."lastValue" ELSE t.value END,
+        "lastValue2" = CASE WHEN t.reading IS NULL THEN a."lastValue2" ELSE t.value2 END,
+        "lastAt" = COALESCE(t.at, a."lastAt"),
+        "normalSince" = CASE WHEN t.set_normal THEN t.normal_since ELSE a."normalSince" END,
+        level = COALESCE(t.level, a.level),
+        status = (CASE WHEN t.resolved_at IS NOT NULL THEN 'resolved' WHEN t.level IS NOT NULL THEN 'open' ELSE a.status::text END)::"AlertStatus",
+        "acknowledgedAt" = CASE WHEN t.level IS NOT NULL THEN NULL ELSE a."acknowledgedAt" END,
+        "acknowledgedBy" = CASE WHEN t.level IS NOT NULL THEN NULL ELSE a."acknowledgedBy" END,
+        "resolvedAt" = COALESCE(t.resolved_at, a."resolvedAt"),
+        "openKey" = CASE WHEN t.resolved_at IS NOT NULL THEN NULL ELSE a."openKey" END
+      FROM unnest(${column((c) => c.id)}::uuid[], ${column((c) => c.joined)}::int[], ${column((c) => c.last?.id ?? null)}::uuid[],
+                  ${column((c) => c.last?.value ?? null)}::float8[], ${column((c) => c.last?.value2 ?? null)}::float8[],
+                  ${column((c) => c.last?.measuredAt ?? null)}::timestamp[], ${column((c) => c.normalSince !== undefined)}::bool[],
+                  ${column((c) => c.normalSince ?? null)}::timestamp[], ${column((c) => c.escalateTo ?? null)}::text[],
+                  ${column((c) => c.resolvedAt ?? null)}::timestamp[])
+        AS t(id, joined, reading, value, value2, at, set_normal, normal_since, level, resolved_at)
+      WHERE a.id = t.id`;
   }
 
   list(doctorId: string, status?: AlertRow["status"], patientId?: string): Promise<AlertWithConsultation[]> {
