@@ -246,6 +246,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       await events.close();
       await webInbox.close();
       await db.$disconnect();
+      await base.sql.end();
       redis.disconnect();
     },
   };

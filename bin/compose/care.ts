@@ -103,10 +103,10 @@ export function careWiring(
     ingestionTokens: new IngestionTokens(monitoring, config.PUBLIC_URL, tokenCache),
     readings: new ReadingService(
       monitoring,
-      new ReadingWriter(db, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
+      new ReadingWriter(db, base.sql, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
       new ProcessingConsent(db),
     ),
-    alerts: new AlertService(new AlertRepository(db), notifier, events),
+    alerts: new AlertService(new AlertRepository(db, base.sql), notifier, events),
     labDirectory,
     labJobs,
     labs,
