@@ -174,6 +174,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       });
       video.videoEvents.start((error) => logger.warn({ err: error }, "video events subscription"));
       stack.push(() => video.videoEvents.stop());
+      care.tokenCache.start((error) => logger.warn({ err: error }, "ingestion token revocations subscription"));
+      stack.push(() => care.tokenCache.stop());
       stack.push(() => app.close());
       if (telegram && config.TELEGRAM_MODE === "polling") {
         telegram.startPolling(channels.acceptTelegram);
@@ -251,6 +253,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       await events.close();
       await webInbox.close();
       await db.$disconnect();
+      await base.sql.end();
       redis.disconnect();
     },
   };

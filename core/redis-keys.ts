@@ -35,6 +35,8 @@ export const redisKeys = (prefix: string) => ({
   currentCallLink: (visitId: string, identity: string) => `${prefix}:video:link-current:${visitId}:${identity}`,
   videoEvents: `${prefix}:video:events`,
   consoleEvents: `${prefix}:console-events`,
+  /** The cache keys of a revoked ingestion token: every api process drops them (core/monitoring/token-cache.ts). */
+  ingestionTokenRevoked: `${prefix}:ingestion-token-revoked`,
   /** Rate limits: the outbox's per-messenger sends (a log, a pause flag, a per-chat gap). */
   sendRate: (channel: string) => `${prefix}:rate:${channel}`,
   /** Rate limits: per-address request counters of the http api (@fastify/rate-limit). */

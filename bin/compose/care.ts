@@ -15,6 +15,7 @@ import { LabService } from "../../core/labs/lab-service";
 import { LabDirectory, loadLabs } from "../../core/labs/labs-config";
 import { AlertRepository } from "../../core/monitoring/alert-repository";
 import { AlertService } from "../../core/monitoring/alerts";
+import { TokenCache } from "../../core/monitoring/token-cache";
 import { IngestionTokens } from "../../core/monitoring/ingestion-tokens";
 import { MonitoringRepository } from "../../core/monitoring/monitoring-repository";
 import { ReadingService } from "../../core/monitoring/reading-service";
@@ -85,6 +86,7 @@ export function careWiring(
   const readingJobs = readingsQueue();
   const readingsQueued = queues.open(readingJobs);
   const monitoring = new MonitoringRepository(db);
+  const tokenCache = new TokenCache(base.redis, config.REDIS_PREFIX);
   const labs = new LabService(new LabRepository(db), labDirectory, notifier, events, new ProcessingConsent(db));
   return {
     mis,
@@ -100,13 +102,14 @@ export function careWiring(
     protocols,
     documents,
     readingJobs,
-    ingestionTokens: new IngestionTokens(monitoring, config.PUBLIC_URL),
+    tokenCache,
+    ingestionTokens: new IngestionTokens(monitoring, config.PUBLIC_URL, tokenCache),
     readings: new ReadingService(
       monitoring,
-      new ReadingWriter(db, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
+      new ReadingWriter(db, base.sql, { enqueueEvaluation: (groups) => enqueueEvaluation(readingsQueued, groups) }),
       new ProcessingConsent(db),
     ),
-    alerts: new AlertService(new AlertRepository(db), notifier, events),
+    alerts: new AlertService(new AlertRepository(db, base.sql), notifier, events),
     labDirectory,
     labJobs,
     labs,

@@ -4,6 +4,7 @@ import type { Config } from "../../core/config";
 import { ConsentService } from "../../core/consents/consent-service";
 import { AuditRepository } from "../../core/audit/audit-repository";
 import { createPrisma } from "../../core/db/prisma";
+import { createSqlPool } from "../../core/db/sql";
 import { UnitOfWork } from "../../core/db/unit-of-work";
 import { StoredFileRepository } from "../../core/files/stored-file-repository";
 import { EncryptedFileStore, LocalDiskBackend } from "../../core/files/file-store";
@@ -30,6 +31,7 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   // An inbound step's transaction ends before its claim does, so no second worker runs it while it may still commit.
   const unitOfWork = new UnitOfWork(createPrisma(config.DATABASE_URL), { maxWaitMs: 10_000, timeoutMs: config.INBOUND_CLAIM_SECONDS * 1000 });
   const db = unitOfWork.db;
+  const sql = createSqlPool(config.DATABASE_URL);
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, logger);
@@ -52,6 +54,7 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
     logger,
     metrics,
     db,
+    sql,
     unitOfWork,
     redis,
     queues,

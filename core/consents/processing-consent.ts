@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../db/prisma";
 import { AppError } from "../errors";
+import { groupCommit } from "../group-commit";
 import { consentStates } from "./consent-repository";
 import { requiredConsents } from "./consent-kinds";
 
@@ -33,7 +34,23 @@ export class ProcessingConsent {
 
   /** Throws `consent_withdrawn` (HTTP 403) naming what was refused. */
   async require(patientId: string, what: string): Promise<void> {
-    if (await this.allows(patientId)) return;
-    throw new AppError("consent_withdrawn", `${what} refused: the patient has withdrawn consent to the processing of their data`);
+    if (!(await this.allows(patientId))) throw refused(what);
+  }
+
+  /**
+   * `require` for a path that takes many small requests at once (device readings, one per request): the checks that
+   * arrive while one query runs share the next (group commit), so a burst costs a query, not one per request. The
+   * answer is as fresh as `require`'s: every check reads Postgres, none is cached.
+   */
+  shared(what: string): (patientId: string) => Promise<void> {
+    const check = groupCommit(async (patientIds: string[]) => {
+      const stopped = await this.withdrawn(patientIds);
+      return patientIds.map((id) => !stopped.has(id));
+    }, { max: 500 });
+    return async (patientId) => {
+      if (!(await check(patientId))) throw refused(what);
+    };
   }
 }
+
+const refused = (what: string) => new AppError("consent_withdrawn", `${what} refused: the patient has withdrawn consent to the processing of their data`);

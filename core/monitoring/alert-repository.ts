@@ -1,5 +1,6 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
+import type { Sql } from "../db/sql";
 import type { ReadingKind } from "./reading";
 import type { Level } from "./thresholds";
 
@@ -15,6 +16,19 @@ interface StoredReading {
   measuredAt: Date;
 }
 
+/** What one evaluation job did to an open alert (AlertRepository.applyChanges). */
+export interface AlertChange {
+  id: string;
+  /** Abnormal readings that joined it. */
+  joined: number;
+  /** The latest of them. */
+  last?: StoredReading;
+  /** Undefined: unchanged; null: the normal stretch was broken. */
+  normalSince?: Date | null;
+  escalateTo?: Level;
+  resolvedAt?: Date;
+}
+
 /** The patient's latest consultation, how the console names a patient and opens their thread. */
 const latestConsultation = {
   patient: { select: { consultations: { orderBy: { createdAt: "desc" as const }, take: 1, select: { id: true, number: true } } } },
@@ -22,7 +36,11 @@ const latestConsultation = {
 
 /** Monitoring alerts and what their evaluation reads (readings, plans, the last doctor) in Postgres. */
 export class AlertRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The evaluation's reads and its one write per job go through plain `pg` (core/db/sql.ts says why). */
+    private readonly sql: Sql,
+  ) {}
 
   audit(entry: AuditEntry): Promise<void> {
     return recordAudit(this.db, entry);
@@ -31,11 +49,23 @@ export class AlertRepository {
   /** Three reads for a whole batch: the readings (oldest first), the patients' plans, their open alerts. */
   async evaluationInput(readingIds: string[], patientIds: string[]) {
     const [readings, plans, openAlerts] = await Promise.all([
-      this.db.reading.findMany({ where: { id: { in: readingIds } }, orderBy: { measuredAt: "asc" } }),
-      this.db.monitoringPlan.findMany({ where: { patientId: { in: patientIds } } }),
-      this.db.monitoringAlert.findMany({ where: { patientId: { in: patientIds }, openKey: { not: null } } }),
+      this.sql.query<StoredReading & { patientId: string }>({
+        name: "alerts-readings",
+        text: `SELECT id, "patientId", kind::text, value, value2, "measuredAt" FROM "Reading" WHERE id = ANY($1::uuid[]) ORDER BY "measuredAt"`,
+        values: [readingIds],
+      }),
+      this.sql.query<{ patientId: string; doctorId: string | null; thresholds: unknown }>({
+        name: "alerts-plans",
+        text: `SELECT "patientId", "doctorId", thresholds FROM "MonitoringPlan" WHERE "patientId" = ANY($1::uuid[])`,
+        values: [patientIds],
+      }),
+      this.sql.query<AlertRow>({
+        name: "alerts-open",
+        text: `SELECT * FROM "MonitoringAlert" WHERE "patientId" = ANY($1::uuid[]) AND "openKey" IS NOT NULL`,
+        values: [patientIds],
+      }),
     ]);
-    return { readings: readings.map((r) => ({ ...r, kind: r.kind as ReadingKind })), plans, openAlerts };
+    return { readings: readings.rows, plans: plans.rows, openAlerts: openAlerts.rows };
   }
 
   async lastDoctor(patientId: string): Promise<string | null> {
@@ -70,28 +100,47 @@ export class AlertRepository {
     return this.db.monitoringAlert.findUniqueOrThrow({ where: { openKey } });
   }
 
-  /** Another abnormal reading joins the alert (and raises its level, re-opening it, when `escalateTo`). */
-  join(alert: AlertRow, reading: StoredReading, normalSince: Date | null, escalateTo?: Level): Promise<AlertRow> {
-    return this.db.monitoringAlert.update({
-      where: { id: alert.id },
-      data: {
-        readingsCount: { increment: 1 },
-        lastReadingId: reading.id,
-        lastValue: reading.value,
-        lastValue2: reading.value2,
-        lastAt: reading.measuredAt,
-        normalSince,
-        ...(escalateTo ? { level: escalateTo, status: "open", acknowledgedAt: null, acknowledgedBy: null } : {}),
-      },
+  /**
+   * A job's changes to open alerts, all in one statement: each alert's joined readings are added to its count, the
+   * rest (last reading, normal stretch, a rise to a higher level re-opening it, closing) set as they stand at the end.
+   * Acknowledgement is only touched by a rise, so a doctor acknowledging meanwhile is not overwritten.
+   */
+  async applyChanges(changes: AlertChange[]): Promise<void> {
+    if (!changes.length) return;
+    const column = <T>(pick: (c: AlertChange) => T) => changes.map(pick);
+    const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+    await this.sql.query({
+      name: "alerts-apply",
+      text: `
+        UPDATE "MonitoringAlert" a SET
+          "readingsCount" = a."readingsCount" + t.joined,
+          "lastReadingId" = COALESCE(t.reading, a."lastReadingId"),
+          "lastValue" = CASE WHEN t.reading IS NULL THEN a."lastValue" ELSE t.value END,
+          "lastValue2" = CASE WHEN t.reading IS NULL THEN a."lastValue2" ELSE t.value2 END,
+          "lastAt" = COALESCE(t.at, a."lastAt"),
+          "normalSince" = CASE WHEN t.set_normal THEN t.normal_since ELSE a."normalSince" END,
+          level = COALESCE(t.level, a.level),
+          status = (CASE WHEN t.resolved_at IS NOT NULL THEN 'resolved' WHEN t.level IS NOT NULL THEN 'open' ELSE a.status::text END)::"AlertStatus",
+          "acknowledgedAt" = CASE WHEN t.level IS NOT NULL THEN NULL ELSE a."acknowledgedAt" END,
+          "acknowledgedBy" = CASE WHEN t.level IS NOT NULL THEN NULL ELSE a."acknowledgedBy" END,
+          "resolvedAt" = COALESCE(t.resolved_at, a."resolvedAt"),
+          "openKey" = CASE WHEN t.resolved_at IS NOT NULL THEN NULL ELSE a."openKey" END
+        FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::float8[], $5::float8[], $6::timestamp[], $7::bool[], $8::timestamp[], $9::text[], $10::timestamp[])
+          AS t(id, joined, reading, value, value2, at, set_normal, normal_since, level, resolved_at)
+        WHERE a.id = t.id`,
+      values: [
+        column((c) => c.id),
+        column((c) => c.joined),
+        column((c) => c.last?.id ?? null),
+        column((c) => c.last?.value ?? null),
+        column((c) => c.last?.value2 ?? null),
+        column((c) => iso(c.last?.measuredAt)),
+        column((c) => c.normalSince !== undefined),
+        column((c) => iso(c.normalSince)),
+        column((c) => c.escalateTo ?? null),
+        column((c) => iso(c.resolvedAt)),
+      ],
     });
-  }
-
-  normalSince(alertId: string, at: Date): Promise<AlertRow> {
-    return this.db.monitoringAlert.update({ where: { id: alertId }, data: { normalSince: at } });
-  }
-
-  async resolve(alertId: string, at: Date): Promise<void> {
-    await this.db.monitoringAlert.update({ where: { id: alertId }, data: { status: "resolved", resolvedAt: at, openKey: null } });
   }
 
   list(doctorId: string, status?: AlertRow["status"], patientId?: string): Promise<AlertWithConsultation[]> {

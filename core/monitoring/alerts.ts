@@ -2,7 +2,7 @@ import { z } from "zod";
 import { notFound } from "../errors";
 import type { PatientNotifier } from "../patients/patient-notifier";
 import type { ConsoleEvents } from "../realtime/console-events";
-import type { AlertRepository, AlertRow, AlertWithConsultation } from "./alert-repository";
+import type { AlertChange, AlertRepository, AlertRow, AlertWithConsultation } from "./alert-repository";
 import { formatReading, type ReadingKind } from "./reading";
 import { effectiveThresholds, levelOf, severity, type Level } from "./thresholds";
 
@@ -44,10 +44,10 @@ export class AlertService {
   ) {}
 
   /**
-   * Many requests' readings at once: three reads whatever the batch size (the open alerts come whole and are kept
-   * up to date in memory), then one write per abnormal reading; a normal reading with no open alert writes nothing.
-   * The in-memory alerts rely on one patient's jobs not running at once (workers/readings.worker.ts keeps them in
-   * order within a worker process).
+   * Many requests' readings at once, set-based: three reads whatever the batch size (the open alerts come whole and
+   * are kept up to date in memory), the changes to open alerts in one statement at the end, and an insert per alert
+   * opened. The in-memory alerts rely on one patient's jobs not running at once (workers/readings.worker.ts keeps
+   * them in order within a worker process).
    */
   async evaluateMany(groups: Array<{ patientId: string; readingIds: string[] }>, now = new Date()): Promise<{ opened: number; escalated: number }> {
     const owner = new Map(groups.flatMap((g) => g.readingIds.map((id) => [id, g.patientId] as const)));
@@ -55,8 +55,15 @@ export class AlertService {
     const { readings: rows, plans, openAlerts } = await this.repo.evaluationInput([...owner.keys()], patientIds);
     const planOf = new Map(plans.map((plan) => [plan.patientId, plan]));
     const open = new Map<string, AlertRow>(openAlerts.map((a) => [a.openKey!, a]));
+    const changes = new Map<string, AlertChange>();
+    const change = (alert: AlertRow) => changes.get(alert.id) ?? changes.set(alert.id, { id: alert.id, joined: 0 }).get(alert.id)!;
+    const flush = async () => {
+      await this.repo.applyChanges([...changes.values()]);
+      changes.clear();
+    };
+    // Escalations are announced once their change is written, so the console refetches the new level.
+    const escalations: Array<() => Promise<void>> = [];
     let opened = 0;
-    let escalated = 0;
     for (const reading of rows) {
       const patientId = reading.patientId;
       if (owner.get(reading.id) !== patientId) continue;
@@ -66,12 +73,19 @@ export class AlertService {
       const openKey = `${patientId}/${reading.kind}`;
       const current = open.get(openKey);
       if (level === "normal") {
-        const still = current && (await this.recordNormal(current, reading.measuredAt));
-        if (still) open.set(openKey, still);
-        else open.delete(openKey);
+        if (!current) continue;
+        if (!current.normalSince || reading.measuredAt < current.normalSince) {
+          open.set(openKey, { ...current, normalSince: reading.measuredAt });
+          change(current).normalSince = reading.measuredAt;
+        } else if (reading.measuredAt.getTime() - current.normalSince.getTime() >= RESOLVE_AFTER_NORMAL_MS) {
+          change(current).resolvedAt = reading.measuredAt;
+          open.delete(openKey);
+        }
         continue;
       }
       if (!current) {
+        // An alert of this metric closed earlier in this job still holds the open key until its change is written.
+        await flush();
         const doctorId = plan ? plan.doctorId : await this.repo.lastDoctor(patientId);
         const created = await this.repo.open(openKey, patientId, doctorId, reading, level);
         if (created) {
@@ -86,26 +100,29 @@ export class AlertService {
       const escalates = severity(level) > severity(alert.level as Level);
       // A late-arriving older reading does not undo a normal stretch that started after it.
       const normalSince = alert.normalSince && alert.normalSince > reading.measuredAt ? alert.normalSince : null;
-      const updated = await this.repo.join(alert, reading, normalSince, escalates ? level : undefined);
-      open.set(openKey, updated);
+      const pending = change(alert);
+      pending.joined++;
+      pending.last = reading;
+      if (normalSince !== alert.normalSince) pending.normalSince = normalSince;
       if (escalates) {
-        escalated++;
-        await this.announce("alert.escalated", alert, reading.kind, level, formatReading(reading.kind, reading.value, reading.value2));
+        pending.escalateTo = level;
+        const value = formatReading(reading.kind, reading.value, reading.value2);
+        escalations.push(() => this.announce("alert.escalated", alert, reading.kind, level, value));
       }
+      open.set(openKey, {
+        ...alert,
+        readingsCount: alert.readingsCount + 1,
+        lastReadingId: reading.id,
+        lastValue: reading.value,
+        lastValue2: reading.value2,
+        lastAt: reading.measuredAt,
+        normalSince,
+        ...(escalates ? { level, status: "open" as const, acknowledgedAt: null, acknowledgedBy: null } : {}),
+      });
     }
-    return { opened, escalated };
-  }
-
-  /** The alert as it stands after a normal reading, or undefined once the metric has been normal long enough to close it. */
-  private async recordNormal(alert: AlertRow, at: Date): Promise<AlertRow | undefined> {
-    if (!alert.normalSince || at < alert.normalSince) {
-      return this.repo.normalSince(alert.id, at);
-    }
-    if (at.getTime() - alert.normalSince.getTime() >= RESOLVE_AFTER_NORMAL_MS) {
-      await this.repo.resolve(alert.id, at);
-      return undefined;
-    }
-    return alert;
+    await flush();
+    for (const announce of escalations) await announce();
+    return { opened, escalated: escalations.length };
   }
 
   private async announce(type: "alert.opened" | "alert.escalated", alert: AlertRow, kind: ReadingKind, level: Level, value: string) {

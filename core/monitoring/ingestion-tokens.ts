@@ -3,6 +3,7 @@ import type { Actor } from "../audit/audit-log";
 import { notFound } from "../errors";
 import { groupCommit } from "../group-commit";
 import type { MonitoringRepository } from "./monitoring-repository";
+import type { TokenCache } from "./token-cache";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -26,20 +27,20 @@ export interface IngestionTokenInfo {
   revokedAt: Date | null;
 }
 
-/** A short-lived cache keeps the ingestion endpoint off the database for every request of a busy device. */
-const CACHE_MS = 5_000;
-
 type TokenHash = { tokenHash: string } | { nightscoutHash: string };
+const bearerKey = (tokenHash: string) => `b:${tokenHash}`;
+const nightscoutKey = (nightscoutHash: string) => `n:${nightscoutHash}`;
 
 /** Per-patient device tokens: random, stored hashed, revocable. */
 export class IngestionTokens {
-  private readonly cache = new Map<string, { patientId: string | undefined; until: number }>();
   // Many devices each sending once a minute mostly miss the cache: their lookups share one query.
   private readonly find = groupCommit((hashes: TokenHash[]) => this.findPatients(hashes), { max: 500 });
 
   constructor(
     private readonly repo: MonitoringRepository,
     private readonly publicUrl: string,
+    /** Keeps the endpoint off the database for a device's every request; revocations reach every process's copy. */
+    private readonly cache: TokenCache,
   ) {}
 
   async issue(actor: Actor, patientId: string, label: string | null): Promise<DeviceLink> {
@@ -67,29 +68,30 @@ export class IngestionTokens {
   async revoke(actor: Actor, id: string, now = new Date()): Promise<IngestionTokenInfo> {
     const row = await this.repo.token(id);
     if (!row) throw notFound("ingestion token");
-    this.cache.clear();
     const updated = await this.repo.revokeToken(id, row.revokedAt ?? now);
     await this.repo.audit({ actor, action: "ingestion_token.revoke", entityType: "patient", entityId: row.patientId, meta: { tokenId: id } });
+    // Answered only once every api process has been told (or could not be, and then the caller hears the error).
+    await this.cache.revoked([bearerKey(updated.tokenHash), nightscoutKey(updated.nightscoutHash)]);
     return { id: updated.id, label: updated.label, createdAt: updated.createdAt, revokedAt: updated.revokedAt };
   }
 
   /** The patient a Bearer token belongs to, or undefined for an unknown or revoked token. */
   patientForToken(token: string): Promise<string | undefined> {
-    return this.lookup(`b:${sha256(token)}`, { tokenHash: sha256(token) });
+    const tokenHash = sha256(token);
+    return this.lookup(bearerKey(tokenHash), { tokenHash });
   }
 
   /** Nightscout's `api-secret` header carries sha1(secret) in hex; some clients send the secret itself. */
   patientForNightscoutSecret(secret: string): Promise<string | undefined> {
-    const hashed = /^[0-9a-f]{40}$/i.test(secret) ? secret.toLowerCase() : sha1(secret);
-    return this.lookup(`n:${sha256(hashed)}`, { nightscoutHash: sha256(hashed) });
+    const nightscoutHash = sha256(/^[0-9a-f]{40}$/i.test(secret) ? secret.toLowerCase() : sha1(secret));
+    return this.lookup(nightscoutKey(nightscoutHash), { nightscoutHash });
   }
 
   private async lookup(key: string, where: TokenHash) {
     const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.patientId;
+    if (cached.hit) return cached.patientId;
     const patientId = await this.find(where);
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(key, { patientId, until: Date.now() + CACHE_MS });
+    this.cache.set(key, patientId, cached.epoch);
     return patientId;
   }
 

@@ -59,8 +59,13 @@ export class MonitoringRepository {
     return (await this.db.ingestionToken.findUnique({ where: { id }, select: { id: true, patientId: true, label: true, createdAt: true, revokedAt: true } })) ?? undefined;
   }
 
-  revokeToken(id: string, at: Date): Promise<IngestionTokenRow> {
-    return this.db.ingestionToken.update({ where: { id }, data: { revokedAt: at }, select: { id: true, patientId: true, label: true, createdAt: true, revokedAt: true } });
+  /** With its hashes, which name the token in the lookup caches. */
+  revokeToken(id: string, at: Date): Promise<IngestionTokenRow & { tokenHash: string; nightscoutHash: string }> {
+    return this.db.ingestionToken.update({
+      where: { id },
+      data: { revokedAt: at },
+      select: { id: true, patientId: true, label: true, createdAt: true, revokedAt: true, tokenHash: true, nightscoutHash: true },
+    });
   }
 
   /** Live tokens with one of these hashes (Bearer or Nightscout). */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/prisma";
+import type { Sql } from "../db/sql";
 import { groupCommit } from "../group-commit";
 import type { NewReading } from "./reading";
 
@@ -44,6 +45,8 @@ export class ReadingWriter {
 
   constructor(
     private readonly db: Db,
+    /** The insert goes through plain `pg`: it is one statement per write, and Prisma's cost per statement was most of it. */
+    private readonly sql: Sql,
     private readonly queue: ReadingsQueue,
   ) {}
 
@@ -56,16 +59,27 @@ export class ReadingWriter {
     // within this write by one request or several) is dropped by the unique key and its id is not returned.
     const ids = requests.map((r) => r.readings.map(() => randomUUID()));
     const rows = requests.flatMap((r, i) => r.readings.map((reading, j) => ({ ...reading, id: ids[i]![j]!, patientId: r.patientId })));
-    const inserted = await this.db.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
-      SELECT i, p, d, k::"ReadingKind", v, v2, m, s
-      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.patientId)}::uuid[], ${rows.map((r) => r.deviceId)}::text[],
-                  ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.value)}::float8[], ${rows.map((r) => r.value2 ?? null)}::float8[],
-                  ${rows.map((r) => r.measuredAt)}::timestamp[], ${rows.map((r) => r.source)}::text[]) AS t(i, p, d, k, v, v2, m, s)
-      -- Rows in key order: concurrent writes then take their unique-index locks in the same order and cannot deadlock.
-      ORDER BY p, d, k, m
-      ON CONFLICT DO NOTHING
-      RETURNING id`;
+    const { rows: inserted } = await this.sql.query<{ id: string }>({
+      name: "readings-insert",
+      text: `
+        INSERT INTO "Reading" (id, "patientId", "deviceId", kind, value, value2, "measuredAt", source)
+        SELECT i, p, d, k::"ReadingKind", v, v2, m, s
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::timestamp[], $8::text[]) AS t(i, p, d, k, v, v2, m, s)
+        -- Rows in key order: concurrent writes then take their unique-index locks in the same order and cannot deadlock.
+        ORDER BY p, d, k, m
+        ON CONFLICT DO NOTHING
+        RETURNING id`,
+      values: [
+        rows.map((r) => r.id),
+        rows.map((r) => r.patientId),
+        rows.map((r) => r.deviceId),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.value),
+        rows.map((r) => r.value2 ?? null),
+        rows.map((r) => r.measuredAt.toISOString()),
+        rows.map((r) => r.source),
+      ],
+    });
     const stored = new Set(inserted.map((r) => r.id));
     const groups = requests.map((r, i) => ({ patientId: r.patientId, readingIds: ids[i]!.filter((id) => stored.has(id)) }));
     const evaluate = groups.filter((g) => g.readingIds.length);

@@ -42,15 +42,19 @@ export interface ReadingsChart {
 
 /** Stores readings (several requests' in one insert, see ReadingWriter) and hands them to the alert worker. */
 export class ReadingService {
+  private readonly requireConsent: (patientId: string) => Promise<void>;
+
   constructor(
     private readonly repo: MonitoringRepository,
     private readonly writer: ReadingWriter,
-    private readonly consent: ProcessingConsent,
-  ) {}
+    consent: ProcessingConsent,
+  ) {
+    this.requireConsent = consent.shared("readings");
+  }
 
   async ingest(patientId: string, body: unknown, format?: ReadingFormat, now = new Date()): Promise<IngestResult> {
     // A device keeps sending after its owner withdrew consent: it gets 403 with the reason, nothing is stored.
-    await this.consent.require(patientId, "readings");
+    await this.requireConsent(patientId);
     let batch;
     try {
       batch = parseReadings(body, now, format);
