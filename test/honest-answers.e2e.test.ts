@@ -163,6 +163,9 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientOf(video) } });
     const sid = shortId(visit.id);
     expect(buttonsOf(offer)).toEqual([`video:write:${sid}`, `video:wait:${sid}`, `video:leave:${sid}`]);
+    // Asking again before choosing: the same choices for the same visit, not "you are waiting".
+    expect(buttonsOf(await videoNow(video))).toEqual([`video:write:${sid}`, `video:wait:${sid}`, `video:leave:${sid}`]);
+    expect(await h.db.videoVisit.count({ where: { patientId: await patientOf(video) } })).toBe(1);
     await h.press(video, `video:write:${sid}`);
     await settled(video);
     expect(texts(video).at(-1)).toMatch(/^Шумо аз навбати занги видеоӣ баромадед\. Саволи худро дар ҳамин ҷо нависед/);

@@ -72,6 +72,10 @@ export class WaitingQueue {
     if (existing?.status === "waiting") {
       const status = await this.queueStatus(existing.id);
       if (status) return { kind: "queued", ...status };
+      // In no queue yet: the patient has not chosen while nobody who speaks their language was on duty. Ask again,
+      // or queue them now that someone is.
+      const duty = await this.dutyFor(existing);
+      return duty.covered ? { kind: "queued", ...(await this.enqueue(existing.id)) } : { kind: "uncovered", visitId: existing.id, duty };
     }
     if (existing) return { kind: "already", visitId: existing.id, status: existing.status };
     const language = await this.deps.repo.patientLanguage(request.patientId);
@@ -103,7 +107,7 @@ export class WaitingQueue {
     return { kind: "urgent_any_language", duty, ...(await this.enqueue(visit.id)) };
   }
 
-  /** The patient's answer when nobody speaking their language is on duty: join a queue, or leave for a written question. */
+  /** The patient's answer when nobody speaking their language is on duty: a queue (a written question is `leave`). */
   async chooseRoute(patientId: string, visitId: string, route: "interpreter" | "wait"): Promise<QueueStatus> {
     const visit = await this.ownVisit(patientId, visitId);
     if (visit.status !== "waiting") throw new AppError("conflict", "the visit is no longer waiting");
