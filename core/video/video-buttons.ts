@@ -40,8 +40,9 @@ export class VideoPatientFlow {
 
   /**
    * After a written question is opened (the intake's format choice): nothing when a doctor who speaks the patient's
-   * language is on duty, or when the clinic plans no shifts for the specialty; else when one will be, and a video call with an interpreter when one is possible now.
-   * An urgent question is not held: it is open to every doctor of its specialty (core/consultations).
+   * language is on duty, or when the clinic plans no shifts for the specialty; else when one will be, and a video
+   * call with an interpreter when one is possible now. An urgent question is not held: it is open to every doctor
+   * of its specialty (core/consultations).
    */
   async writtenQuestion(account: PatientAccount, consultationId: string, urgent: boolean): Promise<OutgoingMessage[]> {
     const specialty = await this.deps.repo.consultationSpecialty(account.patientId, consultationId);
