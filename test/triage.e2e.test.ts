@@ -103,13 +103,15 @@ describe("an urgent consultation in the video queue", () => {
     const routine = await patientOf();
     const urgent = await patientOf();
     const consultation = await h.db.consultation.create({ data: { patientId: urgent.patientId, accountId: urgent.id, kind: "async_chat", status: "new", urgent: true } });
+    // On duty: with nobody on duty the routine patient would be offered choices, not queued (core/rota/duty-now.ts).
+    const { doctor } = await h.services.doctors.create({ name: "Дежурный врач", specialties: [specialty], languages: ["ru"] });
+    await h.db.dutyShift.create({ data: { doctorId: doctor.id, specialty, startsAt: new Date(Date.now() - 3600_000), endsAt: new Date(Date.now() + 3600_000) } });
     const first = await h.services.video.requestVideo({ patientId: routine.patientId, accountId: routine.id, specialty });
     const second = await h.services.video.requestVideo({ patientId: urgent.patientId, accountId: urgent.id, specialty, consultationId: consultation.id });
     const visitOf = (outcome: typeof first) => ("visitId" in outcome ? outcome.visitId : undefined);
     const snapshot = await h.services.video.queueSnapshot(specialty, "ru");
     expect(snapshot.map((s) => s.visitId)).toEqual([visitOf(second), visitOf(first)]);
 
-    const { doctor } = await h.services.doctors.create({ name: "Дежурный врач", specialties: [specialty], languages: ["ru"] });
     const requests = await h.services.video.openRequestsFor({ ...doctor, specialties: [specialty], languages: ["ru"] });
     expect(requests.map((r) => [r.visitId, r.urgent])).toEqual([[visitOf(second), true], [visitOf(first), false]]);
   });

@@ -94,7 +94,7 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     expect(open.json().requests).toHaveLength(1);
   });
 
-  it("tells the wait until a doctor comes on shift when nobody is on duty yet", async () => {
+  it("says nobody is on duty yet, and tells the wait until the shift once the patient chooses to wait", async () => {
     const specialty = newSpecialty();
     const { apiToken } = await h.services.doctors.create({ name: "Пётр Волков", specialties: [specialty], languages: ["ru"] });
     const now = Date.now();
@@ -108,6 +108,10 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     const patient = h.newPatient("ru");
     await h.onboard(patient);
     await h.say(patient, `/video ${specialty}`);
+    await waitText(patient.id, /^Сейчас на дежурстве нет врача, говорящего на вашем языке\.\n\nСледующая смена врача/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    expect(buttonsOf(patient.id).slice(-3)).toEqual([`video:write:${shortId(visit.id)}`, `video:wait:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
+    await h.press(patient, `video:wait:${shortId(visit.id)}`);
     await waitText(patient.id, /место 1\. Ожидание — около 30 минут/);
   });
 
@@ -297,12 +301,16 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     const password = "interpreter password 1";
     const email = `interpreter-${randomUUID()}@clinic.test`;
     const interpreter = await h.services.staff.create({ email, name: "Interpreter EN", role: "interpreter", password, languages: ["en"] });
+    // The offer needs the interpreter on duty (core/rota/duty-now.ts); no route plans interpreters' shifts yet.
+    const now = Date.now();
+    await h.db.interpreterShift.create({ data: { interpreterId: interpreter.staff.interpreterId!, startsAt: new Date(now - 3600_000), endsAt: new Date(now + 3600_000) } });
     const patient = h.newPatient("en");
     await h.onboard(patient);
     await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /No doctor who speaks your language is on duty/);
+    await waitText(patient.id, /^No doctor who speaks your language is on duty right now\.\n\nA Russian-speaking doctor and an interpreter/);
     const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
-    expect(buttonsOf(patient.id)).toEqual(expect.arrayContaining([`video:int:${shortId(visit.id)}`, `video:wait:${shortId(visit.id)}`]));
+    // No doctor who speaks English has a shift this week: no waiting offered, a written question instead.
+    expect(buttonsOf(patient.id).slice(-3)).toEqual([`video:int:${shortId(visit.id)}`, `video:write:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
     await h.press(patient, `video:int:${shortId(visit.id)}`);
     await waitText(patient.id, /queue: number 1/);
 

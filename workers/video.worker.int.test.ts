@@ -15,6 +15,12 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** A Russian-speaking doctor on duty for `specialty`: with nobody on duty a patient is offered choices, not queued. */
+const onDuty = async (specialty: string) => {
+  const { doctor } = await h.services.doctors.create({ name: "Дежурный врач", specialties: [specialty], languages: ["ru"] });
+  await h.db.dutyShift.create({ data: { doctorId: doctor.id, specialty, startsAt: new Date(Date.now() - 3600_000), endsAt: new Date(Date.now() + 3600_000) } });
+};
+
 const waiting = async (specialty: string) => {
   const patient = await patientWithAccount(h.db);
   const outcome = await h.services.video.requestVideo({ ...patient, specialty });
@@ -25,6 +31,7 @@ const waiting = async (specialty: string) => {
 describe("processQueueUpdate", () => {
   it("tells a waiting patient their new place once it changed, and only once", async () => {
     const specialty = `s${randomUUID().slice(0, 8)}`;
+    await onDuty(specialty);
     const first = await waiting(specialty);
     const second = await waiting(specialty);
     // Each was told their place when they asked: nothing changed since.
@@ -42,6 +49,7 @@ describe("processQueueUpdate", () => {
 describe("sweepQueues", () => {
   it("queues an update for every waiting queue", async () => {
     const specialty = `s${randomUUID().slice(0, 8)}`;
+    await onDuty(specialty);
     await waiting(specialty);
     const queue = h.services.queues.open(videoQueue);
     await sweepQueues(queue, deps);

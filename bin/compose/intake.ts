@@ -45,6 +45,7 @@ export function intakeWiring(
     redFlags,
     formats: {
       videoNow: (account, consultationId) => videoFlow.requestNow(account, "gp", consultationId),
+      written: (account, consultationId, urgent) => videoFlow.writtenQuestion(account, consultationId, urgent),
       appointment: (account) => videoFlow.offerSlots(account, "gp"),
     },
   });

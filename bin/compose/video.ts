@@ -5,6 +5,8 @@ import { LiveKitWebhooks } from "../../core/video/livekit-webhooks";
 import { AttendanceRepository } from "../../core/video/attendance-repository";
 import { InPersonAttendance } from "../../core/video/in-person-attendance";
 import { Recordings } from "../../core/video/recording";
+import { DutyNow } from "../../core/rota/duty-now";
+import { DutyNowRepository } from "../../core/rota/duty-now-repository";
 import { ReferralSlotOffer } from "../../core/video/referral-offer";
 import { RecordingRepository } from "../../core/video/recording-repository";
 import { SlotRepository } from "../../core/video/slot-repository";
@@ -34,6 +36,7 @@ export function videoWiring(
   const videoEvents = new VideoEvents(redis, config.REDIS_PREFIX, unitOfWork.afterCommit);
   const callLinks = new CallLinks(redis, config.REDIS_PREFIX, config.VIDEO_LINK_TTL_SECONDS);
   const repo = new VideoRepository(db);
+  const dutyNow = new DutyNow(new DutyNowRepository(db));
   const video = new VideoService({
     repo,
     redis,
@@ -43,7 +46,10 @@ export function videoWiring(
     livekit,
     notifier,
     queueUpdates: { enqueue: (specialty, language) => unitOfWork.afterCommit(() => enqueueQueueUpdate(queue, specialty, language)) },
+    duty: dutyNow,
     settings: { publicUrl: config.PUBLIC_URL, defaultConsultMinutes: config.VIDEO_DEFAULT_CONSULT_MINUTES, claimTtlMs: 60_000 },
+    // One clock for who is on duty and for the queue's estimates and calls (tests pin `dutyNow.clock`).
+    now: () => dutyNow.clock(),
     onAccepted: (doctorId, consultationId) => desk.takeForCall(doctorId, consultationId),
   });
   const recordings = new Recordings({ repo: new RecordingRepository(db), visits: repo, livekit, files, settings: { recordingsDir: config.LIVEKIT_RECORDINGS_DIR } });
@@ -57,6 +63,7 @@ export function videoWiring(
     videoEvents,
     callLinks,
     video,
+    dutyNow,
     recordings,
     slots,
     videoFlow,

@@ -72,14 +72,21 @@ const headSelect = {
 
 const messageSelect = { id: true, authorRole: true, doctorId: true, text: true, attachments: true, deliveryStatus: true, createdAt: true } as const;
 
-/** A doctor sees consultations assigned to them, or unassigned ones in their specialties and languages. */
+/**
+ * Unassigned consultations a doctor may take: their specialties, in their languages — or urgent ones in any language,
+ * since a red flag never waits for a doctor who speaks the patient's language (issue 22).
+ */
+const openTo = (doctor: Doctor) => ({
+  doctorId: null,
+  specialty: { in: doctor.specialties },
+  OR: [{ patient: { language: { in: doctor.languages } } }, { urgent: true }],
+});
+
+/** A doctor sees consultations assigned to them, or unassigned ones open to them. */
 const visibleTo = (doctor: Doctor) => ({
   // An erased patient's kept record is restricted (core/rights/patient-erasure.ts): out of every queue and thread.
   patient: { erasedAt: null },
-  OR: [
-    { doctorId: doctor.id },
-    { doctorId: null, specialty: { in: doctor.specialties }, patient: { language: { in: doctor.languages } } },
-  ],
+  OR: [{ doctorId: doctor.id }, openTo(doctor)],
 });
 
 const open = { status: { not: "closed" as const } };
@@ -102,7 +109,7 @@ export class ConsultationRepository {
     const conditions: Prisma.Sql[] = [filter.view ? Prisma.sql`c.status = ${filter.view}::"ConsultationStatus"` : Prisma.sql`c.status <> 'closed'`];
     if (doctor) {
       conditions.push(
-        Prisma.sql`(c."doctorId" = ${doctor.id}::uuid OR (c."doctorId" IS NULL AND c.specialty = ANY(${doctor.specialties}::text[]) AND p.language = ANY(${doctor.languages}::text[])))`,
+        Prisma.sql`(c."doctorId" = ${doctor.id}::uuid OR (c."doctorId" IS NULL AND c.specialty = ANY(${doctor.specialties}::text[]) AND (p.language = ANY(${doctor.languages}::text[]) OR c.urgent)))`,
       );
     }
     if (filter.specialty) conditions.push(Prisma.sql`c.specialty = ${filter.specialty}`);
@@ -151,7 +158,7 @@ export class ConsultationRepository {
   /** One conditional update: of two doctors pressing "take" at once, exactly one matches the unassigned row. */
   async takeIfOpenTo(doctor: Doctor, consultationId: string): Promise<boolean> {
     const taken = await this.db.consultation.updateMany({
-      where: { id: consultationId, doctorId: null, ...open, specialty: { in: doctor.specialties }, patient: { language: { in: doctor.languages } } },
+      where: { id: consultationId, ...open, ...openTo(doctor) },
       data: { doctorId: doctor.id, status: "in_progress", takenAt: new Date() },
     });
     return taken.count > 0;

@@ -21,6 +21,8 @@ export interface IntakeFlowDeps {
   formats: {
     videoNow(account: PatientAccount, consultationId: string): Promise<OutgoingMessage[]>;
     appointment(account: PatientAccount): Promise<OutgoingMessage[]>;
+    /** Who will answer a written question, when no doctor who speaks the patient's language is on duty now. */
+    written(account: PatientAccount, consultationId: string, urgent: boolean): Promise<OutgoingMessage[]>;
   };
   /** The body-map page as a Mini App or signed link; absent when the api cannot serve it. */
   examButton?(account: PatientAccount, intakeId: string, label: string): Promise<OutgoingButton>;
@@ -162,6 +164,7 @@ export class IntakeFlow {
     const opened: OutgoingMessage = { text: t(`intake.format.opened.${format}`, { number: consultation.number }) };
     if (format === "video") return [opened, ...(await this.deps.formats.videoNow(account, consultation.id))];
     if (format === "appointment") return [opened, ...(await this.deps.formats.appointment(account))];
+    if (format === "async") return [opened, ...(await this.deps.formats.written(account, consultation.id, intake.urgent))];
     return [opened];
   }
 

@@ -87,7 +87,7 @@ export class CallAccess {
 
     let interpreterLink: string | undefined;
     if (visit.needsInterpreter) {
-      const interpreter = await repo.interpreterFor(visit.language);
+      const interpreter = await repo.interpreterFor(visit.language, this.deps.now());
       if (interpreter) {
         await repo.inviteInterpreter(visitId, interpreter.id);
         interpreterLink = await this.linkUrl(visit, "interpreter", interpreter.id, interpreter.name, "ru");

@@ -25,9 +25,4 @@ export class DutyShifts {
   shiftsOf(doctor: Doctor): Promise<Shift[]> {
     return this.repo.shiftsEndingAfter(doctor.id, this.now());
   }
-
-  /** Doctors whose shift covers now for `specialty` and who speak `language`. */
-  doctorsOnDuty(specialty: string, language: string): Promise<string[]> {
-    return this.repo.doctorsOnDuty(specialty, language, this.now());
-  }
 }

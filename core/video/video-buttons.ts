@@ -3,6 +3,7 @@ import type { OutgoingMessage } from "../channels/channel";
 import type { ButtonHandler, CommandHandler } from "../dialogue/handlers";
 import { AppError } from "../errors";
 import { translator } from "../i18n";
+import { uncoveredText } from "../rota/uncovered-reply";
 import type { PatientAccount } from "../patients/patient-repository";
 import type { Recordings } from "./recording";
 import { longId, shortId } from "./short-id";
@@ -24,10 +25,35 @@ export class VideoPatientFlow {
     return translator(account.language, "video");
   }
 
-  /** "Video now": enter the queue (or choose an interpreter when nobody speaks the patient's language). */
-  async requestNow(account: PatientAccount, specialty = "gp", consultationId?: string): Promise<OutgoingMessage[]> {
-    const outcome = await this.deps.video.queue.requestVideo({ patientId: account.patientId, accountId: account.accountId, specialty, consultationId });
-    return [this.outcomeMessage(this.t(account), outcome)];
+  /**
+   * "Video now": enter the queue — or, when nobody who speaks the patient's language is on duty, say so and offer
+   * what there is. `withInterpreter`: the patient chose the Russian-speaking doctor with an interpreter already.
+   */
+  async requestNow(account: PatientAccount, specialty = "gp", consultationId?: string, withInterpreter = false): Promise<OutgoingMessage[]> {
+    const { queue } = this.deps.video;
+    const outcome = await queue.requestVideo({ patientId: account.patientId, accountId: account.accountId, specialty, consultationId });
+    if (withInterpreter && outcome.kind === "uncovered" && outcome.duty.withInterpreter) {
+      return [queueMessage(this.t(account), await queue.chooseRoute(account.patientId, outcome.visitId, "interpreter"))];
+    }
+    return [await this.outcomeMessage(account, outcome)];
+  }
+
+  /**
+   * After a written question is opened (the intake's format choice): nothing when a doctor who speaks the patient's
+   * language is on duty, or when the clinic plans no shifts for the specialty; else when one will be, and a video
+   * call with an interpreter when one is possible now. An urgent question is not held: it is open to every doctor
+   * of its specialty (core/consultations).
+   */
+  async writtenQuestion(account: PatientAccount, consultationId: string, urgent: boolean): Promise<OutgoingMessage[]> {
+    const specialty = await this.deps.repo.consultationSpecialty(account.patientId, consultationId);
+    if (!specialty) return [];
+    const duty = await this.deps.video.queue.dutyFor({ specialty, language: account.language });
+    if (duty.covered || !duty.rota) return [];
+    const where = { timezone: await this.timezone(account), language: account.language };
+    const bot = translator(account.language);
+    if (urgent) return [{ text: uncoveredText(bot, duty, "urgent_written", where) }];
+    const video = [[{ label: this.t(account)("buttons.video_interpreter"), data: `video:now:${shortId(consultationId)}` }]];
+    return [{ text: uncoveredText(bot, duty, "written", where), buttons: duty.withInterpreter ? video : undefined }];
   }
 
   /** "Scheduled": the next free slots as buttons, or the patient's current bookings with move/cancel. */
@@ -57,15 +83,25 @@ export class VideoPatientFlow {
     return { text: t(texts.some, values), buttons: this.slotButtons(t, free, timezone, language, (s) => `video:book:${shortId(s.id)}`) };
   }
 
-  private outcomeMessage(t: TFunction, outcome: RequestOutcome): OutgoingMessage {
+  private async outcomeMessage(account: PatientAccount, outcome: RequestOutcome): Promise<OutgoingMessage> {
+    const t = this.t(account);
     if (outcome.kind === "queued") return queueMessage(t, outcome);
     if (outcome.kind === "already") return { text: t("already", { status: t(`status.${outcome.status}`) }) };
+    const where = { timezone: await this.timezone(account), language: account.language };
+    const bot = translator(account.language);
+    if (outcome.kind === "urgent_any_language") {
+      const queued = queueMessage(t, outcome);
+      return { ...queued, text: `${uncoveredText(bot, outcome.duty, "urgent_video", where)}\n\n${queued.text}` };
+    }
+    const { duty } = outcome;
     const sid = shortId(outcome.visitId);
+    // Waiting is offered only with the time it ends: a shift in the patient's language is planned within the week.
     return {
-      text: t("interpreter.offer"),
+      text: uncoveredText(bot, duty, "video", where),
       buttons: [
-        [{ label: t("buttons.interpreter"), data: `video:int:${sid}` }],
-        [{ label: t("buttons.wait_language"), data: `video:wait:${sid}` }],
+        ...(duty.withInterpreter ? [[{ label: t("buttons.interpreter"), data: `video:int:${sid}` }]] : []),
+        [{ label: t("buttons.written"), data: `video:write:${sid}` }],
+        ...(duty.nextShift ? [[{ label: t("buttons.wait_language"), data: `video:wait:${sid}` }]] : []),
         [{ label: t("buttons.leave"), data: `video:leave:${sid}` }],
       ],
     };
@@ -99,6 +135,13 @@ export class VideoPatientFlow {
     switch (action) {
       case "leave":
         return [{ text: t((await this.deps.video.queue.leave(account.patientId, first)) ? "left" : "errors.gone") }];
+      case "write":
+        return [{ text: t((await this.deps.video.queue.leave(account.patientId, first)) ? "written" : "errors.gone") }];
+      case "now": {
+        // From the written question's offer: the consultation's specialty, a Russian-speaking doctor with an interpreter.
+        const specialty = await this.deps.repo.consultationSpecialty(account.patientId, first);
+        return specialty ? this.requestNow(account, specialty, first, true) : [{ text: t("errors.gone") }];
+      }
       case "int":
       case "wait":
         return [queueMessage(t, await this.deps.video.queue.chooseRoute(account.patientId, first, action === "int" ? "interpreter" : "wait"))];

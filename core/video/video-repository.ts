@@ -1,5 +1,6 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
+import { interpreterOnDutyWhere } from "../rota/duty-now-repository";
 
 export type VideoVisitStatus = "waiting" | "accepted" | "in_call" | "ended" | "left";
 
@@ -75,7 +76,6 @@ export class VideoRepository {
     });
   }
 
-  /** Doctors whose shift covers `at` for `specialty` and who speak `language`. */
   /** Shifts for `specialty` of doctors who speak `language` that overlap [from, to), by start. */
   shiftsOverlapping(specialty: string, language: string, from: Date, to: Date): Promise<Array<{ doctorId: string; startsAt: Date; endsAt: Date }>> {
     return this.db.dutyShift.findMany({
@@ -83,15 +83,6 @@ export class VideoRepository {
       orderBy: { startsAt: "asc" },
       select: { doctorId: true, startsAt: true, endsAt: true },
     });
-  }
-
-  async doctorsOnDuty(specialty: string, language: string, at: Date): Promise<string[]> {
-    const shifts = await this.db.dutyShift.findMany({
-      where: { specialty, startsAt: { lte: at }, endsAt: { gt: at }, doctor: { languages: { has: language } } },
-      select: { doctorId: true },
-      distinct: ["doctorId"],
-    });
-    return shifts.map((s) => s.doctorId);
   }
 
   // ---- visits ----
@@ -233,13 +224,25 @@ export class VideoRepository {
     return (await this.db.patient.findUnique({ where: { id: patientId }, select: { timezone: true } }))?.timezone;
   }
 
+  /** The specialty of the patient's own open consultation; undefined when it is closed or someone else's. */
+  async consultationSpecialty(patientId: string, consultationId: string): Promise<string | undefined> {
+    const row = await this.db.consultation.findFirst({ where: { id: consultationId, patientId, status: { not: "closed" } }, select: { specialty: true } });
+    return row?.specialty;
+  }
+
   async patientLanguage(patientId: string): Promise<string> {
     return (await this.db.patient.findUniqueOrThrow({ where: { id: patientId }, select: { language: true } })).language;
   }
 
-  /** The first interpreter (by seniority) who speaks `language`. */
-  async interpreterFor(language: string): Promise<{ id: string; name: string } | undefined> {
-    const row = await this.db.interpreter.findFirst({ where: { languages: { has: language } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
+  /**
+   * An interpreter of `language` for a call at `at`: the most senior one on duty then (core/rota), else the most
+   * senior one at all, who may still answer the invitation.
+   */
+  async interpreterFor(language: string, at: Date): Promise<{ id: string; name: string } | undefined> {
+    const pick = { orderBy: { createdAt: "asc" }, select: { id: true, name: true } } as const;
+    const row =
+      (await this.db.interpreter.findFirst({ where: interpreterOnDutyWhere(language, at), ...pick })) ??
+      (await this.db.interpreter.findFirst({ where: { languages: { has: language } }, ...pick }));
     return row ?? undefined;
   }
 

@@ -4,6 +4,7 @@ import { CallAccess } from "./call-access";
 import type { CallLinks } from "./call-links";
 import { DutyShifts } from "./duty-shifts";
 import type { LiveKitPort } from "./livekit";
+import type { DutyNow } from "../rota/duty-now";
 import type { VideoEvents } from "./video-events";
 import type { VideoRepository } from "./video-repository";
 import { WaitingQueue, type QueueUpdates } from "./waiting-queue";
@@ -34,6 +35,8 @@ export class VideoService {
     livekit: LiveKitPort;
     notifier: PatientNotifier;
     queueUpdates: QueueUpdates;
+    /** Who is on duty now for a specialty and language (core/rota). */
+    duty: Pick<DutyNow, "duty">;
     settings: VideoSettings;
     now?: () => Date;
     /** Gives the call's consultation to the doctor who accepted it (wired to ConsultationDesk.takeForCall). */
@@ -42,7 +45,7 @@ export class VideoService {
     const now = deps.now ?? (() => new Date());
     const { repo, redis, prefix } = deps;
     this.shifts = new DutyShifts(repo, now);
-    this.queue = new WaitingQueue({ repo, redis, prefix, events: deps.events, shifts: this.shifts, queueUpdates: deps.queueUpdates, defaultConsultMinutes: deps.settings.defaultConsultMinutes, now });
+    this.queue = new WaitingQueue({ repo, redis, prefix, events: deps.events, duty: deps.duty, queueUpdates: deps.queueUpdates, defaultConsultMinutes: deps.settings.defaultConsultMinutes, now });
     this.calls = new CallAccess({
       repo,
       redis,

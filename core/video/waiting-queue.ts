@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Doctor } from "../doctors/doctors";
 import { AppError, notFound } from "../errors";
 import { redisKeys } from "../redis-keys";
-import type { DutyShifts } from "./duty-shifts";
+import { CLINIC_LANGUAGE, type DutyNow, type Uncovered } from "../rota/duty-now";
 import type { VideoEvents } from "./video-events";
 import type { VideoRepository, VideoVisit } from "./video-repository";
 import { readQueueOutlook } from "./queue-outlook";
@@ -32,13 +32,16 @@ export interface QueueStatus {
 
 export type RequestOutcome =
   | ({ kind: "queued" } & QueueStatus)
-  | { kind: "choose_interpreter"; visitId: string }
+  /** Nobody who speaks the patient's language is on duty: the patient chooses from what there is (never a silent wait). */
+  | { kind: "uncovered"; visitId: string; duty: Uncovered }
+  /** The same for an urgent case: not held, but queued at once for the first free doctor, with an interpreter. */
+  | ({ kind: "urgent_any_language"; duty: Uncovered } & QueueStatus)
   | { kind: "already"; visitId: string; status: string };
 
 /** Urgent visits (a red flag in triage) are scored this far back in time, so they queue before every routine one. */
 const URGENT_AHEAD_MS = 100 * 365 * 24 * 3600_000;
 /** A language-specific queue, except that patients with an interpreter wait for Russian-speaking doctors. */
-export const servedLanguage = (visit: { language: string; needsInterpreter: boolean }) => (visit.needsInterpreter ? "ru" : visit.language);
+export const servedLanguage = (visit: { language: string; needsInterpreter: boolean }) => (visit.needsInterpreter ? CLINIC_LANGUAGE : visit.language);
 
 /**
  * The waiting queue: patients wait per specialty + language in a Redis sorted set by arrival (Postgres holds the
@@ -53,7 +56,7 @@ export class WaitingQueue {
       redis: Redis;
       prefix: string;
       events: VideoEvents;
-      shifts: DutyShifts;
+      duty: Pick<DutyNow, "duty">;
       queueUpdates: QueueUpdates;
       defaultConsultMinutes: number;
       now: () => Date;
@@ -69,6 +72,10 @@ export class WaitingQueue {
     if (existing?.status === "waiting") {
       const status = await this.queueStatus(existing.id);
       if (status) return { kind: "queued", ...status };
+      // In no queue yet: the patient has not chosen while nobody who speaks their language was on duty. Ask again,
+      // or queue them now that someone is.
+      const duty = await this.dutyFor(existing);
+      return duty.covered ? { kind: "queued", ...(await this.enqueue(existing.id)) } : { kind: "uncovered", visitId: existing.id, duty };
     }
     if (existing) return { kind: "already", visitId: existing.id, status: existing.status };
     const language = await this.deps.repo.patientLanguage(request.patientId);
@@ -90,17 +97,27 @@ export class WaitingQueue {
       entityId: visit.id,
       meta: { specialty: request.specialty },
     });
-    const ownLanguageDoctors = await this.deps.shifts.doctorsOnDuty(request.specialty, language);
-    if (ownLanguageDoctors.length === 0 && language !== "ru") return { kind: "choose_interpreter", visitId: visit.id };
-    return { kind: "queued", ...(await this.enqueue(visit.id)) };
+    const duty = await this.deps.duty.duty(request.specialty, language);
+    const urgent = await this.deps.repo.isUrgent(visit.id);
+    // An urgent Russian speaker has no other queue to go to: theirs is served first whoever comes on duty.
+    if (duty.covered || (urgent && language === CLINIC_LANGUAGE)) return { kind: "queued", ...(await this.enqueue(visit.id)) };
+    if (!urgent) return { kind: "uncovered", visitId: visit.id, duty };
+    // A red flag is never held for a language: the Russian-speaking doctors' queue, urgent first, an interpreter invited.
+    await this.deps.repo.needsInterpreter(visit.id);
+    return { kind: "urgent_any_language", duty, ...(await this.enqueue(visit.id)) };
   }
 
-  /** The patient's answer when nobody speaking their language is on duty. */
+  /** The patient's answer when nobody speaking their language is on duty: a queue (a written question is `leave`). */
   async chooseRoute(patientId: string, visitId: string, route: "interpreter" | "wait"): Promise<QueueStatus> {
     const visit = await this.ownVisit(patientId, visitId);
     if (visit.status !== "waiting") throw new AppError("conflict", "the visit is no longer waiting");
     if (route === "interpreter") await this.deps.repo.needsInterpreter(visitId);
     return this.enqueue(visitId);
+  }
+
+  /** What is on duty now for the visit's specialty and language. */
+  dutyFor(visit: Pick<VideoVisit, "specialty" | "language">) {
+    return this.deps.duty.duty(visit.specialty, visit.language);
   }
 
   async leave(patientId: string, visitId: string): Promise<boolean> {
