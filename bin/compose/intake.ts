@@ -18,14 +18,14 @@ import type { Foundation } from "./foundation";
 
 /** The conversational intake and what it asks for: language, timezone, consents, triage, the examination, identity. */
 export function intakeWiring(
-  { config, db, redis, logger, outbox, notifier, consents }: Foundation,
+  { config, db, redis, logger, outbox, notifier, consents, unitOfWork }: Foundation,
   { intakes, desk, consultations }: Pick<ReturnType<typeof consultationsWiring>, "intakes" | "desk" | "consultations">,
   videoFlow: VideoPatientFlow,
   /** The dialogue's next question after a language is chosen (the dialogue is wired after the intake). */
   nextStep: Parameters<typeof languageHandlers>[1],
 ) {
   const preferences = new PatientPreferences(db);
-  const redFlags = new RedFlagRules(new RedFlagRepository(db));
+  const redFlags = new RedFlagRules(new RedFlagRepository(db), unitOfWork.afterCommit);
   const exams: ExamSessions = new ExamSessions({
     redis,
     prefix: config.REDIS_PREFIX,

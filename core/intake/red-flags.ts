@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
+import type { AfterCommit } from "../db/unit-of-work";
 import type { RedFlagRepository } from "./red-flag-repository";
 import { denyingVerbAt, fold, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
@@ -264,15 +265,29 @@ export const shippedRules = (): RedFlagRule[] =>
  */
 export class RedFlagRules {
   private readonly kept = new Set<string>();
-  constructor(private readonly repo: RedFlagRepository) {}
+  /**
+   * The last rows read, parsed, with their version: while the stored rows stay the same, every message is matched
+   * against the same rule objects, whose compiled phrases are cached (compiling costs as much as matching).
+   */
+  private last: { rows: string; version: string; rules: RedFlagRule[] } | undefined;
+  constructor(
+    private readonly repo: RedFlagRepository,
+    /** A version is known kept once the transaction that wrote it (a dialogue step's) has committed. */
+    private readonly afterCommit: AfterCommit = (work) => work().then(() => undefined),
+  ) {}
 
   /** The rules with their version, the version recorded once. */
   async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
-    const rules = await this.list();
-    const version = rulesVersion(rules);
+    const rows = await this.repo.rows();
+    const key = JSON.stringify(rows);
+    if (this.last?.rows !== key) {
+      const rules = await this.parsed(rows);
+      this.last = { rows: key, version: rulesVersion(rules), rules };
+    }
+    const { version, rules } = this.last;
     if (!this.kept.has(version)) {
       await this.repo.keepVersion(version, rules);
-      this.kept.add(version);
+      await this.afterCommit(async () => this.kept.add(version));
     }
     return { version, rules };
   }
@@ -284,7 +299,11 @@ export class RedFlagRules {
   }
 
   async list(): Promise<RedFlagRule[]> {
-    const rows = await this.repo.rows();
+    return this.parsed(await this.repo.rows());
+  }
+
+  /** The stored rows parsed; none stored yet: the shipped list, seeded. */
+  private async parsed(rows: unknown[]): Promise<RedFlagRule[]> {
     if (rows.length === 0) {
       const seed = shippedRules();
       await this.repo.seed(seed.map(toRow));
