@@ -4,7 +4,7 @@ import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-databas
 import { staffLogin } from "./helpers/staff-login";
 
 /**
- * The rota api (issue 22, /work/rota-contract.md) over real HTTP and Postgres: rules, shifts planned for others,
+ * The rota api (issue 22) over real HTTP and Postgres: rules, shifts planned for others,
  * the week grid in Moscow hours with its gaps, and the coverage analytics. A database of its own: the grid's rows and
  * gaps are this file's rules only.
  */

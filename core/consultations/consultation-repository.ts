@@ -221,12 +221,12 @@ export class ConsultationRepository {
   }
 
   /** What the console's live events name, so each screen refreshes only when the change is its business. */
-  async routing(consultationId: string): Promise<{ specialty: string; doctorId: string | null; language: string } | undefined> {
+  async routing(consultationId: string): Promise<{ specialty: string; doctorId: string | null; language: string; urgent: boolean } | undefined> {
     const row = await this.db.consultation.findUnique({
       where: { id: consultationId },
-      select: { specialty: true, doctorId: true, patient: { select: { language: true } } },
+      select: { specialty: true, doctorId: true, urgent: true, patient: { select: { language: true } } },
     });
-    return row ? { specialty: row.specialty, doctorId: row.doctorId, language: row.patient.language } : undefined;
+    return row ? { specialty: row.specialty, doctorId: row.doctorId, language: row.patient.language, urgent: row.urgent } : undefined;
   }
 
   /** New, unassigned, never escalated consultations created before `before` (or, when urgent, before `urgentBefore`). */

@@ -9,6 +9,8 @@ const consultationEventSchema = z.object({
   consultationId: z.uuid(),
   specialty: z.string(),
   language: z.string(),
+  /** Urgent: open to every doctor of the specialty, whatever the language (as the queue shows it). */
+  urgent: z.boolean(),
   doctorId: z.uuid().nullable(),
   at: z.string(),
 });

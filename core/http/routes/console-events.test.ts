@@ -16,7 +16,7 @@ const member = (role: StaffMember["role"], doctor: StaffMember["doctor"] = null)
 const gp = member("doctor", { id: "11111111-1111-4111-8111-111111111111", name: "GP", specialties: ["gp"], languages: ["ru"] });
 const cardiologist = member("doctor", { id: "22222222-2222-4222-8222-222222222222", name: "Card", specialties: ["cardiology"], languages: ["ru"] });
 const at = new Date().toISOString();
-const opened: ConsoleEvent = { type: "consultation.opened", consultationId: "33333333-3333-4333-8333-333333333333", specialty: "gp", language: "ru", doctorId: null, at };
+const opened: ConsoleEvent = { type: "consultation.opened", consultationId: "33333333-3333-4333-8333-333333333333", specialty: "gp", language: "ru", urgent: false, doctorId: null, at };
 const alert: ConsoleEvent = { type: "alert.opened", patientId: "44444444-4444-4444-8444-444444444444", doctorId: gp.doctor!.id, at };
 
 describe("mayHear", () => {
@@ -27,6 +27,12 @@ describe("mayHear", () => {
   it("sends rota gaps to those who plan the rota: admins and operators", () => {
     const gaps: ConsoleEvent = { type: "coverage.gaps", count: 5, at };
     expect([gp, cardiologist, member("operator"), member("admin"), member("interpreter")].map((s) => mayHear(s, gaps))).toEqual([false, false, true, true, false]);
+  });
+
+  it("sends an urgent consultation to the specialty's doctors whatever their languages", () => {
+    const englishGp = member("doctor", { id: "66666666-6666-4666-8666-666666666666", name: "GP en", specialties: ["gp"], languages: ["en"] });
+    expect([gp, englishGp, cardiologist].map((s) => mayHear(s, { ...opened, language: "tg" }))).toEqual([false, false, false]);
+    expect([gp, englishGp, cardiologist].map((s) => mayHear(s, { ...opened, language: "tg", urgent: true }))).toEqual([true, true, false]);
   });
 
   it("sends a patient's alert to the responsible doctor only", () => {

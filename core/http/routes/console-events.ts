@@ -6,7 +6,8 @@ import type { StaffMember } from "../../staff/staff-member";
 const HEARTBEAT_MS = 25_000;
 
 /**
- * Doctors hear about their own consultations and open ones in their specialties and languages; operators and
+ * Doctors hear about their own consultations and open ones in their specialties and languages (urgent ones in any
+ * language); operators and
  * admins about all consultations, interpreters about none. Alerts and lab results are clinical: only the patient's responsible doctor
  * hears them, or every doctor while the patient has none (as the alert list shows them). A question to a colleague
  * and its answer reach only the doctors they are addressed to. Unmatched lab deliveries concern everyone who works
@@ -29,7 +30,7 @@ export function mayHear(staff: StaffMember, event: ConsoleEvent): boolean {
   if (staff.role !== "doctor") return true;
   if (!doctor) return false;
   if (event.doctorId) return event.doctorId === doctor.id;
-  return doctor.specialties.includes(event.specialty) && doctor.languages.includes(event.language);
+  return doctor.specialties.includes(event.specialty) && (event.urgent || doctor.languages.includes(event.language));
 }
 
 /** Server-sent events: the browser's EventSource reconnects by itself after a network blip. */

@@ -15,7 +15,7 @@ const people = z.object({
 });
 const week = z.object({ from: z.date(), to: z.date(), timeZone: z.string(), shifts: z.array(rotaShiftSchema), rows: z.array(rotaRowSchema) });
 
-/** The rota, its coverage rules and gaps (issue 22; /work/rota-contract.md): admins and operators, rules set by admins. */
+/** The rota, its coverage rules and gaps (issue 22): admins and operators, rules set by admins. */
 export const rotaRoutes = (deps: { rota: Rota }) => async (scope: FastifyInstance) => {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const actor = (staffId: string) => ({ type: "staff" as const, id: staffId });
