@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
+import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { processCoverageCheck } from "../workers/coverage.worker";
 
 /**
@@ -19,6 +20,7 @@ const week = "2031-03-03"; // a Monday
 /** An instant on the clinic's clock: Moscow is UTC+3 all year. */
 const msk = (local: string) => new Date(`${local}:00+03:00`).toISOString();
 
+let database: ScratchDatabase;
 let h: Harness;
 let browser: Browser;
 let base: string;
@@ -36,7 +38,9 @@ const call = async (page: Page, method: string, path: string, data?: unknown) =>
 };
 
 beforeAll(async () => {
-  h = await startHarness({}, { workers: false });
+  // The rota and its rules are the clinic's, not one patient's: a database of its own keeps other suites' shifts out.
+  database = await scratchDatabase("console_rota");
+  h = await startHarness({ DATABASE_URL: database.url }, { workers: false });
   base = await h.app.listen({ port: 0, host: "127.0.0.1" });
   browser = await launchChromium();
   admin = await createStaff(h, "rota-admin", "admin");
@@ -58,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.close();
+  await database?.drop();
 });
 
 /** The rota screen on the test's week. */
