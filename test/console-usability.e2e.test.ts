@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -43,6 +43,31 @@ async function auditOf(c: { id: string; patientId: string }, from: Date) {
   return rows.map((r) => r.action);
 }
 
+/**
+ * Resolves once the page's api traffic has stopped: no request (live streams aside) waiting for its answer and none
+ * started or answered for `quietMs`. The doctor's own "take" comes back on the live stream and refreshes the thread
+ * once; under load that echo, or a panel's first read, can land well after the panels show.
+ */
+function settled(page: Page, quietMs = 1500) {
+  const pending = new Set<Request>();
+  let lastActivity = Date.now();
+  const counted = (request: Request) => {
+    const path = new URL(request.url()).pathname;
+    return path.startsWith("/api/") && !path.endsWith("/events") && !path.endsWith("/stream");
+  };
+  page.on("request", (request) => {
+    if (!counted(request)) return;
+    pending.add(request);
+    lastActivity = Date.now();
+  });
+  const done = (request: Request) => {
+    if (pending.delete(request)) lastActivity = Date.now();
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
+  return () => expect.poll(() => pending.size === 0 && Date.now() - lastActivity >= quietMs, { timeout: 20_000, interval: 250 }).toBe(true);
+}
+
 /** Counts the api requests the page makes from now on. */
 function countRequests(page: Page) {
   const seen: string[] = [];
@@ -58,13 +83,14 @@ describe("the console under a doctor's hands", () => {
     const c = await consultation("Кашель третий день");
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const page = await loginConsole(context, base, gp);
+    const quiet = settled(page);
     await page.locator(`li[data-id="${c.id}"] button`).click();
     await page.getByTestId("thread").waitFor();
     await page.getByRole("button", { name: "Взять" }).click();
-    // Taken: the doctor's panels (monitoring, reminders, protocol) are on screen now.
+    // Taken: the doctor's panels (monitoring, reminders, protocol) are on screen now, and have read what they show.
     await page.getByTestId("reminders").waitFor();
     await page.getByTestId("schedule-form").waitFor();
-    await page.waitForTimeout(500);
+    await quiet();
     const quietFrom = new Date();
     const requests = countRequests(page);
     await page.waitForTimeout(10_000);
