@@ -138,9 +138,9 @@ const postCuesIn = (reading: Language, cueLanguage: Language) => {
 
 /**
  * A verb that denies what precedes it as its complement, typed right after a phrase: "в руку не отдаёт", "одышки не
- * было", "в обморок не падала" (ru, "не" + the verb), "ба даст намегузарад" (tg, a negated present after "ба", to). Only these verbs: "боль
- * не проходит" denies nothing, and the Tajik verb denies only a complement — "дарди сина намегузарад" (the chest pain
- * does not pass) is a pain. Folded spelling.
+ * было", "в обморок не падала" (ru, "не" + the verb), "ба даст намегузарад" (tg, a negated present after "ба", to).
+ * Only these verbs: "боль не проходит" denies nothing, and the Tajik verb denies only a complement — "дарди сина
+ * намегузарад" (the chest pain does not pass) is a pain. Folded spelling.
  */
 const denyingVerbs: Partial<Record<Language, { cue?: string; verbs: RegExp; complementOf?: string[] }>> = {
   ru: { cue: "не", verbs: /^(отдает|отдавал[аои]?|было|были|беспокоит|беспокоил[аои]?|иррадиирует|падал[аи]?|падаю|падает)$/ },
