@@ -54,6 +54,7 @@ describe("red flags in free text", () => {
     expect(match("az", "qardaşım yerə yıxıldı, nəfəs almır")).toContain("cardiac_arrest");
     expect(match("tg", "модарам афтод, нафас намекашад")).toContain("cardiac_arrest");
     expect(match("en", "he snores and sometimes stops breathing in his sleep")).toEqual([]);
+    expect(match("en", "the baby stopped breathing in her sleep and looks blue")).toContain("cardiac_arrest");
     expect(match("ru", "упала с самоката, колено разбито, а врач не отвечает")).toEqual([]);
     expect(match("ru", "упала с самоката, голос хрипит от простуды")).toEqual([]);
   });
