@@ -45,7 +45,38 @@ describe("red flags in free text", () => {
     // "не знаю почему", "not sure why": the cue negates the not knowing, not the symptom
     expect(match("ru", "не понимаю почему рвет кровью")).toContain("gi_bleeding");
     expect(match("ru", "нос не дышит третий день")).toEqual([]);
-    expect(match("ru", "ребенок не дышит")).toContain("loss_of_consciousness");
+    expect(match("ru", "ребенок не дышит")).toContain("cardiac_arrest");
+  });
+
+  it("reads a collapse with no answer and abnormal or absent breathing as an arrest, not sleep apnoea nor a silent doctor", () => {
+    expect(match("ru", "отец упал во дворе, тормошим, не отвечает. дышит редко, с хрипом")).toContain("loss_of_consciousness");
+    expect(match("en", "she collapsed in the shop and isn't responding, just gasping now and then")).toContain("loss_of_consciousness");
+    expect(match("az", "qardaşım yerə yıxıldı, nəfəs almır")).toContain("cardiac_arrest");
+    expect(match("tg", "модарам афтод, нафас намекашад")).toContain("cardiac_arrest");
+    expect(match("en", "he snores and sometimes stops breathing in his sleep")).toEqual([]);
+    expect(match("en", "the baby stopped breathing in her sleep and looks blue")).toContain("cardiac_arrest");
+    expect(match("ru", "упала с самоката, колено разбито, а врач не отвечает")).toEqual([]);
+    expect(match("ru", "упала с самоката, голос хрипит от простуды")).toEqual([]);
+  });
+
+  it("keeps a negation inside a phrase next to its word, and a Tajik denied pain denies its body part", () => {
+    // "not short of breath" is no "not breathing", "nəfəs darlığı yoxdur" no "nəfəsi yoxdur"
+    expect(match("en", "reflux after dinner, not short of breath, no pain in arm")).toEqual([]);
+    expect(match("az", "sinəm yanır, nəfəs darlığı yoxdur")).toEqual([]);
+    // "дастам дард намекунад": my arm does not hurt
+    expect(match("tg", "синаам месӯзад, дастам дард намекунад")).toEqual([]);
+    expect(match("tg", "синаам фишор медиҳад, дастам дард мекунад")).toContain("chest_pain_breathless");
+    // "в обморок не падала" denies the faint
+    expect(match("ru", "сердце колотится после кофе, в обморок не падала")).toEqual([]);
+  });
+
+  it("reads bootleg alcohol with failing sight, a splash into the eyes, clothes on fire, a plan to take a whole pack tonight", () => {
+    expect(match("ru", "вчера пили паленую водку, сегодня всё расплывается, тошнит")).toContain("overdose_poisoning");
+    expect(match("ru", "выпили самогон на свадьбе, голова болит")).toEqual([]);
+    expect(match("en", "caustic soda splashed in my eye at work, I can't see")).toContain("severe_burns");
+    expect(match("en", "my dress caught fire on the stove, the skin on my leg is white")).toContain("severe_burns");
+    expect(match("en", "I've got a box of sleeping pills and I'll take them all tonight")).toContain("suicidal_thoughts");
+    expect(match("ky", "ысыгым 39, калтырайм, басымым 80/50")).toContain("sepsis_signs");
   });
 
   it("reads a denial where the verb or a list carries it, and another reading keeps the patient's negation", () => {

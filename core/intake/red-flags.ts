@@ -6,7 +6,7 @@ import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
 import type { AfterCommit } from "../db/unit-of-work";
 import type { RedFlagRepository } from "./red-flag-repository";
-import { denyingVerbAt, fold, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { denyingVerbAt, fold, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -131,7 +131,8 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
     const after = (isPostNegation(language, token.word) || isNegativeVerb(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
     const light = isNegatedLightVerb(language, token.word) && used.includes(j - 1) && tokens[j - 1]!.scope === token.scope;
-    return before || after || light;
+    const painless = isPainDenied(language, tokens, j) && used.some((u) => u < j - 1 && u >= j - 1 - negationWindow && tokens[u]!.scope === token.scope);
+    return before || after || light || painless;
   });
 }
 
@@ -196,7 +197,7 @@ function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Langua
       if (at < 0) break;
       used.push(at);
     }
-    if (used.length === pattern.length && used.includes(start) && numbersInPlace(pattern, used) && !negated(used, tokens, language)) return true;
+    if (used.length === pattern.length && used.includes(start) && numbersInPlace(pattern, used) && negationsInPlace(pattern, used, language) && !negated(used, tokens, language)) return true;
   }
   return false;
 }
@@ -207,6 +208,18 @@ function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Langua
  */
 const numbersInPlace = (pattern: PatternWord[], used: number[]) =>
   pattern.every((word, k) => !("min" in word) || ((k === 0 || used[k - 1]! < used[k]!) && (k === pattern.length - 1 || used[k]! < used[k + 1]!)));
+
+/**
+ * A negation that is part of a phrase stands next to the word it negates: "not breathing" is not "not short of breath",
+ * "nəfəsi yoxdur" (no breath) is not "nəfəs darlığı yoxdur" (no shortness of breath).
+ */
+const negationsInPlace = (pattern: PatternWord[], used: number[], language: Language) => {
+  const { pre, post } = negationCues(language);
+  return pattern.every((word, k) =>
+    !("word" in word) ||
+    ((k === pattern.length - 1 || !pre.includes(word.word) || used[k + 1] === used[k]! + 1) &&
+      (k === 0 || !post.includes(word.word) || used[k] === used[k - 1]! + 1)));
+};
 
 function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer: Answer["answer"] | undefined): boolean {
   if (answer === undefined) return false;

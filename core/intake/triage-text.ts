@@ -138,12 +138,12 @@ const postCuesIn = (reading: Language, cueLanguage: Language) => {
 
 /**
  * A verb that denies what precedes it as its complement, typed right after a phrase: "в руку не отдаёт", "одышки не
- * было" (ru, "не" + the verb), "ба даст намегузарад" (tg, a negated present after "ба", to). Only these verbs: "боль
- * не проходит" denies nothing, and the Tajik verb denies only a complement — "дарди сина намегузарад" (the chest pain
- * does not pass) is a pain. Folded spelling.
+ * было", "в обморок не падала" (ru, "не" + the verb), "ба даст намегузарад" (tg, a negated present after "ба", to).
+ * Only these verbs: "боль не проходит" denies nothing, and the Tajik verb denies only a complement — "дарди сина
+ * намегузарад" (the chest pain does not pass) is a pain. Folded spelling.
  */
 const denyingVerbs: Partial<Record<Language, { cue?: string; verbs: RegExp; complementOf?: string[] }>> = {
-  ru: { cue: "не", verbs: /^(отдает|отдавал[аои]?|было|были|беспокоит|беспокоил[аои]?|иррадиирует)$/ },
+  ru: { cue: "не", verbs: /^(отдает|отдавал[аои]?|было|были|беспокоит|беспокоил[аои]?|иррадиирует|падал[аи]?|падаю|падает)$/ },
   tg: { verbs: /^намегузар/, complementOf: ["ба"] },
 };
 /** Whether a denying verb stands at `at` for a phrase whose first word is `first`. */
@@ -167,6 +167,17 @@ export const isSmallWord = (word: string) => smallWords.has(word);
  */
 const negatedLightVerb: Partial<Record<Language, RegExp>> = { tg: /^на(ме)?(шуд|шав|буд|бош)/ };
 export const isNegatedLightVerb = (language: Language, word: string) => negatedLightVerb[language]?.test(word) ?? false;
+
+/**
+ * Tajik says "it hurts" with a light verb after the pain ("дастам дард мекунад", my arm hurts): negated ("дастам дард
+ * намекунад"), it denies the body part before the pain — which is not a stopping's negation ("қатъ намешавад" above).
+ * Folded spelling.
+ */
+const painDenial: Partial<Record<Language, { pain: string[]; verb: RegExp }>> = { tg: { pain: ["дард"], verb: /^на(ме)?кун|^накард/ } };
+export const isPainDenied = (language: Language, tokens: Array<{ word: string }>, at: number) => {
+  const denial = painDenial[language];
+  return denial !== undefined && denial.verb.test(tokens[at]?.word ?? "") && denial.pain.includes(tokens[at - 1]?.word ?? "");
+};
 
 /** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
 const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
