@@ -31,7 +31,7 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   // An inbound step's transaction ends before its claim does, so no second worker runs it while it may still commit.
   const unitOfWork = new UnitOfWork(createPrisma(config.DATABASE_URL), { maxWaitMs: 10_000, timeoutMs: config.INBOUND_CLAIM_SECONDS * 1000 });
   const db = unitOfWork.db;
-  const sql = createSqlPool(config.DATABASE_URL);
+  const sql = createSqlPool(config.DATABASE_URL, (error) => logger.warn({ err: error }, "an idle Postgres connection of the sql pool failed"));
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out a Redis restart.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, logger);
