@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { questionsFor } from "../core/intake/questionnaire";
 import { shortId } from "../core/video/short-id";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
@@ -198,14 +197,10 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Video: the red flag in the complaint, then the intake to "video now".
     const tajik = await patient("tg", "dushanbe");
     const before = texts(tajik).length;
-    await h.say(tajik, "Синаам сахт дард мекунад ва нафасам танг аст");
+    await walkIntake(h.chat(tajik), "Синаам сахт дард мекунад ва нафасам танг аст", { format: "video" });
     await settled(tajik);
+    // The emergency answer is the first reply to the complaint, before anything the intake asks.
     expect(texts(tajik)[before]).toMatch(/^⚠️.*103.*112/s);
-    await h.press(tajik, "intake:area:other");
-    for (const _question of questionsFor("other")) await h.press(tajik, "intake:skipq");
-    await h.press(tajik, "intake:exam:skip");
-    await h.press(tajik, "intake:fmt:video");
-    await settled(tajik);
     const routed = texts(tajik).at(-1)!.split("\n\n");
     expect(routed[0]).toBe("Ҳоло духтури навбатдоре, ки бо забони шумо гап занад, нест.");
     expect(routed[1]).toMatch(/^Муроҷиати шумо фаврӣ аст.*ба занг тарҷумони забони шумо пайваст мешавад\.$/);
@@ -218,14 +213,10 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Written: the Russian-speaking doctor sees the urgent Kyrgyz question in the console queue and may take it.
     const kyrgyz = await patient("ky", "bishkek");
     const kyBefore = texts(kyrgyz).length;
-    await h.say(kyrgyz, "Көкүрөгүм катуу ооруп, дем жетпей жатат");
+    await walkIntake(h.chat(kyrgyz), "Көкүрөгүм катуу ооруп, дем жетпей жатат", { format: "async" });
     await settled(kyrgyz);
+    // The emergency answer is the first reply to the complaint, before anything the intake asks.
     expect(texts(kyrgyz)[kyBefore]).toMatch(/^⚠️.*103.*112/s);
-    await h.press(kyrgyz, "intake:area:other");
-    for (const _question of questionsFor("other")) await h.press(kyrgyz, "intake:skipq");
-    await h.press(kyrgyz, "intake:exam:skip");
-    await h.press(kyrgyz, "intake:fmt:async");
-    await settled(kyrgyz);
     expect(texts(kyrgyz).at(-1)!.split("\n\n")).toEqual([
       "Азыр сиздин тилде сүйлөгөн кезметчи дарыгер жок.",
       "Кайрылууңуз шашылыш, ошондуктан ал сиздин тилде сүйлөгөн дарыгерди күтпөйт: аны биринчи бошогон дарыгер алат жана орусча жооп бериши мүмкүн.",
