@@ -1,8 +1,11 @@
+import { MOSCOW_TIME_ZONE as clinicTimeZone } from "../../core/rota/moscow-time";
+
+export { addDays } from "../../core/rota/moscow-time";
+
 /**
  * The clinic plans its rota in Moscow time whatever the browser's zone (api: `timeZone: "Europe/Moscow"`). Moscow has
  * kept UTC+3 all year since 2014, so a wall-clock time typed into a form converts with a fixed offset.
  */
-export const clinicTimeZone = "Europe/Moscow";
 const clinicOffset = "+03:00";
 
 /** The clinic's calendar date of an instant: "2026-03-03". */
@@ -14,9 +17,6 @@ export const clinicInput = (iso: string) =>
 
 /** A `datetime-local` value read as the clinic's wall clock, as an ISO instant. */
 export const fromClinicInput = (local: string) => new Date(`${local}:00${clinicOffset}`).toISOString();
-
-/** A calendar date `days` later (or earlier). */
-export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** "03:00" on the clinic's clock. */
 export const clinicHour = (iso: string) => new Date(iso).toLocaleTimeString("ru-RU", { timeZone: clinicTimeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
