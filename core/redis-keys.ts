@@ -2,8 +2,6 @@
  * Every Redis key, channel and namespace the service writes, in one place: a new one is checked here against the
  * others, and `SCAN`s and erasures know what exists. All start with the deployment's `REDIS_PREFIX` (tests give
  * each run its own). BullMQ adds its own `<prefix>:<queue>:…` keys for the queues named in `queueNames`.
- * Not yet here (their modules are another branch's): staff sessions and login attempts (core/staff), link codes
- * (core/linking).
  */
 export const queueNames = {
   outbox: "outbox",
@@ -49,4 +47,13 @@ export const redisKeys = (prefix: string) => ({
   oidcState: (state: string) => `${prefix}:oidc-state:${state}`,
   examLink: (tokenHash: string) => `${prefix}:exam-link:${tokenHash}`,
   secureChat: (tokenHash: string) => `${prefix}:secure-chat:${tokenHash}`,
+  /** A staff member's console session, by the hash of its token. */
+  staffSession: (tokenHash: string) => `${prefix}:staff-session:${tokenHash}`,
+  /** Sign-in per account and address (hashed): wrong attempts counted, and addresses that signed in before. */
+  staffLogin: (kind: "known" | "attempts", staffId: string, addressHash: string) => `${prefix}:staff-login:${kind}:${staffId}:${addressHash}`,
+  staffLoginAttemptsPattern: (staffId: string) => `${prefix}:staff-login:attempts:${staffId}:*`,
+  /** Cross-messenger link codes: the code's patient, the patient's current code, an account's wrong tries. */
+  linkCode: (code: string) => `${prefix}:link:code:${code}`,
+  linkCodeOfPatient: (patientId: string) => `${prefix}:link:patient:${patientId}`,
+  linkAttempts: (accountId: string) => `${prefix}:link:attempts:${accountId}`,
 });

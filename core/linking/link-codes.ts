@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis-keys";
 
 export interface LinkCodeSettings {
   ttlSeconds: number;
@@ -22,9 +23,9 @@ export class LinkCodes {
     return Math.ceil(this.settings.attemptWindowSeconds / 60);
   }
 
-  private codeKey = (code: string) => `${this.prefix}:link:code:${code}`;
-  private patientKey = (patientId: string) => `${this.prefix}:link:patient:${patientId}`;
-  private attemptsKey = (accountId: string) => `${this.prefix}:link:attempts:${accountId}`;
+  private codeKey = (code: string) => redisKeys(this.prefix).linkCode(code);
+  private patientKey = (patientId: string) => redisKeys(this.prefix).linkCodeOfPatient(patientId);
+  private attemptsKey = (accountId: string) => redisKeys(this.prefix).linkAttempts(accountId);
 
   /** A new code for the patient; the previous one stops working. */
   async issue(patientId: string): Promise<string> {

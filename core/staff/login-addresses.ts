@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis-keys";
 
 /** How long an address the owner signed in from stays theirs for the lockout rule (see StaffService.login). */
 const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60_000;
@@ -39,11 +40,11 @@ export class LoginAddresses {
 
   /** An admin's unlock clears every address's count (known addresses stay known). */
   async clearAttempts(staffId: string): Promise<void> {
-    const stream = this.redis.scanStream({ match: `${this.prefix}:staff-login:attempts:${staffId}:*`, count: 100 });
+    const stream = this.redis.scanStream({ match: redisKeys(this.prefix).staffLoginAttemptsPattern(staffId), count: 100 });
     for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await this.redis.del(...keys);
   }
 
   private key(kind: "known" | "attempts", staffId: string, ip: string) {
-    return `${this.prefix}:staff-login:${kind}:${staffId}:${hashed(ip)}`;
+    return redisKeys(this.prefix).staffLogin(kind, staffId, hashed(ip));
   }
 }

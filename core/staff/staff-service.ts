@@ -6,6 +6,7 @@ import type { AuditRepository } from "../audit/audit-repository";
 import type { Doctor } from "../doctors/doctors";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import { AppError, notFound } from "../errors";
+import { redisKeys } from "../redis-keys";
 import { LoginAddresses } from "./login-addresses";
 import { staffRoleSchema, type StaffMember } from "./staff-member";
 import type { StaffRepository } from "./staff-repository";
@@ -207,6 +208,6 @@ export class StaffService {
   }
 
   private sessionKey(token: string) {
-    return `${this.prefix}:staff-session:${sessionHash(token)}`;
+    return redisKeys(this.prefix).staffSession(sessionHash(token));
   }
 }
