@@ -224,7 +224,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
           queues.start(care.readingJobs, { alerts: care.alerts }),
           queues.start(care.labJobs, { labs: care.labs, directory: care.labDirectory, protocols: care.protocols, logger }),
           queues.start(consult.escalationJobs, {
-            db,
+            consultations: consult.consultationRows,
             desk: consult.desk,
             rules: config.ESCALATE_AFTER_MINUTES,
             urgentMinutes: config.ESCALATE_URGENT_AFTER_MINUTES,

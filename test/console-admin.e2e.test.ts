@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escalationRulesSchema } from "../core/consultations/escalation";
+import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { freshTotpCode } from "./helpers/totp";
 import { processEscalation } from "../workers/escalation.worker";
 import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
@@ -67,7 +68,7 @@ describe("the admin pages", () => {
     const account = await h.db.messengerAccount.create({ data: { channel: "telegram", externalUserId: `spec-${Date.now()}`, chatId: "1", patientId: patient.id } });
     const eye = await h.db.consultation.create({ data: { patientId: patient.id, accountId: account.id, kind: "async_chat", specialty: "ophthalmology" } });
     const gp = await h.db.consultation.create({ data: { patientId: patient.id, accountId: account.id, kind: "async_chat", specialty: "gp" } });
-    const deps = { db: h.db, desk: h.services.desk, rules: escalationRulesSchema.parse("*:120"), specialties: h.services.specialties, logger: h.services.logger };
+    const deps = { consultations: new ConsultationRepository(h.db), desk: h.services.desk, rules: escalationRulesSchema.parse("*:120"), specialties: h.services.specialties, logger: h.services.logger };
     await processEscalation(deps, new Date(eye.createdAt.getTime() + 31 * 60_000));
     expect((await h.db.consultation.findUniqueOrThrow({ where: { id: eye.id } })).escalatedAt).not.toBeNull();
     expect((await h.db.consultation.findUniqueOrThrow({ where: { id: gp.id } })).escalatedAt).toBeNull();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escalateOverdue, escalationRulesSchema } from "../core/consultations/escalation";
+import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import type { ConsoleEvent } from "../core/realtime/console-events";
 import { totpCode } from "../core/staff/totp";
 import { processEscalation } from "../workers/escalation.worker";
@@ -199,15 +200,15 @@ describe("console api", () => {
     const { consultation } = await openConsultation();
     const rules = escalationRulesSchema.parse("gp:30,*:120");
     const now = new Date(consultation.createdAt.getTime() + 29 * 60_000);
-    expect(await escalateOverdue(h.db, rules, now)).not.toContain(consultation.id);
+    expect(await escalateOverdue(new ConsultationRepository(h.db), rules, now)).not.toContain(consultation.id);
     const later = new Date(consultation.createdAt.getTime() + 31 * 60_000);
     const events: string[] = [];
     const unsubscribe = await h.services.events.subscribe((e) => void ("consultationId" in e && events.push(`${e.type} ${e.consultationId}`)));
-    const escalated = await processEscalation({ db: h.db, desk: h.services.desk, rules, specialties: h.services.specialties, logger: h.services.logger }, later);
+    const escalated = await processEscalation({ consultations: new ConsultationRepository(h.db), desk: h.services.desk, rules, specialties: h.services.specialties, logger: h.services.logger }, later);
     expect(escalated).toBeGreaterThanOrEqual(1);
     await expect.poll(() => events).toContain(`consultation.escalated ${consultation.id}`);
     unsubscribe();
     expect((await h.db.consultation.findUniqueOrThrow({ where: { id: consultation.id } })).escalatedAt).toEqual(later);
-    expect(await escalateOverdue(h.db, rules, new Date(later.getTime() + 60_000))).not.toContain(consultation.id);
+    expect(await escalateOverdue(new ConsultationRepository(h.db), rules, new Date(later.getTime() + 60_000))).not.toContain(consultation.id);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { startHarness, type Harness } from "../test/helpers/harness";
 import { processEscalation, type EscalationDeps } from "./escalation.worker";
 import { patientWithAccount } from "../test/helpers/patient-with-account";
@@ -8,7 +9,7 @@ let deps: EscalationDeps;
 beforeAll(async () => {
   h = await startHarness({}, { workers: false });
   const s = h.services;
-  deps = { db: s.db, desk: s.desk, rules: { fallback: 30, bySpecialty: {} }, specialties: s.specialties, logger: s.logger };
+  deps = { consultations: new ConsultationRepository(s.db), desk: s.desk, rules: { fallback: 30, bySpecialty: {} }, specialties: s.specialties, logger: s.logger };
 });
 afterAll(async () => {
   await h?.close();

@@ -1,14 +1,13 @@
 import type { ConsultationDesk } from "../core/consultations/consultation-desk";
+import type { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { escalateOverdue, type EscalationRules } from "../core/consultations/escalation";
-import type { Db } from "../core/db/prisma";
 import type { Logger } from "../core/logger";
 import { queueNames } from "../core/redis-keys";
 import type { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import type { QueueDeclaration } from "./job-queues";
 
 export interface EscalationDeps {
-  /** For core/consultations/escalation.ts, which still takes the client (that module is not a repository yet). */
-  db: Db;
+  consultations: ConsultationRepository;
   desk: ConsultationDesk;
   rules: EscalationRules;
   /** How long an urgent (red-flag) consultation may wait before operators are told (ESCALATE_URGENT_AFTER_MINUTES). */
@@ -19,7 +18,7 @@ export interface EscalationDeps {
 
 /** One sweep: mark overdue consultations and tell the operators' consoles. No job data at all. */
 export async function processEscalation(deps: EscalationDeps, now = new Date()): Promise<number> {
-  const ids = await escalateOverdue(deps.db, await deps.specialties.escalationRules(deps.rules), now, deps.urgentMinutes);
+  const ids = await escalateOverdue(deps.consultations, await deps.specialties.escalationRules(deps.rules), now, deps.urgentMinutes);
   for (const id of ids) await deps.desk.publish("consultation.escalated", id);
   if (ids.length) deps.logger.info({ count: ids.length }, "consultations escalated to operators");
   return ids.length;

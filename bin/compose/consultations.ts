@@ -25,8 +25,9 @@ export function consultationsWiring({ config, db, redis, outbox, events, files, 
   const specialties = new SpecialtyDirectory(new SpecialtyRepository(db));
   const doctors = new DoctorDirectory(new DoctorRepository(db));
   const visits = new InPersonVisits(new InPersonVisitRepository(db), audit);
+  const consultationRows = new ConsultationRepository(db);
   const desk = new ConsultationDesk({
-    consultations: new ConsultationRepository(db),
+    consultations: consultationRows,
     outbox,
     events,
     intake: options.intake ?? intakes,
@@ -42,6 +43,7 @@ export function consultationsWiring({ config, db, redis, outbox, events, files, 
   return {
     intakes,
     desk,
+    consultationRows,
     escalationJobs,
     staff: new StaffService({ members: new StaffRepository(db), specialties, audit }, redis, config.REDIS_PREFIX, {
       maxFailedAttempts: config.STAFF_MAX_FAILED_LOGINS,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/audit-log";
 import { messageAttachmentSchema, type MessageAttachment } from "../channels/attachment";
 import type { Db, Tx } from "../db/prisma";
 import { Prisma } from "../db/generated/client";
@@ -245,8 +246,13 @@ export class ConsultationRepository {
   }
 
   /** Marks the consultation escalated once: false when it already was. */
-  async markEscalated(consultationId: string, at: Date): Promise<boolean> {
-    const marked = await this.db.consultation.updateMany({ where: { id: consultationId, escalatedAt: null }, data: { escalatedAt: at } });
-    return marked.count > 0;
+  /** Marks a consultation escalated once (a second sweep changes nothing), audited in the same transaction. */
+  async markEscalated(consultationId: string, at: Date, meta: { waitedMinutes: number; urgent: boolean }): Promise<boolean> {
+    return this.root.$transaction(async (tx) => {
+      const marked = await tx.consultation.updateMany({ where: { id: consultationId, escalatedAt: null }, data: { escalatedAt: at } });
+      if (marked.count === 0) return false;
+      await recordAudit(tx, { actor: { type: "system" }, action: "consultation.escalate", entityType: "consultation", entityId: consultationId, meta });
+      return true;
+    });
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchDatabase, type ScratchDatabase } from "../../test/helpers/scratch-database";
 import { createPrisma, type Db } from "../db/prisma";
 import { escalateOverdue, escalationRulesSchema } from "./escalation";
+import { ConsultationRepository } from "./consultation-repository";
 
 // Its own database: the escalation workers of other test files sweep the run's shared one with the real clock, and
 // would escalate these long-overdue rows before the test's own sweeps do.
@@ -32,14 +33,14 @@ describe("escalation of urgent consultations", () => {
     const routine = await consultation(false, t0);
     const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
-    expect(await escalateOverdue(db, rules, at(4), 5)).not.toContain(urgent.id);
-    const afterFive = await escalateOverdue(db, rules, at(6), 5);
+    expect(await escalateOverdue(new ConsultationRepository(db), rules, at(4), 5)).not.toContain(urgent.id);
+    const afterFive = await escalateOverdue(new ConsultationRepository(db), rules, at(6), 5);
     expect(afterFive).toContain(urgent.id);
     expect(afterFive).not.toContain(routine.id);
-    expect(await escalateOverdue(db, rules, at(7), 5)).not.toContain(urgent.id);
-    expect(await escalateOverdue(db, rules, at(121), 5)).toContain(routine.id);
+    expect(await escalateOverdue(new ConsultationRepository(db), rules, at(7), 5)).not.toContain(urgent.id);
+    expect(await escalateOverdue(new ConsultationRepository(db), rules, at(121), 5)).toContain(routine.id);
     // Without an urgent limit (the worker's old deps) urgent ones wait like the rest.
     const other = await consultation(true, t0);
-    expect(await escalateOverdue(db, rules, at(60))).not.toContain(other.id);
+    expect(await escalateOverdue(new ConsultationRepository(db), rules, at(60))).not.toContain(other.id);
   });
 });

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db/prisma";
-import { ConsultationRepository } from "./consultation-repository";
+import type { ConsultationRepository } from "./consultation-repository";
 
 /** `gp:60,dermatology:240,*:120`: minutes a new consultation may wait for a doctor before operators are told. */
 export const escalationRulesSchema = z
@@ -21,8 +19,12 @@ export const waitLimitMinutes = (rules: EscalationRules, specialty: string) => r
  * (a red flag), longer than `urgentMinutes`, which is minutes where the specialties' limits are hours. Each is
  * escalated once (the update matches only rows not yet escalated), so running twice changes nothing.
  */
-export async function escalateOverdue(db: Db, rules: EscalationRules, now = new Date(), urgentMinutes?: number): Promise<string[]> {
-  const consultations = new ConsultationRepository(db);
+export async function escalateOverdue(
+  consultations: ConsultationRepository,
+  rules: EscalationRules,
+  now = new Date(),
+  urgentMinutes?: number,
+): Promise<string[]> {
   const shortest = Math.min(rules.fallback, ...Object.values(rules.bySpecialty));
   const waitedSince = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
   const candidates = await consultations.escalationCandidates(waitedSince(shortest), urgentMinutes === undefined ? undefined : waitedSince(urgentMinutes));
@@ -31,15 +33,8 @@ export async function escalateOverdue(db: Db, rules: EscalationRules, now = new 
     const specialtyLimit = waitLimitMinutes(rules, c.specialty);
     const limit = c.urgent && urgentMinutes !== undefined ? Math.min(urgentMinutes, specialtyLimit) : specialtyLimit;
     if (now.getTime() - c.createdAt.getTime() < limit * 60_000) continue;
-    if (!(await consultations.markEscalated(c.id, now))) continue;
-    await recordAudit(db, {
-      actor: { type: "system" },
-      action: "consultation.escalate",
-      entityType: "consultation",
-      entityId: c.id,
-      meta: { waitedMinutes: Math.round((now.getTime() - c.createdAt.getTime()) / 60_000), urgent: c.urgent },
-    });
-    escalated.push(c.id);
+    const waitedMinutes = Math.round((now.getTime() - c.createdAt.getTime()) / 60_000);
+    if (await consultations.markEscalated(c.id, now, { waitedMinutes, urgent: c.urgent })) escalated.push(c.id);
   }
   return escalated;
 }
