@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { api } from "./api";
-import type { ColleagueAnswer, ColleagueInvitation } from "./colleague-types";
+import { api, type ColleagueAnswer } from "./api";
+import type { ColleagueInvitation } from "./colleague-types";
 import { useT } from "./i18n";
 
 interface Props {

@@ -1,5 +1,4 @@
 import { neutraliseDirection } from "./bidi";
-import type { ColleagueAnswer } from "./colleague-types";
 
 /** The console's only way to the api: same origin, session cookie, JSON errors as { code, message }. */
 export class ApiError extends Error {
@@ -111,6 +110,14 @@ export interface TranslationItem {
 }
 
 export const fileUrl = (consultationId: string, fileId: string) => `/api/v1/consultations/${consultationId}/files/${fileId}`;
+
+/** A colleague's answer as the protocol keeps it (core/protocols/protocol.ts). */
+export interface ColleagueAnswer {
+  invitationId: string;
+  colleagueName: string;
+  answer: string;
+  answeredAt: string;
+}
 
 export interface ProtocolContent {
   patient: { fullName?: string; birthDate?: string };

@@ -32,12 +32,4 @@ export interface ColleagueCase {
   readings: Array<{ kind: string; unit: string; points: Array<{ at: string; value: number; value2: number | null }> }>;
 }
 
-/** A colleague's answer as the protocol keeps it (core/protocols/protocol.ts). */
-export interface ColleagueAnswer {
-  invitationId: string;
-  colleagueName: string;
-  answer: string;
-  answeredAt: string;
-}
-
 export const colleagueFileUrl = (invitationId: string, fileId: string) => `/api/v1/colleague-invitations/${invitationId}/files/${fileId}`;

@@ -1,6 +1,6 @@
 import { recordAudit, type AuditEntry } from "../audit/audit-log";
 import { isUniqueViolation, type Db } from "../db/prisma";
-import type { AppointmentView, Place, SlotKind } from "./slots";
+import type { AppointmentView, Place, SlotKind } from "./slot-views";
 
 export interface Slot extends Place {
   id: string;

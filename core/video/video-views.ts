@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { slotKindSchema, type SlotView } from "./slots";
+import { slotKindSchema, type SlotView } from "./slot-views";
 
 /** What the console api answers about video visits: each view passes through its schema, so nothing else leaves. */
 const visitStatus = z.enum(["waiting", "accepted", "in_call", "ended", "left"]);
