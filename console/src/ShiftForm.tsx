@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { errorText } from "./error-text";
 import { api } from "./api";
-import { clinicInput, fromClinicInput } from "./clinic-time";
+import { clinicInput, fromClinicInput, HOUR_MS } from "./clinic-time";
 import { useT } from "./i18n";
 import type { RotaPeople, RotaShift, ShiftKind } from "./rota-types";
 import { useSpecialties } from "./words";
@@ -18,7 +18,7 @@ export function ShiftForm({ people, draft, onSaved, onCancel }: { people: RotaPe
   const moving = "shift" in draft ? draft.shift : null;
   const [form, setForm] = useState(() => {
     const startsAt = moving?.startsAt ?? ("startsAt" in draft ? draft.startsAt : new Date().toISOString());
-    const endsAt = moving?.endsAt ?? new Date(Date.parse(startsAt) + DEFAULT_HOURS * 3_600_000).toISOString();
+    const endsAt = moving?.endsAt ?? new Date(Date.parse(startsAt) + DEFAULT_HOURS * HOUR_MS).toISOString();
     const kind = moving?.kind ?? ("kind" in draft ? draft.kind : "doctor");
     const specialty = moving?.specialty ?? ("specialty" in draft ? draft.specialty : "gp");
     return { kind, specialty, personId: "", startsAt: clinicInput(startsAt), endsAt: clinicInput(endsAt) };

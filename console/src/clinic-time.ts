@@ -2,6 +2,8 @@ import { MOSCOW_TIME_ZONE as clinicTimeZone } from "../../core/rota/moscow-time"
 
 export { addDays } from "../../core/rota/moscow-time";
 
+export const HOUR_MS = 3_600_000;
+
 /**
  * The clinic plans its rota in Moscow time whatever the browser's zone (api: `timeZone: "Europe/Moscow"`). Moscow has
  * kept UTC+3 all year since 2014, so a wall-clock time typed into a form converts with a fixed offset.
