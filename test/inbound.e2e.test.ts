@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { compose } from "../bin/compose";
 import { loadConfig } from "../core/config";
 import { totpCode } from "../core/staff/totp";
+import { INBOUND_QUEUE, inboundEnqueuer } from "../workers/inbound.worker";
 import { createStaff, staffPassword, type StaffLogin } from "./helpers/browser";
 import { freePort } from "./helpers/free-port";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
@@ -61,9 +63,9 @@ describe("poison updates", () => {
     const chatKey = `vk:${randomUUID()}`;
     // Stored by an older version, say, in a shape this one cannot read.
     await h.db.inboundEvent.create({ data: { id, channel: "vk", chatKey, payload: { type: "message_new" }, source: h.services.config.REDIS_PREFIX } });
-    const queue = (await import("../workers/inbound.worker")).createInboundQueue(h.services.redis, h.services.config.REDIS_PREFIX);
-    await queue.enqueue({ eventId: id, chatKey });
-    await queue.queue.close();
+    const queue = new Queue(INBOUND_QUEUE, { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    await inboundEnqueuer(queue)({ eventId: id, chatKey });
+    await queue.close();
     expect(await h.settled(id)).toBe("dead");
     expect((await h.db.inboundEvent.findUniqueOrThrow({ where: { id } })).lastError).toMatch(/^malformed/);
   });

@@ -1,4 +1,4 @@
-import { DelayedError, Queue, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
 import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
 import { AlreadyProcessed, type InboundReplies } from "../core/inbound/inbound-reply-repository";
@@ -42,12 +42,6 @@ export function inboundEnqueuer(queue: Queue): (job: InboundJob) => Promise<void
     },
     { max: 500 },
   );
-}
-
-/** A queue of its own with its enqueuer, outside the registry (a test queueing a stored event by hand). */
-export function createInboundQueue(connection: ConnectionOptions, prefix: string) {
-  const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
-  return { queue, enqueue: inboundEnqueuer(queue) };
 }
 
 export interface InboundDeps {
