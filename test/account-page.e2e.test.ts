@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 /**
  * The patient's account as a patient meets it (issue 16 point 5): in their language even when the link is used up or
@@ -16,13 +16,10 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness({ PUBLIC_URL: "https://telecons.example" });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ PUBLIC_URL: "https://telecons.example" }));
 });
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 describe("the account in the patient's language", () => {

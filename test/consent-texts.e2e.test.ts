@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 // A new consent version applies to every patient: this file has a database of its own so other files' patients
 // keep the consents they gave.
@@ -14,15 +14,12 @@ let admin: StaffLogin;
 
 beforeAll(async () => {
   database = await scratchDatabase("consents");
-  h = await startHarness({ DATABASE_URL: database.url });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ DATABASE_URL: database.url }));
   admin = await createStaff(h, "consent-admin", "admin");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
   await database?.drop();
 });
 

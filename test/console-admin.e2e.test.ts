@@ -4,8 +4,8 @@ import { escalationRulesSchema } from "../core/consultations/escalation";
 import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { freshTotpCode } from "./helpers/totp";
 import { processEscalation } from "../workers/escalation.worker";
-import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, staffPassword, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 let h: Harness;
 let browser: Browser;
@@ -14,16 +14,13 @@ let admin: StaffLogin;
 let operator: StaffLogin;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
   admin = await createStaff(h, "spec-admin", "admin");
   operator = await createStaff(h, "spec-operator", "operator");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 async function cookieOf(staff: StaffLogin): Promise<string> {

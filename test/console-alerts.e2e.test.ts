@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { hl7 } from "./helpers/hl7-fixtures";
 
 const LAB_TOKEN = "helix-push-token-0123456789";
@@ -19,17 +19,14 @@ let operator: StaffLogin;
 
 beforeAll(async () => {
   database = await scratchDatabase("alerts");
-  h = await startHarness({ DATABASE_URL: database.url, LABS_CONFIG: JSON.stringify([{ id: "helix", name: "Helix", delivery: { type: "push", token: LAB_TOKEN } }]) });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ DATABASE_URL: database.url, LABS_CONFIG: JSON.stringify([{ id: "helix", name: "Helix", delivery: { type: "push", token: LAB_TOKEN } }]) }));
   gp = await createStaff(h, "alerts-gp", "doctor", ["gp"]);
   otherGp = await createStaff(h, "alerts-other-gp", "doctor", ["gp"]);
   operator = await createStaff(h, "alerts-operator", "operator");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
   await database?.drop();
 });
 

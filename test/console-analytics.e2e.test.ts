@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAnalyticsSample } from "./helpers/analytics-sample";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 /**
  * The admin's analytics screen in Chromium at phone and desktop widths: the fortnight of
@@ -21,17 +21,14 @@ let admin: StaffLogin;
 let names: { a: string; b: string };
 
 beforeAll(async () => {
-  h = await startHarness({}, { workers: false });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({}, { workers: false }));
   admin = await createStaff(h, "analytics-admin", "admin");
   const { doctorA, doctorB } = await seedAnalyticsSample(h.db, "2022-04-25");
   names = { a: doctorA.name, b: doctorB.name };
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 async function openAnalytics(width: number, height: number) {

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 const shots = "test-output/console-colleague";
 mkdirSync(shots, { recursive: true });
@@ -14,16 +14,13 @@ let gp: StaffLogin;
 let cardiologist: StaffLogin;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
   gp = await createStaff(h, "colleague-gp", "doctor", ["gp"]);
   cardiologist = await createStaff(h, "colleague-cardio", "doctor", ["cardiology"]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 const QUESTION = "Нужна ли ЭКГ при давлении 172/101?";

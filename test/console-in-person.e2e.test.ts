@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shortId } from "../core/video/short-id";
-import { createStaff, launchChromium, loginConsole } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 let h: Harness;
 let browser: Browser;
@@ -11,14 +11,11 @@ let base: string;
 
 beforeAll(async () => {
   mkdirSync("test-output/console", { recursive: true });
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 /** `datetime-local` value `minutes` from now, in the browser's (= this machine's) timezone. */

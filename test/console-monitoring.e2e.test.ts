@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 let h: Harness;
 let browser: Browser;
@@ -9,15 +9,12 @@ let base: string;
 let gp: StaffLogin;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
   gp = await createStaff(h, "monitoring-gp", "doctor", ["gp"]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 /** A Russian-speaking patient with an open consultation. */

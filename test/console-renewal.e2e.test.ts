@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { TestPki } from "./helpers/test-pki";
 
 const shots = "test-output/console";
@@ -16,16 +16,13 @@ let gp: StaffLogin;
 
 beforeAll(async () => {
   pki = new TestPki();
-  h = await startHarness({ DOCTOR_CERTS_DIR: pki.certsDir, DOCTOR_CERTS_PASSWORD: pki.password });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ DOCTOR_CERTS_DIR: pki.certsDir, DOCTOR_CERTS_PASSWORD: pki.password }));
   gp = await createStaff(h, "renewal-gp", "doctor", ["gp"]);
   pki.issueDoctor(gp.doctorId!, "Ирина Смирнова");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 /** A patient whose signed losartan prescription (a follow-up of last month's in-person visit) they ask to renew with /renew. */

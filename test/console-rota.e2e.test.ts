@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, staffPassword, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { processCoverageCheck } from "../workers/coverage.worker";
 
@@ -40,9 +40,7 @@ const call = async (page: Page, method: string, path: string, data?: unknown) =>
 beforeAll(async () => {
   // The rota and its rules are the clinic's, not one patient's: a database of its own keeps other suites' shifts out.
   database = await scratchDatabase("console_rota");
-  h = await startHarness({ DATABASE_URL: database.url }, { workers: false });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ DATABASE_URL: database.url }, { workers: false }));
   admin = await createStaff(h, "rota-admin", "admin");
   operator = await createStaff(h, "rota-operator", "operator");
   const stamp = Date.now();
@@ -60,8 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
   await database?.drop();
 });
 

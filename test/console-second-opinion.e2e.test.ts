@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, staffPassword, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { realPdf } from "./helpers/image-fixtures";
 import { walkIntake } from "./helpers/intake-steps";
 import { dicomFile } from "./helpers/second-opinion-fixtures";
@@ -21,16 +21,13 @@ let gp: StaffLogin;
 
 beforeAll(async () => {
   pki = new TestPki();
-  h = await startHarness({ DOCTOR_CERTS_DIR: pki.certsDir, DOCTOR_CERTS_PASSWORD: pki.password });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ DOCTOR_CERTS_DIR: pki.certsDir, DOCTOR_CERTS_PASSWORD: pki.password }));
   gp = await createStaff(h, "second-opinion-gp", "doctor", ["gp"]);
   pki.issueDoctor(gp.doctorId!, "Ирина Смирнова");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 type User = { id: number; languageCode: string };

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaff, launchChromium, loginConsole, staffPassword, type StaffLogin } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, createStaff, loginConsole, type StaffLogin, staffPassword, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 
 /**
@@ -18,15 +18,12 @@ let base: string;
 let gp: StaffLogin;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
   gp = await createStaff(h, "usability-gp", "doctor", ["gp"]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 /** A new Telegram patient's consultation, walked through the real intake. */

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IntakeView } from "../core/consultations/intake-reader";
 import { totpCode } from "../core/staff/totp";
 import { freshTotpCode } from "./helpers/totp";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { encodePng } from "./helpers/png";
 
 const shots = "test-output/console";
@@ -54,9 +54,7 @@ async function cookieOf(key: string, code?: string, pw = password) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({}, { intake: { forConsultation: async (id) => intakes.get(id) ?? null } });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({}, { intake: { forConsultation: async (id) => intakes.get(id) ?? null } }));
   await account("gp", "doctor", ["gp"]);
   await account("derm", "doctor", ["dermatology"]);
   await account("op", "operator");
@@ -65,8 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 describe("the console", () => {

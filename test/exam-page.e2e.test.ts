@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInitData } from "../core/exam/telegram-init-data";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 let h: Harness;
 let base = "";
@@ -10,14 +10,11 @@ let browser: Browser;
 type User = { id: number; languageCode?: string };
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 const texts = (user: User) => h.telegram.sent(user.id).map((c) => String(c.params.text));

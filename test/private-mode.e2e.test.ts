@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./helpers/browser";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
 import { consoleDoctor, samplePdf } from "./helpers/channel-fixtures";
-import { startHarness, type Harness } from "./helpers/harness";
+import type { Harness } from "./helpers/harness";
 
 /**
  * Issue 15, point 5: with CLINICAL_CONTENT_IN_MESSENGERS=false the Telegram stand-in receives only a notice for
@@ -14,13 +14,10 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness({ CLINICAL_CONTENT_IN_MESSENGERS: "false" });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ CLINICAL_CONTENT_IN_MESSENGERS: "false" }));
 });
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 describe("private mode", () => {

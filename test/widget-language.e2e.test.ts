@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDoctor } from "./helpers/channel-fixtures";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 /**
  * The web chat as a patient uses it (issue 16 point 5): the page follows the language chosen in the chat (also after
@@ -18,13 +18,10 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
 });
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 const chrome = (page: Page) =>

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebTokens } from "../core/channels/web-tokens";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 
 let h: Harness;
 let browser: Browser;
@@ -13,16 +13,13 @@ const TOKEN_KEY = "telecons.widget.token";
 const eightDaysAgo = () => Date.now() - 8 * 86_400_000;
 
 beforeAll(async () => {
-  h = await startHarness();
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness());
   // The service's own signing key: lets the test make a token as it was issued eight days ago.
   tokens = new WebTokens(h.services.config.WIDGET_SECRET, { fileLinkTtlSeconds: 300, visitorTtlSeconds: h.services.config.WIDGET_TOKEN_TTL_SECONDS });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 const post = (url: string, token: string, payload?: object) =>

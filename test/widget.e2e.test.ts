@@ -4,8 +4,8 @@ import type { Browser, FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { onboard, webDriver } from "./helpers/channel-drivers";
 import { consoleDoctor, notReallyPdf, samplePdf } from "./helpers/channel-fixtures";
-import { launchChromium } from "./helpers/browser";
-import { startHarness, type Harness } from "./helpers/harness";
+import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
+import type { Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 
 let h: Harness;
@@ -14,9 +14,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The clinic's site of the embedding test is http://localhost:<port>; the api is on 127.0.0.1.
-  h = await startHarness({ WIDGET_FRAME_ANCESTORS: "http://localhost:*" });
-  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await launchChromium();
+  ({ h, base, browser } = await startBrowserHarness({ WIDGET_FRAME_ANCESTORS: "http://localhost:*" }));
 });
 
 /** The buttons a patient clicks on the shortest intake: area "other", its one question skipped, exam skipped, written question. */
@@ -34,8 +32,7 @@ async function intakeInPage(page: Page | FrameLocator, complaint: string, langua
   }
 }
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await closeBrowserHarness(h, browser);
 });
 
 const latestWebConsultation = () =>

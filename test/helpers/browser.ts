@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { freshTotpCode } from "./totp";
-import type { Harness } from "./harness";
+import { startHarness, type Harness } from "./harness";
 
 /** Debian's Chromium, headless, with the flags this machine's closed network needs (and any `extraArgs`). */
 export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
@@ -34,4 +34,17 @@ export async function loginConsole(context: BrowserContext, base: string, staff:
   await page.click("button[type=submit]");
   await page.waitForSelector("[data-testid=queue]");
   return page;
+}
+
+/** The harness listening on a free port and a Chromium beside it: what every browser test file starts with. */
+export async function startBrowserHarness(...args: Parameters<typeof startHarness>): Promise<{ h: Harness; base: string; browser: Browser }> {
+  const h = await startHarness(...args);
+  const base = await h.app.listen({ port: 0, host: "127.0.0.1" });
+  return { h, base, browser: await launchChromium() };
+}
+
+/** Chromium first (its pages talk to the api), then the harness; either may be missing when the start failed. */
+export async function closeBrowserHarness(h: Harness | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await h?.close();
 }
