@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInitData } from "../core/exam/telegram-init-data";
+import { signInitData } from "../bots/telegram/mini-app-init-data";
 import { closeBrowserHarness, startBrowserHarness } from "./helpers/browser";
 import type { Harness } from "./helpers/harness";
 

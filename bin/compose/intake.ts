@@ -1,3 +1,4 @@
+import { telegramMiniApp } from "../../bots/telegram/mini-app-init-data";
 import { consentsHandlers } from "../../core/dialogue/consents-command";
 import { languageHandlers } from "../../core/dialogue/language";
 import { PatientPreferences } from "../../core/patients/patient-preferences-repository";
@@ -31,8 +32,7 @@ export function intakeWiring(
     prefix: config.REDIS_PREFIX,
     publicUrl: config.PUBLIC_URL,
     linkTtlSeconds: config.EXAM_LINK_TTL_SECONDS,
-    telegramBotToken: config.TELEGRAM_BOT_TOKEN,
-    initDataMaxAgeSeconds: config.EXAM_LINK_TTL_SECONDS,
+    telegramMiniApp: telegramMiniApp(config.TELEGRAM_BOT_TOKEN, config.EXAM_LINK_TTL_SECONDS),
     telegramAccount: (id) => intakes.telegramAccount(id),
     examSubmitted: (account, intakeId, exam, t) => intakeFlow.examSubmitted(account, intakeId, exam, t),
     send: (accountId, message) => outbox.send(accountId, message),

@@ -6,7 +6,6 @@ import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
 import type { PatientAccount } from "../patients/patient-repository";
 import type { ExamResult } from "./exam-result";
-import { checkInitData } from "./telegram-init-data";
 import { redisKeys } from "../redis-keys";
 
 const linkSchema = z.object({
@@ -20,14 +19,16 @@ const linkSchema = z.object({
   }),
 });
 
+/** What a Telegram Mini App's signed `initData` says (bots/telegram/mini-app-init-data.ts checks it). */
+export type MiniAppCheck = { ok: true; userId: string; languageCode?: string } | { ok: false; reason: "malformed" | "bad_signature" | "stale" };
+
 interface Deps {
   redis: Redis;
   prefix: string;
   publicUrl: string;
   linkTtlSeconds: number;
-  /** Present when a Telegram bot is configured: Telegram patients get the page as a Mini App. */
-  telegramBotToken?: string;
-  initDataMaxAgeSeconds: number;
+  /** Present when a Telegram bot is configured: Telegram patients get the page as a Mini App, whose initData this checks. */
+  telegramMiniApp?: (initData: string) => MiniAppCheck;
   telegramAccount(externalUserId: string): Promise<PatientAccount | undefined>;
   /** Stores the result on the intake and says what to send next (undefined when the intake is gone or finished). */
   examSubmitted(account: PatientAccount, intakeId: string, exam: ExamResult, t: ReturnType<typeof translator>): Promise<OutgoingMessage[] | undefined>;
@@ -47,7 +48,7 @@ export class ExamSessions {
 
   async button(account: PatientAccount, intakeId: string, label: string): Promise<OutgoingButton> {
     const base = this.deps.publicUrl.replace(/\/$/, "");
-    if (account.channel === "telegram" && this.deps.telegramBotToken) {
+    if (account.channel === "telegram" && this.deps.telegramMiniApp) {
       return { label, webApp: `${base}/exam/app?intake=${intakeId}&lang=${account.language}` };
     }
     const token = randomBytes(24).toString("base64url");
@@ -69,8 +70,8 @@ export class ExamSessions {
   }
 
   async submitByInitData(initData: string, intakeId: string, exam: ExamResult): Promise<void> {
-    if (!this.deps.telegramBotToken) throw new AppError("not_found", "no Telegram bot configured");
-    const check = checkInitData(initData, this.deps.telegramBotToken, this.deps.initDataMaxAgeSeconds);
+    if (!this.deps.telegramMiniApp) throw new AppError("not_found", "no Telegram bot configured");
+    const check = this.deps.telegramMiniApp(initData);
     if (!check.ok) throw new AppError("unauthorized", `initData refused: ${check.reason}`);
     const account = await this.deps.telegramAccount(check.userId);
     if (!account) throw new AppError("unauthorized", "unknown Telegram user");

@@ -1,11 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import type { MiniAppCheck } from "../../core/exam/exam-sessions";
 
 const userSchema = z.object({ id: z.number().int(), language_code: z.string().optional() });
-
-export type InitDataCheck =
-  | { ok: true; userId: string; languageCode?: string }
-  | { ok: false; reason: "malformed" | "bad_signature" | "stale" };
 
 /**
  * Telegram Mini App `initData`, checked as Telegram documents it: check string = every field but `hash`,
@@ -13,7 +10,7 @@ export type InitDataCheck =
  * hex(HMAC_SHA256(secret, check string)) must equal `hash` (compared in constant time); a stale
  * `auth_date` is refused so a captured initData cannot be replayed for long.
  */
-export function checkInitData(initData: string, botToken: string, maxAgeSeconds: number, now = new Date()): InitDataCheck {
+export function checkInitData(initData: string, botToken: string, maxAgeSeconds: number, now = new Date()): MiniAppCheck {
   const params = new URLSearchParams(initData);
   const hash = params.get("hash");
   if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: "malformed" };
@@ -39,3 +36,7 @@ export function signInitData(fields: Record<string, string>, botToken: string): 
   const hash = createHmac("sha256", secret).update(checkString).digest("hex");
   return new URLSearchParams({ ...fields, hash }).toString();
 }
+
+/** The exam page's Mini App check for this bot, or none when no Telegram bot is configured. */
+export const telegramMiniApp = (botToken: string | undefined, maxAgeSeconds: number) =>
+  botToken ? (initData: string) => checkInitData(initData, botToken, maxAgeSeconds) : undefined;

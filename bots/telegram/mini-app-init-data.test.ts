@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkInitData, signInitData } from "./telegram-init-data";
+import { checkInitData, signInitData } from "./mini-app-init-data";
 
 const token = "123456:TEST-token";
 const now = new Date("2026-11-23T12:00:00Z");
