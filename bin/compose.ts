@@ -41,7 +41,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
   const rights = rightsWiring(base, care.accounts, channels.webInbox);
   const intake = intakeWiring(base, consult, video.videoFlow, (account, t) => dialogue.nextStep(account, t));
   const secondOpinion = secondOpinionWiring(base, consult.desk);
-  const dialogue = dialogueWiring(base, { consult, video, care, channels, rights, intake, secondOpinion, renewals });
+  const dialogue = dialogueWiring(base, { video, care, channels, rights, intake, secondOpinion, renewals });
   const reporting = reportingWiring(base);
   const colleagues = colleaguesWiring(base, { intake: options.intake ?? consult.intakes, specialties: consult.specialties, readings: care.readings, protocols: care.protocols });
   const consilia = consiliaWiring(base, consult, video, care);

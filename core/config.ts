@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { escalationRulesSchema } from "./consultations/escalation";
+import { escalationRulesSchema } from "./specialties/escalation-rules";
 import { encryptionKeysSchema } from "./files/file-store";
 import { defaultMaxMegapixels } from "./attachments/upload-check";
 import { labsConfigSchema } from "./labs/labs-config";

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escalationRulesSchema } from "../core/consultations/escalation";
+import { escalationRulesSchema } from "../core/specialties/escalation-rules";
 import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import { freshTotpCode } from "./helpers/totp";
 import { processEscalation } from "../workers/escalation.worker";

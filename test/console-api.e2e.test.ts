@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escalateOverdue, escalationRulesSchema } from "../core/consultations/escalation";
+import { escalateOverdue } from "../core/consultations/escalation";
+import { escalationRulesSchema } from "../core/specialties/escalation-rules";
 import { ConsultationRepository } from "../core/consultations/consultation-repository";
 import type { ConsoleEvent } from "../core/realtime/console-events";
 import { totpCode } from "../core/staff/totp";

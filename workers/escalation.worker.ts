@@ -1,6 +1,7 @@
 import type { ConsultationDesk } from "../core/consultations/consultation-desk";
 import type { ConsultationRepository } from "../core/consultations/consultation-repository";
-import { escalateOverdue, type EscalationRules } from "../core/consultations/escalation";
+import { escalateOverdue } from "../core/consultations/escalation";
+import type { EscalationRules } from "../core/specialties/escalation-rules";
 import type { Logger } from "../core/logger";
 import { queueNames } from "../core/redis-keys";
 import type { SpecialtyDirectory } from "../core/specialties/specialty-directory";

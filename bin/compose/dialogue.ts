@@ -6,7 +6,6 @@ import { deviceCommand } from "../../core/monitoring/device-command";
 import { reminderButtons } from "../../core/reminders/reminder-buttons";
 import type { careWiring } from "./care";
 import type { Channels } from "./channels";
-import type { consultationsWiring } from "./consultations";
 import type { Foundation } from "./foundation";
 import type { intakeWiring } from "./intake";
 import type { renewalsWiring } from "./renewals";
@@ -18,7 +17,6 @@ import type { videoWiring } from "./video";
 export function dialogueWiring(
   { config, patients, consents }: Foundation,
   parts: {
-    consult: ReturnType<typeof consultationsWiring>;
     video: ReturnType<typeof videoWiring>;
     care: ReturnType<typeof careWiring>;
     channels: Channels;
@@ -28,12 +26,11 @@ export function dialogueWiring(
     renewals: ReturnType<typeof renewalsWiring>;
   },
 ): Dialogue {
-  const { consult, video, care, channels, rights, intake, secondOpinion, renewals } = parts;
+  const { video, care, channels, rights, intake, secondOpinion, renewals } = parts;
   const rightsHandlers = rights.dataRights.handlers();
   return new Dialogue({
     patients,
     consents,
-    consultations: consult.consultations,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     intake: intake.intakeFlow,
     emergencies: intake.redFlags,

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchDatabase, type ScratchDatabase } from "../../test/helpers/scratch-database";
 import { createPrisma, type Db } from "../db/prisma";
-import { escalateOverdue, escalationRulesSchema } from "./escalation";
+import { escalateOverdue } from "./escalation";
+import { escalationRulesSchema } from "../specialties/escalation-rules";
 import { ConsultationRepository } from "./consultation-repository";
 
 // Its own database: the escalation workers of other test files sweep the run's shared one with the real clock, and

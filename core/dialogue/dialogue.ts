@@ -3,8 +3,6 @@ import { z } from "zod";
 import type { IncomingEvent, OutgoingMessage } from "../channels/channel";
 import { consentKindSchema, type ConsentService } from "../consents/consent-service";
 import type { PatientConsents } from "../consents/patient-consents";
-import { acceptedReply } from "../consultations/accepted-reply";
-import type { ConsultationService } from "../consultations/consultation-service";
 import type { Language } from "../i18n";
 import { translator } from "../i18n";
 import type { PatientAccount, PatientRepository } from "../patients/patient-repository";
@@ -23,13 +21,12 @@ const consentButtonSchema = z
 export interface DialogueDeps {
   patients: PatientRepository;
   consents: ConsentService;
-  consultations: ConsultationService;
   defaultLanguage: Language;
   buttonHandlers?: ButtonHandler[];
   commandHandlers?: CommandHandler[];
   files?: FileReceiver;
-  /** Without it a text opens or joins an asynchronous consultation directly (the walking skeleton). */
-  intake?: MedicalTextHandler;
+  /** What a patient's text is once both consents are given: the intake's next step or a message to their consultation. */
+  intake: MedicalTextHandler;
   contacts?: ContactReceiver;
   textInterceptors?: TextInterceptor[];
   emergencies?: EmergencyCheck;
@@ -99,9 +96,7 @@ export class Dialogue {
           const claimed = await interceptor.intercept(account, content.text, t);
           if (claimed) return reply(...claimed);
         }
-        if (this.deps.intake) return reply(...(await this.deps.intake.onText(account, content.text, t)));
-        const accepted = await this.deps.consultations.acceptPatientMessage(account.patientId, account.accountId, content.text);
-        return reply(acceptedReply(t, accepted));
+        return reply(...(await this.deps.intake.onText(account, content.text, t)));
       }
       case "file": {
         const missing = await missingConsent();
@@ -137,6 +132,6 @@ export class Dialogue {
     const known = consents ?? (await this.deps.consents.forPatient(account.patientId, account.language));
     const missing = known.missing();
     if (missing) return known.ask(missing, t);
-    return (await this.deps.intake?.resume?.(account, t)) ?? { text: t("complaint.ask") };
+    return (await this.deps.intake.resume?.(account, t)) ?? { text: t("complaint.ask") };
   };
 }

@@ -3,10 +3,12 @@ import { DateTime } from "luxon";
 import type { OutgoingMessage } from "../channels/channel";
 import { matchLanguage, translator } from "../i18n";
 import type { Outbox } from "../outbox/outbox";
-import { renewButtonData } from "../renewals/renewal";
 import type { DueReminder, ReminderSettings } from "./reminder";
 import type { ReminderRepository } from "./reminder-repository";
 import { afterQuietHours, plannedDoses } from "./schedule";
+
+/** The renew button under a dose of a signed prescription, answered by core/renewals/renewal-dialogue.ts. */
+const renewButtonData = (scheduleId: string) => `rnw:s:${scheduleId}`;
 
 const shiftDate = (date: string, days: number) => DateTime.fromISO(date, { zone: "utc" }).plus({ days }).toISODate()!;
 

@@ -7,9 +7,6 @@ export type RenewalStatus = (typeof renewalStatuses)[number];
 /** Where the patient asked: `/renew` in any messenger, or the button under a medication reminder. */
 export type RenewalVia = "command" | "reminder";
 
-/** The renew button under a medication reminder (core/reminders/reminder-dispatch.ts; answered in renewal-dialogue.ts). */
-export const renewButtonData = (scheduleId: string) => `rnw:s:${scheduleId}`;
-
 export const declineBodySchema = z.object({ reason: z.string().trim().min(3).max(1000) });
 
 const prescribedSchema = z.object({ medicine: z.string(), dose: z.string(), schedule: z.string(), durationDays: z.number().int() });

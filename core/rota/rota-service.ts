@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { Actor } from "../audit/audit-log";
 import { AppError, notFound } from "../errors";
-import { withShiftLimits } from "../video/duty-shifts";
 import { coverageRuleInputSchema, ruleMinutes, ruleView, type CoverageRuleInput, type CoverageRuleView } from "./coverage-rule";
 import { HOUR_MS, MOSCOW_TIME_ZONE, addDays, moscowMidnight, startOfHour } from "./moscow-time";
 import { mergedGaps, rotaGrid, type CoverageGap, type RotaRow, type RotaShift } from "./rota-grid";
 import type { SpecialtyDirectory } from "../specialties/specialty-directory";
 import type { RotaDoctor, RotaInterpreter, RotaRepository, ShiftKind } from "./rota-repository";
+import { withShiftLimits } from "./shift-limits";
 
 const isoDay = z.iso.date({ message: "a date as YYYY-MM-DD" });
 export const shiftKindSchema = z.enum(["doctor", "interpreter"]);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Actor } from "../audit/audit-log";
 import { AppError } from "../errors";
-import type { EscalationRules } from "../consultations/escalation";
+import type { EscalationRules } from "./escalation-rules";
 import { specialtyCodeSchema, specialtyInputSchema, type Specialty } from "./specialty";
 import type { SpecialtyRepository } from "./specialty-repository";
 
