@@ -177,6 +177,27 @@ describe("red flags in free text", () => {
     expect(match("uz", "Ko'kragim og'rimayapti, nafas qismayapti")).toEqual([]);
     // a short root with long endings is a short word: Tajik "мекунам" (I do) is not "мекушам" (I kill)
     expect(match("tg", "худамро хуб ҳис мекунам")).toEqual([]);
+    // a wrong letter is a slip (a neighbouring key or a vowel), not another word: sat down is not turned blue
+    expect(match("ru", "губы посинели, задыхается")).toContain("asthma_life_threatening");
+    expect(match("ru", "встала из бани, посидела, прошло")).toEqual([]);
+    expect(match("uz", "barmog'imni kesib oldim, tikish kerakmi")).toEqual([]);
+  });
+
+  it("keeps an uncomplicated faint and a controlled epilepsy out, not a faint that does not pass nor a fit now", () => {
+    expect(match("en", "fainted at my blood test, came round straight away, fine since")).toEqual([]);
+    expect(match("en", "fainted at his blood test and still not coming round")).toContain("loss_of_consciousness");
+    expect(match("en", "hit my head fainting at the blood test, felt fine after, now vomiting")).toContain("head_injury");
+    expect(match("ky", "талма оорум бар, 3 жылдан бери кармаган жок, рецепт керек")).toEqual([]);
+    expect(match("en", "hes epileptic, ran out of his tablets and has been fitting for 10 minutes")).toContain("seizure");
+    // a Tajik light verb denied ("варам накард", did not swell) denies the swelling
+    expect(match("tg", "доғҳои сурх, лабу забон варам накард")).toEqual([]);
+    expect(match("tg", "лабу забонаш варам кард")).toContain("anaphylaxis");
+  });
+
+  it("reads much blood in late pregnancy and a dehydrated toddler told in months, not a blood test", () => {
+    expect(match("en", "34 weeks, woke up in a pool of blood")).toContain("pregnancy_bleeding");
+    expect(match("ru", "беременность 30 недель, сдала кровь на анализ, синяк")).toEqual([]);
+    expect(match("en", "18 month old, d&v, no wet nappy since last night")).toContain("child_dehydration");
   });
 
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {

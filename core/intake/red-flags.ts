@@ -7,6 +7,7 @@ import type { Answer } from "./questionnaire";
 import type { AfterCommit } from "../db/unit-of-work";
 import type { RedFlagRepository } from "./red-flag-repository";
 import { denyingVerbAt, fold, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { typoLength, typoMinLength, typoPrefixLength, withinOneEdit } from "./triage-typos";
 
 /**
  * A red flag as a clinician edits it: the condition, what discriminates it, where the patient must go
@@ -79,34 +80,6 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
   if (token.word === pattern.word) return true;
   if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
   return Math.min(pattern.word.length, typoLength(token, language)) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
-}
-
-/**
- * Patients mistype ("тепература", "невнятая", "slured"): a typed word and a phrase word of at least `typoMinLength`
- * letters also match with one letter wrong, missing, extra or swapped, the first letter right. Shorter words are left
- * exact — one letter turns "боли" into "были", "болит" into the Tajik "болишт" (pillow). A Turkic negated verb is
- * never read as a typo of the positive one (og'ri-ma-yapti is not og'riyapti).
- */
-const typoMinLength = 6;
-/**
- * How long a word is for the typo rule: Uzbek, Kyrgyz, Azerbaijani and Tajik endings make a long word of a short
- * root, and one letter in the root is another verb (Tajik "мекунам", I do, is not "мекушам", I kill) — their
- * stem is measured. Russian and English keep the word: Snowball stems are short ("slured" → "slure").
- */
-const typoLength = (token: Token, language: Language) => (language === "ru" || language === "en" ? token.word.length : token.stem.length);
-function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
-  if (prefix.length < typoMinLength || typoLength(token, language) < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
-  return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
-}
-
-/** Damerau–Levenshtein distance at most 1, first letters equal. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1 || a[0] !== b[0]) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**

@@ -98,7 +98,7 @@ const conjunctionsIn = (language: Language) => {
 /** Words that negate what follows (`pre`) or what precedes (`post`), folded. */
 const negation: Record<Language, { pre: string[]; post: string[] }> = {
   ru: { pre: ["не", "нет", "нету", "без", "ни", "никогда"], post: ["нет", "нету"] },
-  en: { pre: ["no", "not", "nothing", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: [] },
+  en: { pre: ["no", "not", "nothing", "without", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "havent", "hasnt", "denies"], post: ["free"] },
   uz: { pre: [], post: ["yoq", "emas", "yoqmi"] },
   tg: { pre: ["не", "бе", "ягон"], post: ["нест", "нестам", "надорам", "надорад", "нашуд", "не"] },
   ky: { pre: [], post: ["жок", "эмес"] },
@@ -161,11 +161,12 @@ const smallWords = new Set(["my", "the", "a", "an", "his", "her", "their", "your
 export const isSmallWord = (word: string) => smallWords.has(word);
 
 /**
- * Tajik makes verbs of states with a light verb ("беҳуш шудан", to faint; "қатъ шудан", to stop): its negation
- * ("беҳуш нашудам", I did not faint) denies the word just before it, and only that one — "хунравӣ қатъ намешавад"
+ * Tajik makes verbs of states with a light verb ("беҳуш шудан", to faint; "қатъ шудан", to stop; "варам кардан", to
+ * swell): its negation ("беҳуш нашудам", I did not faint; "лабу забон варам накард", lips and tongue did not swell) denies
+ * the word just before it, and only that one — "хунравӣ қатъ намешавад"
  * (the bleeding does not stop) denies the stopping, not the bleeding. Folded spelling, Latin-typed read in Cyrillic.
  */
-const negatedLightVerb: Partial<Record<Language, RegExp>> = { tg: /^на(ме)?(шуд|шав|буд|бош)/ };
+const negatedLightVerb: Partial<Record<Language, RegExp>> = { tg: /^на(ме)?(шуд|шав|буд|бош|кун|кард)/ };
 export const isNegatedLightVerb = (language: Language, word: string) => negatedLightVerb[language]?.test(word) ?? false;
 
 /**
