@@ -12,7 +12,7 @@ import { DevelopmentSmsProvider, HttpSmsProvider, SmsCodes, SmsRuProvider, type 
 import { IntakeConsultations } from "../../core/intake/intake-consultations";
 import { IntakeFlow } from "../../core/intake/intake-flow";
 import { RedFlagRepository } from "../../core/intake/red-flag-repository";
-import { RedFlagRules } from "../../core/intake/red-flags";
+import { RedFlagRules } from "../../core/intake/red-flag-rules";
 import type { VideoPatientFlow } from "../../core/video/video-buttons";
 import type { consultationsWiring } from "./consultations";
 import type { Foundation } from "./foundation";

@@ -10,7 +10,8 @@ import type { ConsultationFormat, IntakeConsultations } from "./intake-consultat
 import type { IntakeRepository, IntakeState } from "./intake-repository";
 import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency, urgent } from "./intake-prompts";
 import { complaintAreaSchema, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
-import { dispositionOf, matchingRules, type RedFlagRule, type RedFlagRules } from "./red-flags";
+import type { RedFlagRules } from "./red-flag-rules";
+import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
 
 export interface IntakeFlowDeps {
   intakes: IntakeRepository;

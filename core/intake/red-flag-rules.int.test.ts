@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../test/helpers/harness";
 import { RedFlagRepository } from "./red-flag-repository";
-import { RedFlagRules, rulesVersion } from "./red-flags";
+import { RedFlagRules } from "./red-flag-rules";
+import { rulesVersion } from "./red-flags";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import type { Language } from "../i18n";
-import { isNegativeVerb, type Token } from "./triage-text";
+import { isNegativeVerb } from "./triage-negation";
+import type { Token } from "./triage-text";
 
 /**
  * Patients mistype ("тепература", "невнятая", "slured"): a typed word and a phrase word of at least `typoMinLength`

@@ -6,7 +6,8 @@ import type { IdentityService } from "../../identity/identity-service";
 import { AppError } from "../../errors";
 import { translator, type Language } from "../../i18n";
 import type { OidcVerification } from "../../identity/oidc";
-import { redFlagRulesSchema, type RedFlagRules } from "../../intake/red-flags";
+import type { RedFlagRules } from "../../intake/red-flag-rules";
+import { redFlagRulesSchema } from "../../intake/red-flags";
 import { htmlPage } from "../responses";
 import { requireRole } from "../staff-auth";
 

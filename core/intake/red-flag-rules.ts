@@ -1,0 +1,77 @@
+import type { AfterCommit } from "../db/unit-of-work";
+import type { Language } from "../i18n";
+import type { RedFlagRepository } from "./red-flag-repository";
+import { dispositionOf, matchingRules, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
+
+/**
+ * The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. Every version matched
+ * is kept in RedFlagRuleVersion, so the rules behind any stored triage decision can be read back.
+ */
+export class RedFlagRules {
+  private readonly kept = new Set<string>();
+  /**
+   * The last rows read, parsed, with their version: while the stored rows stay the same, every message is matched
+   * against the same rule objects, whose compiled phrases are cached (compiling costs as much as matching).
+   */
+  private last: { rows: string; version: string; rules: RedFlagRule[] } | undefined;
+  constructor(
+    private readonly repo: RedFlagRepository,
+    /** A version is known kept once the transaction that wrote it (a dialogue step's) has committed. */
+    private readonly afterCommit: AfterCommit = (work) => work().then(() => undefined),
+  ) {}
+
+  /** The rules with their version, the version recorded once. */
+  async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
+    const rows = await this.repo.rows();
+    const key = JSON.stringify(rows);
+    if (this.last?.rows !== key) {
+      const rules = await this.parsed(rows);
+      this.last = { rows: key, version: rulesVersion(rules), rules };
+    }
+    const { version, rules } = this.last;
+    if (!this.kept.has(version)) {
+      await this.repo.keepVersion(version, rules);
+      await this.afterCommit(async () => this.kept.add(version));
+    }
+    return { version, rules };
+  }
+
+  /** Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). */
+  async isEmergency(language: Language, text: string): Promise<boolean> {
+    const { rules } = await this.current();
+    return dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
+  }
+
+  async list(): Promise<RedFlagRule[]> {
+    return this.parsed(await this.repo.rows());
+  }
+
+  /** The stored rows parsed; none stored yet: the shipped list, seeded. */
+  private async parsed(rows: unknown[]): Promise<RedFlagRule[]> {
+    if (rows.length === 0) {
+      const seed = shippedRules();
+      await this.repo.seed(seed.map(toRow));
+      return seed;
+    }
+    return rows.map((row) => redFlagRuleSchema.parse(row));
+  }
+
+  /** Replaces the whole list (what the admin sees is what is matched), audited with the ids and versions before and after. */
+  async replace(staffId: string, rules: RedFlagRule[]): Promise<RedFlagRule[]> {
+    await this.repo.replace(rules.map(toRow), (rows) => {
+      const before = rows.map((row) => redFlagRuleSchema.parse(row));
+      return {
+        actor: { type: "staff", id: staffId },
+        action: "red_flags.replace",
+        entityType: "red_flag_rule",
+        entityId: "*",
+        meta: { before: before.map((r) => r.id), after: rules.map((r) => r.id), versionBefore: rulesVersion(before), version: rulesVersion(rules) },
+      };
+    });
+    return this.list();
+  }
+}
+
+/** The stored columns of a rule (a rule parsed from the file may carry nothing else, but the row must not). */
+const toRow = ({ id, label, condition, discriminators, disposition, guideline, phrases, answers }: RedFlagRule) =>
+  ({ id, label, condition, discriminators, disposition, guideline, phrases, answers });
