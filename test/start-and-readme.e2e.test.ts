@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import semver from "semver";
 import { describe, expect, it, inject } from "vitest";
 import { createPrisma } from "../core/db/prisma";
 import { DoctorDirectory } from "../core/doctors/doctor-directory";
@@ -33,6 +34,23 @@ function readmeCommands(script: string): string[] {
 }
 
 describe("npm start and README's commands, run as written", () => {
+  it("README names every installed package that wants a newer Node than engines' floor, and states engines", () => {
+    const engines = (JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }).engines.node;
+    const floor = semver.minVersion(engines)!.version;
+    const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as {
+      packages: Record<string, { version?: string; optional?: boolean; engines?: { node?: string } }>;
+    };
+    // optional packages whose engines do not match are skipped by npm, not warned about
+    const wantNewer = Object.entries(lock.packages)
+      .filter(([path, pkg]) => path && !pkg.optional && pkg.engines?.node && !semver.satisfies(floor, pkg.engines.node))
+      .map(([path, pkg]) => `${path.split("node_modules/").at(-1)}@${semver.major(pkg.version!)}`);
+    const section = readFileSync("README.md", "utf8").split("## Run it on this machine")[1]!.split("```sh")[0]!;
+    expect(section).toContain(`\`engines\`: \`${engines}\``);
+    const named = (name: string) => section.includes(`\`${name}`) || section.includes(`\`${name.replace(/@\d+$/, "")}\``);
+    expect(wantNewer.filter((name) => !named(name))).toEqual([]);
+    expect(section).toContain(`about ${["no", "one", "two", "three", "four", "five", "six", "seven"][wantNewer.length]} packages`);
+  });
+
   it("DATABASE_URL=not-a-url npm start stops with one line naming the variable", async () => {
     const result = await sh("DATABASE_URL=not-a-url npm start");
     expect(result.code).toBe(1);
