@@ -7,6 +7,7 @@ import { describe, expect, it, inject } from "vitest";
 import { createPrisma } from "../core/db/prisma";
 import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
+import { staffRoleSchema } from "../core/staff/staff-member";
 
 /** Runs a shell command line exactly as a person types it in the repository root. */
 function sh(line: string, env: Record<string, string> = {}, limitMs = 60_000) {
@@ -80,6 +81,18 @@ describe("npm start and README's commands, run as written", () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it("staff:create's usage names every role, and an interpreter is created as it says", async () => {
+    const usage = await sh("npm run --silent staff:create");
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toContain(`[${staffRoleSchema.options.join("|")}]`);
+    expect(staffRoleSchema.options).toContain("interpreter");
+    const created = await sh('npm run --silent staff:create -- interpreter@clinic.example "Dilnoza Interpreter" interpreter "" uz,tg', {
+      DATABASE_URL: inject("databaseUrl"),
+    });
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(created.stdout).toContain("interpreter Dilnoza Interpreter <interpreter@clinic.example>");
   });
 
   it("a mistyped specialty is one line, not a stack trace", async () => {
