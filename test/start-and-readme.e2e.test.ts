@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
 import { describe, expect, it, inject } from "vitest";
+import { loadConfig } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
 import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
@@ -81,6 +82,23 @@ describe("npm start and README's commands, run as written", () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it("README's tables describe every variable core/config.ts reads and every one .env.example sets", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = (title: string) => readme.split(`\n## ${title}\n`)[1]!.split("\n## ")[0]!;
+    /** Variables named in the first cell of a table row, e.g. "| `PORT`, `HOST` | …" or "| `X=https://…` | …". */
+    const described = (text: string) =>
+      new Set(text.split("\n").filter((line) => line.startsWith("| `")).flatMap((line) => [...line.split("|")[1]!.matchAll(/`([A-Z][A-Z0-9_]+)[`=]/g)].map((m) => m[1]!)));
+    const configuration = described(section("Configuration"));
+    const deploy = described(section("Deploy with Docker (ops)"));
+    const read = Object.keys(loadConfig({}));
+    expect(read.length).toBeGreaterThan(100);
+    expect(read.filter((name) => !configuration.has(name))).toEqual([]);
+    // the rest of .env.example is docker-compose.yml's own (PUBLIC_HOST, the generated passwords…)
+    const example = [...readFileSync(".env.example", "utf8").matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!);
+    expect(example.filter((name) => !configuration.has(name) && !deploy.has(name))).toEqual([]);
+    expect(["MAX_WEBHOOK_URL", "MIS_FHIR_URL", "MIS_BEARER_TOKEN", "POSTGRES_PASSWORD", "TURN_PASSWORD"].filter((name) => !deploy.has(name))).toEqual([]);
   });
 
   it("staff:create's usage names every role, and an interpreter is created as it says", async () => {
