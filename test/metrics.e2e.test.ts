@@ -197,7 +197,7 @@ describe("request ids in jobs, and /metrics without a token", () => {
     }
   };
 
-  it("carries the signing request's id into the documents job", async () => {
+  it("carries the signing request's id into the jobs a signature queues: documents, lab orders, reminders, slot offers", async () => {
     const { doctor, apiToken } = await h.newDoctor("Подписант Запросов");
     await giveCertificate(h.services.certificates, doctor.id);
     const { protocolId } = await protocolFixture(h, doctor);
@@ -207,7 +207,11 @@ describe("request ids in jobs, and /metrics without a token", () => {
       headers: { authorization: `Bearer ${apiToken}`, "x-request-id": "req-signing-52525252" },
     });
     expect(signed.statusCode, signed.body).toBe(200);
-    expect((await jobOf(queueNames.documents, `docs-${protocolId}`))?.data).toEqual({ protocolId, requestId: "req-signing-52525252" });
+    const carried = { protocolId, requestId: "req-signing-52525252" };
+    expect((await jobOf(queueNames.documents, `docs-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.labs, `orders-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.reminders, `prescribed-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.video, `referral-slots-${protocolId}`))?.data).toEqual(carried);
   });
 
   it("carries a device's request id into the alert evaluation job", async () => {

@@ -111,7 +111,7 @@ describe("npm start and README's commands, run as written", () => {
     });
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: "" });
     expect(created.stdout).toContain("interpreter Dilnoza Interpreter <interpreter@clinic.example>");
-  });
+  }, 90_000);
 
   it("a mistyped specialty is one line, not a stack trace", async () => {
     const result = await sh('npm run --silent staff:create -- typo@clinic.example "Typo Doctor" doctor gp,derm ru', { DATABASE_URL: inject("databaseUrl") });
