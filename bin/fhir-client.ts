@@ -15,9 +15,11 @@ import { parseScope } from "../core/fhir/scopes";
  *   npm run fhir:client -- disable <client_id>                     (its tokens stop at once)
  *   npm run fhir:client -- enable <client_id>
  *   npm run fhir:client -- list
+ * A key file "-" is read from stdin: in Docker the api container cannot see the host's files, so
+ *   docker compose exec -T api npm run --silent fhir:client -- register mis-main "MIS" - "system/*.read" < mis-public.pem
  */
 const [command, id = "", ...rest] = process.argv.slice(2);
-const usage = 'usage: npm run fhir:client -- register <client_id> "<name>" <key.pem|jwks.json> "system/*.read" | keys <client_id> <file> | scopes <client_id> "<scopes>" | disable|enable <client_id> | list\n';
+const usage = 'usage: npm run fhir:client -- register <client_id> "<name>" <key.pem|jwks.json|-> "system/*.read" | keys <client_id> <file|-> | scopes <client_id> "<scopes>" | disable|enable <client_id> | list\n';
 
 const scopesFrom = (text = "") => {
   const scopes = text.split(/\s+/).filter(Boolean);
@@ -25,6 +27,9 @@ const scopesFrom = (text = "") => {
   if (scopes.length === 0 || wrong.length) throw new AppError("validation", `scopes must look like system/*.read or system/Patient.rs (not: ${wrong.join(" ") || "none given"})`);
   return scopes;
 };
+
+/** "-" is stdin (fd 0). */
+const readKeyFile = (file: string) => parsePublicKeys(readFileSync(file === "-" ? 0 : file, "utf8"));
 
 const config = loadConfigOrExit();
 const db = createPrisma(config.DATABASE_URL);
@@ -34,10 +39,10 @@ const show = (c: { id: string; name: string; scopes: string[]; jwks: { keys: unk
 try {
   if (command === "register" && id && rest.length === 3) {
     const [name, keyFile, scopes] = rest as [string, string, string];
-    const client = await clients.register({ id, name, jwks: parsePublicKeys(readFileSync(keyFile, "utf8")), scopes: scopesFrom(scopes) });
+    const client = await clients.register({ id, name, jwks: readKeyFile(keyFile), scopes: scopesFrom(scopes) });
     process.stdout.write(`registered ${show(client)}token endpoint: ${config.PUBLIC_URL.replace(/\/$/, "")}/fhir/R4/auth/token\n`);
   } else if (command === "keys" && id && rest.length === 1) {
-    process.stdout.write(`updated ${show(await clients.update(id, { jwks: parsePublicKeys(readFileSync(rest[0]!, "utf8")) }))}`);
+    process.stdout.write(`updated ${show(await clients.update(id, { jwks: readKeyFile(rest[0]!) }))}`);
   } else if (command === "scopes" && id && rest.length === 1) {
     process.stdout.write(`updated ${show(await clients.update(id, { scopes: scopesFrom(rest[0]) }))}`);
   } else if (command === "disable" && id) {

@@ -9,16 +9,19 @@ import { AuditRepository } from "../core/audit/audit-repository";
 import { SpecialtyDirectory } from "../core/specialties/specialty-directory";
 import { SpecialtyRepository } from "../core/specialties/specialty-repository";
 import { StaffRepository } from "../core/staff/staff-repository";
+import { staffRoleSchema } from "../core/staff/staff-member";
 
 /**
  * Creates a console account (the first admin, usually) and prints the TOTP secret once.
- * Usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [specialties] [languages] [certificate] [valid until]
+ * Usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor|interpreter] [specialties] [languages] [certificate] [valid until]
+ * An interpreter has no specialties ("") and needs the languages they interpret from Russian.
  * A doctor's certificate or accreditation number and its last valid day (YYYY-MM-DD) are published on /about.
  * The password comes from STAFF_PASSWORD, or a random one is generated and printed.
  */
 const [email, name, role = "admin", specialties = "", languages = "", certificate = "", validUntil = ""] = process.argv.slice(2);
 if (!email || !name) {
-  process.stderr.write('usage: npm run staff:create -- <email> "<name>" [admin|operator|doctor] [gp,dermatology] [ru,en]\n');
+  const roles = staffRoleSchema.options.join("|");
+  process.stderr.write(`usage: npm run staff:create -- <email> "<name>" [${roles}] [gp,dermatology] [ru,en] [certificate] [YYYY-MM-DD]\n`);
   process.exit(64);
 }
 const config = loadConfigOrExit();

@@ -2,10 +2,14 @@ import { z } from "zod";
 
 // The value shapes of core/config.ts that take more than one line to say.
 
-export const url = (protocols: string[]) =>
-  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
-    message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+/** One check, so a bad value is one message: `z.url().refine()` would add "Invalid URL" and the protocol line. */
+export const url = (protocols: string[]) => {
+  const prefixes = protocols.map((p) => `${p}://`).join(" or ");
+  return z.string().superRefine((value, ctx) => {
+    if (!z.url().safeParse(value).success) ctx.addIssue({ code: "custom", message: `must be a URL starting with ${prefixes}` });
+    else if (!protocols.some((p) => value.startsWith(`${p}://`))) ctx.addIssue({ code: "custom", message: `must start with ${prefixes}` });
   });
+};
 
 /** `channel:messagesPerSecond:msBetweenMessagesToOneChat`, comma-separated (per bot / per VK group). */
 export const defaultRateLimits = "telegram:30:1100,vk:20:0,web:200:0,max:20:500";

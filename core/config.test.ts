@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
@@ -49,6 +50,27 @@ describe("configuration", () => {
     expect(problems.find((p) => p.startsWith("PORT: "))).toMatch(/\(example: PORT=8080\)$/);
     expect(problems.find((p) => p.startsWith("TELEGRAM_MODE: "))).toMatch(/webhook.*polling.*\(example: TELEGRAM_MODE=webhook\)$/);
     expect(problems.find((p) => p.startsWith("TELEGRAM_BOT_TOKEN: "))).toContain("@BotFather");
+  });
+
+  it("says one line per bad URL: what is wrong, not also 'Invalid URL'", () => {
+    const problems = problemsOf({ REDIS_URL: "nope", DATABASE_URL: "nope", PUBLIC_URL: "nope", LIVEKIT_URL: "http://livekit:7880", MIS_FHIR_URL: "nope", MIS_BEARER_TOKEN: "mis-token-0123456789" });
+    expect(problems).toEqual([
+      "DATABASE_URL: must be a URL starting with postgresql:// or postgres:// (example: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/telecons)",
+      "REDIS_URL: must be a URL starting with redis:// or rediss:// (example: REDIS_URL=redis://127.0.0.1:6379)",
+      expect.stringMatching(/^PUBLIC_URL: must be a URL starting with http:\/\/ or https:\/\/ \(example: /),
+      expect.stringMatching(/^LIVEKIT_URL: must start with ws:\/\/ or wss:\/\/ \(example: /),
+      expect.stringMatching(/^MIS_FHIR_URL: must be a URL starting with https:\/\/ or http:\/\/ \(example: /),
+    ]);
+  });
+
+  it("never gives one variable two lines, whatever every variable of .env.example is set to", () => {
+    const names = [...readFileSync(".env.example", "utf8").matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(30);
+    for (const value of ["nope", "-1", "http://"]) {
+      const problems = problemsOf(Object.fromEntries(names.map((name) => [name, value])));
+      const named = problems.map((line) => line.split(":")[0]);
+      expect(named).toEqual([...new Set(named)]);
+    }
   });
 
   it("requires a webhook secret for a bot in webhook mode but not in polling mode", () => {

@@ -277,12 +277,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const result = configSchema.safeParse(input);
   if (result.success) return result.data as Config;
-  const problems = result.error.issues.map((issue) => {
+  // One line per variable: its first problem is the one to fix first.
+  const problems = new Map<keyof Variables, string>();
+  for (const issue of result.error.issues) {
     const name = String(issue.path[0]) as keyof Variables;
     const shown = issue.code === "invalid_type" && input[name] === undefined ? "is missing" : issue.message;
-    return `${name}: ${shown} (example: ${name}=${variables[name].example})`;
-  });
-  throw new ConfigError(problems);
+    if (!problems.has(name)) problems.set(name, `${name}: ${shown} (example: ${name}=${variables[name].example})`);
+  }
+  throw new ConfigError([...problems.values()]);
 }
 
 /** For entry points: print one line per problem and stop the process. */

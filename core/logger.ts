@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { pino, type Logger, type LoggerOptions } from "pino";
+import { currentRequestId } from "./request-context";
 
 /**
  * Paths and query parameters that carry a secret: the call link, the exam link, the account login link, the
@@ -48,6 +49,11 @@ interface LoggedRequest {
 /** Health data never reaches the logs: message texts, tokens and secrets are redacted wherever they appear. */
 export const loggerOptions = (level: string): LoggerOptions => ({
   level,
+  // Every line written while serving a request, or running a job queued by one, names the request (workers/job-queues.ts).
+  mixin: () => {
+    const requestId = currentRequestId();
+    return requestId ? { requestId } : {};
+  },
   serializers: {
     // Fastify's own request serializer, but with the secrets of the url replaced (headers are not logged at all).
     req: (req: LoggedRequest) => ({

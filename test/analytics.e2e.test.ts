@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../core/staff/totp";
-import { seedAnalyticsSample, seedUpcomingBooking } from "./helpers/analytics-sample";
+import { AnalyticsService } from "../core/analytics/analytics-service";
+import { analyticsQuerySchema } from "../core/analytics/analytics-schema";
+import { seedAnalyticsSample, seedInPersonNoShow, seedUpcomingBooking } from "./helpers/analytics-sample";
 import { startHarness, type Harness } from "./helpers/harness";
 import { randomUUID } from "node:crypto";
 
@@ -64,7 +66,7 @@ describe("analytics for the clinic (issue 19, point 5)", () => {
       call: { requests: 3, count: 2, medianSeconds: minutes(10), p90Seconds: minutes(14) },
       redFlags: 2,
       escalations: 1,
-      bookings: { booked: 5, completed: 2, noShows: 2, cancelled: 1, upcoming: 0, conversion: 40 },
+      bookings: { booked: 7, completed: 3, noShows: 3, cancelled: 1, upcoming: 0, conversion: 42.9 },
       ratings: { ratings: 5, promoters: 2, passives: 2, detractors: 1, nps: 20 },
     });
     const [week1, week2] = report.periods;
@@ -74,7 +76,7 @@ describe("analytics for the clinic (issue 19, point 5)", () => {
       call: { requests: 2, count: 2, medianSeconds: minutes(10), p90Seconds: minutes(14) },
       redFlags: 1,
       escalations: 0,
-      bookings: { booked: 2, completed: 1, noShows: 1, cancelled: 0, conversion: 50 },
+      bookings: { booked: 3, completed: 2, noShows: 1, cancelled: 0, conversion: 66.7 },
       ratings: { ratings: 3, promoters: 2, passives: 1, detractors: 0, nps: 66.7 },
     });
     expect(week2).toMatchObject({
@@ -83,7 +85,7 @@ describe("analytics for the clinic (issue 19, point 5)", () => {
       call: { requests: 1, count: 0, medianSeconds: null, p90Seconds: null },
       redFlags: 1,
       escalations: 1,
-      bookings: { booked: 3, completed: 1, noShows: 1, cancelled: 1, conversion: 33.3 },
+      bookings: { booked: 4, completed: 1, noShows: 2, cancelled: 1, conversion: 25 },
       ratings: { ratings: 2, promoters: 0, passives: 1, detractors: 1, nps: -50 },
     });
     const totals = (d: string) => Object.fromEntries(report.groups[d].map((g: { key: string; count: number }) => [g.key, g.count]));
@@ -112,10 +114,18 @@ describe("analytics for the clinic (issue 19, point 5)", () => {
 
   it("counts a booking whose slot is still ahead as upcoming, outside the conversion", async () => {
     const report = (await get("/analytics?from=2031-01-01&to=2031-01-31&granularity=month")).json();
-    console.log(JSON.stringify(report).slice(0, 500));
     expect(report.total.bookings).toEqual({ booked: 1, completed: 0, noShows: 0, cancelled: 0, upcoming: 1, conversion: null });
     expect(report.total.ratings.nps).toBeNull();
     expect(report.total.firstReply).toEqual({ count: 0, medianSeconds: null, p90Seconds: null });
+  });
+
+  it("counts an in-person visit marked 'did not come' as a no-show at once, while its slot is still running", async () => {
+    await seedInPersonNoShow(h.db, new Date("2032-02-03T09:00:00Z"));
+    // ten minutes into the 20-minute slot, when the front desk may mark it
+    const during = new AnalyticsService(h.db, { maxAgeMs: Number.MAX_SAFE_INTEGER }, () => new Date("2032-02-03T09:10:00Z"));
+    const query = analyticsQuerySchema.parse({ from: "2032-02-01", to: "2032-02-29", granularity: "month", timeZone: "UTC" });
+    const report = await during.report({ type: "staff", id: adminId }, query);
+    expect(report.total.bookings).toEqual({ booked: 1, completed: 0, noShows: 1, cancelled: 0, upcoming: 0, conversion: 0 });
   });
 
   it("exports the same figures as CSV, one row per period and a total", async () => {
@@ -125,9 +135,9 @@ describe("analytics for the clinic (issue 19, point 5)", () => {
     expect(response.headers["content-disposition"]).toBe('attachment; filename="telecons-analytics-2021-03-01-2021-03-14-week.csv"');
     expect(response.body.split("\r\n")).toEqual([
       "period_start,consultations,first_reply_count,first_reply_median_min,first_reply_p90_min,video_requests,calls_started,call_wait_median_min,call_wait_p90_min,red_flags,escalations,bookings,bookings_completed,no_shows,bookings_cancelled,bookings_upcoming,booking_conversion_pct,ratings,promoters,passives,detractors,nps",
-      "2021-03-01,3,3,20,28,2,2,10,14,1,0,2,1,1,0,0,50,3,2,1,0,66.7",
-      "2021-03-08,3,2,45,49,1,0,,,1,1,3,1,1,1,0,33.3,2,0,1,1,-50",
-      "total,6,5,30,46,3,2,10,14,2,1,5,2,2,1,0,40,5,2,2,1,20",
+      "2021-03-01,3,3,20,28,2,2,10,14,1,0,3,2,1,0,0,66.7,3,2,1,0,66.7",
+      "2021-03-08,3,2,45,49,1,0,,,1,1,4,1,2,1,0,25,2,0,1,1,-50",
+      "total,6,5,30,46,3,2,10,14,2,1,7,3,3,1,0,42.9,5,2,2,1,20",
       "",
     ]);
   });

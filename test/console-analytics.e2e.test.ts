@@ -76,8 +76,8 @@ describe("the analytics screen", () => {
       expect(await kpi("call-wait")).toBe("10.0 / 14.0");
       expect(await kpi("red-flags")).toBe("2");
       expect(await kpi("escalations")).toBe("1");
-      expect(await kpi("conversion")).toBe("40");
-      expect(await kpi("no-shows")).toBe("2");
+      expect(await kpi("conversion")).toBe("42.9");
+      expect(await kpi("no-shows")).toBe("3");
       expect(await kpi("nps")).toBe("20");
 
       for (const chart of ["chart-groups", "chart-waits", "chart-bookings", "chart-nps"]) {
@@ -106,9 +106,9 @@ describe("the analytics screen", () => {
       expect(download.suggestedFilename()).toBe("telecons-analytics-2022-04-25-2022-05-08-week.csv");
       const csv = readFileSync((await download.path())!, "utf8").split("\r\n");
       expect(csv.slice(1)).toEqual([
-        "2022-04-25,3,3,20,28,2,2,10,14,1,0,2,1,1,0,0,50,3,2,1,0,66.7",
-        "2022-05-02,3,2,45,49,1,0,,,1,1,3,1,1,1,0,33.3,2,0,1,1,-50",
-        "total,6,5,30,46,3,2,10,14,2,1,5,2,2,1,0,40,5,2,2,1,20",
+        "2022-04-25,3,3,20,28,2,2,10,14,1,0,3,2,1,0,0,66.7,3,2,1,0,66.7",
+        "2022-05-02,3,2,45,49,1,0,,,1,1,4,1,2,1,0,25,2,0,1,1,-50",
+        "total,6,5,30,46,3,2,10,14,2,1,7,3,3,1,0,42.9,5,2,2,1,20",
         "",
       ]);
       expect(violations).toEqual([]);

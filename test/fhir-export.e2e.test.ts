@@ -327,4 +327,20 @@ describe("FHIR R4 export", () => {
     expect((await get(`/fhir/R4/Patient/${ids.patient}`, granted.json().access_token)).statusCode).toBe(401);
     expect((await requestToken(client, "system/Patient.read")).statusCode).toBe(401);
   }, 60_000);
+  it("reads the public key from stdin when the file is \"-\" (docker compose exec -T api … < mis-public.pem)", async () => {
+    const cli = (input: string, ...args: string[]) => {
+      const run = promisify(execFile)(process.execPath, ["--import", "tsx", "bin/fhir-client.ts", ...args], { env: { ...process.env, DATABASE_URL: inject("databaseUrl"), LOG_LEVEL: "silent" } });
+      run.child.stdin!.end(input);
+      return run;
+    };
+    const first = await generateKeyPair("RS384", { extractable: true });
+    const client = { clientId: `mis-stdin-${randomUUID().slice(0, 8)}`, kid: "", privateKey: first.privateKey };
+    expect((await cli(await exportSPKI(first.publicKey), "register", client.clientId, "МИС из stdin", "-", "system/Patient.read")).stdout).toContain(`registered ${client.clientId}`);
+    expect((await requestToken(client, "system/Patient.read")).statusCode).toBe(200);
+    // rotation the same way: the old key stops, the new one works
+    const second = await generateKeyPair("RS384", { extractable: true });
+    await cli(await exportSPKI(second.publicKey), "keys", client.clientId, "-");
+    expect((await requestToken(client, "system/Patient.read")).statusCode).toBe(401);
+    expect((await requestToken({ ...client, privateKey: second.privateKey }, "system/Patient.read")).statusCode).toBe(200);
+  }, 60_000);
 });

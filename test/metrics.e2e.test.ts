@@ -4,7 +4,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../core/metrics/metrics";
 import { startMetricsServer } from "../core/metrics/metrics-server";
-import { runWithRequestId } from "../core/request-context";
+import { queueNames } from "../core/redis-keys";
+import { currentRequestId, runWithRequestId } from "../core/request-context";
+import { createLogger } from "../core/logger";
+import { enqueueDocuments } from "../workers/documents.worker";
+import { JobQueues } from "../workers/job-queues";
+import { protocolFixture } from "./helpers/protocol-fixture";
+import { giveCertificate } from "./helpers/test-pki";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
 import { telegramUpdates } from "./helpers/telegram-stand-in";
 
@@ -30,7 +36,8 @@ describe("GET /metrics over HTTP, after real traffic", () => {
     });
 
   beforeAll(async () => {
-    h = await startHarness({ METRICS_TOKEN: TOKEN });
+    // MIS push configured, so its queue exists too (nothing is signed here: no job goes to the address)
+    h = await startHarness({ METRICS_TOKEN: TOKEN, MIS_FHIR_URL: "http://127.0.0.1:9/fhir", MIS_BEARER_TOKEN: "mis-token-0123456789" });
     await h.app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
@@ -70,14 +77,57 @@ describe("GET /metrics over HTTP, after real traffic", () => {
     // the inbound job ran through a worker: its latency is recorded
     expect(sample(text, "telecons_job_latency_seconds_count", { queue: "inbound" })).toBeGreaterThanOrEqual(1);
 
-    for (const queue of ["outbox", "inbound", "video", "documents", "readings", "labs", "escalation", "reminders", "retention"]) {
+    for (const queue of Object.values(queueNames)) {
       expect(sample(text, "telecons_queue_jobs", { queue, state: "waiting" }), queue).toBeGreaterThanOrEqual(0);
       expect(sample(text, "telecons_queue_oldest_waiting_seconds", { queue }), queue).toBeGreaterThanOrEqual(0);
     }
     expect(sample(text, "telecons_outbox_lag_seconds")).toBeGreaterThanOrEqual(0);
-    expect(text).toContain("# TYPE telecons_outbox_rate_limited_total counter");
-    expect(text).toContain("# TYPE telecons_job_failures_total counter");
   });
+
+  it("counts Telegram's 429s through the outbox, failed documents jobs and the alert evaluation lag", async () => {
+    const scrape = async () => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const before = await scrape();
+    const failuresBefore = sample(before, "telecons_job_failures_total", { queue: "documents" }) ?? 0;
+    const evaluationsBefore = sample(before, "telecons_job_latency_seconds_count", { queue: "readings" }) ?? 0;
+    expect(sample(before, "telecons_outbox_rate_limited_total", { channel: "telegram" })).toBeUndefined();
+
+    // Telegram refuses the first reply with 429; the outbox waits its retry_after and delivers it
+    h.telegram.failNext(1, { status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
+    const user = h.newPatient();
+    await h.onboard(user);
+    await h.telegram.waitFor(() => h.telegram.sent(user.id).length >= 4, 10_000);
+
+    // a signed protocol of a doctor without a signing certificate: its documents job fails
+    const { doctor } = await h.newDoctor("Без Сертификата");
+    const unsignable = await protocolFixture(h, doctor, "signed");
+    const documents = new Queue(queueNames.documents, { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    await enqueueDocuments(documents, unsignable.protocolId);
+    await documents.close();
+
+    // a reading from the patient's device: its alert evaluation runs through the readings queue
+    const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+    const device = await h.services.ingestionTokens.issue({ type: "system" }, account.patientId, "tonometer");
+    const reading = await fetch(`${base}/api/v1/readings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${device.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ readings: [{ kind: "spo2", value: 97, at: new Date().toISOString() }] }),
+    });
+    expect(reading.status).toBe(200);
+
+    await expect
+      .poll(async () => {
+        const text = await scrape();
+        return {
+          rateLimited: sample(text, "telecons_outbox_rate_limited_total", { channel: "telegram" }),
+          documentsFailed: (sample(text, "telecons_job_failures_total", { queue: "documents" }) ?? 0) - failuresBefore >= 1,
+          evaluations: (sample(text, "telecons_job_latency_seconds_count", { queue: "readings" }) ?? 0) - evaluationsBefore,
+        };
+      }, { timeout: 15_000 })
+      .toEqual({ rateLimited: 1, documentsFailed: true, evaluations: 1 });
+    const text = await scrape();
+    expect(sample(text, "telecons_job_latency_seconds_bucket", { queue: "readings", le: "+Inf" })).toBe(evaluationsBefore + 1);
+    expect(sample(text, "telecons_job_failures_total", { queue: "readings" }) ?? 0).toBe(0);
+  }, 60_000);
 
   it("answers each request with its id, taking a well-formed X-Request-Id from the proxy", async () => {
     const own = await fetch(`${base}/healthz`, { headers: { "x-request-id": "caddy-0123456789abcdef" } });
@@ -129,6 +179,72 @@ describe("request ids in jobs, and /metrics without a token", () => {
       for (const job of carried) expect(Object.keys(job.data).sort()).toEqual(["outboxId", "requestId"]);
     } finally {
       await queue.close();
+    }
+  });
+
+  /** The job `id` of `queue`, waited for: the api queues some of them after its answer (afterCommit). */
+  const jobOf = async (queue: string, id: string) => {
+    const q = new Queue(queue, { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    try {
+      for (let i = 0; i < 100; i++) {
+        const job = await q.getJob(id);
+        if (job) return job;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return undefined;
+    } finally {
+      await q.close();
+    }
+  };
+
+  it("carries the signing request's id into the jobs a signature queues: documents, lab orders, reminders, slot offers", async () => {
+    const { doctor, apiToken } = await h.newDoctor("Подписант Запросов");
+    await giveCertificate(h.services.certificates, doctor.id);
+    const { protocolId } = await protocolFixture(h, doctor);
+    const signed = await h.app.inject({
+      method: "POST",
+      url: `/api/v1/protocols/${protocolId}/sign`,
+      headers: { authorization: `Bearer ${apiToken}`, "x-request-id": "req-signing-52525252" },
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+    const carried = { protocolId, requestId: "req-signing-52525252" };
+    expect((await jobOf(queueNames.documents, `docs-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.labs, `orders-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.reminders, `prescribed-${protocolId}`))?.data).toEqual(carried);
+    expect((await jobOf(queueNames.video, `referral-slots-${protocolId}`))?.data).toEqual(carried);
+  });
+
+  it("carries a device's request id into the alert evaluation job", async () => {
+    const patient = await h.db.patient.create({ data: { language: "ru" } });
+    await h.db.messengerAccount.create({ data: { channel: "telegram", externalUserId: String(h.newPatient().id), chatId: "1", patientId: patient.id } });
+    const consents = await h.services.consents.forPatient(patient.id, "ru");
+    for (const kind of ["personal_data", "remote_care"] as const) await h.services.consents.give(patient.id, kind, consents);
+    const device = await h.services.ingestionTokens.issue({ type: "system" }, patient.id, "pulse oximeter");
+    const response = await h.app.inject({
+      method: "POST",
+      url: "/api/v1/readings",
+      headers: { authorization: `Bearer ${device.token}`, "x-request-id": "req-device-63636363" },
+      payload: { readings: [{ kind: "spo2", value: 96, at: new Date().toISOString() }] },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const reading = await h.db.reading.findFirstOrThrow({ where: { patientId: patient.id } });
+    const job = await jobOf(queueNames.readings, `rd-${reading.id}`);
+    expect(job?.data).toEqual({ groups: [{ patientId: patient.id, readingIds: [reading.id] }], requestId: "req-device-63636363" });
+  });
+
+  it("runs a job under the id it carries, so what its processor logs and queues names the request", async () => {
+    const queues = new JobQueues(h.services.redis, `${h.services.config.REDIS_PREFIX}-ctx`, createLogger("silent"));
+    const seen: Array<string | undefined> = [];
+    const declaration = { name: "request-context-check", concurrency: 1, process: async () => void seen.push(currentRequestId()) };
+    try {
+      const queue = queues.open(declaration);
+      await runWithRequestId("req-enqueued-74747474", () => queue.add("check", { n: 1 }));
+      await queue.add("check", { n: 2 }); // outside any request: no id
+      queues.start(declaration, {});
+      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(2);
+      expect(seen).toEqual(["req-enqueued-74747474", undefined]);
+    } finally {
+      await queues.close();
     }
   });
 

@@ -2,10 +2,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import semver from "semver";
 import { describe, expect, it, inject } from "vitest";
+import { loadConfig } from "../core/config";
 import { createPrisma } from "../core/db/prisma";
 import { DoctorDirectory } from "../core/doctors/doctor-directory";
 import { DoctorRepository } from "../core/doctors/doctor-repository";
+import { staffRoleSchema } from "../core/staff/staff-member";
 
 /** Runs a shell command line exactly as a person types it in the repository root. */
 function sh(line: string, env: Record<string, string> = {}, limitMs = 60_000) {
@@ -33,6 +36,23 @@ function readmeCommands(script: string): string[] {
 }
 
 describe("npm start and README's commands, run as written", () => {
+  it("README names every installed package that wants a newer Node than engines' floor, and states engines", () => {
+    const engines = (JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }).engines.node;
+    const floor = semver.minVersion(engines)!.version;
+    const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as {
+      packages: Record<string, { version?: string; optional?: boolean; engines?: { node?: string } }>;
+    };
+    // optional packages whose engines do not match are skipped by npm, not warned about
+    const wantNewer = Object.entries(lock.packages)
+      .filter(([path, pkg]) => path && !pkg.optional && pkg.engines?.node && !semver.satisfies(floor, pkg.engines.node))
+      .map(([path, pkg]) => `${path.split("node_modules/").at(-1)}@${semver.major(pkg.version!)}`);
+    const section = readFileSync("README.md", "utf8").split("## Run it on this machine")[1]!.split("```sh")[0]!;
+    expect(section).toContain(`\`engines\`: \`${engines}\``);
+    const named = (name: string) => section.includes(`\`${name}`) || section.includes(`\`${name.replace(/@\d+$/, "")}\``);
+    expect(wantNewer.filter((name) => !named(name))).toEqual([]);
+    expect(section).toContain(`about ${["no", "one", "two", "three", "four", "five", "six", "seven"][wantNewer.length]} packages`);
+  });
+
   it("DATABASE_URL=not-a-url npm start stops with one line naming the variable", async () => {
     const result = await sh("DATABASE_URL=not-a-url npm start");
     expect(result.code).toBe(1);
@@ -63,6 +83,35 @@ describe("npm start and README's commands, run as written", () => {
       await db.$disconnect();
     }
   });
+
+  it("README's tables describe every variable core/config.ts reads and every one .env.example sets", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = (title: string) => readme.split(`\n## ${title}\n`)[1]!.split("\n## ")[0]!;
+    /** Variables named in the first cell of a table row, e.g. "| `PORT`, `HOST` | …" or "| `X=https://…` | …". */
+    const described = (text: string) =>
+      new Set(text.split("\n").filter((line) => line.startsWith("| `")).flatMap((line) => [...line.split("|")[1]!.matchAll(/`([A-Z][A-Z0-9_]+)[`=]/g)].map((m) => m[1]!)));
+    const configuration = described(section("Configuration"));
+    const deploy = described(section("Deploy with Docker (ops)"));
+    const read = Object.keys(loadConfig({}));
+    expect(read.length).toBeGreaterThan(100);
+    expect(read.filter((name) => !configuration.has(name))).toEqual([]);
+    // the rest of .env.example is docker-compose.yml's own (PUBLIC_HOST, the generated passwords…)
+    const example = [...readFileSync(".env.example", "utf8").matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!);
+    expect(example.filter((name) => !configuration.has(name) && !deploy.has(name))).toEqual([]);
+    expect(["MAX_WEBHOOK_URL", "MIS_FHIR_URL", "MIS_BEARER_TOKEN", "POSTGRES_PASSWORD", "TURN_PASSWORD"].filter((name) => !deploy.has(name))).toEqual([]);
+  });
+
+  it("staff:create's usage names every role, and an interpreter is created as it says", async () => {
+    const usage = await sh("npm run --silent staff:create");
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toContain(`[${staffRoleSchema.options.join("|")}]`);
+    expect(staffRoleSchema.options).toContain("interpreter");
+    const created = await sh('npm run --silent staff:create -- interpreter@clinic.example "Dilnoza Interpreter" interpreter "" uz,tg', {
+      DATABASE_URL: inject("databaseUrl"),
+    });
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(created.stdout).toContain("interpreter Dilnoza Interpreter <interpreter@clinic.example>");
+  }, 90_000);
 
   it("a mistyped specialty is one line, not a stack trace", async () => {
     const result = await sh('npm run --silent staff:create -- typo@clinic.example "Typo Doctor" doctor gp,derm ru', { DATABASE_URL: inject("databaseUrl") });

@@ -6,7 +6,6 @@ import type { InboundStore } from "../core/inbound/inbound-repository";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
 import { queueNames } from "../core/redis-keys";
-import { runWithRequestId } from "../core/request-context";
 import type { QueueDeclaration } from "./job-queues";
 
 export const INBOUND_QUEUE = queueNames.inbound;
@@ -72,8 +71,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * parallel (one job per event, whichever job holds the chat's head does the work).
  */
 export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, token: string | undefined, deps: InboundDeps): Promise<void> {
-  const { chatKey, requestId } = jobSchema.parse(job.data);
-  const logger = requestId ? deps.logger.child({ requestId }) : deps.logger;
+  const { chatKey } = jobSchema.parse(job.data);
   for (;;) {
     const claimed = await deps.store.claimNext(chatKey, deps.claimMs);
     if (claimed === undefined) return;
@@ -87,7 +85,7 @@ export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, t
       event = deps.decode(claimed.channel, claimed.payload);
     } catch (error) {
       await deps.store.failed(claimed.id, `malformed: ${message(error)}`, true);
-      logger.warn({ eventId: claimed.id }, "inbound event malformed: kept as a dead letter");
+      deps.logger.warn({ eventId: claimed.id }, "inbound event malformed: kept as a dead letter");
       continue;
     }
     if (!event) {
@@ -96,9 +94,8 @@ export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, t
     }
     try {
       // The dialogue's writes, the processed mark and the replies commit together; a retry starts from before them.
-      const step = () => deps.transaction(() => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies)));
-      // The replies it queues carry the webhook's request id on to the outbox.
-      await (requestId ? runWithRequestId(requestId, step) : step());
+      // Under the job's request id (workers/job-queues.ts): the replies it queues carry the webhook's id on to the outbox.
+      await deps.transaction(() => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies)));
       await deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));
     } catch (error) {
       if (error instanceof AlreadyProcessed) continue;
@@ -106,10 +103,10 @@ export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, t
       await deps.store.failed(claimed.id, message(error), final);
       // Retried whatever its kind (the row counts the attempts): an AppError would otherwise end the job at once.
       if (!final) {
-        logger.warn({ eventId: claimed.id, attempt: claimed.attempts, err: error }, "inbound event failed: rolled back, retried");
+        deps.logger.warn({ eventId: claimed.id, attempt: claimed.attempts, err: error }, "inbound event failed: rolled back, retried");
         throw new Error(message(error), { cause: error });
       }
-      logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
+      deps.logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
     }
   }
 }

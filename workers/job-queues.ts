@@ -1,7 +1,8 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type WorkerOptions } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { AppError, type ErrorCode } from "../core/errors";
 import type { Logger } from "../core/logger";
+import { currentRequestId, runWithRequestId } from "../core/request-context";
 import type { SchedulerSpec } from "./schedulers";
 
 /**
@@ -36,6 +37,25 @@ export async function jobErrorPolicy<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A queue whose jobs, when queued while serving a request, carry that request's id (an id, never patient data), and
+ * whose worker runs each job under it: the worker's log lines and the jobs it queues in turn name the request too
+ * (README "Observability"). `addBulk` adds nothing: a batch may gather jobs of several requests, so its enqueuer
+ * names each job's own (inbound's group commit does).
+ */
+class RequestQueue extends Queue {
+  override add(name: string, data: unknown, opts?: JobsOptions) {
+    const requestId = currentRequestId();
+    const carried = requestId && data && typeof data === "object" && !("requestId" in data) ? { ...data, requestId } : data;
+    return super.add(name, carried, opts);
+  }
+}
+
+const requestIdOf = (job: Job): string | undefined => {
+  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === "string" ? id : undefined;
+};
+
 /** Test-only lock settings: shorter locks make a killed worker's jobs come back sooner (BullMQ stalled-job recovery). */
 export type WorkerLocks = Pick<WorkerOptions, "lockDuration" | "stalledInterval">;
 
@@ -58,7 +78,7 @@ export class JobQueues {
   open<D>(declaration: QueueDeclaration<D>): Queue {
     let queue = this.opened.get(declaration);
     if (!queue) {
-      queue = new Queue(declaration.name, { connection: this.connection, prefix: this.prefix });
+      queue = new RequestQueue(declaration.name, { connection: this.connection, prefix: this.prefix });
       this.opened.set(declaration, queue);
     }
     return queue;
@@ -77,7 +97,11 @@ export class JobQueues {
   /** Starts the declaration's worker with its deps, under the one error policy. */
   start<D>(declaration: QueueDeclaration<D>, deps: D, locks: WorkerLocks = {}): Worker {
     const queue = this.open(declaration);
-    const worker = new Worker(declaration.name, (job, token) => jobErrorPolicy(() => declaration.process(job, deps, token, queue)), {
+    const run = (job: Job, token: string | undefined) => jobErrorPolicy(() => declaration.process(job, deps, token, queue));
+    const worker = new Worker(declaration.name, (job, token) => {
+      const requestId = requestIdOf(job);
+      return requestId ? runWithRequestId(requestId, () => run(job, token)) : run(job, token);
+    }, {
       connection: this.connection,
       prefix: this.prefix,
       concurrency: declaration.concurrency,

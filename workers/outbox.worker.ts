@@ -6,18 +6,13 @@ import type { Outbox, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 import { queueNames } from "../core/redis-keys";
-import { currentRequestId } from "../core/request-context";
 import type { QueueDeclaration } from "./job-queues";
 const ORDER_WAIT_MS = 250;
 /** How soon a job that found its row claimed by another attempt looks again. */
 const CLAIM_RECHECK_MS = 2000;
 
 /** Job data holds ids only: BullMQ keeps it in clear text in Redis, so no patient data goes there. */
-const sendJobSchema = z.object({
-  outboxId: z.uuid(),
-  /** The request (a doctor's reply, a webhook through the inbound worker) that queued it: logs follow it here. */
-  requestId: z.string().max(64).optional(),
-});
+const sendJobSchema = z.object({ outboxId: z.uuid() });
 
 export interface OutboxSettings {
   attempts: number;
@@ -32,7 +27,7 @@ export interface OutboxSettings {
 const outboxJobId = (outboxId: string) => `out-${outboxId}`;
 
 export async function enqueueSend(queue: Queue, settings: Pick<OutboxSettings, "attempts">, outboxId: string): Promise<void> {
-  await queue.add("send", sendJobSchema.parse({ outboxId, requestId: currentRequestId() }), {
+  await queue.add("send", sendJobSchema.parse({ outboxId }), {
     // One job per outbox row, however often the sweep finds it pending.
     jobId: outboxJobId(outboxId),
     attempts: settings.attempts,
@@ -73,7 +68,7 @@ async function delay(job: Job, token: string | undefined, ms: number): Promise<n
 
 /** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
 export async function processSend(job: Job, token: string | undefined, deps: OutboxWorkerDeps): Promise<void> {
-  const { outboxId, requestId } = sendJobSchema.parse(job.data);
+  const { outboxId } = sendJobSchema.parse(job.data);
   const delivery = await deps.outbox.pending(outboxId);
   if (!delivery) return;
   const limiter = deps.limiter;
@@ -117,7 +112,7 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
       // Flood control is per bot: every process holds the whole channel back for as long as asked.
       await limiter.pause(delivery.channel, delivery.chatId, sendError.retryAfterMs ?? 1000, true);
     }
-    deps.logger.warn({ outboxId, requestId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
+    deps.logger.warn({ outboxId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
     if (permanent) throw new UnrecoverableError(sendError.message);
     throw sendError;
   }

@@ -130,7 +130,9 @@ export class AnalyticsRepository {
              count(*) FILTER (WHERE state = 'upcoming')::int AS upcoming
       FROM (
         SELECT ${periodOf(Prisma.sql`s."startsAt"`, w)} AS period,
-               CASE WHEN a.status = 'cancelled' THEN 'cancelled' WHEN v."startedAt" IS NOT NULL THEN 'completed'
+               -- an in-person booking has no VideoVisit: the front desk's mark (attended / no_show) says how it went
+               CASE WHEN a.status = 'cancelled' THEN 'cancelled' WHEN a.status = 'attended' THEN 'completed'
+                    WHEN a.status = 'no_show' THEN 'no_show' WHEN v."startedAt" IS NOT NULL THEN 'completed'
                     WHEN s."endsAt" <= ${at(w.now)} THEN 'no_show' ELSE 'upcoming' END AS state
         FROM "Appointment" a
         JOIN "VideoSlot" s ON s.id = a."slotId"

@@ -38,8 +38,9 @@ const waitSchema = z.object({ count, medianSeconds: z.number().nullable(), p90Se
 /** NPS = % promoters (9–10) − % detractors (0–6), one decimal; null without ratings. */
 export const npsSchema = z.object({ ratings: count, promoters: count, passives: count, detractors: count, nps: z.number().nullable() });
 /**
- * Bookings by their slot's time: `completed` = the call started (patient and doctor both in the room); `noShows` = the
- * slot is over and it never did; `upcoming` = not over yet; `conversion` = completed ÷ (booked − upcoming).
+ * Bookings by their slot's time: `completed` = the call started (patient and doctor both in the room), or an in-person
+ * visit marked attended; `noShows` = marked "did not come", or the slot is over and the call never started;
+ * `upcoming` = neither, and not over yet; `conversion` = completed ÷ (booked − upcoming).
  */
 const bookingsSchema = z.object({ booked: count, completed: count, noShows: count, cancelled: count, upcoming: count, conversion: z.number().nullable() });
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/prisma";
 import type { Sql } from "../db/sql";
 import { groupCommit } from "../group-commit";
+import { currentRequestId, runWithRequestId } from "../request-context";
 import type { NewReading } from "./reading";
 
 /** One patient's newly stored readings, as the alert evaluation takes them. */
@@ -23,6 +24,8 @@ export interface Written {
 interface Request {
   patientId: string;
   readings: NewReading[];
+  /** The HTTP request that sent them: the batch runs detached from it (core/group-commit.ts). */
+  requestId: string | undefined;
 }
 
 /** Most rows in one INSERT; a single request is never split, so one carrying more is written alone. */
@@ -51,7 +54,7 @@ export class ReadingWriter {
   ) {}
 
   write(patientId: string, readings: NewReading[]): Promise<Written> {
-    return this.batch({ patientId, readings });
+    return this.batch({ patientId, readings, requestId: currentRequestId() });
   }
 
   private async writeAll(requests: Request[]): Promise<Written[]> {
@@ -84,7 +87,10 @@ export class ReadingWriter {
     const groups = requests.map((r, i) => ({ patientId: r.patientId, readingIds: ids[i]!.filter((id) => stored.has(id)) }));
     const evaluate = groups.filter((g) => g.readingIds.length);
     if (evaluate.length) {
-      await this.queue.enqueueEvaluation(evaluate).catch(async (error) => {
+      // The job carries the request's id when the write held one request's readings; a batch of several names none.
+      const [requestId, ...others] = new Set(requests.map((r) => r.requestId));
+      const enqueue = () => this.queue.enqueueEvaluation(evaluate);
+      await (requestId && !others.length ? runWithRequestId(requestId, enqueue) : enqueue()).catch(async (error) => {
         // Rows nobody will evaluate must not stay: the device resends after the error and they are stored anew.
         await this.db.reading.deleteMany({ where: { id: { in: [...stored] } } }).catch(() => undefined);
         throw error;

@@ -94,6 +94,9 @@ export async function seedAnalyticsSample(db: Db, monday: string) {
   await booking(at(9, "09:00"), "missed");
   await booking(at(10, "09:00"), "cancelled");
   await booking(at(11, "09:00"), "held");
+  // In person at the clinic (no VideoVisit): the front desk marked one attended (week 1), one did not come (week 2).
+  await inPersonBooking(db, doctorA.id, await patient("ru", "telegram"), at(2, "09:00"), "attended");
+  await inPersonBooking(db, doctorA.id, await patient("ru", "telegram"), at(12, "09:00"), "no_show");
 
   // Ratings: doctor A 10, 9, 3; doctor B 8, 7; one request never answered.
   const rating = async (consultation: { id: string; patientId: string }, score: number | null, answeredAt: Date) =>
@@ -119,11 +122,33 @@ export async function seedAnalyticsSample(db: Db, monday: string) {
   return { doctorA, doctorB };
 }
 
-/** A booking in the future, for the upcoming count. */
-export async function seedUpcomingBooking(db: Db, startsAt: Date) {
+/** An in-person booking of 20 minutes from `startsAt`, marked as the front desk marks it. */
+export async function inPersonBooking(db: Db, doctorId: string, p: { patientId: string; accountId: string }, startsAt: Date, mark: "attended" | "no_show") {
+  const slot = await db.videoSlot.create({
+    data: { doctorId, specialty: "gp", kind: "in_person", room: "12", address: "ул. Примерная, 1", startsAt, endsAt: new Date(startsAt.getTime() + 20 * 60_000) },
+  });
+  await db.appointment.create({
+    data: { ...p, slotId: slot.id, activeSlotId: slot.id, status: mark, attendedAt: mark === "attended" ? new Date(startsAt.getTime() + 5 * 60_000) : null },
+  });
+}
+
+/** A doctor and a patient with an account of their own, for the bookings seeded apart from the sample. */
+async function doctorAndPatient(db: Db) {
   const doctor = await db.doctor.create({ data: { name: `Upcoming ${randomUUID().slice(0, 8)}`, specialties: ["gp"], languages: ["ru"] } });
   const p = await db.patient.create({ data: { language: "ru" } });
   const account = await db.messengerAccount.create({ data: { channel: "web", externalUserId: `analytics-${randomUUID()}`, chatId: "1", patientId: p.id } });
-  const slot = await db.videoSlot.create({ data: { doctorId: doctor.id, specialty: "gp", startsAt, endsAt: new Date(startsAt.getTime() + 20 * 60_000) } });
-  await db.appointment.create({ data: { patientId: p.id, accountId: account.id, slotId: slot.id, activeSlotId: slot.id } });
+  return { doctorId: doctor.id, patient: { patientId: p.id, accountId: account.id } };
+}
+
+/** A booking in the future, for the upcoming count. */
+export async function seedUpcomingBooking(db: Db, startsAt: Date) {
+  const { doctorId, patient } = await doctorAndPatient(db);
+  const slot = await db.videoSlot.create({ data: { doctorId, specialty: "gp", startsAt, endsAt: new Date(startsAt.getTime() + 20 * 60_000) } });
+  await db.appointment.create({ data: { ...patient, slotId: slot.id, activeSlotId: slot.id } });
+}
+
+/** An in-person booking from `startsAt`, marked "did not come" (as the front desk may once the slot has started). */
+export async function seedInPersonNoShow(db: Db, startsAt: Date) {
+  const { doctorId, patient } = await doctorAndPatient(db);
+  await inPersonBooking(db, doctorId, patient, startsAt, "no_show");
 }
