@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { parseMaxUpdate } from "../../bots/max/max-update";
 import type { Harness } from "./harness";
+import { telegramUpdates } from "./telegram-stand-in";
 
 /**
  * One patient on one messenger, as a test sees them: what they say and press, and what the service
@@ -33,6 +34,8 @@ export interface MessengerDriver extends ChannelDriver {
   messages(): Array<{ text: string; buttons: SeenButton[] }>;
   /** Waits until every reply queued for the patient has reached the messenger (the outbox sends asynchronously). */
   settled(): Promise<void>;
+  /** Sends a file as the messenger delivers one (a compressed photo, or a document with its name) and waits until it is handled. */
+  sendFile(bytes: Buffer, as: "photo" | "document", fileName?: string): Promise<void>;
 }
 
 /** The outbox has no row left to send to this account. */
@@ -70,6 +73,10 @@ export function telegramDriver(h: Harness, languageCode = "ru") {
     messages: () => h.telegram.sent(user.id).map((c) => ({ text: String(c.params.text), buttons: buttons(c.params.reply_markup) })),
     waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
     settled: () => outboxDrained(h, "telegram", String(user.id)),
+    async sendFile(bytes: Buffer, as: "photo" | "document", fileName = "scan") {
+      const file = h.telegram.addFile(bytes);
+      await h.deliver(as === "photo" ? telegramUpdates.photo(h.nextUpdateId(), user, file) : telegramUpdates.document(h.nextUpdateId(), user, file, fileName));
+    },
   } satisfies MessengerDriver & Record<string, unknown>;
 }
 
@@ -134,6 +141,12 @@ export function maxDriver(h: Harness, locale = "ru") {
       h.max.sentTo(user).map((m) => ({ text: m.text, buttons: m.buttons.flat().map((b) => ({ label: b.text, data: b.payload, url: b.url })) })),
     waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
     settled: () => outboxDrained(h, "max", String(user.userId)),
+    /** MAX sends a photo as an `image` attachment and any other file as `file` with its name and size. */
+    async sendFile(bytes: Buffer, as: "photo" | "document", fileName = "scan") {
+      const url = h.max.addFile(bytes);
+      const attachment = as === "photo" ? h.max.updatesFor.image(url) : h.max.updatesFor.file(url, fileName, bytes.length);
+      await deliver(h.max.updatesFor.message(user, null, [attachment]));
+    },
   } satisfies MessengerDriver & Record<string, unknown>;
 }
 
