@@ -1,38 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shortId } from "../core/video/short-id";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
-import type { RecordedCall } from "./helpers/telegram-stand-in";
 
 // Issue 22 point 3: what the patient is told when no doctor who speaks their language is on duty.
 // Its own database: who is on duty for gp is the whole point, and other suites publish gp shifts and interpreters.
-// The rota's clock is pinned, each test to its own month, so one test's shifts are never another's "next shift".
+// The rota's clock is pinned, each test to its own month, so one test's shifts are never another's "next shift";
+// and each messenger gets a database of its own, since the queues and the rota are the clinic's, not the channel's.
 let h: Harness;
 let database: ScratchDatabase;
-type User = { id: number; languageCode?: string };
+type User = MessengerDriver;
+type Message = { text: string; buttons: Array<{ data?: string }> };
 
-beforeAll(async () => {
-  database = await scratchDatabase("honest");
-  h = await startHarness({ DATABASE_URL: database.url });
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+const messengers: Array<[string, (language: string) => MessengerDriver]> = [
+  ["Telegram", (language) => telegramDriver(h, language)],
+  ["MAX", (language) => maxDriver(h, language)],
+];
+let open: (language: string) => MessengerDriver;
 
 const HOUR = 3600_000;
-const texts = (user: User) => h.telegram.sent(user.id).map((c) => String(c.params.text));
-const buttonsOf = (call: RecordedCall | undefined) =>
-  ((call?.params.reply_markup as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.callback_data);
+const texts = (user: User) => user.texts();
+const buttonsOf = (message: Message | undefined) => (message?.buttons ?? []).map((b) => b.data);
 
-/** Waits until every reply queued for the patient reached the Telegram stand-in. */
-async function settled(user: User): Promise<void> {
-  const where = { account: { channel: "telegram" as const, externalUserId: String(user.id) } };
-  await expect.poll(async () => texts(user).length === (await h.db.outboxMessage.count({ where })), { timeout: 10_000, interval: 30 }).toBe(true);
-}
+/** Waits until every reply queued for the patient reached the messenger. */
+const settled = (user: User) => user.settled();
 const patientOf = async (user: User) =>
-  (await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } })).patientId;
+  (await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: user.channel, externalUserId: user.externalUserId } } })).patientId;
 
 function pin(at: string): Date {
   const now = new Date(at);
@@ -59,31 +54,41 @@ async function interpreter(name: string, shift?: { from: Date; hours: number }) 
 
 /** A patient in `language` with both consents, in `city`'s zone when given (else the default, Moscow). */
 async function patient(language: string, city?: string): Promise<User> {
-  const user = h.newPatient(language);
-  await h.onboard(user);
-  if (city) await h.press(user, `tz:${city}`);
+  const user = open(language);
+  await onboard(user);
+  if (city) await user.press(`tz:${city}`);
   await settled(user);
   return user;
 }
 
 /** The intake to a written question; the replies after the "consultation open" message. */
-async function writtenQuestion(user: User, complaint: string): Promise<RecordedCall[]> {
-  const before = h.telegram.sent(user.id).length;
-  await walkIntake(h.chat(user), complaint);
+async function writtenQuestion(user: User, complaint: string): Promise<Message[]> {
+  const before = user.messages().length;
+  await walkIntake(user, complaint);
   await settled(user);
-  return h.telegram.sent(user.id).slice(before).slice(-2);
+  return user.messages().slice(before).slice(-2);
 }
 
-async function videoNow(user: User): Promise<RecordedCall> {
-  await h.say(user, "/video gp");
+async function videoNow(user: User): Promise<Message> {
+  await user.say("/video gp");
   await settled(user);
-  return h.telegram.sent(user.id).at(-1)!;
+  return user.messages().at(-1)!;
 }
 
 const requestsOf = async (auth: { authorization: string }) =>
   (await h.app.inject({ method: "GET", url: "/api/v1/video/requests", headers: auth })).json().requests as Array<{ visitId: string; language: string; needsInterpreter: boolean; urgent: boolean }>;
 
-describe("honest answers when nobody who speaks the patient's language is on duty", () => {
+describe.each(messengers)("honest answers on %s when nobody who speaks the patient's language is on duty", (messenger, driver) => {
+  beforeAll(async () => {
+    database = await scratchDatabase(`honest_${messenger.toLowerCase()}`);
+    h = await startHarness({ DATABASE_URL: database.url });
+    open = driver;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.drop();
+  });
+
   it("offers a Russian-speaking doctor with the interpreter on duty (Tajik, Kyrgyz), and the next shift in the patient's zone", async () => {
     const now = pin("2027-03-01T20:00:00Z"); // 01:00 in Dushanbe, 02:00 in Bishkek, 23:00 in Moscow
     // The most senior interpreter is off duty: the call must get the one on duty.
@@ -94,8 +99,8 @@ describe("honest answers when nobody who speaks the patient's language is on dut
 
     const tajik = await patient("tg", "dushanbe");
     const [opened, answer] = await writtenQuestion(tajik, "Се рӯз аст, ки сулфа мекунам");
-    expect(String(opened!.params.text)).toMatch(/^Муроҷиати № \d+/);
-    const tajikText = String(answer!.params.text).split("\n\n");
+    expect(opened!.text).toMatch(/^Муроҷиати № \d+/);
+    const tajikText = answer!.text.split("\n\n");
     expect(tajikText[0]).toBe("Ҳоло духтури навбатдоре, ки бо забони шумо гап занад, нест.");
     expect(tajikText[1]).toMatch(/^Ҳоло духтури русзабон ва тарҷумони забони шумо дар навбатанд/);
     expect(tajikText[2]).toMatch(/^Навбатдории навбатии духтуре, ки бо забони шумо гап мезанад, .*2027.*08:00 оғоз мешавад \(минтақаи вақт: Душанбе\)\.$/);
@@ -104,7 +109,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     expect(buttonsOf(answer)).toEqual([`video:now:${shortId(consultation.id)}`]);
 
     // The button: a video call with the Russian-speaking doctor and the interpreter on duty, for this consultation.
-    await h.press(tajik, `video:now:${shortId(consultation.id)}`);
+    await tajik.press(`video:now:${shortId(consultation.id)}`);
     await settled(tajik);
     const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientOf(tajik) } });
     expect(visit).toMatchObject({ consultationId: consultation.id, needsInterpreter: true, language: "tg", status: "waiting" });
@@ -116,7 +121,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Video now in Kyrgyz, the zone never chosen: Moscow time, said so, with /timezone.
     const kyrgyz = await patient("ky");
     const offer = await videoNow(kyrgyz);
-    const kyrgyzText = String(offer.params.text).split("\n\n");
+    const kyrgyzText = offer!.text.split("\n\n");
     expect(kyrgyzText[0]).toBe("Азыр сиздин тилде сүйлөгөн кезметчи дарыгер жок.");
     expect(kyrgyzText[1]).toMatch(/^Азыр орус тилдүү дарыгер жана сиздин тилдин котормочусу кезметте/);
     expect(kyrgyzText[2]).toMatch(/^Сиздин тилде сүйлөгөн дарыгердин кийинки кезмети Москва убактысы боюнча .*2027.*06:00 башталат\. .*\/timezone/);
@@ -126,7 +131,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     expect(buttonsOf(offer)).toEqual([`video:int:${sid}`, `video:write:${sid}`, `video:wait:${sid}`, `video:leave:${sid}`]);
     // Not in any queue until the patient chooses.
     expect((await requestsOf(russian.auth)).map((r) => r.visitId)).not.toContain(kyVisit.id);
-    await h.press(kyrgyz, `video:int:${sid}`);
+    await kyrgyz.press(`video:int:${sid}`);
     await settled(kyrgyz);
     expect(texts(kyrgyz).at(-1)).toMatch(/^Сиз видеоконсультациянын кезегиндесиз: 1-орун/);
     expect((await requestsOf(russian.auth)).map((r) => r.visitId)).toContain(kyVisit.id);
@@ -140,7 +145,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
 
     const tajik = await patient("tg", "dushanbe");
     const [, answer] = await writtenQuestion(tajik, "Дандонам дард мекунад");
-    expect(String(answer!.params.text).split("\n\n")).toEqual([
+    expect(answer!.text.split("\n\n")).toEqual([
       "Ҳоло духтури навбатдоре, ки бо забони шумо гап занад, нест.",
       expect.stringMatching(/^Навбатдории навбатии духтуре, ки бо забони шумо гап мезанад, .*2027.*08:00 оғоз мешавад \(минтақаи вақт: Душанбе\)\.$/),
       "Саволи шумо нигоҳ дошта шуд: вақте ки навбатдорӣ оғоз шавад, духтур дар ҳамин ҷо ҷавоб медиҳад.",
@@ -149,7 +154,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
 
     const kyrgyz = await patient("ky", "bishkek");
     const [, kyAnswer] = await writtenQuestion(kyrgyz, "Тишим ооруп жатат");
-    expect(String(kyAnswer!.params.text).split("\n\n")).toEqual([
+    expect(kyAnswer!.text.split("\n\n")).toEqual([
       "Азыр сиздин тилде сүйлөгөн кезметчи дарыгер жок.",
       expect.stringMatching(/^Сиздин тилде сүйлөгөн дарыгердин кийинки кезмети .*2027.*09:00 башталат \(убакыт алкагы: Бишкек\)\.$/),
       "Сурооңуз сакталды: кезмет башталганда дарыгер ушул жерде жооп берет.",
@@ -158,14 +163,14 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Video now: no interpreter choice; a written question instead, or waiting with the time it ends.
     const video = await patient("tg", "dushanbe");
     const offer = await videoNow(video);
-    expect(String(offer.params.text)).toMatch(/08:00 оғоз мешавад/);
+    expect(offer!.text).toMatch(/08:00 оғоз мешавад/);
     const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientOf(video) } });
     const sid = shortId(visit.id);
     expect(buttonsOf(offer)).toEqual([`video:write:${sid}`, `video:wait:${sid}`, `video:leave:${sid}`]);
     // Asking again before choosing: the same choices for the same visit, not "you are waiting".
     expect(buttonsOf(await videoNow(video))).toEqual([`video:write:${sid}`, `video:wait:${sid}`, `video:leave:${sid}`]);
     expect(await h.db.videoVisit.count({ where: { patientId: await patientOf(video) } })).toBe(1);
-    await h.press(video, `video:write:${sid}`);
+    await video.press(`video:write:${sid}`);
     await settled(video);
     expect(texts(video).at(-1)).toMatch(/^Шумо аз навбати занги видеоӣ баромадед\. Саволи худро дар ҳамин ҷо нависед/);
     expect((await h.db.videoVisit.findUniqueOrThrow({ where: { id: visit.id } })).status).toBe("left");
@@ -178,14 +183,14 @@ describe("honest answers when nobody who speaks the patient's language is on dut
 
     const tajik = await patient("tg", "dushanbe");
     const [, last] = await writtenQuestion(tajik, "Се рӯз аст, ки сулфа мекунам");
-    expect(String(last!.params.text)).toMatch(/^Муроҷиати № \d+/);
+    expect(last!.text).toMatch(/^Муроҷиати № \d+/);
     expect(texts(tajik).some((t) => t.includes("нест."))).toBe(false);
 
     const video = await patient("tg");
     await videoNow(video);
     const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientOf(video) } });
     expect(texts(video).at(-1)).toMatch(/навбат/);
-    expect(buttonsOf(h.telegram.sent(video.id).at(-1))).toEqual([`video:leave:${shortId(visit.id)}`]);
+    expect(buttonsOf(video.messages().at(-1))).toEqual([`video:leave:${shortId(visit.id)}`]);
     expect(await requestsOf(tajikDoctor.auth)).toMatchObject([{ visitId: visit.id, language: "tg", needsInterpreter: false }]);
   });
 
@@ -197,7 +202,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Video: the red flag in the complaint, then the intake to "video now".
     const tajik = await patient("tg", "dushanbe");
     const before = texts(tajik).length;
-    await walkIntake(h.chat(tajik), "Синаам сахт дард мекунад ва нафасам танг аст", { format: "video" });
+    await walkIntake(tajik, "Синаам сахт дард мекунад ва нафасам танг аст", { format: "video" });
     await settled(tajik);
     // The emergency answer is the first reply to the complaint, before anything the intake asks.
     expect(texts(tajik)[before]).toMatch(/^⚠️.*103.*112/s);
@@ -213,7 +218,7 @@ describe("honest answers when nobody who speaks the patient's language is on dut
     // Written: the Russian-speaking doctor sees the urgent Kyrgyz question in the console queue and may take it.
     const kyrgyz = await patient("ky", "bishkek");
     const kyBefore = texts(kyrgyz).length;
-    await walkIntake(h.chat(kyrgyz), "Көкүрөгүм катуу ооруп, дем жетпей жатат", { format: "async" });
+    await walkIntake(kyrgyz, "Көкүрөгүм катуу ооруп, дем жетпей жатат", { format: "async" });
     await settled(kyrgyz);
     // The emergency answer is the first reply to the complaint, before anything the intake asks.
     expect(texts(kyrgyz)[kyBefore]).toMatch(/^⚠️.*103.*112/s);

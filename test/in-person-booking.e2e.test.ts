@@ -4,6 +4,7 @@ import { totpCode } from "../core/staff/totp";
 import { shortId } from "../core/video/short-id";
 import { formatWhen } from "../core/video/video-buttons";
 import { processTick } from "../workers/reminders.worker";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
 import { walkIntake } from "./helpers/intake-steps";
 import { startHarness, type Harness } from "./helpers/harness";
 import { TestPki } from "./helpers/test-pki";
@@ -19,15 +20,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
-const waitText = (chatId: number, fragment: string, count = 1) =>
-  h.telegram.waitFor(() => texts(chatId).filter((t) => t.includes(fragment)).length >= count);
+/** The messengers whose booking dialogue these tests drive (slot lists and moves are buttons with payloads). */
+const messengers: Array<[string, (language: string) => MessengerDriver]> = [
+  ["Telegram", (language) => telegramDriver(h, language)],
+  ["MAX", (language) => maxDriver(h, language)],
+];
+
+const texts = (patient: MessengerDriver) => patient.texts();
+const waitText = (patient: MessengerDriver, fragment: string, count = 1) =>
+  expect.poll(() => texts(patient).filter((t) => t.includes(fragment)).length >= count, { timeout: 10_000, interval: 20 }).toBe(true);
 /** The buttons of the newest message holding `fragment`. */
-const buttonsAfter = (chatId: number, fragment: string) => {
-  const call = h.telegram.sent(chatId).filter((c) => String(c.params.text).includes(fragment)).pop();
-  const markup = call?.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
-  return markup?.inline_keyboard.flat().map((b) => ({ label: b.text, data: b.callback_data })) ?? [];
-};
+const buttonsAfter = (patient: MessengerDriver, fragment: string) =>
+  (patient.messages().findLast((m) => m.text.includes(fragment))?.buttons ?? []).map((b) => ({ label: b.label, data: b.data }));
+const accountOf = (patient: MessengerDriver) =>
+  h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: patient.channel, externalUserId: patient.externalUserId } } });
 
 /** Pins the reminders' clock (booking uses it too) and runs one scheduler pass, as the reminders worker does. */
 const tick = async (at: string) => {
@@ -54,14 +60,14 @@ const TV = "2027-02-12T07:00:00Z"; // a video slot
 const plus30 = (iso: string) => new Date(Date.parse(iso) + 30 * 60_000).toISOString();
 const address = "Krasny prospekt 10, Novosibirsk";
 
-describe("in-person booking: referral, slots in the bot, reminders, attended visit", () => {
+describe.each(messengers)("in-person booking on %s: referral, slots in the bot, reminders, attended visit", (_messenger, open) => {
   it("offers a signed referral's in-person slots, books, reminds at 24 h and 1 h, moves, cancels, and the attended visit makes the next consultation a follow-up", async () => {
     const specialty = `c${randomUUID().slice(0, 8)}`;
-    const user = h.newPatient("en");
-    await h.onboard(user);
-    await h.press(user, "tz:novosibirsk");
-    await walkIntake(h.chat(user), "My blood pressure has been 160/100 for a week");
-    const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+    const user = open("en");
+    await onboard(user);
+    await user.press("tz:novosibirsk");
+    await walkIntake(user, "My blood pressure has been 160/100 for a week");
+    const account = await accountOf(user);
     const patientId = account.patientId;
     const first = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
 
@@ -97,8 +103,8 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
     expect((await api("POST", `/protocols/${draft.id}/sign`)).statusCode).toBe(200);
 
     // The bot offers the free in-person slots, in English, at Novosibirsk times, with the room; not the video slot.
-    await waitText(user.id, "Your doctor has referred you to an in-person visit: Cardiologist, in-person visit.");
-    const offered = buttonsAfter(user.id, "referred you");
+    await waitText(user, "Your doctor has referred you to an in-person visit: Cardiologist, in-person visit.");
+    const offered = buttonsAfter(user, "referred you");
     expect(offered).toEqual([
       { label: `${formatWhen(new Date(T1), "Asia/Novosibirsk", "en")} · room 214`, data: `video:book:${shortId(s1.id)}` },
       { label: `${formatWhen(new Date(T2), "Asia/Novosibirsk", "en")} · room 301`, data: `video:book:${shortId(s2.id)}` },
@@ -107,8 +113,8 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
 
     // Booking creates its two reminders by itself (no other call).
     h.services.reminders.clock = () => new Date("2027-02-01T00:00:00Z");
-    await h.press(user, offered[0]!.data);
-    await waitText(user.id, `You are booked for an in-person visit: ${formatWhen(new Date(T1), "Asia/Novosibirsk", "en")}. Address: ${address}, room 214.`);
+    await user.press(offered[0]!.data!);
+    await waitText(user, `You are booked for an in-person visit: ${formatWhen(new Date(T1), "Asia/Novosibirsk", "en")}. Address: ${address}, room 214.`);
     const appointment = await h.db.appointment.findFirstOrThrow({ where: { patientId, activeSlotId: s1.id } });
     // an in-person visit has no video call to start
     expect((await inPersonDoctor("POST", `/video/appointments/${appointment.id}/start`)).statusCode).toBe(404);
@@ -120,15 +126,15 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
 
     // 24 h before: the reminder worker's pass puts it in the outbox, the outbox worker delivers it.
     await tick("2027-02-09T07:00:01Z");
-    await waitText(user.id, "Reminder: your in-person visit at the clinic is tomorrow, February 10, 2027, at 14:00. Address: Krasny prospekt 10, Novosibirsk, room 214.");
+    await waitText(user, "Reminder: your in-person visit at the clinic is tomorrow, February 10, 2027, at 14:00. Address: Krasny prospekt 10, Novosibirsk, room 214.");
 
     // Moving: the free in-person slots (s2 only), then the new time; its reminders replace those not yet sent.
-    await h.press(user, `video:move:${shortId(appointment.id)}`);
-    await waitText(user.id, "Choose a new time:");
-    const moveTo = buttonsAfter(user.id, "Choose a new time:");
+    await user.press(`video:move:${shortId(appointment.id)}`);
+    await waitText(user, "Choose a new time:");
+    const moveTo = buttonsAfter(user, "Choose a new time:");
     expect(moveTo.map((b) => b.data)).toEqual([`video:mv:${shortId(appointment.id)}:${shortId(s2.id)}`]);
-    await h.press(user, moveTo[0]!.data);
-    await waitText(user.id, `Your in-person visit is moved to ${formatWhen(new Date(T2), "Asia/Novosibirsk", "en")}. Address: ${address}, room 301.`);
+    await user.press(moveTo[0]!.data!);
+    await waitText(user, `Your in-person visit is moved to ${formatWhen(new Date(T2), "Asia/Novosibirsk", "en")}. Address: ${address}, room 301.`);
     expect((await reminders()).map((r) => [r.status, r.dueAt.toISOString()])).toEqual([
       ["sent", "2027-02-09T07:00:00.000Z"],
       ["scheduled", "2027-02-09T09:00:00.000Z"],
@@ -136,28 +142,28 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
       ["scheduled", "2027-02-10T08:00:00.000Z"],
     ]);
     await tick("2027-02-09T09:00:01Z");
-    await waitText(user.id, "is tomorrow, February 10, 2027, at 16:00. Address: Krasny prospekt 10, Novosibirsk, room 301.");
+    await waitText(user, "is tomorrow, February 10, 2027, at 16:00. Address: Krasny prospekt 10, Novosibirsk, room 301.");
     await tick("2027-02-10T08:00:01Z");
-    await waitText(user.id, "Your in-person visit is in one hour, at 16:00. Address: Krasny prospekt 10, Novosibirsk, room 301.");
-    expect(texts(user.id).filter((t) => t.includes("in one hour"))).toHaveLength(1);
+    await waitText(user, "Your in-person visit is in one hour, at 16:00. Address: Krasny prospekt 10, Novosibirsk, room 301.");
+    expect(texts(user).filter((t) => t.includes("in one hour"))).toHaveLength(1);
 
     // A video booking gets its reminders the same way, and cancelling it cancels them.
-    await h.say(user, `/appointments ${specialty}`);
-    await waitText(user.id, "Choose a time for your video consultation:");
-    expect(buttonsAfter(user.id, "Choose a time for your video").map((b) => b.data)).toEqual([`video:book:${shortId(sv.id)}`]);
-    await h.press(user, `video:book:${shortId(sv.id)}`);
-    await waitText(user.id, "You are booked for a video consultation:");
+    await user.say(`/appointments ${specialty}`);
+    await waitText(user, "Choose a time for your video consultation:");
+    expect(buttonsAfter(user, "Choose a time for your video").map((b) => b.data)).toEqual([`video:book:${shortId(sv.id)}`]);
+    await user.press(`video:book:${shortId(sv.id)}`);
+    await waitText(user, "You are booked for a video consultation:");
     const video = await h.db.appointment.findFirstOrThrow({ where: { patientId, activeSlotId: sv.id } });
     const videoReminders = () => h.db.reminderOccurrence.findMany({ where: { refId: video.id }, orderBy: { dueAt: "asc" } });
     expect((await videoReminders()).map((r) => [r.status, r.dueAt.toISOString()])).toEqual([
       ["scheduled", "2027-02-11T07:00:00.000Z"],
       ["scheduled", "2027-02-12T06:00:00.000Z"],
     ]);
-    await h.press(user, `video:cancel:${shortId(video.id)}`);
-    await waitText(user.id, "Your appointment is cancelled.");
+    await user.press(`video:cancel:${shortId(video.id)}`);
+    await waitText(user, "Your appointment is cancelled.");
     expect((await videoReminders()).map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
     await tick("2027-02-12T06:00:01Z");
-    expect(texts(user.id).filter((t) => t.includes("appointment with the doctor"))).toEqual([]);
+    expect(texts(user).filter((t) => t.includes("appointment with the doctor"))).toEqual([]);
 
     // The front desk sees the booking; a doctor (not a visit recorder) may not; before the visit it cannot be marked.
     const desk = await frontDesk();
@@ -185,7 +191,7 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
 
     // The next consultation follows up that visit: a diagnosis and a prescription are allowed remotely now.
     expect((await api("POST", `/consultations/${first.id}/close`, { outcome: "in_person_visit" })).statusCode).toBe(204);
-    await walkIntake(h.chat(user), "Blood pressure is still 150/95 on amlodipine");
+    await walkIntake(user, "Blood pressure is still 150/95 on amlodipine");
     const next = await h.db.consultation.findFirstOrThrow({ where: { patientId, id: { not: first.id } } });
     expect((await api("POST", `/consultations/${next.id}/take`)).statusCode).toBe(204);
     const nextDraft = (await api("POST", `/consultations/${next.id}/protocol`)).json();
@@ -196,15 +202,15 @@ describe("in-person booking: referral, slots in the bot, reminders, attended vis
 
   it("marks a booked visit the patient did not come to: once its time has come, with no in-person visit made", async () => {
     const specialty = `c${randomUUID().slice(0, 8)}`;
-    const user = h.newPatient("ru");
-    await h.onboard(user);
-    const account = await h.db.messengerAccount.findUniqueOrThrow({ where: { channel_externalUserId: { channel: "telegram", externalUserId: String(user.id) } } });
+    const user = open("ru");
+    await onboard(user);
+    const account = await accountOf(user);
     const doctor = await h.services.doctors.create({ name: "Irina Volkova", specialties: [specialty], languages: ["ru"] });
     const published = await bearer(doctor.apiToken)("POST", "/video/slots", { specialty, startsAt: "2027-03-01T07:00:00Z", endsAt: "2027-03-01T07:30:00Z", kind: "in_person", room: "5", address });
     expect(published.statusCode).toBe(201);
     const slotId = published.json().id as string;
-    await h.say(user, `/visit ${specialty}`);
-    await h.press(user, `video:book:${shortId(slotId)}`);
+    await user.say(`/visit ${specialty}`);
+    await user.press(`video:book:${shortId(slotId)}`);
     const appointment = await h.db.appointment.findFirstOrThrow({ where: { activeSlotId: slotId } });
 
     const desk = await frontDesk();

@@ -2,30 +2,34 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shortId } from "../core/video/short-id";
 import { processTick } from "../workers/reminders.worker";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
 import { walkIntake } from "./helpers/intake-steps";
 import { startHarness, type Harness } from "./helpers/harness";
-import type { RecordedCall } from "./helpers/telegram-stand-in";
 
 let h: Harness;
 beforeAll(async () => {
   // The scheduler is driven by hand with a pinned clock (in 2027, so the real-time ticks find nothing due).
   // Per-chat spacing is the fan-out test's subject; here it would only make every exchange slower.
-  h = await startHarness({ REMINDERS_TICK_MS: "3600000", OUTBOX_RATE_LIMITS: "telegram:30:100" });
+  h = await startHarness({ REMINDERS_TICK_MS: "3600000", OUTBOX_RATE_LIMITS: "telegram:30:100,max:30:100" });
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const buttonsOf = (call: RecordedCall | undefined): string[] => {
-  const markup = call?.params.reply_markup as { inline_keyboard: { callback_data: string }[][] } | undefined;
-  return markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
-};
+/** The messengers whose reminder buttons these tests press (snooze, taken, follow-up answers, ratings). */
+const messengers: Array<[string, (language?: string) => MessengerDriver]> = [
+  ["Telegram", (language = "ru") => telegramDriver(h, language)],
+  ["MAX", (language = "ru") => maxDriver(h, language)],
+];
+type Open = (typeof messengers)[number][1];
 
-async function onboardedPatient(language = "ru") {
-  const patient = h.newPatient(language);
-  await h.onboard(patient);
+const buttonsOf = (message: { buttons: Array<{ data?: string }> } | undefined): string[] => message?.buttons.map((b) => b.data!) ?? [];
+
+async function onboardedPatient(open: Open, language = "ru") {
+  const patient = open(language);
+  await onboard(patient);
   const account = await h.db.messengerAccount.findUniqueOrThrow({
-    where: { channel_externalUserId: { channel: "telegram", externalUserId: String(patient.id) } },
+    where: { channel_externalUserId: { channel: patient.channel, externalUserId: patient.externalUserId } },
   });
   const { doctor, apiToken } = await h.newDoctor();
   await h.careOf(doctor.id, account.patientId);
@@ -34,8 +38,8 @@ async function onboardedPatient(language = "ru") {
   return { patient, patientId: account.patientId, api };
 }
 
-const texts = (chatId: number, fragment: string) =>
-  h.telegram.sent(chatId).filter((call) => String(call.params.text).includes(fragment));
+const texts = (patient: MessengerDriver, fragment: string) => patient.messages().filter((m) => m.text.includes(fragment));
+const waitFor = (condition: () => boolean) => expect.poll(condition, { timeout: 10_000, interval: 20 }).toBe(true);
 
 /** Pins the service's clock (buttons use it too) and runs one scheduler pass at that moment. */
 const tick = async (at: string) => {
@@ -47,9 +51,9 @@ const tick = async (at: string) => {
 const count = (patientId: string, status?: "missed") =>
   h.db.reminderOccurrence.count({ where: { patientId, ...(status ? { status } : { outboxId: { not: null } }) } });
 
-describe("medication reminders", () => {
+describe.each(messengers)("medication reminders on %s", (_messenger, open) => {
   it("sends each dose once at the patient's local time, snoozes, takes, and shows missed doses to the doctor", async () => {
-    const { patient, patientId, api } = await onboardedPatient();
+    const { patient, patientId, api } = await onboardedPatient(open);
     const created = await api("POST", `/patients/${patientId}/medication-schedules`, {
       medicine: "Эналаприл",
       dose: "10 мг",
@@ -70,26 +74,26 @@ describe("medication reminders", () => {
     expect(await count(patientId)).toBe(1);
     await tick("2027-01-15T05:00:40Z");
     expect(await count(patientId)).toBe(1);
-    await h.telegram.waitFor(() => texts(patient.id, "Эналаприл").length === 1);
-    const morning = texts(patient.id, "Эналаприл")[0]!;
-    expect(morning.params.text).toBe("💊 Пора принять Эналаприл: 10 мг (приём в 08:00).");
+    await waitFor(() => texts(patient, "Эналаприл").length === 1);
+    const morning = texts(patient, "Эналаприл")[0]!;
+    expect(morning.text).toBe("💊 Пора принять Эналаприл: 10 мг (приём в 08:00).");
     const [taken, snooze] = buttonsOf(morning);
     expect(taken).toMatch(/^rem:t:/);
     expect(snooze).toMatch(/^rem:s:/);
 
-    await h.press(patient, snooze!);
-    await h.telegram.waitFor(() => texts(patient.id, "напомню через 15 минут").length === 1);
+    await patient.press(snooze!);
+    await waitFor(() => texts(patient, "напомню через 15 минут").length === 1);
     await tick("2027-01-15T05:10:00Z");
     expect(await count(patientId)).toBe(1);
     await tick("2027-01-15T05:16:00Z");
     expect(await count(patientId)).toBe(2);
-    await h.telegram.waitFor(() => texts(patient.id, "Эналаприл").length === 2);
-    const again = texts(patient.id, "Эналаприл")[1]!;
-    await h.press(patient, buttonsOf(again)[0]!);
-    await h.telegram.waitFor(() => texts(patient.id, "Отмечено: Эналаприл").length === 1);
+    await waitFor(() => texts(patient, "Эналаприл").length === 2);
+    const again = texts(patient, "Эналаприл")[1]!;
+    await patient.press(buttonsOf(again)[0]!);
+    await waitFor(() => texts(patient, "Отмечено: Эналаприл").length === 1);
     // A second press of the same button changes nothing.
-    await h.press(patient, buttonsOf(again)[0]!);
-    await h.telegram.waitFor(() => texts(patient.id, "уже неактуально").length === 1);
+    await patient.press(buttonsOf(again)[0]!);
+    await waitFor(() => texts(patient, "уже неактуально").length === 1);
 
     // 20:00 Moscow: the evening dose; no answer within 120 minutes makes it missed.
     await tick("2027-01-15T17:00:05Z");
@@ -109,7 +113,7 @@ describe("medication reminders", () => {
   });
 
   it("creates a prescription's schedules once however often it is handed over, and refuses bad schedules", async () => {
-    const { patientId, api } = await onboardedPatient();
+    const { patientId, api } = await onboardedPatient(open);
     const prescription = {
       id: `rx-${patientId}`,
       patientId,
@@ -138,18 +142,18 @@ describe("medication reminders", () => {
 });
 
 /** A video slot at `startsAt` published by a new doctor, booked by the patient with the bot's button (which creates its reminders). */
-async function bookSlot(patient: { id: number }, startsAt: string) {
+async function bookSlot(patient: MessengerDriver, startsAt: string) {
   const specialty = `r${randomUUID().slice(0, 8)}`;
   const { apiToken } = await h.services.doctors.create({ name: "Slot doctor", specialties: [specialty], languages: ["ru", "en"] });
   const endsAt = new Date(Date.parse(startsAt) + 30 * 60_000).toISOString();
   const slot = await h.app.inject({ method: "POST", url: "/api/v1/video/slots", headers: { authorization: `Bearer ${apiToken}` }, payload: { specialty, startsAt, endsAt } });
-  await h.press(patient, `video:book:${shortId(slot.json().id)}`);
+  await patient.press(`video:book:${shortId(slot.json().id)}`);
   return h.db.appointment.findFirstOrThrow({ where: { activeSlotId: slot.json().id } });
 }
 
-describe("appointment reminders and quiet hours", () => {
+describe.each(messengers)("appointment reminders and quiet hours on %s", (_messenger, open) => {
   it("reminds 24 h and 1 h before, postponing a reminder that falls in quiet hours to their end", async () => {
-    const { patient, patientId, api } = await onboardedPatient("en");
+    const { patient, patientId, api } = await onboardedPatient(open, "en");
     expect((await api("PUT", `/patients/${patientId}/quiet-hours`, { start: "22:00", end: "09:00" })).statusCode).toBe(204);
     // 09:30 Moscow on 17 January: booking it creates both reminders.
     h.services.reminders.clock = () => new Date("2027-01-10T00:00:00Z");
@@ -158,8 +162,8 @@ describe("appointment reminders and quiet hours", () => {
 
     await tick("2027-01-16T06:30:01Z");
     expect(await count(patientId)).toBe(1);
-    await h.telegram.waitFor(() => texts(patient.id, "tomorrow").length === 1);
-    expect(texts(patient.id, "tomorrow")[0]!.params.text).toBe(
+    await waitFor(() => texts(patient, "tomorrow").length === 1);
+    expect(texts(patient, "tomorrow")[0]!.text).toBe(
       "Reminder: your appointment with the doctor is tomorrow, January 17, 2027, at 09:30.",
     );
     // 08:30 Moscow is inside 22:00–09:00: held until 09:00 (06:00Z), still before the appointment.
@@ -169,14 +173,14 @@ describe("appointment reminders and quiet hours", () => {
     expect(await count(patientId)).toBe(1);
     await tick("2027-01-17T06:00:01Z");
     expect(await count(patientId)).toBe(2);
-    await h.telegram.waitFor(() => texts(patient.id, "in one hour").length === 1);
+    await waitFor(() => texts(patient, "in one hour").length === 1);
   });
 });
 
-describe("follow-ups and ratings", () => {
+describe.each(messengers)("follow-ups and ratings on %s", (_messenger, open) => {
   it("asks the doctor's follow-up question and attaches the answer to the consultation", async () => {
-    const { patient, patientId, api } = await onboardedPatient();
-    await walkIntake(h.chat(patient), "Давление 150/95 по утрам");
+    const { patient, patientId, api } = await onboardedPatient(open);
+    await walkIntake(patient, "Давление 150/95 по утрам");
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId, status: { not: "closed" } } });
     // A follow-up question is the consultation's own doctor's.
     expect((await api("POST", `/consultations/${consultation.id}/take`)).statusCode).toBe(204);
@@ -189,11 +193,11 @@ describe("follow-ups and ratings", () => {
     expect(await count(patientId)).toBe(0);
     await tick("2027-01-22T06:00:00Z");
     expect(await count(patientId)).toBe(1);
-    await h.telegram.waitFor(() => texts(patient.id, "Как давление через неделю?").length === 1);
-    const ask = texts(patient.id, "Как давление через неделю?")[0]!;
+    await waitFor(() => texts(patient, "Как давление через неделю?").length === 1);
+    const ask = texts(patient, "Как давление через неделю?")[0]!;
     expect(buttonsOf(ask).map((b) => b.split(":").at(-1))).toEqual(["better", "same", "worse"]);
-    await h.press(patient, buttonsOf(ask)[0]!);
-    await h.telegram.waitFor(() => texts(patient.id, "ответ передан врачу").length === 1);
+    await patient.press(buttonsOf(ask)[0]!);
+    await waitFor(() => texts(patient, "ответ передан врачу").length === 1);
     const thread = await api("GET", `/consultations/${consultation.id}`);
     expect(thread.json().messages.at(-1)).toMatchObject({
       authorRole: "patient",
@@ -202,8 +206,8 @@ describe("follow-ups and ratings", () => {
   });
 
   it("asks to rate a closed consultation 0–10 once and records the score; someone else's button does nothing", async () => {
-    const { patient, patientId } = await onboardedPatient();
-    await walkIntake(h.chat(patient), "Болит голова");
+    const { patient, patientId } = await onboardedPatient(open);
+    await walkIntake(patient, "Болит голова");
     const consultation = await h.db.consultation.findFirstOrThrow({ where: { patientId } });
     await h.db.consultation.update({
       where: { id: consultation.id },
@@ -211,19 +215,19 @@ describe("follow-ups and ratings", () => {
     });
     await tick("2027-01-20T10:05:00Z");
     await tick("2027-01-20T10:06:00Z");
-    await h.telegram.waitFor(() => texts(patient.id, "Оцените её").length === 1);
-    const ask = texts(patient.id, "Оцените её")[0]!;
+    await waitFor(() => texts(patient, "Оцените её").length === 1);
+    const ask = texts(patient, "Оцените её")[0]!;
     expect(buttonsOf(ask).map((b) => b.split(":").at(-1))).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
 
-    const stranger = h.newPatient();
-    await h.onboard(stranger);
-    await h.press(stranger, buttonsOf(ask)[9]!);
-    await h.telegram.waitFor(() => texts(stranger.id, "уже неактуально").length === 1);
+    const stranger = open();
+    await onboard(stranger);
+    await stranger.press(buttonsOf(ask)[9]!);
+    await waitFor(() => texts(stranger, "уже неактуально").length === 1);
 
-    await h.press(patient, buttonsOf(ask)[9]!);
-    await h.telegram.waitFor(() => texts(patient.id, "Спасибо за оценку").length === 1);
+    await patient.press(buttonsOf(ask)[9]!);
+    await waitFor(() => texts(patient, "Спасибо за оценку").length === 1);
     const row = await h.db.reminderOccurrence.findUniqueOrThrow({ where: { idempotencyKey: `rating-${consultation.id}` } });
     expect(row).toMatchObject({ status: "answered", answer: "9" });
-    expect(texts(patient.id, "Оцените её")).toHaveLength(1);
+    expect(texts(patient, "Оцените её")).toHaveLength(1);
   });
 });

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messageAttachmentSchema } from "../core/channels/attachment";
 import { totpCode } from "../core/staff/totp";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
 import { samplePng } from "./helpers/channel-fixtures";
 import { startHarness, type Harness } from "./helpers/harness";
 import { realPdf } from "./helpers/image-fixtures";
 import { walkIntake } from "./helpers/intake-steps";
 import { dicomFile } from "./helpers/second-opinion-fixtures";
-import { telegramUpdates, type RecordedCall } from "./helpers/telegram-stand-in";
 import { pdfsig, TestPki } from "./helpers/test-pki";
 
 let h: Harness;
@@ -25,18 +25,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-type User = { id: number; languageCode: string };
-const texts = (user: User) => h.telegram.sent(user.id).map((call) => String(call.params.text));
-const waitForText = (user: User, fragment: string) => h.telegram.waitFor(() => texts(user).some((t) => t.includes(fragment)));
-const lastWith = (user: User, fragment: string) => h.telegram.sent(user.id).findLast((c) => String(c.params.text).includes(fragment));
-const buttonsOf = (call: RecordedCall | undefined) =>
-  ((call?.params.reply_markup as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)?.inline_keyboard ?? []).flat();
+/** The messengers whose second-opinion dialogue these tests drive (files in, translation buttons, documents out). */
+const messengers: Array<[string, (language: string) => MessengerDriver]> = [
+  ["Telegram", (language) => telegramDriver(h, language)],
+  ["MAX", (language) => maxDriver(h, language)],
+];
 
-async function send(user: User, bytes: Buffer, as: "photo" | "document", fileName = "scan") {
-  const file = h.telegram.addFile(bytes);
-  const update = as === "photo" ? telegramUpdates.photo(h.nextUpdateId(), user, file) : telegramUpdates.document(h.nextUpdateId(), user, file, fileName);
-  expect((await h.postUpdate(update)).statusCode).toBe(200);
-}
+const texts = (user: MessengerDriver) => user.texts();
+const waitForText = (user: MessengerDriver, fragment: string) =>
+  expect.poll(() => texts(user).some((t) => t.includes(fragment)), { timeout: 10_000, interval: 20 }).toBe(true);
+const lastWith = (user: MessengerDriver, fragment: string) => user.messages().findLast((m) => m.text.includes(fragment));
+const buttonsOf = (message: { buttons: Array<{ data?: string }> } | undefined) => message?.buttons ?? [];
+const send = (user: MessengerDriver, bytes: Buffer, as: "photo" | "document", fileName = "scan") => user.sendFile(bytes, as, fileName);
+const consultationOf = (user: MessengerDriver) =>
+  h.db.consultation.findFirstOrThrow({ where: { account: { channel: user.channel, externalUserId: user.externalUserId } } });
 
 /** A staff member signed in to the console (session cookie), as the console's own requests are made. */
 async function staffSession(role: "doctor" | "interpreter", name: string) {
@@ -55,13 +57,13 @@ const patientFiles = async (consultationId: string) =>
     messageAttachmentSchema.array().parse(m.attachments),
   );
 
-describe("second opinion through the bot and the api", () => {
+describe.each(messengers)("second opinion through the bot on %s and the api", (_messenger, open) => {
   it("takes a PDF, a photo and a DICOM scan, has a document translated by an interpreter, and signs a conclusion the guardrail kept preliminary", async () => {
-    const user = h.newPatient("en");
-    await h.onboard(user);
-    await walkIntake(h.chat(user), "Please review my MRI: a clinic abroad diagnosed a herniated disc", { format: "second_opinion" });
+    const user = open("en");
+    await onboard(user);
+    await walkIntake(user, "Please review my MRI: a clinic abroad diagnosed a herniated disc", { format: "second_opinion" });
     await waitForText(user, "Second-opinion request No.");
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(user.id) } } });
+    const consultation = await consultationOf(user);
     expect(consultation.kind).toBe("second_opinion");
 
     // Upload: the type comes from the bytes; a DICOM scan is kept with a note that the clinic's viewer shows it.
@@ -73,7 +75,7 @@ describe("second opinion through the bot and the api", () => {
     await send(user, dicomFile(), "document", "IMG0001");
     await waitForText(user, "(3 of 10)");
     const dicomReply = lastWith(user, "(3 of 10)");
-    expect(String(dicomReply?.params.text)).toContain("This is a DICOM scan: it is stored exactly as you sent it. The doctor views it in the clinic's DICOM viewer");
+    expect(dicomReply?.text).toContain("This is a DICOM scan: it is stored exactly as you sent it. The doctor views it in the clinic's DICOM viewer");
     expect(buttonsOf(dicomReply)).toEqual([]);
 
     const files = await patientFiles(consultation.id);
@@ -90,10 +92,10 @@ describe("second opinion through the bot and the api", () => {
     // Translation: the PDF's button asks for it (twice asks once), routed to interpreters.
     const pdfReply = lastWith(user, "(1 of 10)");
     const [translate] = buttonsOf(pdfReply);
-    expect(translate?.callback_data).toBe(`so:tr:${files[0]!.fileId}`);
-    await h.press(user, translate!.callback_data!);
+    expect(translate?.data).toBe(`so:tr:${files[0]!.fileId}`);
+    await user.press(translate!.data!);
     await waitForText(user, `A translation of the document is requested (request No. ${consultation.number})`);
-    await h.press(user, translate!.callback_data!);
+    await user.press(translate!.data!);
     await waitForText(user, "A translation of this document is already requested");
     expect(await h.db.translationRequest.count({ where: { consultationId: consultation.id } })).toBe(1);
 
@@ -179,39 +181,39 @@ describe("second opinion through the bot and the api", () => {
   });
 
   it("refuses a DICOM file outside a second opinion, and a translation of a file that is not the patient's", async () => {
-    const user = h.newPatient("ru");
-    await h.onboard(user);
-    await walkIntake(h.chat(user), "Болит горло третий день");
+    const user = open("ru");
+    await onboard(user);
+    await walkIntake(user, "Болит горло третий день");
     await waitForText(user, "№");
     await send(user, dicomFile(), "document", "IMG0001.dcm");
     await waitForText(user, "Этот тип файла мы не принимаем.");
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(user.id) } } });
+    const consultation = await consultationOf(user);
     expect(await patientFiles(consultation.id)).toEqual([]);
 
-    await h.press(user, "so:tr:00000000-0000-4000-8000-000000000000");
+    await user.press("so:tr:00000000-0000-4000-8000-000000000000");
     await waitForText(user, "Этого документа нет в открытом запросе второго мнения");
     expect(await h.db.translationRequest.count({ where: { consultationId: consultation.id } })).toBe(0);
   });
 
   it("erasure of a second opinion no doctor took destroys its documents and their translations", async () => {
-    const user = h.newPatient("en");
-    await h.onboard(user);
-    await walkIntake(h.chat(user), "A second opinion on my blood tests, please", { format: "second_opinion" });
+    const user = open("en");
+    await onboard(user);
+    await walkIntake(user, "A second opinion on my blood tests, please", { format: "second_opinion" });
     await waitForText(user, "Second-opinion request No.");
     await send(user, await realPdf(), "document", "blutbild.pdf");
     await waitForText(user, "(1 of 10)");
-    const consultation = await h.db.consultation.findFirstOrThrow({ where: { account: { externalUserId: String(user.id) } } });
+    const consultation = await consultationOf(user);
     const [pdf] = await patientFiles(consultation.id);
-    await h.press(user, `so:tr:${pdf!.fileId}`);
+    await user.press(`so:tr:${pdf!.fileId}`);
     await waitForText(user, "A translation of the document is requested");
     const interpreter = await staffSession("interpreter", "Interpreter 3");
     const request = await h.db.translationRequest.findFirstOrThrow({ where: { consultationId: consultation.id } });
     expect((await interpreter.api("POST", `/translations/${request.id}`, { text: "Complete blood count: normal." })).statusCode).toBe(200);
     const { translationFileId } = await h.db.translationRequest.findUniqueOrThrow({ where: { id: request.id } });
 
-    await h.say(user, "/delete");
+    await user.say("/delete");
     await waitForText(user, "Delete your data?");
-    await h.press(user, "erase:yes");
+    await user.press("erase:yes");
     await waitForText(user, "Your deletion request is accepted");
     await expect.poll(async () => (await h.db.patient.findUniqueOrThrow({ where: { id: consultation.patientId } })).erasedAt, { timeout: 15_000 }).not.toBeNull();
     expect(await h.db.translationRequest.count({ where: { consultationId: consultation.id } })).toBe(0);

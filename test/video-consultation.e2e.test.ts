@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../core/staff/totp";
 import { verifyToken } from "../core/video/livekit";
 import { shortId } from "../core/video/short-id";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
 import { LIVEKIT_KEY, LIVEKIT_SECRET, LiveKitStandIn } from "./helpers/livekit-stand-in";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
@@ -33,13 +34,16 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
-const buttonsOf = (chatId: number) =>
-  h.telegram
-    .sent(chatId)
-    .flatMap((call) => ((call.params.reply_markup as { inline_keyboard?: { callback_data: string }[][] })?.inline_keyboard ?? []).flat())
-    .map((b) => b.callback_data);
-const waitText = (chatId: number, pattern: RegExp) => h.telegram.waitFor(() => texts(chatId).some((t) => pattern.test(t)));
+/** The messengers whose video dialogue these tests drive (queue, link, recording-consent and booking buttons). */
+const messengers: Array<[string, (language: string) => MessengerDriver]> = [
+  ["Telegram", (language) => telegramDriver(h, language)],
+  ["MAX", (language) => maxDriver(h, language)],
+];
+
+const texts = (patient: MessengerDriver) => patient.texts();
+const buttonsOf = (patient: MessengerDriver) => patient.messages().flatMap((m) => m.buttons.map((b) => b.data));
+const waitFor = (condition: () => boolean) => expect.poll(condition, { timeout: 10_000, interval: 20 }).toBe(true);
+const waitText = (patient: MessengerDriver, pattern: RegExp) => waitFor(() => texts(patient).some((t) => pattern.test(t)));
 const newSpecialty = () => `t${randomUUID().slice(0, 8)}`;
 
 async function doctorOnDuty(specialty: string, languages = ["ru"]) {
@@ -56,42 +60,42 @@ async function doctorOnDuty(specialty: string, languages = ["ru"]) {
   return { doctor, auth };
 }
 
-async function patientId(userId: number) {
+async function patientId(patient: MessengerDriver) {
   const account = await h.db.messengerAccount.findUniqueOrThrow({
-    where: { channel_externalUserId: { channel: "telegram", externalUserId: String(userId) } },
+    where: { channel_externalUserId: { channel: patient.channel, externalUserId: patient.externalUserId } },
   });
   return account.patientId;
 }
 
-const linkIn = (chatId: number) => {
-  const match = texts(chatId).map((t) => /\/call\/([A-Za-z0-9_-]+)/.exec(t)).filter(Boolean).pop();
+const linkIn = (patient: MessengerDriver) => {
+  const match = texts(patient).map((t) => /\/call\/([A-Za-z0-9_-]+)/.exec(t)).filter(Boolean).pop();
   return match![1]!;
 };
 
-describe("video: queue, first accept, links, recording, webhooks", () => {
+describe.each(messengers)("video on %s: queue, first accept, links, recording", (_messenger, open) => {
   it("queues with position and estimate, lets a patient leave, and moves the next one up", async () => {
     const specialty = newSpecialty();
     const { auth } = await doctorOnDuty(specialty);
-    const first = h.newPatient("ru");
-    const second = h.newPatient("ru");
-    for (const p of [first, second]) await h.onboard(p);
-    await h.say(first, `/video ${specialty}`);
-    await waitText(first.id, /место 1\. Ожидание — около 0 минут/);
-    await h.say(second, `/video ${specialty}`);
+    const first = open("ru");
+    const second = open("ru");
+    for (const p of [first, second]) await onboard(p);
+    await first.say(`/video ${specialty}`);
+    await waitText(first, /место 1\. Ожидание — около 0 минут/);
+    await second.say(`/video ${specialty}`);
     // one doctor, free: the second waits for one consultation of the default 15-minute mean, whose usual spread
     // (no calls finished yet to measure it) makes the wait a range
-    await waitText(second.id, /место 2\. Ожидание — от 5 до 25 минут/);
+    await waitText(second, /место 2\. Ожидание — от 5 до 25 минут/);
 
-    const firstVisit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(first.id) } });
-    expect(buttonsOf(first.id)).toContain(`video:leave:${shortId(firstVisit.id)}`);
-    await h.press(first, `video:leave:${shortId(firstVisit.id)}`);
-    await waitText(first.id, /Вы вышли из очереди/);
+    const firstVisit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(first) } });
+    expect(buttonsOf(first)).toContain(`video:leave:${shortId(firstVisit.id)}`);
+    await first.press(`video:leave:${shortId(firstVisit.id)}`);
+    await waitText(first, /Вы вышли из очереди/);
     // the worker tells the second patient about the material change (now first, no wait)
-    await waitText(second.id, /место 1\. Ожидание — около 0 минут/);
+    await waitText(second, /место 1\. Ожидание — около 0 минут/);
 
-    const open = await h.app.inject({ method: "GET", url: "/api/v1/video/requests", headers: auth });
-    expect(open.json().requests.map((r: { visitId: string }) => r.visitId)).not.toContain(firstVisit.id);
-    expect(open.json().requests).toHaveLength(1);
+    const requests = await h.app.inject({ method: "GET", url: "/api/v1/video/requests", headers: auth });
+    expect(requests.json().requests.map((r: { visitId: string }) => r.visitId)).not.toContain(firstVisit.id);
+    expect(requests.json().requests).toHaveLength(1);
   });
 
   it("says nobody is on duty yet, and tells the wait until the shift once the patient chooses to wait", async () => {
@@ -105,31 +109,31 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
       payload: { specialty, startsAt: new Date(now + 30 * 60_000).toISOString(), endsAt: new Date(now + 4 * 3600_000).toISOString() },
     });
     expect(shift.statusCode).toBe(201);
-    const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /^Сейчас на дежурстве нет врача, говорящего на вашем языке\.\n\nСледующая смена врача/);
-    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
-    expect(buttonsOf(patient.id).slice(-3)).toEqual([`video:write:${shortId(visit.id)}`, `video:wait:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
-    await h.press(patient, `video:wait:${shortId(visit.id)}`);
-    await waitText(patient.id, /место 1\. Ожидание — около 30 минут/);
+    const patient = open("ru");
+    await onboard(patient);
+    await patient.say(`/video ${specialty}`);
+    await waitText(patient, /^Сейчас на дежурстве нет врача, говорящего на вашем языке\.\n\nСледующая смена врача/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient) } });
+    expect(buttonsOf(patient).slice(-3)).toEqual([`video:write:${shortId(visit.id)}`, `video:wait:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
+    await patient.press(`video:wait:${shortId(visit.id)}`);
+    await waitText(patient, /место 1\. Ожидание — около 30 минут/);
   });
 
   it("issues room-bound short-lived tokens through single-device links and refuses a stolen link", async () => {
     const specialty = newSpecialty();
     const { doctor, auth } = await doctorOnDuty(specialty);
-    const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /место 1/);
-    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    const patient = open("ru");
+    await onboard(patient);
+    await patient.say(`/video ${specialty}`);
+    await waitText(patient, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient) } });
 
     const accepted = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
     expect(accepted.statusCode).toBe(200);
     const again = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
     expect(again.statusCode).toBe(409);
-    await waitText(patient.id, /Врач готов начать видеоконсультацию/);
-    const token = linkIn(patient.id);
+    await waitText(patient, /Врач готов начать видеоконсультацию/);
+    const token = linkIn(patient);
 
     const join = (link: string, device: string) =>
       h.app.inject({ method: "POST", url: `/call/${link}/join`, payload: { device } });
@@ -151,9 +155,9 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     expect(stolen.statusCode).toBe(403);
 
     // a new link (to switch devices) replaces the first one, which stops working at once
-    await h.press(patient, `video:link:${shortId(visit.id)}`);
-    await h.telegram.waitFor(() => linkIn(patient.id) !== token);
-    const fresh = linkIn(patient.id);
+    await patient.press(`video:link:${shortId(visit.id)}`);
+    await waitFor(() => linkIn(patient) !== token);
+    const fresh = linkIn(patient);
     expect((await join(token, "device-aaaa-1111")).statusCode).toBe(404);
     expect((await join(fresh, "device-bbbb-2222")).statusCode).toBe(200);
     expect(lk.calls.some((c) => c.path.endsWith("/RemoveParticipant") && c.body.identity === `patient-${visit.patientId}`)).toBe(true);
@@ -178,25 +182,25 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
   it("records only with the patient's consent for this consultation, and stores the file encrypted", async () => {
     const specialty = newSpecialty();
     const { auth } = await doctorOnDuty(specialty);
-    const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /место 1/);
-    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    const patient = open("ru");
+    await onboard(patient);
+    await patient.say(`/video ${specialty}`);
+    await waitText(patient, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient) } });
     await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
-    await waitText(patient.id, /Можно ли записать эту консультацию/);
+    await waitText(patient, /Можно ли записать эту консультацию/);
 
     const start = () => h.app.inject({ method: "POST", url: `/api/v1/video/visits/${visit.id}/recording`, headers: auth });
     const refused = await start();
     expect(refused.statusCode).toBe(403);
     expect(lk.calls.filter((c) => c.path.endsWith("/StartRoomCompositeEgress") && c.body.roomName === visit.room)).toHaveLength(0);
     // declining, then a doctor of another visit: still refused for everyone
-    await h.press(patient, `video:rec:${shortId(visit.id)}:n`);
-    await waitText(patient.id, /консультация записываться не будет/);
+    await patient.press(`video:rec:${shortId(visit.id)}:n`);
+    await waitText(patient, /консультация записываться не будет/);
     expect((await start()).statusCode).toBe(403);
 
-    await h.press(patient, `video:rec:${shortId(visit.id)}:y`);
-    await waitText(patient.id, /согласие на запись этой консультации сохранено/);
+    await patient.press(`video:rec:${shortId(visit.id)}:y`);
+    await waitText(patient, /согласие на запись этой консультации сохранено/);
     const consent = await h.db.recordingConsent.findFirstOrThrow({ where: { visitId: visit.id, withdrawnAt: null } });
     expect(consent.version).toBe("2026-11-23");
     const started = await start();
@@ -233,14 +237,21 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     expect(onDisk.some((bytes) => bytes.includes(mp4))).toBe(false);
   });
 
+});
+
+// LiveKit's webhooks and the interpreter on duty do not depend on the messenger; and with a second run in this
+// database two interpreters would be on duty, so the call could get either.
+describe("video: webhooks and interpreters (Telegram)", () => {
+  const open = (language: string) => telegramDriver(h, language);
+
   it("verifies webhooks, dedupes them and records the actual start, end and duration", async () => {
     const specialty = newSpecialty();
     const { doctor, auth } = await doctorOnDuty(specialty);
-    const patient = h.newPatient("ru");
-    await h.onboard(patient);
-    await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /место 1/);
-    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    const patient = open("ru");
+    await onboard(patient);
+    await patient.say(`/video ${specialty}`);
+    await waitText(patient, /место 1/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient) } });
     await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
 
     const post = async (event: Record<string, unknown>, secret?: string) => {
@@ -304,15 +315,15 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     // The offer needs the interpreter on duty (core/rota/duty-now.ts); no route plans interpreters' shifts yet.
     const now = Date.now();
     await h.db.interpreterShift.create({ data: { interpreterId: interpreter.staff.interpreterId!, startsAt: new Date(now - 3600_000), endsAt: new Date(now + 3600_000) } });
-    const patient = h.newPatient("en");
-    await h.onboard(patient);
-    await h.say(patient, `/video ${specialty}`);
-    await waitText(patient.id, /^No doctor who speaks your language is on duty right now\.\n\nA Russian-speaking doctor and an interpreter/);
-    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient.id) } });
+    const patient = open("en");
+    await onboard(patient);
+    await patient.say(`/video ${specialty}`);
+    await waitText(patient, /^No doctor who speaks your language is on duty right now\.\n\nA Russian-speaking doctor and an interpreter/);
+    const visit = await h.db.videoVisit.findFirstOrThrow({ where: { patientId: await patientId(patient) } });
     // No doctor who speaks English has a shift this week: no waiting offered, a written question instead.
-    expect(buttonsOf(patient.id).slice(-3)).toEqual([`video:int:${shortId(visit.id)}`, `video:write:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
-    await h.press(patient, `video:int:${shortId(visit.id)}`);
-    await waitText(patient.id, /queue: number 1/);
+    expect(buttonsOf(patient).slice(-3)).toEqual([`video:int:${shortId(visit.id)}`, `video:write:${shortId(visit.id)}`, `video:leave:${shortId(visit.id)}`]);
+    await patient.press(`video:int:${shortId(visit.id)}`);
+    await waitText(patient, /queue: number 1/);
 
     const accepted = await h.app.inject({ method: "POST", url: `/api/v1/video/requests/${visit.id}/accept`, headers: auth });
     expect(accepted.statusCode).toBe(200);
@@ -321,7 +332,7 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
     const claims = await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET);
     expect(claims.sub).toBe(`interpreter-${interpreter.staff.interpreterId}`);
     expect(claims.video?.room).toBe(visit.room);
-    await waitText(patient.id, /The doctor is ready/);
+    await waitText(patient, /The doctor is ready/);
 
     // The interpreter logs in to the console, sees the call and takes a link of their own; doctors' routes stay closed.
     const login = await h.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password, code: totpCode(interpreter.totpSecret) } });
@@ -335,7 +346,7 @@ describe("video: queue, first accept, links, recording, webhooks", () => {
   });
 });
 
-describe("scheduled appointments", () => {
+describe.each(messengers)("scheduled appointments on %s", (_messenger, open) => {
   it("books, moves and cancels from buttons; the database refuses a double booking", async () => {
     const specialty = newSpecialty();
     const { auth } = await doctorOnDuty(specialty);
@@ -347,15 +358,15 @@ describe("scheduled appointments", () => {
     const overlapping = await h.app.inject({ method: "POST", url: "/api/v1/video/slots", headers: auth, payload: { specialty, startsAt: at(24.25), endsAt: at(24.75) } });
     expect(overlapping.statusCode).toBe(409);
 
-    const [a, b] = [h.newPatient("ru"), h.newPatient("ru")];
-    for (const p of [a, b]) await h.onboard(p);
-    await h.say(a, `/appointments ${specialty}`);
-    await waitText(a.id, /Выберите удобное время/);
-    expect(buttonsOf(a.id)).toEqual(expect.arrayContaining([`video:book:${shortId(s1.id)}`, `video:book:${shortId(s2.id)}`]));
+    const [a, b] = [open("ru"), open("ru")];
+    for (const p of [a, b]) await onboard(p);
+    await a.say(`/appointments ${specialty}`);
+    await waitText(a, /Выберите удобное время/);
+    expect(buttonsOf(a)).toEqual(expect.arrayContaining([`video:book:${shortId(s1.id)}`, `video:book:${shortId(s2.id)}`]));
 
     // both press the same slot at once: one booking, one "taken"
-    await Promise.all([h.press(a, `video:book:${shortId(s1.id)}`), h.press(b, `video:book:${shortId(s1.id)}`)]);
-    await h.telegram.waitFor(() => [...texts(a.id), ...texts(b.id)].some((t) => /уже заняты/.test(t)));
+    await Promise.all([a.press(`video:book:${shortId(s1.id)}`), b.press(`video:book:${shortId(s1.id)}`)]);
+    await waitFor(() => [...texts(a), ...texts(b)].some((t) => /уже заняты/.test(t)));
     expect(await h.db.appointment.count({ where: { activeSlotId: s1.id } })).toBe(1);
 
     // not only the code: the database itself refuses a second active booking of the slot
@@ -364,7 +375,7 @@ describe("scheduled appointments", () => {
       h.db.appointment.create({ data: { patientId: holder.patientId, accountId: holder.accountId, slotId: s1.id, activeSlotId: s1.id } }),
     ).rejects.toMatchObject({ code: "P2002" });
 
-    const holderChat = holder.patientId === (await patientId(a.id)) ? a : b;
+    const holderChat = holder.patientId === (await patientId(a)) ? a : b;
     // the doctor opens the call of a booked appointment: the patient gets a link to that visit's room
     const listed = (await h.app.inject({ method: "GET", url: "/api/v1/video/slots", headers: auth })).json().slots;
     expect(listed.find((s: { id: string }) => s.id === s1.id)).toMatchObject({ booked: true, appointmentId: holder.id });
@@ -372,18 +383,18 @@ describe("scheduled appointments", () => {
     expect(opened.statusCode).toBe(200);
     const reopened = await h.app.inject({ method: "POST", url: `/api/v1/video/appointments/${holder.id}/start`, headers: auth });
     expect(reopened.json().visitId).toBe(opened.json().visitId);
-    await waitText(holderChat.id, /Врач готов начать видеоконсультацию/);
-    const link = /\/call\/([A-Za-z0-9_-]+)/.exec(texts(holderChat.id).find((t) => t.includes("/call/"))!)![1]!;
+    await waitText(holderChat, /Врач готов начать видеоконсультацию/);
+    const link = /\/call\/([A-Za-z0-9_-]+)/.exec(texts(holderChat).find((t) => t.includes("/call/"))!)![1]!;
     const grant = (await h.app.inject({ method: "POST", url: `/call/${link}/join`, payload: { device: "device-appt-0001" } })).json();
     expect((await verifyToken(grant.token, LIVEKIT_KEY, LIVEKIT_SECRET)).video?.room).toBe(opened.json().room);
 
-    await h.press(holderChat, `video:move:${shortId(holder.id)}`);
-    await waitText(holderChat.id, /Выберите новое время/);
-    await h.press(holderChat, `video:mv:${shortId(holder.id)}:${shortId(s2.id)}`);
-    await waitText(holderChat.id, /Запись перенесена/);
+    await holderChat.press(`video:move:${shortId(holder.id)}`);
+    await waitText(holderChat, /Выберите новое время/);
+    await holderChat.press(`video:mv:${shortId(holder.id)}:${shortId(s2.id)}`);
+    await waitText(holderChat, /Запись перенесена/);
     expect((await h.db.appointment.findUniqueOrThrow({ where: { id: holder.id } })).activeSlotId).toBe(s2.id);
-    await h.press(holderChat, `video:cancel:${shortId(holder.id)}`);
-    await waitText(holderChat.id, /Запись отменена/);
+    await holderChat.press(`video:cancel:${shortId(holder.id)}`);
+    await waitText(holderChat, /Запись отменена/);
     expect(await h.db.appointment.count({ where: { activeSlotId: { in: [s1.id, s2.id] } } })).toBe(0);
     const slots = (await h.app.inject({ method: "GET", url: "/api/v1/video/slots", headers: auth })).json().slots;
     expect(slots.every((s: { booked: boolean }) => !s.booked)).toBe(true);

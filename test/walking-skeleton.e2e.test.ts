@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maxDriver, onboard, telegramDriver, type MessengerDriver } from "./helpers/channel-drivers";
+import { samplePng } from "./helpers/channel-fixtures";
 import { scratchDatabase, type ScratchDatabase } from "./helpers/scratch-database";
 import { startHarness, type Harness } from "./helpers/harness";
 import { walkIntake } from "./helpers/intake-steps";
@@ -17,10 +19,16 @@ afterAll(async () => {
 });
 
 const texts = (chatId: number) => h.telegram.sent(chatId).map((call) => String(call.params.text));
+const waitFor = (condition: () => boolean) => expect.poll(condition, { timeout: 10_000, interval: 20 }).toBe(true);
+const messengers: Array<[string, (language: string) => MessengerDriver]> = [
+  ["Telegram", (language) => telegramDriver(h, language)],
+  ["MAX", (language) => maxDriver(h, language)],
+];
 
-async function patientIdOf(userId: number) {
+async function patientIdOf(patient: number | MessengerDriver) {
+  const { channel, externalUserId } = typeof patient === "number" ? { channel: "telegram" as const, externalUserId: String(patient) } : patient;
   const account = await h.db.messengerAccount.findUniqueOrThrow({
-    where: { channel_externalUserId: { channel: "telegram", externalUserId: String(userId) } },
+    where: { channel_externalUserId: { channel, externalUserId } },
   });
   return account.patientId;
 }
@@ -102,43 +110,6 @@ describe("walking skeleton: Telegram message → consultation → doctor reply �
     const listAudit = await h.db.auditEvent.findFirst({ where: { actorId: doctor.id, action: "consultation.list" } });
     expect(listAudit?.meta).toMatchObject({ ids: expect.arrayContaining([consultation.id]) });
   });
-
-  it("answers in English for an English Telegram user and keeps the thread going", async () => {
-    const patient = h.newPatient("en-GB");
-    await h.openConsultation(patient, "I have a rash on my arm");
-    await h.say(patient, "It itches at night");
-    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Added to consultation No.")));
-    expect(texts(patient.id)[0]).toBe("Hello! This is Telecons, online consultations with a doctor.");
-    expect(texts(patient.id)).toContain("Please describe what is bothering you: symptoms, since when, and what you have already taken.");
-    const patientId = await patientIdOf(patient.id);
-    const consultations = await h.db.consultation.findMany({ where: { patientId }, include: { messages: true } });
-    expect(consultations).toHaveLength(1);
-    expect(consultations[0]!.messages.map((m) => m.text).sort()).toEqual(["I have a rash on my arm", "It itches at night"]);
-  });
-
-  it("falls back to the clinic's default language for a language it does not speak", async () => {
-    const patient = h.newPatient("de");
-    await h.say(patient, "/start");
-    await h.telegram.waitFor(() => texts(patient.id).length >= 1);
-    expect(texts(patient.id)[0]).toMatch(/^Здравствуйте/);
-  });
-
-  it("records a declined consent as nothing and says what it means", async () => {
-    const patient = h.newPatient("en");
-    await h.say(patient, "/start");
-    await h.press(patient, "consent:personal_data:no");
-    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Without this consent")));
-    expect(await h.db.consent.count({ where: { patientId: await patientIdOf(patient.id) } })).toBe(0);
-  });
-
-  it("answers a photo sent before any complaint without storing it", async () => {
-    const patient = h.newPatient("en");
-    await h.onboard(patient);
-    const response = await h.postUpdate(telegramUpdates.photo(h.nextUpdateId(), patient));
-    expect(response.statusCode).toBe(200);
-    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Please describe in a text message what is bothering you first")));
-    expect(await h.db.consultation.count({ where: { account: { externalUserId: String(patient.id) } } })).toBe(0);
-  });
 });
 
 describe("the Telegram webhook", () => {
@@ -168,5 +139,45 @@ describe("the Telegram webhook", () => {
     const patientId = await patientIdOf(patient.id);
     expect(await h.db.intake.count({ where: { patientId } })).toBe(1);
     expect(texts(patient.id).filter((text) => text.startsWith("С чем связано обращение?"))).toHaveLength(1);
+  });
+});
+
+// The dialogue's first steps as every messenger delivers them; the first test above holds Telegram's own markup.
+describe.each(messengers)("the first steps on %s", (_messenger, open) => {
+  it("answers in English for an English-speaking user and keeps the thread going", async () => {
+    const patient = open("en-GB");
+    await onboard(patient);
+    await walkIntake(patient, "I have a rash on my arm");
+    await patient.say("It itches at night");
+    await waitFor(() => patient.texts().some((text) => text.startsWith("Added to consultation No.")));
+    expect(patient.texts()[0]).toBe("Hello! This is Telecons, online consultations with a doctor.");
+    expect(patient.texts()).toContain("Please describe what is bothering you: symptoms, since when, and what you have already taken.");
+    const patientId = await patientIdOf(patient);
+    const consultations = await h.db.consultation.findMany({ where: { patientId }, include: { messages: true } });
+    expect(consultations).toHaveLength(1);
+    expect(consultations[0]!.messages.map((m) => m.text).sort()).toEqual(["I have a rash on my arm", "It itches at night"]);
+  });
+
+  it("falls back to the clinic's default language for a language it does not speak", async () => {
+    const patient = open("de");
+    await patient.say("/start");
+    await waitFor(() => patient.texts().length >= 1);
+    expect(patient.texts()[0]).toMatch(/^Здравствуйте/);
+  });
+
+  it("records a declined consent as nothing and says what it means", async () => {
+    const patient = open("en");
+    await patient.say("/start");
+    await patient.press("consent:personal_data:no");
+    await waitFor(() => patient.texts().some((text) => text.startsWith("Without this consent")));
+    expect(await h.db.consent.count({ where: { patientId: await patientIdOf(patient) } })).toBe(0);
+  });
+
+  it("answers a photo sent before any complaint without storing it", async () => {
+    const patient = open("en");
+    await onboard(patient);
+    await patient.sendFile(samplePng, "photo");
+    await waitFor(() => patient.texts().some((text) => text.startsWith("Please describe in a text message what is bothering you first")));
+    expect(await h.db.consultation.count({ where: { account: { channel: patient.channel, externalUserId: patient.externalUserId } } })).toBe(0);
   });
 });

@@ -1,5 +1,8 @@
 import { randomInt, randomUUID } from "node:crypto";
+import { expect } from "vitest";
+import { parseMaxUpdate } from "../../bots/max/max-update";
 import type { Harness } from "./harness";
+import { telegramUpdates } from "./telegram-stand-in";
 
 /**
  * One patient on one messenger, as a test sees them: what they say and press, and what the service
@@ -17,6 +20,30 @@ export interface ChannelDriver {
   waitForText(prefix: string, timeoutMs?: number): Promise<string>;
 }
 
+/** A button as the patient sees it, whatever the messenger: its label and either our data or a link. */
+export interface SeenButton {
+  label: string;
+  data?: string;
+  url?: string;
+}
+
+/** A messenger (Telegram, MAX) driven through its webhook: each step waits until the dialogue has handled it. */
+export interface MessengerDriver extends ChannelDriver {
+  channel: "telegram" | "max";
+  /** Messages the patient received, in order, with their inline buttons in reading order. */
+  messages(): Array<{ text: string; buttons: SeenButton[] }>;
+  /** Waits until every reply queued for the patient has reached the messenger (the outbox sends asynchronously). */
+  settled(): Promise<void>;
+  /** Sends a file as the messenger delivers one (a compressed photo, or a document with its name) and waits until it is handled. */
+  sendFile(bytes: Buffer, as: "photo" | "document", fileName?: string): Promise<void>;
+}
+
+/** The outbox has no row left to send to this account. */
+async function outboxDrained(h: Harness, channel: ChannelDriver["channel"], externalUserId: string): Promise<void> {
+  const where = { status: "pending" as const, account: { channel, externalUserId } };
+  await expect.poll(() => h.db.outboxMessage.count({ where }), { timeout: 10_000, interval: 30 }).toBe(0);
+}
+
 async function waitFor(texts: () => string[], prefix: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -27,17 +54,30 @@ async function waitFor(texts: () => string[], prefix: string, timeoutMs = 10_000
   }
 }
 
-export function telegramDriver(h: Harness, languageCode = "ru"): ChannelDriver {
+type TelegramInlineButton = { text: string; callback_data?: string; url?: string; web_app?: { url: string } };
+
+export function telegramDriver(h: Harness, languageCode = "ru") {
   const user = h.newPatient(languageCode);
   const texts = () => h.telegram.sent(user.id).map((c) => String(c.params.text));
+  const buttons = (markup: unknown): SeenButton[] =>
+    ((markup as { inline_keyboard?: TelegramInlineButton[][] } | undefined)?.inline_keyboard ?? [])
+      .flat()
+      .map((b) => ({ label: b.text, data: b.callback_data, url: b.url ?? b.web_app?.url }));
   return {
-    channel: "telegram",
+    channel: "telegram" as const,
     externalUserId: String(user.id),
-    say: (text) => h.say(user, text),
-    press: (data) => h.press(user, data),
+    user,
+    say: (text: string) => h.say(user, text),
+    press: (data: string) => h.press(user, data),
     texts,
-    waitForText: (prefix, timeoutMs) => waitFor(texts, prefix, timeoutMs),
-  };
+    messages: () => h.telegram.sent(user.id).map((c) => ({ text: String(c.params.text), buttons: buttons(c.params.reply_markup) })),
+    waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
+    settled: () => outboxDrained(h, "telegram", String(user.id)),
+    async sendFile(bytes: Buffer, as: "photo" | "document", fileName = "scan") {
+      const file = h.telegram.addFile(bytes);
+      await h.deliver(as === "photo" ? telegramUpdates.photo(h.nextUpdateId(), user, file) : telegramUpdates.document(h.nextUpdateId(), user, file, fileName));
+    },
+  } satisfies MessengerDriver & Record<string, unknown>;
 }
 
 /** VK's lang_id for the languages VK reports: 0 Russian, 3 English. */
@@ -79,18 +119,35 @@ export function maxDriver(h: Harness, locale = "ru") {
     if (response.statusCode !== 200) throw new Error(`MAX webhook answered ${response.statusCode}: ${response.body}`);
     return update;
   };
+  /** Posts the update and waits until the inbound worker has handled it, as a patient's next message would. */
+  const deliver = async (update: object) => {
+    await post(update);
+    const parsed = parseMaxUpdate(update);
+    if (parsed.kind !== "event") throw new Error(`the MAX adapter does not keep this update: ${parsed.kind}`);
+    await h.settled(parsed.id);
+  };
   return {
     channel: "max" as const,
     externalUserId: String(user.userId),
     user,
     post,
+    deliver,
     /** "/start" as MAX's Start button sends it (bot_started); any other text as a message. */
-    say: async (text: string) => void (await post(text === "/start" ? h.max.updatesFor.botStarted(user) : h.max.updatesFor.message(user, text))),
+    say: (text: string) => deliver(text === "/start" ? h.max.updatesFor.botStarted(user) : h.max.updatesFor.message(user, text)),
     /** As MAX delivers a tap on an inline callback button: the button's payload in message_callback. */
-    press: async (data: string) => void (await post(h.max.updatesFor.callback(user, data))),
+    press: (data: string) => deliver(h.max.updatesFor.callback(user, data)),
     texts,
+    messages: () =>
+      h.max.sentTo(user).map((m) => ({ text: m.text, buttons: m.buttons.flat().map((b) => ({ label: b.text, data: b.payload, url: b.url })) })),
     waitForText: (prefix: string, timeoutMs?: number) => waitFor(texts, prefix, timeoutMs),
-  } satisfies ChannelDriver & Record<string, unknown>;
+    settled: () => outboxDrained(h, "max", String(user.userId)),
+    /** MAX sends a photo as an `image` attachment and any other file as `file` with its name and size. */
+    async sendFile(bytes: Buffer, as: "photo" | "document", fileName = "scan") {
+      const url = h.max.addFile(bytes);
+      const attachment = as === "photo" ? h.max.updatesFor.image(url) : h.max.updatesFor.file(url, fileName, bytes.length);
+      await deliver(h.max.updatesFor.message(user, null, [attachment]));
+    },
+  } satisfies MessengerDriver & Record<string, unknown>;
 }
 
 /** Gives both consents by pressing the buttons, as a patient would. */
