@@ -200,6 +200,30 @@ describe("red flags in free text", () => {
     expect(match("en", "18 month old, d&v, no wet nappy since last night")).toContain("child_dehydration");
   });
 
+  it("reads a quiet baby and waters breaking by the weeks, bowel blood by shock, and keeps their look-alikes out", () => {
+    expect(match("az", "34 həftəlik hamiləyəm, uşaq tərpənmir")).toContain("reduced_fetal_movements");
+    // a typo never adds a negation: "tərpənir" (moves) is not "tərpənmir" (does not move)
+    expect(match("az", "30 həftəlikəm, uşaq çox tərpənir")).toEqual([]);
+    expect(match("en", "I'm 16 weeks pregnant and haven't felt the baby move yet, is that normal?")).toEqual([]);
+    expect(match("ru", "33 недели, воды подтекают")).toContain("preterm_rupture");
+    expect(match("ru", "39 недель, отошли воды, схваток нет")).toEqual([]);
+    expect(match("en", "started iron tablets, my poo is black, feel fine")).toEqual([]);
+    expect(match("ru", "пью сорбифер, стул чёрный, в глазах темнеет, сердце колотится")).toContain("gi_bleeding_shock");
+    expect(match("az", "arxadan çoxlu qan gəlir, unitaz qıpqırmızı, başım fırlanır")).toContain("gi_bleeding_shock");
+  });
+
+  it("reads other senses of a word and a pain investigated weeks ago, not one checked today", () => {
+    expect(match("en", "need a fit note for work, keep fit advice please")).toEqual([]);
+    expect(match("en", "my son had a fit this morning and shook all over")).toContain("seizure");
+    // "o'zi ... ketyapti" (it goes by itself) is not "o'zidan ketdi" (fainted): the case ending is kept
+    expect(match("uz", "toshma o'zi kamayib ketyapti")).toEqual([]);
+    expect(match("uz", "o'zidan ketdi, yiqildi")).toContain("loss_of_consciousness");
+    expect(match("en", "last month the cardiologist did an ECG, all normal, the chest pain has gone completely since")).toEqual([]);
+    expect(match("en", "today the cardiologist did an ECG, all normal, the chest pain has gone completely, an hour ago it was crushing")).toContain("chest_pain_breathless");
+    expect(match("en", "my 2 year old ate some of my amitriptyline")).toContain("child_poisoning");
+    expect(match("ru", "у мамы пневмония, сегодня заговаривается, давление 80 на 50")).toContain("sepsis_signs");
+  });
+
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {
     const answers = [{ questionId: "temperature", answer: 40.2 }];
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers })).toEqual(["very_high_fever"]);

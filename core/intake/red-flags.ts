@@ -78,7 +78,9 @@ function wordMatches(pattern: PatternWord, token: Token, language: Language): bo
   }
   if (token.word === pattern.word) return true;
   if (token.stem === pattern.stem) return !negatesVerb(language, token.word.slice(pattern.stem.length));
-  return Math.min(pattern.word.length, typoLength(token, language)) >= typoMinLength && !isNegativeVerb(language, token.word) && withinOneEdit(token.word, pattern.word);
+  // Neither side of a typo is a negated verb: og'ri-ma-yapti is not og'riyapti, and "tərpənir" (moves) is not "tərpənmir".
+  const negative = isNegativeVerb(language, token.word) || isNegativeVerb(language, pattern.word);
+  return Math.min(pattern.word.length, typoLength(token, language)) >= typoMinLength && !negative && withinOneEdit(token.word, pattern.word);
 }
 
 /**
