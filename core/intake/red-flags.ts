@@ -166,8 +166,11 @@ function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Langua
   for (let start = 0; start < tokens.length; start++) {
     const end = Math.min(tokens.length, start + pattern.length + maxGap);
     const used: number[] = [];
+    const clause = tokens[start]!.clause;
     for (const word of pattern) {
-      const at = tokens.findIndex((token, i) => i >= start && i < end && token.clause === tokens[start]!.clause && !used.includes(i) && wordMatches(word, token, language));
+      // Only the window's tokens are looked at (a scan of the whole text per word was most of triage's CPU).
+      let at = -1;
+      for (let i = start; i < end && at < 0; i++) if (tokens[i]!.clause === clause && !used.includes(i) && wordMatches(word, tokens[i]!, language)) at = i;
       if (at < 0) break;
       used.push(at);
     }
