@@ -16,6 +16,16 @@ const negation: Record<Language, { pre: string[]; post: string[] }> = {
 };
 export const negationWindow = 3;
 
+/** A word list as texts are folded in that language (yo'q → yok in Uzbek), folded once: these are read for every word. */
+const foldedLists = new WeakMap<readonly string[], Map<Language, string[]>>();
+const foldedOnce = (words: readonly string[], language: Language): string[] => {
+  const byLanguage = foldedLists.get(words) ?? new Map<Language, string[]>();
+  foldedLists.set(words, byLanguage);
+  if (!byLanguage.has(language)) byLanguage.set(language, foldAll([...words], language));
+  return byLanguage.get(language)!;
+};
+const none: readonly string[] = [];
+
 /**
  * Turkic and Tajik negation words take a personal ending ("эсимден танган жок-мун" — I did not faint, "yo'q-man",
  * "deyil-əm", "нест-ам"): a post cue with one of these endings is a cue too. Folded spelling.
@@ -40,8 +50,8 @@ const postCuesIn = (reading: Language, cueLanguage: Language) => {
   const key = `${reading}/${cueLanguage}`;
   if (!postCues.has(key)) {
     // Another language's post cue that is a pre cue here keeps the reading's sense (the Tajik "не" read in Russian).
-    const own = reading === cueLanguage ? [] : foldAll(negation[reading].pre, reading);
-    postCues.set(key, foldAll(negation[cueLanguage].post, reading).filter((cue) => !own.includes(cue)));
+    const own = reading === cueLanguage ? [] : foldedOnce(negation[reading].pre, reading);
+    postCues.set(key, foldedOnce(negation[cueLanguage].post, reading).filter((cue) => !own.includes(cue)));
   }
   return postCues.get(key)!;
 };
@@ -93,10 +103,8 @@ export const isPainDenied = (language: Language, tokens: Array<{ word: string }>
 /** "чуть не упала в обморок" (almost fainted) is a near-faint, not a denial: a negation right after these words is none. */
 const almost: Partial<Record<Language, string[]>> = { ru: ["чуть", "едва", "чуть-чуть"], tg: ["қариб", "кариб"] };
 export const isAlmost = (language: Language, word: string | undefined) =>
-  word !== undefined && foldAll(almost[language] ?? [], language).includes(word);
+  word !== undefined && foldedOnce(almost[language] ?? none, language).includes(word);
 
-const cues = new Map<Language, { pre: string[]; post: string[] }>();
-/** The negation words as the text is folded in that language (yo'q → yok in Uzbek). */
 /**
  * "не знаю почему рвёт кровью", "not sure why but…": a cue before these words negates only them; "no feeling in the
  * left side" is a numbness, not a denial of the side.
@@ -106,16 +114,10 @@ const unsure: Partial<Record<Language, string[]>> = {
   en: ["know", "sure", "understand", "certain", "feeling", "sensation", "strength"],
 };
 export const isUnsure = (language: Language, word: string | undefined) =>
-  word !== undefined && foldAll(unsure[language] ?? [], language).includes(word);
+  word !== undefined && foldedOnce(unsure[language] ?? none, language).includes(word);
 
-export function negationCues(language: Language) {
-  let folded = cues.get(language);
-  if (!folded) {
-    folded = { pre: foldAll(negation[language].pre, language), post: foldAll(negation[language].post, language) };
-    cues.set(language, folded);
-  }
-  return folded;
-}
+/** The negation words of a language, folded. */
+export const negationCues = (language: Language) => ({ pre: foldedOnce(negation[language].pre, language), post: foldedOnce(negation[language].post, language) });
 
 /**
  * Turkic verbs negate inside the word (og'ri-ma-yapti, ооруба-йт, кысыл-байт, ağrı-mır): `negativeInfix` reads
