@@ -245,8 +245,7 @@ export class ConsultationRepository {
     });
   }
 
-  /** Marks the consultation escalated once: false when it already was. */
-  /** Marks a consultation escalated once (a second sweep changes nothing), audited in the same transaction. */
+  /** Marks the consultation escalated once, audited in the same transaction: false when it already was. */
   async markEscalated(consultationId: string, at: Date, meta: { waitedMinutes: number; urgent: boolean }): Promise<boolean> {
     return this.root.$transaction(async (tx) => {
       const marked = await tx.consultation.updateMany({ where: { id: consultationId, escalatedAt: null }, data: { escalatedAt: at } });
