@@ -1,8 +1,6 @@
 import { MOSCOW_TIME_ZONE as clinicTimeZone } from "../../core/rota/moscow-time";
 
-export { addDays } from "../../core/rota/moscow-time";
-
-export const HOUR_MS = 3_600_000;
+export { addDays, HOUR_MS } from "../../core/rota/moscow-time";
 
 /**
  * The clinic plans its rota in Moscow time whatever the browser's zone (api: `timeZone: "Europe/Moscow"`). Moscow has
