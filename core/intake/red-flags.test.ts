@@ -224,6 +224,23 @@ describe("red flags in free text", () => {
     expect(match("ru", "у мамы пневмония, сегодня заговаривается, давление 80 на 50")).toContain("sepsis_signs");
   });
 
+  it("reads a verb of stopping negated as going on, a Kyrgyz -тык verb negated, an unmarked Uzbek 'want to take' apart from dying", () => {
+    // "to'xtamayapti" (does not stop) does not deny the waters before it; "o'tmayapti" (does not go into the arm) still denies
+    expect(match("uz", "28 haftalik, suvi ketdi, oqib tushyapti to'xtamayapti")).toContain("preterm_rupture");
+    expect(match("uz", "ovqatdan keyin ko'kragim achishyapti, qo'limga o'tmayapti, nafasim yaxshi")).toEqual([]);
+    expect(match("ky", "спорттон кийин төшүмдүн булчуңу ооруйт, дем кыстыкпайт")).toEqual([]);
+    expect(match("uz", "aptekadan krem olmoqchiman, qaysi biri yaxshi?")).toEqual([]);
+    expect(match("uz", "hayotdan charchadim, o'lmoqchiman")).toContain("suicidal_thoughts");
+  });
+
+  it("reads severe asthma by a word or two at a time or the ribs sucking in, a child's dehydration by drinks coming back and hard waking", () => {
+    expect(match("en", "his asthma is bad, he can only get out one or two words")).toContain("asthma_life_threatening");
+    expect(match("en", "her ribs are sucking in with every breath")).toContain("asthma_life_threatening");
+    expect(match("en", "my son has asthma and is a bit wheezy, the inhaler helps, he is talking in full sentences")).toEqual([]);
+    expect(match("ru", "сыну 4 года, всё что пьёт сразу обратно, еле его добудилась")).toContain("child_dehydration");
+    expect(match("az", "turşu sıçradı üzünə, gözlərini aça bilmir")).toContain("severe_burns");
+  });
+
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {
     const answers = [{ questionId: "temperature", answer: 40.2 }];
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers })).toEqual(["very_high_fever"]);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
-import { denyingVerbAt, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
+import { deniesBefore, denyingVerbAt, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
 import { fold, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 import { typoLength, typoMinLength, typoPrefixLength, withinOneEdit } from "./triage-typos";
 
@@ -102,7 +102,7 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
   return tokens.some((token, j) => {
     if (used.includes(j)) return false;
     const before = pre.includes(token.word) && !isAlmost(language, tokens[j - 1]?.word) && !isUnsure(language, tokens[j + 1]?.word) && used.some((u) => u > j && u <= j + reach(j, u) && tokens[u]!.scope === token.scope);
-    const after = (isPostNegation(language, token.word) || isNegativeVerb(language, token.word)) &&
+    const after = (isPostNegation(language, token.word) || deniesBefore(language, token.word)) &&
       used.some((u) => u < j && u >= j - negationWindow && tokens[u]!.scope === token.scope);
     const light = isNegatedLightVerb(language, token.word) && used.includes(j - 1) && tokens[j - 1]!.scope === token.scope;
     const painless = isPainDenied(language, tokens, j) && used.some((u) => u < j - 1 && u >= j - 1 - negationWindow && tokens[u]!.scope === token.scope);

@@ -127,7 +127,8 @@ export const negationCues = (language: Language) => ({ pre: foldedOnce(negation[
 const negativeInfix: Partial<Record<Language, RegExp>> = {
   // The negative morpheme must be followed by a verb ending: sinə-m-in (of my chest) and ko'krag-im are not negations.
   uz: /^(il|in|l|n)?ma(y|d|s|g)/,
-  ky: /^(ыл|ил|ул|ын|ин|ун|л|н)?(ба|бе|бо|па|пе|по)(й|г|д|с)/,
+  // Kyrgyz forms verbs with -(т|д)ык ("дем кыс-тык-пайт", the breath is not squeezed): still the same negation.
+  ky: /^(ыл|ил|ул|ын|ин|ун|л|н|тык|дык|ык|ик|ук)?(ба|бе|бо|па|пе|по)(й|г|д|с)/,
   az: /^(il|in|ul|un|l|n)?((ma|me)(z|d|y|s|m)|mir|mur)/,
 };
 const negativeVerb: Partial<Record<Language, RegExp>> = {
@@ -135,5 +136,13 @@ const negativeVerb: Partial<Record<Language, RegExp>> = {
   ky: /.{2}(ба|бе|па|пе|бо|по)(йт|йм|йбыз|ды|дым|дык|ган)$/,
   az: /.{2}(m(ir|ur|irem|uram|irik|di|edi|adi|ayib|eyib|ayir|eyir))$/,
 };
+/**
+ * A negated verb of stopping says the thing goes on ("suvi ketdi, to'xtamayapti" — the waters went and do not stop;
+ * "кан токтобойт", "qan dayanmır"): it denies nothing before it. Not "pass" (o'tmoq, өтүү, keçmək): "qo'limga o'tmayapti"
+ * is a pain that does not go into the arm. Folded spelling.
+ */
+const goesOn: Partial<Record<Language, RegExp>> = { uz: /^(tohta|bosil)ma/, ky: /^(токто|басыл)(ба|бо|па|по)/, az: /^(dayan|kesil)m/ };
+/** A negated verb that denies the words just before it ("көкүрөгүм оорубайт"). */
+export const deniesBefore = (language: Language, word: string) => isNegativeVerb(language, word) && !(goesOn[language]?.test(word) ?? false);
 export const negatesVerb = (language: Language, rest: string) => negativeInfix[language]?.test(rest) ?? false;
 export const isNegativeVerb = (language: Language, word: string) => negativeVerb[language]?.test(word) ?? false;
