@@ -57,15 +57,41 @@ export const lexicon = lexiconSchema.parse(JSON.parse(readFileSync(join(import.m
 
 type PatternWord = { prefixes: string[] } | { word: string; stem: string } | { min: number; max: number };
 
+/**
+ * One object per distinct pattern word and language: concepts expand into thousands of phrases sharing the same
+ * words, and a word's matches in a text are worked out once (`matchesIn`).
+ */
+const patternWords = new Map<string, PatternWord>();
+const patternWord = (language: Language, key: string, make: () => PatternWord) => {
+  const id = `${language}\u0000${key}`;
+  let word = patternWords.get(id);
+  if (!word) patternWords.set(id, (word = make()));
+  return word;
+};
+
 function parsePhrase(phrase: string, language: Language): PatternWord[] {
   // Folded whole, not word by word: a contraction spans two words ("ега олмайман" = "egolmayman").
   return fold(phrase, language).split(/\s+/).flatMap((part): PatternWord[] => {
     const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
-    if (range) return [{ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }];
+    if (range) return [patternWord(language, part, () => ({ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }))];
     return (part.match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
-      w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) },
+      patternWord(language, w, () => (w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) })),
     );
   });
+}
+
+/** Which tokens of a text a pattern word matches, worked out once per text and word. */
+const matchesByText = new WeakMap<Token[], Map<PatternWord, boolean[] | null>>();
+function matchesIn(word: PatternWord, tokens: Token[], language: Language): boolean[] | null {
+  let byWord = matchesByText.get(tokens);
+  if (!byWord) matchesByText.set(tokens, (byWord = new Map()));
+  let hits = byWord.get(word);
+  if (hits === undefined) {
+    const found = tokens.map((token) => wordMatches(word, token, language));
+    hits = found.includes(true) ? found : null;
+    byWord.set(word, hits);
+  }
+  return hits;
 }
 
 function wordMatches(pattern: PatternWord, token: Token, language: Language): boolean {
@@ -163,14 +189,19 @@ const occurs = (c: Compiled, tokens: Token[], language: Language) =>
 /** Whether the phrase occurs, not negated, in one clause of the text. */
 function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Language): boolean {
   if (pattern.length === 0) return false;
+  const hits: boolean[][] = [];
+  for (const word of pattern) {
+    const found = matchesIn(word, tokens, language);
+    if (!found) return false; // a word the text does not have: most phrases end here
+    hits.push(found);
+  }
   for (let start = 0; start < tokens.length; start++) {
     const end = Math.min(tokens.length, start + pattern.length + maxGap);
     const used: number[] = [];
     const clause = tokens[start]!.clause;
-    for (const word of pattern) {
-      // Only the window's tokens are looked at (a scan of the whole text per word was most of triage's CPU).
+    for (const found of hits) {
       let at = -1;
-      for (let i = start; i < end && at < 0; i++) if (tokens[i]!.clause === clause && !used.includes(i) && wordMatches(word, tokens[i]!, language)) at = i;
+      for (let i = start; i < end && at < 0; i++) if (found[i] && tokens[i]!.clause === clause && !used.includes(i)) at = i;
       if (at < 0) break;
       used.push(at);
     }
