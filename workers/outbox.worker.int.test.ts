@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import { DelayedError, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../test/helpers/harness";
 import { processSend, processSweep, type OutboxWorkerDeps } from "./outbox.worker";
@@ -27,6 +27,27 @@ describe("processSend", () => {
     expect(row.status).toBe("sent");
     const chatId = (await h.db.messengerAccount.findUniqueOrThrow({ where: { id: accountId } })).chatId;
     expect(h.telegram.delivered.filter((m) => m.chatId === chatId).map((m) => m.text)).toEqual(["Время принять лозартан 50 мг"]);
+  });
+});
+
+describe("a chat's messages in order", () => {
+  it("a message that waits for an earlier one is woken when that one is sent (a chat needing no gap between messages)", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const first = await h.services.outbox.write(h.db, accountId, { text: "first" });
+    const second = await h.services.outbox.write(h.db, accountId, { text: "second" });
+    const queue = h.services.queues.open(h.services.outboxJobs);
+    // The second's job ran first: it finds the first still pending and waits (a delayed job, as BullMQ keeps it).
+    let waitedMs = 0;
+    const early = { ...jobFor(second), moveToDelayed: async (until: number) => void (waitedMs = until - Date.now()) } as unknown as Job;
+    await expect(processSend(early, undefined, deps)).rejects.toBeInstanceOf(DelayedError);
+    expect(waitedMs).toBeGreaterThan(200);
+    await queue.add("send", { outboxId: second }, { jobId: `out-${second}`, delay: 60_000 });
+
+    // Sending the first wakes the second's job at once instead of at its next look.
+    await h.services.outboxJobs.process(jobFor(first), deps, undefined, queue);
+    expect(await (await queue.getJob(`out-${second}`))!.getState()).toBe("waiting");
+    const rows = await h.db.outboxMessage.findMany({ where: { accountId }, orderBy: { createdAt: "asc" }, select: { status: true } });
+    expect(rows.map((row) => row.status)).toEqual(["sent", "pending"]);
   });
 });
 

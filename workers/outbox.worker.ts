@@ -7,6 +7,7 @@ import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 import { queueNames } from "../core/redis-keys";
 import type { QueueDeclaration } from "./job-queues";
+/** How soon a message that waits for an earlier one to its chat looks again, unless the earlier one's send wakes it first. */
 const ORDER_WAIT_MS = 250;
 /** How soon a job that found its row claimed by another attempt looks again. */
 const CLAIM_RECHECK_MS = 2000;
@@ -58,6 +59,8 @@ export interface OutboxWorkerDeps {
   render?: (delivery: PendingDelivery) => Promise<OutgoingMessage>;
   /** Counts a messenger's 429 (flood control) for /metrics (issue 19). */
   rateLimited?: (channel: ChannelName) => void;
+  /** Runs the waiting job of an outbox row now (the earlier message to its chat went out). */
+  wake?: (outboxId: string) => Promise<void>;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -72,10 +75,10 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const delivery = await deps.outbox.pending(outboxId);
   if (!delivery) return;
   const limiter = deps.limiter;
-  const earlier = await deps.outbox.earlierPendingCount(delivery);
-  if (earlier > 0) {
+  const chatIntervalMs = limiter?.rateOf(delivery.channel).chatIntervalMs ?? 0;
+  if (delivery.earlierPending > 0) {
     // Each earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
-    return delay(job, token, limiter ? earlier * limiter.rateOf(delivery.channel).chatIntervalMs : ORDER_WAIT_MS);
+    return delay(job, token, Math.max(ORDER_WAIT_MS, delivery.earlierPending * chatIntervalMs));
   }
   const channel = deps.channels[delivery.channel];
   if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
@@ -120,8 +123,10 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
   // The limiter's second counts from the answer: told now, beside the markSent write, not after it.
   const counted = countAsSent(limiter, delivery, ticket, deps.logger);
-  await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
+  const next = await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
   await counted;
+  // Where a chat needs no gap between messages (VK, the widget), the next one goes now rather than at its next look.
+  if (next && chatIntervalMs === 0) await deps.wake?.(next).catch((error) => deps.logger.debug({ err: error }, "next message not woken"));
 }
 
 /** What the channel receives for the row; a render that fails lets go of the row's claim for the next try. */
@@ -139,7 +144,7 @@ async function countAsSent(limiter: SendRateLimiter | undefined, delivery: Pendi
 }
 
 /** Retries `write` with a growing pause for up to `forMs`, then gives up (the job's retry then sends again). */
-async function untilWritten(write: () => Promise<void>, logger: Logger, forMs = 10 * 60_000): Promise<void> {
+async function untilWritten<T>(write: () => Promise<T>, logger: Logger, forMs = 10 * 60_000): Promise<T> {
   const until = Date.now() + forMs;
   for (let pause = 200; ; pause = Math.min(pause * 2, 5000)) {
     try {
@@ -151,6 +156,12 @@ async function untilWritten(write: () => Promise<void>, logger: Logger, forMs = 
     }
   }
 }
+
+/** Promotes a row's delayed job; a job not delayed (still running, or gone) is left to its own next look. */
+const wakeIn = (queue: Queue) => async (outboxId: string) => {
+  const job = await queue.getJob(outboxJobId(outboxId));
+  if (job && (await job.isDelayed())) await job.promote();
+};
 
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
 export async function processSweep(queue: Queue, outbox: Outbox, settings: Pick<OutboxSettings, "attempts" | "sweepMs">, now = new Date()): Promise<number> {
@@ -170,7 +181,7 @@ export const outboxQueue = (settings: OutboxSettings): QueueDeclaration<Omit<Out
   name: queueNames.outbox,
   concurrency: 16,
   process: (job, deps, token, queue) =>
-    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs }),
+    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs, wake: wakeIn(queue) }),
   schedulers: [{ id: "outbox-sweep", everyMs: settings.sweepMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
   settings: { backoffStrategy: backoffDelay(settings) },
   // A messenger's error can carry the bot token in its URL: processSend logs the reason only.

@@ -9,6 +9,8 @@ export interface StoredDelivery {
   chatId: string;
   payload: unknown;
   createdAt: Date;
+  /** Rows to the same chat written before this one and still pending: they go first. */
+  earlierPending: number;
 }
 
 /** Outbox rows in Postgres (and the consultation message whose delivery a row carries). */
@@ -25,17 +27,15 @@ export class OutboxRepository {
     return row.id;
   }
 
-  /** The row, when it is still pending. */
+  /** The row with its chat, when it is still pending; one statement (each send starts here). */
   async pending(outboxId: string): Promise<StoredDelivery | undefined> {
-    const row = await this.db.outboxMessage.findUnique({ where: { id: outboxId }, include: { account: true } });
-    if (!row || row.status !== "pending") return undefined;
-    return { id: row.id, accountId: row.accountId, channel: row.account.channel, chatId: row.account.chatId, payload: row.payload, createdAt: row.createdAt };
-  }
-
-  earlierPendingCount(delivery: { id: string; accountId: string; createdAt: Date }): Promise<number> {
-    return this.db.outboxMessage.count({
-      where: { accountId: delivery.accountId, status: "pending", id: { not: delivery.id }, createdAt: { lt: delivery.createdAt } },
-    });
+    const [row] = await this.db.$queryRaw<StoredDelivery[]>`
+      SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt",
+        (SELECT count(*)::int FROM "OutboxMessage" e
+         WHERE e."accountId" = o."accountId" AND e."status" = 'pending' AND e."id" <> o."id" AND e."createdAt" < o."createdAt") AS "earlierPending"
+      FROM "OutboxMessage" o JOIN "MessengerAccount" a ON a."id" = o."accountId"
+      WHERE o."id" = ${outboxId}::uuid AND o."status" = 'pending'`;
+    return row;
   }
 
   /** Sets the row's claim until `until` unless another live claim holds it. */
@@ -52,14 +52,23 @@ export class OutboxRepository {
     await this.db.outboxMessage.updateMany({ where: { id: outboxId, status: "pending", claimedUntil: until }, data: { claimedUntil: null } });
   }
 
-  async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
-    await this.transaction(async (tx) => {
-      const row = await tx.outboxMessage.update({
-        where: { id: outboxId },
-        data: { status: "sent", externalMessageId, sentAt: at, attempts: { increment: 1 }, lastError: null },
-      });
-      if (row.messageId) await tx.message.update({ where: { id: row.messageId }, data: { deliveryStatus: "sent" } });
-    });
+  /**
+   * Marks the row sent, and the consultation message it carries, in one statement; returns the chat's next pending
+   * row (the one that waited for this) so its job can be woken.
+   */
+  async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<string | undefined> {
+    const [row] = await this.db.$queryRaw<Array<{ next: string | null }>>`
+      WITH sent AS (
+        UPDATE "OutboxMessage" SET "status" = 'sent', "externalMessageId" = ${externalMessageId}, "sentAt" = ${at}::timestamp,
+          "attempts" = "attempts" + 1, "lastError" = NULL
+        WHERE "id" = ${outboxId}::uuid
+        RETURNING "accountId", "messageId"
+      ), message AS (
+        UPDATE "Message" SET "deliveryStatus" = 'sent' WHERE "id" = (SELECT "messageId" FROM sent)
+      )
+      SELECT (SELECT o."id" FROM "OutboxMessage" o JOIN sent ON o."accountId" = sent."accountId"
+              WHERE o."status" = 'pending' AND o."id" <> ${outboxId}::uuid ORDER BY o."createdAt" LIMIT 1) AS "next"`;
+    return row?.next ?? undefined;
   }
 
   async recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {

@@ -14,6 +14,8 @@ export interface PendingDelivery {
   chatId: string;
   message: OutgoingMessage;
   createdAt: Date;
+  /** Messages to one chat go out in the order they were written: how many written before this one still wait. */
+  earlierPending: number;
 }
 
 /**
@@ -52,11 +54,6 @@ export class Outbox {
     return { ...delivery, message: outgoingMessageSchema.parse(payload) };
   }
 
-  /** Messages to one chat go out in the order they were written: how many written before this one still wait. */
-  earlierPendingCount(delivery: PendingDelivery): Promise<number> {
-    return this.repo.earlierPendingCount(delivery);
-  }
-
   /** Takes the row for one send attempt: the claim's end (to let go of it), or undefined while another attempt holds it. */
   async claim(outboxId: string, now: Date, forMs: number): Promise<Date | undefined> {
     const until = new Date(now.getTime() + forMs);
@@ -68,7 +65,8 @@ export class Outbox {
     return this.repo.unclaim(outboxId, claimedUntil);
   }
 
-  markSent(outboxId: string, externalMessageId: string, at: Date): Promise<void> {
+  /** Returns the chat's next pending row, which waited for this one. */
+  markSent(outboxId: string, externalMessageId: string, at: Date): Promise<string | undefined> {
     return this.repo.markSent(outboxId, externalMessageId, at);
   }
 
