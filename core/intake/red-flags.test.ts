@@ -241,6 +241,19 @@ describe("red flags in free text", () => {
     expect(match("az", "turşu sıçradı üzünə, gözlərini aça bilmir")).toContain("severe_burns");
   });
 
+  it("reads a strip of pills, a flame or a hot drink's burn, sepsis by an ashen face and a racing heart; not a near-faint, an idiom or a typo's neighbour", () => {
+    expect(match("en", "he took a strip of his mums sleeping tablets, now very sleepy")).toContain("overdose_poisoning");
+    expect(match("ky", "бир пачка парацетамол ичип алды")).toContain("overdose_poisoning");
+    expect(match("en", "the fire flared up at him, skin on both arms peeling off")).toContain("severe_burns");
+    expect(match("en", "toddler spilled hot coffee on his tummy, blister bigger than my hand")).toContain("severe_burns");
+    expect(match("ru", "после операции температура 39, сердце колотится, бледная как полотно")).toContain("sepsis_signs");
+    expect(match("en", "flu, temp 39, feel like im dying lol")).toEqual([]);
+    expect(match("az", "dünən növbədə az qala bayılacaqdım, indi yaxşıyam")).toEqual([]);
+    expect(match("en", "my dad will have a fit when he sees the car")).toEqual([]);
+    expect(match("en", "can I get my insulin on repeat")).toEqual([]);
+    expect(match("tg", "духтур гуфт доруи хобро шабона хӯрам")).toEqual([]);
+  });
+
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {
     const answers = [{ questionId: "temperature", answer: 40.2 }];
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers })).toEqual(["very_high_fever"]);
