@@ -49,7 +49,7 @@ describe("red flags in free text", () => {
   });
 
   it("reads a collapse with no answer and abnormal or absent breathing as an arrest, not sleep apnoea nor a silent doctor", () => {
-    expect(match("ru", "отец упал во дворе, тормошим, не отвечает. дышит редко, с хрипом")).toContain("loss_of_consciousness");
+    expect(match("ru", "отец упал во дворе, тормошим, не отвечает. дышит редко, с хрипом")).toContain("collapse_unresponsive");
     expect(match("en", "she collapsed in the shop and isn't responding, just gasping now and then")).toContain("loss_of_consciousness");
     expect(match("az", "qardaşım yerə yıxıldı, nəfəs almır")).toContain("cardiac_arrest");
     expect(match("tg", "модарам афтод, нафас намекашад")).toContain("cardiac_arrest");
@@ -239,6 +239,20 @@ describe("red flags in free text", () => {
     expect(match("en", "my son has asthma and is a bit wheezy, the inhaler helps, he is talking in full sentences")).toEqual([]);
     expect(match("ru", "сыну 4 года, всё что пьёт сразу обратно, еле его добудилась")).toContain("child_dehydration");
     expect(match("az", "turşu sıçradı üzünə, gözlərini aça bilmir")).toContain("severe_burns");
+  });
+
+  it("reads a strip of pills, a flame or a hot drink's burn, sepsis by an ashen face and a racing heart; not a near-faint, an idiom or a typo's neighbour", () => {
+    expect(match("en", "he took a strip of his mums sleeping tablets, now very sleepy")).toContain("overdose_poisoning");
+    expect(match("ky", "бир пачка парацетамол ичип алды")).toContain("overdose_poisoning");
+    expect(match("en", "the fire flared up at him, skin on both arms peeling off")).toContain("severe_burns");
+    expect(match("en", "toddler spilled hot coffee on his tummy, blister bigger than my hand")).toContain("severe_burns");
+    expect(match("ru", "после операции температура 39, сердце колотится, бледная как полотно")).toContain("sepsis_signs");
+    expect(match("en", "flu, temp 39, feel like im dying lol")).toEqual([]);
+    expect(match("az", "dünən növbədə az qala bayılacaqdım, indi yaxşıyam")).toEqual([]);
+    expect(match("en", "he nearly fainted, then collapsed and is not responding")).toContain("collapse_unresponsive");
+    expect(match("en", "my dad will have a fit when he sees the car")).toEqual([]);
+    expect(match("en", "can I get my insulin on repeat")).toEqual([]);
+    expect(match("tg", "духтур гуфт доруи хобро шабона хӯрам")).toEqual([]);
   });
 
   it("matches answers, including a number threshold, and tells emergency from urgent", () => {

@@ -11,17 +11,34 @@ import type { Token } from "./triage-text";
 export const typoMinLength = 6;
 
 /**
+ * Common words one letter from a phrase word, read as themselves, never as its typo (folded): the Tajik "духтур"
+ * (doctor) is not "духтар" (daughter), which made a doctor's prescription a child's poisoning.
+ */
+const ownWords = ["духтур"];
+
+/**
  * How long a word is for the typo rule: Uzbek, Kyrgyz, Azerbaijani and Tajik endings make a long word of a short
  * root, and one letter in the root is another verb (Tajik "мекунам", I do, is not "мекушам", I kill) — their
  * stem is measured. Russian and English keep the word: Snowball stems are short ("slured" → "slure").
  */
-export const typoLength = (token: Token, language: Language) => (language === "ru" || language === "en" ? token.word.length : token.stem.length);
+export const typoLength = (token: Token, language: Language) =>
+  ownWords.some((word) => token.word.startsWith(word)) ? 0 : language === "ru" || language === "en" ? token.word.length : token.stem.length;
 
-/** How many letters of the typed word stand for a prefix typed with one mistake, if they do. */
+/**
+ * How many letters of the typed word stand for a prefix typed with one mistake, if they do. Those letters are at
+ * least `typoMinLength` too, and the prefix's last letter is not the one changed: the word goes on past a prefix, so
+ * five letters of it or a changed last letter start another word ("insulin", "инсулин" are not "insult*", "инсулт*";
+ * the Azerbaijani "vərəqəsi" read in Russian is not "веревк*" less its "в").
+ */
 export function typoPrefixLength(token: Token, prefix: string, language: Language): number | undefined {
   if (prefix.length < typoMinLength || typoLength(token, language) < typoMinLength || token.word[0] !== prefix[0] || isNegativeVerb(language, token.word)) return undefined;
-  return [prefix.length, prefix.length - 1, prefix.length + 1].find((n) => n <= token.word.length && withinOneEdit(token.word.slice(0, n), prefix));
+  return [prefix.length, prefix.length - 1, prefix.length + 1].find(
+    (n) => n >= typoMinLength && n <= token.word.length && (n !== prefix.length || sameLetter(token.word[n - 1]!, prefix.at(-1)!)) && withinOneEdit(token.word.slice(0, n), prefix),
+  );
 }
+
+/** "й" typed without its mark is "и" ("бербеит" for "бербейт", the Latin-typed Kyrgyz "berbeit"). */
+const sameLetter = (a: string, b: string) => a === b || a + b === "йи" || a + b === "ий";
 
 /**
  * A wrong letter is a slip of the finger or of the ear: a key next to the right one or another vowel. Any other letter
@@ -44,7 +61,7 @@ rows.forEach((row, r) => {
     }
   });
 });
-const slipOf = (a: string, b: string) => (vowels.has(a) && vowels.has(b)) || (neighbours.get(a)?.has(b) ?? false);
+const slipOf = (a: string, b: string) => (vowels.has(a) && vowels.has(b)) || (neighbours.get(a)?.has(b) ?? false) || sameLetter(a, b);
 
 /** Damerau–Levenshtein distance at most 1, first letters equal, a wrong letter a slip (above). */
 export function withinOneEdit(a: string, b: string): boolean {
