@@ -10,10 +10,10 @@ import { dispositionOf, matchingRules, redFlagRuleSchema, rulesVersion, shippedR
 export class RedFlagRules {
   private readonly kept = new Set<string>();
   /**
-   * The last rows read, parsed, with their version: while the stored rows stay the same, every message is matched
-   * against the same rule objects, whose compiled phrases are cached (compiling costs as much as matching).
+   * The last rows read, parsed, with their version: while the stored list stays the same (its stamp), every message
+   * is matched against the same rule objects, whose compiled phrases are cached (compiling costs as much as matching).
    */
-  private last: { rows: string; version: string; rules: RedFlagRule[] } | undefined;
+  private last: { stamp: string; version: string; rules: RedFlagRule[] } | undefined;
   constructor(
     private readonly repo: RedFlagRepository,
     /** A version is known kept once the transaction that wrote it (a dialogue step's) has committed. */
@@ -22,11 +22,11 @@ export class RedFlagRules {
 
   /** The rules with their version, the version recorded once. */
   async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
-    const rows = await this.repo.rows();
-    const key = JSON.stringify(rows);
-    if (this.last?.rows !== key) {
-      const rules = await this.parsed(rows);
-      this.last = { rows: key, version: rulesVersion(rules), rules };
+    const stamp = await this.repo.stamp();
+    if (this.last?.stamp !== stamp) {
+      // Read after the stamp: a replacement in between only makes the next message read the rows again.
+      const rules = await this.parsed(await this.repo.rows());
+      this.last = { stamp, version: rulesVersion(rules), rules };
     }
     const { version, rules } = this.last;
     if (!this.kept.has(version)) {
