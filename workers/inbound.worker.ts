@@ -72,7 +72,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  */
 export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, token: string | undefined, deps: InboundDeps): Promise<void> {
   const { chatKey } = jobSchema.parse(job.data);
-  for (;;) {
+  for (let more = true; more; ) {
     const claimed = await deps.store.claimNext(chatKey, deps.claimMs);
     if (claimed === undefined) return;
     if (claimed === "busy") {
@@ -80,6 +80,8 @@ export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, t
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
+    // Nothing was behind it: no claim to find that out. An event stored since has its own job, which waits its turn.
+    more = claimed.more;
     let event: IncomingEvent | undefined;
     try {
       event = deps.decode(claimed.channel, claimed.payload);

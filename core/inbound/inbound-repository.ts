@@ -10,6 +10,8 @@ export interface ClaimedEvent {
   payload: unknown;
   /** Including this one. */
   attempts: number;
+  /** Whether the chat had another event pending behind this one when it was claimed. */
+  more: boolean;
 }
 
 export interface DeadLetter {
@@ -97,7 +99,7 @@ export class InboundStore {
    */
   async claimNext(chatKey: string, forMs: number): Promise<ClaimedEvent | "busy" | undefined> {
     // One statement: the head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
-    const [head] = await this.db.$queryRaw<Array<{ headId: string } & Partial<ClaimedEvent>>>`
+    const [head] = await this.db.$queryRaw<Array<{ headId: string; more: boolean } & Partial<ClaimedEvent>>>`
       WITH head AS (
         SELECT "id", "claimedUntil" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending'
         ORDER BY "seq" LIMIT 1 FOR UPDATE
@@ -106,10 +108,12 @@ export class InboundStore {
         FROM head WHERE e."id" = head."id" AND (head."claimedUntil" IS NULL OR head."claimedUntil" < now())
         RETURNING e."id", e."channel", e."payload", e."attempts"
       )
-      SELECT head."id" AS "headId", claimed.* FROM head LEFT JOIN claimed ON true`;
+      SELECT head."id" AS "headId", claimed.*,
+        EXISTS (SELECT 1 FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending' AND "id" <> head."id") AS "more"
+      FROM head LEFT JOIN claimed ON true`;
     if (!head) return undefined;
     if (!head.id) return "busy";
-    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts! };
+    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts!, more: head.more };
   }
 
   /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
