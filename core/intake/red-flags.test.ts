@@ -273,6 +273,10 @@ describe("red flags in free text", () => {
     expect(match("en", "lol ill kill myself if i fail the exam haha. but seriously i have a rope ready and decided tonight")).toContain("suicide_plan");
     expect(match("en", "watched a film about suicide. real question: i want to kill myself tonight")).toContain("suicide_plan");
     expect(match("en", "decided to buy a shotgun for hunting tonight")).toEqual([]);
+    // a gun or a bridge with "today" is hunting or a photo; a stroke asked about "again" is prevention, not a new one
+    expect(match("tg", "имрӯз бо милтиқ ба шикор меравем")).toEqual([]);
+    expect(match("uz", "onam 5 oy oldin insult bo'lgan, yaxshi tuzaldi. yana insult bo'lishi mumkinmi?")).toEqual([]);
+    expect(match("ky", "атам 4 ай мурун инсульт болгон, азыр жакшы, бирок бүгүн кайра инсульт болду окшойт")).toContain("stroke_signs");
   });
 
   it("names every rule's condition, disposition and guideline, and versions the set by its content", () => {
