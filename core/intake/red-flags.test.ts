@@ -214,7 +214,8 @@ describe("red flags in free text", () => {
 
   it("reads other senses of a word and a pain investigated weeks ago, not one checked today", () => {
     expect(match("en", "need a fit note for work, keep fit advice please")).toEqual([]);
-    expect(match("en", "my son had a fit this morning and shook all over")).toContain("seizure");
+    // a fit named in the past is seizure_diagnosis (set aside only when controlled), still an emergency
+    expect(match("en", "my son had a fit this morning and shook all over")).toContain("seizure_diagnosis");
     // "o'zi ... ketyapti" (it goes by itself) is not "o'zidan ketdi" (fainted): the case ending is kept
     expect(match("uz", "toshma o'zi kamayib ketyapti")).toEqual([]);
     expect(match("uz", "o'zidan ketdi, yiqildi")).toContain("loss_of_consciousness");
@@ -262,6 +263,20 @@ describe("red flags in free text", () => {
     expect(matchRedFlags(rules, { language: "ru", texts: [], answers: [{ questionId: "self_harm", answer: true }] })).toEqual(["suicidal_thoughts"]);
     expect(disposition("en", "I want to kill myself")).toBe("emergency");
     expect(disposition("en", "runny nose")).toBeUndefined();
+  });
+
+  it("sets aside a past stroke or fit and a jest or a film about suicide, not a new emergency told in the same message", () => {
+    expect(match("en", "my mum had a stroke back in march, recovered really well, is a spa ok?")).toEqual([]);
+    expect(match("en", "my mum had a stroke back in march and recovered well, now she is having a stroke again")).toContain("stroke_signs");
+    expect(match("en", "my sister had a seizure last month, no more since, but now shes having a fit and foaming at the mouth")).toContain("seizure");
+    expect(match("en", "lol ill kill myself if i fail the exam haha, anyway real question about ibuprofen")).toEqual([]);
+    expect(match("en", "lol ill kill myself if i fail the exam haha. but seriously i have a rope ready and decided tonight")).toContain("suicide_plan");
+    expect(match("en", "watched a film about suicide. real question: i want to kill myself tonight")).toContain("suicide_plan");
+    expect(match("en", "decided to buy a shotgun for hunting tonight")).toEqual([]);
+    // a gun or a bridge with "today" is hunting or a photo; a stroke asked about "again" is prevention, not a new one
+    expect(match("tg", "имрӯз бо милтиқ ба шикор меравем")).toEqual([]);
+    expect(match("uz", "onam 5 oy oldin insult bo'lgan, yaxshi tuzaldi. yana insult bo'lishi mumkinmi?")).toEqual([]);
+    expect(match("ky", "атам 4 ай мурун инсульт болгон, азыр жакшы, бирок бүгүн кайра инсульт болду окшойт")).toContain("stroke_signs");
   });
 
   it("names every rule's condition, disposition and guideline, and versions the set by its content", () => {
