@@ -277,6 +277,12 @@ describe("red flags in free text", () => {
     expect(match("tg", "имрӯз бо милтиқ ба шикор меравем")).toEqual([]);
     expect(match("uz", "onam 5 oy oldin insult bo'lgan, yaxshi tuzaldi. yana insult bo'lishi mumkinmi?")).toEqual([]);
     expect(match("ky", "атам 4 ай мурун инсульт болгон, азыр жакшы, бирок бүгүн кайра инсульт болду окшойт")).toContain("stroke_signs");
+    expect(match("en", "i fainted once at a blood test, how do i prepare for the next one?")).toEqual([]);
+    expect(match("en", "fainted last week, tests all normal, now he collapsed again and is not responding")).toContain("collapse_unresponsive");
+    expect(match("en", "dad was discharged after his stroke and recovers well, but now his face is drooping")).toContain("stroke_signs");
+    expect(match("en", "sugar was 3.2, had a glass of juice and i feel fine now")).toEqual([]);
+    // an Azerbaijani verbal noun is no negation: "began to shake" (silkələnməyə başladı)
+    expect(match("az", "qolları silkələnməyə başladı, cavab vermir")).toContain("seizure");
   });
 
   it("names every rule's condition, disposition and guideline, and versions the set by its content", () => {

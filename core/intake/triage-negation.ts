@@ -144,5 +144,8 @@ const negativeVerb: Partial<Record<Language, RegExp>> = {
 const goesOn: Partial<Record<Language, RegExp>> = { uz: /^(tohta|bosil)ma/, ky: /^(токто|басыл)(ба|бо|па|по)/, az: /^(dayan|kesil)m/ };
 /** A negated verb that denies the words just before it ("көкүрөгүм оорубайт"). */
 export const deniesBefore = (language: Language, word: string) => isNegativeVerb(language, word) && !(goesOn[language]?.test(word) ?? false);
-export const negatesVerb = (language: Language, rest: string) => negativeInfix[language]?.test(rest) ?? false;
+/** Not a negation: an Azerbaijani verbal noun in the dative, "silkələnməyə başladı" (began to shake). */
+const verbalNoun: Partial<Record<Language, RegExp>> = { az: /^(il|in|ul|un|l|n)?(maga|maya|meye)$/ };
+export const negatesVerb = (language: Language, rest: string) =>
+  (negativeInfix[language]?.test(rest) ?? false) && !(verbalNoun[language]?.test(rest) ?? false);
 export const isNegativeVerb = (language: Language, word: string) => negativeVerb[language]?.test(word) ?? false;
