@@ -281,6 +281,8 @@ describe("red flags in free text", () => {
     expect(match("en", "fainted last week, tests all normal, now he collapsed again and is not responding")).toContain("collapse_unresponsive");
     expect(match("en", "dad was discharged after his stroke and recovers well, but now his face is drooping")).toContain("stroke_signs");
     expect(match("en", "sugar was 3.2, had a glass of juice and i feel fine now")).toEqual([]);
+    expect(match("en", "fainted last month, tests all normal, and today she fainted again")).toContain("faint_again");
+    expect(match("en", "took all the pills from her pill box, drowsy")).toContain("overdose_poisoning");
     // an Azerbaijani verbal noun is no negation: "began to shake" (silkələnməyə başladı)
     expect(match("az", "qolları silkələnməyə başladı, cavab vermir")).toContain("seizure");
   });
