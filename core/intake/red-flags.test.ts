@@ -285,6 +285,8 @@ describe("red flags in free text", () => {
     expect(match("en", "took all the pills from her pill box, drowsy")).toContain("overdose_poisoning");
     // an Azerbaijani verbal noun is no negation: "began to shake" (silkələnməyə başladı)
     expect(match("az", "qolları silkələnməyə başladı, cavab vermir")).toContain("seizure");
+    // a chest pain found muscular after an ECG is set aside, the same pain back today is not
+    expect(match("en", "ECG all clear last week, doc said pulled muscle, and today again crushing chest pain, sweating")).toContain("chest_pain_again");
   });
 
   it("names every rule's condition, disposition and guideline, and versions the set by its content", () => {
