@@ -157,10 +157,12 @@ async function untilWritten<T>(write: () => Promise<T>, logger: Logger, forMs = 
   }
 }
 
-/** Promotes a row's delayed job; a job not delayed (still running, or gone) is left to its own next look. */
+/**
+ * Promotes a row's delayed job. BullMQ's promote checks the state itself and refuses a job that is not delayed (still
+ * running): that one is left to its own next look.
+ */
 const wakeIn = (queue: Queue) => async (outboxId: string) => {
-  const job = await queue.getJob(outboxJobId(outboxId));
-  if (job && (await job.isDelayed())) await job.promote();
+  await (await queue.getJob(outboxJobId(outboxId)))?.promote();
 };
 
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
