@@ -11,7 +11,8 @@ import type { IntakeRepository, IntakeState } from "./intake-repository";
 import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency, urgent } from "./intake-prompts";
 import { complaintAreaSchema, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
 import type { RedFlagRules } from "./red-flag-rules";
-import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
+import { dispositionOf, type RedFlagRule } from "./red-flags";
+import { raisedFlags, wordingModelFlag } from "./triage";
 
 export interface IntakeFlowDeps {
   intakes: IntakeRepository;
@@ -181,7 +182,7 @@ export class IntakeFlow {
       const same = intake.redFlagRulesVersion === version;
       return { intake: same ? intake : await this.deps.intakes.update(intake.id, { redFlagRulesVersion: version }), messages: [] as OutgoingMessage[] };
     }
-    const before = rules.filter((rule) => intake.redFlags.includes(rule.id));
+    const before = [...rules, wordingModelFlag].filter((rule) => intake.redFlags.includes(rule.id));
     const updated = await this.deps.intakes.update(intake.id, {
       redFlags: [...intake.redFlags, ...fresh.map((rule) => rule.id)],
       urgent: true,
@@ -195,7 +196,7 @@ export class IntakeFlow {
 
   private async redFlagsIn(account: PatientAccount, texts: string[], answers: Answer[]): Promise<{ version: string; rules: RedFlagRule[]; raised: RedFlagRule[] }> {
     const { version, rules } = await this.deps.redFlags.current();
-    return { version, rules, raised: matchingRules(rules, { language: account.language, texts, answers }) };
+    return { version, rules, raised: raisedFlags(rules, { language: account.language, texts, answers }) };
   }
 
   private currentQuestion(intake: IntakeState): Question | undefined {

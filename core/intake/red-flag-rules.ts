@@ -1,7 +1,8 @@
 import type { AfterCommit } from "../db/unit-of-work";
 import type { Language } from "../i18n";
 import type { RedFlagRepository } from "./red-flag-repository";
-import { dispositionOf, matchingRules, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
+import { dispositionOf, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
+import { raisedFlags } from "./triage";
 
 /**
  * The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. Every version matched
@@ -39,7 +40,7 @@ export class RedFlagRules {
   /** Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). */
   async isEmergency(language: Language, text: string): Promise<boolean> {
     const { rules } = await this.current();
-    return dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
+    return dispositionOf(raisedFlags(rules, { language, texts: [text], answers: [] })) === "emergency";
   }
 
   async list(): Promise<RedFlagRule[]> {

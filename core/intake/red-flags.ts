@@ -5,6 +5,7 @@ import { z } from "zod";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
 import { deniesBefore, denyingVerbAt, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
+import { shippedModel } from "./triage-model";
 import { fold, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 import { typoLength, typoMinLength, typoPrefixLength, withinOneEdit } from "./triage-typos";
 
@@ -43,10 +44,14 @@ export const redFlagRuleSchema = z.object({
 export type RedFlagRule = z.infer<typeof redFlagRuleSchema>;
 export const redFlagRulesSchema = z.array(redFlagRuleSchema).max(200);
 
-/** A rule set's version: its content's hash, so the same rules always have the same version wherever they run. */
+/**
+ * A rule set's version: its content's hash with the lexicon's and the emergency-wording model's (triage.ts), so the
+ * same rules always have the same version wherever they run and a stored decision names everything it was made with.
+ */
 export const rulesVersion = (rules: RedFlagRule[]) => {
   const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((rule) => redFlagRuleSchema.parse(rule));
-  return `rf-${createHash("sha256").update(JSON.stringify(sorted)).update(JSON.stringify(lexicon)).digest("hex").slice(0, 12)}`;
+  const hash = createHash("sha256").update(JSON.stringify(sorted)).update(JSON.stringify(lexicon)).update(shippedModel().version);
+  return `rf-${hash.digest("hex").slice(0, 12)}`;
 };
 
 const maxGap = 3;

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { languages, type Language } from "../i18n";
-import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
+import { dispositionOf, type RedFlagRule } from "./red-flags";
+import { raisedFlags } from "./triage";
 
 /**
  * Our own vignettes (vignettes/<lang>.json): emergencies that must get 103/112 and routine complaints that must not,
@@ -32,6 +33,17 @@ export interface Score {
   falseAlarms: number;
 }
 
+/**
+ * The blind parts kept as the honest figure: written without looking at the rules, never tuned on and never trained on
+ * (triage-model-training.ts), held only to what they measured on their first run (README), so the build stays green
+ * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
+ */
+export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
+  "blind-15": { ru: [17, 18, 0, 10], en: [18, 18, 3, 10], uz: [18, 18, 0, 10], tg: [18, 18, 1, 10], ky: [18, 18, 2, 10], az: [18, 18, 2, 10] },
+  "blind-16": { ru: [18, 18, 0, 10], en: [18, 18, 1, 10], uz: [18, 18, 0, 10], tg: [18, 18, 0, 10], ky: [18, 18, 1, 10], az: [18, 18, 0, 10] },
+  "blind-17": { ru: [18, 18, 2, 10], en: [18, 18, 2, 10], uz: [18, 18, 0, 10], tg: [18, 18, 3, 10], ky: [18, 18, 1, 10], az: [18, 18, 0, 10] },
+};
+
 export const sensitivity = (s: Score) => (s.emergencies ? s.caught / s.emergencies : 1);
 export const falseAlarmRate = (s: Score) => (s.routine ? s.falseAlarms / s.routine : 0);
 
@@ -44,7 +56,10 @@ export const partsOf = (files: Array<ReturnType<typeof loadVignettes>>): Part[] 
   ...new Set(files.flatMap((file) => [...Object.keys(file.emergency), ...Object.keys(file.routine)])),
 ];
 
-/** A vignette counts as sent to 103/112 when an `emergency` rule fires on its text alone (no questionnaire answers). */
+/**
+ * A vignette counts as sent to 103/112 when an `emergency` rule fires on its text alone (no questionnaire answers), or
+ * the emergency-wording model does (triage.ts), as in the dialogue.
+ */
 export function evaluate(rules: RedFlagRule[]) {
   const scores = new Map<string, Score>();
   const misses: Miss[] = [];
@@ -58,7 +73,7 @@ export function evaluate(rules: RedFlagRule[]) {
     for (const part of partsOf([file])) {
       for (const expected of ["emergency", "routine"] as const) {
         for (const [condition, text] of file[expected][part] ?? []) {
-          const raised = matchingRules(rules, { language, texts: [text], answers: [] });
+          const raised = raisedFlags(rules, { language, texts: [text], answers: [] });
           const alarm = dispositionOf(raised) === "emergency";
           const keys = [`${language}/${part}`, `${language}/all`, `all/${part}`, "all/all"];
           for (const key of keys) add(key, expected === "emergency" ? { emergencies: 1, caught: alarm ? 1 : 0 } : { routine: 1, falseAlarms: alarm ? 1 : 0 });

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { Language } from "../i18n";
+import { fold, stem } from "./triage-text";
+
+/**
+ * The second net under the red-flag rules: a logistic regression over the letters of the text (3–5-letter pieces of
+ * each folded word) and its word stems and stem pairs, trained on our
+ * vignettes by `npm run triage:train` (triage-model-training.ts). Rules need the exact lay word a patient chooses;
+ * pieces of words carry over to inflections, typos and wordings nobody listed ("кекиртегим кысып" reads close to
+ * "кекиртек кысылды"). On blind sets it was trained without, it caught most of what the rules missed and added no
+ * false alarm of its own (README, "Triage: the text model"). It only ever adds an emergency, never removes one.
+ */
+export const modelDimensions = 1 << 20;
+/** Shorter texts are left to the rules: "yes", "hello" or a name carry too little for the model to weigh. */
+const minWords = 3;
+const wordsOf = (text: string, language: Language) => fold(text.toLowerCase(), language).match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** FNV-1a: a feature's slot in the weight vector (collisions among a million slots cost nothing measurable). */
+function slot(feature: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < feature.length; i++) hash = Math.imul(hash ^ feature.charCodeAt(i), 16777619);
+  return (hash >>> 0) % modelDimensions;
+}
+
+/**
+ * The slots a text lights up, each once. No feature names the language: an account's language is sometimes a guess
+ * (VK) and patients mix Russian in, so a word's pieces weigh the same whichever language it was typed under.
+ */
+export function features(text: string, language: Language): number[] {
+  const words = wordsOf(text, language);
+  const stems = words.map((word) => stem(word, language));
+  const out = new Set<number>();
+  for (const [i, word] of words.entries()) {
+    const padded = ` ${word} `;
+    for (let n = 3; n <= 5; n++) {
+      for (let at = 0; at + n <= padded.length; at++) {
+        out.add(slot(`c${padded.slice(at, at + n)}`));
+      }
+    }
+    out.add(slot(`w${stems[i]}`));
+    if (i + 1 < words.length) out.add(slot(`b${stems[i]} ${stems[i + 1]}`));
+  }
+  return [...out];
+}
+
+export const textModelSchema = z.object({
+  /** The sha256 of the vignettes it was trained on (triage-model-training.ts), so a stale model is caught by a test. */
+  trainedOn: z.string(),
+  threshold: z.number().min(0).max(1),
+  bias: z.number(),
+  /** Slot → weight, only the weights that matter (see `prune` in training). */
+  weights: z.record(z.string().regex(/^\d+$/), z.number()),
+});
+export type TextModel = z.infer<typeof textModelSchema>;
+
+export const shippedModelText = () => readFileSync(join(import.meta.dirname, "triage-model.json"), "utf8");
+
+/** The model's version: part of every red-flag rule set's version, so each triage decision names the model it used. */
+export const modelVersion = (modelText: string) => `tm-${createHash("sha256").update(modelText).digest("hex").slice(0, 12)}`;
+
+export function probability(model: { bias: number; weight(slot: number): number }, text: string, language: Language): number {
+  let z = model.bias;
+  for (const s of features(text, language)) z += model.weight(s);
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The model in triage-model.json, read once per process. */
+let shipped: EmergencyWordingModel | undefined;
+export const shippedModel = () => (shipped ??= new EmergencyWordingModel());
+
+export class EmergencyWordingModel {
+  private readonly weights: Map<number, number>;
+  readonly version: string;
+  readonly trainedOn: string;
+  private readonly threshold: number;
+  private readonly bias: number;
+
+  constructor(modelText: string = shippedModelText()) {
+    const model = textModelSchema.parse(JSON.parse(modelText));
+    this.weights = new Map(Object.entries(model.weights).map(([s, w]) => [Number(s), w]));
+    this.version = modelVersion(modelText);
+    this.trainedOn = model.trainedOn;
+    this.threshold = model.threshold;
+    this.bias = model.bias;
+  }
+
+  probability(text: string, language: Language): number {
+    return probability({ bias: this.bias, weight: (s) => this.weights.get(s) ?? 0 }, text, language);
+  }
+
+  isEmergency(text: string, language: Language): boolean {
+    return wordsOf(text, language).length >= minWords && this.probability(text, language) >= this.threshold;
+  }
+}
