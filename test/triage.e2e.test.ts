@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxDriver, onboard, telegramDriver, vkDriver, webDriver, type ChannelDriver } from "./helpers/channel-drivers";
 import { startHarness, type Harness } from "./helpers/harness";
+import { matchingRules, shippedRules } from "../core/intake/red-flags";
+import { wordingModelFlag } from "../core/intake/triage";
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,6 +32,9 @@ const heartAttack = {
   ru: "Сильная давящая боль в груди уже час, отдаёт в левую руку, холодный пот",
   ky: "Көкүрөгүм катуу кысып ооруп жатат, бир сааттан бери, сол колума берип жатат, муздак тер басты",
 };
+
+/** An atypical heart attack as a daughter tells it; the rules' words miss it (asserted in the test), the emergency-wording model does not. */
+const modelOnlyEmergency = "папа сидит весь серый, потный, говорит давит под ложечкой и отдаёт в челюсть";
 
 const channels: Array<[string, (language: "ru" | "ky") => Promise<ChannelDriver>]> = [
   ["Telegram", async (language) => telegramDriver(h, language)],
@@ -78,6 +83,22 @@ describe("an emergency typed as free text", () => {
     expect(await h.db.intake.count({ where: { patientId: account.patientId } })).toBe(0);
     expect(await h.db.consultation.count({ where: { patientId: account.patientId } })).toBe(0);
     expect(await h.db.message.count({ where: { consultation: { patientId: account.patientId } } })).toBe(0);
+  });
+
+  it("an emergency no rule phrase names gets 103/112 from the text model, flagged as the model's", async () => {
+    // Grey, sweating, a pressure "under the spoon" going to the jaw: no rule lists these words (checked first), the model reads them.
+    const text = modelOnlyEmergency;
+    expect(matchingRules(shippedRules(), { language: "ru", texts: [text], answers: [] })).toEqual([]);
+    const patient = await telegramDriver(h, "ru");
+    await onboard(patient);
+    const account = await accountOf(patient);
+    await patient.waitForText(bot("ru").complaint.ask);
+    const before = patient.texts().length;
+    await patient.say(text);
+    await patient.waitForText(opening(bot("ru").intake.emergency));
+    expect(patient.texts().slice(before)[0]).toBe(bot("ru").intake.emergency);
+    const intake = await h.db.intake.findFirstOrThrow({ where: { patientId: account.patientId } });
+    expect(intake).toMatchObject({ redFlags: [wordingModelFlag.id], urgent: true });
   });
 
   it("a routine complaint before the consents gets only the consent request", async () => {

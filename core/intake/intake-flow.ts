@@ -11,7 +11,7 @@ import type { IntakeRepository, IntakeState } from "./intake-repository";
 import { askArea, askDuration, askExam, askFormat, askQuestion, askRegionGroup, askSeverity, emergency, urgent } from "./intake-prompts";
 import { complaintAreaSchema, parseAnswer, questionsFor, type Answer, type Question } from "./questionnaire";
 import type { RedFlagRules } from "./red-flag-rules";
-import { dispositionOf, type RedFlagRule } from "./red-flags";
+import { dispositionOf, matchingRules, type RedFlagRule } from "./red-flags";
 import { raisedFlags, wordingModelFlag } from "./triage";
 
 export interface IntakeFlowDeps {
@@ -53,14 +53,14 @@ export class IntakeFlow {
     }
     if (!intake) {
       const started = await intakes.start(account.patientId, account.accountId, text);
-      const alarm = await this.raiseRedFlags(account, started, [text], t);
+      const alarm = await this.raiseRedFlags(account, started, [text], t, "complaint");
       return [...alarm.messages, askArea(t)];
     }
     const question = intake.step === "question" ? this.currentQuestion(intake) : undefined;
     if (question && (question.type === "number" || question.type === "text")) return this.answer(account, intake, question, text, t);
     // Anything else the patient types is kept as part of the complaint, and the pending step is asked again.
     const updated = await intakes.update(intake.id, { complaint: `${intake.complaint}\n${text}` });
-    const alarm = await this.raiseRedFlags(account, updated, [text], t);
+    const alarm = await this.raiseRedFlags(account, updated, [text], t, "complaint");
     return [...alarm.messages, { text: t("intake.added") }, await this.ask(account, alarm.intake, t)];
   }
 
@@ -175,8 +175,8 @@ export class IntakeFlow {
    * The emergency instruction goes out once per intake; a flag that needs a doctor today (not 103/112) says so.
    * Every decision records the rule-set version it was made with.
    */
-  private async raiseRedFlags(account: PatientAccount, intake: IntakeState, texts: string[], t: TFunction) {
-    const { version, rules, raised } = await this.redFlagsIn(account, texts, intake.answers);
+  private async raiseRedFlags(account: PatientAccount, intake: IntakeState, texts: string[], t: TFunction, kind?: "complaint") {
+    const { version, rules, raised } = await this.redFlagsIn(account, texts, intake.answers, kind);
     const fresh = raised.filter((rule) => !intake.redFlags.includes(rule.id));
     if (fresh.length === 0) {
       const same = intake.redFlagRulesVersion === version;
@@ -194,9 +194,15 @@ export class IntakeFlow {
     return { intake: { ...updated, consultationId: consultation.id }, messages };
   }
 
-  private async redFlagsIn(account: PatientAccount, texts: string[], answers: Answer[]): Promise<{ version: string; rules: RedFlagRule[]; raised: RedFlagRule[] }> {
+  /**
+   * The rules read every text; the emergency-wording model reads only the complaint (the first text of an intake and
+   * what is added to it), the kind of text it was trained on: on everyday chat — a black camera screen, "still
+   * waiting?" — it raised false alarms (README, "Triage: the text model").
+   */
+  private async redFlagsIn(account: PatientAccount, texts: string[], answers: Answer[], kind?: "complaint"): Promise<{ version: string; rules: RedFlagRule[]; raised: RedFlagRule[] }> {
     const { version, rules } = await this.deps.redFlags.current();
-    return { version, rules, raised: raisedFlags(rules, { language: account.language, texts, answers }) };
+    const input = { language: account.language, texts, answers };
+    return { version, rules, raised: kind === "complaint" ? raisedFlags(rules, input) : matchingRules(rules, input) };
   }
 
   private currentQuestion(intake: IntakeState): Question | undefined {

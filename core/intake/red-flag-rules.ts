@@ -1,8 +1,7 @@
 import type { AfterCommit } from "../db/unit-of-work";
 import type { Language } from "../i18n";
 import type { RedFlagRepository } from "./red-flag-repository";
-import { dispositionOf, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
-import { raisedFlags } from "./triage";
+import { dispositionOf, matchingRules, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
 
 /**
  * The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. Every version matched
@@ -37,10 +36,13 @@ export class RedFlagRules {
     return { version, rules };
   }
 
-  /** Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). */
+  /**
+   * Whether a text alone raises an emergency rule (the dialogue asks before the consents, see dialogue.ts). The rules
+   * only: before the consents most texts are answers and greetings, where the text model raised false alarms.
+   */
   async isEmergency(language: Language, text: string): Promise<boolean> {
     const { rules } = await this.current();
-    return dispositionOf(raisedFlags(rules, { language, texts: [text], answers: [] })) === "emergency";
+    return dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] })) === "emergency";
   }
 
   async list(): Promise<RedFlagRule[]> {

@@ -32,7 +32,7 @@ describe("the emergency-wording model (the second net under the rules)", () => {
   it("stays quiet on everyday messages, negations and texts too short to weigh", () => {
     const everyday: Array<["ru" | "en" | "ky", string]> = [
       ["ru", "да"], ["en", "yes"], ["ru", "привет"], ["ru", "Иван Петров"], ["ru", "+79161234567"],
-      ["ru", "Здравствуйте, хочу записаться к терапевту"],
+      ["ru", "Здравствуйте, хочу записаться к терапевту"], ["en", "I want to book an appointment"],
       ["ru", "нет боли в груди, просто кашель третий день"], ["en", "no chest pain, just a cough for three days"],
       ["ru", "Третий день насморк, температура 37,2"], ["ky", "рахмат, доктур, азыр жакшымын"],
     ];
