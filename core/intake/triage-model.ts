@@ -7,11 +7,11 @@ import { fold, stem } from "./triage-text";
 
 /**
  * The second net under the red-flag rules: a logistic regression over the letters of the text (3–5-letter pieces of
- * each folded word) and its word stems and stem pairs, trained on our
- * vignettes by `npm run triage:train` (triage-model-training.ts). Rules need the exact lay word a patient chooses;
- * pieces of words carry over to inflections, typos and wordings nobody listed ("кекиртегим кысып" reads close to
- * "кекиртек кысылды"). On blind sets it was trained without, it caught most of what the rules missed and added no
- * false alarm of its own (README, "Triage: the text model"). It only ever adds an emergency, never removes one.
+ * each folded word) and its word stems and stem pairs, trained on our vignettes by `npm run triage:train`
+ * (triage-model-training.ts). Rules need the exact lay word a patient chooses; pieces of words carry over to
+ * inflections, typos and wordings nobody listed ("кекиртегим кысып" reads close to "кекиртек кысылды"). On blind sets
+ * it was trained without, it caught nearly all the rules missed, with few false alarms of its own on complaints and
+ * more on everyday chat, so it reads complaints only (README, "Triage: the text model"). It only adds an emergency.
  */
 export const modelDimensions = 1 << 20;
 /** Shorter texts are left to the rules: "yes", "hello" or a name carry too little for the model to weigh. */
@@ -36,9 +36,7 @@ export function features(text: string, language: Language): number[] {
   for (const [i, word] of words.entries()) {
     const padded = ` ${word} `;
     for (let n = 3; n <= 5; n++) {
-      for (let at = 0; at + n <= padded.length; at++) {
-        out.add(slot(`c${padded.slice(at, at + n)}`));
-      }
+      for (let at = 0; at + n <= padded.length; at++) out.add(slot(`c${padded.slice(at, at + n)}`));
     }
     out.add(slot(`w${stems[i]}`));
     if (i + 1 < words.length) out.add(slot(`b${stems[i]} ${stems[i + 1]}`));
@@ -46,7 +44,7 @@ export function features(text: string, language: Language): number[] {
   return [...out];
 }
 
-export const textModelSchema = z.object({
+const textModelSchema = z.object({
   /** The sha256 of the vignettes it was trained on (triage-model-training.ts), so a stale model is caught by a test. */
   trainedOn: z.string(),
   threshold: z.number().min(0).max(1),
@@ -60,12 +58,6 @@ export const shippedModelText = () => readFileSync(join(import.meta.dirname, "tr
 
 /** The model's version: part of every red-flag rule set's version, so each triage decision names the model it used. */
 export const modelVersion = (modelText: string) => `tm-${createHash("sha256").update(modelText).digest("hex").slice(0, 12)}`;
-
-export function probability(model: { bias: number; weight(slot: number): number }, text: string, language: Language): number {
-  let z = model.bias;
-  for (const s of features(text, language)) z += model.weight(s);
-  return 1 / (1 + Math.exp(-z));
-}
 
 /** The model in triage-model.json, read once per process. */
 let shipped: EmergencyWordingModel | undefined;
@@ -88,7 +80,9 @@ export class EmergencyWordingModel {
   }
 
   probability(text: string, language: Language): number {
-    return probability({ bias: this.bias, weight: (s) => this.weights.get(s) ?? 0 }, text, language);
+    let z = this.bias;
+    for (const s of features(text, language)) z += this.weights.get(s) ?? 0;
+    return 1 / (1 + Math.exp(-z));
   }
 
   isEmergency(text: string, language: Language): boolean {
