@@ -52,4 +52,49 @@ describe("red flags: past history and small things set aside, the emergency kept
     expect(disposition("uz", "yashashdan manosi yo'q")).toBe("emergency");
     expect(disposition("ky", "аары чакты, эрди шишип кетти")).toBe("emergency");
   });
+
+  it("sets aside a relative's past illness asked about for the writer's own prevention, in lay words of six languages", () => {
+    expect(disposition("en", "my dad had a stroke 10 years ago, he's ok now. I'm 35, should I get checked for anything?")).toBeUndefined();
+    expect(disposition("en", "my granddad had a stroke years back, im 42 and feel fine, how often should i check my cholesterol")).toBeUndefined();
+    expect(disposition("ru", "дедушка умер от инсульта, мне 38, какие анализы сдать для профилактики?")).toBeUndefined();
+    expect(disposition("uz", "otam 10 yil oldin insult bo'lgan, onamda qand bor, men 45 yoshdaman, qanday tekshiruvlar kerak")).toBeUndefined();
+    expect(disposition("tg", "бобоям аз инсулт вафот кард 15 сол пеш, ман 40 солаам, дору лозим?")).toBeUndefined();
+    expect(disposition("ky", "атам 15 жыл мурун инсульт болгон, мен 50 жаштамын, кандай текшерүүдөн өтөм")).toBeUndefined();
+    expect(disposition("az", "atam 10 il əvvəl insult keçirib, mən 40 yaşındayam, hansı analizləri verim")).toBeUndefined();
+    // the writer's own emergency next to the family history still raises it
+    expect(disposition("en", "my dad had a stroke years ago, im 45, should i get checked? now my face is drooping and my speech is slurred")).toBe("emergency");
+    expect(disposition("en", "my mum had a stroke years ago, I'm 50, I think I'm having a stroke")).toBe("emergency");
+    expect(disposition("uz", "otam 10 yil oldin insult bo'lgan, men 45 yoshdaman, qandim 2.1, qanday tekshiruv kerak")).toBe("emergency");
+    expect(disposition("ru", "у отца был инсульт 10 лет назад, мне 40, какие анализы? сахар 30, рвота, дышу часто, я диабетик")).toBe("emergency");
+  });
+
+  it("sets aside a fit weeks ago with the person well now, not a fit again today", () => {
+    expect(disposition("en", "my son had a febrile seizure last month, hes totally fine now, should we give calpol early?")).toBeUndefined();
+    expect(disposition("ky", "өткөн айда уулумду ысык менен талма кармап, азыр жакшы ойноп жүрөт, эмне кылабыз")).toBeUndefined();
+    expect(disposition("uz", "otgan oy tutqanoq bo'lgan edi, hozir yaxshi, basseynga borsa bo'ladimi?")).toBeUndefined();
+    expect(disposition("en", "he had a seizure last month, fine now, but today again a seizure")).toBe("emergency");
+    expect(disposition("ky", "өткөн айда талма кармаган, азыр жакшы болчу, бүгүн кайра талма кармады")).toBe("emergency");
+    expect(disposition("en", "had a seizure last month, fine now, he is fitting right now")).toBe("emergency");
+  });
+
+  it("does not read a breathless panic before a talk with a normal ECG as an asthma attack, nor a heart-squeeze idiom as chest pain", () => {
+    expect(disposition("en", "heart racing and I feel like I can't breathe before presentations, goes away after. ECG last month was normal")).toBeUndefined();
+    expect(disposition("en", "I can't breathe, it's getting worse")).toBe("emergency");
+    expect(disposition("en", "breathless before talks, goes away, ECG was normal, but now my inhaler is not helping and my lips are blue")).toBe("emergency");
+    expect(disposition("uz", "юрагим сиқилиб кетди ўғлим ҳақида ўйлайман, юрагим оғримайди, тинчлантирувчи чой ичсам бўладими")).toBeUndefined();
+    expect(disposition("uz", "yuragim siqilyapti, chap qo'limga o'tyapti, sovuq ter bosdi")).toBe("emergency");
+    expect(disposition("uz", "ko'kragim siqilyapti yarim soatdan beri")).toBe("emergency");
+  });
+
+  it("does not read 'всё хорошо, таблетки пьёт' as all the tablets swallowed", () => {
+    expect(disposition("ru", "после инфаркта стент поставили, сейчас всё хорошо таблетки пьёт, можно ли в баню?")).toBeUndefined();
+    expect(disposition("ru", "она выпила все таблетки из аптечки")).toBe("emergency");
+  });
+
+  it("catches a loaded shotgun with letters written, notes left for whoever finds me, 30 tablets counted in 'штук'", () => {
+    expect(disposition("en", "since my wife passed i dont see the point. the shotgun is loaded in the barn and ive written letters to the kids")).toBe("emergency");
+    expect(disposition("en", "i'm doing it tonight, i just don't want my mom to be the one who finds me")).toBe("emergency");
+    expect(disposition("ru", "подруга выпила парацетамол, говорит штук 30, часа 3 назад")).toBe("emergency");
+    expect(disposition("ru", "выпила таблетку от головы, купила штук 20 масок, можно ли гулять?")).toBeUndefined();
+  });
 });
