@@ -22,6 +22,8 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-12: 101/108 emergencies, 3/60 false alarms (rf-fa21912a7ff4)
 // blind-13: 105/108 emergencies, 5/60 false alarms (rf-176afe39a9b7)
 // blind-14: 101/108 emergencies, 4/60 false alarms (rf-e2295ba510e8)
+// blind-18: 108/108 emergencies, 7/60 false alarms (rf-27bf64f923a1, rules and model)
+// blind-19: 108/108 emergencies, 4/60 false alarms (rf-27bf64f923a1, rules and model)
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
   it("has at least 15 emergency and 10 routine vignettes per language, some of them held out", () => {

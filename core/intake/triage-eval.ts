@@ -39,8 +39,6 @@ export interface Score {
  * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
  */
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
-  "blind-18": { ru: [18, 18, 1, 10], en: [18, 18, 2, 10], uz: [18, 18, 2, 10], tg: [18, 18, 0, 10], ky: [18, 18, 2, 10], az: [18, 18, 0, 10] },
-  "blind-19": { ru: [18, 18, 0, 10], en: [18, 18, 2, 10], uz: [18, 18, 0, 10], tg: [18, 18, 2, 10], ky: [18, 18, 0, 10], az: [18, 18, 0, 10] },
   "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 2, 25], uz: [0, 0, 2, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 2, 25] },
 };
 
