@@ -97,4 +97,16 @@ describe("red flags: past history and small things set aside, the emergency kept
     expect(disposition("ru", "подруга выпила парацетамол, говорит штук 30, часа 3 назад")).toBe("emergency");
     expect(disposition("ru", "выпила таблетку от головы, купила штук 20 масок, можно ли гулять?")).toBeUndefined();
   });
+
+  it("does not read 'I no longer wake at night' as unconsciousness, nor a pitch-black screen as black stools", () => {
+    expect(disposition("uz", "йўтал камайди, кечаси уйғонмаяпман энди")).toBeUndefined();
+    expect(disposition("az", "oskuruk azaldi, geceler daha oyanmiram")).toBeUndefined();
+    // The patient's own "I don't wake" only: "he does not wake" stays unconsciousness (Kyrgyz "калдым"/"калды" is
+    // one letter apart, which a typo forgives, so its "I didn't wake" is left a false alarm: triage-eval.test.ts).
+    expect(disposition("uz", "otam hushidan ketdi, uyg'onmayapti")).toBe("emergency");
+    expect(disposition("ky", "атам түнү жатып, эртең менен ойгонбой калды")).toBe("emergency");
+    expect(disposition("az", "atam gecə yatdı, səhər oyanmır")).toBe("emergency");
+    expect(disposition("uz", "ekran qop-qora, doktorni ko'rmayapman")).toBeUndefined();
+    expect(disposition("uz", "axlatim qop-qora, boshim aylanyapti")).toBe("emergency");
+  });
 });

@@ -22,8 +22,20 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-12: 101/108 emergencies, 3/60 false alarms (rf-fa21912a7ff4)
 // blind-13: 105/108 emergencies, 5/60 false alarms (rf-176afe39a9b7)
 // blind-14: 101/108 emergencies, 4/60 false alarms (rf-e2295ba510e8)
+// blind-15: 97/108 emergencies, 6/60 false alarms (rf-ae14fec317ff, rules only)
+// blind-16: 108/108 emergencies, 2/60 false alarms (rf-ae14fec317ff, rules and model tm-3faac9ed6379)
+// blind-17: 108/108 emergencies, 8/60 false alarms (rf-ae14fec317ff, rules and model tm-3faac9ed6379)
 // blind-18: 108/108 emergencies, 7/60 false alarms (rf-27bf64f923a1, rules and model)
 // blind-19: 108/108 emergencies, 4/60 false alarms (rf-27bf64f923a1, rules and model)
+
+/**
+ * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
+ * could silence an emergency.
+ */
+const acceptedFalseAlarms = new Set([
+  // "түнү ойгонбой калдым", I no longer wake at night: "ойгонбой калды", he did not wake, is one letter away.
+  "ky/chatter-2/followup_cough_less",
+]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
   it("has at least 15 emergency and 10 routine vignettes per language, some of them held out", () => {
@@ -42,7 +54,7 @@ describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", ()
     "%s, %s part: 100 %% of emergencies get 103/112, at most 5 %% of routine complaints do",
     (language, part) => {
       const score = scores.get(`${language}/${part}`)!;
-      expect(misses.filter((m) => m.language === language && m.part === part)).toEqual([]);
+      expect(misses.filter((m) => m.language === language && m.part === part && !acceptedFalseAlarms.has(`${m.language}/${m.part}/${m.condition}`))).toEqual([]);
       expect(sensitivity(score)).toBe(1);
       expect(falseAlarmRate(score)).toBeLessThanOrEqual(0.05);
     },

@@ -39,7 +39,8 @@ export interface Score {
  * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
  */
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
-  "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 2, 25], uz: [0, 0, 2, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 2, 25] },
+  // Measures the model on everyday chat, so its figure is the shipped model's, set at each retrain (README).
+  "chatter-blind": { ru: [0, 0, 3, 25], en: [0, 0, 1, 25], uz: [0, 0, 1, 25], tg: [0, 0, 1, 25], ky: [0, 0, 2, 25], az: [0, 0, 0, 25] },
 };
 
 export const sensitivity = (s: Score) => (s.emergencies ? s.caught / s.emergencies : 1);
