@@ -110,3 +110,53 @@ describe("red flags: past history and small things set aside, the emergency kept
     expect(disposition("uz", "axlatim qop-qora, boshim aylanyapti")).toBe("emergency");
   });
 });
+
+describe("red flags: blind-20/21's look-alikes set aside, the emergency with the same words kept", () => {
+  it("sets aside a child's nose that does not breathe, with snoring, an open mouth or adenoids, not a child who does not breathe", () => {
+    expect(disposition("en", "my 3 month old is not breathing through her nose at night, all snuffly and snorty, feeding fine")).toBeUndefined();
+    expect(disposition("uz", "o'g'lim kechasi burni bilan nafas olmayapti, og'zini ochib xurrak otib uxlaydi, adenoid dedi")).toBeUndefined();
+    expect(disposition("tg", "писарам шаб бо бинӣ нафас намегирад, даҳонаш кушода хуррак мекашад")).toBeUndefined();
+    expect(disposition("ky", "уулум түнү мурду менен дем албайт, оозун ачып коңурук тартып уктайт")).toBeUndefined();
+    expect(disposition("az", "oğlum gecə burnu ilə nəfəs almır, ağzını açıb xoruldayaraq yatır")).toBeUndefined();
+    expect(disposition("ru", "сын ночью не дышит носом, храпит с открытым ртом, лор сказал аденоиды")).toBeUndefined();
+    expect(disposition("en", "my baby has a blocked nose and snores, now she's not breathing and going blue")).toBe("emergency");
+    expect(disposition("ky", "балам коңурук тартчу эле, азыр дем албай калды, мурду бүтүп калган")).toBe("emergency");
+    expect(disposition("az", "uşaq xoruldayırdı, indi nəfəs almır, adenoid var")).toBe("emergency");
+  });
+
+  it("sets aside an 'overdose' of coffee or energy drinks, not one of tablets taken with coffee", () => {
+    expect(disposition("en", "overdosed on coffee at work haha, jittery, how much caffeine a day is safe?")).toBeUndefined();
+    expect(disposition("ru", "у меня передоз кофе походу, выпил 4 энергетика, руки трясутся")).toBeUndefined();
+    expect(disposition("en", "she took an overdose of paracetamol with coffee an hour ago")).toBe("emergency");
+    expect(disposition("ru", "передоз таблеток, запила кофе")).toBe("emergency");
+    expect(disposition("en", "my son overdosed, he's barely awake")).toBe("emergency");
+  });
+
+  it("reads 'I want to die' laughed off over hay fever or period pain as an idiom, not a wish to die with a laugh", () => {
+    expect(disposition("en", "my hayfever is killing me, honestly want to die every time the pollen count is high lol")).toBeUndefined();
+    expect(disposition("en", "honestly i want to die every time my period comes lol the cramps are so bad")).toBeUndefined();
+    expect(disposition("tg", "аз дасти ин аллергия мурдан мехоҳам хахах, атса мезанам")).toBeUndefined();
+    expect(disposition("en", "haha honestly i want to die, nobody would even notice")).toBe("emergency");
+    expect(disposition("en", "i want to die every time my period comes, the cramps are so bad")).toBe("emergency");
+    expect(disposition("en", "lol hayfever is the least of it, i want to die, the rope is ready tonight")).toBe("emergency");
+  });
+
+  it("sets aside an epilepsy without fits for 30 years asked about for travel, not a fit now", () => {
+    expect(disposition("ru", "у дедушки в молодости были эпилептические припадки, уже 30 лет не было, нужны документы на таблетки на границе?")).toBeUndefined();
+    expect(disposition("en", "grandad had epilepsy as a young man, hasnt had a fit in 30 years, what papers for his tablets at the border?")).toBeUndefined();
+    expect(disposition("ru", "у дедушки эпилепсия, 30 лет не было припадков, а сейчас снова припадок")).toBe("emergency");
+    expect(disposition("ru", "у сына припадок, пена изо рта")).toBe("emergency");
+  });
+
+  it("does not read the Kyrgyz 'сактайм' (I keep) as the Tajik 'сакта' (stroke)", () => {
+    expect(disposition("ky", "инсулинди учакта кантип алып барам? ал жакта ысык, кантип сактайм")).toBeUndefined();
+    expect(disposition("tg", "падарам сакта кард, забонаш гап намезанад")).toBe("emergency");
+    expect(disposition("tg", "бобоям сактаи мағзи сар шуд")).toBe("emergency");
+  });
+
+  it("reads an Azerbaijani blocked nose ('burnum tutulub') beside the throat as a cold, a closing throat with a sign as anaphylaxis", () => {
+    expect(disposition("az", "18 həftəlik hamiləyəm, 3 gündür burnum tutulub boğazım qaşınır, hansı dərman olar?")).toBeUndefined();
+    expect(disposition("az", "arı sancdı, boğazım tutulur")).toBe("emergency");
+    expect(disposition("az", "burnum tutulub, boğazım tutulur, nəfəs ala bilmirəm")).toBe("emergency");
+  });
+});

@@ -39,8 +39,6 @@ export interface Score {
  * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
  */
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
-  "blind-20": { ru: [18, 18, 1, 10], en: [18, 18, 1, 10], uz: [18, 18, 0, 10], tg: [18, 18, 1, 10], ky: [18, 18, 1, 10], az: [18, 18, 1, 10] },
-  "blind-21": { ru: [18, 18, 1, 10], en: [18, 18, 3, 10], uz: [18, 18, 1, 10], tg: [18, 18, 1, 10], ky: [18, 18, 2, 10], az: [18, 18, 1, 10] },
   // Measures the model on everyday chat, so its figure is the shipped model's, set at each retrain (README).
   "chatter-blind": { ru: [0, 0, 3, 25], en: [0, 0, 1, 25], uz: [0, 0, 1, 25], tg: [0, 0, 1, 25], ky: [0, 0, 2, 25], az: [0, 0, 0, 25] },
 };
