@@ -37,6 +37,9 @@ const parts = partsOf(languages.map(loadVignettes));
 const acceptedFalseAlarms = new Set([
   // "түнү ойгонбой калдым", I no longer wake at night: "ойгонбой калды", he did not wake, is one letter away.
   "ky/chatter-2/followup_cough_less",
+  // Heartburn after meals "rising to the throat": read as chest pain that spreads; an exception for indigestion could
+  // silence a heart attack felt as indigestion, which telephone triage does not rule out by words.
+  "ky/common/heartburn",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {

@@ -44,10 +44,10 @@ const l2 = 1e-6;
 /** Weights smaller than this are not shipped: cutting them changed no vignette's decision when it was chosen. */
 const prune = 0.005;
 /**
- * Below 0.5: a missed emergency costs more than a false alarm. On the blind sets the model was trained without, its
- * probabilities sat near 0 or 1, so the exact value moves little.
+ * Chosen by leaving each of blind-16 to blind-21 out of training in turn: from 0.4 to 0.9 the model caught 636 and 635
+ * of their 648 emergencies, while unseen everyday complaints (common-blind) went from 12 to 6 of 180 false alarms.
  */
-const threshold = 0.4;
+const threshold = 0.9;
 
 /** Logistic regression by AdaGrad, the two classes weighted equally whatever their counts. */
 export function train(examples: Example[]): TextModel {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { Language } from "../i18n";
+import { dispositionOf, matchingRules, shippedRules } from "./red-flags";
+
+const rules = shippedRules();
+const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
+
+/** Everyday complaints (the `common` vignettes) that a word of a rule misread, each beside the emergency it must keep. */
+describe("red flags: everyday complaints read as what they are", () => {
+  it("reads 'diabetes type 2' as a kind of diabetes, not a sugar of 2 mmol/L", () => {
+    expect(disposition("uz", "Qandli diabet 2 tip, metformin ichaman. Ertalabki qand 8-9")).toBeUndefined();
+    expect(disposition("ky", "Кант диабети 2 тип, метформин ичем. Эртең мененки кант 8-9")).toBeUndefined();
+    expect(disposition("uz", "Qandli diabet 2-tip, qand 2.8, boshim aylanyapti")).toBe("emergency");
+    expect(disposition("en", "type 1 diabetic, sugar 2.4 and shaky")).toBe("emergency");
+  });
+
+  it("does not read the Azerbaijani fever (qızdırma) as a girl (qız)", () => {
+    expect(disposition("az", "Deyəsən qrip olmuşam. Qızdırma 38.2, bütün bədənim sızıldayır, halsızam. 32 yaşım var")).toBeUndefined();
+    expect(disposition("az", "qızımın qızdırması 39, çox halsızdır, oyanmır")).toBe("emergency");
+  });
+
+  it("does not read a teething baby's drooling as a drooping face, nor losing weight (ozmoq) as hanging (osmoq)", () => {
+    expect(disposition("en", "My 8 month old is teething, drooling everywhere and really grumpy")).toBeUndefined();
+    expect(disposition("en", "his face is drooping on one side and he can't lift his arm")).toBe("emergency");
+    expect(disposition("uz", "15 kilo ozmoqchiman, parhez qildim lekin vazn qaytib keladi")).toBeUndefined();
+    expect(disposition("uz", "o'zimni osmoqchiman, arqon tayyor")).toBe("emergency");
+  });
+});
