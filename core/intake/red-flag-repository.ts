@@ -29,7 +29,8 @@ export class RedFlagRepository {
 
   /** Keeps a rule set by its version, so a triage decision's version can always be looked up. */
   async keepVersion(version: string, rules: object[]): Promise<void> {
-    await this.db.redFlagRuleVersion.upsert({ where: { version }, create: { version, rules: rules as Prisma.InputJsonValue }, update: {} });
+    // ON CONFLICT DO NOTHING: two steps meeting a new version at once must not fail on the key (an upsert reads, then inserts).
+    await this.db.redFlagRuleVersion.createMany({ data: [{ version, rules: rules as Prisma.InputJsonValue }], skipDuplicates: true });
   }
 
   /** Replaces the whole list in one transaction with its audit row, made by `audit` from the rows before. */

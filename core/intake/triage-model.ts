@@ -6,12 +6,13 @@ import type { Language } from "../i18n";
 import { fold, stem } from "./triage-text";
 
 /**
- * The second net under the red-flag rules: a logistic regression over the letters of the text (3–5-letter pieces of
- * each folded word) and its word stems and stem pairs, trained on our vignettes by `npm run triage:train`
- * (triage-model-training.ts). Rules need the exact lay word a patient chooses; pieces of words carry over to
- * inflections, typos and wordings nobody listed ("кекиртегим кысып" reads close to "кекиртек кысылды"). On blind sets
- * it was trained without, it caught nearly all the rules missed, with few false alarms of its own on complaints and
- * more on everyday chat, so it reads complaints only (README, "Triage: the text model"). It only adds an emergency.
+ * The second net under the red-flag rules: a logistic regression over the word stems of the text and pairs of
+ * neighbouring stems, trained on our vignettes by `npm run triage:train` (triage-model-training.ts). Rules need the
+ * exact lay word a patient chooses; the model weighs every word it has seen in an emergency or a routine complaint
+ * together, so an emergency told in words no rule lists still adds up. Pieces of letters (3–5-letter n-grams) were
+ * tried first: they caught less of the held-out emergencies and raised false alarms on plain complaints ("sharp pain
+ * in the lower back since yesterday") from style, not meaning (README, "Triage: the text model"). It only adds an
+ * emergency, never removes one.
  */
 export const modelDimensions = 1 << 20;
 /** Shorter texts are left to the rules: "yes", "hello" or a name carry too little for the model to weigh. */
@@ -27,19 +28,14 @@ function slot(feature: string): number {
 
 /**
  * The slots a text lights up, each once. No feature names the language: an account's language is sometimes a guess
- * (VK) and patients mix Russian in, so a word's pieces weigh the same whichever language it was typed under.
+ * (VK) and patients mix Russian in, so a word weighs the same whichever language it was typed under.
  */
 export function features(text: string, language: Language): number[] {
-  const words = wordsOf(text, language);
-  const stems = words.map((word) => stem(word, language));
+  const stems = wordsOf(text, language).map((word) => stem(word, language));
   const out = new Set<number>();
-  for (const [i, word] of words.entries()) {
-    const padded = ` ${word} `;
-    for (let n = 3; n <= 5; n++) {
-      for (let at = 0; at + n <= padded.length; at++) out.add(slot(`c${padded.slice(at, at + n)}`));
-    }
-    out.add(slot(`w${stems[i]}`));
-    if (i + 1 < words.length) out.add(slot(`b${stems[i]} ${stems[i + 1]}`));
+  for (const [i, wordStem] of stems.entries()) {
+    out.add(slot(`w${wordStem}`));
+    if (i + 1 < stems.length) out.add(slot(`b${wordStem} ${stems[i + 1]}`));
   }
   return [...out];
 }
