@@ -25,4 +25,10 @@ describe("red flags: everyday complaints read as what they are", () => {
     expect(disposition("uz", "15 kilo ozmoqchiman, parhez qildim lekin vazn qaytib keladi")).toBeUndefined();
     expect(disposition("uz", "o'zimni osmoqchiman, arqon tayyor")).toBe("emergency");
   });
+
+  it("sends a baby under 3 months with 38 °C or more to 103/112 whatever lower reading the text gives first", () => {
+    expect(disposition("ru", "малышу 2 месяца, утром было 37,2, сейчас 38,6")).toBe("emergency");
+    expect(disposition("en", "my baby is 6 weeks old, temp was 37.3 this morning, now 38.4")).toBe("emergency");
+    expect(disposition("en", "my baby is 6 weeks old, temp 37.3, is this a fever?")).toBeUndefined();
+  });
 });
