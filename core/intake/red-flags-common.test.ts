@@ -12,6 +12,8 @@ describe("red flags: everyday complaints read as what they are", () => {
     expect(disposition("ky", "Кант диабети 2 тип, метформин ичем. Эртең мененки кант 8-9")).toBeUndefined();
     expect(disposition("uz", "Qandli diabet 2-tip, qand 2.8, boshim aylanyapti")).toBe("emergency");
     expect(disposition("en", "type 1 diabetic, sugar 2.4 and shaky")).toBe("emergency");
+    // The slang "типа" (about) before a number is no diabetes type: the reading counts.
+    expect(disposition("ru", "малышу 5 недель, типа 38,5 температура")).toBe("emergency");
   });
 
   it("does not read the Azerbaijani fever (qızdırma) as a girl (qız)", () => {

@@ -164,10 +164,11 @@ function spelledNumber(word: string, next: string | undefined, language: Languag
 }
 
 /**
- * "Diabetes type 2" names a kind, not a reading: a number beside "type" ("2 типа", "2 tip", "type 1", "навъи 2") is no
- * sugar of 2 mmol/L.
+ * "Diabetes type 2" names a kind, not a reading: a number before "типа", "tip", "type" or after "type", "навъи" is no
+ * sugar of 2 mmol/L. Exact words only: the slang "типа 38" (about 38) stays a temperature.
  */
-const typeWord = (word: string | undefined) => word !== undefined && /^(тип\p{L}*|type|tip\p{L}*|növ\p{L}*|nov\p{L}*|навъ\p{L}*|нав\p{L}*)$/u.test(word);
+const typeAfter = /^(тип|типа|tip|tipli|tipdagi|type|nov|novlu)$/u;
+const typeBefore = /^(type|тип|навъи|навъ)$/u;
 
 /** The words of a text with their clause and scope, numbers kept whole ("38,4"). */
 export function tokenize(text: string, language: Language): Token[] {
@@ -185,7 +186,7 @@ export function tokenize(text: string, language: Language): Token[] {
     if (conjunctionsIn(language).has(piece)) scope++;
     // A number keeps a case ending typed onto it ("30дай", "25dir", "40тай" — about 30, is 25).
     const digits = /^(\d+(?:·\d+)?)\p{L}*$/u.exec(piece);
-    const number = typeWord(pieces[i + 1]) || typeWord(pieces[i - 1])
+    const number = typeAfter.test(pieces[i + 1] ?? "") || typeBefore.test(pieces[i - 1] ?? "")
       ? undefined
       : digits ? Number(digits[1]!.replace("·", ".")) : spelledNumber(piece, pieces[i + 1], language);
     tokens.push({ word: piece, stem: stem(piece, language), clause, scope, ...(number === undefined ? {} : { number }) });
