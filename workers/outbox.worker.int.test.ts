@@ -51,6 +51,20 @@ describe("a chat's messages in order", () => {
   });
 });
 
+describe("a chat's messages written together", () => {
+  it("are dated apart even in one transaction, so the later waits for the earlier", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const [first, second] = await h.db.$transaction(async (tx) => [
+      await h.services.outbox.write(tx, accountId, { text: "first" }),
+      await h.services.outbox.write(tx, accountId, { text: "second" }),
+    ]);
+    const rows = await h.db.outboxMessage.findMany({ where: { id: { in: [first!, second!] } }, select: { id: true, createdAt: true } });
+    const at = (id: string) => rows.find((row) => row.id === id)!.createdAt.getTime();
+    expect(at(second!)).toBeGreaterThan(at(first!));
+    expect((await h.services.outbox.pending(second!))?.earlierPending).toBe(1);
+  });
+});
+
 describe("processSweep", () => {
   it("queues again a row left pending longer than a sweep (its job was lost)", async () => {
     const { accountId } = await patientWithAccount(h.db);

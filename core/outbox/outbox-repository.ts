@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ChannelName } from "../channels/channel";
 import type { Db, Tx } from "../db/prisma";
 
@@ -22,9 +23,18 @@ export class OutboxRepository {
     return "$transaction" in this.db ? this.db.$transaction(work) : work(this.db);
   }
 
+  /**
+   * A chat's messages go out in `createdAt` order, so a row is dated strictly after the chat's pending ones: two
+   * written in the same millisecond (or the same transaction) would otherwise tie and could go out in either order.
+   */
   async create(accountId: string, payload: object, consultationMessageId?: string): Promise<string> {
-    const row = await this.db.outboxMessage.create({ data: { accountId, payload, messageId: consultationMessageId }, select: { id: true } });
-    return row.id;
+    const [row] = await this.db.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO "OutboxMessage" ("id", "accountId", "payload", "messageId", "createdAt")
+      SELECT ${randomUUID()}::uuid, ${accountId}::uuid, ${JSON.stringify(payload)}::jsonb, ${consultationMessageId ?? null}::uuid,
+        GREATEST(${new Date()}::timestamp, (SELECT max("createdAt") + interval '1 millisecond' FROM "OutboxMessage"
+                                            WHERE "accountId" = ${accountId}::uuid AND "status" = 'pending'))
+      RETURNING "id"`;
+    return row!.id;
   }
 
   /** The row with its chat, when it is still pending; one statement (each send starts here). */
