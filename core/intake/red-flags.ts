@@ -6,7 +6,7 @@ import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
 import { deniesBefore, denyingVerbAt, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
 import { shippedModel } from "./triage-model";
-import { fold, prefixVariants, stem, tokenize, type Token } from "./triage-text";
+import { fold, markSmiles, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 import { typoLength, typoMinLength, typoPrefixLength, withinOneEdit } from "./triage-typos";
 
 /**
@@ -76,10 +76,10 @@ const patternWord = (language: Language, key: string, make: () => PatternWord) =
 
 function parsePhrase(phrase: string, language: Language): PatternWord[] {
   // Folded whole, not word by word: a contraction spans two words ("ега олмайман" = "egolmayman").
-  return fold(phrase, language).split(/\s+/).flatMap((part): PatternWord[] => {
+  return markSmiles(fold(phrase, language)).split(/\s+/).flatMap((part): PatternWord[] => {
     const range = /^\{(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)\}$/.exec(part);
     if (range) return [patternWord(language, part, () => ({ min: Number(range[1]!.replace(",", ".")), max: Number(range[2]!.replace(",", ".")) }))];
-    return (part.match(/[\p{L}\p{N}*]+/gu) ?? []).map((w) =>
+    return (part.match(/[\p{L}\p{N}*]+|\u263a/gu) ?? []).map((w) =>
       patternWord(language, w, () => (w.endsWith("*") ? { prefixes: prefixVariants(w.slice(0, -1), language) } : { word: w, stem: stem(w, language) })),
     );
   });

@@ -39,8 +39,6 @@ export interface Score {
  * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
  */
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
-  "blind-24": { ru: [18, 18, 2, 10], en: [18, 18, 1, 10], uz: [18, 18, 0, 10], tg: [18, 18, 1, 10], ky: [18, 18, 1, 10], az: [18, 18, 2, 10] },
-  "blind-25": { ru: [18, 18, 1, 10], en: [18, 18, 0, 10], uz: [18, 18, 1, 10], tg: [18, 18, 1, 10], ky: [18, 18, 2, 10], az: [18, 18, 0, 10] },
   // These two measure the model on everyday complaints and chat, so their figures are the shipped model's, set at each
   // retrain (README).
   "common-blind": { ru: [0, 0, 3, 30], en: [0, 0, 1, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 0, 30], az: [0, 0, 0, 30] },

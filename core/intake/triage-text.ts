@@ -170,14 +170,37 @@ function spelledNumber(word: string, next: string | undefined, language: Languag
 const typeAfter = /^(тип|типа|tip|tipli|tipdagi|type|nov|novlu)$/u;
 const typeBefore = /^(type|тип|навъи|навъ)$/u;
 
+const smile = "\u263a";
+/**
+ * A smile typed as ")", "))" or ":)" reads as one word, the smile (written ")" in the lexicon's `@laughing`):
+ * Russian-speaking chat laughs with brackets. A ")" that closes an open "(" or follows a number ("1)", "37,4)") stays
+ * a bracket.
+ */
+export function markSmiles(folded: string): string {
+  let open = 0;
+  return folded.replace(/[:;]-?\)+|\)+|\(/g, (bracket, at: number) => {
+    if (bracket === "(") open++;
+    else if (bracket.length === 1 && open > 0) open--;
+    else if (bracket.length > 1 || !/\p{N}/u.test(folded[at - 1] ?? "")) return ` ${smile} `;
+    return bracket;
+  });
+}
+
 /** The words of a text with their clause and scope, numbers kept whole ("38,4"). */
 export function tokenize(text: string, language: Language): Token[] {
   const tokens: Token[] = [];
   let clause = 0;
   let scope = 0;
-  const folded = fold(text, language).replace(/(\d)[,.](\d)/g, "$1·$2");
-  const pieces = folded.match(/[\p{L}\p{N}·]+|[.,;:!?()\n]/gu) ?? [];
+  const folded = markSmiles(fold(text, language)).replace(/(\d)[,.](\d)/g, "$1·$2");
+  const pieces = folded.match(/[\p{L}\p{N}·]+|\u263a|[.,;:!?()\n]/gu) ?? [];
   pieces.forEach((piece, i) => {
+    if (piece === smile) {
+      // A clause of its own: a laugh, not a word of the phrase around it.
+      tokens.push({ word: smile, stem: smile, clause: ++clause, scope: ++scope });
+      clause++;
+      scope++;
+      return;
+    }
     if (/^[.,;:!?()\n]$/.test(piece)) {
       clause++;
       scope++;
