@@ -41,7 +41,7 @@ export interface Score {
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
   // These two measure the model on everyday complaints and chat, so their figures are the shipped model's, set at each
   // retrain (README).
-  "common-blind": { ru: [0, 0, 3, 30], en: [0, 0, 1, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 0, 30], az: [0, 0, 0, 30] },
+  "common-blind": { ru: [0, 0, 1, 30], en: [0, 0, 0, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 0, 30], az: [0, 0, 0, 30] },
   "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 0, 25], uz: [0, 0, 0, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 0, 25] },
 };
 
