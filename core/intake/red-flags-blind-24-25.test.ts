@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Language } from "../i18n";
-import { dispositionOf, matchRedFlags, matchingRules, shippedRules } from "./red-flags";
-
-const rules = shippedRules();
-const raised = (language: Language, text: string) => matchRedFlags(rules, { language, texts: [text], answers: [] });
-const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
+import { disposition, raisedIds as raised } from "../../test/helpers/shipped-red-flags";
 
 /** blind-24/25's rule false alarms, each beside the emergency with the same look-alike words that must still fire. */
 describe("red flags: look-alikes of blind-24 and blind-25", () => {

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Language } from "../i18n";
-import { dispositionOf, matchingRules, shippedRules } from "./red-flags";
-
-const rules = shippedRules();
-const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
+import { disposition } from "../../test/helpers/shipped-red-flags";
 
 /** Everyday complaints (the `common` vignettes) that a word of a rule misread, each beside the emergency it must keep. */
 describe("red flags: everyday complaints read as what they are", () => {

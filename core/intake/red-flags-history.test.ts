@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispositionOf, matchingRules, shippedRules } from "./red-flags";
-import type { Language } from "../i18n";
-
-const rules = shippedRules();
-const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
+import { disposition } from "../../test/helpers/shipped-red-flags";
 
 describe("red flags: past history and small things set aside, the emergency kept", () => {
   it("sets aside a relative's stroke years ago when the patient asks about their own check-up", () => {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { dispositionOf, matchingRules, matchRedFlags, rulesVersion, shippedRules } from "./red-flags";
-import type { Language } from "../i18n";
+import { disposition, raisedIds as match } from "../../test/helpers/shipped-red-flags";
 
 const rules = shippedRules();
-const match = (language: Language, text: string) => matchRedFlags(rules, { language, texts: [text], answers: [] });
-const disposition = (language: Language, text: string) => dispositionOf(matchingRules(rules, { language, texts: [text], answers: [] }));
 
 describe("red flags in free text", () => {
   it("catches the heart attack of issue 14 from free text alone, in Russian and Kyrgyz", () => {
