@@ -30,8 +30,10 @@ function slot(feature: string): number {
  * The slots a text lights up, each once. No feature names the language: an account's language is sometimes a guess
  * (VK) and patients mix Russian in, so a word weighs the same whichever language it was typed under.
  */
-export function features(text: string, language: Language): number[] {
-  const stems = wordsOf(text, language).map((word) => stem(word, language));
+export const features = (text: string, language: Language): number[] => slotsOf(wordsOf(text, language), language);
+
+function slotsOf(words: string[], language: Language): number[] {
+  const stems = words.map((word) => stem(word, language));
   const out = new Set<number>();
   for (const [i, wordStem] of stems.entries()) {
     out.add(slot(`w${wordStem}`));
@@ -75,13 +77,14 @@ export class EmergencyWordingModel {
     this.bias = model.bias;
   }
 
-  probability(text: string, language: Language): number {
-    let z = this.bias;
-    for (const s of features(text, language)) z += this.weights.get(s) ?? 0;
-    return 1 / (1 + Math.exp(-z));
+  isEmergency(text: string, language: Language): boolean {
+    const words = wordsOf(text, language);
+    return words.length >= minWords && this.probability(words, language) >= this.threshold;
   }
 
-  isEmergency(text: string, language: Language): boolean {
-    return wordsOf(text, language).length >= minWords && this.probability(text, language) >= this.threshold;
+  private probability(words: string[], language: Language): number {
+    let z = this.bias;
+    for (const s of slotsOf(words, language)) z += this.weights.get(s) ?? 0;
+    return 1 / (1 + Math.exp(-z));
   }
 }
