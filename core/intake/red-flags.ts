@@ -85,16 +85,36 @@ function parsePhrase(phrase: string, language: Language): PatternWord[] {
   });
 }
 
-/** Which tokens of a text a pattern word matches, worked out once per text and word. */
-const matchesByText = new WeakMap<Token[], Map<PatternWord, boolean[] | null>>();
-function matchesIn(word: PatternWord, tokens: Token[], language: Language): boolean[] | null {
-  let byWord = matchesByText.get(tokens);
-  if (!byWord) matchesByText.set(tokens, (byWord = new Map()));
-  let hits = byWord.get(word);
+/**
+ * Every way a pattern word matches a token keeps the first letter (the same word, the same stem, a typo or a prefix:
+ * triage-typos.ts), so a phrase can only occur in a text that has a word starting with its first word's letter. The
+ * letters a pattern word can match after; "#" for a number range; "" when it could match any word.
+ */
+const keyLetters = (word: PatternWord): string[] =>
+  "min" in word ? ["#"] : "prefixes" in word ? word.prefixes.map((prefix) => prefix.charAt(0)) : [word.word.charAt(0), word.stem.charAt(0)];
+
+/**
+ * A text read in one language: its tokens, the letters they start with (`keyLetters`) and, worked out once per
+ * pattern word, which tokens the word matches (null: none).
+ */
+interface ReadText {
+  tokens: Token[];
+  language: Language;
+  letters: Set<string>;
+  hits: Map<PatternWord, boolean[] | null>;
+}
+function readText(text: string, language: Language): ReadText {
+  const tokens = tokenize(text, language);
+  const letters = new Set(["", ...tokens.flatMap((token) => [token.word.charAt(0), token.stem.charAt(0), ...(token.number === undefined ? [] : ["#"])])]);
+  return { tokens, language, letters, hits: new Map() };
+}
+
+function matchesIn(word: PatternWord, text: ReadText): boolean[] | null {
+  let hits = text.hits.get(word);
   if (hits === undefined) {
-    const found = tokens.map((token) => wordMatches(word, token, language));
+    const found = text.tokens.map((token) => wordMatches(word, token, text.language));
     hits = found.includes(true) ? found : null;
-    byWord.set(word, hits);
+    text.hits.set(word, hits);
   }
   return hits;
 }
@@ -155,10 +175,22 @@ function expand(phrase: string, language: Language, depth = 0): string[] {
   return words.flatMap((word) => expand(`${before}${word}${after}`, language, depth + 1));
 }
 
-/** A rule phrase compiled: parts that must all occur in the text, each a list of alternative word patterns. */
+/**
+ * A rule phrase compiled: parts that must all occur in the text, each a list of alternative word patterns filed by
+ * their first word's `keyLetters` — a text meets some 20,000 alternatives, and looks only at those filed under its
+ * own letters (issue 13: this is most of what triage costs an update).
+ */
 interface Compiled {
   except: boolean;
-  parts: PatternWord[][][];
+  parts: Array<Map<string, PatternWord[][]>>;
+}
+function byKeyLetter(alternatives: PatternWord[][]): Map<string, PatternWord[][]> {
+  const filed = new Map<string, PatternWord[][]>();
+  for (const pattern of alternatives) {
+    if (pattern.length === 0) continue;
+    for (const letter of new Set(keyLetters(pattern[0]!))) filed.set(letter, [...(filed.get(letter) ?? []), pattern]);
+  }
+  return filed;
 }
 const compiled = new Map<string, Compiled>();
 function compile(phrase: string, language: Language): Compiled {
@@ -166,37 +198,48 @@ function compile(phrase: string, language: Language): Compiled {
   let result = compiled.get(key);
   if (!result) {
     const except = phrase.startsWith("-");
-    const parts = (except ? phrase.slice(1) : phrase).split(/\s\+\s/).map((part) => expand(part.trim(), language).map((p) => parsePhrase(p, language)));
+    const parts = (except ? phrase.slice(1) : phrase).split(/\s\+\s/).map((part) => byKeyLetter(expand(part.trim(), language).map((p) => parsePhrase(p, language))));
     result = { except, parts };
     compiled.set(key, result);
   }
   return result;
 }
-const compiledRules = new WeakMap<RedFlagRule, Map<Language, { all: Compiled[][]; needed: Compiled[][] }>>();
+/** A rule in one language: `needed`, its groups without the exceptions (each must match for the rule to fire); `exceptions`. */
+interface CompiledRule {
+  needed: Compiled[][];
+  exceptions: Compiled[];
+}
+const compiledRules = new WeakMap<RedFlagRule, Map<Language, CompiledRule>>();
 function compiledFor(rule: RedFlagRule, language: Language) {
   let byLanguage = compiledRules.get(rule);
   if (!byLanguage) compiledRules.set(rule, (byLanguage = new Map()));
   let result = byLanguage.get(language);
   if (!result) {
     const all = (rule.phrases[language] ?? []).map((group) => group.map((phrase) => compile(phrase, language)));
-    result = { all, needed: all.map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0) };
+    result = { needed: all.map((group) => group.filter((c) => !c.except)).filter((group) => group.length > 0), exceptions: all.flat().filter((c) => c.except) };
     byLanguage.set(language, result);
   }
   return result;
 }
-const compiledRule = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).all;
-/** A rule's groups without its exceptions: each must match for the rule to fire. */
-const neededGroups = (rule: RedFlagRule, language: Language) => compiledFor(rule, language).needed;
 
-const occurs = (c: Compiled, tokens: Token[], language: Language) =>
-  c.parts.every((alternatives) => alternatives.some((pattern) => phraseMatches(pattern, tokens, language)));
+/** Plain loops: this runs some 20,000 times a text, and a closure made per call costs more than the test itself. */
+function occurs(c: Compiled, text: ReadText): boolean {
+  for (const filed of c.parts) if (!partOccurs(filed, text)) return false;
+  return true;
+}
+function partOccurs(filed: Map<string, PatternWord[][]>, text: ReadText): boolean {
+  for (const letter of text.letters) {
+    for (const pattern of filed.get(letter) ?? []) if (phraseMatches(pattern, text)) return true;
+  }
+  return false;
+}
 
 /** Whether the phrase occurs, not negated, in one clause of the text. */
-function phraseMatches(pattern: PatternWord[], tokens: Token[], language: Language): boolean {
-  if (pattern.length === 0) return false;
+function phraseMatches(pattern: PatternWord[], text: ReadText): boolean {
+  const { tokens, language } = text;
   const hits: boolean[][] = [];
   for (const word of pattern) {
-    const found = matchesIn(word, tokens, language);
+    const found = matchesIn(word, text);
     if (!found) return false; // a word the text does not have: most phrases end here
     hits.push(found);
   }
@@ -251,29 +294,35 @@ const mixedIn = (language: Language): Language[] => [...new Set<Language>([langu
 
 /** The rules the text (in the patient's language) or the answers raise. */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
-  const read = readIn(input.language).map((language) => ({ language, texts: input.texts.map((text) => tokenize(text, language)) }));
-  const answerOf = (id: string) => input.answers.find((a) => a.questionId === id)?.answer;
-  return rules.filter((rule) => {
-    const compiledIn = (language: Language) => compiledRule(rule, language);
-    // An exception read in any language cancels the rule: the text is read in all six, and a Kyrgyz leg cramp
-    // ("балтырым тырышып") read as Uzbek would otherwise be a convulsion without its calf.
-    const excepted = (index: number) =>
-      read.some(({ language, texts }) => compiledIn(language).flat().some((c) => c.except && occurs(c, texts[index]!, language)));
-    const needed = (language: Language) => neededGroups(rule, language);
-    const groupOccurs = (language: Language, g: number, tokens: Token[]) => needed(language)[g]?.some((c) => occurs(c, tokens, language)) ?? false;
-    const byText = input.texts.some((_, index) => {
-      const tokensIn = (language: Language) => read.find((r) => r.language === language)!.texts[index]!;
-      const inOne = read.some(({ language }) => needed(language).length > 0 && needed(language).every((_, g) => groupOccurs(language, g, tokensIn(language))));
-      const groups = needed(input.language).length;
-      const mixed = groups > 0 && needed(input.language).every((_, g) => mixedIn(input.language).some((language) => groupOccurs(language, g, tokensIn(language))));
-      return (inOne || mixed) && !excepted(index);
-    });
-    const byAnswers = rule.answers.some((entry) =>
-      Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answerOf(questionId))),
-    );
-    return byText || byAnswers;
-  });
+  const texts = input.texts.map((text) => readIn(input.language).map((language) => readText(text, language)));
+  return rules.filter((rule) => texts.some((readings) => raisedByText(rule, input.language, readings)) || raisedByAnswers(rule, input.answers));
 }
+
+/**
+ * Whether one text raises the rule (`readings`: the text read in each language, the patient's own first). Plain
+ * loops and no closures: every rule meets every text in six languages.
+ */
+function raisedByText(rule: RedFlagRule, patient: Language, readings: ReadText[]): boolean {
+  const neededIn = (reading: ReadText) => compiledFor(rule, reading.language).needed;
+  const inOne = readings.some((reading) => neededIn(reading).length > 0 && neededIn(reading).every((group) => groupOccurs(group, reading)));
+  // The patient's language and Russian mixed: each group, by its place in the rule, in one of them.
+  const mixed = readings.filter((reading) => mixedIn(patient).includes(reading.language));
+  const groups = compiledFor(rule, patient).needed;
+  const fires = inOne || (groups.length > 0 && groups.every((_, g) => mixed.some((reading) => groupOccurs(neededIn(reading)[g], reading))));
+  // An exception read in any language cancels the rule: the text is read in all six, and a Kyrgyz leg cramp
+  // ("балтырым тырышып") read as Uzbek would otherwise be a convulsion without its calf.
+  return fires && !readings.some((reading) => compiledFor(rule, reading.language).exceptions.some((c) => occurs(c, reading)));
+}
+
+function groupOccurs(group: Compiled[] | undefined, reading: ReadText): boolean {
+  for (const c of group ?? []) if (occurs(c, reading)) return true;
+  return false;
+}
+
+const raisedByAnswers = (rule: RedFlagRule, answers: Answer[]) =>
+  rule.answers.some((entry) =>
+    Object.entries(entry).every(([questionId, condition]) => conditionHolds(condition, answers.find((a) => a.questionId === questionId)?.answer)),
+  );
 
 /** The ids of the rules the text or the answers raise. */
 export const matchRedFlags = (...args: Parameters<typeof matchingRules>): string[] => matchingRules(...args).map((rule) => rule.id);
