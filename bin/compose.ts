@@ -9,7 +9,7 @@ import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
 import { InboundReplies } from "../core/inbound/inbound-reply-repository";
-import type { InboundDeps } from "../workers/inbound.worker";
+import { EVENTS_PER_TRANSACTION, type InboundDeps } from "../workers/inbound.worker";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import type { WorkerLocks } from "../workers/job-queues";
@@ -59,7 +59,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...queues.schedulerSpecs(rights.retentionJobs),
     ...queues.schedulerSpecs(rota.coverageJobs),
   ]);
-  // The inbound worker's deps: each stored event through the dialogue, its replies written with the processed mark.
+  // The inbound worker's deps: each stored event through the dialogue (several in one transaction), its replies written with the processed mark.
   const inboundDeps: InboundDeps = {
     store: inbound,
     transaction: (work) => base.unitOfWork.run(work),
@@ -79,6 +79,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       if (upload) await files.remove([upload]);
     },
     logger,
+    batch: EVENTS_PER_TRANSACTION,
     attempts: config.INBOUND_ATTEMPTS,
     claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
     sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,

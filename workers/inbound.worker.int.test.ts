@@ -126,4 +126,34 @@ describe("processInbound", () => {
     expect(await complaintOf(user)).toEqual(["Headache for three days"]);
     expect((await repliesTo(user)).slice(before)).toEqual(["What is it about? Choose the closest area:"]);
   });
+
+  it("runs other chats' waiting events in its own transaction, and one that fails there costs the others nothing", async () => {
+    let transactions = 0;
+    const counted = (handle: InboundDeps["handle"]): InboundDeps => ({ ...deps, handle, transaction: (work) => (transactions++, deps.transaction(work)) });
+    const [a, b, c] = [h.newPatient("en"), h.newPatient("en"), h.newPatient("en")];
+    const queued = await Promise.all([a, b, c].map((user) => stored(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"))));
+
+    // All three in one transaction: a's job answers b and c too; b's own job then finds nothing left.
+    await processInbound(queued[0]!, undefined, counted(deps.handle));
+    await processInbound(queued[1]!, undefined, counted(deps.handle));
+    expect(transactions).toBe(1);
+    for (const { data } of queued) expect((await row(data.eventId)).status).toBe("processed");
+    const consentAsked = await repliesTo(a);
+    expect(consentAsked.length).toBeGreaterThan(0);
+    for (const user of [b, c]) expect(await repliesTo(user)).toEqual(consentAsked);
+
+    // Again with f's step failing: the batch rolls back, then each runs alone; f's row keeps the error for its own job.
+    const [d, e, f] = [h.newPatient("en"), h.newPatient("en"), h.newPatient("en")];
+    const next = await Promise.all([d, e, f].map((user) => stored(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"))));
+    const fFails = counted((event, commit) => (event.sender.externalUserId === String(f.id) ? Promise.reject(new Error("f's step failed")) : deps.handle(event, commit)));
+    transactions = 0;
+    await processInbound(next[0]!, undefined, fFails);
+    expect(transactions).toBe(4);
+    for (const user of [d, e]) expect(await repliesTo(user)).toEqual(consentAsked);
+    expect(await repliesTo(f)).toEqual([]);
+    const failed = await h.db.inboundEvent.findUniqueOrThrow({ where: { id: next[2]!.data.eventId }, select: { status: true, attempts: true, lastError: true, claimedUntil: true } });
+    expect(failed).toEqual({ status: "pending", attempts: 1, lastError: "f's step failed", claimedUntil: null });
+    await processInbound(next[2]!, undefined, deps);
+    expect(await repliesTo(f)).toEqual(consentAsked);
+  });
 });

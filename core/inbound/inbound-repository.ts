@@ -116,6 +116,28 @@ export class InboundStore {
     return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts!, more: head.more };
   }
 
+  /**
+   * Takes, for `forMs`, the oldest pending rows of up to `limit` other chats whose row is their chat's head and free:
+   * a worker runs them in the same transaction as its own (fewer commits and round trips per event). A row another
+   * worker is taking is skipped, not waited for.
+   */
+  async claimHeads(limit: number, forMs: number, exceptChatKey: string): Promise<ClaimedEvent[]> {
+    if (limit <= 0) return [];
+    // Read committed re-checks the locked row's own columns (status, claim), so a row claimed meanwhile drops out.
+    return this.db.$queryRaw<ClaimedEvent[]>`
+      WITH free AS (
+        SELECT e."id" FROM "InboundEvent" e
+        WHERE e."source" = ${this.source} AND e."status" = 'pending' AND e."chatKey" <> ${exceptChatKey}
+          AND (e."claimedUntil" IS NULL OR e."claimedUntil" < now())
+          AND NOT EXISTS (SELECT 1 FROM "InboundEvent" p WHERE p."chatKey" = e."chatKey" AND p."status" = 'pending' AND p."seq" < e."seq")
+        ORDER BY e."seq" LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
+      FROM free WHERE e."id" = free."id"
+      RETURNING e."id", e."channel", e."payload", e."attempts", false AS "more"`;
+  }
+
   /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
   async finish(id: string): Promise<boolean> {
     const { count } = await this.db.inboundEvent.updateMany({

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "InboundEvent_source_status_seq_idx" ON "InboundEvent"("source", "status", "seq");
