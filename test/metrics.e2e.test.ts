@@ -8,6 +8,7 @@ import { queueNames } from "../core/redis-keys";
 import { currentRequestId, runWithRequestId } from "../core/request-context";
 import { createLogger } from "../core/logger";
 import { enqueueDocuments } from "../workers/documents.worker";
+import { processInbound } from "../workers/inbound.worker";
 import { JobQueues } from "../workers/job-queues";
 import { protocolFixture } from "./helpers/protocol-fixture";
 import { giveCertificate } from "./helpers/test-pki";
@@ -177,6 +178,31 @@ describe("request ids in jobs, and /metrics without a token", () => {
       const carried = jobs.filter((job) => job.data.requestId === "req-dialogue-31313131");
       expect(carried.length).toBeGreaterThan(0);
       for (const job of carried) expect(Object.keys(job.data).sort()).toEqual(["outboxId", "requestId"]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("runs an event taken along into another's transaction under its own webhook's id, and its replies' jobs carry it", async () => {
+    const users = [h.newPatient(), h.newPatient()];
+    const updates = users.map((user) => telegramUpdates.text(h.nextUpdateId(), user, "/start"));
+    for (const [i, update] of updates.entries()) {
+      const headers = { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET, "x-request-id": `req-batched-${i}-8080808` };
+      expect((await h.app.inject({ method: "POST", url: "/webhooks/telegram", headers, payload: update })).statusCode).toBe(200);
+    }
+    const eventId = `telegram-${h.telegram.token.split(":")[0]}-${updates[0]!.update_id}`;
+    // The first event's job, under its own id as the worker runs it, takes the second along.
+    await runWithRequestId("req-batched-0-8080808", () =>
+      processInbound({ data: { eventId, chatKey: `telegram:${users[0]!.id}` }, moveToDelayed: async () => undefined }, undefined, h.services.inboundDeps),
+    );
+    const queue = new Queue("outbox", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
+    try {
+      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+      for (const [i, user] of users.entries()) {
+        const rows = await h.db.outboxMessage.findMany({ where: { account: { channel: "telegram", externalUserId: String(user.id) } }, select: { id: true } });
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) expect(jobs.find((job) => job.data.outboxId === row.id)?.data.requestId).toBe(`req-batched-${i}-8080808`);
+      }
     } finally {
       await queue.close();
     }

@@ -6,6 +6,7 @@ import type { ClaimedEvent, InboundStore } from "../core/inbound/inbound-reposit
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
 import { queueNames } from "../core/redis-keys";
+import { runWithRequestId } from "../core/request-context";
 import type { QueueDeclaration } from "./job-queues";
 
 export const INBOUND_QUEUE = queueNames.inbound;
@@ -107,7 +108,7 @@ async function runBatch(own: ClaimedEvent, companions: ClaimedEvent[], deps: Inb
   if (decoded.length > 1) {
     try {
       await deps.transaction(async () => {
-        for (const { claimed, event } of decoded) await deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies));
+        for (const item of decoded) await step(item, deps);
       });
       await Promise.all(decoded.map(({ claimed }) => afterHandled(claimed, deps)));
       return;
@@ -137,9 +138,7 @@ async function decodeOrFinish(claimed: ClaimedEvent, deps: InboundDeps): Promise
 /** One event in its own transaction; throws (to be retried) unless it was processed or used up its attempts. */
 async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<void> {
   try {
-    // The dialogue's writes, the processed mark and the replies commit together; a retry starts from before them.
-    // Under the job's request id (workers/job-queues.ts): the replies it queues carry the webhook's id on to the outbox.
-    await deps.transaction(() => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies)));
+    await deps.transaction(() => step({ claimed, event }, deps));
     await afterHandled(claimed, deps);
   } catch (error) {
     if (error instanceof AlreadyProcessed) return;
@@ -153,6 +152,16 @@ async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<v
     deps.logger.error({ eventId: claimed.id, err: error }, "inbound event failed every attempt: kept as a dead letter");
   }
 }
+
+/**
+ * The dialogue's writes, the processed mark and the replies, inside the caller's transaction: they commit together and
+ * a retry starts from before them. Under the request id of the webhook that stored the event, whichever job runs it:
+ * the replies it queues carry that id on to the outbox.
+ */
+const step = ({ claimed, event }: Decoded, deps: InboundDeps) => {
+  const run = () => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies));
+  return claimed.requestId ? runWithRequestId(claimed.requestId, run) : run();
+};
 
 const afterHandled = (claimed: ClaimedEvent, deps: InboundDeps) =>
   deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));

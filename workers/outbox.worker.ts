@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
 import { ChannelSendError, type Channel, type ChannelName, type OutgoingMessage } from "../core/channels/channel";
+import { groupCommit } from "../core/group-commit";
+import { currentRequestId } from "../core/request-context";
 import type { Logger } from "../core/logger";
 import type { Outbox, PendingDelivery } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
@@ -27,15 +29,26 @@ export interface OutboxSettings {
 
 const outboxJobId = (outboxId: string) => `out-${outboxId}`;
 
-export async function enqueueSend(queue: Queue, settings: Pick<OutboxSettings, "attempts">, outboxId: string): Promise<void> {
-  await queue.add("send", sendJobSchema.parse({ outboxId }), {
-    // One job per outbox row, however often the sweep finds it pending.
-    jobId: outboxJobId(outboxId),
-    attempts: settings.attempts,
-    backoff: { type: "messenger" },
-    removeOnComplete: true,
-    removeOnFail: { age: 7 * 24 * 3600 },
-  });
+/**
+ * Queues rows by id; the rows written together (a batch of inbound steps' replies) go to Redis in one addBulk, each job
+ * with the request id of its own writer (workers/job-queues.ts).
+ */
+export function outboxEnqueuer(queue: Queue, settings: Pick<OutboxSettings, "attempts">): (outboxId: string) => Promise<void> {
+  const add = groupCommit(
+    async (rows: Array<{ outboxId: string; requestId: string | undefined }>) => {
+      await queue.addBulk(
+        rows.map(({ outboxId, requestId }) => ({
+          name: "send",
+          data: { ...sendJobSchema.parse({ outboxId }), ...(requestId ? { requestId } : {}) },
+          // One job per outbox row, however often the sweep finds it pending.
+          opts: { jobId: outboxJobId(outboxId), attempts: settings.attempts, backoff: { type: "messenger" }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+        })),
+      );
+      return rows.map(() => undefined);
+    },
+    { max: 500 },
+  );
+  return (outboxId) => add({ outboxId, requestId: currentRequestId() });
 }
 
 /** Waits what the messenger asked for on a 429, otherwise doubles the wait up to a ceiling, with jitter. */
@@ -168,12 +181,13 @@ const wakeIn = (queue: Queue) => async (outboxId: string) => {
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
 export async function processSweep(queue: Queue, outbox: Outbox, settings: Pick<OutboxSettings, "attempts" | "sweepMs">, now = new Date()): Promise<number> {
   const ids = await outbox.stalePendingIds(settings.sweepMs, now);
+  const enqueue = outboxEnqueuer(queue, settings);
   for (const id of ids) {
     // A job that used up its attempts while Postgres was away could not mark its row failed; kept as failed, it
     // would hold the job id and the row would wait for ever. The row says pending, so it goes again.
     const job = await queue.getJob(outboxJobId(id));
     if (job && (await job.isFailed())) await job.remove();
-    await enqueueSend(queue, settings, id);
+    await enqueue(id);
   }
   return ids.length;
 }

@@ -18,7 +18,7 @@ import { PatientNotifier } from "../../core/patients/patient-notifier";
 import { PatientRepository } from "../../core/patients/patient-repository";
 import { RedisConsoleEvents } from "../../core/realtime/console-events";
 import { JobQueues } from "../../workers/job-queues";
-import { enqueueSend, outboxQueue } from "../../workers/outbox.worker";
+import { outboxEnqueuer, outboxQueue } from "../../workers/outbox.worker";
 
 /** Only where FILE_ENCRYPTION_KEYS is unset, which production refuses (see core/config.ts). */
 const developmentKey = { id: "dev", key: createHash("sha256").update("telecons development key").digest() };
@@ -46,7 +46,8 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
   const outboxQueued = queues.open(outboxJobs);
   // Jobs and events raised inside a dialogue step wait for its commit: a worker must find the rows they name.
   const { afterCommit } = unitOfWork;
-  const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => afterCommit(() => enqueueSend(outboxQueued, outboxSettings, outboxId)) });
+  const enqueueSend = outboxEnqueuer(outboxQueued, outboxSettings);
+  const outbox = new Outbox(new OutboxRepository(db), { enqueue: (outboxId) => afterCommit(() => enqueueSend(outboxId)) });
   const patients = new PatientRepository(db);
   if (!config.FILE_ENCRYPTION_KEYS) logger.warn("FILE_ENCRYPTION_KEYS is not set: files use a development key, unfit for patient data");
   return {

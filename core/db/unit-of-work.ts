@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { currentRequestId, runWithRequestId } from "../request-context";
 import type { PrismaClient } from "./generated/client";
 import type { Db, Tx } from "./prisma";
 
@@ -36,14 +37,18 @@ export class UnitOfWork {
       maxWait: this.limits.maxWaitMs,
       timeout: this.limits.timeoutMs,
     });
-    for (const next of afterCommit) await next();
+    // Started in order, run together: a step's many replies go to the queue in one batch (workers/outbox.worker.ts).
+    await Promise.all(afterCommit.map((next) => next()));
     return result;
   }
 
   /** Inside `run`: kept until its transaction committed (dropped if it rolls back). Elsewhere: done now. */
   readonly afterCommit: AfterCommit = async (work) => {
     const unit = this.current.getStore();
-    if (unit) unit.afterCommit.push(work);
+    // Under the request id of the step that asked for it (several inbound steps share a transaction), outside the
+    // transaction itself, which has ended.
+    const requestId = currentRequestId();
+    if (unit) unit.afterCommit.push(requestId ? () => runWithRequestId(requestId, work) : work);
     else await work();
   };
 }

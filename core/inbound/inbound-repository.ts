@@ -3,6 +3,7 @@ import type { ChannelName } from "../channels/channel";
 import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/prisma";
 import { groupCommit } from "../group-commit";
+import { currentRequestId } from "../request-context";
 
 export interface ClaimedEvent {
   id: string;
@@ -12,6 +13,8 @@ export interface ClaimedEvent {
   attempts: number;
   /** Whether the chat had another event pending behind this one when it was claimed. */
   more: boolean;
+  /** The webhook request that stored it, if any. */
+  requestId: string | null;
 }
 
 export interface DeadLetter {
@@ -28,6 +31,7 @@ interface NewEvent {
   channel: ChannelName;
   chatKey: string;
   payload: unknown;
+  requestId: string | undefined;
 }
 
 /** Rows per INSERT: a burst of webhooks shares one statement (and one commit). */
@@ -53,17 +57,17 @@ export class InboundStore {
    * not take it, as do all the updates written with it.
    */
   accept(channel: ChannelName, event: { id: string; chatKey: string }, payload: unknown): Promise<boolean> {
-    return this.insert({ id: event.id, channel, chatKey: event.chatKey, payload });
+    return this.insert({ id: event.id, channel, chatKey: event.chatKey, payload, requestId: currentRequestId() });
   }
 
   /** One multi-row INSERT; true for each event that is new. */
   private async insertAll(events: NewEvent[]): Promise<boolean[]> {
     // `seq` is taken in arrival order (ORDER BY n), which is the order a chat's events are handled in.
     const inserted = await this.db.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO "InboundEvent" ("id", "channel", "chatKey", "payload", "source", "receivedAt")
-      SELECT i, c::"ChannelName", k, p::jsonb, ${this.source}, ${new Date()}::timestamp
+      INSERT INTO "InboundEvent" ("id", "channel", "chatKey", "payload", "requestId", "source", "receivedAt")
+      SELECT i, c::"ChannelName", k, p::jsonb, r, ${this.source}, ${new Date()}::timestamp
       FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.channel)}::text[], ${events.map((e) => e.chatKey)}::text[],
-                  ${events.map((e) => JSON.stringify(e.payload))}::text[]) WITH ORDINALITY AS t(i, c, k, p, n)
+                  ${events.map((e) => JSON.stringify(e.payload))}::text[], ${events.map((e) => e.requestId ?? null)}::text[]) WITH ORDINALITY AS t(i, c, k, p, r, n)
       ORDER BY n
       ON CONFLICT DO NOTHING
       RETURNING "id"`;
@@ -106,14 +110,14 @@ export class InboundStore {
       ), claimed AS (
         UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
         FROM head WHERE e."id" = head."id" AND (head."claimedUntil" IS NULL OR head."claimedUntil" < now())
-        RETURNING e."id", e."channel", e."payload", e."attempts"
+        RETURNING e."id", e."channel", e."payload", e."attempts", e."requestId"
       )
       SELECT head."id" AS "headId", claimed.*,
         EXISTS (SELECT 1 FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending' AND "id" <> head."id") AS "more"
       FROM head LEFT JOIN claimed ON true`;
     if (!head) return undefined;
     if (!head.id) return "busy";
-    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts!, more: head.more };
+    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts!, more: head.more, requestId: head.requestId ?? null };
   }
 
   /**
@@ -135,7 +139,7 @@ export class InboundStore {
       )
       UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
       FROM free WHERE e."id" = free."id"
-      RETURNING e."id", e."channel", e."payload", e."attempts", false AS "more"`;
+      RETURNING e."id", e."channel", e."payload", e."attempts", false AS "more", e."requestId"`;
   }
 
   /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
