@@ -32,6 +32,26 @@ describe("RedFlagRules.current", () => {
     await redFlags.replace("00000000-0000-4000-8000-000000000000", first.rules);
   });
 
+  it("matches an edit made in another process from at most a second later, reading the stamp once a second", async () => {
+    const { unitOfWork } = h.services;
+    const repo = new RedFlagRepository(unitOfWork.db);
+    const [editor, worker] = [new RedFlagRules(repo, unitOfWork.afterCommit), new RedFlagRules(repo, unitOfWork.afterCommit)];
+    const before = await worker.current();
+    let stamps = 0;
+    const stamp = repo.stamp.bind(repo);
+    repo.stamp = () => (stamps++, stamp());
+    const edited = before.rules.map((rule, i) => (i === 0 ? { ...rule, guideline: `${rule.guideline} (edited elsewhere)` } : rule));
+    await editor.replace("00000000-0000-4000-8000-000000000000", edited);
+    stamps = 0;
+    expect((await worker.current()).version).toBe(before.version);
+    expect(stamps).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await worker.current()).version).toBe(rulesVersion(edited));
+    await worker.current();
+    expect(stamps).toBe(1);
+    await editor.replace("00000000-0000-4000-8000-000000000000", before.rules);
+  });
+
   it("keeps a version written inside a step that rolled back when it is next used", async () => {
     const { unitOfWork, db } = h.services;
     const redFlags = new RedFlagRules(new RedFlagRepository(unitOfWork.db), unitOfWork.afterCommit);

@@ -4,6 +4,12 @@ import type { RedFlagRepository } from "./red-flag-repository";
 import { dispositionOf, matchingRules, redFlagRuleSchema, rulesVersion, shippedRules, type RedFlagRule } from "./red-flags";
 
 /**
+ * How long a stamp read stands for the stored list: an edit made in another process is matched from at most this
+ * later (this one's own at once), and a burst of messages reads the stamp once, not once each (issue 13).
+ */
+const STAMP_FRESH_MS = 1000;
+
+/**
  * The clinic's list in Postgres, seeded from red-flag-rules.json the first time it is read. Every version matched
  * is kept in RedFlagRuleVersion, so the rules behind any stored triage decision can be read back.
  */
@@ -13,7 +19,7 @@ export class RedFlagRules {
    * The last rows read, parsed, with their version: while the stored list stays the same (its stamp), every message
    * is matched against the same rule objects, whose compiled phrases are cached (compiling costs as much as matching).
    */
-  private last: { stamp: string; version: string; rules: RedFlagRule[] } | undefined;
+  private last: { stamp: string; readAt: number; version: string; rules: RedFlagRule[] } | undefined;
   constructor(
     private readonly repo: RedFlagRepository,
     /** A version is known kept once the transaction that wrote it (a dialogue step's) has committed. */
@@ -22,11 +28,15 @@ export class RedFlagRules {
 
   /** The rules with their version, the version recorded once. */
   async current(): Promise<{ version: string; rules: RedFlagRule[] }> {
-    const stamp = await this.repo.stamp();
-    if (this.last?.stamp !== stamp) {
-      // Read after the stamp: a replacement in between only makes the next message read the rows again.
-      const rules = await this.parsed(await this.repo.rows());
-      this.last = { stamp, version: rulesVersion(rules), rules };
+    if (!this.last || Date.now() - this.last.readAt >= STAMP_FRESH_MS) {
+      const readAt = Date.now();
+      const stamp = await this.repo.stamp();
+      if (this.last?.stamp === stamp) this.last.readAt = readAt;
+      else {
+        // Read after the stamp: a replacement in between only makes the next message read the rows again.
+        const rules = await this.parsed(await this.repo.rows());
+        this.last = { stamp, readAt, version: rulesVersion(rules), rules };
+      }
     }
     const { version, rules } = this.last;
     if (!this.kept.has(version)) {
@@ -52,9 +62,9 @@ export class RedFlagRules {
   /** The stored rows parsed; none stored yet: the shipped list, seeded. */
   private async parsed(rows: unknown[]): Promise<RedFlagRule[]> {
     if (rows.length === 0) {
-      const seed = shippedRules();
-      await this.repo.seed(seed.map(toRow));
-      return seed;
+      await this.repo.seed(shippedRules().map(toRow));
+      // Read back: a version hashes the rules as stored (Postgres orders a JSON object's keys its own way).
+      rows = await this.repo.rows();
     }
     return rows.map((row) => redFlagRuleSchema.parse(row));
   }
@@ -71,6 +81,7 @@ export class RedFlagRules {
         meta: { before: before.map((r) => r.id), after: rules.map((r) => r.id), versionBefore: rulesVersion(before), version: rulesVersion(rules) },
       };
     });
+    this.last = undefined;
     return this.list();
   }
 }
