@@ -85,22 +85,26 @@ async function delay(job: Job, token: string | undefined, ms: number): Promise<n
 /** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
 export async function processSend(job: Job, token: string | undefined, deps: OutboxWorkerDeps): Promise<void> {
   const { outboxId } = sendJobSchema.parse(job.data);
-  const delivery = await deps.outbox.pending(outboxId);
-  if (!delivery) return;
+  const now = deps.now ?? (() => new Date());
+  // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
+  // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
+  // keeps the second from sending it too.
+  const taken = await deps.outbox.take(outboxId, now(), deps.claimMs);
+  if (!taken) return;
+  const { delivery, claimedUntil } = taken;
   const limiter = deps.limiter;
   const chatIntervalMs = limiter?.rateOf(delivery.channel).chatIntervalMs ?? 0;
   if (delivery.earlierPending > 0) {
     // Each earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
     return delay(job, token, Math.max(ORDER_WAIT_MS, delivery.earlierPending * chatIntervalMs));
   }
-  const channel = deps.channels[delivery.channel];
-  if (!channel) throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
-  const now = deps.now ?? (() => new Date());
-  // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
-  // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
-  // keeps the second from sending it too. It looks again soon, since the first attempt may fail and let go.
-  const claimedUntil = await deps.outbox.claim(outboxId, now(), deps.claimMs);
+  // Held by another attempt: it looks again soon, since that attempt may fail and let go.
   if (!claimedUntil) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  const channel = deps.channels[delivery.channel];
+  if (!channel) {
+    await deps.outbox.unclaim(outboxId, claimedUntil);
+    throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
+  }
   const message = await renderOrLetGo(deps, delivery, claimedUntil);
   // The token is taken last, just before the request: the limiter counts each send from here to its answer.
   let ticket: string | undefined;

@@ -37,24 +37,26 @@ export class OutboxRepository {
     return row!.id;
   }
 
-  /** The row with its chat, when it is still pending; one statement (each send starts here). */
-  async pending(outboxId: string): Promise<StoredDelivery | undefined> {
-    const [row] = await this.db.$queryRaw<StoredDelivery[]>`
-      SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt",
-        (SELECT count(*)::int FROM "OutboxMessage" e
-         WHERE e."accountId" = o."accountId" AND e."status" = 'pending' AND e."id" <> o."id" AND e."createdAt" < o."createdAt") AS "earlierPending"
-      FROM "OutboxMessage" o JOIN "MessengerAccount" a ON a."id" = o."accountId"
-      WHERE o."id" = ${outboxId}::uuid AND o."status" = 'pending'`;
+  /**
+   * The row with its chat, when it is still pending, claimed until `until` when it is the chat's next and no other
+   * live claim holds it; one statement (each send starts here). Two takers at once: the row lock lets one claim.
+   */
+  async take(outboxId: string, now: Date, until: Date): Promise<(StoredDelivery & { claimed: boolean }) | undefined> {
+    const [row] = await this.db.$queryRaw<Array<StoredDelivery & { claimed: boolean }>>`
+      WITH target AS (
+        SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt",
+          (SELECT count(*)::int FROM "OutboxMessage" e
+           WHERE e."accountId" = o."accountId" AND e."status" = 'pending' AND e."id" <> o."id" AND e."createdAt" < o."createdAt") AS "earlierPending"
+        FROM "OutboxMessage" o JOIN "MessengerAccount" a ON a."id" = o."accountId"
+        WHERE o."id" = ${outboxId}::uuid AND o."status" = 'pending'
+      ), claimed AS (
+        UPDATE "OutboxMessage" o SET "claimedUntil" = ${until}::timestamp
+        FROM target t
+        WHERE o."id" = t."id" AND t."earlierPending" = 0 AND o."status" = 'pending' AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now}::timestamp)
+        RETURNING o."id"
+      )
+      SELECT target.*, EXISTS (SELECT 1 FROM claimed) AS "claimed" FROM target`;
     return row;
-  }
-
-  /** Sets the row's claim until `until` unless another live claim holds it. */
-  async claim(outboxId: string, now: Date, until: Date): Promise<boolean> {
-    const { count } = await this.db.outboxMessage.updateMany({
-      where: { id: outboxId, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-      data: { claimedUntil: until },
-    });
-    return count === 1;
   }
 
   /** Lets go of a claim this attempt holds (it is identified by its own `until`) without having sent. */

@@ -46,18 +46,17 @@ export class Outbox {
     await this.dispatch(await this.repo.create(accountId, outgoingMessageSchema.parse(message)));
   }
 
-  /** The row to deliver, or undefined when it was already sent or given up on (jobs run at least once). */
-  async pending(outboxId: string): Promise<PendingDelivery | undefined> {
-    const row = await this.repo.pending(outboxId);
-    if (!row) return undefined;
-    const { payload, ...delivery } = row;
-    return { ...delivery, message: outgoingMessageSchema.parse(payload) };
-  }
-
-  /** Takes the row for one send attempt: the claim's end (to let go of it), or undefined while another attempt holds it. */
-  async claim(outboxId: string, now: Date, forMs: number): Promise<Date | undefined> {
+  /**
+   * The row to deliver, or undefined when it was already sent or given up on (jobs run at least once); taken for one
+   * send attempt when it is the chat's next: `claimedUntil`, the claim's end (to let go of it), is undefined while an
+   * earlier message waits or another attempt holds the row.
+   */
+  async take(outboxId: string, now: Date, forMs: number): Promise<{ delivery: PendingDelivery; claimedUntil: Date | undefined } | undefined> {
     const until = new Date(now.getTime() + forMs);
-    return (await this.repo.claim(outboxId, now, until)) ? until : undefined;
+    const row = await this.repo.take(outboxId, now, until);
+    if (!row) return undefined;
+    const { payload, claimed, ...delivery } = row;
+    return { delivery: { ...delivery, message: outgoingMessageSchema.parse(payload) }, claimedUntil: claimed ? until : undefined };
   }
 
   /** The attempt did not send after all (it waits for the messenger's limit): the next one may take the row at once. */
