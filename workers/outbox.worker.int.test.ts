@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../test/helpers/harness";
+import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { processSend, processSweep, type OutboxWorkerDeps } from "./outbox.worker";
 import { patientWithAccount } from "../test/helpers/patient-with-account";
 
@@ -31,23 +32,50 @@ describe("processSend", () => {
 });
 
 describe("a chat's messages in order", () => {
-  it("a message that waits for an earlier one is woken when that one is sent (a chat needing no gap between messages)", async () => {
+  const textsTo = async (accountId: string) => {
+    const chatId = (await h.db.messengerAccount.findUniqueOrThrow({ where: { id: accountId } })).chatId;
+    return h.telegram.delivered.filter((m) => m.chatId === chatId).map((m) => m.text);
+  };
+  const statuses = async (accountId: string) =>
+    (await h.db.outboxMessage.findMany({ where: { accountId }, orderBy: { createdAt: "asc" }, select: { status: true } })).map((row) => row.status);
+
+  it("go out through the first one's job, in order, when the chat needs no gap between them", async () => {
     const { accountId } = await patientWithAccount(h.db);
-    const first = await h.services.outbox.write(h.db, accountId, { text: "first" });
-    const second = await h.services.outbox.write(h.db, accountId, { text: "second" });
-    const queue = h.services.queues.open(h.services.outboxJobs);
-    // The second's job ran first: it finds the first still pending and waits (a delayed job, as BullMQ keeps it).
+    const [first, second] = [await h.services.outbox.write(h.db, accountId, { text: "first" }), await h.services.outbox.write(h.db, accountId, { text: "second" })];
+    await h.services.outbox.write(h.db, accountId, { text: "third" });
+    // The second's job (a row written on its own has one) ran first: it finds the first still pending and waits.
     let waitedMs = 0;
     const early = { ...jobFor(second), moveToDelayed: async (until: number) => void (waitedMs = until - Date.now()) } as unknown as Job;
     await expect(processSend(early, undefined, deps)).rejects.toBeInstanceOf(DelayedError);
     expect(waitedMs).toBeGreaterThan(200);
-    await queue.add("send", { outboxId: second }, { jobId: `out-${second}`, delay: 60_000 });
 
-    // Sending the first wakes the second's job at once instead of at its next look.
-    await h.services.outboxJobs.process(jobFor(first), deps, undefined, queue);
-    expect(await (await queue.getJob(`out-${second}`))!.getState()).toBe("waiting");
-    const rows = await h.db.outboxMessage.findMany({ where: { accountId }, orderBy: { createdAt: "asc" }, select: { status: true } });
-    expect(rows.map((row) => row.status)).toEqual(["sent", "pending"]);
+    // The first's job sends all three; the second's, when its turn comes, finds nothing left.
+    await processSend(jobFor(first), undefined, deps);
+    expect(await textsTo(accountId)).toEqual(["first", "second", "third"]);
+    expect(await statuses(accountId)).toEqual(["sent", "sent", "sent"]);
+    await processSend(jobFor(second), undefined, deps);
+    expect(await textsTo(accountId)).toEqual(["first", "second", "third"]);
+  });
+
+  it("go on from a job whose own row was already sent (its worker died between two sends)", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const first = await h.services.outbox.write(h.db, accountId, { text: "first" });
+    await h.services.outbox.write(h.db, accountId, { text: "second" });
+    await h.db.outboxMessage.update({ where: { id: first }, data: { status: "sent" } });
+    await processSend(jobFor(first), undefined, deps);
+    expect(await textsTo(accountId)).toEqual(["second"]);
+  });
+
+  it("get a job of their own, the chat's gap later, where the messenger needs one (Telegram)", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const first = await h.services.outbox.write(h.db, accountId, { text: "first" });
+    const second = await h.services.outbox.write(h.db, accountId, { text: "second" });
+    const followed: Array<[string, number]> = [];
+    const limiter = new SendRateLimiter(h.services.redis, `${h.services.config.REDIS_PREFIX}-gap`, { telegram: { perSecond: 30, chatIntervalMs: 1100 } });
+    await processSend(jobFor(first), undefined, { ...deps, limiter, follow: async (id, ms) => void followed.push([id, ms]) });
+    expect(await textsTo(accountId)).toEqual(["first"]);
+    expect(followed).toEqual([[second, 1100]]);
+    expect(await statuses(accountId)).toEqual(["sent", "pending"]);
   });
 });
 
@@ -61,7 +89,7 @@ describe("a chat's messages written together", () => {
     const rows = await h.db.outboxMessage.findMany({ where: { id: { in: [first!, second!] } }, select: { id: true, createdAt: true } });
     const at = (id: string) => rows.find((row) => row.id === id)!.createdAt.getTime();
     expect(at(second!)).toBeGreaterThan(at(first!));
-    expect((await h.services.outbox.take(second!, new Date(), 1000))?.delivery.earlierPending).toBe(1);
+    expect(await h.services.outbox.take(second!, new Date(), 1000)).toMatchObject({ kind: "taken", delivery: { earlierPending: 1 } });
   });
 });
 

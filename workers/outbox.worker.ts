@@ -9,7 +9,7 @@ import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 import { queueNames } from "../core/redis-keys";
 import type { QueueDeclaration } from "./job-queues";
-/** How soon a message that waits for an earlier one to its chat looks again, unless the earlier one's send wakes it first. */
+/** How soon a message that waits for an earlier one to its chat looks again (the earlier one's job usually sends it first). */
 const ORDER_WAIT_MS = 250;
 /** How soon a job that found its row claimed by another attempt looks again. */
 const CLAIM_RECHECK_MS = 2000;
@@ -30,25 +30,32 @@ export interface OutboxSettings {
 const outboxJobId = (outboxId: string) => `out-${outboxId}`;
 
 /**
- * Queues rows by id; the rows written together (a batch of inbound steps' replies) go to Redis in one addBulk, each job
- * with the request id of its own writer (workers/job-queues.ts).
+ * Queues rows by id, `delayMs` from now; the rows written together (a batch of inbound steps' replies) go to Redis in
+ * one addBulk, each job with the request id of its own writer (workers/job-queues.ts).
  */
-export function outboxEnqueuer(queue: Queue, settings: Pick<OutboxSettings, "attempts">): (outboxId: string) => Promise<void> {
+export function outboxEnqueuer(queue: Queue, settings: Pick<OutboxSettings, "attempts">): (outboxId: string, delayMs?: number) => Promise<void> {
   const add = groupCommit(
-    async (rows: Array<{ outboxId: string; requestId: string | undefined }>) => {
+    async (rows: Array<{ outboxId: string; delayMs: number; requestId: string | undefined }>) => {
       await queue.addBulk(
-        rows.map(({ outboxId, requestId }) => ({
+        rows.map(({ outboxId, delayMs, requestId }) => ({
           name: "send",
           data: { ...sendJobSchema.parse({ outboxId }), ...(requestId ? { requestId } : {}) },
           // One job per outbox row, however often the sweep finds it pending.
-          opts: { jobId: outboxJobId(outboxId), attempts: settings.attempts, backoff: { type: "messenger" }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+          opts: {
+            jobId: outboxJobId(outboxId),
+            delay: delayMs,
+            attempts: settings.attempts,
+            backoff: { type: "messenger" },
+            removeOnComplete: true,
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
         })),
       );
       return rows.map(() => undefined);
     },
     { max: 500 },
   );
-  return (outboxId) => add({ outboxId, requestId: currentRequestId() });
+  return (outboxId, delayMs = 0) => add({ outboxId, delayMs, requestId: currentRequestId() });
 }
 
 /** Waits what the messenger asked for on a 429, otherwise doubles the wait up to a ceiling, with jitter. */
@@ -72,8 +79,8 @@ export interface OutboxWorkerDeps {
   render?: (delivery: PendingDelivery) => Promise<OutgoingMessage>;
   /** Counts a messenger's 429 (flood control) for /metrics (issue 19). */
   rateLimited?: (channel: ChannelName) => void;
-  /** Runs the waiting job of an outbox row now (the earlier message to its chat went out). */
-  wake?: (outboxId: string) => Promise<void>;
+  /** Queues a row's own job `delayMs` from now (none is queued for a chat's following messages: see `processSend`). */
+  follow?: (outboxId: string, delayMs: number) => Promise<void>;
 }
 
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
@@ -82,28 +89,62 @@ async function delay(job: Job, token: string | undefined, ms: number): Promise<n
   throw new DelayedError();
 }
 
-/** Delivers one outbox row. Idempotent: a row already sent (a redelivered or stalled job) is left alone. */
+/** What one attempt at a row came to. */
+type Attempt =
+  /** Not pending any more; `following`: the chat's next pending row, when there is one. */
+  | { kind: "gone"; following?: string }
+  /** Try again in `ms` (an earlier message waits, another attempt holds the row, the messenger's limit). */
+  | { kind: "wait"; ms: number }
+  /** The messenger has it; `next`: the chat's next pending row, when the chat needs no gap before it. */
+  | { kind: "sent"; next?: string }
+  /** The send failed and was recorded on the row. */
+  | { kind: "failed"; error: ChannelSendError; permanent: boolean };
+
+/**
+ * Delivers the job's row, then the chat's following messages while the chat needs no gap between them (VK, the web
+ * chat): one job for a reply of several messages, not one each (an inbound step queues only its first, see
+ * core/inbound/inbound-reply-repository.ts). A following message that must wait, or fails, gets its own job (`follow`),
+ * which retries it as any row's. Idempotent: a row already sent (a redelivered or stalled job) is left alone, and the
+ * job goes on with the chat's next pending one, so a job that died between two sends loses none.
+ */
 export async function processSend(job: Job, token: string | undefined, deps: OutboxWorkerDeps): Promise<void> {
   const { outboxId } = sendJobSchema.parse(job.data);
+  const own = await attempt(outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), deps);
+  if (own.kind === "wait") return delay(job, token, own.ms);
+  if (own.kind === "failed") throw own.permanent ? new UnrecoverableError(own.error.message) : own.error;
+  for (let next = own.kind === "sent" ? own.next : own.following; next; ) {
+    const following = await attempt(next, false, deps);
+    if (following.kind === "wait") await follow(deps, next, following.ms);
+    // Its own job retries it, first after what the messenger asked for or a moment, then with the job's backoff.
+    else if (following.kind === "failed" && !following.permanent) await follow(deps, next, following.error.retryAfterMs ?? CLAIM_RECHECK_MS);
+    next = following.kind === "sent" ? following.next : following.kind === "gone" ? following.following : undefined;
+  }
+}
+
+const follow = (deps: OutboxWorkerDeps, outboxId: string, delayMs: number) =>
+  deps.follow?.(outboxId, delayMs).catch((error) => deps.logger.warn({ err: error, outboxId }, "following message not queued: the sweep will"));
+
+/** One send attempt at a row; `lastAttempt`: a failure makes the row failed. */
+async function attempt(outboxId: string, lastAttempt: boolean, deps: OutboxWorkerDeps): Promise<Attempt> {
   const now = deps.now ?? (() => new Date());
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
   // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
   // keeps the second from sending it too.
   const taken = await deps.outbox.take(outboxId, now(), deps.claimMs);
-  if (!taken) return;
+  if (taken.kind === "gone") return taken;
   const { delivery, claimedUntil } = taken;
   const limiter = deps.limiter;
   const chatIntervalMs = limiter?.rateOf(delivery.channel).chatIntervalMs ?? 0;
   if (delivery.earlierPending > 0) {
     // Each earlier message needs at least one per-chat gap anyway; checking sooner only loads the database.
-    return delay(job, token, Math.max(ORDER_WAIT_MS, delivery.earlierPending * chatIntervalMs));
+    return { kind: "wait", ms: Math.max(ORDER_WAIT_MS, delivery.earlierPending * chatIntervalMs) };
   }
   // Held by another attempt: it looks again soon, since that attempt may fail and let go.
-  if (!claimedUntil) return delay(job, token, Math.min(deps.claimMs, CLAIM_RECHECK_MS));
+  if (!claimedUntil) return { kind: "wait", ms: Math.min(deps.claimMs, CLAIM_RECHECK_MS) };
   const channel = deps.channels[delivery.channel];
   if (!channel) {
     await deps.outbox.unclaim(outboxId, claimedUntil);
-    throw new UnrecoverableError(`no ${delivery.channel} channel is configured`);
+    return { kind: "failed", error: new ChannelSendError("rejected", `no ${delivery.channel} channel is configured`), permanent: true };
   }
   const message = await renderOrLetGo(deps, delivery, claimedUntil);
   // The token is taken last, just before the request: the limiter counts each send from here to its answer.
@@ -112,7 +153,7 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     const slot = await limiter.acquire(delivery.channel, delivery.chatId);
     if (slot.kind !== "send") {
       await deps.outbox.unclaim(outboxId, claimedUntil);
-      return delay(job, token, slot.waitMs);
+      return { kind: "wait", ms: slot.waitMs };
     }
     ticket = slot.ticket;
   }
@@ -124,7 +165,6 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
     await countAsSent(limiter, delivery, ticket, deps.logger);
     const sendError = error instanceof ChannelSendError ? error : new ChannelSendError("transient", String(error));
     const permanent = sendError.reason === "unreachable" || sendError.reason === "rejected";
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await deps.outbox.recordAttemptFailed(outboxId, sendError.message, permanent || lastAttempt);
     if (sendError.reason === "unreachable") await deps.patients.markUnreachable(delivery.accountId, now());
     if (sendError.reason === "rate_limited") deps.rateLimited?.(delivery.channel); // --- observability ---
@@ -132,9 +172,8 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
       // Flood control is per bot: every process holds the whole channel back for as long as asked.
       await limiter.pause(delivery.channel, delivery.chatId, sendError.retryAfterMs ?? 1000, true);
     }
-    deps.logger.warn({ outboxId, reason: sendError.reason, attempt: job.attemptsMade + 1 }, "outbox send failed");
-    if (permanent) throw new UnrecoverableError(sendError.message);
-    throw sendError;
+    deps.logger.warn({ outboxId, reason: sendError.reason }, "outbox send failed");
+    return { kind: "failed", error: sendError, permanent };
   }
   // The messenger has the message now: failing here must not send it again (Postgres away for a while would
   // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
@@ -142,8 +181,12 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const counted = countAsSent(limiter, delivery, ticket, deps.logger);
   const next = await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
   await counted;
-  // Where a chat needs no gap between messages (VK, the widget), the next one goes now rather than at its next look.
-  if (next && chatIntervalMs === 0) await deps.wake?.(next).catch((error) => deps.logger.debug({ err: error }, "next message not woken"));
+  if (next && chatIntervalMs > 0) {
+    // The chat's gap first: the next message's own job, that much later.
+    await follow(deps, next, chatIntervalMs);
+    return { kind: "sent" };
+  }
+  return { kind: "sent", next };
 }
 
 /** What the channel receives for the row; a render that fails lets go of the row's claim for the next try. */
@@ -174,14 +217,6 @@ async function untilWritten<T>(write: () => Promise<T>, logger: Logger, forMs = 
   }
 }
 
-/**
- * Promotes a row's delayed job. BullMQ's promote checks the state itself and refuses a job that is not delayed (still
- * running): that one is left to its own next look.
- */
-const wakeIn = (queue: Queue) => async (outboxId: string) => {
-  await (await queue.getJob(outboxJobId(outboxId)))?.promote();
-};
-
 /** Queues again the rows pending longer than a sweep's period: their job was lost (Redis was down or lost its data). */
 export async function processSweep(queue: Queue, outbox: Outbox, settings: Pick<OutboxSettings, "attempts" | "sweepMs">, now = new Date()): Promise<number> {
   const ids = await outbox.stalePendingIds(settings.sweepMs, now);
@@ -201,7 +236,7 @@ export const outboxQueue = (settings: OutboxSettings): QueueDeclaration<Omit<Out
   name: queueNames.outbox,
   concurrency: 16,
   process: (job, deps, token, queue) =>
-    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs, wake: wakeIn(queue) }),
+    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs, follow: outboxEnqueuer(queue, settings) }),
   schedulers: [{ id: "outbox-sweep", everyMs: settings.sweepMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
   settings: { backoffStrategy: backoffDelay(settings) },
   // A messenger's error can carry the bot token in its URL: processSend logs the reason only.

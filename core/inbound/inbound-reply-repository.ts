@@ -41,7 +41,8 @@ export class InboundReplies {
       )
       SELECT "id" FROM done`;
     if (!done) throw new AlreadyProcessed(eventId);
-    // A crash before they are queued leaves pending rows that the outbox sweep queues.
-    await Promise.all(rows.map((row) => this.outbox.dispatch(row.id)));
+    // The first only: its job sends the others after it (workers/outbox.worker.ts). A crash before it is queued leaves
+    // pending rows that the outbox sweep queues.
+    if (rows[0]) await this.outbox.dispatch(rows[0].id);
   }
 }

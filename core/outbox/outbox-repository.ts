@@ -39,10 +39,11 @@ export class OutboxRepository {
 
   /**
    * The row with its chat, when it is still pending, claimed until `until` when it is the chat's next and no other
-   * live claim holds it; one statement (each send starts here). Two takers at once: the row lock lets one claim.
+   * live claim holds it; otherwise the chat's next pending row (`following`). One statement (each send starts here).
+   * Two takers at once: the row lock lets one claim.
    */
-  async take(outboxId: string, now: Date, until: Date): Promise<(StoredDelivery & { claimed: boolean }) | undefined> {
-    const [row] = await this.db.$queryRaw<Array<StoredDelivery & { claimed: boolean }>>`
+  async take(outboxId: string, now: Date, until: Date): Promise<{ delivery?: StoredDelivery; claimed: boolean; following?: string }> {
+    const [row] = await this.db.$queryRaw<Array<Partial<StoredDelivery> & { claimed: boolean; following: string | null }>>`
       WITH target AS (
         SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt",
           (SELECT count(*)::int FROM "OutboxMessage" e
@@ -55,8 +56,12 @@ export class OutboxRepository {
         WHERE o."id" = t."id" AND t."earlierPending" = 0 AND o."status" = 'pending' AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now}::timestamp)
         RETURNING o."id"
       )
-      SELECT target.*, EXISTS (SELECT 1 FROM claimed) AS "claimed" FROM target`;
-    return row;
+      SELECT target.*, EXISTS (SELECT 1 FROM claimed) AS "claimed",
+        (SELECT p."id" FROM "OutboxMessage" p JOIN "OutboxMessage" r ON p."accountId" = r."accountId"
+         WHERE r."id" = ${outboxId}::uuid AND r."status" <> 'pending' AND p."status" = 'pending' ORDER BY p."createdAt" LIMIT 1) AS "following"
+      FROM (SELECT 1) one LEFT JOIN target ON true`;
+    const { claimed, following, ...delivery } = row!;
+    return { claimed, ...(delivery.id ? { delivery: delivery as StoredDelivery } : {}), ...(following ? { following } : {}) };
   }
 
   /** Lets go of a claim this attempt holds (it is identified by its own `until`) without having sent. */

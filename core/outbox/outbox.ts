@@ -47,16 +47,20 @@ export class Outbox {
   }
 
   /**
-   * The row to deliver, or undefined when it was already sent or given up on (jobs run at least once); taken for one
-   * send attempt when it is the chat's next: `claimedUntil`, the claim's end (to let go of it), is undefined while an
-   * earlier message waits or another attempt holds the row.
+   * The row to deliver, taken for one send attempt when it is the chat's next: `claimedUntil`, the claim's end (to let
+   * go of it), is undefined while an earlier message waits or another attempt holds the row. "gone" when it was already
+   * sent or given up on (jobs run at least once), with the chat's next pending row if there is one.
    */
-  async take(outboxId: string, now: Date, forMs: number): Promise<{ delivery: PendingDelivery; claimedUntil: Date | undefined } | undefined> {
+  async take(
+    outboxId: string,
+    now: Date,
+    forMs: number,
+  ): Promise<{ kind: "taken"; delivery: PendingDelivery; claimedUntil: Date | undefined } | { kind: "gone"; following?: string }> {
     const until = new Date(now.getTime() + forMs);
     const row = await this.repo.take(outboxId, now, until);
-    if (!row) return undefined;
-    const { payload, claimed, ...delivery } = row;
-    return { delivery: { ...delivery, message: outgoingMessageSchema.parse(payload) }, claimedUntil: claimed ? until : undefined };
+    if (!row.delivery) return { kind: "gone", ...(row.following ? { following: row.following } : {}) };
+    const { payload, ...delivery } = row.delivery;
+    return { kind: "taken", delivery: { ...delivery, message: outgoingMessageSchema.parse(payload) }, claimedUntil: row.claimed ? until : undefined };
   }
 
   /** The attempt did not send after all (it waits for the messenger's limit): the next one may take the row at once. */
