@@ -16,7 +16,8 @@ const KEEP_PROCESSED_MS = 3 * 24 * 3600_000;
 const BUSY_RETRY_MS = 300;
 /**
  * Events run in one transaction (a job's own and other chats' heads taken along): one commit and one claim for many
- * events instead of each. On `npm run bench:webhook` 16 took end to end from 300 to 416 updates/s (README).
+ * events instead of each. On `npm run bench:webhook` 16 took end to end from about 300 to about 400 updates/s (README,
+ * "Batches"); 8 and 32 did no better.
  */
 export const EVENTS_PER_TRANSACTION = 16;
 
