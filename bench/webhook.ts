@@ -2,7 +2,7 @@
  * Telegram webhook throughput, next to a bare Fastify route on the same machine (the ceiling):
  * - the acknowledgement: updates posted as fast as the api takes them, then at 500 updates/s offered, workers off
  *   (the edge only stores the update);
- * - end to end: the same updates with the workers running in the process (as `npm run start:all`), from the request
+ * - end to end: the same updates with the workers running in the process (as `npm start`), from the request
  *   to the reply rows in the outbox (the inbound row is marked processed in that same transaction), as fast as
  *   they come and then at 200 updates/s offered.
  * Usage: npm run bench:webhook -- [updates=5000] [connections=50]
