@@ -4,7 +4,7 @@ import { ChannelSendError, type Channel, type ChannelName, type OutgoingMessage 
 import { groupCommit } from "../core/group-commit";
 import { currentRequestId } from "../core/request-context";
 import type { Logger } from "../core/logger";
-import type { Outbox, PendingDelivery } from "../core/outbox/outbox";
+import type { Outbox, PendingDelivery, Taken } from "../core/outbox/outbox";
 import type { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import type { PatientRepository } from "../core/patients/patient-repository";
 import { queueNames } from "../core/redis-keys";
@@ -95,8 +95,8 @@ type Attempt =
   | { kind: "gone"; following?: string }
   /** Try again in `ms` (an earlier message waits, another attempt holds the row, the messenger's limit). */
   | { kind: "wait"; ms: number }
-  /** The messenger has it; `next`: the chat's next pending row, when the chat needs no gap before it. */
-  | { kind: "sent"; next?: string }
+  /** The messenger has it; `next`: the chat's next pending row, taken, when the chat needs no gap before it. */
+  | { kind: "sent"; next?: Taken }
   /** The send failed and was recorded on the row. */
   | { kind: "failed"; error: ChannelSendError; permanent: boolean };
 
@@ -112,11 +112,12 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
   const own = await attempt(outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), deps);
   if (own.kind === "wait") return delay(job, token, own.ms);
   if (own.kind === "failed") throw own.permanent ? new UnrecoverableError(own.error.message) : own.error;
-  for (let next = own.kind === "sent" ? own.next : own.following; next; ) {
+  for (let next: string | Taken | undefined = own.kind === "sent" ? own.next : own.following; next; ) {
     const following = await attempt(next, false, deps);
-    if (following.kind === "wait") await follow(deps, next, following.ms);
+    const id = typeof next === "string" ? next : next.delivery.id;
+    if (following.kind === "wait") await follow(deps, id, following.ms);
     // Its own job retries it, first after what the messenger asked for or a moment, then with the job's backoff.
-    else if (following.kind === "failed" && !following.permanent) await follow(deps, next, following.error.retryAfterMs ?? CLAIM_RECHECK_MS);
+    else if (following.kind === "failed" && !following.permanent) await follow(deps, id, following.error.retryAfterMs ?? CLAIM_RECHECK_MS);
     next = following.kind === "sent" ? following.next : following.kind === "gone" ? following.following : undefined;
   }
 }
@@ -124,15 +125,16 @@ export async function processSend(job: Job, token: string | undefined, deps: Out
 const follow = (deps: OutboxWorkerDeps, outboxId: string, delayMs: number) =>
   deps.follow?.(outboxId, delayMs).catch((error) => deps.logger.warn({ err: error, outboxId }, "following message not queued: the sweep will"));
 
-/** One send attempt at a row; `lastAttempt`: a failure makes the row failed. */
-async function attempt(outboxId: string, lastAttempt: boolean, deps: OutboxWorkerDeps): Promise<Attempt> {
+/** One send attempt at a row (by id, or already taken); `lastAttempt`: a failure makes the row failed. */
+async function attempt(row: string | Taken, lastAttempt: boolean, deps: OutboxWorkerDeps): Promise<Attempt> {
   const now = deps.now ?? (() => new Date());
   // BullMQ hands a job whose lock lapsed (a starved event loop) to another worker while the first may still be
   // sending, and a sweep after Redis lost its data queues a row whose old job is still running: the row's claim
   // keeps the second from sending it too.
-  const taken = await deps.outbox.take(outboxId, now(), deps.claimMs);
+  const taken = typeof row === "string" ? await deps.outbox.take(row, now(), deps.claimMs) : row;
   if (taken.kind === "gone") return taken;
   const { delivery, claimedUntil } = taken;
+  const outboxId = delivery.id;
   const limiter = deps.limiter;
   const chatIntervalMs = limiter?.rateOf(delivery.channel).chatIntervalMs ?? 0;
   if (delivery.earlierPending > 0) {
@@ -179,14 +181,15 @@ async function attempt(outboxId: string, lastAttempt: boolean, deps: OutboxWorke
   // otherwise turn every send in flight into a duplicate), so the record is retried until it is written.
   // The limiter's second counts from the answer: told now, beside the markSent write, not after it.
   const counted = countAsSent(limiter, delivery, ticket, deps.logger);
-  const next = await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now()), deps.logger);
+  // Where the chat needs no gap, the same statement takes the chat's next row for this job's next send.
+  const next = await untilWritten(() => deps.outbox.markSent(outboxId, externalMessageId, now(), chatIntervalMs > 0 ? undefined : deps.claimMs), deps.logger);
   await counted;
   if (next && chatIntervalMs > 0) {
     // The chat's gap first: the next message's own job, that much later.
-    await follow(deps, next, chatIntervalMs);
+    await follow(deps, next.delivery.id, chatIntervalMs);
     return { kind: "sent" };
   }
-  return { kind: "sent", next };
+  return { kind: "sent", ...(next ? { next } : {}) };
 }
 
 /** What the channel receives for the row; a render that fails lets go of the row's claim for the next try. */

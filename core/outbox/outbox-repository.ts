@@ -70,11 +70,11 @@ export class OutboxRepository {
   }
 
   /**
-   * Marks the row sent, and the consultation message it carries, in one statement; returns the chat's next pending
-   * row (the one that waited for this) so its job can be woken.
+   * Marks the row sent, and the consultation message it carries, in one statement that also reads the chat's next
+   * pending row (the one that waited for this), and with `until` claims it for the send that follows (`claimed`).
    */
-  async markSent(outboxId: string, externalMessageId: string, at: Date): Promise<string | undefined> {
-    const [row] = await this.db.$queryRaw<Array<{ next: string | null }>>`
+  async markSent(outboxId: string, externalMessageId: string, at: Date, until?: Date): Promise<{ next?: StoredDelivery; claimed: boolean }> {
+    const [row] = await this.db.$queryRaw<Array<Partial<StoredDelivery> & { claimed: boolean }>>`
       WITH sent AS (
         UPDATE "OutboxMessage" SET "status" = 'sent', "externalMessageId" = ${externalMessageId}, "sentAt" = ${at}::timestamp,
           "attempts" = "attempts" + 1, "lastError" = NULL
@@ -82,10 +82,21 @@ export class OutboxRepository {
         RETURNING "accountId", "messageId"
       ), message AS (
         UPDATE "Message" SET "deliveryStatus" = 'sent' WHERE "id" = (SELECT "messageId" FROM sent)
+      ), next AS (
+        SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt"
+        FROM "OutboxMessage" o JOIN sent ON o."accountId" = sent."accountId" JOIN "MessengerAccount" a ON a."id" = o."accountId"
+        WHERE o."status" = 'pending' AND o."id" <> ${outboxId}::uuid ORDER BY o."createdAt" LIMIT 1
+      ), claimed AS (
+        UPDATE "OutboxMessage" o SET "claimedUntil" = ${until ?? null}::timestamp
+        FROM next n
+        WHERE ${until ?? null}::timestamp IS NOT NULL AND o."id" = n."id" AND o."status" = 'pending'
+          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${at}::timestamp)
+        RETURNING o."id"
       )
-      SELECT (SELECT o."id" FROM "OutboxMessage" o JOIN sent ON o."accountId" = sent."accountId"
-              WHERE o."status" = 'pending' AND o."id" <> ${outboxId}::uuid ORDER BY o."createdAt" LIMIT 1) AS "next"`;
-    return row?.next ?? undefined;
+      -- The oldest pending row of the chat has no earlier one.
+      SELECT next.*, 0 AS "earlierPending", EXISTS (SELECT 1 FROM claimed) AS "claimed" FROM (SELECT 1) one LEFT JOIN next ON true`;
+    const { claimed, ...next } = row!;
+    return { claimed, ...(next.id ? { next: next as StoredDelivery } : {}) };
   }
 
   async recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { outgoingMessageSchema, type ChannelName, type OutgoingMessage } from "../channels/channel";
 import type { Db, Tx } from "../db/prisma";
-import { OutboxRepository } from "./outbox-repository";
+import { OutboxRepository, type StoredDelivery } from "./outbox-repository";
 
 /** Hands an outbox row to the delivery queue; implemented in workers/ with BullMQ. */
 export interface OutboxQueue {
@@ -17,6 +17,19 @@ export interface PendingDelivery {
   /** Messages to one chat go out in the order they were written: how many written before this one still wait. */
   earlierPending: number;
 }
+
+/** A pending row read for a send; `claimedUntil`: the claim this send holds, if it got one. */
+export interface Taken {
+  kind: "taken";
+  delivery: PendingDelivery;
+  claimedUntil: Date | undefined;
+}
+
+const taken = ({ payload, ...delivery }: StoredDelivery, claimedUntil: Date | undefined): Taken => ({
+  kind: "taken",
+  delivery: { ...delivery, message: outgoingMessageSchema.parse(payload) },
+  claimedUntil,
+});
 
 /**
  * Every message to a patient is written to the outbox table first and then queued, so nothing is lost when
@@ -51,16 +64,10 @@ export class Outbox {
    * go of it), is undefined while an earlier message waits or another attempt holds the row. "gone" when it was already
    * sent or given up on (jobs run at least once), with the chat's next pending row if there is one.
    */
-  async take(
-    outboxId: string,
-    now: Date,
-    forMs: number,
-  ): Promise<{ kind: "taken"; delivery: PendingDelivery; claimedUntil: Date | undefined } | { kind: "gone"; following?: string }> {
+  async take(outboxId: string, now: Date, forMs: number): Promise<Taken | { kind: "gone"; following?: string }> {
     const until = new Date(now.getTime() + forMs);
     const row = await this.repo.take(outboxId, now, until);
-    if (!row.delivery) return { kind: "gone", ...(row.following ? { following: row.following } : {}) };
-    const { payload, ...delivery } = row.delivery;
-    return { kind: "taken", delivery: { ...delivery, message: outgoingMessageSchema.parse(payload) }, claimedUntil: row.claimed ? until : undefined };
+    return row.delivery ? taken(row.delivery, row.claimed ? until : undefined) : { kind: "gone", ...(row.following ? { following: row.following } : {}) };
   }
 
   /** The attempt did not send after all (it waits for the messenger's limit): the next one may take the row at once. */
@@ -68,9 +75,14 @@ export class Outbox {
     return this.repo.unclaim(outboxId, claimedUntil);
   }
 
-  /** Returns the chat's next pending row, which waited for this one. */
-  markSent(outboxId: string, externalMessageId: string, at: Date): Promise<string | undefined> {
-    return this.repo.markSent(outboxId, externalMessageId, at);
+  /**
+   * Records the send; returns the chat's next pending row, which waited for this one, taken for its own send when
+   * `forMs` is given (as `take` would: one statement for both).
+   */
+  async markSent(outboxId: string, externalMessageId: string, at: Date, forMs?: number): Promise<Taken | undefined> {
+    const until = forMs === undefined ? undefined : new Date(at.getTime() + forMs);
+    const { next, claimed } = await this.repo.markSent(outboxId, externalMessageId, at, until);
+    return next && taken(next, claimed ? until : undefined);
   }
 
   recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {
