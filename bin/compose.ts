@@ -59,7 +59,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     ...queues.schedulerSpecs(rights.retentionJobs),
     ...queues.schedulerSpecs(rota.coverageJobs),
   ]);
-  // The inbound worker's deps: each stored event through the dialogue (several in one transaction), its replies written with the processed mark.
+  // The inbound worker's deps: each stored event through the dialogue (several in one transaction), its replies
+  // written with the processed mark.
   const inboundDeps: InboundDeps = {
     store: inbound,
     transaction: (work) => base.unitOfWork.run(work),
