@@ -66,15 +66,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     transaction: (work) => base.unitOfWork.run(work),
     replies: new InboundReplies(db, outbox),
     decode: (channel, payload) => channels.decoders[channel](payload),
-    handle: async (event, commit) => {
-      try {
-        await dialogue.handle(event, commit);
-      } catch (error) {
-        metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "failed" });
-        throw error;
-      }
-      metrics.inboundEvents.inc({ channel: event.sender.channel, outcome: "handled" });
-    },
+    handle: (event, commit) => dialogue.handle(event, commit),
+    counted: (event, outcome) => metrics.inboundEvents.inc({ channel: event.sender.channel, outcome }),
     handled: async (channel, payload) => {
       const upload = channel === "web" ? webUploadOf(payload) : undefined;
       if (upload) await files.remove([upload]);

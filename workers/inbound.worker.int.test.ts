@@ -129,7 +129,13 @@ describe("processInbound", () => {
 
   it("runs other chats' waiting events in its own transaction, and one that fails there costs the others nothing", async () => {
     let transactions = 0;
-    const counted = (handle: InboundDeps["handle"]): InboundDeps => ({ ...deps, handle, transaction: (work) => (transactions++, deps.transaction(work)) });
+    const outcomes: string[] = [];
+    const counted = (handle: InboundDeps["handle"]): InboundDeps => ({
+      ...deps,
+      handle,
+      transaction: (work) => (transactions++, deps.transaction(work)),
+      counted: (event, outcome) => void outcomes.push(`${event.sender.externalUserId} ${outcome}`),
+    });
     const [a, b, c] = [h.newPatient("en"), h.newPatient("en"), h.newPatient("en")];
     const queued = await Promise.all([a, b, c].map((user) => stored(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"))));
 
@@ -147,8 +153,11 @@ describe("processInbound", () => {
     const next = await Promise.all([d, e, f].map((user) => stored(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"))));
     const fFails = counted((event, commit) => (event.sender.externalUserId === String(f.id) ? Promise.reject(new Error("f's step failed")) : deps.handle(event, commit)));
     transactions = 0;
+    outcomes.length = 0;
     await processInbound(next[0]!, undefined, fFails);
     expect(transactions).toBe(4);
+    // Counted once each for /metrics: the rolled-back batch counts for none of them.
+    expect(outcomes.sort()).toEqual([`${d.id} handled`, `${e.id} handled`, `${f.id} failed`].sort());
     for (const user of [d, e]) expect(await repliesTo(user)).toEqual(consentAsked);
     expect(await repliesTo(f)).toEqual([]);
     const failed = await h.db.inboundEvent.findUniqueOrThrow({ where: { id: next[2]!.data.eventId }, select: { status: true, attempts: true, lastError: true, claimedUntil: true } });

@@ -60,6 +60,8 @@ export interface InboundDeps {
   replies: Pick<InboundReplies, "write">;
   /** The dialogue: hands its replies to `commit`. */
   handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>) => Promise<void>;
+  /** Counts an event's step for /metrics once it committed (handled) or failed on its own (not a batch's rollback). */
+  counted?: (event: IncomingEvent, outcome: "handled" | "failed") => void;
   /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
   handled?: (channel: ChannelName, payload: unknown) => Promise<void>;
   logger: Logger;
@@ -111,6 +113,7 @@ async function runBatch(own: ClaimedEvent, companions: ClaimedEvent[], deps: Inb
       await deps.transaction(async () => {
         for (const item of decoded) await step(item, deps);
       });
+      for (const { event } of decoded) deps.counted?.(event, "handled");
       await Promise.all(decoded.map(({ claimed }) => afterHandled(claimed, deps)));
       return;
     } catch (error) {
@@ -140,9 +143,11 @@ async function decodeOrFinish(claimed: ClaimedEvent, deps: InboundDeps): Promise
 async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<void> {
   try {
     await deps.transaction(() => step({ claimed, event }, deps));
+    deps.counted?.(event, "handled");
     await afterHandled(claimed, deps);
   } catch (error) {
     if (error instanceof AlreadyProcessed) return;
+    deps.counted?.(event, "failed");
     const final = claimed.attempts >= deps.attempts;
     await deps.store.failed(claimed.id, message(error), final);
     // Retried whatever its kind (the row counts the attempts): an AppError would otherwise end the job at once.
