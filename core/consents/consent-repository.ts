@@ -18,8 +18,27 @@ export interface ConsentSnapshot {
   published: PublishedConsent[];
 }
 
+/**
+ * How long texts read as published stand: a text published in another process is asked from at most this later (this
+ * one's own at once), and a burst of messages reads them once (issue 13).
+ */
+const PUBLISHED_FRESH_MS = 1000;
+
 export class ConsentRepository {
+  private readonly publishedIn = new Map<string, { readAt: number; published: Promise<PublishedConsent[]> }>();
+
   constructor(private readonly db: Db) {}
+
+  /** The newest published text of each kind in `language`, read at most once a second. */
+  published(language: string): Promise<PublishedConsent[]> {
+    const last = this.publishedIn.get(language);
+    if (last && Date.now() - last.readAt < PUBLISHED_FRESH_MS) return last.published;
+    const published = this.snapshot(undefined, language).then((snapshot) => snapshot.published);
+    this.publishedIn.set(language, { readAt: Date.now(), published });
+    // A failed read is not kept.
+    published.catch(() => this.publishedIn.delete(language));
+    return published;
+  }
 
   /** The patient's consents in force and the newest published text of each kind in `language`; one round trip. */
   async snapshot(patientId: string | undefined, language: string): Promise<ConsentSnapshot> {
@@ -58,6 +77,7 @@ export class ConsentRepository {
       });
       await recordAudit(tx, { actor: by, action: "consent_text.publish", entityType: "consent_text", entityId: `${kind}:${version}` });
     });
+    this.publishedIn.clear();
   }
 
   /** The consents in force (not withdrawn), oldest first. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import { languages, translator, type Language } from "../i18n";
-import { ConsentRepository } from "./consent-repository";
+import { ConsentRepository, type ConsentSnapshot } from "./consent-repository";
 import { requiredConsents, type ConsentKind } from "./consent-kinds";
 import { PatientConsents } from "./patient-consents";
 
@@ -41,9 +41,12 @@ export class ConsentService {
     this.repository = new ConsentRepository(db);
   }
 
-  /** The patient's consents and the texts asked now in `language`, read once for a dialogue step. */
-  async forPatient(patientId: string, language: Language): Promise<PatientConsents> {
-    return new PatientConsents(await this.repository.snapshot(patientId, language));
+  /**
+   * The patient's consents and the texts asked now in `language`, read once for a dialogue step; `given`: the consents
+   * in force as already read (with the patient's account), so only the published texts are wanted.
+   */
+  async forPatient(patientId: string, language: Language, given?: ConsentSnapshot["given"]): Promise<PatientConsents> {
+    return new PatientConsents(given ? { given, published: await this.repository.published(language) } : await this.repository.snapshot(patientId, language));
   }
 
   /** The version each kind is asked in now: the newest published text, else the shipped one. */

@@ -63,7 +63,7 @@ export class Dialogue {
     const { content } = event;
     // Read once, when the step first needs it: a step asks what is missing, and asks for it, more than once.
     let snapshot: Promise<PatientConsents> | undefined;
-    const consents = () => (snapshot ??= this.deps.consents.forPatient(account.patientId, account.language));
+    const consents = () => (snapshot ??= this.deps.consents.forPatient(account.patientId, account.language, account.consents));
     const missingConsent = async () => (await consents()).missing();
 
     switch (content.kind) {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelName, Sender } from "../channels/channel";
 import { isUniqueViolation, type Db } from "../db/prisma";
+import type { ConsentKind } from "../consents/consent-kinds";
 import { matchLanguage, type Language } from "../i18n";
 
 export interface PatientAccount {
@@ -9,6 +10,8 @@ export interface PatientAccount {
   channel: ChannelName;
   chatId: string;
   language: Language;
+  /** The patient's consents in force as the account was read: a dialogue step's consent check needs no query of its own. */
+  consents?: Array<{ kind: ConsentKind; version: string }>;
 }
 
 export class PatientRepository {
@@ -29,7 +32,7 @@ export class PatientRepository {
         INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
         SELECT ${randomUUID()}::uuid, ${sender.channel}::"ChannelName", ${sender.externalUserId}, ${sender.chatId}, patient."id", ${now}::timestamp FROM patient
         RETURNING "id" AS "accountId", "patientId", "channel"::text AS "channel", "chatId"`;
-      return { ...row!, language };
+      return { ...row!, language, consents: [] };
     } catch (error) {
       // Two first updates of one user raced: the other created the account (the statement dropped our patient).
       if (isUniqueViolation(error)) {
@@ -42,9 +45,11 @@ export class PatientRepository {
 
   /** An existing account, without creating one. */
   async findAccount(who: { channel: ChannelName; externalUserId: string }): Promise<PatientAccount | undefined> {
-    // Account and patient in one round trip (every update of a patient starts here).
+    // Account, patient and consents in one round trip (every update of a patient starts here).
     const [row] = await this.db.$queryRaw<Array<PatientAccount & { language: string }>>`
-      SELECT a."id" AS "accountId", a."patientId", a."channel"::text AS "channel", a."chatId", p."language"
+      SELECT a."id" AS "accountId", a."patientId", a."channel"::text AS "channel", a."chatId", p."language",
+        (SELECT coalesce(json_agg(json_build_object('kind', c."kind", 'version', c."version")), '[]'::json)
+         FROM "Consent" c WHERE c."patientId" = a."patientId" AND c."withdrawnAt" IS NULL) AS "consents"
       FROM "MessengerAccount" a JOIN "Patient" p ON p."id" = a."patientId"
       WHERE a."channel" = ${who.channel}::"ChannelName" AND a."externalUserId" = ${who.externalUserId}`;
     return row ? { ...row, language: matchLanguage(row.language) ?? "ru" } : undefined;
