@@ -208,6 +208,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
             limiter: base.sendLimiter,
             render: (delivery) => secureChat.render(delivery),
             rateLimited: (channel) => metrics.outboxRateLimited.inc({ channel }),
+            follow: base.enqueueSend,
           },
           options.locks,
         ),

@@ -234,12 +234,15 @@ export async function processSweep(queue: Queue, outbox: Outbox, settings: Pick<
   return ids.length;
 }
 
-/** The outbox: sends one row per job; its sweep queues again the rows whose job was lost. It logs its own failures. */
+/**
+ * The outbox: a job sends its row and the chat's following ones; its sweep queues again the rows whose job was lost.
+ * It logs its own failures.
+ */
 export const outboxQueue = (settings: OutboxSettings): QueueDeclaration<Omit<OutboxWorkerDeps, "claimMs">> => ({
   name: queueNames.outbox,
   concurrency: 16,
   process: (job, deps, token, queue) =>
-    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs, follow: outboxEnqueuer(queue, settings) }),
+    job.name === "sweep" ? processSweep(queue, deps.outbox, settings) : processSend(job, token, { ...deps, claimMs: settings.claimMs }),
   schedulers: [{ id: "outbox-sweep", everyMs: settings.sweepMs, job: { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } } }],
   settings: { backoffStrategy: backoffDelay(settings) },
   // A messenger's error can carry the bot token in its URL: processSend logs the reason only.

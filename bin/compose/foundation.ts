@@ -60,6 +60,8 @@ export function foundation(config: Config, options: { processMetrics?: boolean }
     redis,
     queues,
     outboxJobs,
+    /** Queues an outbox row's job (later, with a delay): one batcher for the process, writers and the worker alike. */
+    enqueueSend,
     outbox,
     patients,
     consents: new ConsentService(db),
