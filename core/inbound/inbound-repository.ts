@@ -11,8 +11,6 @@ export interface ClaimedEvent {
   payload: unknown;
   /** Including this one. */
   attempts: number;
-  /** Whether the chat had another event pending behind this one when it was claimed. */
-  more: boolean;
   /** The webhook request that stored it, if any. */
   requestId: string | null;
 }
@@ -98,10 +96,11 @@ export class InboundStore {
   }
 
   /**
-   * Takes the oldest pending row of the chat for `forMs`: the row, "busy" while another worker holds it
-   * (that worker goes on to the rows after it), or undefined when the chat has nothing pending.
+   * Takes the oldest pending row of the chat for `forMs`: the row (`more`: whether another of the chat's events was
+   * pending behind it), "busy" while another worker holds it (that worker goes on to the rows after it), or undefined
+   * when the chat has nothing pending.
    */
-  async claimNext(chatKey: string, forMs: number): Promise<ClaimedEvent | "busy" | undefined> {
+  async claimNext(chatKey: string, forMs: number): Promise<(ClaimedEvent & { more: boolean }) | "busy" | undefined> {
     // One statement: the head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
     const [head] = await this.db.$queryRaw<Array<{ headId: string; more: boolean } & Partial<ClaimedEvent>>>`
       WITH head AS (
@@ -139,7 +138,7 @@ export class InboundStore {
       )
       UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
       FROM free WHERE e."id" = free."id"
-      RETURNING e."id", e."channel", e."payload", e."attempts", false AS "more", e."requestId"`;
+      RETURNING e."id", e."channel", e."payload", e."attempts", e."requestId"`;
   }
 
   /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
