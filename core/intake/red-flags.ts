@@ -91,10 +91,7 @@ export function matchingRules(rules: RedFlagRule[], input: { language: Language;
   return rules.filter((rule) => texts.some((readings) => raisedByText(rule, input.language, readings)) || raisedByAnswers(rule, input.answers));
 }
 
-/**
- * Whether one text raises the rule (`readings`: the text read in each language, the patient's own first). Plain
- * loops and no closures: every rule meets every text in six languages.
- */
+/** Whether one text raises the rule (`readings`: the text read in each language, the patient's own first). */
 function raisedByText(rule: RedFlagRule, patient: Language, readings: ReadText[]): boolean {
   const neededIn = (reading: ReadText) => compiledFor(rule, reading.language).needed;
   const inOne = readings.some((reading) => neededIn(reading).length > 0 && neededIn(reading).every((group) => groupOccurs(group, reading)));
