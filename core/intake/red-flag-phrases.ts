@@ -61,8 +61,10 @@ export interface ReadText {
   letters: Set<string>;
   hits: Map<PatternWord, boolean[] | null>;
 }
-export function readText(text: string, language: Language): ReadText {
-  const tokens = tokenize(text, language);
+export const readText = (text: string, language: Language): ReadText => readTokens(tokenize(text, language), language);
+
+/** Some of a text's tokens read as a text of their own (red-flag-history.ts); they keep their clauses and scopes. */
+export function readTokens(tokens: Token[], language: Language): ReadText {
   const letters = new Set(["", ...tokens.flatMap((token) => [token.word.charAt(0), token.stem.charAt(0), ...(token.number === undefined ? [] : ["#"])])]);
   return { tokens, language, letters, hits: new Map() };
 }

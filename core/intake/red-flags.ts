@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { languages, type Language } from "../i18n";
 import type { Answer } from "./questionnaire";
+import { historyOf } from "./red-flag-history";
 import { compile, lexicon, occurs, readText, type Compiled, type ReadText } from "./red-flag-phrases";
 import { shippedModel } from "./triage-model";
 
@@ -87,8 +88,14 @@ const mixedIn = (language: Language): Language[] => [...new Set<Language>([langu
 
 /** The rules the text (in the patient's language) or the answers raise. */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
-  const texts = input.texts.map((text) => readIn(input.language).map((language) => readText(text, language)));
-  return rules.filter((rule) => texts.some((readings) => raisedByText(rule, input.language, readings)) || raisedByAnswers(rule, input.answers));
+  const texts = input.texts.map((text) => {
+    const readings = readIn(input.language).map((language) => readText(text, language));
+    return { readings, history: historyOf(readings) };
+  });
+  const raisedNow = (rule: RedFlagRule, { readings, history }: (typeof texts)[number]) =>
+    raisedByText(rule, input.language, readings) &&
+    !(history && raisedByText(rule, input.language, history.dated) && !raisedByText(rule, input.language, history.rest));
+  return rules.filter((rule) => texts.some((text) => raisedNow(rule, text)) || raisedByAnswers(rule, input.answers));
 }
 
 /** Whether one text raises the rule (`readings`: the text read in each language, the patient's own first). */
