@@ -10,6 +10,19 @@ describe("red flags: an emergency long ago and over is history, one today is not
     expect(disposition("tg", "ҷиянам 3 сол пеш бисёр ҳаб хӯрда буд, ҳоло хуб аст, мактаб мехонад. мехоҳад бо психолог гап занад, дар клиникаи шумо ҳаст?")).toBeUndefined();
   });
 
+  it("reads blind-27's six the same way: ages in childhood, 'no fits since', 'walks about now', a text read in two languages", () => {
+    expect(disposition("ru", "у деда был инсульт в 60, у отца в 65. мне 40, чувствую себя нормально. какие обследования пройти чтобы проверить риск?")).toBeUndefined();
+    expect(disposition("uz", "бувим 5 йил олдин инсульт булган, хозир юриб юрибди, факат кон суюлтирадиган дори ичади. шу дорини арзонрогига алмаштирса буладими")).toBeUndefined();
+    expect(disposition("tg", "бибиям 4 сол пеш инсульт шуда буд, хозир мегардад, кардиомагнил менушад. арзонтараш хаст?")).toBeUndefined();
+    expect(disposition("ky", "балам 2 жашында температурадан талма болгон эле, азыр 6 жашта, андан бери болгон жок. мектепке чейин эмдоо салдырса болобу")).toBeUndefined();
+    // "insult" is also read as the Russian "инсульт", a reading that finds no date of its own: the dated clause is set apart there too
+    expect(disposition("az", "nenem 2 il evvel insult kecirib indi yaxsidi, kardiomaqnil icir. dis cekdirmek isteyir dermani dayandirmaq lazimdi?")).toBeUndefined();
+    expect(disposition("az", "qizim 2 yasinda qizdirmadan qicolma kecirmisdi, indi 5 yasindadi o vaxtdan olmayib. peyvend vurdurmaq olar?")).toBeUndefined();
+    // the same histories with today's emergency
+    expect(disposition("az", "nenem 2 il evvel insult kecirib indi yaxsidi, bu gun seher uzu eyildi danisa bilmir")).toBe("emergency");
+    expect(disposition("ky", "балам 2 жашында талма болгон эле, андан бери болгон жок, бүгүн кайра талмасы кармап 10 мүнөттөн бери токтобой жатат")).toBe("emergency");
+  });
+
   it("keeps the emergency the rest of the text describes", () => {
     expect(disposition("ru", "Год назад был инсульт, восстановился хорошо. Перекосило лицо и не может говорить")).toBe("emergency");
     expect(disposition("en", "my dad had a heart attack 3 years ago and recovered well, now crushing chest pain going into his left arm and sweating")).toBe("emergency");

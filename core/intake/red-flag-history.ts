@@ -1,5 +1,5 @@
-import type { Language } from "../i18n";
 import { compile, occurs, readTokens, type ReadText } from "./red-flag-phrases";
+import type { Token } from "./triage-text";
 
 /**
  * A past event told as over: "I had a minor stroke 2 years ago, fully recovered, can I fly?", "my brother overdosed
@@ -14,31 +14,38 @@ import { compile, occurs, readTokens, type ReadText } from "./red-flag-phrases";
  * the date, so "родила 2 недели назад, всё было хорошо, а сегодня сильное кровотечение" keeps today's bleeding apart.
  */
 export interface History {
-  /** Each reading's dated parts (none: an empty reading). */
+  /** Each reading's dated parts. */
   dated: ReadText[];
-  /** Each reading without them (the whole reading where nothing is dated). */
+  /** Each reading without them. */
   rest: ReadText[];
 }
 
-function splitReading(reading: ReadText): { dated: ReadText; rest: ReadText } | undefined {
+/** The negation scopes of a reading that hold a date long ago, when the reading also says the person is well now. */
+function datedScopes(reading: ReadText): Set<number> | undefined {
   const past = compile("@past_event", reading.language);
   if (!occurs(past, reading) || !occurs(compile("@over_now", reading.language), reading)) return undefined;
   const { tokens, language } = reading;
   const scopes = [...new Set(tokens.map((token) => token.scope))];
-  const dated = new Set(scopes.filter((scope) => occurs(past, readTokens(tokens.filter((token) => token.scope === scope), language))));
-  if (dated.size === 0) return undefined;
-  const rest = readTokens(tokens.filter((token) => !dated.has(token.scope)), language);
-  if (occurs(compile("@onset_now", language), rest)) return undefined;
-  return { dated: readTokens(tokens.filter((token) => dated.has(token.scope)), language), rest };
+  const dated = scopes.filter((scope) => occurs(past, readTokens(tokens.filter((token) => token.scope === scope), language)));
+  return dated.length ? new Set(dated) : undefined;
 }
 
-/** The text's history, if it tells one as over; `readings`: the text read in each language (red-flags.ts). */
+/**
+ * The text's history, if it tells one as over; `readings`: the text read in each language (red-flags.ts). A reading
+ * that finds no date of its own (an Azerbaijani "insult" read as the Russian "инсульт") has the clauses dated in the
+ * others set apart: clauses are where the punctuation is, the same in every reading.
+ */
 export function historyOf(readings: ReadText[]): History | undefined {
-  const split = readings.map(splitReading);
-  if (split.every((part) => part === undefined)) return undefined;
-  const empty = (language: Language) => readTokens([], language);
-  return {
-    dated: readings.map((reading, i) => split[i]?.dated ?? empty(reading.language)),
-    rest: readings.map((reading, i) => split[i]?.rest ?? reading),
-  };
+  const scopes = readings.map(datedScopes);
+  if (scopes.every((dated) => dated === undefined)) return undefined;
+  const clauses = new Set(readings.flatMap((reading, i) => reading.tokens.filter((token) => scopes[i]?.has(token.scope)).map((token) => token.clause)));
+  const parts = readings.map((reading, i) => {
+    const dated = (token: Token) => (scopes[i] ? scopes[i].has(token.scope) : clauses.has(token.clause));
+    return {
+      dated: readTokens(reading.tokens.filter(dated), reading.language),
+      rest: readTokens(reading.tokens.filter((token) => !dated(token)), reading.language),
+    };
+  });
+  if (parts.some(({ rest }) => occurs(compile("@onset_now", rest.language), rest))) return undefined;
+  return { dated: parts.map((part) => part.dated), rest: parts.map((part) => part.rest) };
 }
