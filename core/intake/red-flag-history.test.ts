@@ -23,6 +23,26 @@ describe("red flags: an emergency long ago and over is history, one today is not
     expect(disposition("ky", "балам 2 жашында талма болгон эле, андан бери болгон жок, бүгүн кайра талмасы кармап 10 мүнөттөн бери токтобой жатат")).toBe("emergency");
   });
 
+  it("reads six of blind-28's twelve: recovered half a year on, 'doing great now', 'nothing since', a stroke '3 il qabaq', an uncle who died", () => {
+    expect(disposition("ru", "мама перенесла инсульт полгода назад, восстановилась почти полностью. хотим записаться к неврологу на плановый осмотр и продлить рецепты")).toBeUndefined();
+    expect(disposition("en", "My dad had a stroke 18 months ago and he's doing great now. The travel insurance company wants a letter saying he's fit to fly. Can the GP do that?")).toBeUndefined();
+    expect(disposition("uz", "oglimni 1 yoshida isitmadan tutqanoq bolgan edi xozir 5 yoshda hech narsa yoq emlash qilsak boladimi")).toBeUndefined();
+    expect(disposition("tg", "бародари падарам дар 50 солаги аз сактаи дил фавтид ба ман хам хавф хаст кадом ташхисро гузарам")).toBeUndefined();
+    expect(disposition("tg", "писарам дар 1 солаги аз харорат тутканок шуда буд хозир 5 сола хеч чиз нест эмкуни кунем мешавад")).toBeUndefined();
+    expect(disposition("az", "nenem 3 il qabaq insult kecirib, indi ozu gezir ozu yemek yeyir. qrip peyvendi vurdurmaq olar?")).toBeUndefined();
+    // today's emergency beside the same histories
+    expect(disposition("ru", "мама перенесла инсульт полгода назад, восстановилась почти полностью, а сегодня утром перекосило лицо и не говорит")).toBe("emergency");
+    expect(disposition("en", "My dad had a stroke 18 months ago and he's doing great, but tonight his face dropped and he can't lift his arm")).toBe("emergency");
+  });
+
+  it("reads 'nothing since' as said even with 'I take no medicine' after it, and the pills named beside 'well now' as history", () => {
+    expect(disposition("ky", "5 жыл мурун бир жолу талма кармаган, андан бери эч нерсе болгон жок дары ичпейм. таксиде иштейм, права учун справка берсениздер болобу")).toBeUndefined();
+    expect(disposition("az", "12 yasimda bir defe qicolma olub, ondan 15 il kecib hec ne olmayib derman icmirem. taksi surucusuyem prava ucun spravka vere bilersiz?")).toBeUndefined();
+    expect(disposition("en", "took an overdose about 2 years ago, been well for a long time now on sertraline. would like to talk about coming off it slowly, no rush")).toBeUndefined();
+    expect(disposition("ky", "5 жыл мурун талма кармаган, андан бери эч нерсе болгон жок, бүгүн кайра кармап, 10 мүнөттөн бери токтобой жатат")).toBe("emergency");
+    expect(disposition("en", "took an overdose 2 years ago, been well since, but tonight he swallowed a whole box of sertraline and is very drowsy")).toBe("emergency");
+  });
+
   it("keeps the emergency the rest of the text describes", () => {
     expect(disposition("ru", "Год назад был инсульт, восстановился хорошо. Перекосило лицо и не может говорить")).toBe("emergency");
     expect(disposition("en", "my dad had a heart attack 3 years ago and recovered well, now crushing chest pain going into his left arm and sweating")).toBe("emergency");

@@ -11,7 +11,8 @@ import type { Token } from "./triage-text";
  * now, but I saved up pills and want to end it today").
  *
  * The dated parts are the negation scopes (triage-text.ts: a clause, or the words between two conjunctions) that hold
- * the date, so "родила 2 недели назад, всё было хорошо, а сегодня сильное кровотечение" keeps today's bleeding apart.
+ * the date or the "well now", so "родила 2 недели назад, всё было хорошо, а сегодня сильное кровотечение" keeps today's
+ * bleeding apart.
  */
 export interface History {
   /** Each reading's dated parts. */
@@ -20,14 +21,19 @@ export interface History {
   rest: ReadText[];
 }
 
-/** The negation scopes of a reading that hold a date long ago, when the reading also says the person is well now. */
+/**
+ * The negation scopes of a reading that tell the history: those holding a date long ago and those saying the person is
+ * well now ("took an overdose 2 years ago, been well for a long time now on sertraline" names the pills in the second).
+ */
 function datedScopes(reading: ReadText): Set<number> | undefined {
   const past = compile("@past_event", reading.language);
-  if (!occurs(past, reading) || !occurs(compile("@over_now", reading.language), reading)) return undefined;
+  const over = compile("@over_now", reading.language);
+  if (!occurs(past, reading) || !occurs(over, reading)) return undefined;
   const { tokens, language } = reading;
-  const scopes = [...new Set(tokens.map((token) => token.scope))];
-  const dated = scopes.filter((scope) => occurs(past, readTokens(tokens.filter((token) => token.scope === scope), language)));
-  return dated.length ? new Set(dated) : undefined;
+  const scopeOf = (scope: number) => readTokens(tokens.filter((token) => token.scope === scope), language);
+  const scopes = [...new Set(tokens.map((token) => token.scope))].map((scope) => ({ scope, words: scopeOf(scope) }));
+  if (!scopes.some(({ words }) => occurs(past, words))) return undefined;
+  return new Set(scopes.filter(({ words }) => occurs(past, words) || occurs(over, words)).map(({ scope }) => scope));
 }
 
 /**

@@ -196,7 +196,7 @@ function phraseMatches(pattern: PatternWord[], text: ReadText): boolean {
       if (at < 0) break;
       used.push(at);
     }
-    if (used.length === pattern.length && used.includes(start) && numbersInPlace(pattern, used) && negationsInPlace(pattern, used, language) && !negated(used, tokens, language)) return true;
+    if (used.length === pattern.length && used.includes(start) && numbersInPlace(pattern, used) && negationsInPlace(pattern, used, language) && (saysNo(pattern, language) || !negated(used, tokens, language))) return true;
   }
   return false;
 }
@@ -207,6 +207,15 @@ function phraseMatches(pattern: PatternWord[], text: ReadText): boolean {
  */
 const numbersInPlace = (pattern: PatternWord[], used: number[]) =>
   pattern.every((word, k) => !("min" in word) || ((k === 0 || used[k - 1]! < used[k]!) && (k === pattern.length - 1 || used[k]! < used[k + 1]!)));
+
+/**
+ * A phrase that says "no" itself ("андан бери эч нерсе болгон жок", nothing since; "heç nə olmayıb") is not denied again
+ * by a "no" near it ("дары ичпейм", I take no medicine).
+ */
+const saysNo = (pattern: PatternWord[], language: Language) => {
+  const { pre, post } = negationCues(language);
+  return pattern.some((word) => "word" in word && (pre.includes(word.word) || post.includes(word.word) || isNegativeVerb(language, word.word)));
+};
 
 /**
  * A negation that is part of a phrase stands next to the word it negates: "not breathing" is not "not short of breath",

@@ -35,6 +35,7 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-25: 108/108 emergencies, 5/60 false alarms (rf-10e895f73d1d, rules and model)
 // blind-26: 107/108 emergencies, 4/60 false alarms (rf-b3418bb12009, rules and model tm-c02b1521bf28)
 // blind-27: 108/108 emergencies, 6/120 false alarms (rf-1e6a3f3e6d59, rules and model tm-84aecea18332)
+// blind-28: 108/108 emergencies, 12/120 false alarms (rf-5ef0c356b009, rules and model tm-14365698296b)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -46,6 +47,15 @@ const acceptedFalseAlarms = new Set([
   // Heartburn after meals "rising to the throat": read as chest pain that spreads; an exception for indigestion could
   // silence a heart attack felt as indigestion, which telephone triage does not rule out by words.
   "ky/common/heartburn",
+  // Anaphylaxis years ago with no word that the person is well now: the history reading needs one (red-flag-history.ts),
+  // or a recent event with the danger still there would be set aside too.
+  "en/blind-28/past_anaphylaxis_booster",
+  // "массаж курсун кайра алса" (take the massage course again): "кайра" keeps every rule (`@onset_now`), as a stroke
+  // again would.
+  "ky/blind-28/past_stroke_massage",
+  // A nanny asking beforehand what to do "if he chokes": nothing reads a question asked in advance yet, and setting
+  // aside every "if" could silence "he choked, and if he stops breathing…".
+  "az/blind-28/first_aid_choking_question",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
