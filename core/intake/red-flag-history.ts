@@ -3,9 +3,9 @@ import type { Token } from "./triage-text";
 
 /**
  * A past event told as over: "I had a minor stroke 2 years ago, fully recovered, can I fly?", "my brother overdosed
- * 5 years ago, clean since". Such a text names the emergency but describes history; a rule it raises only through the
- * parts dated long ago (`@past_event`, in a text that also says the person is well now, `@over_now`) is set aside
- * (red-flags.ts). A rule the rest of the text raises still fires ("a stroke last year, recovered well; his face
+ * 5 years ago, clean since". Such a text names the emergency but describes history: when it dates something long ago
+ * (`@past_event`) and says the person is well now (`@over_now`), a rule raised only by the parts that tell this is set
+ * aside (red-flags.ts). A rule the rest of the text raises still fires ("a stroke last year, recovered well; his face
  * droops and he cannot speak"), and every rule is kept when the text has no "well now" (a suicide attempt last month
  * with the pills at hand) or its rest says today, again, this morning… (`@onset_now`: "an attempt last month, fine
  * now, but I saved up pills and want to end it today").
@@ -15,7 +15,7 @@ import type { Token } from "./triage-text";
  * bleeding apart.
  */
 export interface History {
-  /** Each reading's dated parts. */
+  /** Each reading's parts that tell the history. */
   dated: ReadText[];
   /** Each reading without them. */
   rest: ReadText[];
@@ -25,7 +25,7 @@ export interface History {
  * The negation scopes of a reading that tell the history: those holding a date long ago and those saying the person is
  * well now ("took an overdose 2 years ago, been well for a long time now on sertraline" names the pills in the second).
  */
-function datedScopes(reading: ReadText): Set<number> | undefined {
+function historyScopes(reading: ReadText): Set<number> | undefined {
   const past = compile("@past_event", reading.language);
   const over = compile("@over_now", reading.language);
   if (!occurs(past, reading) || !occurs(over, reading)) return undefined;
@@ -42,7 +42,7 @@ function datedScopes(reading: ReadText): Set<number> | undefined {
  * others set apart: clauses are where the punctuation is, the same in every reading.
  */
 export function historyOf(readings: ReadText[]): History | undefined {
-  const scopes = readings.map(datedScopes);
+  const scopes = readings.map(historyScopes);
   if (scopes.every((dated) => dated === undefined)) return undefined;
   const clauses = new Set(readings.flatMap((reading, i) => reading.tokens.filter((token) => scopes[i]?.has(token.scope)).map((token) => token.clause)));
   const parts = readings.map((reading, i) => {

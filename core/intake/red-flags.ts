@@ -86,7 +86,10 @@ function conditionHolds(condition: z.infer<typeof answerConditionSchema>, answer
 const readIn = (language: Language): Language[] => [...new Set<Language>([language, ...languages])];
 const mixedIn = (language: Language): Language[] => [...new Set<Language>([language, "ru"])];
 
-/** The rules the text (in the patient's language) or the answers raise. */
+/**
+ * The rules the text (in the patient's language) or the answers raise; a rule raised only by a past event told as
+ * over ("a stroke 2 years ago, fully recovered") is set aside (red-flag-history.ts).
+ */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
   const texts = input.texts.map((text) => {
     const readings = readIn(input.language).map((language) => readText(text, language));
