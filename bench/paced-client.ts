@@ -17,15 +17,19 @@ export interface PacedResult {
   figures: { "updates/s": number; "p50 ms": number; "p99 ms": number; non2xx: number; errors: number };
 }
 
+/** What Telegram sends with every update: its body's type and the webhook's secret token. */
+export const webhookHeaders = (secret: string) => ({ "content-type": "application/json", "x-telegram-bot-api-secret-token": secret });
+
 /** Update `id`: every second one a new patient's /start, the others that patient's complaint before consent. */
 export const updateBody = (id: number) =>
   JSON.stringify(telegramUpdates.text(id, { id: 1_000_000 + Math.ceil(id / 2), languageCode: "ru" }, id % 2 ? "/start" : "Болит голова"));
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+/** The p-th percentile of sorted values (shared with bench/webhook.ts). */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 async function paced(url: string, rate: number, updates: number, connections: number, secret: string): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret };
+  const headers = webhookHeaders(secret);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;

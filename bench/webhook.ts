@@ -6,8 +6,8 @@
  * - end to end: the same updates with the workers running in the process (as `npm start`), from the request
  *   to the reply rows in the outbox (the inbound row is marked processed in that same transaction), as fast as
  *   they come and then at 200 updates/s offered.
- * Each row also gives the CPU time an update took in this process (api, workers, the Telegram stand-in and the
- * load generator) and in Postgres and Redis.
+ * Each row also gives the CPU time an update took in this process (api, workers, the Telegram stand-in, and autocannon
+ * where it runs here: the paced client runs in a process of its own) and in Postgres and Redis.
  * Usage: npm run bench:webhook -- [updates=5000] [connections=50]
  * Each run uses a scratch database and Redis prefix, removed afterwards.
  */
@@ -23,16 +23,16 @@ import { compose } from "../bin/compose";
 import { loadConfig } from "../core/config";
 import { createScratchDatabase, deleteRedisKeys } from "../scripts/scratch";
 import { TelegramStandIn } from "../test/helpers/telegram-stand-in";
-import { updateBody, type PacedResult } from "./paced-client";
+import { percentile, updateBody, webhookHeaders, type PacedResult } from "./paced-client";
 
 const updates = Number(process.argv[2] ?? 5000);
 const connections = Number(process.argv[3] ?? 50);
 const SECRET = "bench-webhook-secret-0123456789";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET };
+const headers = webhookHeaders(SECRET);
 /**
  * CPU time (ms) used so far by this process, and by the machine's postgres and redis-server processes (Linux /proc;
- * 0 where it cannot be read): per update, a figure that does not swing with the machine's load as updates/s does.
+ * 0 where it cannot be read): per update, a figure that swings less with the machine's load than updates/s.
  */
 function cpuMs() {
   const own = process.cpuUsage();
@@ -60,9 +60,6 @@ async function withCpu<T extends object>(run: () => Promise<T>) {
   const perUpdate = (key: keyof typeof before) => Number(((after[key] - before[key]) / updates).toFixed(2));
   return { ...figures, "CPU ms/update: node": perUpdate("node"), postgres: perUpdate("postgres"), redis: perUpdate("redis") };
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
 
 /** Posts `updates` updates as fast as they are answered, over `connections` connections. */
 async function blast(url: string, sentAt?: Map<number, number>) {
