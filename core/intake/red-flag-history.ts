@@ -30,10 +30,13 @@ function historyScopes(reading: ReadText): Set<number> | undefined {
   const over = compile("@over_now", reading.language);
   if (!occurs(past, reading) || !occurs(over, reading)) return undefined;
   const { tokens, language } = reading;
-  const scopeOf = (scope: number) => readTokens(tokens.filter((token) => token.scope === scope), language);
-  const scopes = [...new Set(tokens.map((token) => token.scope))].map((scope) => ({ scope, words: scopeOf(scope) }));
-  if (!scopes.some(({ words }) => occurs(past, words))) return undefined;
-  return new Set(scopes.filter(({ words }) => occurs(past, words) || occurs(over, words)).map(({ scope }) => scope));
+  const scopes = [...new Set(tokens.map((token) => token.scope))].map((scope) => {
+    const words = readTokens(tokens.filter((token) => token.scope === scope), language);
+    const dated = occurs(past, words);
+    return { scope, dated, tells: dated || occurs(over, words) };
+  });
+  if (!scopes.some(({ dated }) => dated)) return undefined;
+  return new Set(scopes.filter(({ tells }) => tells).map(({ scope }) => scope));
 }
 
 /**
