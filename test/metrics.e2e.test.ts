@@ -93,8 +93,8 @@ describe("GET /metrics over HTTP, after real traffic", () => {
     expect(sample(before, "telecons_outbox_rate_limited_total", { channel: "telegram" })).toBeUndefined();
 
     // Telegram refuses the first reply with 429; the outbox waits its retry_after and delivers it
-    h.telegram.failNext(1, { status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
     const user = h.newPatient();
+    h.telegram.failNext(user.id, 1, { status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
     await h.onboard(user);
     await h.telegram.waitFor(() => h.telegram.sent(user.id).length >= 4, 10_000);
 

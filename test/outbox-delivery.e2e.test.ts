@@ -35,7 +35,7 @@ const deliveriesOf = (chatId: number, fragment: string) =>
 describe("outbox delivery", () => {
   it("waits Telegram's retry_after on a 429 and then delivers once", async () => {
     const { patient, reply } = await openConsultation();
-    h.telegram.failNext(1, { status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
+    h.telegram.failNext(patient.id, 1, { status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
     const started = Date.now();
     expect((await reply("Полоскания тёплой водой с солью")).statusCode).toBe(201);
     await h.telegram.waitFor(() => deliveriesOf(patient.id, "Полоскания").length === 2, 10_000);
@@ -65,8 +65,8 @@ describe("outbox delivery", () => {
   });
 
   it("marks a patient who blocked the bot unreachable and stops retrying", async () => {
-    const { account, reply } = await openConsultation();
-    h.telegram.failNext(1, { status: 403, description: "Forbidden: bot was blocked by the user" });
+    const { patient, account, reply } = await openConsultation();
+    h.telegram.failNext(patient.id, 1, { status: 403, description: "Forbidden: bot was blocked by the user" });
     const answer = await reply("Как вы себя чувствуете?");
     await expect
       .poll(async () => (await h.db.message.findUniqueOrThrow({ where: { id: answer.json().id } })).deliveryStatus)
@@ -78,7 +78,7 @@ describe("outbox delivery", () => {
 
   it("delivers a patient's messages in the order they were written", async () => {
     const { patient, reply } = await openConsultation();
-    h.telegram.failNext(1, { status: 500, description: "Internal Server Error" });
+    h.telegram.failNext(patient.id, 1, { status: 500, description: "Internal Server Error" });
     for (const n of [1, 2, 3]) expect((await reply(`Сообщение ${n}`)).statusCode).toBe(201);
     await h.telegram.waitFor(() => deliveriesOf(patient.id, "Сообщение").length === 4, 10_000);
     const delivered = h.telegram

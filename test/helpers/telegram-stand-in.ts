@@ -33,7 +33,7 @@ export interface DeliveredMessage {
 export class TelegramStandIn {
   readonly calls: RecordedCall[] = [];
   private server?: Server;
-  private failures: Failure[] = [];
+  private failures: Array<Failure & { chatId: string }> = [];
   private down = false;
   private nextMessageId = 1000;
   readonly delivered: DeliveredMessage[] = [];
@@ -115,9 +115,9 @@ export class TelegramStandIn {
 
   private fileSizes = new Map<string, number>();
 
-  /** The next `count` sendMessage calls fail with this answer. */
-  failNext(count: number, failure: Failure): void {
-    for (let i = 0; i < count; i++) this.failures.push(failure);
+  /** The next `count` sendMessage calls to this chat fail with this answer (other chats' sends are not touched). */
+  failNext(chatId: string | number, count: number, failure: Failure): void {
+    for (let i = 0; i < count; i++) this.failures.push({ ...failure, chatId: String(chatId) });
   }
 
   /** While down, every call answers 502 Bad Gateway as Telegram's front does during an outage. */
@@ -176,7 +176,9 @@ export class TelegramStandIn {
       if (this.held) await new Promise<void>((resolve) => this.held!.push({ resume: resolve, socket: req.socket }));
       // A client killed while waiting for us: the request is dropped as if it never got through.
       if (req.socket.destroyed || res.writableEnded) return;
-      const failure = this.failures.shift();
+      const chatId = String(params.chat_id);
+      const failing = this.failures.findIndex((failure) => failure.chatId === chatId);
+      const failure = failing === -1 ? undefined : this.failures.splice(failing, 1)[0];
       if (failure) {
         return reply(failure.status, {
           ok: false,
@@ -185,7 +187,6 @@ export class TelegramStandIn {
           ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
         });
       }
-      const chatId = String(params.chat_id);
       const refused = this.overLimit(chatId, Date.now());
       if (refused) {
         this.rateLimited[refused]++;
