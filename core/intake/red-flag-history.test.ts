@@ -61,3 +61,76 @@ describe("red flags: an emergency long ago and over is history, one today is not
     expect(disposition("en", "I had a minor stroke 2 years ago and want to fly to Thailand, is that ok?")).toBe("emergency");
   });
 });
+
+/** A question asked ahead ("what do we do if he has a fit? I want to know beforehand") tells of what has not happened. */
+describe("red flags: a question asked ahead is not an emergency now, one told as happening is", () => {
+  it("sets aside blind-29's three first-aid questions asked beforehand", () => {
+    expect(disposition("uz", "jiyanimda epilepsiya bor keyingi hafta bizga mehmonga keladi. agar tutqanoq tutsa nima qilish kerak oldindan bilib qo'ymoqchiman hozir hammasi joyida")).toBeUndefined();
+    expect(disposition("tg", "хешам эпилепсия дорад хафтаи оянда хонаи мо меояд. агар тутканок гирад чи кор кунем пешаки донистан мехохам хозир хама хуб")).toBeUndefined();
+    expect(disposition("az", "eger usaq qicolma kecirse ne etmek lazimdi? sadece evvelceden bilmek isteyirem")).toBeUndefined();
+    // the Kyrgyz conditional is a verb ending ("калса"), not a word
+    expect(disposition("ky", "мен няня болуп иштейм 2 жаштагы бала карайм. бала бир нерсе жутуп какап калса эмне кылыш керек? алдын ала билип алайын дедим")).toBeUndefined();
+  });
+
+  it("keeps what the text tells as done: a clause of its own, a 'what do I do if' without 'beforehand', today", () => {
+    expect(disposition("ru", "выпил 20 таблеток парацетамола, что делать если станет плохо? спрашиваю на всякий случай")).toBe("emergency");
+    expect(disposition("ru", "что делать если ребенок выпил отбеливатель?")).toBe("emergency");
+    expect(disposition("en", "what do i do if my son swallowed a button battery")).toBe("emergency");
+    expect(disposition("uz", "agar tutqanoq tutsa nima qilish kerak oldindan bilmoqchi edim, lekin hozirgina bolam tutqanoq tutib 10 daqiqadan beri toxtamayapti")).toBe("emergency");
+  });
+});
+
+describe("red flags: blind-29's other false alarms, by cause", () => {
+  it("reads 'last winter', 'I am fine' and 'nothing else happened' as a history told as over", () => {
+    expect(disposition("uz", "o'tgan qishda pechkadan is gazidan zaharlangan edik hammamiz bolnitsada yotdik hozir hammamiz sog'. yangi uyga datchik olmoqchimiz qaysi biri yaxshi")).toBeUndefined();
+    expect(disposition("az", "kecen qis evde peçden dem qazindan zeherlenmisdik, xestexanada yatdiq, indi hamimiz yaxsiyiq. qaz detektoru almaq lazimdi?")).toBeUndefined();
+    expect(disposition("ky", "2 жыл мурун озумо кол салганга аракет кылгам, азыр психологго барып жатам, жакшымын. антидепрессантты токтотсом болобу")).toBeUndefined();
+    expect(disposition("en", "One of my players had a single seizure 3 years ago, no meds since and nothing else happened. Parents want a note saying he's fine to play")).toBeUndefined();
+  });
+
+  it("needs the rest of a history to raise a rule by itself: '3 года назад' is not a child's age of 3", () => {
+    expect(disposition("ru", "у игрока 3 года назад был один приступ эпилепсии, лекарства не пьет, с тех пор ничего не было. родители просят справку что можно играть")).toBeUndefined();
+    expect(disposition("ru", "ребенку 3 года, год назад болел ротавирусом, сейчас здоров. а сегодня рвота и понос весь день, не писает с утра, вялый")).toBe("emergency");
+  });
+
+  it("lets an adrenaline pen be asked for after an anaphylaxis years ago, and still sends today's reaction to 103/112", () => {
+    expect(disposition("ru", "5 лет назад был анафилактический шок от укуса осы. можно выписать адреналин в шприце с собой на дачу на лето?")).toBeUndefined();
+    expect(disposition("en", "had anaphylaxis from a wasp sting 5 years ago, my epipens expire next month, can i get new ones please")).toBeUndefined();
+    expect(disposition("ru", "5 лет назад был анафилактический шок на осу, сейчас опять ужалила, отекает горло, трудно дышать")).toBe("emergency");
+    expect(disposition("en", "had anaphylaxis 5 years ago, stung again just now, throat closing, used my epipen")).toBe("emergency");
+  });
+
+  it("reads the Tajik 'кай' (when) beside a blood test as no vomiting, and the spoken Azerbaijani 'yoxdu' as 'no'", () => {
+    expect(disposition("tg", "дирӯз хун супоридам натиҷааш кай тайёр мешавад ба вотсап мефиристед?")).toBeUndefined();
+    expect(disposition("tg", "падарам хун қай кард, ранги қаҳва барин")).toBe("emergency");
+    expect(disposition("tg", "дар қай хун ҳаст, сарам чарх мезанад")).toBe("emergency");
+    expect(disposition("az", "usagimin yanaqlarinda quru qirmizi lekeler var qasinir, qizdirma yoxdu ozu yaxsidi")).toBeUndefined();
+  });
+});
+
+describe("red flags: blind-30's false alarms, by cause", () => {
+  it("reads 'never happened again', 'ягон бор нашуд', a year as a date and 'indi stabildi' as a history told as over", () => {
+    expect(disposition("en", "I had one seizure 10 yrs ago at uni after a night without sleep, never happened again, no meds. now applying for taxi licence and the form asks about fits. do i need a letter from the doctor?")).toBeUndefined();
+    expect(disposition("tg", "ман дар 17 солаги як бор судорога доштам, 10 сол шуд ягон бор нашуд, дору намехурам. хукуки ронандаги гирам мешава? таксист шудан мехохам")).toBeUndefined();
+    expect(disposition("az", "salam, anam 2019da insult kecirib, o vaxtdan sag teref bir az zeifdi, indi stabildi, yeni hec ne yoxdu. klopidogrel bitir, resept lazimdi.")).toBeUndefined();
+    expect(disposition("az", "anam 2019da insult kecirib, indi stabildi, amma bu gun seher uzu eyildi, danisa bilmir")).toBe("emergency");
+  });
+
+  it("reads 'again' as today only when something happens again, not in 'go back to the gym again'", () => {
+    expect(disposition("en", "had a minor stroke last year, fully recovered now. when am i allowed to drive again and do i need a form filled in")).toBeUndefined();
+    expect(disposition("en", "had a seizure 3 years ago, fine since, but it happened again 10 minutes ago and he is still not waking up")).toBe("emergency");
+    expect(disposition("en", "my brother overdosed 5 years ago, clean since, and he did it again, took a whole box of pills")).toBe("emergency");
+  });
+
+  it("asks ahead in Azerbaijani with the question after a colon and the conditional as a verb ending", () => {
+    expect(disposition("az", "Salam, qızım 2 yaşındadır, bağçaya təzə başlayıb. Əvvəlcədən soruşmaq istəyirəm: birdən hərarəti qalxsa və qıcolma olsa nə etməliyik? İndi tam sağlamdır, sadəcə qonşunun uşağında olub, qorxuram.")).toBeUndefined();
+  });
+
+  it("does not read the Uzbek 'bo'ladi' (is possible) as 'bola' (child), nor the Tajik 'кай' (when) as vomiting", () => {
+    expect(disposition("uz", "kecha toyda nimadir yeb oshqozonim buzildi, kechasi 3-4 marta ich ketdi. bugun ancha yaxshi, qusish yoq, faqat biroz holsizlik. nima yesam boladi, dori kerakmi?")).toBeUndefined();
+    expect(disposition("uz", "bolam 1 yoshda, kechadan beri ich ketyapti va qusyapti, 8 soatdan beri siymadi, juda holsiz")).toBe("emergency");
+    expect(disposition("tg", "Модарам дар 50 солагӣ саратони сина дошт. Ман 38 сола, ҳеҷ шикоят надорам. Кай маммография кунам ва чанд вақт як бор?")).toBeUndefined();
+    expect(disposition("tg", "синаам фишор медиҳад, қай кардам, арақи хунук")).toBe("emergency");
+    expect(disposition("tg", "писарам 2 сола, қай ва исҳол аз дина, пешоб накардааст, хоболуд")).toBe("emergency");
+  });
+});

@@ -87,8 +87,9 @@ const readIn = (language: Language): Language[] => [...new Set<Language>([langua
 const mixedIn = (language: Language): Language[] => [...new Set<Language>([language, "ru"])];
 
 /**
- * The rules the text (in the patient's language) or the answers raise; a rule raised only by a past event told as
- * over ("a stroke 2 years ago, fully recovered") is set aside (red-flag-history.ts).
+ * The rules the text (in the patient's language) or the answers raise; in a text that tells a past event as over ("a
+ * stroke 2 years ago, fully recovered") or asks ahead ("what do we do if he has a fit? asking beforehand"), a rule the
+ * rest of the text does not raise by itself is set aside (red-flag-history.ts).
  */
 export function matchingRules(rules: RedFlagRule[], input: { language: Language; texts: string[]; answers: Answer[] }): RedFlagRule[] {
   const texts = input.texts.map((text) => {
@@ -97,7 +98,7 @@ export function matchingRules(rules: RedFlagRule[], input: { language: Language;
   });
   const raisedNow = (rule: RedFlagRule, { readings, history }: (typeof texts)[number]) =>
     raisedByText(rule, input.language, readings) &&
-    !(history && raisedByText(rule, input.language, history.dated) && !raisedByText(rule, input.language, history.rest));
+    !(history && !raisedByText(rule, input.language, history.rest));
   return rules.filter((rule) => texts.some((text) => raisedNow(rule, text)) || raisedByAnswers(rule, input.answers));
 }
 

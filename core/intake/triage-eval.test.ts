@@ -36,6 +36,8 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-26: 107/108 emergencies, 4/60 false alarms (rf-b3418bb12009, rules and model tm-c02b1521bf28)
 // blind-27: 108/108 emergencies, 6/120 false alarms (rf-1e6a3f3e6d59, rules and model tm-84aecea18332)
 // blind-28: 108/108 emergencies, 12/120 false alarms (rf-5ef0c356b009, rules and model tm-14365698296b)
+// blind-29: 108/108 emergencies, 13/120 false alarms (rf-4c1f67ad1f50, rules and model tm-13131ffd8f21)
+// blind-30: 108/108 emergencies, 13/240 false alarms (rf-f2ad4d409d24, rules and model tm-f1cafd403f12)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -53,9 +55,13 @@ const acceptedFalseAlarms = new Set([
   // "массаж курсун кайра алса" (take the massage course again): "кайра" keeps every rule (`@onset_now`), as a stroke
   // again would.
   "ky/blind-28/past_stroke_massage",
-  // A nanny asking beforehand what to do "if he chokes": nothing reads a question asked in advance yet, and setting
-  // aside every "if" could silence "he choked, and if he stops breathing…".
-  "az/blind-28/first_aid_choking_question",
+  // "no temperature" in English read in Russian letters is "но температуре", but a temperature: the Russian reading of
+  // Latin text is there for Russian typed in Latin letters, and an English "no" is no Russian negation.
+  "en/blind-30/baby_jabs_cold",
+  // Chest pain the day after the gym, worse on pressing and on lifting the arm, with no word that it is gone at rest:
+  // the chest-wall exception needs both, as effort angina is also brought on at the gym.
+  "uz/blind-30/chest_wall_gym",
+  "az/blind-30/chest_wall_gym",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {

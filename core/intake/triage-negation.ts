@@ -28,12 +28,12 @@ const none: readonly string[] = [];
 
 /**
  * Turkic and Tajik negation words take a personal ending ("эсимден танган жок-мун" — I did not faint, "yo'q-man",
- * "deyil-əm", "нест-ам"): a post cue with one of these endings is a cue too. Folded spelling.
+ * "deyil-əm", "нест-ам", the spoken "yox-du"): a post cue with one of these endings is a cue too. Folded spelling.
  */
 const personalEndings: Partial<Record<Language, RegExp>> = {
   uz: /^(man|san|miz|siz|dir)$/,
   ky: /^(мун|мин|мын|сун|син|сын|буз|быз|биз|пуз|пыз|пиз|суз|сыз|сиз)$/,
-  az: /^(am|em|san|sen|iq|ik|uq|uk|siniz|sunuz|dir|dur)$/,
+  az: /^(am|em|san|sen|iq|ik|uq|uk|siniz|sunuz|dir|dur|di|du)$/,
   tg: /^(ам|и|ем|ед|анд)$/,
 };
 /**

@@ -124,8 +124,13 @@ const foldedEndings = (language: Language) => {
   return endingsIn.get(language)!;
 };
 
+/** Forms of the Uzbek "bo'lmoq" (to be) as folded text has them, without the apostrophe. */
+const toBe = /^bol(adi|ad|adimi|aman|asiz|sa|sam|sak|gan|ganmi|ganda|ib|yapti|moq|maydi|madi|di|ar|ish|ishi)$/;
+
 export function stem(word: string, language: Language): string {
   if (language === "ru" || language === "en") return snowballStemmers[language].stem(word);
+  // "bo'ladi", "bo'lsa" (is, if it is) fold to "boladi", "bolsa": stemmed, they would be "bola" (child).
+  if (language === "uz" && toBe.test(word)) return word;
   const endings = foldedEndings(language);
   let current = word;
   for (let round = 0; round < 3; round++) {
@@ -201,7 +206,9 @@ export function tokenize(text: string, language: Language): Token[] {
       scope++;
       return;
     }
-    if (/^[.,;:!?()\n]$/.test(piece)) {
+    // A bracket does not end the clause: "a mini stroke (TIA) 2 years ago" is one clause, its date included.
+    if (piece === "(" || piece === ")") return;
+    if (/^[.,;:!?\n]$/.test(piece)) {
       clause++;
       scope++;
       return;
