@@ -134,3 +134,31 @@ describe("red flags: blind-30's false alarms, by cause", () => {
     expect(disposition("tg", "писарам 2 сола, қай ва исҳол аз дина, пешоб накардааст, хоболуд")).toBe("emergency");
   });
 });
+
+describe("red flags: blind-31's false alarms, by cause", () => {
+  it("reads a sore throat asking whether antibiotics are needed as no allergic reaction, in every language", () => {
+    expect(disposition("ru", "Болит горло, глотать трудно, температуры нет. Нужен антибиотик или само пройдет?")).toBeUndefined();
+    expect(disposition("en", "sore throat, hard to swallow, no temperature. do i need antibiotics or will it pass?")).toBeUndefined();
+    expect(disposition("uz", "tomog'im og'riyapti, yutish qiyin, isitma yo'q. antibiotik kerakmi?")).toBeUndefined();
+    expect(disposition("tg", "Гулуям дард мекунад, фуру бурдан душвор, харорат нест. Чой бо асал нушида истодаам. Антибиотик лозим аст ё худаш мегузарад?")).toBeUndefined();
+    expect(disposition("ky", "тамагым ооруйт, жутуу кыйын, ысыгым жок. антибиотик керекпи?")).toBeUndefined();
+    expect(disposition("az", "boğazım ağrıyır, udmaq çətindir, qızdırma yoxdur. antibiotik lazımdır?")).toBeUndefined();
+    // the drug taken, then the throat: an allergic reaction
+    expect(disposition("ru", "полчаса назад укололи антибиотик, теперь трудно глотать и дышать")).toBe("emergency");
+    expect(disposition("en", "took my first dose of amoxicillin an hour ago and now its hard to swallow")).toBe("emergency");
+    expect(disposition("az", "iynə vurdular, indi udmaq çətindir, nəfəs ala bilmirəm")).toBe("emergency");
+  });
+
+  it("reads youth as a date, 'эч болгон эмес' and 'hər şey qaydasındadır' as over, and 'what if it happens again' as no today", () => {
+    expect(disposition("ky", "студент кезимде бир жолу талма болгон, 8 жыл мурун, андан бери эч болгон эмес, дары ичпейм. азыр автобус айдоочу болуп иштегим келет, медкомиссиядан өтсөм болобу?")).toBeUndefined();
+    expect(disposition("az", "atam 3 il qabaq insult keçirib, indi gəzir, danışır, hər şey qaydasındadır. klopidoqrel resepti bitib, yenisini yaza bilərsiz?")).toBeUndefined();
+    expect(disposition("tg", "Ду сол пеш як бор судорога шуда будам, баъд дигар не, хаб намехурам. Ман ронанда, ба комиссия чи гуям?")).toBeUndefined();
+    expect(disposition("ru", "У сына в 2 года был фебрильный судорожный приступ, сейчас ему 4, здоров, температуры нет. Ревакцинацию АКДС делать можно? И что делать если снова поднимется температура?")).toBeUndefined();
+    expect(disposition("ru", "У сына в 2 года был фебрильный судорожный приступ, сейчас ему 4, здоров. Сегодня снова судороги, 10 минут не проходят")).toBe("emergency");
+  });
+
+  it("reads 'one little blister' as no little one", () => {
+    expect(disposition("en", "burned my finger on the oven tray, small red patch size of a 5p, one little blister, hurts a bit. ran it under cold water. do i pop the blister or leave it?")).toBeUndefined();
+    expect(disposition("en", "my little one swallowed a button battery 10 minutes ago")).toBe("emergency");
+  });
+});

@@ -48,16 +48,10 @@ function historyScopes(reading: ReadText): Set<number> | undefined {
 const conditionalVerb = /^\p{L}{2,}(sa|se|са|се|со)$/u;
 const turkic: Language[] = ["uz", "ky", "az"];
 
-/**
- * The scopes of a reading that ask ahead: when the text says it asks beforehand or just in case (`@in_advance`), the
- * clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb). Whole
- * clauses only, so "выпил 20 таблеток, что делать? спрашиваю заранее" keeps the pills in the rest; a "what do I do if"
- * without "beforehand" is read as now ("что делать если ребёнок выпил отбеливатель" tells what happened).
- */
-function askedAheadScopes(reading: ReadText): Set<number> | undefined {
+/** The clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb). */
+function askingIf(reading: ReadText): Set<number> {
   const { tokens, language } = reading;
-  if (!occurs(compile("@in_advance", language), reading)) return undefined;
-  const asking = new Set(
+  return new Set(
     [...new Set(tokens.map((token) => token.clause))].filter((clause) => {
       const inClause = tokens.filter((token) => token.clause === clause);
       const words = readTokens(inClause, language);
@@ -65,7 +59,18 @@ function askedAheadScopes(reading: ReadText): Set<number> | undefined {
       return conditional && occurs(compile("@what_to_do", language), words);
     }),
   );
-  return asking.size ? new Set(tokens.filter((token) => asking.has(token.clause)).map((token) => token.scope)) : undefined;
+}
+
+/**
+ * The scopes of a reading that ask ahead: when the text says it asks beforehand or just in case (`@in_advance`), its
+ * clauses asking what to do if (`askingIf`). Whole clauses only, so "выпил 20 таблеток, что делать если станет плохо?
+ * спрашиваю на всякий случай" keeps the pills in the rest; a "what do I do if" without "beforehand" is read as now
+ * ("что делать если ребёнок выпил отбеливатель" tells what happened).
+ */
+function askedAheadScopes(reading: ReadText): Set<number> | undefined {
+  if (!occurs(compile("@in_advance", reading.language), reading)) return undefined;
+  const asking = askingIf(reading);
+  return asking.size ? new Set(reading.tokens.filter((token) => asking.has(token.clause)).map((token) => token.scope)) : undefined;
 }
 
 /** The scopes of a reading told as not happening now: a history told as over, a question asked ahead. */
@@ -91,6 +96,11 @@ export function historyOf(readings: ReadText[]): History | undefined {
       rest: readTokens(reading.tokens.filter((token) => !dated(token)), reading.language),
     };
   });
-  if (parts.some(({ rest }) => occurs(compile("@onset_now", rest.language), rest))) return undefined;
+  // "what do we do if it happens again?" says no "again" of today
+  const saysNow = (rest: ReadText) => {
+    const asking = askingIf(rest);
+    return occurs(compile("@onset_now", rest.language), readTokens(rest.tokens.filter((token) => !asking.has(token.clause)), rest.language));
+  };
+  if (parts.some(({ rest }) => saysNow(rest))) return undefined;
   return { dated: parts.map((part) => part.dated), rest: parts.map((part) => part.rest) };
 }

@@ -38,6 +38,7 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-28: 108/108 emergencies, 12/120 false alarms (rf-5ef0c356b009, rules and model tm-14365698296b)
 // blind-29: 108/108 emergencies, 13/120 false alarms (rf-4c1f67ad1f50, rules and model tm-13131ffd8f21)
 // blind-30: 108/108 emergencies, 13/240 false alarms (rf-f2ad4d409d24, rules and model tm-f1cafd403f12)
+// blind-31: 108/108 emergencies, 11/240 false alarms (rf-f28ab0afc3d2, rules and model tm-e4562077eff5)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -62,6 +63,14 @@ const acceptedFalseAlarms = new Set([
   // the chest-wall exception needs both, as effort angina is also brought on at the gym.
   "uz/blind-30/chest_wall_gym",
   "az/blind-30/chest_wall_gym",
+  "uz/blind-31/chest_wall_after_gym",
+  // An overdose years ago told in a clause of its own between the date and "well now" ("Лет 10 назад, в юности,
+  // наглоталась таблеток, откачали. Сейчас всё хорошо"): taking such clauses into the history would also take "a heart
+  // attack a year ago, pressing in the chest now, otherwise all fine".
+  "ru/blind-31/past_overdose_meds",
+  "tg/blind-31/past_overdose_liver",
+  // A neighbour's child who had a febrile fit, told before a question asked ahead: the fit is told as it happened.
+  "az/blind-31/febrile_fit_advance",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
