@@ -162,3 +162,28 @@ describe("red flags: blind-31's false alarms, by cause", () => {
     expect(disposition("en", "my little one swallowed a button battery 10 minutes ago")).toBe("emergency");
   });
 });
+
+describe("red flags: blind-32's false alarms, by cause", () => {
+  it("reads a chest pain brought on both by pressing the spot and by moving the arm as the chest wall", () => {
+    expect(disposition("uz", "skladda kecha yuk tashidim, bugun ko'kragimning o'ng tomoni og'riyapti, qo'l bilan bossam og'riydi, qo'limni ko'tarsam ham. nafas normal")).toBeUndefined();
+    expect(disposition("ky", "кечээ ун каптарын түшүрдүм. бүгүн көкүрөгүмдүн оң жагы ооруйт, басып койсом же бурулсам ооруйт. дем алышым жакшы")).toBeUndefined();
+    expect(disposition("ru", "болит грудь справа после того как таскал мешки, при нажатии больно и когда поднимаю руку, дышу нормально")).toBeUndefined();
+    // a pressing pain spreading to the arm with a cold sweat is no chest wall, whatever lifting the arm does
+    expect(disposition("ru", "давит в груди, отдаёт в левую руку, холодный пот, больно когда поднимаю руку")).toBe("emergency");
+  });
+
+  it("reads a month as a date, 'всё позади' and 'калыбына келди' as over, and asking leave to drive again as no today", () => {
+    expect(disposition("ru", "у отца в марте был небольшой инсульт, полежал в больнице, всё восстановилось, рука работает. Ему можно за руль?")).toBeUndefined();
+    expect(disposition("ru", "у отца в марте был небольшой инсульт, всё восстановилось, а сегодня снова перекосило лицо")).toBe("emergency");
+    expect(disposition("ky", "атам былтыр инсульт алган, азыр сөзү калыбына келди, колу да жакшы иштейт. кайра машина айдаса болобу?")).toBeUndefined();
+    expect(disposition("ky", "атам былтыр инсульт алган, азыр сөзү калыбына келди, бүгүн кайра бети кыйшайып, сүйлөй албай калды")).toBe("emergency");
+    expect(disposition("ru", "в 17 лет наглоталась таблеток, лежала в токсикологии. сейчас мне 25, все давно позади. нужна справка от психиатра")).toBeUndefined();
+  });
+
+  it("reads 'watch out for' as no 'out for a minute', and the Kyrgyz 'жарака' (a crack) as no fever", () => {
+    expect(disposition("en", "Banged my head on the cupboard door yesterday, small lump. No headache since, feel normal. Anything I should watch out for?")).toBeUndefined();
+    expect(disposition("en", "he fell off the ladder and was out for about a minute, now drowsy")).toBe("emergency");
+    expect(disposition("ky", "парикмахермин, колумдун терисинде кызыл тактар чыгып, кычышып, жарака кетип жатат. кандай крем сүртөйүн")).toBeUndefined();
+    expect(disposition("ru", "у ребенка жар 39, вялый, кожа в пятнах, не узнает маму")).toBe("emergency");
+  });
+});

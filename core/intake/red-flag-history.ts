@@ -61,6 +61,13 @@ function askingIf(reading: ReadText): Set<number> {
   );
 }
 
+/** The clauses that ask leave ("можно ли ему снова за руль?", "кайра машина айдаса болобу?"). */
+function askingLeave(reading: ReadText): Set<number> {
+  const { tokens, language } = reading;
+  const mayI = compile("@may_i", language);
+  return new Set([...new Set(tokens.map((token) => token.clause))].filter((clause) => occurs(mayI, readTokens(tokens.filter((token) => token.clause === clause), language))));
+}
+
 /**
  * The scopes of a reading that ask ahead: when the text says it asks beforehand or just in case (`@in_advance`), its
  * clauses asking what to do if (`askingIf`). Whole clauses only, so "выпил 20 таблеток, что делать если станет плохо?
@@ -96,9 +103,9 @@ export function historyOf(readings: ReadText[]): History | undefined {
       rest: readTokens(reading.tokens.filter((token) => !dated(token)), reading.language),
     };
   });
-  // "what do we do if it happens again?" says no "again" of today
+  // "what do we do if it happens again?" and "can he drive again?" say no "again" of today
   const saysNow = (rest: ReadText) => {
-    const asking = askingIf(rest);
+    const asking = new Set([...askingIf(rest), ...askingLeave(rest)]);
     return occurs(compile("@onset_now", rest.language), readTokens(rest.tokens.filter((token) => !asking.has(token.clause)), rest.language));
   };
   if (parts.some(({ rest }) => saysNow(rest))) return undefined;

@@ -39,6 +39,7 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-29: 108/108 emergencies, 13/120 false alarms (rf-4c1f67ad1f50, rules and model tm-13131ffd8f21)
 // blind-30: 108/108 emergencies, 13/240 false alarms (rf-f2ad4d409d24, rules and model tm-f1cafd403f12)
 // blind-31: 108/108 emergencies, 11/240 false alarms (rf-f28ab0afc3d2, rules and model tm-e4562077eff5)
+// blind-32: 108/108 emergencies, 13/240 false alarms (rf-961714f0d081, rules and model tm-ff49622d2b4b)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -53,17 +54,10 @@ const acceptedFalseAlarms = new Set([
   // Anaphylaxis years ago with no word that the person is well now: the history reading needs one (red-flag-history.ts),
   // or a recent event with the danger still there would be set aside too.
   "en/blind-28/past_anaphylaxis_booster",
-  // "массаж курсун кайра алса" (take the massage course again): "кайра" keeps every rule (`@onset_now`), as a stroke
-  // again would.
-  "ky/blind-28/past_stroke_massage",
+  "en/blind-32/past_anaphylaxis_penicillin",
   // "no temperature" in English read in Russian letters is "но температуре", but a temperature: the Russian reading of
   // Latin text is there for Russian typed in Latin letters, and an English "no" is no Russian negation.
   "en/blind-30/baby_jabs_cold",
-  // Chest pain the day after the gym, worse on pressing and on lifting the arm, with no word that it is gone at rest:
-  // the chest-wall exception needs both, as effort angina is also brought on at the gym.
-  "uz/blind-30/chest_wall_gym",
-  "az/blind-30/chest_wall_gym",
-  "uz/blind-31/chest_wall_after_gym",
   // An overdose years ago told in a clause of its own between the date and "well now" ("Лет 10 назад, в юности,
   // наглоталась таблеток, откачали. Сейчас всё хорошо"): taking such clauses into the history would also take "a heart
   // attack a year ago, pressing in the chest now, otherwise all fine".
@@ -71,6 +65,11 @@ const acceptedFalseAlarms = new Set([
   "tg/blind-31/past_overdose_liver",
   // A neighbour's child who had a febrile fit, told before a question asked ahead: the fit is told as it happened.
   "az/blind-31/febrile_fit_advance",
+  // A febrile fit last year, what the doctors called it told in a clause of its own ("фебрильные судороги гуфтанд"): as
+  // the overdose clauses above.
+  "tg/blind-32/febrile_fit_plan",
+  // "yuragim ezilib ketdi" (my heart was crushed, of a daughter's wedding) is also how a pressing chest pain is told.
+  "uz/blind-32/heartbroken_low_mood",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {
