@@ -48,25 +48,27 @@ function historyScopes(reading: ReadText): Set<number> | undefined {
 const conditionalVerb = /^\p{L}{2,}(sa|se|са|се|со)$/u;
 const turkic: Language[] = ["uz", "ky", "az"];
 
-/** The clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb). */
-function askingIf(reading: ReadText): Set<number> {
+/** The clauses of a reading whose words pass `test` (`inClause`: its tokens, for what a phrase cannot say). */
+function clausesWhere(reading: ReadText, test: (words: ReadText, inClause: Token[]) => boolean): Set<number> {
   const { tokens, language } = reading;
   return new Set(
     [...new Set(tokens.map((token) => token.clause))].filter((clause) => {
       const inClause = tokens.filter((token) => token.clause === clause);
-      const words = readTokens(inClause, language);
-      const conditional = occurs(compile("@if_word", language), words) || (turkic.includes(language) && inClause.some((token) => conditionalVerb.test(token.word)));
-      return conditional && occurs(compile("@what_to_do", language), words);
+      return test(readTokens(inClause, language), inClause);
     }),
   );
 }
 
+/** The clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb). */
+const askingIf = (reading: ReadText) =>
+  clausesWhere(reading, (words, inClause) => {
+    const { language } = reading;
+    const conditional = occurs(compile("@if_word", language), words) || (turkic.includes(language) && inClause.some((token) => conditionalVerb.test(token.word)));
+    return conditional && occurs(compile("@what_to_do", language), words);
+  });
+
 /** The clauses that ask leave ("можно ли ему снова за руль?", "кайра машина айдаса болобу?"). */
-function askingLeave(reading: ReadText): Set<number> {
-  const { tokens, language } = reading;
-  const mayI = compile("@may_i", language);
-  return new Set([...new Set(tokens.map((token) => token.clause))].filter((clause) => occurs(mayI, readTokens(tokens.filter((token) => token.clause === clause), language))));
-}
+const askingLeave = (reading: ReadText) => clausesWhere(reading, (words) => occurs(compile("@may_i", reading.language), words));
 
 /**
  * The scopes of a reading that ask ahead: when the text says it asks beforehand or just in case (`@in_advance`), its
