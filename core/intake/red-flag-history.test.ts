@@ -187,3 +187,32 @@ describe("red flags: blind-32's false alarms, by cause", () => {
     expect(disposition("ru", "у ребенка жар 39, вялый, кожа в пятнах, не узнает маму")).toBe("emergency");
   });
 });
+
+describe("red flags: blind-33's and blind-34's false alarms and blind-33's missed infant, by cause", () => {
+  it("reads twins as children", () => {
+    expect(disposition("az", "salam ekizlerimden biri 7 heftelikdir, axsamdan qizdirmasi var 38.3, cox yatir")).toBe("emergency");
+    expect(disposition("en", "one of my twins is 6 weeks old and has a temperature of 38.4 tonight")).toBe("emergency");
+  });
+
+  it("asks ahead when the condition and the question are clauses side by side", () => {
+    expect(disposition("ru", "в прошлом году у сына был судорожный приступ, сейчас здоров. если снова начнётся, что делать? спрашиваю заранее")).toBeUndefined();
+    expect(disposition("ru", "в прошлом году у сына был судорожный приступ, сейчас здоров, а сегодня снова судороги, 10 минут не проходят")).toBe("emergency");
+    expect(disposition("en", "my son had a febrile convulsion in may when he had a high temp, totally fine since. what should i do if he has a fit again? should we keep anything at home just in case?")).toBeUndefined();
+  });
+
+  it("reads a recovered stroke asked about driving again as history in Uzbek, Tajik and Azerbaijani", () => {
+    expect(disposition("uz", "отам ўтган йили инсульт ўтказганди, ҳозир тузалиб кетган, гапириши ҳам юриши ҳам нормал. яна машина ҳайдаса бўладими?")).toBeUndefined();
+    expect(disposition("az", "atam 2 il evvel insult kecirib, indi tam berpa olub, yerimesi danisigi normaldir. yeniden surucu isleye biler?")).toBeUndefined();
+    // the Tajik "боз" (again, also) counts as today only beside what happens again
+    expect(disposition("tg", "падарам 8 мох пеш инсулт гирифта буд, хозир баркарор шуд, гап мезанад. мегуяд боз таксист кор мекунам. мошин рондан мумкин?")).toBeUndefined();
+    expect(disposition("tg", "падарам соли гузашта инсулт гирифта буд, ҳоло хуб, имрӯз боз рӯяш каҷ шуд")).toBe("emergency");
+    expect(disposition("tg", "падарам соли гузашта инсулт гирифта буд, ҳоло хуб, лекин боз забонаш гирифт ва дасташ суст шуд")).toBe("emergency");
+  });
+
+  it("reads 'in a good place now' as over, the Tajik raised arm as moving it, and juice given as a low sugar treated", () => {
+    expect(disposition("en", "Two years ago I took an overdose and spent a night in hospital. I've had counselling since and honestly I'm in a good place now. Do I have to declare it?")).toBeUndefined();
+    expect(disposition("tg", "қассобам, дирӯз лошаи гӯсфандро бардоштам. имрӯз тарафи рости сина дард мекунад, вақте ангушт пахш мекунам ё дастамро боло мекунам. нафас хуб")).toBeUndefined();
+    expect(disposition("uz", "dadam diabetik, bugun ertalab qandi 3.5 chiqdi, sharbat ichirdik, 15 minutdan keyin 6.2 bo'ldi, hozir o'zini yaxshi his qilyapti")).toBeUndefined();
+    expect(disposition("uz", "dadam diabetik, qandi 2.8, sharbat ichirdik lekin gapirmayapti, uyg'otib bo'lmayapti")).toBe("emergency");
+  });
+});

@@ -59,13 +59,19 @@ function clausesWhere(reading: ReadText, test: (words: ReadText, inClause: Token
   );
 }
 
-/** The clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb). */
-const askingIf = (reading: ReadText) =>
-  clausesWhere(reading, (words, inClause) => {
-    const { language } = reading;
-    const conditional = occurs(compile("@if_word", language), words) || (turkic.includes(language) && inClause.some((token) => conditionalVerb.test(token.word)));
-    return conditional && occurs(compile("@what_to_do", language), words);
-  });
+/**
+ * The clauses that ask what to do (`@what_to_do`) under a condition ("if", "agar", or a Turkic conditional verb), in
+ * the same clause or in the one after it ("агар боз шавад, чӣ кор кунем?").
+ */
+const askingIf = (reading: ReadText) => {
+  const { language } = reading;
+  const conditional = clausesWhere(
+    reading,
+    (words, inClause) => occurs(compile("@if_word", language), words) || (turkic.includes(language) && inClause.some((token) => conditionalVerb.test(token.word))),
+  );
+  const asking = clausesWhere(reading, (words) => occurs(compile("@what_to_do", language), words));
+  return new Set([...conditional].flatMap((clause) => (asking.has(clause) ? [clause] : asking.has(clause + 1) ? [clause, clause + 1] : [])));
+};
 
 /** The clauses that ask leave ("можно ли ему снова за руль?", "кайра машина айдаса болобу?"). */
 const askingLeave = (reading: ReadText) => clausesWhere(reading, (words) => occurs(compile("@may_i", reading.language), words));

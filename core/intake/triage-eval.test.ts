@@ -40,6 +40,8 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-30: 108/108 emergencies, 13/240 false alarms (rf-f2ad4d409d24, rules and model tm-f1cafd403f12)
 // blind-31: 108/108 emergencies, 11/240 false alarms (rf-f28ab0afc3d2, rules and model tm-e4562077eff5)
 // blind-32: 108/108 emergencies, 13/240 false alarms (rf-961714f0d081, rules and model tm-ff49622d2b4b)
+// blind-33: 108/108 emergencies, 6/240 false alarms (rf-267fbe554187, rules and model tm-c85b1e031bed)
+// blind-34: 108/108 emergencies, 10/240 false alarms (rf-267fbe554187, rules and model tm-c85b1e031bed)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -55,6 +57,11 @@ const acceptedFalseAlarms = new Set([
   // or a recent event with the danger still there would be set aside too.
   "en/blind-28/past_anaphylaxis_booster",
   "en/blind-32/past_anaphylaxis_penicillin",
+  "en/blind-34/past_anaphylaxis_flu_jab",
+  "tg/blind-33/past_anaphylaxis_antibiotic",
+  // A stroke 8 months ago, "made a full recovery", "wants to start driving again": "start … again" is read as "started
+  // again", which must keep every rule in a history ("a stroke last year, fine, now it started again").
+  "en/blind-33/past_stroke_driving",
   // "no temperature" in English read in Russian letters is "но температуре", but a temperature: the Russian reading of
   // Latin text is there for Russian typed in Latin letters, and an English "no" is no Russian negation.
   "en/blind-30/baby_jabs_cold",
@@ -68,8 +75,17 @@ const acceptedFalseAlarms = new Set([
   // A febrile fit last year, what the doctors called it told in a clause of its own ("фебрильные судороги гуфтанд"): as
   // the overdose clauses above.
   "tg/blind-32/febrile_fit_plan",
+  // A febrile fit last month, "what do I do if he fits again?" without a word that it is asked ahead or that he is well:
+  // read as today, as "что делать если ребёнок выпил отбеливатель" must be.
+  "tg/blind-33/ahead_febrile_fit_again",
   // "yuragim ezilib ketdi" (my heart was crushed, of a daughter's wedding) is also how a pressing chest pain is told.
   "uz/blind-32/heartbroken_low_mood",
+  "uz/blind-33/heart_broke_daughter_left",
+  // "can't lift my arm above my head" is how a stroke's weak arm is told too; a wrecked shoulder beside it is a cause the
+  // words cannot weigh.
+  "en/blind-34/job_killing_shoulder",
+  // "бўғилиб йўталаман" (I cough choking) at night: choking is a breathing emergency's word.
+  "uz/blind-34/dry_cough_two_weeks",
 ]);
 
 describe("the shipped red-flag rules on our vignettes (npm run triage:eval)", () => {

@@ -41,12 +41,8 @@ export interface Score {
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
   // These two measure the model on everyday complaints and chat, so their figures are the shipped model's, set at each
   // retrain (README).
-  "common-blind": { ru: [0, 0, 1, 30], en: [0, 0, 1, 30], uz: [0, 0, 1, 30], tg: [0, 0, 0, 30], ky: [0, 0, 0, 30], az: [0, 0, 1, 30] },
+  "common-blind": { ru: [0, 0, 1, 30], en: [0, 0, 1, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 1, 30], az: [0, 0, 1, 30] },
   "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 0, 25], uz: [0, 0, 0, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 0, 25] },
-  // Written blind (18 emergencies + 40 routine per language), run once with rules rf-267fbe554187 and model tm-c85b1e031bed.
-  "blind-33": { ru: [18, 18, 0, 40], en: [18, 18, 1, 40], uz: [18, 18, 2, 40], tg: [18, 18, 2, 40], ky: [18, 18, 0, 40], az: [18, 18, 1, 40] },
-  // Written blind as blind-33, run once with the same rules and model (nothing tuned between the two).
-  "blind-34": { ru: [18, 18, 0, 40], en: [18, 18, 4, 40], uz: [18, 18, 2, 40], tg: [18, 18, 3, 40], ky: [18, 18, 0, 40], az: [18, 18, 1, 40] },
 };
 
 export const sensitivity = (s: Score) => (s.emergencies ? s.caught / s.emergencies : 1);
