@@ -14,10 +14,12 @@ describe("red flags: an emergency long ago and over is history, one today is not
     expect(disposition("ru", "у деда был инсульт в 60, у отца в 65. мне 40, чувствую себя нормально. какие обследования пройти чтобы проверить риск?")).toBeUndefined();
     expect(disposition("uz", "бувим 5 йил олдин инсульт булган, хозир юриб юрибди, факат кон суюлтирадиган дори ичади. шу дорини арзонрогига алмаштирса буладими")).toBeUndefined();
     expect(disposition("tg", "бибиям 4 сол пеш инсульт шуда буд, хозир мегардад, кардиомагнил менушад. арзонтараш хаст?")).toBeUndefined();
-    expect(disposition("ky", "балам 2 жашында температурадан талма болгон эле, азыр 6 жашта, андан бери болгон жок. мектепке чейин эмдоо салдырса болобу")).toBeUndefined();
+    // since blind-35 an age ("2 жашында", "1 yoshida") dates nothing: it also tells how old a poisoned child is now
+    expect(disposition("ky", "балам 2 жашында температурадан талма болгон эле, азыр 6 жашта, андан бери болгон жок. мектепке чейин эмдоо салдырса болобу")).toBe("emergency");
     // "insult" is also read as the Russian "инсульт", a reading that finds no date of its own: the dated clause is set apart there too
     expect(disposition("az", "nenem 2 il evvel insult kecirib indi yaxsidi, kardiomaqnil icir. dis cekdirmek isteyir dermani dayandirmaq lazimdi?")).toBeUndefined();
-    expect(disposition("az", "qizim 2 yasinda qizdirmadan qicolma kecirmisdi, indi 5 yasindadi o vaxtdan olmayib. peyvend vurdurmaq olar?")).toBeUndefined();
+    // since blind-35 "2 yasinda" dates nothing (see above)
+    expect(disposition("az", "qizim 2 yasinda qizdirmadan qicolma kecirmisdi, indi 5 yasindadi o vaxtdan olmayib. peyvend vurdurmaq olar?")).toBe("emergency");
     // the same histories with today's emergency
     expect(disposition("az", "nenem 2 il evvel insult kecirib indi yaxsidi, bu gun seher uzu eyildi danisa bilmir")).toBe("emergency");
     expect(disposition("ky", "балам 2 жашында талма болгон эле, андан бери болгон жок, бүгүн кайра талмасы кармап 10 мүнөттөн бери токтобой жатат")).toBe("emergency");
@@ -26,7 +28,8 @@ describe("red flags: an emergency long ago and over is history, one today is not
   it("reads six of blind-28's twelve: recovered half a year on, 'doing great now', 'nothing since', a stroke '3 il qabaq', an uncle who died", () => {
     expect(disposition("ru", "мама перенесла инсульт полгода назад, восстановилась почти полностью. хотим записаться к неврологу на плановый осмотр и продлить рецепты")).toBeUndefined();
     expect(disposition("en", "My dad had a stroke 18 months ago and he's doing great now. The travel insurance company wants a letter saying he's fit to fly. Can the GP do that?")).toBeUndefined();
-    expect(disposition("uz", "oglimni 1 yoshida isitmadan tutqanoq bolgan edi xozir 5 yoshda hech narsa yoq emlash qilsak boladimi")).toBeUndefined();
+    // since blind-35 an age ("2 жашында", "1 yoshida") dates nothing: it also tells how old a poisoned child is now
+    expect(disposition("uz", "oglimni 1 yoshida isitmadan tutqanoq bolgan edi xozir 5 yoshda hech narsa yoq emlash qilsak boladimi")).toBe("emergency");
     expect(disposition("tg", "бародари падарам дар 50 солаги аз сактаи дил фавтид ба ман хам хавф хаст кадом ташхисро гузарам")).toBeUndefined();
     expect(disposition("tg", "писарам дар 1 солаги аз харорат тутканок шуда буд хозир 5 сола хеч чиз нест эмкуни кунем мешавад")).toBeUndefined();
     expect(disposition("az", "nenem 3 il qabaq insult kecirib, indi ozu gezir ozu yemek yeyir. qrip peyvendi vurdurmaq olar?")).toBeUndefined();
@@ -214,5 +217,39 @@ describe("red flags: blind-33's and blind-34's false alarms and blind-33's misse
     expect(disposition("tg", "қассобам, дирӯз лошаи гӯсфандро бардоштам. имрӯз тарафи рости сина дард мекунад, вақте ангушт пахш мекунам ё дастамро боло мекунам. нафас хуб")).toBeUndefined();
     expect(disposition("uz", "dadam diabetik, bugun ertalab qandi 3.5 chiqdi, sharbat ichirdik, 15 minutdan keyin 6.2 bo'ldi, hozir o'zini yaxshi his qilyapti")).toBeUndefined();
     expect(disposition("uz", "dadam diabetik, qandi 2.8, sharbat ichirdik lekin gapirmayapti, uyg'otib bo'lmayapti")).toBe("emergency");
+  });
+});
+
+describe("red flags: blind-35's missed emergency and false alarms, by cause", () => {
+  it("reads a child who opened a grandparent's pills and ate some as a poisoning, even playing as usual now", () => {
+    expect(disposition("ky", "небереме 3 жаш, чоң атасынын жүрөк дарысынын пачкасын ачып алыптыр. канча жегенин билбейм, 6-7 таблеткасы жок. азыр кадимкидей ойноп жүрөт")).toBe("emergency");
+    // a child's age is no date, however the text goes on
+    expect(disposition("uz", "o'g'lim 3 yoshida, bobosining yurak dorisini topib yebdi, hozir o'ynab yuribdi")).toBe("emergency");
+    expect(disposition("az", "qızım 2 yaşındadır, babasının ürək dərmanlarını tapıb yeyib, 5 həb yoxdur. indi oynayır, yaxşıdır")).toBe("emergency");
+    expect(disposition("ky", "небереме 3 жашында, чоң атасынын жүрөк дарысын таап жеп алыптыр, азыр ойноп жүрөт")).toBe("emergency");
+  });
+
+  it("reads an age in the past as a date and 'больше никогда', 'not had anything since', 'hammasi joyida' as over", () => {
+    expect(disposition("ru", "у сына был один раз судорожный приступ на температуре когда ему было 2 года, больше никогда. сейчас ему 9, хочет на борьбу. можно ему?")).toBeUndefined();
+    expect(disposition("en", "my grandson had a febrile fit when he was 2 with a bad temp, hes 8 now and not had anything since. is it safe for him to swim?")).toBeUndefined();
+    expect(disposition("uz", "o'g'limda 2 oy oldin isitma paytida tutqanoq bo'lgan edi, nevropatolog hammasi joyida dedi. agar yana shunaqa bo'lsa nima qilishimiz kerak, oldindan bilib olay dedim")).toBeUndefined();
+    expect(disposition("ru", "у сына был судорожный приступ когда ему было 2 года, больше никогда, а сейчас судороги уже 10 минут")).toBe("emergency");
+  });
+
+  it("reads 'yuragim ezilib ketdi' (grief) as no chest pain, a crushing chest pain told now still as one", () => {
+    expect(disposition("uz", "onam vafot etganda yuragim ezilib ketgan edi, yarim yil o'tdi, hali ham kechasi uxlay olmayman")).toBeUndefined();
+    expect(disposition("uz", "yuragim ezilyapti, chap qo'limga o'tyapti, sovuq ter bosdi")).toBe("emergency");
+  });
+
+  it("reads a bump turned blue, a blackout blind, 'twice a month' and '6 ildir' (for 6 years) as what they are", () => {
+    expect(disposition("ru", "Вчера сын 8 лет ударился лбом о турник, шишка. Сознание не терял, не рвало. Шишка посинела — это нормально?")).toBeUndefined();
+    expect(disposition("ru", "ребенок задыхается, губы посинели, ингалятор не помогает")).toBe("emergency");
+    expect(disposition("en", "I do nights, can't get more than 3 or 4 hours sleep in the day, black out blind and ear plugs don't help much")).toBeUndefined();
+    expect(disposition("tg", "писарам 9 сола аз бинӣ хун рафт, 5 дақиқа пахш кардем бас шуд. ҳаво гарм ва хушк. дар як моҳ ду бор шуд. ба лор равем?")).toBeUndefined();
+    expect(disposition("az", "insulin vururam 6 ildir. bu gun seher seker 3.4 oldu, bir stekan şirə icdim, 15 deqiqeden sonra 6.1 oldu, indi yaxsiyam")).toBeUndefined();
+    expect(disposition("az", "evde ildırım vurdu, qonşunu cərəyan vurub, huşsuzdur")).toBe("emergency");
+    // "qusmamışam" (I have not vomited) is a negation, "qusmağa başladı" (began to vomit) is not
+    expect(disposition("az", "dünən başımı bərk vurdum, bir az şiş var, amma huşumu itirməmişəm, qusmamışam, başım ağrımır")).toBeUndefined();
+    expect(disposition("az", "oğlum yıxılıb başını vurdu, qusmağa başladı, çox yuxuludur")).toBe("emergency");
   });
 });

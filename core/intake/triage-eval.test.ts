@@ -42,6 +42,7 @@ const parts = partsOf(languages.map(loadVignettes));
 // blind-32: 108/108 emergencies, 13/240 false alarms (rf-961714f0d081, rules and model tm-ff49622d2b4b)
 // blind-33: 108/108 emergencies, 6/240 false alarms (rf-267fbe554187, rules and model tm-c85b1e031bed)
 // blind-34: 108/108 emergencies, 10/240 false alarms (rf-267fbe554187, rules and model tm-c85b1e031bed)
+// blind-35: 215/216 emergencies, 25/480 false alarms (rf-cd8f750d15e4, rules and model tm-6fed331e6ba0)
 
 /**
  * False alarms kept on purpose on tuned parts (still counted against the 5 %): the exception that would remove them
@@ -59,9 +60,36 @@ const acceptedFalseAlarms = new Set([
   "en/blind-32/past_anaphylaxis_penicillin",
   "en/blind-34/past_anaphylaxis_flu_jab",
   "tg/blind-33/past_anaphylaxis_antibiotic",
+  "ru/blind-35/anaphylaxis_history_record",
+  "ky/blind-35/past_anaphylaxis_summer_pasture",
   // A stroke 8 months ago, "made a full recovery", "wants to start driving again": "start … again" is read as "started
   // again", which must keep every rule in a history ("a stroke last year, fine, now it started again").
   "en/blind-33/past_stroke_driving",
+  // A stroke recovered, told with "опять"/"yenidən" (again) in a wish to work or drive, or with a hand still a bit weak:
+  // a wish is not leave asked, and "wants to … again" also tells a suicide attempt to be repeated.
+  "ru/blind-35/father_post_stroke_driving",
+  "az/blind-35/past_stroke_driving_b",
+  // Febrile fits asked about with no word that it is asked ahead: read as today (as tg/blind-33 above).
+  "en/blind-35/fit_again_plan",
+  "az/blind-35/febrile_fit_plan_ahead",
+  "ru/blind-35/ahead_epilepsy_grandfather",
+  // Chest-wall pain told with "when I press on it" (a phrase that also reads "it is pressing on my chest") or with the
+  // arm raised on the left (az, read as one side weak).
+  "en/blind-35/chest_muscle_strain_b",
+  "az/blind-35/chest_muscle_strain",
+  // A low sugar treated, "сүйлөшүп отурат, жакшы" (sits talking, fine) in a clause of its own.
+  "ky/blind-35/low_sugar_corrected",
+  // A fit "at 3" ("3 yoshida", "3 жашында", "3 yaşında") with nothing since: these words also tell how old a child is
+  // now ("o'g'lim 3 yoshida, bobosining dorisini yebdi, hozir o'ynab yuribdi" must stay a poisoning), so they date nothing.
+  "uz/blind-28/past_febrile_seizure",
+  "az/blind-27/past_febrile_seizure_vaccine",
+  "az/blind-33/past_seizure_sport",
+  "az/blind-35/past_febrile_fit_football",
+  "ky/blind-27/past_febrile_seizure_vaccine",
+  "ky/blind-29/past_febrile_seizure_vaccine",
+  "ky/blind-33/past_febrile_seizure_sport",
+  "ky/blind-34/febrile_fit_what_if_again",
+  "ky/blind-35/past_seizure_sport_clearance",
   // "no temperature" in English read in Russian letters is "но температуре", but a temperature: the Russian reading of
   // Latin text is there for Russian typed in Latin letters, and an English "no" is no Russian negation.
   "en/blind-30/baby_jabs_cold",
@@ -78,9 +106,6 @@ const acceptedFalseAlarms = new Set([
   // A febrile fit last month, "what do I do if he fits again?" without a word that it is asked ahead or that he is well:
   // read as today, as "что делать если ребёнок выпил отбеливатель" must be.
   "tg/blind-33/ahead_febrile_fit_again",
-  // "yuragim ezilib ketdi" (my heart was crushed, of a daughter's wedding) is also how a pressing chest pain is told.
-  "uz/blind-32/heartbroken_low_mood",
-  "uz/blind-33/heart_broke_daughter_left",
   // "can't lift my arm above my head" is how a stroke's weak arm is told too; a wrecked shoulder beside it is a cause the
   // words cannot weigh.
   "en/blind-34/job_killing_shoulder",

