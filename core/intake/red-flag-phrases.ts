@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { languages, type Language } from "../i18n";
-import { deniesBefore, denyingVerbAt, isAlmost, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
+import { deniesBefore, denyingVerbAt, isAlmost, normalTemperatureAt, isSmallWord, joinsList, isNegatedLightVerb, isNegativeVerb, isPainDenied, isPostNegation, isUnsure, negatesVerb, negationCues, negationWindow } from "./triage-negation";
 import { fold, markSmiles, prefixVariants, stem, tokenize, type Token } from "./triage-text";
 import { typoLength, typoMinLength, typoPrefixLength, withinOneEdit } from "./triage-typos";
 
@@ -104,7 +104,8 @@ function negated(used: number[], tokens: Token[], language: Language): boolean {
   const { pre } = negationCues(language);
   const last = Math.max(...used);
   const first = tokens[Math.min(...used)]!.word;
-  const deniedAfter = (at: number) => tokens[at]?.clause === tokens[last]!.clause && denyingVerbAt(language, tokens, at, first);
+  const deniedAfter = (at: number) =>
+    tokens[at]?.clause === tokens[last]!.clause && (denyingVerbAt(language, tokens, at, first) || normalTemperatureAt(tokens, at, first));
   if (deniedAfter(last + 1) || (joinsList(tokens[last + 1]?.word) && !deniedAfter(last + 2) && deniedAfter(last + 3))) return true;
   const reach = (from: number, to: number) => {
     const between = tokens.slice(from + 1, to);

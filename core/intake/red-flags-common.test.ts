@@ -29,4 +29,12 @@ describe("red flags: everyday complaints read as what they are", () => {
     expect(disposition("en", "my baby is 6 weeks old, temp was 37.3 this morning, now 38.4")).toBe("emergency");
     expect(disposition("en", "my baby is 6 weeks old, temp 37.3, is this a fever?")).toBeUndefined();
   });
+
+  it("reads a temperature said to be normal as no fever: chickenpox spots are no sepsis (common-blind)", () => {
+    expect(disposition("ru", "У сына 4 года ветрянка, всё тело в пятнах, чешется ужасно, расчесывает. Температура нормальная. Чем мазать?")).toBeUndefined();
+    expect(disposition("uz", "o'g'limda suvchechak, butun tanasi dog', harorat normal. nima surtsa bo'ladi")).toBeUndefined();
+    expect(disposition("ru", "У сына ветрянка, всё тело в пятнах, температура 39,5, вялый, пятна не бледнеют при нажатии")).toBe("emergency");
+    // an infection named keeps the rule when the temperature is normal: the old are often septic without a fever
+    expect(disposition("ru", "бабушка после цистита, температура нормальная, но путается, не узнает меня, кожа мраморная")).toBe("emergency");
+  });
 });

@@ -73,6 +73,14 @@ export function denyingVerbAt(language: Language, tokens: Array<{ word: string }
   if (deny.cue === undefined) return deny.verbs.test(tokens[at]?.word ?? "");
   return tokens[at]?.word === fold(deny.cue, language) && deny.verbs.test(tokens[at + 1]?.word ?? "");
 }
+/**
+ * A temperature said to be normal right after it ("температура нормальная", "harorat normal", "hərarət normaldır")
+ * is no fever: the word after the noun denies it as a denying verb does. Folded spelling.
+ */
+const temperature = /^(температур|temp|harorat|heraret|харорат)/;
+const normal = /^(нормальн|нормал|normal)/;
+export const normalTemperatureAt = (tokens: Array<{ word: string }>, at: number, first: string) =>
+  temperature.test(first) && normal.test(tokens[at]?.word ?? "");
 /** Words that join two nouns under one denial ("в руку и челюсть не отдаёт", "no pain in arm or jaw"). Folded. */
 const listJoiners = new Set(["и", "или", "ни", "or", "nor", "and", "ва", "е", "yoki", "va", "жана", "же", "ve", "ya"]);
 export const joinsList = (word: string | undefined) => word !== undefined && listJoiners.has(word);
