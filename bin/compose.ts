@@ -9,7 +9,7 @@ import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
 import { InboundReplies } from "../core/inbound/inbound-reply-repository";
-import { EVENTS_PER_TRANSACTION, type InboundDeps } from "../workers/inbound.worker";
+import { CompanionsHere, EVENTS_PER_TRANSACTION, type InboundDeps } from "../workers/inbound.worker";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import type { WorkerLocks } from "../workers/job-queues";
@@ -66,7 +66,8 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     transaction: (work) => base.unitOfWork.run(work),
     replies: new InboundReplies(db, outbox),
     decode: (channel, payload) => channels.decoders[channel](payload),
-    handle: (event, commit) => dialogue.handle(event, commit),
+    accounts: (senders) => patients.findOrCreateAccounts(senders, config.DEFAULT_LANGUAGE),
+    handle: (event, commit, read) => dialogue.handle(event, commit, read),
     counted: (event, outcome) => metrics.inboundEvents.inc({ channel: event.sender.channel, outcome }),
     handled: async (channel, payload) => {
       const upload = channel === "web" ? webUploadOf(payload) : undefined;
@@ -74,6 +75,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     },
     logger,
     batch: EVENTS_PER_TRANSACTION,
+    companions: new CompanionsHere(),
     attempts: config.INBOUND_ATTEMPTS,
     claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
     sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,

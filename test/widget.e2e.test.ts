@@ -37,6 +37,9 @@ afterAll(async () => {
 
 const latestWebConsultation = () =>
   h.db.consultation.findFirstOrThrow({ where: { account: { channel: "web" } }, orderBy: { createdAt: "desc" } });
+/** The visitor's own: another test's late step may open a web consultation after it. */
+const consultationOf = (visitor: { externalUserId: string }) =>
+  h.db.consultation.findFirstOrThrow({ where: { account: { channel: "web", externalUserId: visitor.externalUserId } }, orderBy: { createdAt: "desc" } });
 
 describe("the web chat widget in Chromium", () => {
   it("runs /start, both consents by clicking, a complaint and the doctor's reply with a file behind a signed link (ru)", async () => {
@@ -120,7 +123,7 @@ describe("the widget api", () => {
     await visitor.waitForText("We do not accept this type of file.");
     await visitor.upload(samplePdf, "results.pdf");
     await visitor.waitForText("The file is added to consultation No.");
-    const consultation = await latestWebConsultation();
+    const consultation = await consultationOf(visitor);
     const files = (await h.db.message.findMany({ where: { consultationId: consultation.id } })).flatMap((m) => m.attachments as Array<{ mimeType: string }>);
     expect(files.map((f) => f.mimeType)).toEqual(["application/pdf"]);
     // The bytes the edge kept for the inbound worker are gone once it has handled each upload (the PDF kept is a copy).
@@ -133,7 +136,7 @@ describe("the widget api", () => {
     await onboard(visitor);
     await walkIntake(visitor, "Old discharge summaries");
     await visitor.waitForText("Consultation No.");
-    const consultation = await latestWebConsultation();
+    const consultation = await consultationOf(visitor);
     const attached = async () =>
       (await h.db.message.findMany({ where: { consultationId: consultation.id } })).flatMap((m) => m.attachments as unknown[]).length;
     for (let i = 1; i <= 8; i++) {

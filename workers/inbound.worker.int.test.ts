@@ -128,21 +128,28 @@ describe("processInbound", () => {
   });
 
   it("runs other chats' waiting events in its own transaction, and one that fails there costs the others nothing", async () => {
-    let transactions = 0;
+    let [transactions, accountReads, endWrites, claims] = [0, 0, 0, 0];
     const outcomes: string[] = [];
+    const store = Object.assign(Object.create(deps.store) as InboundDeps["store"], {
+      claimNext: (...args: Parameters<InboundDeps["store"]["claimNext"]>) => (claims++, deps.store.claimNext(...args)),
+    });
     const counted = (handle: InboundDeps["handle"]): InboundDeps => ({
       ...deps,
       handle,
+      store,
       transaction: (work) => (transactions++, deps.transaction(work)),
+      accounts: (senders) => (accountReads++, deps.accounts(senders)),
+      replies: { write: (steps) => (endWrites++, deps.replies.write(steps)) },
       counted: (event, outcome) => void outcomes.push(`${event.sender.externalUserId} ${outcome}`),
     });
     const [a, b, c] = [h.newPatient("en"), h.newPatient("en"), h.newPatient("en")];
     const queued = await Promise.all([a, b, c].map((user) => stored(user, telegramUpdates.text(h.nextUpdateId(), user, "/start"))));
 
-    // All three in one transaction: a's job answers b and c too; b's own job then finds nothing left.
+    // All three in one transaction, their accounts read in one statement and their ends written in one: a's job
+    // answers b and c too; b's own job then ends without a claim (settled here).
     await processInbound(queued[0]!, undefined, counted(deps.handle));
     await processInbound(queued[1]!, undefined, counted(deps.handle));
-    expect(transactions).toBe(1);
+    expect({ transactions, accountReads, endWrites, claims }).toEqual({ transactions: 1, accountReads: 1, endWrites: 1, claims: 1 });
     for (const { data } of queued) expect((await row(data.eventId)).status).toBe("processed");
     const consentAsked = await repliesTo(a);
     expect(consentAsked.length).toBeGreaterThan(0);

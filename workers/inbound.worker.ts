@@ -1,12 +1,13 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import { z } from "zod";
 import type { ChannelName, IncomingEvent, OutgoingMessage } from "../core/channels/channel";
-import { AlreadyProcessed, type InboundReplies } from "../core/inbound/inbound-reply-repository";
+import { AlreadyProcessed, type InboundReplies, type StepReplies } from "../core/inbound/inbound-reply-repository";
 import type { ClaimedEvent, InboundStore } from "../core/inbound/inbound-repository";
 import { groupCommit } from "../core/group-commit";
 import type { Logger } from "../core/logger";
+import { accountKey, type PatientAccount } from "../core/patients/patient-repository";
 import { queueNames } from "../core/redis-keys";
-import { runWithRequestId } from "../core/request-context";
+import { currentRequestId, runWithRequestId } from "../core/request-context";
 import type { QueueDeclaration } from "./job-queues";
 
 export const INBOUND_QUEUE = queueNames.inbound;
@@ -50,16 +51,48 @@ export function inboundEnqueuer(queue: Queue): (job: InboundJob) => Promise<void
   );
 }
 
+/**
+ * The events this process runs, or ran, as companions of another job's event. Their own job, which may start while
+ * that batch runs, waits for it instead of claiming the event (the claim would find it taken and try again later),
+ * and ends at once when it committed. Bounded, oldest dropped first: the job of an id left behind ran in another
+ * process, where the claim finds the event processed.
+ */
+export class CompanionsHere {
+  private readonly running = new Map<string, Promise<boolean>>();
+  private readonly committed = new Set<string>();
+  constructor(private readonly max = 10_000) {}
+
+  /** `ids` run in a batch; `outcome` resolves true once it committed, false when it rolled back. */
+  track(ids: string[], outcome: Promise<boolean>): void {
+    for (const id of ids) this.running.set(id, outcome);
+    void outcome.then((ok) => {
+      for (const id of ids) {
+        this.running.delete(id);
+        if (ok) this.committed.add(id);
+      }
+      while (this.committed.size > this.max) this.committed.delete(this.committed.values().next().value!);
+    });
+  }
+
+  /** Whether the event was committed here as a companion, once its batch ended; forgets it (its one job asks once). */
+  async committedHere(id: string): Promise<boolean> {
+    await this.running.get(id);
+    return this.committed.delete(id);
+  }
+}
+
 export interface InboundDeps {
   store: InboundStore;
   /** The channel's raw event as the channel-neutral event; undefined for one we do not handle; throws when malformed. */
   decode: (channel: ChannelName, payload: unknown) => IncomingEvent | undefined;
   /** Runs one event's step in one database transaction (core/db/unit-of-work.ts). */
   transaction: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Marks a handled event processed together with writing its replies. */
+  /** Marks handled events processed together with writing their replies. */
   replies: Pick<InboundReplies, "write">;
-  /** The dialogue: hands its replies to `commit`. */
-  handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>) => Promise<void>;
+  /** The senders' accounts, read (and the missing ones created) for a batch at once; by `accountKey`. */
+  accounts: (senders: Array<IncomingEvent["sender"]>) => Promise<Map<string, PatientAccount>>;
+  /** The dialogue: hands its replies to `commit`; `read`: the sender's account as already read, if it was. */
+  handle: (event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>, read?: PatientAccount) => Promise<void>;
   /** Counts an event's step for /metrics once it committed (handled) or failed on its own (not a batch's rollback). */
   counted?: (event: IncomingEvent, outcome: "handled" | "failed") => void;
   /** After the event is handled: drops what the edge kept beside the row (a widget upload's bytes). */
@@ -67,6 +100,8 @@ export interface InboundDeps {
   logger: Logger;
   /** Events run in one transaction: the job's own and the heads of other chats taken along (1: each alone). */
   batch: number;
+  /** The companions this process runs, so their own jobs need not claim them. */
+  companions: CompanionsHere;
   /** Attempts per event before it becomes a dead letter. */
   attempts: number;
   /** How long one attempt holds its event (a killed worker's event waits this long). */
@@ -83,7 +118,9 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * of up to `batch` − 1 other chats along into the same transaction.
  */
 export async function processInbound(job: Pick<Job, "data" | "moveToDelayed">, token: string | undefined, deps: InboundDeps): Promise<void> {
-  const { chatKey } = jobSchema.parse(job.data);
+  const { eventId, chatKey } = jobSchema.parse(job.data);
+  // Each event has a job of its own: a later event of the chat is its job's to run.
+  if (await deps.companions.committedHere(eventId)) return;
   for (let more = true; more; ) {
     const claimed = await deps.store.claimNext(chatKey, deps.claimMs);
     if (claimed === undefined) return;
@@ -109,10 +146,13 @@ type Decoded = { claimed: ClaimedEvent; event: IncomingEvent };
 async function runBatch(own: ClaimedEvent, companions: ClaimedEvent[], deps: InboundDeps): Promise<void> {
   const decoded = (await Promise.all([...companions, own].map((claimed) => decodeOrFinish(claimed, deps)))).filter((d): d is Decoded => d !== undefined);
   if (decoded.length > 1) {
+    const batch = deps.transaction(() => steps(decoded, deps));
+    deps.companions.track(
+      companions.map((claimed) => claimed.id),
+      batch.then(() => true, () => false),
+    );
     try {
-      await deps.transaction(async () => {
-        for (const item of decoded) await step(item, deps);
-      });
+      await batch;
       for (const { event } of decoded) deps.counted?.(event, "handled");
       await Promise.all(decoded.map(({ claimed }) => afterHandled(claimed, deps)));
       return;
@@ -142,7 +182,7 @@ async function decodeOrFinish(claimed: ClaimedEvent, deps: InboundDeps): Promise
 /** One event in its own transaction; throws (to be retried) unless it was processed or used up its attempts. */
 async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<void> {
   try {
-    await deps.transaction(() => step({ claimed, event }, deps));
+    await deps.transaction(() => steps([{ claimed, event }], deps));
     deps.counted?.(event, "handled");
     await afterHandled(claimed, deps);
   } catch (error) {
@@ -160,14 +200,24 @@ async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<v
 }
 
 /**
- * The dialogue's writes, the processed mark and the replies, inside the caller's transaction: they commit together and
- * a retry starts from before them. Under the request id of the webhook that stored the event, whichever job runs it:
- * the replies it queues carry that id on to the outbox.
+ * The dialogue's writes, the processed marks and the replies, inside the caller's transaction: they commit together and
+ * a retry starts from before them. The senders' accounts are read (the new ones created) together and the steps' ends
+ * written in one statement (a batch's round trips are its cost: README, "Benchmarks"); an account read that way serves
+ * its sender's first step only, as a step may change it. Each step runs under the request id of the webhook that stored its event, whichever
+ * job runs it: the replies it queues carry that id on to the outbox.
  */
-const step = ({ claimed, event }: Decoded, deps: InboundDeps) => {
-  const run = () => deps.handle(event, (accountId, replies) => deps.replies.write(claimed.id, accountId, replies));
-  return claimed.requestId ? runWithRequestId(claimed.requestId, run) : run();
-};
+async function steps(items: Decoded[], deps: InboundDeps): Promise<void> {
+  const read = await deps.accounts(items.map(({ event }) => event.sender));
+  const ends: StepReplies[] = [];
+  for (const { claimed, event } of items) {
+    const key = accountKey(event.sender);
+    const account = read.get(key);
+    read.delete(key);
+    const run = () => deps.handle(event, async (accountId, messages) => void ends.push({ eventId: claimed.id, accountId, messages, requestId: currentRequestId() }), account);
+    await (claimed.requestId ? runWithRequestId(claimed.requestId, run) : run());
+  }
+  await deps.replies.write(ends);
+}
 
 const afterHandled = (claimed: ClaimedEvent, deps: InboundDeps) =>
   deps.handled?.(claimed.channel, claimed.payload).catch((error) => deps.logger.warn({ eventId: claimed.id, err: error }, "inbound event handled, leftovers not removed"));

@@ -42,17 +42,17 @@ export class Dialogue {
   /**
    * Runs one incoming event and hands its replies to `commit`, which writes them with the inbound row marked
    * processed (core/inbound/inbound-reply-repository.ts): an event run twice after a crash still answers once. Throws when
-   * processing failed.
+   * processing failed. `read`: the sender's account as the caller already read or created it in this transaction.
    */
-  async handle(event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>): Promise<void> {
+  async handle(event: IncomingEvent, commit: (accountId: string, replies: OutgoingMessage[]) => Promise<void>, read?: PatientAccount): Promise<void> {
     const replies: OutgoingMessage[] = [];
-    const account = await this.process(event, replies);
+    const account = await this.process(event, replies, read);
     await commit(account.accountId, replies);
   }
 
   /** The dialogue's step for the event; its replies go to `replies`. */
-  private async process(event: IncomingEvent, replies: OutgoingMessage[]): Promise<PatientAccount> {
-    const account = await this.deps.patients.findOrCreateAccount(event.sender, this.deps.defaultLanguage);
+  private async process(event: IncomingEvent, replies: OutgoingMessage[], read?: PatientAccount): Promise<PatientAccount> {
+    const account = await this.deps.patients.findOrCreateAccount(event.sender, this.deps.defaultLanguage, read);
     await this.step(account, event, replies);
     return account;
   }

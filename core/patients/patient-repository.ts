@@ -14,12 +14,18 @@ export interface PatientAccount {
   consents?: Array<{ kind: ConsentKind; version: string }>;
 }
 
+/** How `findAccounts` keys a messenger user. */
+export const accountKey = (who: { channel: ChannelName; externalUserId: string }) => `${who.channel}:${who.externalUserId}`;
+
 export class PatientRepository {
   constructor(private readonly db: Db) {}
 
-  /** The account for a messenger user, created with a new anonymous Patient on first contact. */
-  async findOrCreateAccount(sender: Sender, defaultLanguage: Language): Promise<PatientAccount> {
-    const existing = await this.find(sender);
+  /**
+   * The account for a messenger user, created with a new anonymous Patient on first contact. `read`: the account as
+   * already read or created in this transaction (`findOrCreateAccounts`), so it is not read again.
+   */
+  async findOrCreateAccount(sender: Sender, defaultLanguage: Language, read?: PatientAccount): Promise<PatientAccount> {
+    const existing = await this.withChat(read ?? (await this.findAccount(sender)), sender);
     if (existing) return existing;
     const language = matchLanguage(sender.languageCode) ?? defaultLanguage;
     try {
@@ -36,7 +42,7 @@ export class PatientRepository {
     } catch (error) {
       // Two first updates of one user raced: the other created the account (the statement dropped our patient).
       if (isUniqueViolation(error)) {
-        const winner = await this.find(sender);
+        const winner = await this.withChat(await this.findAccount(sender), sender);
         if (winner) return winner;
       }
       throw error;
@@ -45,18 +51,62 @@ export class PatientRepository {
 
   /** An existing account, without creating one. */
   async findAccount(who: { channel: ChannelName; externalUserId: string }): Promise<PatientAccount | undefined> {
-    // Account, patient and consents in one round trip (every update of a patient starts here).
-    const [row] = await this.db.$queryRaw<Array<PatientAccount & { language: string }>>`
-      SELECT a."id" AS "accountId", a."patientId", a."channel"::text AS "channel", a."chatId", p."language",
-        (SELECT coalesce(json_agg(json_build_object('kind', c."kind", 'version', c."version")), '[]'::json)
-         FROM "Consent" c WHERE c."patientId" = a."patientId" AND c."withdrawnAt" IS NULL) AS "consents"
-      FROM "MessengerAccount" a JOIN "Patient" p ON p."id" = a."patientId"
-      WHERE a."channel" = ${who.channel}::"ChannelName" AND a."externalUserId" = ${who.externalUserId}`;
-    return row ? { ...row, language: matchLanguage(row.language) ?? "ru" } : undefined;
+    return (await this.findAccounts([who])).get(accountKey(who)) ?? undefined;
   }
 
-  private async find(sender: Sender): Promise<PatientAccount | undefined> {
-    const account = await this.findAccount(sender);
+  /**
+   * The accounts of several messenger users in one round trip (an inbound batch's senders; every update of a patient
+   * starts here), with their patient's language and consents; null for a user with no account yet. Keyed by `accountKey`.
+   */
+  async findAccounts(who: Array<{ channel: ChannelName; externalUserId: string }>): Promise<Map<string, PatientAccount | null>> {
+    const rows = await this.db.$queryRaw<Array<PatientAccount & { language: string; externalUserId: string }>>`
+      SELECT a."id" AS "accountId", a."patientId", a."channel"::text AS "channel", a."chatId", a."externalUserId", p."language",
+        (SELECT coalesce(json_agg(json_build_object('kind', c."kind", 'version', c."version")), '[]'::json)
+         FROM "Consent" c WHERE c."patientId" = a."patientId" AND c."withdrawnAt" IS NULL) AS "consents"
+      FROM unnest(${who.map((w) => w.channel)}::text[], ${who.map((w) => w.externalUserId)}::text[]) AS w(c, u)
+      JOIN "MessengerAccount" a ON a."channel" = w.c::"ChannelName" AND a."externalUserId" = w.u
+      JOIN "Patient" p ON p."id" = a."patientId"`;
+    const found = new Map<string, PatientAccount | null>(who.map((w) => [accountKey(w), null]));
+    for (const { externalUserId, ...row } of rows) found.set(accountKey({ channel: row.channel, externalUserId }), { ...row, language: matchLanguage(row.language) ?? "ru" });
+    return found;
+  }
+
+  /**
+   * The accounts of several messenger users (an inbound batch's senders) in two round trips at most: read at once, and
+   * the missing ones created at once, each with a new anonymous Patient. Keyed by `accountKey`. Two first updates of one
+   * user racing in two processes make this throw (a unique violation): the caller runs them one by one.
+   */
+  async findOrCreateAccounts(senders: Sender[], defaultLanguage: Language): Promise<Map<string, PatientAccount>> {
+    const found = await this.findAccounts(senders);
+    const missing = [...new Map(senders.filter((sender) => !found.get(accountKey(sender))).map((sender) => [accountKey(sender), sender])).values()];
+    const created = missing.map((sender) => ({
+      accountId: randomUUID(),
+      patientId: randomUUID(),
+      channel: sender.channel,
+      chatId: sender.chatId,
+      language: matchLanguage(sender.languageCode) ?? defaultLanguage,
+      consents: [],
+      externalUserId: sender.externalUserId,
+    }));
+    if (created.length > 0) {
+      const now = new Date();
+      await this.db.$executeRaw`
+        WITH input AS (
+          SELECT * FROM unnest(${created.map((c) => c.patientId)}::uuid[], ${created.map((c) => c.language)}::text[], ${created.map((c) => c.accountId)}::uuid[],
+                               ${created.map((c) => c.channel)}::text[], ${created.map((c) => c.externalUserId)}::text[], ${created.map((c) => c.chatId)}::text[])
+            AS t(patient, language, account, channel, "user", chat)
+        ), patients AS (
+          INSERT INTO "Patient" ("id", "language", "createdAt") SELECT patient, language, ${now}::timestamp FROM input RETURNING "id"
+        )
+        INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
+        SELECT i.account, i.channel::"ChannelName", i."user", i.chat, p."id", ${now}::timestamp FROM input i JOIN patients p ON p."id" = i.patient`;
+    }
+    for (const { externalUserId, ...account } of created) found.set(accountKey({ channel: account.channel, externalUserId }), account);
+    return found as Map<string, PatientAccount>;
+  }
+
+  /** The account, answered in the chat the sender writes from now (kept up to date when it changed). */
+  private async withChat(account: PatientAccount | null | undefined, sender: Sender): Promise<PatientAccount | undefined> {
     if (!account) return undefined;
     if (account.chatId !== sender.chatId) {
       await this.db.messengerAccount.update({ where: { id: account.accountId }, data: { chatId: sender.chatId } });
