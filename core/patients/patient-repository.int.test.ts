@@ -39,4 +39,12 @@ describe("PatientRepository.findOrCreateAccounts (an inbound batch's senders)", 
     }
     expect(new Set([...found.values()].map((account) => account.patientId)).size).toBe(3);
   });
+
+  it("gives two first updates of one user racing the same account", async () => {
+    const patients = new PatientRepository(h.db);
+    const first = sender("en");
+    const [a, b] = await Promise.all([patients.findOrCreateAccount(first, "ru"), patients.findOrCreateAccount(first, "ru")]);
+    expect(a.accountId).toBe(b.accountId);
+    expect(await h.db.messengerAccount.count({ where: { externalUserId: first.externalUserId } })).toBe(1);
+  });
 });

@@ -27,18 +27,8 @@ export class PatientRepository {
   async findOrCreateAccount(sender: Sender, defaultLanguage: Language, read?: PatientAccount): Promise<PatientAccount> {
     const existing = await this.withChat(read ?? (await this.findAccount(sender)), sender);
     if (existing) return existing;
-    const language = matchLanguage(sender.languageCode) ?? defaultLanguage;
     try {
-      // Patient and account in one statement (one round trip, one transaction).
-      const now = new Date();
-      const [row] = await this.db.$queryRaw<Array<Omit<PatientAccount, "language">>>`
-        WITH patient AS (
-          INSERT INTO "Patient" ("id", "language", "createdAt") VALUES (${randomUUID()}::uuid, ${language}, ${now}::timestamp) RETURNING "id"
-        )
-        INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
-        SELECT ${randomUUID()}::uuid, ${sender.channel}::"ChannelName", ${sender.externalUserId}, ${sender.chatId}, patient."id", ${now}::timestamp FROM patient
-        RETURNING "id" AS "accountId", "patientId", "channel"::text AS "channel", "chatId"`;
-      return { ...row!, language, consents: [] };
+      return (await this.createAccounts([sender], defaultLanguage))[0]!;
     } catch (error) {
       // Two first updates of one user raced: the other created the account (the statement dropped our patient).
       if (isUniqueViolation(error)) {
@@ -79,30 +69,34 @@ export class PatientRepository {
   async findOrCreateAccounts(senders: Sender[], defaultLanguage: Language): Promise<Map<string, PatientAccount>> {
     const found = await this.findAccounts(senders);
     const missing = [...new Map(senders.filter((sender) => !found.get(accountKey(sender))).map((sender) => [accountKey(sender), sender])).values()];
-    const created = missing.map((sender) => ({
+    const created = await this.createAccounts(missing, defaultLanguage);
+    missing.forEach((sender, i) => found.set(accountKey(sender), created[i]!));
+    return found as Map<string, PatientAccount>;
+  }
+
+  /** New accounts, each with a new anonymous Patient, in one statement; in the senders' order. */
+  private async createAccounts(senders: Sender[], defaultLanguage: Language): Promise<PatientAccount[]> {
+    const created = senders.map((sender) => ({
       accountId: randomUUID(),
       patientId: randomUUID(),
       channel: sender.channel,
       chatId: sender.chatId,
       language: matchLanguage(sender.languageCode) ?? defaultLanguage,
       consents: [],
-      externalUserId: sender.externalUserId,
     }));
-    if (created.length > 0) {
-      const now = new Date();
-      await this.db.$executeRaw`
-        WITH input AS (
-          SELECT * FROM unnest(${created.map((c) => c.patientId)}::uuid[], ${created.map((c) => c.language)}::text[], ${created.map((c) => c.accountId)}::uuid[],
-                               ${created.map((c) => c.channel)}::text[], ${created.map((c) => c.externalUserId)}::text[], ${created.map((c) => c.chatId)}::text[])
-            AS t(patient, language, account, channel, "user", chat)
-        ), patients AS (
-          INSERT INTO "Patient" ("id", "language", "createdAt") SELECT patient, language, ${now}::timestamp FROM input RETURNING "id"
-        )
-        INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
-        SELECT i.account, i.channel::"ChannelName", i."user", i.chat, p."id", ${now}::timestamp FROM input i JOIN patients p ON p."id" = i.patient`;
-    }
-    for (const { externalUserId, ...account } of created) found.set(accountKey({ channel: account.channel, externalUserId }), account);
-    return found as Map<string, PatientAccount>;
+    if (created.length === 0) return [];
+    const now = new Date();
+    await this.db.$executeRaw`
+      WITH input AS (
+        SELECT * FROM unnest(${created.map((c) => c.patientId)}::uuid[], ${created.map((c) => c.language)}::text[], ${created.map((c) => c.accountId)}::uuid[],
+                             ${created.map((c) => c.channel)}::text[], ${senders.map((s) => s.externalUserId)}::text[], ${created.map((c) => c.chatId)}::text[])
+          AS t(patient, language, account, channel, "user", chat)
+      ), patients AS (
+        INSERT INTO "Patient" ("id", "language", "createdAt") SELECT patient, language, ${now}::timestamp FROM input RETURNING "id"
+      )
+      INSERT INTO "MessengerAccount" ("id", "channel", "externalUserId", "chatId", "patientId", "createdAt")
+      SELECT i.account, i.channel::"ChannelName", i."user", i.chat, p."id", ${now}::timestamp FROM input i JOIN patients p ON p."id" = i.patient`;
+    return created;
   }
 
   /** The account, answered in the chat the sender writes from now (kept up to date when it changed). */
