@@ -203,8 +203,8 @@ async function runOne({ claimed, event }: Decoded, deps: InboundDeps): Promise<v
  * The dialogue's writes, the processed marks and the replies, inside the caller's transaction: they commit together and
  * a retry starts from before them. The senders' accounts are read (the new ones created) together and the steps' ends
  * written in one statement (a batch's round trips are its cost: README, "Benchmarks"); an account read that way serves
- * its sender's first step only, as a step may change it. Each step runs under the request id of the webhook that stored its event, whichever
- * job runs it: the replies it queues carry that id on to the outbox.
+ * its sender's first step only, as a step may change it. Each step runs under the request id of the webhook that stored
+ * its event, whichever job runs it: the replies it queues carry that id on to the outbox.
  */
 async function steps(items: Decoded[], deps: InboundDeps): Promise<void> {
   const read = await deps.accounts(items.map(({ event }) => event.sender));
@@ -213,7 +213,8 @@ async function steps(items: Decoded[], deps: InboundDeps): Promise<void> {
     const key = accountKey(event.sender);
     const account = read.get(key);
     read.delete(key);
-    const run = () => deps.handle(event, async (accountId, messages) => void ends.push({ eventId: claimed.id, accountId, messages, requestId: currentRequestId() }), account);
+    const end = async (accountId: string, messages: OutgoingMessage[]) => void ends.push({ eventId: claimed.id, accountId, messages, requestId: currentRequestId() });
+    const run = () => deps.handle(event, end, account);
     await (claimed.requestId ? runWithRequestId(claimed.requestId, run) : run());
   }
   await deps.replies.write(ends);
