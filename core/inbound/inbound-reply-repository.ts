@@ -37,7 +37,7 @@ export class InboundReplies {
     if (steps.length === 0) return;
     // A millisecond apart: messages to a chat go out in createdAt order.
     const at = Date.now();
-    const rows = steps.flatMap((step) =>
+    const rowsOf = steps.map((step) =>
       step.messages.map((message, i) => ({
         id: randomUUID(),
         eventId: step.eventId,
@@ -46,6 +46,7 @@ export class InboundReplies {
         createdAt: new Date(at + i),
       })),
     );
+    const rows = rowsOf.flat();
     const done = await this.db.$queryRaw<Array<{ id: string }>>`
       WITH done AS (
         UPDATE "InboundEvent" SET "status" = 'processed', "processedAt" = ${new Date(at)}::timestamp, "claimedUntil" = NULL, "lastError" = NULL
@@ -66,8 +67,8 @@ export class InboundReplies {
     // Each step's first only: its job sends the others after it (workers/outbox.worker.ts). A crash before it is
     // queued leaves pending rows that the outbox sweep queues.
     await Promise.all(
-      steps.map((step) => {
-        const first = rows.find((row) => row.eventId === step.eventId);
+      steps.map((step, i) => {
+        const first = rowsOf[i]![0];
         const dispatch = () => (first ? this.outbox.dispatch(first.id) : Promise.resolve());
         return step.requestId ? runWithRequestId(step.requestId, dispatch) : dispatch();
       }),

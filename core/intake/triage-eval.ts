@@ -39,9 +39,9 @@ export interface Score {
  * while `npm run triage:eval` shows the truth. [caught, emergencies, false alarms, routine] per language.
  */
 export const untouchedParts: Record<Part, Partial<Record<Language, [number, number, number, number]>>> = {
-  // This one measures the model on everyday chat, so its figures are the shipped model's, set at each retrain (README).
   // Written blind by two writers per language and run once (2026-12-02, README): the held-out test of issue 14.
   "blind-36": { ru: [36, 36, 3, 80], en: [36, 36, 4, 80], uz: [36, 36, 3, 80], tg: [36, 36, 3, 80], ky: [36, 36, 3, 80], az: [36, 36, 4, 80] },
+  // This one measures the model on everyday chat, so its figures are the shipped model's, set at each retrain (README).
   "chatter-blind": { ru: [0, 0, 0, 25], en: [0, 0, 0, 25], uz: [0, 0, 0, 25], tg: [0, 0, 0, 25], ky: [0, 0, 0, 25], az: [0, 0, 0, 25] },
 };
 
