@@ -1,6 +1,8 @@
 import { DelayedError, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../test/helpers/harness";
+import { Outbox } from "../core/outbox/outbox";
+import { OutboxRepository } from "../core/outbox/outbox-repository";
 import { SendRateLimiter } from "../core/outbox/send-rate-limiter";
 import { processSend, processSweep, type OutboxWorkerDeps } from "./outbox.worker";
 import { patientWithAccount } from "../test/helpers/patient-with-account";
@@ -90,6 +92,51 @@ describe("a chat's messages written together", () => {
     const at = (id: string) => rows.find((row) => row.id === id)!.createdAt.getTime();
     expect(at(second!)).toBeGreaterThan(at(first!));
     expect(await h.services.outbox.take(second!, new Date(), 1000)).toMatchObject({ kind: "taken", delivery: { earlierPending: 1 } });
+  });
+});
+
+describe("sends recorded at the same moment", () => {
+  /** An outbox whose statements are counted. */
+  const counted = () => {
+    const statements: string[] = [];
+    const db = h.db.$extends({ query: { $allOperations: ({ operation, args, query }) => (statements.push(operation), query(args)) } });
+    return { statements, outbox: new Outbox(new OutboxRepository(db as typeof h.db), { enqueue: async () => undefined }) };
+  };
+  const rows = async (accountId: string, ...texts: string[]) => {
+    const ids: string[] = [];
+    for (const text of texts) ids.push(await h.services.outbox.write(h.db, accountId, { text }));
+    return ids;
+  };
+
+  it("share one statement, each taking its own chat's next row (claimed when asked)", async () => {
+    const chats = await Promise.all([0, 1, 2].map(async () => rows((await patientWithAccount(h.db)).accountId, "first", "second")));
+    const { statements, outbox } = counted();
+    const at = new Date();
+    // The third chat needs a gap before its next message: its next row is read, not claimed.
+    const next = await Promise.all(chats.map(([first], i) => outbox.markSent(first!, `tg-${i}`, at, i < 2 ? 60_000 : undefined)));
+    expect(statements).toEqual(["$queryRaw"]);
+    const until = new Date(at.getTime() + 60_000);
+    expect(next.map((taken) => [taken?.delivery.id, taken?.claimedUntil])).toEqual(chats.map(([, second], i) => [second, i < 2 ? until : undefined]));
+    const stored = await h.db.outboxMessage.findMany({
+      where: { id: { in: chats.flat() } },
+      select: { id: true, status: true, externalMessageId: true, claimedUntil: true },
+    });
+    const row = (id: string) => stored.find((r) => r.id === id);
+    expect(chats.map(([first, second]) => [row(first!), row(second!)])).toEqual(
+      chats.map(([first, second], i) => [
+        { id: first, status: "sent", externalMessageId: `tg-${i}`, claimedUntil: null },
+        { id: second, status: "pending", externalMessageId: null, claimedUntil: i < 2 ? until : null },
+      ]),
+    );
+  });
+
+  it("of one chat hand its next row to one of them only, and never one of their own", async () => {
+    const { accountId } = await patientWithAccount(h.db);
+    const [first, second, third] = await rows(accountId, "first", "second", "third");
+    const { statements, outbox } = counted();
+    const next = await Promise.all([outbox.markSent(first!, "tg-1", new Date(), 60_000), outbox.markSent(second!, "tg-2", new Date(), 60_000)]);
+    expect(statements).toEqual(["$queryRaw"]);
+    expect(next.filter(Boolean).map((taken) => [taken!.delivery.id, taken!.claimedUntil instanceof Date])).toEqual([[third, true]]);
   });
 });
 

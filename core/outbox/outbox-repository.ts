@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelName } from "../channels/channel";
 import type { Db, Tx } from "../db/prisma";
+import { groupCommit } from "../group-commit";
 
 /** An outbox row as stored: the message still to be parsed by the outbox. */
 export interface StoredDelivery {
@@ -14,9 +15,35 @@ export interface StoredDelivery {
   earlierPending: number;
 }
 
+/** A send to record: `until`, the claim to take on the chat's next row. */
+interface SentRow {
+  outboxId: string;
+  externalMessageId: string;
+  at: Date;
+  until: Date | undefined;
+}
+
+interface MarkedSent {
+  next?: StoredDelivery;
+  claimed: boolean;
+}
+
+/** Rows per markSent statement (the outbox worker's concurrency is far below). */
+const MAX_SENT_PER_STATEMENT = 100;
+
 /** Outbox rows in Postgres (and the consultation message whose delivery a row carries). */
 export class OutboxRepository {
-  constructor(private readonly db: Db | Tx) {}
+  /**
+   * Sends recorded while one is in flight go together into the next statement (core/group-commit.ts), outside any
+   * unit of work (the outbox worker records outside one). A repository bound to a transaction records alone: its
+   * statements belong to that transaction.
+   */
+  private readonly markSentTogether: ((row: SentRow) => Promise<MarkedSent>) | undefined;
+
+  constructor(private readonly db: Db | Tx) {
+    const client = "$transaction" in db;
+    this.markSentTogether = client ? groupCommit((rows: SentRow[]) => this.markSentAll(rows), { max: MAX_SENT_PER_STATEMENT }) : undefined;
+  }
 
   /** Runs `work` in one transaction; it gets the transaction itself for the caller's own writes. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -72,31 +99,51 @@ export class OutboxRepository {
   /**
    * Marks the row sent, and the consultation message it carries, in one statement that also reads the chat's next
    * pending row (the one that waited for this), and with `until` claims it for the send that follows (`claimed`).
+   * Sends recorded at the same moment share that statement.
    */
-  async markSent(outboxId: string, externalMessageId: string, at: Date, until?: Date): Promise<{ next?: StoredDelivery; claimed: boolean }> {
-    const [row] = await this.db.$queryRaw<Array<Partial<StoredDelivery> & { claimed: boolean }>>`
-      WITH sent AS (
-        UPDATE "OutboxMessage" SET "status" = 'sent', "externalMessageId" = ${externalMessageId}, "sentAt" = ${at}::timestamp,
-          "attempts" = "attempts" + 1, "lastError" = NULL
-        WHERE "id" = ${outboxId}::uuid
-        RETURNING "accountId", "messageId"
+  markSent(outboxId: string, externalMessageId: string, at: Date, until?: Date): Promise<MarkedSent> {
+    const row = { outboxId, externalMessageId, at, until };
+    return this.markSentTogether ? this.markSentTogether(row) : this.markSentAll([row]).then(([marked]) => marked!);
+  }
+
+  /** The rows' results in their order. */
+  private async markSentAll(rows: SentRow[]): Promise<MarkedSent[]> {
+    const found = await this.db.$queryRaw<Array<Partial<StoredDelivery> & { claimed: boolean }>>`
+      WITH input AS (
+        SELECT * FROM unnest(${rows.map((r) => r.outboxId)}::uuid[], ${rows.map((r) => r.externalMessageId)}::text[],
+                             ${rows.map((r) => r.at)}::timestamp[], ${rows.map((r) => r.until ?? null)}::timestamp[])
+          WITH ORDINALITY AS t("id", "externalMessageId", "at", "until", "n")
+      ), sent AS (
+        UPDATE "OutboxMessage" o SET "status" = 'sent', "externalMessageId" = i."externalMessageId", "sentAt" = i."at",
+          "attempts" = o."attempts" + 1, "lastError" = NULL
+        FROM input i WHERE o."id" = i."id"
+        RETURNING i."n", o."accountId", o."messageId"
       ), message AS (
-        UPDATE "Message" SET "deliveryStatus" = 'sent' WHERE "id" = (SELECT "messageId" FROM sent)
+        UPDATE "Message" SET "deliveryStatus" = 'sent' WHERE "id" IN (SELECT "messageId" FROM sent)
+      ), head AS (
+        -- Two rows of one chat in the batch: only the first reads (and may claim) the chat's next, or both would send it.
+        SELECT DISTINCT ON ("accountId") "n", "accountId" FROM sent ORDER BY "accountId", "n"
       ), next AS (
-        SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt"
-        FROM "OutboxMessage" o JOIN sent ON o."accountId" = sent."accountId" JOIN "MessengerAccount" a ON a."id" = o."accountId"
-        WHERE o."status" = 'pending' AND o."id" <> ${outboxId}::uuid ORDER BY o."createdAt" LIMIT 1
+        SELECT head."n", p.* FROM head CROSS JOIN LATERAL (
+          -- The statement still sees the batch's rows pending: none of them is a next.
+          SELECT o."id", o."accountId", a."channel"::text AS "channel", a."chatId", o."payload", o."createdAt"
+          FROM "OutboxMessage" o JOIN "MessengerAccount" a ON a."id" = o."accountId"
+          WHERE o."accountId" = head."accountId" AND o."status" = 'pending' AND o."id" NOT IN (SELECT "id" FROM input)
+          ORDER BY o."createdAt" LIMIT 1
+        ) p
       ), claimed AS (
-        UPDATE "OutboxMessage" o SET "claimedUntil" = ${until ?? null}::timestamp
-        FROM next n
-        WHERE ${until ?? null}::timestamp IS NOT NULL AND o."id" = n."id" AND o."status" = 'pending'
-          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${at}::timestamp)
-        RETURNING o."id"
+        UPDATE "OutboxMessage" o SET "claimedUntil" = i."until"
+        FROM next JOIN input i ON i."n" = next."n"
+        WHERE i."until" IS NOT NULL AND o."id" = next."id" AND o."status" = 'pending'
+          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < i."at")
+        RETURNING next."n"
       )
       -- The oldest pending row of the chat has no earlier one.
-      SELECT next.*, 0 AS "earlierPending", EXISTS (SELECT 1 FROM claimed) AS "claimed" FROM (SELECT 1) one LEFT JOIN next ON true`;
-    const { claimed, ...next } = row!;
-    return { claimed, ...(next.id ? { next: next as StoredDelivery } : {}) };
+      SELECT next."id", next."accountId", next."channel", next."chatId", next."payload", next."createdAt", 0 AS "earlierPending",
+        claimed."n" IS NOT NULL AS "claimed"
+      FROM input LEFT JOIN next ON next."n" = input."n" LEFT JOIN claimed ON claimed."n" = input."n"
+      ORDER BY input."n"`;
+    return found.map(({ claimed, ...next }) => ({ claimed, ...(next.id ? { next: next as StoredDelivery } : {}) }));
   }
 
   async recordAttemptFailed(outboxId: string, error: string, final: boolean): Promise<void> {

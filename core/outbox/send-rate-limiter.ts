@@ -78,14 +78,31 @@ const IN_FLIGHT_POLL_MS = 15;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A Lua script called by its hash (EVALSHA; ioredis sends the text again when Redis answers NOSCRIPT, after a restart). */
+type Script = (numberOfKeys: number, ...args: Array<string | number>) => Promise<unknown>;
+
+function script(redis: Redis, name: string, lua: string): Script {
+  // Defined on the shared connection under a name of our own: BullMQ's scripts on it are named `name:version`.
+  redis.defineCommand(name, { lua });
+  return (...args) => (redis as unknown as Record<string, Script>)[name]!(...args);
+}
+
 export class SendRateLimiter {
+  private readonly trySendScript: Script;
+  private readonly sentScript: Script;
+  private readonly pushBackScript: Script;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly rates: Record<string, ChannelRate>,
     /** A process holds a job at most this long waiting for the channel; longer waits go back to the queue. */
     private readonly maxHoldMs = 2000,
-  ) {}
+  ) {
+    this.trySendScript = script(redis, "sendRateTrySend", TRY_SEND);
+    this.sentScript = script(redis, "sendRateSent", SENT);
+    this.pushBackScript = script(redis, "sendRatePushBack", PUSH_BACK);
+  }
 
   private keys(channel: string, chatId: string): [string, string, string] {
     const base = redisKeys(this.prefix).sendRate(channel);
@@ -99,8 +116,7 @@ export class SendRateLimiter {
   async trySend(channel: string, chatId: string): Promise<SlotDecision> {
     const rate = this.rateOf(channel);
     const ticket = randomUUID();
-    const [kind, waitMs] = (await this.redis.eval(
-      TRY_SEND,
+    const [kind, waitMs] = (await this.trySendScript(
       3,
       ...this.keys(channel, chatId),
       rate.perSecond,
@@ -133,7 +149,7 @@ export class SendRateLimiter {
    */
   async sent(channel: string, chatId: string, ticket: string): Promise<void> {
     const [tokens, , chatKey] = this.keys(channel, chatId);
-    await this.redis.eval(SENT, 2, tokens, chatKey, ticket, this.rateOf(channel).chatIntervalMs);
+    await this.sentScript(2, tokens, chatKey, ticket, this.rateOf(channel).chatIntervalMs);
   }
 
   /** The token was taken but nothing was sent (another attempt holds the row): it comes back at once. */
@@ -145,6 +161,6 @@ export class SendRateLimiter {
   async pause(channel: string, chatId: string, pauseMs: number, wholeChannel: boolean): Promise<void> {
     const [, pauseKey, chatKey] = this.keys(channel, chatId);
     const keys = wholeChannel ? [pauseKey, chatKey] : [chatKey];
-    await this.redis.eval(PUSH_BACK, keys.length, ...keys, Math.round(pauseMs));
+    await this.pushBackScript(keys.length, ...keys, Math.round(pauseMs));
   }
 }
