@@ -9,7 +9,7 @@ import type { IntakeReader } from "../core/consultations/intake-reader";
 import { pingDatabase } from "../core/db/prisma";
 import { buildApp } from "../core/http/app";
 import { InboundReplies } from "../core/inbound/inbound-reply-repository";
-import { CompanionsHere, EVENTS_PER_TRANSACTION, type InboundDeps } from "../workers/inbound.worker";
+import { EVENTS_PER_TRANSACTION, INBOUND_BACKOFF_MS, InboundPump, type InboundDeps } from "../workers/inbound.worker";
 import { watchedState } from "../core/metrics/watched-state";
 import { webUploadOf } from "../bots/web/web-event";
 import type { WorkerLocks } from "../workers/job-queues";
@@ -68,17 +68,20 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     decode: (channel, payload) => channels.decoders[channel](payload),
     accounts: (senders) => patients.findOrCreateAccounts(senders, config.DEFAULT_LANGUAGE),
     handle: (event, commit, read) => dialogue.handle(event, commit, read),
-    counted: (event, outcome) => metrics.inboundEvents.inc({ channel: event.sender.channel, outcome }),
+    counted: (event, outcome, receivedAt) => {
+      metrics.inboundEvents.inc({ channel: event.sender.channel, outcome });
+      // From the edge's commit to the step's: the inbound worker's lag, as a queue's job latency.
+      if (outcome === "handled") metrics.jobLatency.observe({ queue: "inbound" }, Math.max(0, Date.now() - receivedAt.getTime()) / 1000);
+    },
     handled: async (channel, payload) => {
       const upload = channel === "web" ? webUploadOf(payload) : undefined;
       if (upload) await files.remove([upload]);
     },
     logger,
     batch: EVENTS_PER_TRANSACTION,
-    companions: new CompanionsHere(),
     attempts: config.INBOUND_ATTEMPTS,
+    backoffMs: INBOUND_BACKOFF_MS,
     claimMs: config.INBOUND_CLAIM_SECONDS * 1000,
-    sweepMs: config.INBOUND_SWEEP_SECONDS * 1000,
   };
   const outboxSchedulers = new Schedulers(queues.schedulerSpecs(base.outboxJobs));
   const stack: Array<() => Promise<unknown>> = [];
@@ -102,10 +105,11 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
     secureChat,
     schedulers,
     inboundDeps,
+    inboundBell: channels.inboundBell,
 
     async startApi() {
-      // Queue depths and the outbox lag, read from Redis and Postgres at each scrape.
-      metrics.watch(watchedState(queues.queues(), outbox));
+      // Queue depths and the outbox and inbound lags, read from Redis and Postgres at each scrape.
+      metrics.watch(watchedState(queues.queues(), outbox, inbound));
       const app = await buildApp({
         config,
         redis,
@@ -189,7 +193,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
       return app;
     },
 
-    /** `locks` shortens the outbox and inbound workers' BullMQ job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
+    /** `locks` shortens the outbox worker's BullMQ job locks (tests of a killed worker); `outboxOnly` runs just the outbox worker. */
     async startWorkers(options: { locks?: WorkerLocks; outboxOnly?: boolean } = {}): Promise<Worker[]> {
       const mine = options.outboxOnly ? outboxSchedulers : schedulers;
       await mine.ensure(true);
@@ -230,11 +234,21 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
             logger,
           }),
           queues.start(care.reminderJobs, { reminders: care.reminders, protocols: care.protocols, logger }),
-          queues.start(channels.inboundJobs, inboundDeps, options.locks),
+          queues.start(channels.inboundJobs, { store: inbound }),
           queues.start(rights.retentionJobs, { erasure: rights.erasure, sweep: rights.retentionSweep, logger }),
           queues.start(rota.coverageJobs, rota.coverageDeps(telegram?.channel)),
         );
         if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
+        const pump = new InboundPump(inboundDeps);
+        pump.start();
+        const unlisten = channels.inboundBell.listen(
+          () => pump.wake(),
+          (error) => logger.warn({ err: error }, "inbound bell not heard: the inbound worker polls"),
+        );
+        stack.push(async () => {
+          unlisten();
+          await pump.stop();
+        });
         if (vk && config.VK_MODE === "longpoll") {
           vk.startLongPoll(channels.acceptVk);
           stack.push(async () => vk.stop());

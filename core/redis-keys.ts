@@ -32,6 +32,8 @@ export const redisKeys = (prefix: string) => ({
   callLink: (tokenHash: string) => `${prefix}:video:link:${tokenHash}`,
   currentCallLink: (visitId: string, identity: string) => `${prefix}:video:link-current:${visitId}:${identity}`,
   videoEvents: `${prefix}:video:events`,
+  /** Pub/sub: inbound events were stored (core/inbound/inbound-bell.ts). */
+  inboundStored: `${prefix}:inbound-stored`,
   consoleEvents: `${prefix}:console-events`,
   /** The cache keys of a revoked ingestion token: every api process drops them (core/monitoring/token-cache.ts). */
   ingestionTokenRevoked: `${prefix}:ingestion-token-revoked`,

@@ -25,7 +25,6 @@ beforeAll(async () => {
     OUTBOX_CLAIM_SECONDS: "3",
     OUTBOX_BACKOFF_MAX_MS: "2000",
     OUTBOX_SWEEP_SECONDS: "2",
-    INBOUND_SWEEP_SECONDS: "2",
   });
 }, 60_000);
 afterAll(async () => {

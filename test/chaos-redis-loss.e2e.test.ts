@@ -29,7 +29,6 @@ beforeAll(async () => {
     OUTBOX_BACKOFF_MS: "200",
     OUTBOX_BACKOFF_MAX_MS: "2000",
     OUTBOX_SWEEP_SECONDS: "2",
-    INBOUND_SWEEP_SECONDS: "2",
     // A row claimed by a send whose job Redis then lost is sent again once its claim lapses (the claim is the lock):
     // 5 s here rather than the default minute, so the wait below covers it.
     OUTBOX_CLAIM_SECONDS: "5",

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { compose } from "../bin/compose";
 import { loadConfig } from "../core/config";
 import { totpCode } from "../core/staff/totp";
-import { INBOUND_QUEUE, inboundEnqueuer } from "../workers/inbound.worker";
 import { createStaff, staffPassword, type StaffLogin } from "./helpers/browser";
 import { freePort } from "./helpers/free-port";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./helpers/harness";
@@ -63,9 +61,7 @@ describe("poison updates", () => {
     const chatKey = `vk:${randomUUID()}`;
     // Stored by an older version, say, in a shape this one cannot read.
     await h.db.inboundEvent.create({ data: { id, channel: "vk", chatKey, payload: { type: "message_new" }, source: h.services.config.REDIS_PREFIX } });
-    const queue = new Queue(INBOUND_QUEUE, { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
-    await inboundEnqueuer(queue)({ eventId: id, chatKey });
-    await queue.close();
+    await h.services.inboundBell.ring();
     expect(await h.settled(id)).toBe("dead");
     expect((await h.db.inboundEvent.findUniqueOrThrow({ where: { id } })).lastError).toMatch(/^malformed/);
   });
@@ -86,6 +82,18 @@ describe("one path for every update", () => {
     expect(sent.at(-1)).toMatch(/^Please describe/);
     const rows = await h.db.inboundEvent.findMany({ where: { chatKey: `telegram:${patient.id}` }, orderBy: { seq: "asc" } });
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([["processed", 1], ["processed", 1], ["processed", 1]]);
+  });
+
+  it("answers an update whose wake-up was lost (Redis away) at the inbound worker's next poll", async () => {
+    const patient = h.newPatient("en");
+    const update = telegramUpdates.text(h.nextUpdateId(), patient, "/start");
+    const id = `telegram-${h.telegram.token.split(":")[0]}-${update.update_id}`;
+    // Stored as the edge stores it, but nobody rings: the worker has to find it by itself.
+    const storedAt = Date.now();
+    expect(await h.services.inboundDeps.store.accept("telegram", { id, chatKey: `telegram:${patient.id}` }, update)).toBe(true);
+    expect(await h.settled(id)).toBe("processed");
+    expect(Date.now() - storedAt).toBeLessThan(2_500);
+    await h.telegram.waitFor(() => texts(patient.id).some((text) => text.startsWith("Hello")));
   });
 
   it("stores concurrent deliveries of one update once, in one insert with other chats' updates, and answers it once", async () => {

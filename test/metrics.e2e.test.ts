@@ -8,7 +8,7 @@ import { queueNames } from "../core/redis-keys";
 import { currentRequestId, runWithRequestId } from "../core/request-context";
 import { createLogger } from "../core/logger";
 import { enqueueDocuments } from "../workers/documents.worker";
-import { processInbound } from "../workers/inbound.worker";
+import { runWaiting } from "../workers/inbound.worker";
 import { JobQueues } from "../workers/job-queues";
 import { protocolFixture } from "./helpers/protocol-fixture";
 import { giveCertificate } from "./helpers/test-pki";
@@ -141,12 +141,12 @@ describe("GET /metrics over HTTP, after real traffic", () => {
 describe("request ids in jobs, and /metrics without a token", () => {
   let h: Harness;
   beforeAll(async () => {
-    // No workers: the inbound job stays in Redis to be read.
+    // No workers: the tests run the inbound worker's batches themselves.
     h = await startHarness({}, { workers: false });
   });
   afterAll(() => h?.close());
 
-  it("carries the webhook request's id, and only ids, into the inbound job", async () => {
+  it("keeps the webhook request's id with the stored update, for the inbound worker to run it under", async () => {
     const updateId = h.nextUpdateId();
     const response = await h.app.inject({
       method: "POST",
@@ -156,14 +156,7 @@ describe("request ids in jobs, and /metrics without a token", () => {
     });
     expect(response.statusCode).toBe(200);
     const eventId = `telegram-${h.telegram.token.split(":")[0]}-${updateId}`;
-    const queue = new Queue("inbound", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
-    try {
-      let job = await queue.getJob(eventId);
-      for (let i = 0; !job && i < 50; i++) job = await new Promise((r) => setTimeout(r, 20)).then(() => queue.getJob(eventId));
-      expect(job?.data).toEqual({ eventId, chatKey: expect.any(String), requestId: "req-from-proxy-42424242" });
-    } finally {
-      await queue.close();
-    }
+    expect((await h.db.inboundEvent.findUniqueOrThrow({ where: { id: eventId } })).requestId).toBe("req-from-proxy-42424242");
   });
 
   it("carries the request id on from the dialogue to the replies' outbox jobs", async () => {
@@ -183,18 +176,15 @@ describe("request ids in jobs, and /metrics without a token", () => {
     }
   });
 
-  it("runs an event taken along into another's transaction under its own webhook's id, and its replies' jobs carry it", async () => {
+  it("runs each event of a batch under its own webhook's id, and its replies' jobs carry it", async () => {
     const users = [h.newPatient(), h.newPatient()];
     const updates = users.map((user) => telegramUpdates.text(h.nextUpdateId(), user, "/start"));
     for (const [i, update] of updates.entries()) {
       const headers = { "x-telegram-bot-api-secret-token": WEBHOOK_SECRET, "x-request-id": `req-batched-${i}-8080808` };
       expect((await h.app.inject({ method: "POST", url: "/webhooks/telegram", headers, payload: update })).statusCode).toBe(200);
     }
-    const eventId = `telegram-${h.telegram.token.split(":")[0]}-${updates[0]!.update_id}`;
-    // The first event's job, under its own id as the worker runs it, takes the second along.
-    await runWithRequestId("req-batched-0-8080808", () =>
-      processInbound({ data: { eventId, chatKey: `telegram:${users[0]!.id}` }, moveToDelayed: async () => undefined }, undefined, h.services.inboundDeps),
-    );
+    // Both in one transaction (with any other update still waiting), as the inbound worker takes them.
+    expect(await runWaiting(h.services.inboundDeps)).toBeGreaterThanOrEqual(2);
     const queue = new Queue("outbox", { connection: h.services.redis, prefix: h.services.config.REDIS_PREFIX });
     try {
       const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
@@ -274,6 +264,17 @@ describe("request ids in jobs, and /metrics without a token", () => {
     }
   });
 
+  it("reports how long the oldest stored update has waited for the inbound worker, from Postgres", async () => {
+    const lag = async () => sample((await h.app.inject({ url: "/metrics" })).body, "telecons_inbound_lag_seconds");
+    await runWaiting(h.services.inboundDeps);
+    expect(await lag()).toBe(0);
+    expect((await h.postUpdate(telegramUpdates.text(h.nextUpdateId(), h.newPatient(), "/start"))).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await lag()).toBeGreaterThanOrEqual(1);
+    expect(await runWaiting(h.services.inboundDeps)).toBe(1);
+    expect(await lag()).toBe(0);
+  });
+
   it("serves /metrics openly when METRICS_TOKEN is unset (development)", async () => {
     const response = await h.app.inject({ url: "/metrics" });
     expect(response.statusCode).toBe(200);
@@ -306,7 +307,7 @@ describe("deploy/grafana-dashboard.json", () => {
     const dashboard = JSON.parse(readFileSync("deploy/grafana-dashboard.json", "utf8")) as { panels: Array<{ targets: Array<{ expr: string }> }> };
     const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/telecons_[a-z0-9_]+/g) ?? [])));
     const metrics = new Metrics();
-    metrics.watch({ queueCounts: async () => ({}), oldestWaitingSeconds: async () => ({}), outboxLagSeconds: async () => 0 });
+    metrics.watch({ queueCounts: async () => ({}), oldestWaitingSeconds: async () => ({}), outboxLagSeconds: async () => 0, inboundLagSeconds: async () => 0 });
     const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
     const series = (name: string) => exported.includes(name.replace(/_(bucket|count|sum)$/, ""));
     expect([...used].filter((name) => !series(name))).toEqual([]);

@@ -138,7 +138,7 @@ describe("VK Callback API", () => {
 });
 
 describe("the inbound table", () => {
-  it("queues again only this deployment's events that waited too long, never another's on the same database", async () => {
+  it("hands this deployment's workers only its own events, never another's on the same database", async () => {
     const ours = new InboundStore(h.db, `test-ours-${randomUUID()}`);
     const theirs = new InboundStore(h.db, `test-theirs-${randomUUID()}`);
     const event = () => ({ id: `vk-1-${randomUUID()}`, chatKey: `vk:${randomUUID()}` });
@@ -146,12 +146,11 @@ describe("the inbound table", () => {
     expect(await ours.accept("vk", mine, { type: "message_new" })).toBe(true);
     expect(await ours.accept("vk", mine, { type: "message_new" })).toBe(false);
     await theirs.accept("vk", other, { type: "message_new" });
-    const later = new Date(Date.now() + 120_000);
-    expect(await ours.stale(60_000, later)).toEqual([mine]);
-    expect(await ours.stale(60_000)).toEqual([]);
+    expect((await ours.claimHeads(10, 60_000)).map((row) => row.id)).toEqual([mine.id]);
+    // Claimed: no other worker takes it while the claim lasts.
+    expect(await ours.claimHeads(10, 60_000)).toEqual([]);
     await ours.finish(mine.id);
     await theirs.finish(other.id);
-    expect(await ours.stale(60_000, later)).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ import type { WebMessage } from "../../core/channels/web-message";
 import { WebTokens } from "../../core/channels/web-tokens";
 import type { ConsultationDesk } from "../../core/consultations/consultation-desk";
 import type { PatientMessageRepository } from "../../core/consultations/patient-message-repository";
+import { InboundBell } from "../../core/inbound/inbound-bell";
 import { InboundIntake } from "../../core/inbound/inbound-intake";
 import { InboundStore } from "../../core/inbound/inbound-repository";
 import type { ParsedInbound } from "../../core/inbound/parsed-inbound";
@@ -22,8 +23,7 @@ import { AccountLinkingRepository } from "../../core/linking/account-linking-rep
 import { LinkCodes } from "../../core/linking/link-codes";
 import { SecureChat } from "../../core/private-mode/secure-chat";
 import { SecureChatRepository } from "../../core/private-mode/secure-chat-repository";
-import { currentRequestId } from "../../core/request-context";
-import { inboundEnqueuer, inboundQueue } from "../../workers/inbound.worker";
+import { inboundQueue } from "../../workers/inbound.worker";
 import type { Foundation } from "./foundation";
 
 /**
@@ -46,10 +46,8 @@ export function channelsWiring(
     : undefined;
   const inbound = new InboundStore(db, config.REDIS_PREFIX);
   const inboundJobs = inboundQueue(config.INBOUND_SWEEP_SECONDS * 1000);
-  const inboundQueued = inboundEnqueuer(queues.open(inboundJobs));
-  // The job carries the webhook request's id (an id only), so the worker's log lines name the request too.
-  const enqueueInbound = (job: { eventId: string; chatKey: string }) => inboundQueued({ ...job, requestId: currentRequestId() });
-  const intake = new InboundIntake(inbound, enqueueInbound, (error) => logger.warn({ err: error }, "inbound event not queued: the sweep will"));
+  const inboundBell = new InboundBell(redis, config.REDIS_PREFIX);
+  const intake = new InboundIntake(inbound, () => inboundBell.ring(), (error) => logger.warn({ err: error }, "inbound workers not woken: they find the event at their next poll"));
   // Every edge's outcome, by channel.
   const acceptCounted = async (channel: ChannelName, parsed: ParsedInbound, payload: unknown) => {
     try {
@@ -101,6 +99,7 @@ export function channelsWiring(
     webTokens,
     inbound,
     inboundJobs,
+    inboundBell,
     decoders,
     acceptTelegram: (update: unknown) => acceptCounted("telegram", parseTelegramUpdate(update, telegram!.botId), update),
     // VK's secret is ours, not the patient's: it is not kept.

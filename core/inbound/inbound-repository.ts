@@ -13,6 +13,7 @@ export interface ClaimedEvent {
   attempts: number;
   /** The webhook request that stored it, if any. */
   requestId: string | null;
+  receivedAt: Date;
 }
 
 export interface DeadLetter {
@@ -38,13 +39,13 @@ const MAX_EVENTS_PER_INSERT = 500;
 /**
  * Every messenger update as one Postgres row keyed by channel + event id, written before the messenger gets
  * its answer. The row is the dedupe: a redelivery finds it (INSERT … ON CONFLICT DO NOTHING), however long
- * after a crash. Rows of one chat are handed out one at a time, oldest first (`claimNext`).
+ * after a crash. Rows of one chat are handed out one at a time, oldest first (`claimHeads`).
  */
 export class InboundStore {
   /** Updates arriving while an insert is in flight go together into the next one (core/group-commit.ts). */
   private readonly insert = groupCommit((events: NewEvent[]) => this.insertAll(events), { max: MAX_EVENTS_PER_INSERT });
 
-  /** `source`: the deployment's queue namespace, so a database shared with another deployment is swept apart. */
+  /** `source`: the deployment's Redis namespace, so workers sharing a database take only their own deployment's rows. */
   constructor(
     private readonly db: Db,
     private readonly source: string,
@@ -96,41 +97,16 @@ export class InboundStore {
   }
 
   /**
-   * Takes the oldest pending row of the chat for `forMs`: the row (`more`: whether another of the chat's events was
-   * pending behind it), "busy" while another worker holds it (that worker goes on to the rows after it), or undefined
-   * when the chat has nothing pending.
+   * Takes, for `forMs`, the oldest pending rows of up to `limit` chats whose row is their chat's head and free: a
+   * chat's next row becomes its head only once this one is processed or dead, so one chat runs in order while chats
+   * run in parallel. A row another worker is taking is skipped, not waited for.
    */
-  async claimNext(chatKey: string, forMs: number): Promise<(ClaimedEvent & { more: boolean }) | "busy" | undefined> {
-    // One statement: the head row is locked FOR UPDATE, so two workers cannot both see it unclaimed.
-    const [head] = await this.db.$queryRaw<Array<{ headId: string; more: boolean } & Partial<ClaimedEvent>>>`
-      WITH head AS (
-        SELECT "id", "claimedUntil" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending'
-        ORDER BY "seq" LIMIT 1 FOR UPDATE
-      ), claimed AS (
-        UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
-        FROM head WHERE e."id" = head."id" AND (head."claimedUntil" IS NULL OR head."claimedUntil" < now())
-        RETURNING e."id", e."channel", e."payload", e."attempts", e."requestId"
-      )
-      SELECT head."id" AS "headId", claimed.*,
-        EXISTS (SELECT 1 FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" = 'pending' AND "id" <> head."id") AS "more"
-      FROM head LEFT JOIN claimed ON true`;
-    if (!head) return undefined;
-    if (!head.id) return "busy";
-    return { id: head.id, channel: head.channel!, payload: head.payload, attempts: head.attempts!, more: head.more, requestId: head.requestId ?? null };
-  }
-
-  /**
-   * Takes, for `forMs`, the oldest pending rows of up to `limit` other chats whose row is their chat's head and free:
-   * a worker runs them in the same transaction as its own (fewer commits and round trips per event). A row another
-   * worker is taking is skipped, not waited for.
-   */
-  async claimHeads(limit: number, forMs: number, exceptChatKey: string): Promise<ClaimedEvent[]> {
-    if (limit <= 0) return [];
+  async claimHeads(limit: number, forMs: number): Promise<ClaimedEvent[]> {
     // Read committed re-checks the locked row's own columns (status, claim), so a row claimed meanwhile drops out.
     return this.db.$queryRaw<ClaimedEvent[]>`
       WITH free AS (
         SELECT e."id" FROM "InboundEvent" e
-        WHERE e."source" = ${this.source} AND e."status" = 'pending' AND e."chatKey" <> ${exceptChatKey}
+        WHERE e."source" = ${this.source} AND e."status" = 'pending'
           AND (e."claimedUntil" IS NULL OR e."claimedUntil" < now())
           AND NOT EXISTS (SELECT 1 FROM "InboundEvent" p WHERE p."chatKey" = e."chatKey" AND p."status" = 'pending' AND p."seq" < e."seq")
         ORDER BY e."seq" LIMIT ${limit}
@@ -138,7 +114,7 @@ export class InboundStore {
       )
       UPDATE "InboundEvent" e SET "claimedUntil" = now() + ${forMs} * interval '1 millisecond', "attempts" = e."attempts" + 1
       FROM free WHERE e."id" = free."id"
-      RETURNING e."id", e."channel", e."payload", e."attempts", e."requestId"`;
+      RETURNING e."id", e."channel", e."payload", e."attempts", e."requestId", e."receivedAt"`;
   }
 
   /** Marks an event with nothing to answer processed (core/inbound/inbound-reply-repository.ts ends the others); false when it already was. */
@@ -150,27 +126,25 @@ export class InboundStore {
     return count === 1;
   }
 
-  /** An attempt threw: the row is free for the next one, or dead when `final`. */
-  async failed(id: string, error: string, final: boolean): Promise<void> {
+  /**
+   * An attempt threw: the row (and so its chat) waits `retryInMs` for the next attempt, or is dead when `final`
+   * (the chat goes on with its next row).
+   */
+  async failed(id: string, error: string, final: boolean, retryInMs = 0): Promise<void> {
     await this.db.inboundEvent.updateMany({
       where: { id, status: "pending" },
-      data: { claimedUntil: null, lastError: error.slice(0, 500), ...(final ? { status: "dead" as const } : {}) },
+      data: {
+        claimedUntil: final || retryInMs <= 0 ? null : new Date(Date.now() + retryInMs),
+        lastError: error.slice(0, 500),
+        ...(final ? { status: "dead" as const } : {}),
+      },
     });
   }
 
-  /** Pending, unclaimed and older than `olderThanMs`: their job was lost (a crash between insert and enqueue, Redis down). */
-  async stale(olderThanMs: number, now = new Date()): Promise<Array<{ id: string; chatKey: string }>> {
-    return this.db.inboundEvent.findMany({
-      where: {
-        source: this.source,
-        status: "pending",
-        receivedAt: { lt: new Date(now.getTime() - olderThanMs) },
-        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
-      },
-      orderBy: { seq: "asc" },
-      select: { id: true, chatKey: true },
-      take: 1000,
-    });
+  /** When the oldest update still waiting for the inbound worker was stored (a row in its retry's wait counts). */
+  async oldestPendingAt(): Promise<Date | undefined> {
+    const oldest = await this.db.inboundEvent.findFirst({ where: { source: this.source, status: "pending" }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
+    return oldest?.receivedAt;
   }
 
   /** Processed rows are kept as long as a messenger may redeliver (Telegram: 24 h), then go. */

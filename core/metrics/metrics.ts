@@ -106,7 +106,15 @@ export class Metrics {
         this.set(await source.outboxLagSeconds());
       },
     });
-    void [queueDepth, oldestAge, outboxLag];
+    const inboundLag = new Gauge({
+      name: "telecons_inbound_lag_seconds",
+      help: "Age of the oldest stored messenger update the inbound worker has not handled yet (0 when none waits)",
+      registers: [this.registry],
+      async collect() {
+        this.set(await source.inboundLagSeconds());
+      },
+    });
+    void [queueDepth, oldestAge, outboxLag, inboundLag];
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
@@ -118,4 +126,5 @@ export interface WatchedState {
   queueCounts(): Promise<Record<string, Record<string, number>>>;
   oldestWaitingSeconds(): Promise<Record<string, number>>;
   outboxLagSeconds(): Promise<number>;
+  inboundLagSeconds(): Promise<number>;
 }

@@ -1,11 +1,18 @@
 import type { Queue } from "bullmq";
+import type { InboundStore } from "../inbound/inbound-repository";
 import type { Outbox } from "../outbox/outbox";
 import type { WatchedState } from "./metrics";
 
 const states = ["waiting", "active", "delayed", "failed"] as const;
 
-/** Queue depths and ages from Redis (BullMQ), the outbox lag from Postgres: read at each scrape. */
-export function watchedState(queues: Queue[], outbox: Pick<Outbox, "oldestPendingAt">, now = () => Date.now()): WatchedState {
+/** Queue depths and ages from Redis (BullMQ), the outbox and inbound lags from Postgres: read at each scrape. */
+export function watchedState(
+  queues: Queue[],
+  outbox: Pick<Outbox, "oldestPendingAt">,
+  inbound: Pick<InboundStore, "oldestPendingAt">,
+  now = () => Date.now(),
+): WatchedState {
+  const ageOf = (oldest: Date | undefined) => (oldest ? Math.max(0, (now() - oldest.getTime()) / 1000) : 0);
   return {
     async queueCounts() {
       const entries = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...states)] as const));
@@ -20,9 +27,7 @@ export function watchedState(queues: Queue[], outbox: Pick<Outbox, "oldestPendin
       );
       return Object.fromEntries(entries);
     },
-    async outboxLagSeconds() {
-      const oldest = await outbox.oldestPendingAt();
-      return oldest ? Math.max(0, (now() - oldest.getTime()) / 1000) : 0;
-    },
+    outboxLagSeconds: async () => ageOf(await outbox.oldestPendingAt()),
+    inboundLagSeconds: async () => ageOf(await inbound.oldestPendingAt()),
   };
 }
