@@ -241,10 +241,7 @@ export function compose(config: Config, options: { intake?: IntakeReader; proces
         if (care.mis) workers.push(queues.start(care.mis.misPushJobs, { misPush: care.mis.misPush, logger }));
         const pump = new InboundPump(inboundDeps);
         pump.start();
-        const unlisten = channels.inboundBell.listen(
-          () => pump.wake(),
-          (error) => logger.warn({ err: error }, "inbound bell not heard: the inbound worker polls"),
-        );
+        const unlisten = channels.inboundBell.listen(() => pump.wake());
         stack.push(async () => {
           unlisten();
           await pump.stop();

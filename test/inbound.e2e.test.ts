@@ -61,7 +61,7 @@ describe("poison updates", () => {
     const chatKey = `vk:${randomUUID()}`;
     // Stored by an older version, say, in a shape this one cannot read.
     await h.db.inboundEvent.create({ data: { id, channel: "vk", chatKey, payload: { type: "message_new" }, source: h.services.config.REDIS_PREFIX } });
-    await h.services.inboundBell.ring();
+    h.services.inboundBell.ring();
     expect(await h.settled(id)).toBe("dead");
     expect((await h.db.inboundEvent.findUniqueOrThrow({ where: { id } })).lastError).toMatch(/^malformed/);
   });

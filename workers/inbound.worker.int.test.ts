@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../test/helpers/harness";
 import { telegramUpdates } from "../test/helpers/telegram-stand-in";
-import { runWaiting, type InboundDeps } from "./inbound.worker";
+import { InboundPump, runWaiting, type InboundDeps } from "./inbound.worker";
 
 let h: Harness;
 let deps: InboundDeps;
@@ -52,6 +52,20 @@ describe("the inbound worker", () => {
 
     expect(await runWaiting(deps)).toBe(0);
     expect(await replies()).toBe(answered);
+  });
+
+  it("runs what was stored as soon as it is woken, not at its next poll, and stops after its batch", async () => {
+    const pump = new InboundPump(deps);
+    pump.start(1);
+    try {
+      // Idle by now: its next look on its own is a second after it started.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const id = await stored(telegramUpdates.text(h.nextUpdateId(), h.newPatient("en"), "/start"));
+      pump.wake();
+      await expect.poll(async () => (await row(id)).status, { timeout: 500, interval: 10 }).toBe("processed");
+    } finally {
+      await pump.stop();
+    }
   });
 
   it("keeps a malformed event as a dead letter at once, never retried", async () => {
@@ -119,7 +133,10 @@ describe("the inbound worker", () => {
         return deps.handle(event, commit);
       },
     };
-    expect(await Promise.all([runWaiting(together), runWaiting(together)])).toEqual([1, 1]);
+    // The second takes it once the first is inside (claiming at the same moment, it would skip the locked row).
+    const first = runWaiting(together);
+    await expect.poll(() => inside, { timeout: 5_000, interval: 5 }).toBe(1);
+    expect(await Promise.all([first, runWaiting(together)])).toEqual([1, 1]);
     // Whichever lost found the event processed or failed on the winner's rows (a processed row keeps no error).
     expect(await runWaiting(deps)).toBe(0);
     expect(await row(queued)).toMatchObject({ status: "processed", lastError: null });

@@ -46,8 +46,8 @@ export function channelsWiring(
     : undefined;
   const inbound = new InboundStore(db, config.REDIS_PREFIX);
   const inboundJobs = inboundQueue(config.INBOUND_SWEEP_SECONDS * 1000);
-  const inboundBell = new InboundBell(redis, config.REDIS_PREFIX);
-  const intake = new InboundIntake(inbound, () => inboundBell.ring(), (error) => logger.warn({ err: error }, "inbound workers not woken: they find the event at their next poll"));
+  const inboundBell = new InboundBell(redis, config.REDIS_PREFIX, (error) => logger.warn({ err: error }, "inbound bell: the inbound worker finds stored events at its next poll"));
+  const intake = new InboundIntake(inbound, () => inboundBell.ring());
   // Every edge's outcome, by channel.
   const acceptCounted = async (channel: ChannelName, parsed: ParsedInbound, payload: unknown) => {
     try {

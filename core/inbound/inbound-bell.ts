@@ -1,5 +1,4 @@
 import type { Redis } from "ioredis";
-import { groupCommit } from "../group-commit";
 import { redisKeys } from "../redis-keys";
 
 /**
@@ -8,34 +7,47 @@ import { redisKeys } from "../redis-keys";
  */
 export class InboundBell {
   private readonly channel: string;
-  /** The events stored while a ring is in flight share the next one: one PUBLISH per burst, not per event. */
-  private readonly rings = groupCommit(
-    async (rings: unknown[]) => {
-      await this.redis.publish(this.channel, "");
-      return rings.map(() => undefined);
-    },
-    { max: Number.MAX_SAFE_INTEGER },
-  );
+  private ringing = false;
+  private ringAgain = false;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly onError: (error: unknown) => void,
   ) {
     this.channel = redisKeys(prefix).inboundStored;
   }
 
-  ring(): Promise<void> {
-    return this.rings(undefined);
+  /**
+   * One PUBLISH at a time: the events stored while one is in flight share the next (a worker may have looked before
+   * they were committed). So a Redis that is away holds one waiting ring, however many events come meanwhile.
+   */
+  ring(): void {
+    if (this.ringing) {
+      this.ringAgain = true;
+      return;
+    }
+    this.ringing = true;
+    this.redis
+      .publish(this.channel, "")
+      .catch(this.onError)
+      .finally(() => {
+        this.ringing = false;
+        if (this.ringAgain) {
+          this.ringAgain = false;
+          this.ring();
+        }
+      });
   }
 
   /** Calls `heard` on every ring, and on every reconnection (rings may have been lost meanwhile); returns the stop. */
-  listen(heard: () => void, onError: (error: unknown) => void): () => void {
+  listen(heard: () => void): () => void {
     const subscriber = this.redis.duplicate();
     subscriber.on("message", heard);
     subscriber.on("ready", heard);
-    subscriber.on("error", onError);
+    subscriber.on("error", this.onError);
     // Not awaited: a worker starts (and polls) while Redis is away; ioredis subscribes again on each reconnection.
-    subscriber.subscribe(this.channel).catch(onError);
+    subscriber.subscribe(this.channel).catch(this.onError);
     return () => subscriber.disconnect();
   }
 }

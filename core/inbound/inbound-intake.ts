@@ -10,9 +10,8 @@ import type { ParsedInbound } from "./parsed-inbound";
 export class InboundIntake {
   constructor(
     private readonly store: InboundStore,
-    /** Wakes the inbound workers (core/inbound/inbound-bell.ts). */
-    private readonly wake: () => Promise<void>,
-    private readonly onWakeError: (error: unknown) => void,
+    /** Wakes the inbound workers without waiting on Redis (core/inbound/inbound-bell.ts). */
+    private readonly wake: () => void,
   ) {}
 
   async accept(channel: ChannelName, parsed: ParsedInbound, payload: unknown): Promise<void> {
@@ -20,8 +19,8 @@ export class InboundIntake {
     if (parsed.kind === "malformed") return this.store.deadLetter(channel, parsed.reason, payload);
     // A redelivery (the row existed) wakes nobody: its row is already pending or done.
     if (!(await this.store.accept(channel, parsed, payload))) return;
-    // Not awaited: the row is durable and the workers poll, so the messenger's answer does not wait on Redis (nor
-    // hang while Redis is away).
-    this.wake().catch(this.onWakeError);
+    // The row is durable and the workers poll, so the messenger's answer does not wait on Redis (nor hangs while
+    // Redis is away).
+    this.wake();
   }
 }
