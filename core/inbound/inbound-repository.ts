@@ -131,14 +131,12 @@ export class InboundStore {
    * (the chat goes on with its next row).
    */
   async failed(id: string, error: string, final: boolean, retryInMs = 0): Promise<void> {
-    await this.db.inboundEvent.updateMany({
-      where: { id, status: "pending" },
-      data: {
-        claimedUntil: final || retryInMs <= 0 ? null : new Date(Date.now() + retryInMs),
-        lastError: error.slice(0, 500),
-        ...(final ? { status: "dead" as const } : {}),
-      },
-    });
+    const waitMs = final || retryInMs <= 0 ? null : Math.round(retryInMs);
+    // Timed by Postgres' clock, as `claimHeads` compares it.
+    await this.db.$executeRaw`
+      UPDATE "InboundEvent" SET "lastError" = ${error.slice(0, 500)}, "claimedUntil" = now() + ${waitMs}::int * interval '1 millisecond',
+        "status" = CASE WHEN ${final} THEN 'dead'::"InboundStatus" ELSE "status" END
+      WHERE "id" = ${id} AND "status" = 'pending'`;
   }
 
   /** When the oldest update still waiting for the inbound worker was stored (a row in its retry's wait counts). */
