@@ -75,7 +75,7 @@ describe("GET /metrics over HTTP, after real traffic", () => {
     expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "accepted" })).toBe(1);
     expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "malformed" })).toBe(1);
     expect(sample(text, "telecons_inbound_events_total", { channel: "telegram", outcome: "handled" })).toBe(1);
-    // the inbound job ran through a worker: its latency is recorded
+    // the inbound worker handled the update: its lag from the edge is recorded
     expect(sample(text, "telecons_job_latency_seconds_count", { queue: "inbound" })).toBeGreaterThanOrEqual(1);
 
     for (const queue of Object.values(queueNames)) {
@@ -83,6 +83,7 @@ describe("GET /metrics over HTTP, after real traffic", () => {
       expect(sample(text, "telecons_queue_oldest_waiting_seconds", { queue }), queue).toBeGreaterThanOrEqual(0);
     }
     expect(sample(text, "telecons_outbox_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(sample(text, "telecons_inbound_lag_seconds")).toBeGreaterThanOrEqual(0);
   });
 
   it("counts Telegram's 429s through the outbox, failed documents jobs and the alert evaluation lag", async () => {
