@@ -8,7 +8,7 @@ import type { SchedulerSpec } from "./schedulers";
 /**
  * One queue as data. Each worker file exports its declaration (`labsQueue`) beside its `enqueueX` and `processX`
  * functions; `JobQueues` makes the BullMQ queue, its schedulers and its worker from it. `process` picks the
- * `processX` by `job.name`; `queue` is handed in for jobs that queue more (inbound's sweep). A
+ * `processX` by `job.name`; `queue` is handed in for jobs that queue more (the outbox's sweep). A
  * `DelayedError` (a job waiting its turn) passes the error policy untouched and is not logged as a failure.
  */
 export interface QueueDeclaration<Deps> {
@@ -41,7 +41,7 @@ export async function jobErrorPolicy<T>(run: () => Promise<T>): Promise<T> {
  * A queue whose jobs, when queued while serving a request, carry that request's id (an id, never patient data), and
  * whose worker runs each job under it: the worker's log lines and the jobs it queues in turn name the request too
  * (README "Observability"). `addBulk` adds nothing: a batch may gather jobs of several requests, so its enqueuer
- * names each job's own (inbound's group commit does).
+ * names each job's own (the outbox's group commit does).
  */
 class RequestQueue extends Queue {
   override add(name: string, data: unknown, opts?: JobsOptions) {
